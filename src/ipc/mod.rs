@@ -1,0 +1,3 @@
+//! The real IPC objects: a shared-memory queue, pipes, shared values.
+
+pub mod pipe;

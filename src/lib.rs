@@ -1,0 +1,6 @@
+//! ipcscope: real processes, a real cross-process Queue, Pipe and shared
+//! Value/Array with Python `multiprocessing`'s contract, and the tools that
+//! make them visible.
+
+pub mod ipc;
+pub mod proc;

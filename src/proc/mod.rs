@@ -1,0 +1,3 @@
+//! Processes: spawning, signals, reaping and the kernel's view of them.
+
+pub mod probe;

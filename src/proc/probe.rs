@@ -1,0 +1,1 @@
+//! /proc probe (stub, being written).
