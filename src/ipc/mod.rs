@@ -1,3 +1,6 @@
 //! The real IPC objects: a shared-memory queue, pipes, shared values.
 
 pub mod pipe;
+pub mod queue;
+pub mod shm;
+pub mod sync;
