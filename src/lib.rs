@@ -2,5 +2,9 @@
 //! Value/Array with Python `multiprocessing`'s contract, and the tools that
 //! make them visible.
 
+pub mod bench;
+pub mod child;
+pub mod cli;
+pub mod demo;
 pub mod ipc;
 pub mod proc;

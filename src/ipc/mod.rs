@@ -4,3 +4,4 @@ pub mod pipe;
 pub mod queue;
 pub mod shm;
 pub mod sync;
+pub mod value;

@@ -133,6 +133,18 @@ pub struct GetDone {
     pub ts_ns: u64,
 }
 
+/// Where [`Queue::hold_lock_forever`] stops (test hook).
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub enum HoldPhase {
+    /// The slot is written, the tail not yet committed.
+    PutBeforeCommit(Item),
+    /// The head is committed: the item is taken, not reported.
+    GetAfterCommit,
+    /// Just holding the lock.
+    Idle,
+}
+
 /// How an item was lost with a dead process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LostKind {
@@ -302,8 +314,6 @@ struct Word(AtomicU32);
 
 #[repr(C, align(64))]
 struct Counters {
-    puts: AtomicU64,
-    gets: AtomicU64,
     recoveries: AtomicU64,
     lost: AtomicU64,
     next_label: AtomicU64,
@@ -438,7 +448,12 @@ impl std::fmt::Debug for Queue {
 impl Queue {
     /// A queue with `maxsize` (<= 0: unbounded, up to [`DEFAULT_CAPACITY`]).
     pub fn new(maxsize: i64) -> Result<Queue, QueueError> {
-        Self::with_capacity(maxsize, DEFAULT_CAPACITY.max(maxsize.max(0) as usize).min(MAX_CAPACITY))
+        Self::with_capacity(
+            maxsize,
+            DEFAULT_CAPACITY
+                .max(maxsize.max(0) as usize)
+                .min(MAX_CAPACITY),
+        )
     }
 
     /// A queue with an explicit physical capacity (slots in the ring).
@@ -457,8 +472,10 @@ impl Queue {
             (*h).config.capacity = capacity as u32;
             (*h).config.records = RECORDS as u32;
             (*h).config.maxsize.store(max, Ordering::Relaxed);
-            sync::init_robust_mutex((*h).locked.mutex.get())
-                .map_err(|e| ShmError::Os { op: "pthread_mutex_init", source: e })?;
+            sync::init_robust_mutex((*h).locked.mutex.get()).map_err(|e| ShmError::Os {
+                op: "pthread_mutex_init",
+                source: e,
+            })?;
             (*h).config.magic = MAGIC;
         }
         Ok(Self::wrap(mem))
@@ -568,12 +585,18 @@ impl Queue {
     /// Hands out the next number of a shared label counter (for unlimited
     /// runs: url_7, url_8, ... across all writers).
     pub fn next_label_number(&self) -> u64 {
-        self.header().counters.next_label.fetch_add(1, Ordering::Relaxed)
+        self.header()
+            .counters
+            .next_label
+            .fetch_add(1, Ordering::Relaxed)
     }
 
     /// Sets where [`Queue::next_label_number`] continues from.
     pub fn set_next_label_number(&self, n: u64) {
-        self.header().counters.next_label.store(n, Ordering::Relaxed);
+        self.header()
+            .counters
+            .next_label
+            .store(n, Ordering::Relaxed);
     }
 
     /// Total recoveries performed on this queue by anyone.
@@ -658,25 +681,11 @@ impl Queue {
             let tail = h.locked.tail.load(Ordering::Relaxed);
             let limit = self.limit() as u64;
             if tail - head < limit {
-                let seq = h.locked.op_seq.load(Ordering::Relaxed) + 1;
-                h.locked.op_seq.store(seq, Ordering::Relaxed);
-                let ts_ns = if self.timestamps { now_ns() } else { 0 };
-                let rec = self.rec(r);
-                rec.pending_seq.store(seq, Ordering::Relaxed);
-                // SAFETY: slot `tail` is outside [head, tail): nobody reads it
-                // until the commit below; we hold the lock.
-                unsafe {
-                    let dst = self.slot(tail);
-                    *dst = Slot {
-                        op_seq: seq,
-                        ts_ns,
-                        ..slot
-                    };
-                }
+                let (seq, ts_ns) = self.write_slot(r, &slot, tail);
                 h.locked.tail.store(tail + 1, Ordering::Release); // commit
-                rec.state.store(IDLE, Ordering::Release);
-                h.counters.puts.fetch_add(1, Ordering::Relaxed);
-                let wake = self.grant_wake(&h.locked.get_waiters, &h.locked.get_wakes, &h.not_empty);
+                self.rec(r).state.store(IDLE, Ordering::Release);
+                let wake =
+                    self.grant_wake(&h.locked.get_waiters, &h.locked.get_wakes, &h.not_empty);
                 self.leave();
                 if wake {
                     sync::futex_wake(&self.header().not_empty.0, 1);
@@ -721,21 +730,7 @@ impl Queue {
             let head = h.locked.head.load(Ordering::Relaxed);
             let tail = h.locked.tail.load(Ordering::Relaxed);
             if tail > head {
-                let seq = h.locked.op_seq.load(Ordering::Relaxed) + 1;
-                h.locked.op_seq.store(seq, Ordering::Relaxed);
-                let ts_ns = if self.timestamps { now_ns() } else { 0 };
-                // SAFETY: slot `head` is inside [head, tail): committed by its
-                // putter; we hold the lock.
-                let slot = unsafe { *self.slot(head) };
-                let rec = self.rec(r);
-                // SAFETY: our own record.
-                unsafe { *rec.item.get() = slot };
-                rec.pending_seq.store(seq, Ordering::Relaxed);
-                rec.head_before.store(head, Ordering::Relaxed);
-                rec.state.store(TAKING, Ordering::Release);
-                h.locked.head.store(head + 1, Ordering::Release); // commit
-                rec.state.store(GOT, Ordering::Release);
-                h.counters.gets.fetch_add(1, Ordering::Relaxed);
+                let (slot, seq, ts_ns) = self.take_slot(r, head);
                 let wake = self.grant_wake(&h.locked.put_waiters, &h.locked.put_wakes, &h.not_full);
                 self.leave();
                 if wake {
@@ -799,6 +794,91 @@ impl Queue {
     }
 
     // ------------------------------------------------------- internals --
+
+    /// Under the lock: numbers the put and writes its slot at `tail`, not yet
+    /// committed (the caller's `tail` store commits it).
+    fn write_slot(&self, r: usize, slot: &Slot, tail: u64) -> (u64, u64) {
+        let h = self.header();
+        let seq = h.locked.op_seq.load(Ordering::Relaxed) + 1;
+        h.locked.op_seq.store(seq, Ordering::Relaxed);
+        let ts_ns = if self.timestamps { now_ns() } else { 0 };
+        self.rec(r).pending_seq.store(seq, Ordering::Relaxed);
+        // SAFETY: slot `tail` is outside [head, tail): nobody reads it until
+        // the commit; we hold the lock.
+        unsafe {
+            *self.slot(tail) = Slot {
+                op_seq: seq,
+                ts_ns,
+                ..*slot
+            };
+        }
+        (seq, ts_ns)
+    }
+
+    /// Under the lock, with an item at `head`: numbers the get, records the
+    /// item in record `r`, commits the `head` store; the record says GOT.
+    fn take_slot(&self, r: usize, head: u64) -> (Slot, u64, u64) {
+        let h = self.header();
+        let seq = h.locked.op_seq.load(Ordering::Relaxed) + 1;
+        h.locked.op_seq.store(seq, Ordering::Relaxed);
+        let ts_ns = if self.timestamps { now_ns() } else { 0 };
+        // SAFETY: slot `head` is inside [head, tail), committed by its putter;
+        // we hold the lock.
+        let slot = unsafe { *self.slot(head) };
+        let rec = self.rec(r);
+        // SAFETY: our own record.
+        unsafe { *rec.item.get() = slot };
+        rec.pending_seq.store(seq, Ordering::Relaxed);
+        rec.head_before.store(head, Ordering::Relaxed);
+        rec.state.store(TAKING, Ordering::Release);
+        h.locked.head.store(head + 1, Ordering::Release); // commit
+        rec.state.store(GOT, Ordering::Release);
+        (slot, seq, ts_ns)
+    }
+
+    /// Test hook: takes the lock, stops at `phase` inside the critical
+    /// section, calls `on_held`, and sleeps until killed. The cross-process
+    /// tests kill it there to prove recovery.
+    #[doc(hidden)]
+    pub fn hold_lock_forever(
+        &mut self,
+        phase: HoldPhase,
+        on_held: impl FnOnce(),
+    ) -> Result<std::convert::Infallible, QueueError> {
+        self.check_open()?;
+        let r = self.claim_record()?;
+        if let HoldPhase::PutBeforeCommit(item) = &phase {
+            let slot = Slot::from_item(item, self.pid)?;
+            let rec = self.rec(r);
+            // SAFETY: our own record.
+            unsafe { *rec.item.get() = slot };
+            rec.pending_seq.store(0, Ordering::Relaxed);
+            rec.state.store(PUTTING, Ordering::Release);
+        }
+        self.enter(None)?;
+        let h = self.header();
+        let head = h.locked.head.load(Ordering::Relaxed);
+        let tail = h.locked.tail.load(Ordering::Relaxed);
+        match &phase {
+            HoldPhase::PutBeforeCommit(_) => {
+                // SAFETY: our own record.
+                let slot = unsafe { *self.rec(r).item.get() };
+                self.write_slot(r, &slot, tail);
+            }
+            HoldPhase::GetAfterCommit if tail > head => {
+                self.take_slot(r, head);
+            }
+            HoldPhase::GetAfterCommit => {
+                self.leave();
+                return Err(QueueError::Empty);
+            }
+            HoldPhase::Idle => {}
+        }
+        on_held();
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
 
     fn check_open(&self) -> Result<(), QueueError> {
         if self.closed {
@@ -963,12 +1043,14 @@ impl Queue {
                 let head = h.locked.head.load(Ordering::Relaxed);
                 let tail = h.locked.tail.load(Ordering::Relaxed);
                 // SAFETY: in-bounds slot read under the lock.
-                let committed =
-                    pending != 0 && tail > head && unsafe { (*self.slot(tail - 1)).op_seq } == pending;
+                let committed = pending != 0
+                    && tail > head
+                    && unsafe { (*self.slot(tail - 1)).op_seq } == pending;
                 (!committed).then_some(LostKind::NotPut)
             }
             TAKING => {
-                let taken = h.locked.head.load(Ordering::Relaxed) != rec.head_before.load(Ordering::Relaxed);
+                let taken = h.locked.head.load(Ordering::Relaxed)
+                    != rec.head_before.load(Ordering::Relaxed);
                 taken.then_some(LostKind::Taken)
             }
             GOT => Some(LostKind::Taken),
@@ -1197,8 +1279,9 @@ impl QueueObserver {
             maxsize: self.maxsize(),
             capacity: self.capacity(),
             items: items.iter().map(Slot::queued).collect(),
-            puts: h.counters.puts.load(Ordering::Relaxed),
-            gets: h.counters.gets.load(Ordering::Relaxed),
+            // head and tail only grow: they count every get and put ever.
+            puts: h.locked.tail.load(Ordering::Relaxed),
+            gets: h.locked.head.load(Ordering::Relaxed),
             op_seq: h.locked.op_seq.load(Ordering::Relaxed),
             recoveries: h.counters.recoveries.load(Ordering::Relaxed),
             lost: h.counters.lost.load(Ordering::Relaxed),
@@ -1294,9 +1377,18 @@ mod tests {
     fn q3_put_nonblocking_on_full_raises_full_without_waiting() {
         let mut q = Queue::new(1).unwrap();
         q.put(&item(1), true, None).unwrap();
-        assert!(matches!(q.put(&item(2), false, Some(5.0)), Err(QueueError::Full)));
-        assert!(matches!(q.put(&item(2), true, Some(0.0)), Err(QueueError::Full)));
-        assert!(matches!(q.put(&item(2), true, Some(-1.0)), Err(QueueError::Full)));
+        assert!(matches!(
+            q.put(&item(2), false, Some(5.0)),
+            Err(QueueError::Full)
+        ));
+        assert!(matches!(
+            q.put(&item(2), true, Some(0.0)),
+            Err(QueueError::Full)
+        ));
+        assert!(matches!(
+            q.put(&item(2), true, Some(-1.0)),
+            Err(QueueError::Full)
+        ));
         assert!(matches!(q.put_nowait(&item(2)), Err(QueueError::Full)));
         assert_eq!(q.waits(), 0);
     }
@@ -1338,17 +1430,32 @@ mod tests {
     fn bad_input_gives_clear_errors() {
         assert!(matches!(
             Queue::with_capacity(10, 4),
-            Err(QueueError::MaxsizeOutOfRange { maxsize: 10, capacity: 4 })
+            Err(QueueError::MaxsizeOutOfRange {
+                maxsize: 10,
+                capacity: 4
+            })
         ));
-        assert!(matches!(Queue::with_capacity(0, 0), Err(QueueError::CapacityOutOfRange(0))));
+        assert!(matches!(
+            Queue::with_capacity(0, 0),
+            Err(QueueError::CapacityOutOfRange(0))
+        ));
         let mut q = Queue::new(0).unwrap();
-        assert!(matches!(q.put(&item(1), true, Some(f64::NAN)), Err(QueueError::BadTimeout(_))));
-        assert!(matches!(q.get(true, Some(f64::INFINITY)), Err(QueueError::BadTimeout(_))));
+        assert!(matches!(
+            q.put(&item(1), true, Some(f64::NAN)),
+            Err(QueueError::BadTimeout(_))
+        ));
+        assert!(matches!(
+            q.get(true, Some(f64::INFINITY)),
+            Err(QueueError::BadTimeout(_))
+        ));
         let long = Item::new("x".repeat(LABEL_MAX + 1), 1, 1);
         let err = q.put_nowait(&long).unwrap_err();
         assert!(matches!(err, QueueError::LabelTooLong { .. }));
         assert!(err.to_string().contains("at most 31 bytes"));
-        assert!(matches!(q.set_maxsize(1 << 30), Err(QueueError::MaxsizeOutOfRange { .. })));
+        assert!(matches!(
+            q.set_maxsize(1 << 30),
+            Err(QueueError::MaxsizeOutOfRange { .. })
+        ));
     }
 
     #[test]

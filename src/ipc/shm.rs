@@ -88,8 +88,8 @@ impl SharedRegion {
         };
         // SAFETY: a fresh mapping chosen by the kernel (no fixed address), of
         // a file at least `len` bytes long; nothing else aliases it in Rust.
-        let ptr = unsafe { mmap(None, size, prot, MapFlags::MAP_SHARED, &fd, 0) }
-            .map_err(os("mmap"))?;
+        let ptr =
+            unsafe { mmap(None, size, prot, MapFlags::MAP_SHARED, &fd, 0) }.map_err(os("mmap"))?;
         Ok(Self {
             ptr: ptr.cast(),
             len,

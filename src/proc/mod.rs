@@ -1,3 +1,5 @@
-//! Processes: spawning, signals, reaping and the kernel's view of them.
+//! Processes: spawning, signals, reaping and the kernel's view of them. The
+//! only module that sends signals.
 
 pub mod probe;
+pub mod spawn;

@@ -1,0 +1,231 @@
+//! Roles used by the cross-process tests (hidden; not for users): plain
+//! writers and readers that print what they got, a process that holds the
+//! queue lock mid-operation until it is killed, pipe ends and counters.
+
+use std::io::Write;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use clap::{Subcommand, ValueEnum};
+
+use super::{ChildResult, inherited, inherited_connection};
+use crate::ipc::queue::{HoldPhase, Item, Queue, QueueError};
+use crate::ipc::value::SharedArray;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Phase {
+    /// Slot written, tail not yet committed.
+    PutBeforeCommit,
+    /// Head committed, item taken, not reported.
+    GetAfterCommit,
+    /// Just holding the lock.
+    Idle,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TestRole {
+    /// Puts `count` items labelled `w<writer>_<n>`, n = 1..=count.
+    TestWriter {
+        #[arg(long)]
+        queue_fd: RawFd,
+        #[arg(long)]
+        writer: u32,
+        #[arg(long)]
+        count: u64,
+    },
+    /// Gets until an item labelled STOP; prints `writer seq label` per item.
+    TestReader {
+        #[arg(long)]
+        queue_fd: RawFd,
+    },
+    /// Takes the queue lock mid-operation, prints `holding`, waits to be killed.
+    HoldLock {
+        #[arg(long)]
+        queue_fd: RawFd,
+        #[arg(long, value_enum)]
+        phase: Phase,
+    },
+    /// Prints `ready`, then blocks in one get; prints the item if it gets one.
+    BlockGet {
+        #[arg(long)]
+        queue_fd: RawFd,
+    },
+    /// Sends each `--msg` (or `--size` bytes once), then exits (closing its end).
+    PipeSend {
+        #[arg(long)]
+        fd: RawFd,
+        #[arg(long)]
+        duplex: bool,
+        #[arg(long)]
+        msg: Vec<String>,
+        #[arg(long)]
+        size: Option<usize>,
+    },
+    /// Receives until EOF; prints `len <n>` per message (and the text when
+    /// short), then `EOF`.
+    PipeRecv {
+        #[arg(long)]
+        fd: RawFd,
+        #[arg(long)]
+        duplex: bool,
+    },
+    /// The demo's writer: three items with random 0-1 s sleeps, lesson lines.
+    DemoWriter {
+        #[arg(long)]
+        queue_fd: RawFd,
+        #[arg(long)]
+        writer: u32,
+        #[arg(long)]
+        first: u64,
+    },
+    /// The demo's reader: an endless blocking get loop, lesson lines.
+    DemoReader {
+        #[arg(long)]
+        queue_fd: RawFd,
+    },
+    /// Waits at the start barrier, then increments element 0 `increments` times.
+    Count {
+        #[arg(long)]
+        value_fd: RawFd,
+        #[arg(long)]
+        procs: u32,
+        #[arg(long)]
+        increments: u64,
+        #[arg(long)]
+        lock: bool,
+        /// Busy time between the read and the write, in nanoseconds.
+        #[arg(long, default_value_t = 0)]
+        gap_ns: u64,
+    },
+}
+
+pub fn run(role: TestRole) -> ChildResult {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match role {
+        TestRole::TestWriter {
+            queue_fd,
+            writer,
+            count,
+        } => {
+            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
+            for n in 1..=count {
+                q.put(&Item::new(format!("w{writer}_{n}"), writer, n), true, None)?;
+            }
+        }
+        TestRole::TestReader { queue_fd } => {
+            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
+            loop {
+                let got = q.get(true, None)?;
+                q.mark_reported();
+                let it = got.item.item;
+                if it.label == "STOP" {
+                    break;
+                }
+                writeln!(out, "{} {} {}", it.writer, it.seq, it.label)?;
+            }
+        }
+        TestRole::HoldLock { queue_fd, phase } => {
+            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
+            let phase = match phase {
+                Phase::PutBeforeCommit => HoldPhase::PutBeforeCommit(Item::new("doomed", 9, 1)),
+                Phase::GetAfterCommit => HoldPhase::GetAfterCommit,
+                Phase::Idle => HoldPhase::Idle,
+            };
+            q.hold_lock_forever(phase, || {
+                let mut o = std::io::stdout().lock();
+                let _ = writeln!(o, "holding");
+                let _ = o.flush();
+            })?;
+        }
+        TestRole::BlockGet { queue_fd } => {
+            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
+            writeln!(out, "ready")?;
+            out.flush()?;
+            match q.get(true, None) {
+                Ok(g) => writeln!(out, "got {}", g.item.item.label)?,
+                Err(QueueError::Empty) => writeln!(out, "empty")?,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        TestRole::PipeSend {
+            fd,
+            duplex,
+            msg,
+            size,
+        } => {
+            let mut c = inherited_connection(fd, duplex, true, duplex)?;
+            for m in &msg {
+                c.send(m.as_bytes())?;
+            }
+            if let Some(n) = size {
+                let big: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+                c.send(&big)?;
+            }
+        }
+        TestRole::PipeRecv { fd, duplex } => {
+            let mut c = inherited_connection(fd, true, duplex, duplex)?;
+            loop {
+                match c.recv() {
+                    Ok(m) => {
+                        let ok = m.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8);
+                        if m.len() <= 64 {
+                            writeln!(out, "len {} {}", m.len(), String::from_utf8_lossy(&m))?;
+                        } else {
+                            writeln!(out, "len {} pattern-ok={ok}", m.len())?;
+                        }
+                        out.flush()?;
+                    }
+                    Err(crate::ipc::pipe::PipeError::Eof) => {
+                        writeln!(out, "EOF")?;
+                        break;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        TestRole::DemoWriter {
+            queue_fd,
+            writer,
+            first,
+        } => {
+            use rand::RngExt;
+            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
+            let mut rng = rand::rng();
+            println!("Process({}) is writing...", std::process::id());
+            for n in first..first + 3 {
+                let label = format!("url_{n}");
+                println!("Put {label} to queue...");
+                q.put(&Item::new(label, writer, n), true, None)?;
+                std::thread::sleep(Duration::from_secs_f64(rng.random_range(0.0..1.0)));
+            }
+        }
+        TestRole::DemoReader { queue_fd } => {
+            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
+            println!("Process({}) is reading...", std::process::id());
+            loop {
+                let got = q.get(true, None)?;
+                println!("Get {} from queue.", got.item.item.label);
+            }
+        }
+        TestRole::Count {
+            value_fd,
+            procs,
+            increments,
+            lock,
+            gap_ns,
+        } => {
+            let v = SharedArray::from_fd(inherited(value_fd)?)?;
+            v.barrier_wait(procs, Duration::from_secs(60))?;
+            let gap = Duration::from_nanos(gap_ns);
+            for _ in 0..increments {
+                if lock {
+                    v.increment_locked(0, gap)?;
+                } else {
+                    v.increment_unlocked(0, gap)?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,297 @@
+//! Starting child processes safely and stopping them for sure.
+//!
+//! A child is this very binary, re-executed with a hidden role subcommand:
+//! never `fork()` without `exec` here, because the supervisor is
+//! multi-threaded and a forked copy could inherit a lock another thread held.
+//! Between fork and exec (`pre_exec`) the child: marks every inherited fd
+//! close-on-exec except the ones its role needs, joins a process group of its
+//! own, asks for SIGKILL when the spawning thread dies (`PR_SET_PDEATHSIG`),
+//! and exits at once if the parent is already gone (the race pdeathsig alone
+//! misses). Spawn from a thread that lives as long as the run: pdeathsig fires
+//! when the *thread* that forked exits.
+//!
+//! Stopping is SIGTERM to the child's group, a short grace, SIGKILL, reap.
+
+use std::ffi::OsString;
+use std::io;
+use std::os::fd::RawFd;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::Pid;
+
+/// What to do with a child's stdout/stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Captured through a pipe (read by the caller).
+    Piped,
+    /// Discarded.
+    Null,
+    /// Shared with the parent (tests and debugging only).
+    Inherit,
+}
+
+impl Output {
+    fn stdio(self) -> Stdio {
+        match self {
+            Output::Piped => Stdio::piped(),
+            Output::Null => Stdio::null(),
+            Output::Inherit => Stdio::inherit(),
+        }
+    }
+}
+
+/// One child to start.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub args: Vec<OsString>,
+    /// Fds the child inherits (everything else is closed at exec).
+    pub keep_fds: Vec<RawFd>,
+    pub stdout: Output,
+    pub stderr: Output,
+}
+
+impl Spec {
+    pub fn new<I, S>(args: I) -> Spec
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        Spec {
+            args: args.into_iter().map(Into::into).collect(),
+            keep_fds: Vec::new(),
+            stdout: Output::Null,
+            stderr: Output::Null,
+        }
+    }
+
+    pub fn keep_fd(mut self, fd: RawFd) -> Spec {
+        self.keep_fds.push(fd);
+        self
+    }
+
+    pub fn stdout(mut self, o: Output) -> Spec {
+        self.stdout = o;
+        self
+    }
+
+    pub fn stderr(mut self, o: Output) -> Spec {
+        self.stderr = o;
+        self
+    }
+}
+
+/// The binary children run: this process's own executable.
+pub fn self_exe() -> io::Result<PathBuf> {
+    std::fs::read_link("/proc/self/exe")
+}
+
+/// Starts `exe` with `spec` (stdin is /dev/null).
+pub fn spawn(exe: &Path, spec: &Spec) -> io::Result<Child> {
+    let parent = std::process::id() as libc::pid_t;
+    let keep = spec.keep_fds.clone();
+    let mut cmd = Command::new(exe);
+    cmd.args(&spec.args)
+        .stdin(Stdio::null())
+        .stdout(spec.stdout.stdio())
+        .stderr(spec.stderr.stdio())
+        .process_group(0);
+    // SAFETY: the closure runs between fork and exec and calls only
+    // async-signal-safe functions (syscalls, no allocation: `keep` was
+    // cloned before the fork).
+    unsafe {
+        cmd.pre_exec(move || {
+            // Close everything at exec but the fds the role needs.
+            if libc::syscall(
+                libc::SYS_close_range,
+                3u32,
+                u32::MAX,
+                libc::CLOSE_RANGE_CLOEXEC,
+            ) != 0
+            {
+                let max = libc::sysconf(libc::_SC_OPEN_MAX).clamp(256, 65_536) as RawFd;
+                for fd in 3..max {
+                    libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+                }
+            }
+            for &fd in &keep {
+                if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+            }
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) == -1 {
+                return Err(io::Error::last_os_error());
+            }
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}
+
+/// Sends `sig` to the process group led by `pid` (each child leads its own).
+/// A group already gone is not an error.
+pub fn signal_group(pid: i32, sig: Signal) -> nix::Result<()> {
+    match killpg(Pid::from_raw(pid), sig) {
+        Err(nix::errno::Errno::ESRCH) => Ok(()),
+        r => r,
+    }
+}
+
+/// Sends `sig` to one process. A process already gone is not an error.
+pub fn signal(pid: i32, sig: Signal) -> nix::Result<()> {
+    match kill(Pid::from_raw(pid), sig) {
+        Err(nix::errno::Errno::ESRCH) => Ok(()),
+        r => r,
+    }
+}
+
+/// Whether `pid` names a live (not zombie) process.
+pub fn is_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(s) => s
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next())
+            .is_some_and(|st| st != 'Z' && st != 'X'),
+        Err(_) => false,
+    }
+}
+
+/// How a reaped child ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Code(i32),
+    Signal(i32),
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exit::Code(c) => write!(f, "exit code {c}"),
+            Exit::Signal(s) => match Signal::try_from(*s) {
+                Ok(sig) => write!(f, "killed by {}", sig.as_str()),
+                Err(_) => write!(f, "killed by signal {s}"),
+            },
+        }
+    }
+}
+
+/// Reaps `pid` if it has exited, without blocking.
+pub fn try_reap(pid: i32) -> Option<Exit> {
+    match waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG)) {
+        Ok(WaitStatus::Exited(_, code)) => Some(Exit::Code(code)),
+        Ok(WaitStatus::Signaled(_, sig, _)) => Some(Exit::Signal(sig as i32)),
+        // Not our child (already reaped elsewhere): report it as gone.
+        Err(nix::errno::Errno::ECHILD) => Some(Exit::Code(-1)),
+        _ => None,
+    }
+}
+
+/// Waits for `pid` to exit for up to `timeout`, polling gently; reaps it.
+pub fn reap_within(pid: i32, timeout: Duration) -> Option<Exit> {
+    let deadline = Instant::now() + timeout;
+    let mut pause = Duration::from_micros(200);
+    loop {
+        if let Some(e) = try_reap(pid) {
+            return Some(e);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(20));
+    }
+}
+
+/// Stops children for sure: SIGTERM to each group, up to `grace` for them
+/// to exit, then SIGKILL and reap. Returns how each ended.
+pub fn stop_all(pids: &[i32], grace: Duration) -> Vec<(i32, Exit)> {
+    for &pid in pids {
+        let _ = signal_group(pid, Signal::SIGCONT);
+        let _ = signal_group(pid, Signal::SIGTERM);
+    }
+    let deadline = Instant::now() + grace;
+    let mut out = Vec::new();
+    for &pid in pids {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let exit = reap_within(pid, left).unwrap_or_else(|| {
+            let _ = signal_group(pid, Signal::SIGKILL);
+            let _ = signal(pid, Signal::SIGKILL);
+            reap_within(pid, Duration::from_secs(10)).unwrap_or(Exit::Signal(libc::SIGKILL))
+        });
+        out.push((pid, exit));
+    }
+    out
+}
+
+/// Owns spawned children: on drop (also when a test fails) SIGKILLs each
+/// one's group and reaps exactly those PIDs.
+#[derive(Default)]
+pub struct ChildGuard {
+    children: Vec<Child>,
+}
+
+impl ChildGuard {
+    pub fn new() -> ChildGuard {
+        ChildGuard::default()
+    }
+
+    pub fn push(&mut self, child: Child) -> i32 {
+        let pid = child.id() as i32;
+        self.children.push(child);
+        pid
+    }
+
+    /// Spawns and keeps the child; returns its pid.
+    pub fn spawn(&mut self, exe: &Path, spec: &Spec) -> io::Result<i32> {
+        Ok(self.push(spawn(exe, spec)?))
+    }
+
+    pub fn pids(&self) -> Vec<i32> {
+        self.children.iter().map(|c| c.id() as i32).collect()
+    }
+
+    /// The child with `pid`, to take its pipes or wait on it.
+    pub fn get_mut(&mut self, pid: i32) -> Option<&mut Child> {
+        self.children.iter_mut().find(|c| c.id() as i32 == pid)
+    }
+
+    /// Waits up to `timeout` for `pid` to exit and reaps it.
+    pub fn wait(&mut self, pid: i32, timeout: Duration) -> Option<Exit> {
+        let deadline = Instant::now() + timeout;
+        let child = self.get_mut(pid)?;
+        loop {
+            match child.try_wait() {
+                Ok(Some(st)) => {
+                    use std::os::unix::process::ExitStatusExt;
+                    return Some(match (st.code(), st.signal()) {
+                        (Some(c), _) => Exit::Code(c),
+                        (None, Some(s)) => Exit::Signal(s),
+                        _ => Exit::Code(-1),
+                    });
+                }
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let pid = c.id() as i32;
+            let _ = signal_group(pid, Signal::SIGKILL);
+            let _ = signal(pid, Signal::SIGKILL);
+            let _ = c.wait();
+        }
+    }
+}
