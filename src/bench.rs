@@ -218,7 +218,9 @@ fn run_ours(exe: &Path, case: Case, items: u64) -> Result<(f64, u64), String> {
                 }
                 v
             };
-            let w = Spec::new(args("bench-pipe-send", tfd)).keep_fd(tfd).keep_fd(bfd);
+            let w = Spec::new(args("bench-pipe-send", tfd))
+                .keep_fd(tfd)
+                .keep_fd(bfd);
             let r = Spec::new(args("bench-pipe-recv", rfd))
                 .keep_fd(rfd)
                 .keep_fd(bfd)
@@ -253,7 +255,8 @@ fn run_ours(exe: &Path, case: Case, items: u64) -> Result<(f64, u64), String> {
 /// Python's side: the embedded baseline script, run with `python3`.
 fn run_python(case: Case, items: u64) -> Result<f64, String> {
     let path = std::env::temp_dir().join(format!("ipcscope-baseline-{}.py", std::process::id()));
-    std::fs::write(&path, PYTHON_BASELINE).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    std::fs::write(&path, PYTHON_BASELINE)
+        .map_err(|e| format!("writing {}: {e}", path.display()))?;
     let out = Command::new("python3")
         .arg(&path)
         .args(["--case", case.id(), "--items", &items.to_string()])
