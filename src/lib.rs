@@ -5,6 +5,8 @@
 pub mod bench;
 pub mod child;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod ipc;
 pub mod proc;
+pub mod telemetry;

@@ -1,0 +1,4 @@
+//! Telemetry: what children report, how it travels without ever stalling
+//! them, and how the supervisor merges it into one ordered event stream.
+
+pub mod event;
