@@ -7,6 +7,7 @@ pub mod child;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod headless;
 pub mod ipc;
 pub mod proc;
 pub mod telemetry;

@@ -1,28 +1,21 @@
 //! ipcscope's entry point: parse the command line and hand over to a mode.
 
-use clap::Parser;
-
-use ipcscope::cli::{Cli, Command};
+use ipcscope::cli::{Invocation, parse_args};
+use ipcscope::config::Mode;
 
 fn main() {
-    let cli = Cli::parse();
-    let code = match cli.command {
-        None | Some(Command::Demo) => ipcscope::demo::run(),
-        Some(Command::Bench(a)) => {
-            let opts = ipcscope::bench::BenchOptions {
-                python: a.python,
-                json: a.json,
-                items: a.items,
-            };
-            match ipcscope::bench::run(&opts) {
-                Ok(_) => 0,
-                Err(e) => {
-                    eprintln!("ipcscope bench: {e}");
-                    1
-                }
+    let code = match parse_args() {
+        Invocation::Run(cfg) => match cfg.mode {
+            Mode::Headless | Mode::Tui => ipcscope::headless::run(&cfg),
+        },
+        Invocation::Bench(opts) => match ipcscope::bench::run(&opts) {
+            Ok(_) => 0,
+            Err(e) => {
+                eprintln!("ipcscope bench: {e}");
+                1
             }
-        }
-        Some(Command::Child { role }) => ipcscope::child::run(role),
+        },
+        Invocation::Child(role) => ipcscope::child::run(role),
     };
     std::process::exit(code);
 }
