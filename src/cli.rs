@@ -1,8 +1,22 @@
-//! The command line (clap) — being rewritten.
+//! The command line (clap): scenarios (`queue`, the default, `pipe`,
+//! `counter`), the benchmark and the hidden child roles, turned into one
+//! [`Invocation`].
+//!
+//! Options the user leaves out stay `None` here and are filled from the
+//! scenario's table for the chosen mode ([`QueueConfig::defaults`] etc.), so
+//! the defaults live in one place. A bad value is a clap error (exit 2) with a
+//! reason, never a panic.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
 
 use crate::bench::BenchOptions;
 use crate::child::Role;
-use crate::config::RunConfig;
+use crate::config::{
+    CounterConfig, DelayRange, MAX_TIMEOUT, Mode, PipeConfig, QueueConfig, RunConfig, Scenario,
+};
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -12,6 +26,522 @@ pub enum Invocation {
     Child(Role),
 }
 
+/// Parses the process's arguments; on bad input prints clap's error and
+/// exits 2 (`--help` and `--version` print and exit 0).
 pub fn parse_args() -> Invocation {
-    unimplemented!()
+    invocation_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+}
+
+/// Parses `args` (the first one is the program name), for tests and
+/// [`parse_args`].
+pub fn invocation_from<I, T>(args: I) -> Result<Invocation, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    Cli::try_parse_from(args).map(Cli::into_invocation)
+}
+
+/// `ipcscope [SCENARIO] [OPTIONS]`. With no scenario the queue options are
+/// accepted at the top level (`ipcscope --writers 3`); they cannot be mixed
+/// with a scenario name (`ipcscope --writers 3 pipe` is an error).
+#[derive(Debug, Parser)]
+#[command(
+    name = "ipcscope",
+    version,
+    about = "See inter-process communication: real processes, a real Queue, Pipe and shared Value, live",
+    override_usage = "ipcscope [SCENARIO] [OPTIONS]",
+    subcommand_value_name = "SCENARIO",
+    subcommand_help_heading = "Scenarios",
+    args_conflicts_with_subcommands = true,
+    after_help = "With no SCENARIO, `queue` runs: `ipcscope --writers 3` is `ipcscope queue --writers 3`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    queue: QueueArgs,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Writers put urls on a Queue, readers get them (the default)
+    Queue {
+        #[command(flatten)]
+        args: QueueArgs,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// A sender and a receiver on a Pipe
+    Pipe {
+        #[command(flatten)]
+        args: PipeArgs,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Processes incrementing one shared Value, with or without its lock
+    Counter {
+        #[command(flatten)]
+        args: CounterArgs,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Measure our Queue and Pipe (optionally against Python's multiprocessing)
+    Bench(BenchArgs),
+    /// Internal: run as a child process role.
+    #[command(name = "__child", hide = true)]
+    Child {
+        #[command(subcommand)]
+        role: Role,
+    },
+}
+
+/// Options every scenario takes.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Common options")]
+struct CommonArgs {
+    /// Seed for the random delays: same seed, same delays [default: random]
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Print the transcript instead of opening the visualizer
+    #[arg(long)]
+    headless: bool,
+    /// Write every event to FILE, one JSON object per line
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// Draw without box-drawing or other Unicode glyphs
+    #[arg(long)]
+    ascii: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Queue options")]
+struct QueueArgs {
+    /// Writer processes, 1-64 [default: 2]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    writers: Option<u32>,
+    /// Reader processes, 0-64 [default: 1]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=64))]
+    readers: Option<u32>,
+    /// Items per writer, 0 = unlimited [default: 3 with --headless, else 0]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    items: Option<u64>,
+    /// Writer's random delay between puts, in seconds [default: 0..1]
+    #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
+    delay: Option<DelayRange>,
+    /// Reader's random delay between gets, in seconds [default: 0..0]
+    #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
+    reader_delay: Option<DelayRange>,
+    /// Queue capacity, 0 = unbounded, up to 65536 [default: 0]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=65536))]
+    maxsize: Option<u32>,
+    /// Seconds a put waits for space before Full (then retries) [default: forever]
+    #[arg(long, value_name = "S", value_parser = parse_timeout, allow_hyphen_values = true)]
+    put_timeout: Option<f64>,
+    /// Seconds a get waits for an item before Empty (then retries) [default: forever]
+    #[arg(long, value_name = "S", value_parser = parse_timeout, allow_hyphen_values = true)]
+    get_timeout: Option<f64>,
+}
+
+impl QueueArgs {
+    fn resolve(self, mode: Mode) -> QueueConfig {
+        let d = QueueConfig::defaults(mode);
+        QueueConfig {
+            writers: self.writers.unwrap_or(d.writers),
+            readers: self.readers.unwrap_or(d.readers),
+            items: self.items.unwrap_or(d.items),
+            delay: self.delay.unwrap_or(d.delay),
+            reader_delay: self.reader_delay.unwrap_or(d.reader_delay),
+            maxsize: self.maxsize.unwrap_or(d.maxsize),
+            put_timeout: self.put_timeout.or(d.put_timeout),
+            get_timeout: self.get_timeout.or(d.get_timeout),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Pipe options")]
+struct PipeArgs {
+    /// Messages to send, url_0, url_1, ..., 0-100000 [default: 10]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    messages: Option<u32>,
+    /// Sender's random delay between sends, in seconds [default: 0..1]
+    #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
+    delay: Option<DelayRange>,
+    /// Receiver's random delay between receives, in seconds [default: 0..1]
+    #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
+    reader_delay: Option<DelayRange>,
+    /// Two-way pipe, as Pipe(duplex=True) [default: true]
+    #[arg(long, value_name = "BOOL")]
+    duplex: Option<bool>,
+    /// The parent keeps its copy of the send end: the receiver never sees EOF
+    #[arg(long)]
+    forget_close: bool,
+}
+
+impl PipeArgs {
+    fn resolve(self, mode: Mode) -> PipeConfig {
+        let d = PipeConfig::defaults(mode);
+        PipeConfig {
+            messages: self.messages.unwrap_or(d.messages),
+            delay: self.delay.unwrap_or(d.delay),
+            reader_delay: self.reader_delay.unwrap_or(d.reader_delay),
+            duplex: self.duplex.unwrap_or(d.duplex),
+            forget_close: self.forget_close || d.forget_close,
+        }
+    }
+}
+
+/// `--lock` and `--no-lock` override each other: the last one given wins.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Counter options")]
+struct CounterArgs {
+    /// Incrementing processes, 1-64 [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    procs: Option<u32>,
+    /// Increments per process, 1-100000000 [default: 100000]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    increments: Option<u64>,
+    /// Hold the Value's lock around each increment (last of --lock/--no-lock wins)
+    #[arg(long, overrides_with = "no_lock")]
+    lock: bool,
+    /// Increment without the lock: the race [default]
+    #[arg(long, overrides_with = "lock")]
+    no_lock: bool,
+}
+
+impl CounterArgs {
+    fn resolve(self, mode: Mode) -> CounterConfig {
+        let d = CounterConfig::defaults(mode);
+        let lock = match (self.lock, self.no_lock) {
+            (true, _) => true,
+            (_, true) => false,
+            _ => d.lock,
+        };
+        CounterConfig {
+            procs: self.procs.unwrap_or(d.procs),
+            increments: self.increments.unwrap_or(d.increments),
+            lock,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct BenchArgs {
+    /// Also run the Python baseline (multiprocessing.Queue / Pipe) and print ratios
+    #[arg(long)]
+    python: bool,
+    /// Print one JSON object per case
+    #[arg(long)]
+    json: bool,
+    /// Items per case, 1-100000000 [default: sized per case]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    items: Option<u64>,
+}
+
+impl Cli {
+    fn into_invocation(self) -> Invocation {
+        match self.command {
+            None => run(self.common, |mode| {
+                Scenario::Queue(self.queue.resolve(mode))
+            }),
+            Some(Command::Queue { args, common }) => {
+                run(common, |mode| Scenario::Queue(args.resolve(mode)))
+            }
+            Some(Command::Pipe { args, common }) => {
+                run(common, |mode| Scenario::Pipe(args.resolve(mode)))
+            }
+            Some(Command::Counter { args, common }) => {
+                run(common, |mode| Scenario::Counter(args.resolve(mode)))
+            }
+            Some(Command::Bench(a)) => Invocation::Bench(BenchOptions {
+                python: a.python,
+                json: a.json,
+                items: a.items,
+            }),
+            Some(Command::Child { role }) => Invocation::Child(role),
+        }
+    }
+}
+
+/// A run of the scenario built for the mode the common options choose; a
+/// random seed when none is given.
+fn run(common: CommonArgs, scenario: impl FnOnce(Mode) -> Scenario) -> Invocation {
+    let mode = if common.headless {
+        Mode::Headless
+    } else {
+        Mode::Tui
+    };
+    Invocation::Run(RunConfig {
+        scenario: scenario(mode),
+        seed: common.seed.unwrap_or_else(rand::random::<u64>),
+        mode,
+        trace: common.trace,
+        ascii: common.ascii,
+    })
+}
+
+/// A put/get timeout: finite seconds, more than 0 and at most
+/// [`MAX_TIMEOUT`].
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v <= MAX_TIMEOUT {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{s} must be more than 0 and at most {MAX_TIMEOUT} seconds"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Invocation {
+        let argv = std::iter::once("ipcscope").chain(args.iter().copied());
+        invocation_from(argv).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    }
+
+    fn run_config(args: &[&str]) -> RunConfig {
+        match parse(args) {
+            Invocation::Run(cfg) => cfg,
+            other => panic!("{args:?}: expected a run, got {other:?}"),
+        }
+    }
+
+    fn queue(args: &[&str]) -> QueueConfig {
+        match run_config(args).scenario {
+            Scenario::Queue(q) => q,
+            other => panic!("{args:?}: expected queue, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_args_is_the_tui_queue_with_its_defaults() {
+        let cfg = run_config(&[]);
+        assert_eq!(cfg.mode, Mode::Tui);
+        assert_eq!(
+            cfg.scenario,
+            Scenario::Queue(QueueConfig::defaults(Mode::Tui))
+        );
+        let Scenario::Queue(q) = cfg.scenario else {
+            unreachable!()
+        };
+        assert_eq!((q.writers, q.readers, q.items), (2, 1, 0));
+        assert_eq!(cfg.trace, None);
+        assert!(!cfg.ascii);
+    }
+
+    #[test]
+    fn headless_queue_defaults_to_the_lessons_three_items() {
+        let cfg = run_config(&["--headless"]);
+        assert_eq!(cfg.mode, Mode::Headless);
+        assert_eq!(
+            cfg.scenario,
+            Scenario::Queue(QueueConfig::defaults(Mode::Headless))
+        );
+        assert_eq!(queue(&["queue", "--headless"]).items, 3);
+    }
+
+    #[test]
+    fn queue_options_without_a_scenario_mean_queue() {
+        let q = queue(&["--writers", "3"]);
+        assert_eq!(q.writers, 3);
+        assert_eq!(q.readers, 1);
+    }
+
+    #[test]
+    fn queue_options_cannot_precede_another_scenario() {
+        let argv = ["ipcscope", "--writers", "3", "pipe"];
+        assert!(invocation_from(argv).is_err());
+    }
+
+    #[test]
+    fn queue_given_values_are_kept_exactly() {
+        let cfg = run_config(&["queue", "--delay", "0.5..0.5", "--seed", "7"]);
+        assert_eq!(cfg.seed, 7);
+        let Scenario::Queue(q) = cfg.scenario else {
+            panic!("expected queue")
+        };
+        assert_eq!(q.delay, DelayRange::fixed(0.5));
+        assert_eq!(q.reader_delay, DelayRange::ZERO);
+    }
+
+    #[test]
+    fn queue_all_options_are_parsed() {
+        let q = queue(&[
+            "queue",
+            "--writers",
+            "64",
+            "--readers",
+            "0",
+            "--items",
+            "1000000",
+            "--reader-delay",
+            "0.1..0.2",
+            "--maxsize",
+            "65536",
+            "--put-timeout",
+            "0.5",
+            "--get-timeout",
+            "3600",
+        ]);
+        assert_eq!(
+            q,
+            QueueConfig {
+                writers: 64,
+                readers: 0,
+                items: 1_000_000,
+                delay: DelayRange::LESSON,
+                reader_delay: DelayRange { lo: 0.1, hi: 0.2 },
+                maxsize: 65536,
+                put_timeout: Some(0.5),
+                get_timeout: Some(3600.0),
+            }
+        );
+    }
+
+    #[test]
+    fn common_options_are_accepted_after_a_scenario_and_without_one() {
+        for args in [
+            &["--trace", "t.jsonl", "--ascii", "--seed", "1"][..],
+            &["queue", "--trace", "t.jsonl", "--ascii", "--seed", "1"],
+            &["pipe", "--trace", "t.jsonl", "--ascii", "--seed", "1"],
+            &["counter", "--trace", "t.jsonl", "--ascii", "--seed", "1"],
+        ] {
+            let cfg = run_config(args);
+            assert_eq!(cfg.trace, Some(PathBuf::from("t.jsonl")), "{args:?}");
+            assert!(cfg.ascii, "{args:?}");
+            assert_eq!(cfg.seed, 1, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn pipe_duplex_false_and_forget_close_are_parsed() {
+        let cfg = run_config(&["pipe", "--duplex", "false", "--forget-close"]);
+        let Scenario::Pipe(p) = cfg.scenario else {
+            panic!("expected pipe")
+        };
+        assert!(!p.duplex);
+        assert!(p.forget_close);
+        assert_eq!(p.messages, 10);
+    }
+
+    #[test]
+    fn pipe_defaults_come_from_the_table() {
+        let cfg = run_config(&["pipe"]);
+        assert_eq!(
+            cfg.scenario,
+            Scenario::Pipe(PipeConfig::defaults(Mode::Tui))
+        );
+    }
+
+    #[test]
+    fn counter_lock_is_parsed_and_the_last_of_lock_and_no_lock_wins() {
+        let lock = |args: &[&str]| match run_config(args).scenario {
+            Scenario::Counter(c) => c.lock,
+            other => panic!("expected counter, got {other:?}"),
+        };
+        assert!(lock(&["counter", "--lock"]));
+        assert!(!lock(&["counter"]));
+        assert!(!lock(&["counter", "--no-lock"]));
+        assert!(!lock(&["counter", "--lock", "--no-lock"]));
+        assert!(lock(&["counter", "--no-lock", "--lock"]));
+    }
+
+    #[test]
+    fn counter_defaults_come_from_the_table() {
+        let cfg = run_config(&["counter", "--headless"]);
+        assert_eq!(
+            cfg.scenario,
+            Scenario::Counter(CounterConfig::defaults(Mode::Headless))
+        );
+    }
+
+    #[test]
+    fn bench_flags_are_parsed() {
+        match parse(&["bench", "--python", "--json"]) {
+            Invocation::Bench(o) => {
+                assert!(o.python && o.json);
+                assert_eq!(o.items, None);
+            }
+            other => panic!("expected bench, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn hidden_child_role_parses() {
+        match parse(&["__child", "test-reader", "--queue-fd", "3"]) {
+            Invocation::Child(_) => {}
+            other => panic!("expected a child role, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn timeout_parser_rejects_zero_nan_and_too_long_with_a_reason() {
+        for bad in ["0", "-1", "nan", "inf", "3600.5"] {
+            let e = parse_timeout(bad).unwrap_err();
+            assert!(
+                e.contains("more than 0 and at most 3600 seconds"),
+                "{bad}: {e}"
+            );
+        }
+        assert!(parse_timeout("x").unwrap_err().contains("not a number"));
+        assert_eq!(parse_timeout("0.25"), Ok(0.25));
+    }
+
+    /// The `[default: ...]` in each help text matches the table it is filled
+    /// from, so the two cannot drift apart.
+    #[test]
+    fn help_texts_state_the_table_defaults() {
+        let q = QueueConfig::defaults(Mode::Tui);
+        let p = PipeConfig::defaults(Mode::Tui);
+        let c = CounterConfig::defaults(Mode::Tui);
+        let h = QueueConfig::defaults(Mode::Headless);
+        let cases = [
+            ("queue", "writers", q.writers.to_string()),
+            ("queue", "readers", q.readers.to_string()),
+            (
+                "queue",
+                "items",
+                format!("{} with --headless, else {}", h.items, q.items),
+            ),
+            ("queue", "delay", q.delay.to_string()),
+            ("queue", "reader_delay", q.reader_delay.to_string()),
+            ("queue", "maxsize", q.maxsize.to_string()),
+            ("pipe", "messages", p.messages.to_string()),
+            ("pipe", "delay", p.delay.to_string()),
+            ("pipe", "reader_delay", p.reader_delay.to_string()),
+            ("pipe", "duplex", p.duplex.to_string()),
+            ("counter", "procs", c.procs.to_string()),
+            ("counter", "increments", c.increments.to_string()),
+        ];
+        let cmd = Cli::command();
+        for (sub, id, default) in cases {
+            let arg = cmd
+                .find_subcommand(sub)
+                .and_then(|s| s.get_arguments().find(|a| a.get_id() == id))
+                .unwrap_or_else(|| panic!("{sub} --{id} missing"));
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            assert!(
+                help.contains(&format!("[default: {default}]")),
+                "{sub} --{id}: {help:?} should say [default: {default}]"
+            );
+        }
+        assert!(!c.lock, "--no-lock's help calls itself the default");
+        assert!(q.put_timeout.is_none() && q.get_timeout.is_none());
+    }
 }

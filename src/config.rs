@@ -55,7 +55,9 @@ impl std::str::FromStr for DelayRange {
             }
         };
         if lo > hi {
-            return Err(format!("{lo}..{hi} is empty: the first bound must not exceed the second"));
+            return Err(format!(
+                "{lo}..{hi} is empty: the first bound must not exceed the second"
+            ));
         }
         Ok(DelayRange { lo, hi })
     }

@@ -3,6 +3,8 @@
 //! from inherited fd numbers and never draws.
 
 pub mod bench;
+pub mod ctx;
+pub mod lesson;
 pub mod testing;
 
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
@@ -15,6 +17,8 @@ use crate::ipc::pipe::{Connection, PipeKind};
 #[derive(Debug, Subcommand)]
 pub enum Role {
     #[command(flatten)]
+    Lesson(lesson::LessonRole),
+    #[command(flatten)]
     Testing(testing::TestRole),
     #[command(flatten)]
     Bench(bench::BenchRole),
@@ -23,6 +27,7 @@ pub enum Role {
 /// Runs a role; returns the process exit code.
 pub fn run(role: Role) -> i32 {
     let result = match role {
+        Role::Lesson(r) => lesson::run(r),
         Role::Testing(r) => testing::run(r),
         Role::Bench(r) => bench::run(r),
     };

@@ -69,20 +69,6 @@ pub enum TestRole {
         #[arg(long)]
         duplex: bool,
     },
-    /// The demo's writer: three items with random 0-1 s sleeps, lesson lines.
-    DemoWriter {
-        #[arg(long)]
-        queue_fd: RawFd,
-        #[arg(long)]
-        writer: u32,
-        #[arg(long)]
-        first: u64,
-    },
-    /// The demo's reader: an endless blocking get loop, lesson lines.
-    DemoReader {
-        #[arg(long)]
-        queue_fd: RawFd,
-    },
     /// Waits at the start barrier, then increments element 0 `increments` times.
     Count {
         #[arg(long)]
@@ -181,30 +167,6 @@ pub fn run(role: TestRole) -> ChildResult {
                     }
                     Err(e) => return Err(e.into()),
                 }
-            }
-        }
-        TestRole::DemoWriter {
-            queue_fd,
-            writer,
-            first,
-        } => {
-            use rand::RngExt;
-            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
-            let mut rng = rand::rng();
-            println!("Process({}) is writing...", std::process::id());
-            for n in first..first + 3 {
-                let label = format!("url_{n}");
-                println!("Put {label} to queue...");
-                q.put(&Item::new(label, writer, n), true, None)?;
-                std::thread::sleep(Duration::from_secs_f64(rng.random_range(0.0..1.0)));
-            }
-        }
-        TestRole::DemoReader { queue_fd } => {
-            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
-            println!("Process({}) is reading...", std::process::id());
-            loop {
-                let got = q.get(true, None)?;
-                println!("Get {} from queue.", got.item.item.label);
             }
         }
         TestRole::Count {

@@ -51,6 +51,12 @@ struct Header {
     mutex: UnsafeCell<libc::pthread_mutex_t>,
 }
 
+/// Offset of the lock's futex word from the start of the mapping (the
+/// address a process blocked on the lock shows in `/proc/<pid>/syscall`).
+pub fn lock_offset() -> u64 {
+    std::mem::offset_of!(Header, mutex) as u64
+}
+
 const VALUES_OFFSET: usize = (size_of::<Header>() + 63) & !63;
 
 /// A shared array of `i64` (a Value is an array of one).

@@ -33,15 +33,22 @@ pub enum Output {
     Null,
     /// Shared with the parent (tests and debugging only).
     Inherit,
+    /// A copy of this fd (e.g. the write end of a pipe the caller reads).
+    Fd(RawFd),
 }
 
 impl Output {
-    fn stdio(self) -> Stdio {
-        match self {
+    fn stdio(self) -> io::Result<Stdio> {
+        Ok(match self {
             Output::Piped => Stdio::piped(),
             Output::Null => Stdio::null(),
             Output::Inherit => Stdio::inherit(),
-        }
+            Output::Fd(fd) => {
+                // SAFETY: the caller keeps `fd` open for the duration of the spawn.
+                let b = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+                Stdio::from(b.try_clone_to_owned()?)
+            }
+        })
     }
 }
 
@@ -97,8 +104,8 @@ pub fn spawn(exe: &Path, spec: &Spec) -> io::Result<Child> {
     let mut cmd = Command::new(exe);
     cmd.args(&spec.args)
         .stdin(Stdio::null())
-        .stdout(spec.stdout.stdio())
-        .stderr(spec.stderr.stdio())
+        .stdout(spec.stdout.stdio()?)
+        .stderr(spec.stderr.stdio()?)
         .process_group(0);
     // SAFETY: the closure runs between fork and exec and calls only
     // async-signal-safe functions (syscalls, no allocation: `keep` was
@@ -132,7 +139,51 @@ pub fn spawn(exe: &Path, spec: &Spec) -> io::Result<Child> {
             Ok(())
         });
     }
-    cmd.spawn()
+    let child = cmd.spawn()?;
+    registry::add(child.id() as i32);
+    Ok(child)
+}
+
+/// Every child started and not yet reaped, so a panic hook or a signal
+/// handler can kill them all without access to their owners.
+pub mod registry {
+    use std::sync::Mutex;
+
+    static LIVE: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+    pub(super) fn add(pid: i32) {
+        if let Ok(mut v) = LIVE.lock() {
+            v.push(pid);
+        }
+    }
+
+    /// Forgets a reaped child.
+    pub fn remove(pid: i32) {
+        if let Ok(mut v) = LIVE.lock() {
+            v.retain(|&p| p != pid);
+        }
+    }
+
+    pub fn live() -> Vec<i32> {
+        LIVE.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// SIGKILLs every registered child's group (for panic hooks: no reaping,
+    /// no allocation beyond the lock).
+    pub fn kill_all() {
+        let pids = match LIVE.try_lock() {
+            Ok(v) => v.clone(),
+            Err(_) => return,
+        };
+        for pid in pids {
+            // SAFETY: plain kill(2) calls on our own children's groups.
+            unsafe {
+                libc::kill(-pid, libc::SIGCONT);
+                libc::kill(-pid, libc::SIGKILL);
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    }
 }
 
 /// Sends `sig` to the process group led by `pid` (each child leads its own).
@@ -170,6 +221,17 @@ pub enum Exit {
     Signal(i32),
 }
 
+impl Exit {
+    pub fn from_status(st: std::process::ExitStatus) -> Exit {
+        use std::os::unix::process::ExitStatusExt;
+        match (st.code(), st.signal()) {
+            (Some(c), _) => Exit::Code(c),
+            (None, Some(s)) => Exit::Signal(s),
+            _ => Exit::Code(-1),
+        }
+    }
+}
+
 impl std::fmt::Display for Exit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -184,6 +246,14 @@ impl std::fmt::Display for Exit {
 
 /// Reaps `pid` if it has exited, without blocking.
 pub fn try_reap(pid: i32) -> Option<Exit> {
+    let r = try_reap_inner(pid);
+    if r.is_some() {
+        registry::remove(pid);
+    }
+    r
+}
+
+fn try_reap_inner(pid: i32) -> Option<Exit> {
     match waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG)) {
         Ok(WaitStatus::Exited(_, code)) => Some(Exit::Code(code)),
         Ok(WaitStatus::Signaled(_, sig, _)) => Some(Exit::Signal(sig as i32)),
@@ -269,12 +339,8 @@ impl ChildGuard {
         loop {
             match child.try_wait() {
                 Ok(Some(st)) => {
-                    use std::os::unix::process::ExitStatusExt;
-                    return Some(match (st.code(), st.signal()) {
-                        (Some(c), _) => Exit::Code(c),
-                        (None, Some(s)) => Exit::Signal(s),
-                        _ => Exit::Code(-1),
-                    });
+                    registry::remove(pid);
+                    return Some(Exit::from_status(st));
                 }
                 Ok(None) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(5))
@@ -292,6 +358,7 @@ impl Drop for ChildGuard {
             let _ = signal_group(pid, Signal::SIGKILL);
             let _ = signal(pid, Signal::SIGKILL);
             let _ = c.wait();
+            registry::remove(pid);
         }
     }
 }

@@ -40,7 +40,10 @@ impl Role {
 #[serde(tag = "ev", rename_all = "snake_case")]
 pub enum Kind {
     /// A child started (emitted by the supervisor, with its name and role).
-    Spawn { name: String, role: Role },
+    Spawn {
+        name: String,
+        role: Role,
+    },
     /// A child ended (reaped by the supervisor).
     Exit {
         code: Option<i32>,
@@ -76,13 +79,26 @@ pub enum Kind {
         lost: Option<String>,
     },
     /// The supervisor sent a signal to a child.
-    Kill { target: i32, signal: i32 },
+    Kill {
+        target: i32,
+        signal: i32,
+    },
     /// A counter's progress: its increments so far and the value it saw.
-    Count { done: u64, value: i64 },
+    Count {
+        done: u64,
+        value: i64,
+    },
     /// A child is about to exit on its own (finished, or asked to stop).
     Exiting,
     /// The supervisor's note on why a process would wait forever.
-    Stuck { reason: String },
+    Stuck {
+        reason: String,
+    },
+    /// A line a child printed (stdout/stderr are captured, never shown raw),
+    /// or a note from the supervisor.
+    Output {
+        text: String,
+    },
 }
 
 impl Kind {
@@ -108,6 +124,7 @@ impl Kind {
             Kind::Count { .. } => "count",
             Kind::Exiting => "exiting",
             Kind::Stuck { .. } => "stuck",
+            Kind::Output { .. } => "output",
         }
     }
 }
@@ -173,7 +190,16 @@ mod tests {
 
     #[test]
     fn events_round_trip_through_json() {
-        let e = Event::new(5, 1, 42, Kind::Exit { code: None, signal: Some(9) }).with_item("url_1");
+        let e = Event::new(
+            5,
+            1,
+            42,
+            Kind::Exit {
+                code: None,
+                signal: Some(9),
+            },
+        )
+        .with_item("url_1");
         let s = serde_json::to_string(&e).unwrap();
         assert!(s.contains("\"ev\":\"exit\""), "{s}");
         assert_eq!(serde_json::from_str::<Event>(&s).unwrap(), e);

@@ -1,0 +1,315 @@
+//! The run's control block: one shared-memory region with a slot per child.
+//! The supervisor writes the knobs (delay scale, stop between operations,
+//! the step gate); each child writes its exact counters (items done, events
+//! dropped) and where it is (in an operation, sleeping, parked at the gate).
+//! Live changes in the visualizer go through here, never through restarts.
+
+use std::os::fd::{BorrowedFd, OwnedFd};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::ipc::shm::{SharedRegion, ShmError};
+use crate::ipc::sync;
+
+/// Children one run can have over its life (slots are not reused).
+pub const SLOTS: usize = 512;
+const MAGIC: u64 = 0x6970_6373_4354_524c;
+pub const MEMFD_NAME: &str = "ipcscope-control";
+
+/// Where a child is, as it says itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Phase {
+    Starting = 0,
+    /// Inside an IPC operation (may be blocked in it).
+    InOp = 1,
+    /// Sleeping its delay.
+    Sleeping = 2,
+    /// Parked at the closed step gate, between operations.
+    Parked = 3,
+    Exiting = 4,
+}
+
+impl Phase {
+    fn from_u32(v: u32) -> Phase {
+        match v {
+            1 => Phase::InOp,
+            2 => Phase::Sleeping,
+            3 => Phase::Parked,
+            4 => Phase::Exiting,
+            _ => Phase::Starting,
+        }
+    }
+}
+
+#[repr(C, align(64))]
+struct Header {
+    magic: u64,
+    slots: u32,
+    _pad: u32,
+}
+
+/// One child's slot. Knobs written by the supervisor, counters by the child.
+#[repr(C, align(128))]
+pub struct Slot {
+    pid: AtomicU32,
+    /// Delay multiplier in thousandths (1000 = as configured).
+    delay_scale_milli: AtomicU32,
+    /// 1: finish the current operation, then exit.
+    stop: AtomicU32,
+    /// 1: closed (park before the next operation); futex word.
+    gate: AtomicU32,
+    /// Operations allowed through a closed gate.
+    steps: AtomicU32,
+    phase: AtomicU32,
+    /// Items put / got / sent / received / increments done.
+    done: AtomicU64,
+    /// Full / Empty raised (timeouts).
+    timeouts: AtomicU64,
+    events: AtomicU64,
+    dropped: AtomicU64,
+}
+
+/// A mapping of the control block.
+pub struct Control {
+    mem: SharedRegion,
+}
+
+impl Control {
+    pub fn new() -> Result<Control, ShmError> {
+        let mem = SharedRegion::create(MEMFD_NAME, Self::len())?;
+        // SAFETY: fresh zeroed region large enough for the header.
+        unsafe {
+            let h = mem.as_ptr() as *mut Header;
+            (*h).slots = SLOTS as u32;
+            (*h).magic = MAGIC;
+        }
+        let c = Control { mem };
+        for i in 0..SLOTS {
+            c.slot(i).delay_scale_milli.store(1000, Ordering::Relaxed);
+        }
+        Ok(c)
+    }
+
+    pub fn from_fd(fd: OwnedFd) -> Result<Control, ShmError> {
+        let mem = SharedRegion::from_fd(fd, true)?;
+        if mem.len() < Self::len() {
+            return Err(ShmError::BadSize(mem.len() as u64));
+        }
+        // SAFETY: at least a header is mapped.
+        let h = unsafe { &*(mem.as_ptr() as *const Header) };
+        if h.magic != MAGIC || h.slots as usize != SLOTS {
+            return Err(ShmError::BadSize(mem.len() as u64));
+        }
+        Ok(Control { mem })
+    }
+
+    fn len() -> usize {
+        std::mem::size_of::<Header>().next_multiple_of(128) + SLOTS * std::mem::size_of::<Slot>()
+    }
+
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.mem.fd()
+    }
+
+    /// Slot `i` (panics on an index >= SLOTS: a programming error).
+    pub fn slot(&self, i: usize) -> &Slot {
+        assert!(i < SLOTS, "control slot {i} out of range");
+        let off = std::mem::size_of::<Header>().next_multiple_of(128);
+        // SAFETY: i < SLOTS slots follow the header in the mapping.
+        unsafe { &*(self.mem.as_ptr().add(off) as *const Slot).add(i) }
+    }
+}
+
+impl Slot {
+    // ---- supervisor side ----
+
+    pub fn set_delay_scale(&self, scale: f64) {
+        let milli = (scale * 1000.0).round().clamp(0.0, u32::MAX as f64) as u32;
+        self.delay_scale_milli.store(milli, Ordering::Relaxed);
+    }
+
+    pub fn request_stop(&self) {
+        self.stop.store(1, Ordering::Release);
+        self.gate.fetch_add(0, Ordering::Release);
+        sync::futex_wake(&self.gate, i32::MAX);
+    }
+
+    /// Closes the gate: the child parks before its next operation.
+    pub fn close_gate(&self) {
+        self.steps.store(0, Ordering::Release);
+        self.gate.store(1, Ordering::Release);
+    }
+
+    pub fn open_gate(&self) {
+        self.gate.store(0, Ordering::Release);
+        sync::futex_wake(&self.gate, i32::MAX);
+    }
+
+    /// Lets exactly one operation through the closed gate.
+    pub fn step(&self) {
+        self.steps.fetch_add(1, Ordering::AcqRel);
+        sync::futex_wake(&self.gate, i32::MAX);
+    }
+
+    pub fn gate_closed(&self) -> bool {
+        self.gate.load(Ordering::Acquire) != 0
+    }
+
+    // ---- both ----
+
+    pub fn pid(&self) -> i32 {
+        self.pid.load(Ordering::Relaxed) as i32
+    }
+
+    pub fn phase(&self) -> Phase {
+        Phase::from_u32(self.phase.load(Ordering::Acquire))
+    }
+
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    pub fn timeouts(&self) -> u64 {
+        self.timeouts.load(Ordering::Relaxed)
+    }
+
+    pub fn events(&self) -> u64 {
+        self.events.load(Ordering::Relaxed)
+    }
+
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    pub fn delay_scale(&self) -> f64 {
+        self.delay_scale_milli.load(Ordering::Relaxed) as f64 / 1000.0
+    }
+
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::Acquire) != 0
+    }
+
+    // ---- child side ----
+
+    pub fn set_pid(&self, pid: i32) {
+        self.pid.store(pid as u32, Ordering::Relaxed);
+    }
+
+    pub fn set_phase(&self, p: Phase) {
+        self.phase.store(p as u32, Ordering::Release);
+    }
+
+    pub fn add_done(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn set_done(&self, n: u64) {
+        self.done.store(n, Ordering::Relaxed);
+    }
+
+    pub fn add_timeout(&self) {
+        self.timeouts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn count_event(&self, delivered: bool) {
+        if delivered {
+            self.events.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Before each operation: parks while the gate is closed (unless a step
+    /// token lets one operation through). Returns false when asked to stop.
+    pub fn pass_gate(&self) -> bool {
+        loop {
+            if self.stop_requested() {
+                return false;
+            }
+            let g = self.gate.load(Ordering::Acquire);
+            if g == 0 {
+                return true;
+            }
+            let s = self.steps.load(Ordering::Acquire);
+            if s > 0
+                && self
+                    .steps
+                    .compare_exchange(s, s - 1, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+            {
+                return true;
+            }
+            let before = self.phase();
+            self.set_phase(Phase::Parked);
+            sync::futex_wait(&self.gate, g, Some(Duration::from_millis(250)));
+            self.set_phase(before);
+        }
+    }
+
+    /// Sleeps `d` (scaled by the live delay scale), in short slices so a stop
+    /// request is seen quickly. Returns false when asked to stop. The kernel
+    /// shows this as a nanosleep: "sleeping".
+    pub fn sleep_scaled(&self, d: Duration) -> bool {
+        let mut left = d.mul_f64(self.delay_scale());
+        self.set_phase(Phase::Sleeping);
+        while !left.is_zero() {
+            if self.stop_requested() {
+                return false;
+            }
+            let slice = left.min(Duration::from_millis(50));
+            std::thread::sleep(slice);
+            left -= slice;
+        }
+        !self.stop_requested()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knobs_written_by_one_mapping_are_seen_by_another() {
+        let c = Control::new().unwrap();
+        let fd = nix::unistd::dup(c.fd()).unwrap();
+        let d = Control::from_fd(fd).unwrap();
+        c.slot(3).set_delay_scale(2.5);
+        c.slot(3).request_stop();
+        assert_eq!(d.slot(3).delay_scale(), 2.5);
+        assert!(d.slot(3).stop_requested());
+        assert!(!d.slot(2).stop_requested());
+        assert_eq!(d.slot(2).delay_scale(), 1.0);
+    }
+
+    #[test]
+    fn a_closed_gate_lets_exactly_one_step_through() {
+        let c = Control::new().unwrap();
+        let s = c.slot(0);
+        s.close_gate();
+        s.step();
+        assert!(s.pass_gate(), "the step token lets one operation through");
+        std::thread::scope(|sc| {
+            let t = sc.spawn(|| s.pass_gate());
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            while s.phase() != Phase::Parked {
+                assert!(std::time::Instant::now() < deadline);
+                std::thread::yield_now();
+            }
+            s.open_gate();
+            assert!(t.join().unwrap());
+        });
+    }
+
+    #[test]
+    fn a_stop_request_releases_a_parked_child() {
+        let c = Control::new().unwrap();
+        let s = c.slot(1);
+        s.close_gate();
+        std::thread::scope(|sc| {
+            let t = sc.spawn(|| s.pass_gate());
+            s.request_stop();
+            assert!(!t.join().unwrap());
+        });
+    }
+}
