@@ -68,6 +68,10 @@ pub struct Slot {
     timeouts: AtomicU64,
     events: AtomicU64,
     dropped: AtomicU64,
+    /// Where the child mapped the scenario's shared object (queue or value),
+    /// in its own address space; 0 until mapped. Gives a futex address seen
+    /// in `/proc/<pid>/syscall` its meaning.
+    map_base: AtomicU64,
 }
 
 /// A mapping of the control block.
@@ -190,7 +194,15 @@ impl Slot {
         self.stop.load(Ordering::Acquire) != 0
     }
 
+    pub fn map_base(&self) -> u64 {
+        self.map_base.load(Ordering::Acquire)
+    }
+
     // ---- child side ----
+
+    pub fn set_map_base(&self, addr: u64) {
+        self.map_base.store(addr, Ordering::Release);
+    }
 
     pub fn set_pid(&self, pid: i32) {
         self.pid.store(pid as u32, Ordering::Relaxed);

@@ -105,6 +105,7 @@ pub fn run(role: LessonRole) -> ChildResult {
             let mut ctx = Ctx::new(&common)?;
             let mut q = Queue::from_fd(inherited(queue_fd)?)?;
             q.set_timestamps(true);
+            ctx.slot().set_map_base(q.map_base());
             let mut n = 0u64;
             while items == 0 || n < items {
                 if !ctx.pass_gate() {
@@ -136,6 +137,7 @@ pub fn run(role: LessonRole) -> ChildResult {
             let mut ctx = Ctx::new(&common)?;
             let mut q = Queue::from_fd(inherited(queue_fd)?)?;
             q.set_timestamps(true);
+            ctx.slot().set_map_base(q.map_base());
             loop {
                 if !ctx.pass_gate() {
                     break;
@@ -249,6 +251,7 @@ pub fn run(role: LessonRole) -> ChildResult {
         } => {
             let ctx = Ctx::new(&common)?;
             let v = SharedArray::from_fd(inherited(value_fd)?)?;
+            ctx.slot().set_map_base(v.map_base());
             v.barrier_wait(procs, Duration::from_secs(600))?;
             let every = (increments / 20).max(1);
             let mut done = 0;

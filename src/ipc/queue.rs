@@ -505,6 +505,11 @@ impl Queue {
         }
     }
 
+    /// Where this handle maps the queue in this process's address space.
+    pub fn map_base(&self) -> u64 {
+        self.mem.as_ptr() as u64
+    }
+
     /// The memfd to hand to a child process.
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.mem.fd()

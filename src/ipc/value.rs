@@ -106,6 +106,11 @@ impl SharedArray {
         Ok(SharedArray { mem })
     }
 
+    /// Where this handle maps the value in this process's address space.
+    pub fn map_base(&self) -> u64 {
+        self.mem.as_ptr() as u64
+    }
+
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.mem.fd()
     }

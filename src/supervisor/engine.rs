@@ -121,6 +121,7 @@ impl Engine {
         tel_w: OwnedFd,
         own: Sender<Event>,
         shared: Arc<Shared>,
+        exe: Option<std::path::PathBuf>,
     ) -> Engine {
         Engine {
             cfg,
@@ -129,7 +130,7 @@ impl Engine {
             tel_w,
             own,
             shared,
-            exe: std::path::PathBuf::new(),
+            exe: exe.unwrap_or_default(),
             running: Vec::new(),
             held_send_end: None,
             counts: HashMap::new(),
@@ -144,7 +145,12 @@ impl Engine {
         rx: Receiver<Msg>,
         ready: Sender<Result<Option<PipeWatch>, std::io::Error>>,
     ) {
-        let started = spawn::self_exe().and_then(|exe| {
+        let exe = if self.exe.as_os_str().is_empty() {
+            spawn::self_exe()
+        } else {
+            Ok(self.exe.clone())
+        };
+        let started = exe.and_then(|exe| {
             self.exe = exe;
             self.spawn_initial()
         });

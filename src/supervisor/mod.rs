@@ -103,13 +103,23 @@ pub struct Supervisor {
     stats: Arc<Stats>,
     engine: Option<std::thread::JoinHandle<()>>,
     collector: Collector,
-    kernel: observe::KernelCache,
 }
 
 impl Supervisor {
     /// Starts the scenario's processes. `window` is how long telemetry holds
     /// events to order them (longer is steadier, shorter is more immediate).
     pub fn start(cfg: &RunConfig, window: Duration) -> Result<Supervisor, StartError> {
+        Self::start_with_exe(cfg, window, None)
+    }
+
+    /// As [`Supervisor::start`], with the children run from `exe` (an
+    /// ipcscope binary) instead of this process's own executable: for tests,
+    /// whose own executable is the test harness.
+    pub fn start_with_exe(
+        cfg: &RunConfig,
+        window: Duration,
+        exe: Option<std::path::PathBuf>,
+    ) -> Result<Supervisor, StartError> {
         let start_ns = now_ns();
         let control = Arc::new(Control::new().map_err(|e| StartError::Ipc(e.to_string()))?);
         let (tel_r, tel_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
@@ -136,6 +146,7 @@ impl Supervisor {
             tel_w,
             own_tx,
             shared.clone(),
+            exe,
         );
         let engine = std::thread::Builder::new()
             .name("engine".into())
@@ -164,7 +175,6 @@ impl Supervisor {
             stats,
             engine: Some(engine),
             collector,
-            kernel: observe::KernelCache::default(),
         })
     }
 
@@ -236,7 +246,7 @@ impl Supervisor {
 
     /// What the kernel says each live child is doing.
     pub fn kernel_view(&self) -> Vec<KernelRow> {
-        self.kernel.sample(&self.children(), &self.cfg.scenario)
+        observe::sample(&self.children(), &self.cfg.scenario, &self.control)
     }
 
     /// Stops every child (SIGTERM to each group, a short grace, SIGKILL,

@@ -1,13 +1,12 @@
 //! Observing the children without disturbing them: the kernel's view of each
 //! one (state, syscall, futex address), and the pipe's buffer and holders.
 
-use std::collections::HashMap;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
-use std::sync::Mutex;
 
 use super::ChildInfo;
 use crate::config::Scenario;
-use crate::ipc::queue::{self, QueueObserver};
+use crate::control::Control;
+use crate::ipc::queue::QueueObserver;
 use crate::ipc::value;
 use crate::proc::probe::{self, FutexMap, KernelWait};
 use crate::telemetry::event::ChildId;
@@ -23,61 +22,54 @@ pub struct KernelRow {
     pub wchan: Option<String>,
 }
 
-/// Where each child maps the shared objects (found once per pid).
-#[derive(Default)]
-pub(crate) struct KernelCache {
-    maps: Mutex<HashMap<i32, FutexMap>>,
+/// Samples the kernel's view of each live child. A child says in its
+/// control slot where it mapped the shared object (a `/proc/<pid>/maps`
+/// read could catch the fork before exec, which still shows the parent's
+/// mappings).
+pub(crate) fn sample(
+    children: &[ChildInfo],
+    scenario: &Scenario,
+    control: &Control,
+) -> Vec<KernelRow> {
+    children
+        .iter()
+        .filter(|c| c.alive())
+        .map(|c| {
+            let fmap = futex_map(control.slot(c.id as usize).map_base(), scenario);
+            match probe::read_sample(c.pid) {
+                Ok(Some(s)) => KernelRow {
+                    id: c.id,
+                    pid: c.pid,
+                    state: s.state,
+                    wait: probe::classify(&s, &fmap),
+                    wchan: s.wchan.clone(),
+                },
+                _ => KernelRow {
+                    id: c.id,
+                    pid: c.pid,
+                    state: '?',
+                    wait: KernelWait::Gone,
+                    wchan: None,
+                },
+            }
+        })
+        .collect()
 }
 
-impl KernelCache {
-    pub fn sample(&self, children: &[ChildInfo], scenario: &Scenario) -> Vec<KernelRow> {
-        let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-        maps.retain(|pid, _| children.iter().any(|c| c.pid == *pid && c.alive()));
-        children
-            .iter()
-            .filter(|c| c.alive())
-            .map(|c| {
-                let fmap = maps
-                    .entry(c.pid)
-                    .or_insert_with(|| futex_map(c.pid, scenario));
-                match probe::read_sample(c.pid) {
-                    Ok(Some(s)) => KernelRow {
-                        id: c.id,
-                        pid: c.pid,
-                        state: s.state,
-                        wait: probe::classify(&s, fmap),
-                        wchan: s.wchan.clone(),
-                    },
-                    _ => KernelRow {
-                        id: c.id,
-                        pid: c.pid,
-                        state: '?',
-                        wait: KernelWait::Gone,
-                        wchan: None,
-                    },
-                }
-            })
-            .collect()
-    }
-}
-
-/// The futex words of the shared objects, at the addresses `pid` maps them.
-fn futex_map(pid: i32, scenario: &Scenario) -> FutexMap {
+/// The futex words of the shared object mapped at `base` (0: not yet).
+fn futex_map(base: u64, scenario: &Scenario) -> FutexMap {
     let mut m = FutexMap::default();
+    if base == 0 {
+        return m;
+    }
     match scenario {
         Scenario::Queue(_) => {
-            if let Ok(Some((start, _))) = probe::find_mapping(pid, queue::MEMFD_NAME) {
-                let o = QueueObserver::futex_offsets();
-                m.not_empty.push(start + o.not_empty);
-                m.not_full.push(start + o.not_full);
-                m.lock.push(start + o.lock);
-            }
+            let o = QueueObserver::futex_offsets();
+            m.not_empty.push(base + o.not_empty);
+            m.not_full.push(base + o.not_full);
+            m.lock.push(base + o.lock);
         }
-        Scenario::Counter(_) => {
-            if let Ok(Some((start, _))) = probe::find_mapping(pid, value::MEMFD_NAME) {
-                m.lock.push(start + value::lock_offset());
-            }
-        }
+        Scenario::Counter(_) => m.lock.push(base + value::lock_offset()),
         Scenario::Pipe(_) => {}
     }
     m

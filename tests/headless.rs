@@ -1,0 +1,404 @@
+//! The lesson runs headless, end to end, with real processes: transcripts,
+//! trace files, endings, and no child left behind.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use ipcscope::proc::spawn::is_alive;
+use serde_json::Value;
+
+fn trace_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("ipcscope-test-{}-{name}.jsonl", std::process::id()))
+}
+
+/// Runs `ipcscope <args> --headless --trace T` to the end; returns output and trace.
+fn run(name: &str, args: &[&str]) -> (Output, Vec<Value>) {
+    let t = trace_path(name);
+    let out = Command::new(exe())
+        .args(args)
+        .arg("--headless")
+        .arg("--trace")
+        .arg(&t)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ipcscope");
+    let trace = read_trace(&t);
+    let _ = std::fs::remove_file(&t);
+    (out, trace)
+}
+
+fn read_trace(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}")))
+        .collect()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn evs<'a>(trace: &'a [Value], ev: &str) -> Vec<&'a Value> {
+    trace.iter().filter(|v| v["ev"] == ev).collect()
+}
+
+fn assert_all_children_gone(trace: &[Value]) {
+    for v in evs(trace, "spawn") {
+        let pid = v["pid"].as_i64().unwrap() as i32;
+        assert!(!is_alive(pid), "child {pid} ({}) is still alive", v["name"]);
+    }
+}
+
+#[test]
+fn lesson_queue_run_gets_each_url_once_in_writer_order_put_before_get() {
+    let (out, trace) = run("lesson", &["queue", "--seed", "1", "--delay", "0..0.05"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert_eq!(text.matches("is writing...").count(), 2, "{text}");
+    assert_eq!(text.matches("is reading...").count(), 1, "{text}");
+    for n in 1..=6 {
+        assert!(text.contains(&format!("Put url_{n} to queue...")), "{text}");
+        assert!(text.contains(&format!("Get url_{n} from queue.")), "{text}");
+    }
+    assert!(text.contains("--- summary ---"));
+    assert!(text.contains("6 put, 6 got, 0 left in the queue"), "{text}");
+    // Each url got exactly once, after its put, in each writer's order.
+    let mut put_at = HashMap::new();
+    let mut got = HashMap::new();
+    let mut by_writer: HashMap<String, Vec<String>> = HashMap::new();
+    for (i, v) in trace.iter().enumerate() {
+        let item = v["item"].as_str().unwrap_or("").to_string();
+        match v["ev"].as_str().unwrap() {
+            "put" => {
+                put_at.insert(item.clone(), i);
+                by_writer
+                    .entry(v["name"].as_str().unwrap().into())
+                    .or_default()
+                    .push(item);
+            }
+            "get" => {
+                assert!(
+                    put_at.get(&item).is_some_and(|&p| p < i),
+                    "get {item} before its put"
+                );
+                *got.entry(item).or_insert(0) += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(got.len(), 6);
+    assert!(got.values().all(|&n| n == 1), "{got:?}");
+    assert_eq!(by_writer["writer-1"], ["url_1", "url_2", "url_3"]);
+    assert_eq!(by_writer["writer-2"], ["url_4", "url_5", "url_6"]);
+    // The reader is terminated at the end, like the lesson's parent does.
+    let reader_exit = trace
+        .iter()
+        .find(|v| v["ev"] == "exit" && v["name"] == "reader-1")
+        .unwrap();
+    assert_eq!(reader_exit["signal"], libc::SIGTERM);
+    assert_all_children_gone(&trace);
+}
+
+#[test]
+fn bounded_queue_never_exceeds_maxsize_and_writers_wait() {
+    let (out, trace) = run(
+        "bounded",
+        &[
+            "--maxsize",
+            "2",
+            "--writers",
+            "3",
+            "--items",
+            "3",
+            "--delay",
+            "0..0",
+            "--reader-delay",
+            "0.05..0.05",
+            "--seed",
+            "2",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let puts = evs(&trace, "put");
+    assert_eq!(puts.len(), 9);
+    for v in trace.iter().filter(|v| !v["depth"].is_null()) {
+        assert!(
+            v["depth"].as_u64().unwrap() <= 2,
+            "depth above maxsize: {v}"
+        );
+    }
+    assert!(!evs(&trace, "put_wait").is_empty(), "no writer ever waited");
+    assert!(stdout(&out).contains("the queue is full (2/2)"));
+    assert_eq!(evs(&trace, "get").len(), 9);
+}
+
+#[test]
+fn put_timeout_raises_full_and_the_writer_retries_the_same_item() {
+    let (out, trace) = run(
+        "putfull",
+        &[
+            "--maxsize",
+            "1",
+            "--writers",
+            "1",
+            "--items",
+            "3",
+            "--delay",
+            "0..0",
+            "--reader-delay",
+            "0.4..0.4",
+            "--put-timeout",
+            "0.1",
+            "--seed",
+            "3",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let full = evs(&trace, "put_full");
+    assert!(!full.is_empty(), "no queue.Full raised");
+    assert!(stdout(&out).contains("queue.Full raised after 0.1 s"));
+    // Retried, never lost: all three arrive.
+    assert_eq!(evs(&trace, "get").len(), 3);
+}
+
+#[test]
+fn get_timeout_raises_empty_and_the_reader_tries_again() {
+    let (out, trace) = run(
+        "getempty",
+        &[
+            "--writers",
+            "1",
+            "--items",
+            "2",
+            "--delay",
+            "0.4..0.4",
+            "--get-timeout",
+            "0.1",
+            "--seed",
+            "4",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        !evs(&trace, "get_empty").is_empty(),
+        "no queue.Empty raised"
+    );
+    assert!(stdout(&out).contains("queue.Empty raised after 0.1 s"));
+    assert_eq!(evs(&trace, "get").len(), 2);
+}
+
+#[test]
+fn pipe_run_ends_when_the_receiver_gets_eof() {
+    for duplex in ["true", "false"] {
+        let (out, trace) = run(
+            &format!("pipe-{duplex}"),
+            &[
+                "pipe",
+                "--messages",
+                "4",
+                "--delay",
+                "0..0.02",
+                "--reader-delay",
+                "0..0.02",
+                "--duplex",
+                duplex,
+                "--seed",
+                "5",
+            ],
+        );
+        assert!(out.status.success(), "{out:?}");
+        let text = stdout(&out);
+        for n in 0..4 {
+            assert!(text.contains(&format!("send: url_{n}")), "{text}");
+            assert!(text.contains(&format!("recv: url_{n}")), "{text}");
+        }
+        assert_eq!(evs(&trace, "recv_eof").len(), 1, "duplex={duplex}");
+        let exit = trace
+            .iter()
+            .find(|v| v["ev"] == "exit" && v["name"] == "receiver")
+            .unwrap();
+        assert_eq!(exit["code"], 0);
+        assert_all_children_gone(&trace);
+    }
+}
+
+#[test]
+fn pipe_forget_close_says_the_receiver_would_wait_forever() {
+    let (out, trace) = run(
+        "forget",
+        &[
+            "pipe",
+            "--messages",
+            "2",
+            "--delay",
+            "0..0",
+            "--reader-delay",
+            "0..0",
+            "--forget-close",
+            "--seed",
+            "6",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert!(text.contains("would wait forever"), "{text}");
+    assert!(
+        text.contains("parent still holds its copy of the send end"),
+        "{text}"
+    );
+    assert!(
+        evs(&trace, "recv_eof").is_empty(),
+        "EOF despite the forgotten end"
+    );
+    assert_eq!(evs(&trace, "recv").len(), 2);
+    assert_all_children_gone(&trace);
+}
+
+fn counter_actual(text: &str) -> (u64, u64) {
+    let s = text.split("expected ").nth(1).expect("counter summary");
+    let expected: u64 = s.split(',').next().unwrap().trim().parse().unwrap();
+    let a = s.split("actual ").nth(1).unwrap();
+    let actual: u64 = a.split(':').next().unwrap().trim().parse().unwrap();
+    (expected, actual)
+}
+
+#[test]
+fn counter_with_the_lock_is_exact() {
+    let (out, _) = run(
+        "counter-lock",
+        &["counter", "--procs", "4", "--increments", "20000", "--lock"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let (expected, actual) = counter_actual(&stdout(&out));
+    assert_eq!((expected, actual), (80_000, 80_000));
+    assert!(stdout(&out).contains("0 updates lost"));
+}
+
+#[test]
+fn counter_without_the_lock_never_exceeds_expected() {
+    let (out, _) = run(
+        "counter-race",
+        &["counter", "--procs", "4", "--increments", "50000"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    let (expected, actual) = counter_actual(&text);
+    assert_eq!(expected, 200_000);
+    assert!(actual <= expected && actual > 0, "{text}");
+    assert!(text.contains("without the lock"));
+}
+
+#[test]
+fn trace_lines_are_json_with_the_documented_fields() {
+    let (out, trace) = run("fields", &["--delay", "0..0.01", "--seed", "7"]);
+    assert!(out.status.success());
+    assert!(!trace.is_empty());
+    let mut last_t = 0.0;
+    for v in &trace {
+        for key in ["t", "pid", "name", "role", "ev", "item", "depth"] {
+            assert!(v.get(key).is_some(), "{key} missing in {v}");
+        }
+        let t = v["t"].as_f64().unwrap();
+        assert!(t >= 0.0);
+        last_t = f64::max(last_t, t);
+        if v["ev"] == "exit" {
+            assert!(v.get("code").is_some() && v.get("signal").is_some(), "{v}");
+        }
+    }
+    assert!(last_t > 0.0);
+}
+
+/// Starts an unlimited run in the background with a trace; waits until the
+/// trace shows `n` spawned children. Returns the process and the trace path.
+fn start_unlimited(name: &str, n: usize) -> (std::process::Child, PathBuf) {
+    let t = trace_path(name);
+    let child = Command::new(exe())
+        .args([
+            "--headless",
+            "--items",
+            "0",
+            "--delay",
+            "0.05..0.1",
+            "--trace",
+        ])
+        .arg(&t)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the children are spawned", || {
+        read_trace_lenient(&t)
+            .iter()
+            .filter(|v| v["ev"] == "spawn")
+            .count()
+            >= n
+    });
+    (child, t)
+}
+
+fn read_trace_lenient(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn child_pids(trace: &[Value]) -> Vec<i32> {
+    evs(trace, "spawn")
+        .iter()
+        .map(|v| v["pid"].as_i64().unwrap() as i32)
+        .collect()
+}
+
+#[test]
+fn supervisor_killed_by_sigkill_leaves_no_child_alive() {
+    let (mut sup, t) = start_unlimited("sigkill", 3);
+    let pids = child_pids(&read_trace_lenient(&t));
+    assert_eq!(pids.len(), 3);
+    sup.kill().unwrap(); // SIGKILL
+    sup.wait().unwrap();
+    let start = Instant::now();
+    wait_until("every child is gone", || pids.iter().all(|&p| !is_alive(p)));
+    // Pdeathsig acts at once; allow for a loaded machine.
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let _ = std::fs::remove_file(&t);
+}
+
+#[test]
+fn unlimited_run_stops_on_sigterm_and_sigint_with_a_summary() {
+    for sig in [libc::SIGTERM, libc::SIGINT] {
+        let t = trace_path(&format!("stop-{sig}"));
+        let child = Command::new(exe())
+            .args([
+                "--headless",
+                "--items",
+                "0",
+                "--delay",
+                "0.02..0.05",
+                "--trace",
+            ])
+            .arg(&t)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_until("an item is got", || {
+            read_trace_lenient(&t).iter().any(|v| v["ev"] == "get")
+        });
+        // SAFETY: signalling the process we just started.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "signal {sig}: {out:?}");
+        let text = stdout(&out);
+        assert!(text.contains("Interrupted"), "{text}");
+        assert!(text.contains("--- summary ---"), "{text}");
+        let trace = read_trace(&t);
+        assert_all_children_gone(&trace);
+        let _ = std::fs::remove_file(&t);
+    }
+}
