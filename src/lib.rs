@@ -14,3 +14,4 @@ pub mod proc;
 pub mod supervisor;
 pub mod telemetry;
 pub mod text;
+pub mod ui;

@@ -236,6 +236,34 @@ pub fn recoveries_summary(n: u64) -> String {
     format!("queue recoveries after dead processes: {n}")
 }
 
+// ------------------------------------------------------------ screen --
+
+pub fn too_small(w: u16, h: u16, min_w: u16, min_h: u16) -> String {
+    format!(
+        "ipcscope needs a terminal of at least {min_w}x{min_h}; this one is {w}x{h}. \
+         Enlarge the window (or make the font smaller). Press q to quit."
+    )
+}
+
+/// What a process is doing, as it reported it: a word, never colour alone.
+pub fn activity(a: &crate::model::world::Activity, maxsize: u32) -> String {
+    use crate::model::world::Activity;
+    match a {
+        Activity::Starting => "starting".into(),
+        Activity::Active => "active".into(),
+        Activity::WaitingToPut { .. } if maxsize == 0 => "BLOCKED put: ring full".into(),
+        Activity::WaitingToPut { .. } => "BLOCKED put: queue full".into(),
+        Activity::WaitingToGet { .. } => "BLOCKED get: queue empty".into(),
+        Activity::WaitingToSend { .. } => "BLOCKED send: pipe full".into(),
+        Activity::WaitingToRecv { .. } => "BLOCKED recv: pipe empty".into(),
+        Activity::Exited => "exited".into(),
+    }
+}
+
+pub fn not_applicable() -> &'static str {
+    "n/a here"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
