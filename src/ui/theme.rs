@@ -105,7 +105,7 @@ impl Theme {
         }
     }
 
-    pub fn border(&self) -> border::Set {
+    pub fn border(&self) -> border::Set<'static> {
         if self.ascii {
             ASCII_BORDER
         } else {
