@@ -11,6 +11,9 @@ pub mod processes;
 pub mod stage;
 pub mod theme;
 
+#[cfg(test)]
+pub(crate) mod testkit;
+
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
