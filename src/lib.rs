@@ -2,6 +2,7 @@
 //! Value/Array with Python `multiprocessing`'s contract, and the tools that
 //! make them visible.
 
+pub mod app;
 pub mod bench;
 pub mod child;
 pub mod cli;
@@ -13,5 +14,6 @@ pub mod model;
 pub mod proc;
 pub mod supervisor;
 pub mod telemetry;
+pub mod term;
 pub mod text;
 pub mod ui;

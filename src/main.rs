@@ -6,7 +6,8 @@ use ipcscope::config::Mode;
 fn main() {
     let code = match parse_args() {
         Invocation::Run(cfg) => match cfg.mode {
-            Mode::Headless | Mode::Tui => ipcscope::headless::run(&cfg),
+            Mode::Headless => ipcscope::headless::run(&cfg),
+            Mode::Tui => ipcscope::app::run(cfg),
         },
         Invocation::Bench(opts) => match ipcscope::bench::run(&opts) {
             Ok(_) => 0,

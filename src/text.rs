@@ -260,6 +260,11 @@ pub fn activity(a: &crate::model::world::Activity, maxsize: u32) -> String {
     }
 }
 
+pub fn not_a_terminal() -> &'static str {
+    "the visualizer needs a terminal, and stdout (or stdin) is not one. \
+     For a printed transcript, run it with --headless (e.g. `ipcscope --headless`)."
+}
+
 pub fn not_applicable() -> &'static str {
     "n/a here"
 }

@@ -4,6 +4,7 @@
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod keys;
 pub mod layout;
 pub mod log;
 pub mod panel;
