@@ -28,6 +28,8 @@ pub enum Phase {
     /// Parked at the closed step gate, between operations.
     Parked = 3,
     Exiting = 4,
+    /// Blocked in an operation (waiting for data or space), outside any lock.
+    Blocked = 5,
 }
 
 impl Phase {
@@ -37,6 +39,7 @@ impl Phase {
             2 => Phase::Sleeping,
             3 => Phase::Parked,
             4 => Phase::Exiting,
+            5 => Phase::Blocked,
             _ => Phase::Starting,
         }
     }

@@ -11,6 +11,7 @@ use clap::Subcommand;
 use super::ctx::{CommonArgs, Ctx, delay_arg};
 use super::{ChildResult, inherited, inherited_connection};
 use crate::config::DelayRange;
+use crate::control::Phase;
 use crate::ipc::pipe::PipeError;
 use crate::ipc::queue::{Item, Queue, QueueError};
 use crate::ipc::value::SharedArray;
@@ -146,7 +147,10 @@ pub fn run(role: LessonRole) -> ChildResult {
                     Ok(g) => g,
                     Err(QueueError::Empty) => {
                         ctx.emit(ctx.event(Kind::GetWait).with_depth(0));
-                        match q.get(true, get_timeout) {
+                        ctx.slot().set_phase(Phase::Blocked);
+                        let r = q.get(true, get_timeout);
+                        ctx.slot().set_phase(Phase::InOp);
+                        match r {
                             Ok(g) => g,
                             Err(QueueError::Empty) => {
                                 ctx.emit_recoveries(q.take_recoveries());
@@ -191,8 +195,11 @@ pub fn run(role: LessonRole) -> ChildResult {
                 let label = format!("url_{m}");
                 if !writable_now(&c) {
                     ctx.emit(ctx.event(Kind::SendWait).with_item(label.clone()));
+                    ctx.slot().set_phase(Phase::Blocked);
                 }
-                match c.send(label.as_bytes()) {
+                let r = c.send(label.as_bytes());
+                ctx.slot().set_phase(Phase::InOp);
+                match r {
                     Ok(()) => {}
                     Err(PipeError::BrokenPipe) => {
                         ctx.emit(ctx.event(Kind::Exiting).with_item("BrokenPipeError"));
@@ -223,8 +230,11 @@ pub fn run(role: LessonRole) -> ChildResult {
                 }
                 if !c.poll(Some(0.0))? {
                     ctx.emit(ctx.event(Kind::RecvWait));
+                    ctx.slot().set_phase(Phase::Blocked);
                 }
-                match c.recv() {
+                let r = c.recv();
+                ctx.slot().set_phase(Phase::InOp);
+                match r {
                     Ok(m) => {
                         let label = String::from_utf8_lossy(&m).into_owned();
                         ctx.emit(ctx.event(Kind::Recv).with_item(label));
@@ -294,7 +304,10 @@ fn put_one(
         let r = if first {
             q.put_nowait(item)
         } else {
-            q.put(item, true, timeout)
+            ctx.slot().set_phase(Phase::Blocked);
+            let r = q.put(item, true, timeout);
+            ctx.slot().set_phase(Phase::InOp);
+            r
         };
         ctx.emit_recoveries(q.take_recoveries());
         match r {

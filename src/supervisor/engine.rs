@@ -622,7 +622,7 @@ impl Engine {
             let settled = self.running.iter().all(|r| {
                 matches!(
                     self.control.slot(r.id as usize).phase(),
-                    Phase::Parked | Phase::Sleeping | Phase::Exiting
+                    Phase::Parked | Phase::Sleeping | Phase::Exiting | Phase::Blocked
                 )
             });
             if settled {
