@@ -116,6 +116,7 @@ fn event_loop(
     let input = input_thread(quit_input.clone());
     let tick = crossbeam_channel::tick(FRAME);
     let mut app = App::new(cfg);
+    app.set_start_ns(sup.start_ns());
     let mut started = Instant::now();
     let mut last_kernel = Instant::now() - KERNEL_EVERY;
     let mut frozen_view: Option<App> = None;
@@ -197,7 +198,7 @@ fn handle_input(app: &mut App, i: Input, size: ratatui::layout::Size) -> Vec<Eff
             let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
             match layout::areas(area) {
                 Some(a) if a.processes.contains(ratatui::layout::Position::new(x, y)) => {
-                    match clicked_row(app, a.processes, y) {
+                    match ui::processes::row_at(app, a.processes, y) {
                         Some(id) => app.update(Intent::Select(id)),
                         None => Vec::new(),
                     }
@@ -229,6 +230,7 @@ fn apply_effects(
                 *started = Instant::now();
                 app.now_ms = 0;
                 app.restarted(&cfg);
+                app.set_start_ns(sup.start_ns());
                 if (app.slow_motion - 1.0).abs() > f64::EPSILON {
                     sup.send(crate::supervisor::Command::SetSlowMotion(app.slow_motion));
                 }
@@ -250,13 +252,4 @@ fn observe(sup: &Supervisor, kernel: bool) -> Observation {
         late: t.late.load(Ordering::Relaxed),
         frozen: sup.frozen(),
     }
-}
-
-// TODO(row_at): replaced by ui::processes::row_at once the panel lands.
-fn clicked_row(
-    _app: &App,
-    _area: ratatui::layout::Rect,
-    _y: u16,
-) -> Option<crate::telemetry::event::ChildId> {
-    None
 }

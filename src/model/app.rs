@@ -204,8 +204,14 @@ enum Kind2 {
 impl App {
     pub fn new(cfg: RunConfig) -> App {
         let mut configs = HashMap::new();
-        configs.insert(ScenarioKind::Queue, Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
-        configs.insert(ScenarioKind::Pipe, Scenario::Pipe(PipeConfig::defaults(Mode::Tui)));
+        configs.insert(
+            ScenarioKind::Queue,
+            Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+        );
+        configs.insert(
+            ScenarioKind::Pipe,
+            Scenario::Pipe(PipeConfig::defaults(Mode::Tui)),
+        );
         configs.insert(
             ScenarioKind::Counter,
             Scenario::Counter(CounterConfig::defaults(Mode::Tui)),
@@ -283,6 +289,18 @@ impl App {
 
     pub fn scenario(&self) -> ScenarioKind {
         ScenarioKind::of(&self.cfg.scenario)
+    }
+
+    /// Tells the model when the run started (CLOCK_MONOTONIC ns), so times
+    /// in events line up with the run clock.
+    pub fn set_start_ns(&mut self, ns: u64) {
+        self.world.start_ns = ns;
+    }
+
+    /// Now on the events' clock (CLOCK_MONOTONIC ns): the run start plus the
+    /// run clock. A wait still in progress is measured against it.
+    pub fn now_ns(&self) -> u64 {
+        self.world.start_ns + self.now_ms * 1_000_000
     }
 
     /// Run time shown in the header, in ms.
@@ -366,12 +384,18 @@ impl App {
                 self.launch(flight(Spot::PipeOut, Spot::Proc(ev.child)));
             }
             Kind::Count { .. } => self.recent.push_back((now, Kind2::In)),
-            Kind::Exit { signal: Some(s), .. } => {
+            Kind::Exit {
+                signal: Some(s), ..
+            } => {
                 let name = self.name(ev.child);
                 self.notice(format!(
                     "{name} (Process {}) was {} by {}.",
                     ev.pid,
-                    if *s == libc::SIGKILL { "killed" } else { "terminated" },
+                    if *s == libc::SIGKILL {
+                        "killed"
+                    } else {
+                        "terminated"
+                    },
                     text::signal_name(*s)
                 ));
             }
@@ -387,19 +411,19 @@ impl App {
                     None => {}
                 }
             }
-            Kind::PutFull | Kind::GetEmpty => {
-                if self.resumed_at_ms.is_some_and(|r| now <= r + 1000) {
-                    let name = self.name(ev.child);
-                    let what = if ev.kind == Kind::PutFull {
-                        "put raised queue.Full"
-                    } else {
-                        "get raised queue.Empty"
-                    };
-                    self.notice(format!(
-                        "{name}'s {what} right after resuming: its timeout kept running while \
-                         the world was frozen, as Python's would under SIGSTOP."
-                    ));
-                }
+            Kind::PutFull | Kind::GetEmpty
+                if self.resumed_at_ms.is_some_and(|r| now <= r + 1000) =>
+            {
+                let name = self.name(ev.child);
+                let what = if ev.kind == Kind::PutFull {
+                    "put raised queue.Full"
+                } else {
+                    "get raised queue.Empty"
+                };
+                self.notice(format!(
+                    "{name}'s {what} right after resuming: its timeout kept running while \
+                     the world was frozen, as Python's would under SIGSTOP."
+                ));
             }
             _ => {}
         }
@@ -468,7 +492,11 @@ impl App {
                     row.id,
                     KernelState {
                         row: row.clone(),
-                        disagree_since: if disagree { Some(prev.unwrap_or(now)) } else { None },
+                        disagree_since: if disagree {
+                            Some(prev.unwrap_or(now))
+                        } else {
+                            None
+                        },
                     },
                 );
             }
@@ -553,7 +581,11 @@ impl App {
                 _ => self.not_here("R (remove a reader)"),
             },
             Intent::Faster | Intent::Slower => {
-                let factor = if intent == Intent::Faster { 1.0 / 1.5 } else { 1.5 };
+                let factor = if intent == Intent::Faster {
+                    1.0 / 1.5
+                } else {
+                    1.5
+                };
                 let targets: Vec<ChildId> = match self.selected {
                     Some(id) => vec![id],
                     None => self
@@ -565,7 +597,8 @@ impl App {
                         .collect(),
                 };
                 for id in targets {
-                    let s = (self.scales.get(&id).copied().unwrap_or(1.0) * factor).clamp(0.05, 20.0);
+                    let s =
+                        (self.scales.get(&id).copied().unwrap_or(1.0) * factor).clamp(0.05, 20.0);
                     self.scales.insert(id, s);
                     fx.push(Effect::Do(Command::SetDelayScale(Some(id), s)));
                 }
@@ -604,15 +637,19 @@ impl App {
                 (true, Some(id)) if self.world.proc(id).is_some_and(|p| p.alive()) => {
                     fx.push(Effect::Do(Command::Step(id)))
                 }
-                (true, _) => self.notice("Select a living process (up/down) to let it step.".into()),
-                (false, _) => {
-                    self.notice("Freeze the world first (space), then step one process with '.'.".into())
+                (true, _) => {
+                    self.notice("Select a living process (up/down) to let it step.".into())
                 }
+                (false, _) => self.notice(
+                    "Freeze the world first (space), then step one process with '.'.".into(),
+                ),
             },
             Intent::SelectPrev | Intent::SelectNext => {
                 let order: Vec<ChildId> = self.display_order().iter().map(|p| p.id).collect();
                 if !order.is_empty() {
-                    let cur = self.selected.and_then(|s| order.iter().position(|&i| i == s));
+                    let cur = self
+                        .selected
+                        .and_then(|s| order.iter().position(|&i| i == s));
                     let n = order.len();
                     let next = match (cur, intent) {
                         (None, Intent::SelectNext) => 0,
@@ -640,14 +677,22 @@ impl App {
             }
             Intent::Restart => fx.push(Effect::Restart(self.cfg.clone())),
             Intent::Switch(k) => {
-                let scenario = self.configs.get(&k).cloned().unwrap_or_else(|| self.cfg.scenario.clone());
+                let scenario = self
+                    .configs
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_else(|| self.cfg.scenario.clone());
                 fx.push(Effect::Restart(RunConfig {
                     scenario,
                     ..self.cfg.clone()
                 }));
             }
             Intent::SlowMore | Intent::SlowLess => {
-                let f = if intent == Intent::SlowMore { 1.5 } else { 1.0 / 1.5 };
+                let f = if intent == Intent::SlowMore {
+                    1.5
+                } else {
+                    1.0 / 1.5
+                };
                 self.slow_motion = (self.slow_motion * f).clamp(0.1, 20.0);
                 if (self.slow_motion - 1.0).abs() < 0.05 {
                     self.slow_motion = 1.0;
@@ -668,7 +713,10 @@ impl App {
 /// blocked on data but the kernel shows it not waiting for data, and so on.
 /// A stopped process (frozen) contradicts nothing.
 fn disagrees(p: &Proc, k: &KernelWait) -> bool {
-    if matches!(k, KernelWait::Stopped | KernelWait::Gone | KernelWait::Zombie) {
+    if matches!(
+        k,
+        KernelWait::Stopped | KernelWait::Gone | KernelWait::Zombie
+    ) {
         return false;
     }
     match &p.activity {
@@ -718,7 +766,18 @@ mod tests {
     }
 
     fn spawn(app: &mut App, id: ChildId, pid: i32, name: &str, role: Role) {
-        app.apply_event(&Event::new(0, id, pid, Kind::Spawn { name: name.into(), role }), 0);
+        app.apply_event(
+            &Event::new(
+                0,
+                id,
+                pid,
+                Kind::Spawn {
+                    name: name.into(),
+                    role,
+                },
+            ),
+            0,
+        );
     }
 
     fn lesson() -> App {
@@ -733,7 +792,12 @@ mod tests {
     fn a_put_launches_a_flight_to_the_queue_tail_and_logs_the_lesson_line() {
         let mut app = lesson();
         app.tick(1000);
-        app.apply_event(&Event::new(0, 0, 100, Kind::Put).with_item("url_1").with_depth(1), 1000);
+        app.apply_event(
+            &Event::new(0, 0, 100, Kind::Put)
+                .with_item("url_1")
+                .with_depth(1),
+            1000,
+        );
         assert_eq!(app.flights.len(), 1);
         assert_eq!(app.flights[0].from, Spot::Proc(0));
         assert_eq!(app.flights[0].to, Spot::QueueTail);
@@ -746,7 +810,10 @@ mod tests {
     fn a_flood_of_events_aggregates_instead_of_queueing_animations() {
         let mut app = lesson();
         for n in 0..200 {
-            app.apply_event(&Event::new(0, 0, 100, Kind::Put).with_item(format!("url_{n}")), 0);
+            app.apply_event(
+                &Event::new(0, 0, 100, Kind::Put).with_item(format!("url_{n}")),
+                0,
+            );
         }
         assert_eq!(app.flights.len(), MAX_FLIGHTS);
         assert_eq!(app.unanimated, 200 - MAX_FLIGHTS as u64);
@@ -774,20 +841,50 @@ mod tests {
         app.update(Intent::SelectNext);
         assert_eq!(app.selected, Some(0));
         let fx = app.update(Intent::Kill);
-        assert!(matches!(fx[..], [Effect::Do(Command::Signal(0, Signal::SIGKILL))]));
+        assert!(matches!(
+            fx[..],
+            [Effect::Do(Command::Signal(0, Signal::SIGKILL))]
+        ));
     }
 
     #[test]
     fn a_kill_names_the_item_lost_with_the_process() {
         let mut app = lesson();
-        app.apply_event(&Event::new(1, 2, 102, Kind::Exit { code: None, signal: Some(9) }), 0);
         app.apply_event(
-            &Event::new(2, 2, 102, Kind::Recovered { dead: 102, lost: Some("url_4".into()) }),
+            &Event::new(
+                1,
+                2,
+                102,
+                Kind::Exit {
+                    code: None,
+                    signal: Some(9),
+                },
+            ),
+            0,
+        );
+        app.apply_event(
+            &Event::new(
+                2,
+                2,
+                102,
+                Kind::Recovered {
+                    dead: 102,
+                    lost: Some("url_4".into()),
+                },
+            ),
             0,
         );
         let texts: Vec<_> = app.notices.iter().map(|n| n.text.as_str()).collect();
-        assert!(texts.iter().any(|t| t.contains("killed by SIGKILL")), "{texts:?}");
-        assert!(texts.iter().any(|t| t.contains("url_4 was lost with reader-1")), "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t.contains("killed by SIGKILL")),
+            "{texts:?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("url_4 was lost with reader-1")),
+            "{texts:?}"
+        );
     }
 
     #[test]
@@ -831,8 +928,14 @@ mod tests {
         let mut app = lesson();
         let fx = app.update(Intent::ToggleFreeze);
         assert!(matches!(fx[..], [Effect::Do(Command::Freeze)]));
-        assert!(app.update(Intent::Step).is_empty(), "not frozen yet: nothing to step");
-        app.observe(Observation { frozen: true, ..Observation::default() });
+        assert!(
+            app.update(Intent::Step).is_empty(),
+            "not frozen yet: nothing to step"
+        );
+        app.observe(Observation {
+            frozen: true,
+            ..Observation::default()
+        });
         app.update(Intent::Select(2));
         let fx = app.update(Intent::Step);
         assert!(matches!(fx[..], [Effect::Do(Command::Step(2))]));
@@ -843,11 +946,26 @@ mod tests {
     #[test]
     fn a_timeout_right_after_resume_is_explained() {
         let mut app = lesson();
-        app.observe(Observation { frozen: true, ..Observation::default() });
+        app.observe(Observation {
+            frozen: true,
+            ..Observation::default()
+        });
         app.tick(5000);
-        app.observe(Observation { frozen: false, ..Observation::default() });
-        app.apply_event(&Event::new(0, 0, 100, Kind::PutFull).with_item("url_9"), 5000);
-        assert!(app.notices.back().unwrap().text.contains("timeout kept running"));
+        app.observe(Observation {
+            frozen: false,
+            ..Observation::default()
+        });
+        app.apply_event(
+            &Event::new(0, 0, 100, Kind::PutFull).with_item("url_9"),
+            5000,
+        );
+        assert!(
+            app.notices
+                .back()
+                .unwrap()
+                .text
+                .contains("timeout kept running")
+        );
     }
 
     #[test]
@@ -856,7 +974,13 @@ mod tests {
         c.scenario = Scenario::Pipe(PipeConfig::defaults(Mode::Tui));
         let mut app = App::new(c);
         assert!(app.update(Intent::AddWriter).is_empty());
-        assert!(app.notices.back().unwrap().text.contains("does not apply to the pipe scenario"));
+        assert!(
+            app.notices
+                .back()
+                .unwrap()
+                .text
+                .contains("does not apply to the pipe scenario")
+        );
     }
 
     #[test]
@@ -887,12 +1011,24 @@ mod tests {
     fn a_reader_reported_waiting_but_seen_sleeping_is_a_disagreement_after_a_while() {
         let mut app = lesson();
         app.apply_event(&Event::new(0, 2, 102, Kind::GetWait), 0);
-        let row = KernelRow { id: 2, pid: 102, state: 'S', wait: KernelWait::Sleeping, wchan: None };
+        let row = KernelRow {
+            id: 2,
+            pid: 102,
+            state: 'S',
+            wait: KernelWait::Sleeping,
+            wchan: None,
+        };
         app.tick(100);
-        app.observe(Observation { kernel: Some(vec![row.clone()]), ..Observation::default() });
+        app.observe(Observation {
+            kernel: Some(vec![row.clone()]),
+            ..Observation::default()
+        });
         assert!(!app.disagreement(2), "one sample is not enough");
         app.tick(500);
-        app.observe(Observation { kernel: Some(vec![row]), ..Observation::default() });
+        app.observe(Observation {
+            kernel: Some(vec![row]),
+            ..Observation::default()
+        });
         assert!(app.disagreement(2));
     }
 }

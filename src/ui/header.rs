@@ -1,9 +1,307 @@
-//! (being written)
+//! The header line: what is running, for how long, whether the world or
+//! only the view is frozen, and how far the view trusts its telemetry (lag
+//! and dropped events are always shown, never hidden).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
 
-use super::theme::Theme;
+use super::theme::{Glyph, Theme};
 use crate::model::app::App;
+use crate::text;
 
-pub fn render(_app: &App, _theme: &Theme, _area: Rect, _buf: &mut Buffer) {}
+/// One piece of the header, with a shorter form for narrow terminals.
+struct Part {
+    long: Vec<Span<'static>>,
+    short: Vec<Span<'static>>,
+    /// Lower is more important; parts go highest first when room is short.
+    rank: u8,
+    /// Sits at the right edge (telemetry) instead of the left.
+    right: bool,
+}
+
+/// Never dropped: the telemetry's health (lag, dropped and late events).
+const ALWAYS: u8 = 0;
+
+/// Lag beyond this is more than the view promises: shown as a warning.
+const LAG_WARN_MS: u64 = 100;
+
+fn part(long: Vec<Span<'static>>, short: Vec<Span<'static>>, rank: u8, right: bool) -> Part {
+    Part {
+        long,
+        short,
+        rank,
+        right,
+    }
+}
+
+fn same(spans: Vec<Span<'static>>, rank: u8, right: bool) -> Part {
+    part(spans.clone(), spans, rank, right)
+}
+
+/// A glyph and a word in one style, so a state is never told by colour.
+fn flag(theme: &Theme, g: Glyph, words: impl Into<String>, style: Style) -> Vec<Span<'static>> {
+    vec![
+        Span::styled(theme.glyph(g), style),
+        Span::raw(" "),
+        Span::styled(words.into(), style),
+    ]
+}
+
+/// Everything the header may say, most important first.
+fn parts(app: &App, theme: &Theme) -> Vec<Part> {
+    let mut v = vec![
+        part(
+            vec![Span::styled(text::app_name(), theme.title())],
+            vec![],
+            5,
+            false,
+        ),
+        same(
+            vec![Span::styled(app.cfg.scenario.name(), theme.title())],
+            3,
+            false,
+        ),
+        same(vec![Span::raw(text::run_time(app.run_ms()))], 3, false),
+    ];
+    v.push(if app.frozen {
+        part(
+            flag(theme, Glyph::Stopped, text::world_state(true), theme.warn()),
+            flag(theme, Glyph::Stopped, "FROZEN", theme.warn()),
+            1,
+            false,
+        )
+    } else {
+        same(
+            flag(theme, Glyph::Running, text::world_state(false), theme.ok()),
+            1,
+            false,
+        )
+    });
+    if app.view_frozen {
+        v.push(same(
+            flag(theme, Glyph::Stopped, text::view_frozen(), theme.warn()),
+            1,
+            false,
+        ));
+    }
+    if (app.slow_motion - 1.0).abs() > 1e-9 {
+        v.push(same(
+            vec![Span::styled(
+                text::slow_motion(app.slow_motion),
+                theme.warn(),
+            )],
+            2,
+            false,
+        ));
+    }
+    if app.fast() {
+        v.push(part(
+            vec![Span::styled(text::fast(), theme.warn())],
+            vec![Span::styled(text::fast_short(), theme.warn())],
+            2,
+            false,
+        ));
+    }
+    let lag = app.obs.lag_ms;
+    v.push(same(
+        if lag > LAG_WARN_MS {
+            flag(theme, Glyph::Blocked, text::lag(lag), theme.warn())
+        } else {
+            vec![Span::raw(text::lag(lag))]
+        },
+        ALWAYS,
+        true,
+    ));
+    let dropped = app.obs.dropped;
+    v.push(same(
+        if dropped > 0 {
+            flag(theme, Glyph::Blocked, text::dropped(dropped), theme.warn())
+        } else {
+            vec![Span::raw(text::dropped(0))]
+        },
+        ALWAYS,
+        true,
+    ));
+    if app.obs.late > 0 {
+        v.push(same(
+            vec![Span::styled(text::late(app.obs.late), theme.warn())],
+            ALWAYS,
+            true,
+        ));
+    }
+    v
+}
+
+fn sep(theme: &Theme) -> &'static str {
+    if theme.ascii { " | " } else { " │ " }
+}
+
+/// The header as left and right spans, fitted to `width`: long forms if
+/// they fit, else short ones, else the least important parts dropped.
+fn fitted(app: &App, theme: &Theme, width: u16) -> (Line<'static>, Line<'static>) {
+    let mut parts = parts(app, theme);
+    let build = |parts: &[Part], short: bool| {
+        let join = |right: bool| {
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            for p in parts.iter().filter(|p| p.right == right) {
+                let form = if short { &p.short } else { &p.long };
+                if form.is_empty() {
+                    continue;
+                }
+                if !spans.is_empty() {
+                    spans.push(Span::styled(sep(theme), theme.dim()));
+                }
+                spans.extend(form.iter().cloned());
+            }
+            Line::from(spans)
+        };
+        (join(false), join(true))
+    };
+    // One space at each edge and at least two between the halves.
+    let fits = |(l, r): &(Line, Line)| l.width() + r.width() + 4 <= width as usize;
+    for short in [false, true] {
+        let lines = build(&parts, short);
+        if fits(&lines) {
+            return lines;
+        }
+    }
+    loop {
+        let Some(worst) = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.rank != ALWAYS)
+            .max_by_key(|(i, p)| (p.rank, *i))
+            .map(|(i, _)| i)
+        else {
+            return build(&parts, true);
+        };
+        parts.remove(worst);
+        let lines = build(&parts, true);
+        if fits(&lines) {
+            return lines;
+        }
+    }
+}
+
+/// Draws the header on the first row of `area`.
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let row = Rect { height: 1, ..area };
+    let (left, right) = fitted(app, theme, row.width);
+    let inner = Rect {
+        x: row.x.saturating_add(1).min(row.right()),
+        width: row.width.saturating_sub(2),
+        ..row
+    };
+    // The right half first: where they meet on a tiny screen, the left wins.
+    right.right_aligned().render(inner, buf);
+    left.render(inner, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Mode, QueueConfig, RunConfig, Scenario};
+    use crate::ui::layout;
+    use crate::ui::testkit::{counter_app, pipe_app, queue_app, render_text};
+
+    fn area_at(w: u16, h: u16) -> Rect {
+        layout::areas(Rect::new(0, 0, w, h)).unwrap().header
+    }
+
+    fn draw(app: &App, w: u16, h: u16) -> String {
+        let a = area_at(w, h);
+        render_text(app, a.width, a.height, render)
+    }
+
+    #[test]
+    fn header_snapshot_at_80x24() {
+        insta::assert_snapshot!(draw(&queue_app(), 80, 24));
+    }
+
+    #[test]
+    fn header_snapshot_at_160x48() {
+        insta::assert_snapshot!(draw(&queue_app(), 160, 48));
+    }
+
+    #[test]
+    fn header_names_scenario_time_and_running() {
+        let t = draw(&pipe_app(), 80, 24);
+        assert!(t.contains("ipcscope") && t.contains("pipe") && t.contains("00:01"));
+        assert!(t.contains("RUNNING"), "{t}");
+        assert!(draw(&counter_app(), 80, 24).contains("counter"));
+    }
+
+    #[test]
+    fn header_shows_frozen_when_the_world_is_frozen() {
+        let mut app = queue_app();
+        app.frozen = true;
+        let t = draw(&app, 80, 24);
+        assert!(t.contains("FROZEN (SIGSTOP)"), "{t}");
+        assert!(!t.contains("RUNNING"));
+        app.view_frozen = true;
+        let t = draw(&app, 80, 24);
+        assert!(t.contains("FROZEN") && t.contains("VIEW FROZEN"), "{t}");
+    }
+
+    #[test]
+    fn header_shows_dropped_events_even_when_crowded() {
+        let mut app = queue_app();
+        app.obs.dropped = 17;
+        app.obs.late = 3;
+        app.obs.lag_ms = 120;
+        app.frozen = true;
+        app.view_frozen = true;
+        app.slow_motion = 2.25;
+        let t = draw(&app, 80, 24);
+        assert!(t.contains("dropped 17"), "{t}");
+        assert!(t.contains("lag 120 ms") && t.contains("late 3"), "{t}");
+        assert!(t.contains("FROZEN") && t.contains("VIEW FROZEN"), "{t}");
+        assert!(t.contains("slow x2.2") || t.contains("slow x2.3"), "{t}");
+        // Even on a terminal far too narrow, dropped events stay.
+        let tiny = render_text(&app, 30, 1, render);
+        assert!(tiny.contains("dropped 17"), "{tiny}");
+        let quiet = draw(&queue_app(), 80, 24);
+        assert!(
+            quiet.contains("dropped 0") && quiet.contains("lag 4 ms"),
+            "{quiet}"
+        );
+    }
+
+    #[test]
+    fn header_in_ascii_is_pure_ascii() {
+        let ascii = Theme {
+            color: false,
+            ascii: true,
+        };
+        let mut app = queue_app();
+        app.frozen = true;
+        app.obs.dropped = 2;
+        for w in [80, 160] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, w, 1));
+            render(&app, &ascii, buf.area, &mut buf);
+            assert!(buf.content.iter().all(|c| c.symbol().is_ascii()));
+        }
+    }
+
+    #[test]
+    fn header_survives_tiny_areas_and_empty_models() {
+        let empty = App::new(RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            ascii: false,
+        });
+        for app in [&empty, &queue_app()] {
+            for (w, h) in [(1, 1), (2, 1), (5, 3), (12, 1)] {
+                let _ = render_text(app, w, h, render);
+            }
+        }
+    }
+}

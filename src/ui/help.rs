@@ -1,9 +1,182 @@
-//! (being written)
+//! The help overlay: every key and what it does (the same table as the
+//! footer and the README), which keys do not apply to this scenario, and
+//! what the kernel column's letters and mark mean.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget, Wrap};
 
+use super::footer::applies;
 use super::theme::Theme;
 use crate::model::app::App;
+use crate::text;
 
-pub fn render(_app: &App, _theme: &Theme, _area: Rect, _buf: &mut Buffer) {}
+/// Widest the popup grows: wide enough for every line unwrapped, narrow
+/// enough to read as one block on a large screen.
+const MAX_WIDTH: u16 = 80;
+
+/// The popup's lines: the key table, then the kernel legend.
+fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let keys = text::key_help();
+    let key_w = keys.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let scenario = app.scenario();
+    let mut out: Vec<Line<'static>> = keys
+        .iter()
+        .map(|&(key, what)| {
+            let mut spans = vec![
+                Span::styled(format!("{key:>key_w$}"), theme.key()),
+                Span::raw("  "),
+                Span::raw(what),
+            ];
+            if !applies(key, scenario) {
+                spans.push(Span::styled(
+                    format!(" [{}]", text::not_applicable()),
+                    theme.warn(),
+                ));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    let mark = if theme.ascii { "!=" } else { "≠" };
+    out.push(Line::raw(""));
+    out.push(Line::styled(text::help_kernel_letters(), theme.dim()));
+    out.push(Line::styled(text::help_disagreement(mark), theme.dim()));
+    out
+}
+
+/// Draws the overlay centred on `area` (the whole screen), clearing what
+/// is underneath so the table reads on its own.
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let lines = lines(app, theme);
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
+    // Borders and a space of padding on each side.
+    let w = (widest + 4).min(MAX_WIDTH).min(area.width);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let popup = area.centered(Constraint::Length(w), Constraint::Length(h));
+    Clear.render(popup, buf);
+    let block = Block::bordered()
+        .border_set(theme.border())
+        .padding(Padding::horizontal(1))
+        .title(Span::styled(text::help_title(), theme.title()));
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(popup, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Mode, QueueConfig, RunConfig, Scenario};
+    use crate::ui::testkit::{pipe_app, queue_app, render_text};
+
+    #[test]
+    fn help_snapshot_at_80x24() {
+        insta::assert_snapshot!(render_text(&queue_app(), 80, 24, render));
+    }
+
+    #[test]
+    fn help_snapshot_at_160x48() {
+        insta::assert_snapshot!(render_text(&queue_app(), 160, 48, render));
+    }
+
+    #[test]
+    fn help_snapshot_of_the_pipe_at_80x24() {
+        insta::assert_snapshot!(render_text(&pipe_app(), 80, 24, render));
+    }
+
+    #[test]
+    fn help_lists_every_key_at_80x24() {
+        let t = render_text(&queue_app(), 80, 24, render);
+        for key in [
+            "+/-",
+            "r/R",
+            "[/]",
+            "m/M",
+            "space",
+            " f ",
+            " . ",
+            "up/down",
+            "click",
+            " k ",
+            " t ",
+            " n ",
+            "1/2/3",
+            "</>",
+            " ? ",
+            "q/Esc/Ctrl-C",
+        ] {
+            assert!(t.contains(key), "{key:?} missing:\n{t}");
+        }
+        for word in [
+            "writer",
+            "reader",
+            "faster",
+            "maxsize",
+            "SIGSTOP",
+            "SIGCONT",
+            "view",
+            "one operation",
+            "select",
+            "SIGKILL",
+            "SIGTERM",
+            "restart",
+            "queue / pipe / counter",
+            "slow motion",
+            "help",
+            "quit",
+            "R running",
+            "S sleeping",
+            "T stopped",
+            "Z zombie",
+        ] {
+            assert!(t.contains(word), "{word:?} missing:\n{t}");
+        }
+    }
+
+    #[test]
+    fn help_marks_the_keys_that_do_not_apply_here() {
+        let t = render_text(&pipe_app(), 160, 48, render);
+        let marked: Vec<&str> = t.lines().filter(|l| l.contains("[n/a here]")).collect();
+        assert_eq!(marked.len(), 3, "{t}");
+        assert!(!render_text(&queue_app(), 160, 48, render).contains("n/a here]"));
+    }
+
+    #[test]
+    fn help_clears_what_is_underneath() {
+        let app = queue_app();
+        let mut buf = Buffer::empty(Rect::new(0, 0, 80, 24));
+        for c in buf.content.iter_mut() {
+            c.set_symbol("x");
+        }
+        render(&app, &Theme::plain(), buf.area, &mut buf);
+        let row: Vec<&str> = (0..80).map(|x| buf[(x, 12)].symbol()).collect();
+        assert_eq!(row[0], "x", "outside the popup stays");
+        assert!(!row[2..78].contains(&"x"), "{row:?}");
+    }
+
+    #[test]
+    fn help_in_ascii_is_pure_ascii_and_tiny_areas_do_not_panic() {
+        let ascii = Theme {
+            color: false,
+            ascii: true,
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 80, 24));
+        render(&queue_app(), &ascii, buf.area, &mut buf);
+        assert!(buf.content.iter().all(|c| c.symbol().is_ascii()));
+        let empty = App::new(RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            ascii: false,
+        });
+        for (w, h) in [(1, 1), (2, 2), (10, 3), (30, 8)] {
+            let _ = render_text(&empty, w, h, render);
+        }
+    }
+}

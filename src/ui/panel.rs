@@ -1,9 +1,474 @@
-//! (being written)
+//! The scenario panel: the queue's depth against maxsize with its recent
+//! history, the pipe's buffered bytes against capacity, or the counter's
+//! value against what it should be; then the figures that explain them
+//! (totals and rates, waiters, exceptions raised, items lost).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::bar;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, LineGauge, Padding, Sparkline, Widget};
 
-use super::theme::Theme;
-use crate::model::app::App;
+use super::theme::{Glyph, Theme};
+use crate::config::Scenario;
+use crate::model::app::{App, ScenarioKind};
+use crate::telemetry::event::Role;
+use crate::text;
 
-pub fn render(_app: &App, _theme: &Theme, _area: Rect, _buf: &mut Buffer) {}
+/// Sparkline bars in plain ASCII, lowest to highest.
+const ASCII_BARS: bar::Set = bar::Set {
+    full: "#",
+    seven_eighths: "#",
+    three_quarters: "=",
+    five_eighths: "=",
+    half: "-",
+    three_eighths: "-",
+    one_quarter: "_",
+    one_eighth: "_",
+    empty: " ",
+};
+
+/// One depth sample per this many ms (the model's history rate).
+const SAMPLE_MS: f64 = 100.0;
+
+/// Draws the panel of the scenario being run.
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    match app.scenario() {
+        ScenarioKind::Queue => queue(app, theme, area, buf),
+        ScenarioKind::Pipe => pipe(app, theme, area, buf),
+        ScenarioKind::Counter => counter(app, theme, area, buf),
+    }
+}
+
+/// Draws the frame with its title and returns the room inside.
+fn frame(theme: &Theme, title: String, area: Rect, buf: &mut Buffer) -> Rect {
+    let block = Block::bordered()
+        .border_set(theme.border())
+        .padding(Padding::horizontal(1))
+        .title(Span::styled(title, theme.title()));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
+/// A one-row gauge: label, bar, and a word when full or empty, so the
+/// level is never told by the bar's colour or length alone.
+fn gauge(theme: &Theme, label: String, ratio: f64, word: &str, style: Style) -> impl Widget {
+    struct G<'a> {
+        gauge: LineGauge<'a>,
+        word: Line<'a>,
+    }
+    impl Widget for G<'_> {
+        fn render(self, area: Rect, buf: &mut Buffer) {
+            let ww = self.word.width() as u16;
+            let room = if ww > 0 { ww + 1 } else { 0 };
+            let bar = Rect {
+                width: area.width.saturating_sub(room),
+                ..area
+            };
+            self.gauge.render(bar, buf);
+            if ww > 0 && area.width > room {
+                let at = Rect {
+                    x: bar.right() + 1,
+                    width: ww,
+                    ..area
+                };
+                self.word.render(at, buf);
+            }
+        }
+    }
+    G {
+        gauge: LineGauge::default()
+            .ratio(ratio.clamp(0.0, 1.0))
+            .label(label)
+            .filled_symbol(theme.glyph(Glyph::Full))
+            .unfilled_symbol(theme.glyph(Glyph::Light))
+            .filled_style(style)
+            .unfilled_style(theme.dim()),
+        word: Line::styled(word.to_string(), style),
+    }
+}
+
+/// Lays out a gauge row and `lines` under it. With `chart` (its least
+/// rows), the rows left over go to a chart between the gauge and the
+/// lines, and that area is returned. Lines that do not fit are left out
+/// from the end (least important last).
+fn stack(
+    area: Rect,
+    buf: &mut Buffer,
+    top: impl Widget,
+    lines: Vec<Line>,
+    chart: Option<u16>,
+) -> Rect {
+    if area.is_empty() {
+        return Rect::default();
+    }
+    top.render(Rect { height: 1, ..area }, buf);
+    let below = area.height - 1;
+    let chart_h = match chart {
+        None => 0,
+        Some(least) => below
+            .saturating_sub(lines.len() as u16)
+            .max(least.min(below)),
+    };
+    let chart_area = Rect {
+        y: area.y + 1,
+        height: chart_h,
+        ..area
+    };
+    let n = (below - chart_h) as usize;
+    for (i, line) in lines.into_iter().take(n).enumerate() {
+        let row = Rect {
+            y: chart_area.bottom() + i as u16,
+            height: 1,
+            ..area
+        };
+        line.render(row, buf);
+    }
+    chart_area
+}
+
+/// Totals and rates in and out: one line when it fits, else one line
+/// each (numbers grow long in a fast run).
+fn flow(
+    words: (&str, &str),
+    totals: (u64, u64),
+    rates: (usize, usize),
+    width: u16,
+) -> Vec<Line<'static>> {
+    let both = text::flow(words, totals, rates);
+    if both.chars().count() <= width as usize {
+        vec![Line::raw(both)]
+    } else {
+        vec![
+            Line::raw(text::flow_one(words.0, totals.0, rates.0)),
+            Line::raw(text::flow_one(words.1, totals.1, rates.1)),
+        ]
+    }
+}
+
+/// The queue: depth gauge against maxsize (or the ring when unbounded),
+/// depth over time, then totals and rates, waiters, Full/Empty raised,
+/// recoveries and the items lost with killed processes.
+fn queue(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let inner = frame(theme, text::queue_title(app.maxsize), area, buf);
+    let snap = app.obs.queue.as_ref();
+    let depth = app.depth();
+    let capacity = snap.map_or(crate::ipc::queue::DEFAULT_CAPACITY, |s| s.capacity);
+    let limit = if app.maxsize == 0 {
+        capacity as u64
+    } else {
+        app.maxsize as u64
+    };
+    let word = if app.maxsize == 0 {
+        ""
+    } else {
+        text::gauge_state(depth as u64, limit)
+    };
+    let style = match word {
+        "" => theme.ok(),
+        _ if depth == 0 => theme.dim(),
+        _ => theme.blocked(),
+    };
+    let top = gauge(
+        theme,
+        text::depth_label(depth, app.maxsize, capacity),
+        depth as f64 / limit.max(1) as f64,
+        word,
+        style,
+    );
+
+    let w = &app.world;
+    let totals = snap.map_or((w.queue.puts, w.queue.gets), |s| (s.puts, s.gets));
+    let (put_waiters, get_waiters) = snap.map_or((0, 0), |s| (s.put_waiters, s.get_waiters));
+    let lost: Vec<String> = w.losses.iter().map(|l| l.item.clone()).collect();
+    let waiting_style = if put_waiters + get_waiters > 0 {
+        theme.blocked()
+    } else {
+        Style::new()
+    };
+    let raised = w.queue.full_raised + w.queue.empty_raised;
+    let lines = vec![
+        Line::raw(text::flow(text::flow_words(false), totals, app.rates())),
+        Line::styled(text::queue_waiters(put_waiters, get_waiters), waiting_style),
+        Line::styled(
+            text::recovered_lost(w.recoveries, &lost),
+            if lost.is_empty() {
+                Style::new()
+            } else {
+                theme.warn()
+            },
+        ),
+        Line::styled(
+            text::raised(w.queue.full_raised, w.queue.empty_raised),
+            if raised > 0 {
+                theme.warn()
+            } else {
+                Style::new()
+            },
+        ),
+    ];
+    let spark = stack(inner, buf, top, lines, Some(1));
+    depth_sparkline(app, theme, spark, buf);
+}
+
+/// Depth over the last seconds, newest at the right, scaled to maxsize
+/// (so a full queue is a full bar); a caption when there is room for it.
+fn depth_sparkline(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let (caption, bars) = if area.height >= 3 {
+        let [c, b] = area.layout(&ratatui::layout::Layout::vertical([
+            ratatui::layout::Constraint::Length(1),
+            ratatui::layout::Constraint::Fill(1),
+        ]));
+        (Some(c), b)
+    } else {
+        (None, area)
+    };
+    let n = (bars.width as usize).min(app.depth_history.len());
+    let data: Vec<u64> = app
+        .depth_history
+        .iter()
+        .skip(app.depth_history.len() - n)
+        .map(|&d| d as u64)
+        .collect();
+    let max = if app.maxsize > 0 {
+        app.maxsize as u64
+    } else {
+        data.iter().copied().max().unwrap_or(1).max(1)
+    };
+    if let Some(c) = caption {
+        Line::styled(
+            text::depth_history(n as f64 * SAMPLE_MS / 1000.0),
+            theme.dim(),
+        )
+        .render(c, buf);
+    }
+    Sparkline::default()
+        .data(&data)
+        .max(max)
+        .bar_set(if theme.ascii {
+            ASCII_BARS
+        } else {
+            bar::NINE_LEVELS
+        })
+        .style(theme.ok())
+        .render(bars, buf);
+}
+
+/// The pipe: bytes buffered against capacity, then sent/received with
+/// rates, the messages in the pipe, EOF, and who holds each end.
+fn pipe(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let inner = frame(theme, text::pipe_title().to_string(), area, buf);
+    let stats = app.obs.pipe.as_ref();
+    let bytes = stats.and_then(|s| s.bytes_waiting);
+    let capacity = stats.and_then(|s| s.capacity);
+    let (ratio, word) = match (bytes, capacity) {
+        (Some(b), Some(c)) if c > 0 => (b as f64 / c as f64, text::gauge_state(b as u64, c as u64)),
+        _ => (0.0, ""),
+    };
+    let style = if word == "FULL" {
+        theme.blocked()
+    } else {
+        theme.ok()
+    };
+    let top = gauge(theme, text::pipe_label(bytes, capacity), ratio, word, style);
+    let p = &app.world.pipe;
+    let in_pipe: Vec<String> = p.in_flight.iter().cloned().collect();
+    // The labels only when they all fit: a cut list would mislead.
+    let mut in_pipe_line = text::in_flight(&in_pipe, true);
+    if in_pipe_line.chars().count() > inner.width as usize {
+        in_pipe_line = text::in_flight(&in_pipe, false);
+    }
+    let names = |v: Option<&Vec<(i32, String)>>| -> Vec<String> {
+        v.map(|v| v.iter().map(|(_, n)| n.clone()).collect())
+            .unwrap_or_default()
+    };
+    let mut lines = flow(
+        text::flow_words(true),
+        (p.sent, p.received),
+        app.rates(),
+        inner.width,
+    );
+    lines.extend([
+        Line::styled(
+            text::eof(p.eof),
+            if p.eof { theme.ok() } else { Style::new() },
+        ),
+        Line::raw(in_pipe_line),
+        Line::raw(text::holders(true, &names(stats.map(|s| &s.send_holders)))),
+        Line::raw(text::holders(false, &names(stats.map(|s| &s.recv_holders)))),
+    ]);
+    stack(inner, buf, top, lines, None);
+}
+
+/// The shared counter: the value against the increments done, the
+/// updates lost, and whether the lock was used.
+fn counter(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let lock = match &app.cfg.scenario {
+        Scenario::Counter(c) => c.lock,
+        _ => false,
+    };
+    let inner = frame(theme, text::counter_title(lock).to_string(), area, buf);
+    let expected: u64 = app.world.by_role(Role::Counter).map(|p| p.done).sum();
+    let actual = app.obs.value.unwrap_or(app.world.counter.value);
+    let lost = expected.saturating_sub(actual.max(0) as u64);
+    let lost_style = if lost > 0 { theme.warn() } else { theme.ok() };
+    let top = gauge(
+        theme,
+        text::counter_label(actual, expected),
+        actual.max(0) as f64 / expected.max(1) as f64,
+        "",
+        theme.ok(),
+    );
+    let lines = vec![
+        Line::raw(text::expected(expected)),
+        Line::raw(text::actual(actual)),
+        Line::styled(text::lost_updates(lost, expected), lost_style),
+        Line::styled(
+            text::counter_lock(lock),
+            if lock { theme.ok() } else { theme.warn() },
+        ),
+    ];
+    stack(inner, buf, top, lines, None);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Mode, PipeConfig, QueueConfig, RunConfig};
+    use crate::ui::layout;
+    use crate::ui::testkit::{counter_app, pipe_app, queue_app, render_text};
+
+    fn draw(app: &App, w: u16, h: u16) -> String {
+        let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().panel;
+        render_text(app, a.width, a.height, render)
+    }
+
+    fn empty(scenario: Scenario) -> App {
+        App::new(RunConfig {
+            scenario,
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            ascii: false,
+        })
+    }
+
+    #[test]
+    fn panel_queue_snapshot_at_80x24() {
+        insta::assert_snapshot!(draw(&queue_app(), 80, 24));
+    }
+
+    #[test]
+    fn panel_queue_snapshot_at_160x48() {
+        insta::assert_snapshot!(draw(&queue_app(), 160, 48));
+    }
+
+    #[test]
+    fn panel_pipe_snapshot_at_80x24() {
+        insta::assert_snapshot!(draw(&pipe_app(), 80, 24));
+    }
+
+    #[test]
+    fn panel_pipe_snapshot_at_160x48() {
+        insta::assert_snapshot!(draw(&pipe_app(), 160, 48));
+    }
+
+    #[test]
+    fn panel_counter_snapshot_at_80x24() {
+        insta::assert_snapshot!(draw(&counter_app(), 80, 24));
+    }
+
+    #[test]
+    fn panel_counter_snapshot_at_160x48() {
+        insta::assert_snapshot!(draw(&counter_app(), 160, 48));
+    }
+
+    #[test]
+    fn panel_queue_says_full_in_words() {
+        let t = draw(&queue_app(), 80, 24);
+        assert!(t.contains("depth 3/3") && t.contains("FULL"), "{t}");
+        assert!(t.contains("waiting: 1 put, 0 get"), "{t}");
+    }
+
+    #[test]
+    fn panel_unbounded_queue_names_the_ring() {
+        let mut app = queue_app();
+        app.maxsize = 0;
+        if let Some(s) = app.obs.queue.as_mut() {
+            s.maxsize = 0;
+        }
+        let t = draw(&app, 160, 48);
+        assert!(t.contains("unbounded") && t.contains("ring 65536"), "{t}");
+        assert!(!t.contains("FULL"));
+    }
+
+    #[test]
+    fn panel_queue_names_items_lost_with_killed_processes() {
+        let mut app = queue_app();
+        app.world.recoveries = 1;
+        app.world.losses.push(crate::model::world::Loss {
+            item: "url_4".into(),
+            pid: 4103,
+            name: "reader-1".into(),
+        });
+        let t = draw(&app, 80, 24);
+        assert!(t.contains("lost 1: url_4"), "{t}");
+    }
+
+    #[test]
+    fn panel_counter_shows_lost_updates() {
+        let t = draw(&counter_app(), 80, 24);
+        assert!(t.contains("expected     400000"), "{t}");
+        assert!(t.contains("actual       231415"), "{t}");
+        assert!(t.contains("lost updates 168585 (42%)"), "{t}");
+    }
+
+    #[test]
+    fn panel_in_ascii_is_pure_ascii() {
+        let ascii = Theme {
+            color: false,
+            ascii: true,
+        };
+        for app in [queue_app(), pipe_app(), counter_app()] {
+            for (w, h) in [(80, 24), (160, 48)] {
+                let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().panel;
+                let mut buf = Buffer::empty(a);
+                render(&app, &ascii, a, &mut buf);
+                let bad: Vec<&str> = buf
+                    .content
+                    .iter()
+                    .map(|c| c.symbol())
+                    .filter(|s| !s.is_ascii())
+                    .collect();
+                assert!(bad.is_empty(), "{bad:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn panel_survives_tiny_areas_and_empty_models() {
+        let apps = [
+            empty(Scenario::Queue(QueueConfig::defaults(Mode::Tui))),
+            empty(Scenario::Pipe(PipeConfig::defaults(Mode::Tui))),
+            empty(Scenario::Counter(crate::config::CounterConfig::defaults(
+                Mode::Tui,
+            ))),
+            queue_app(),
+            pipe_app(),
+            counter_app(),
+        ];
+        for app in &apps {
+            for (w, h) in [(1, 1), (2, 2), (3, 3), (4, 4), (10, 3), (30, 4), (200, 60)] {
+                let _ = render_text(app, w, h, render);
+            }
+        }
+    }
+}

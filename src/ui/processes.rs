@@ -1,9 +1,724 @@
-//! (being written)
+//! The processes panel: one row per process, what it says it is doing next
+//! to what the kernel shows, so "why is this process blocked?" has two
+//! witnesses on screen. It also maps a clicked row back to its process,
+//! with the same scrolling as the drawing.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Row, Table, Widget};
 
-use super::theme::Theme;
-use crate::model::app::App;
+use super::theme::{Glyph, Theme};
+use crate::model::app::{App, ScenarioKind};
+use crate::model::world::{Activity, Ended, Proc};
+use crate::telemetry::event::ChildId;
+use crate::text;
 
-pub fn render(_app: &App, _theme: &Theme, _area: Rect, _buf: &mut Buffer) {}
+/// A column of the table, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Pid,
+    Name,
+    Role,
+    State,
+    Kernel,
+    Item,
+    Done,
+    Blocked,
+    Exit,
+}
+
+/// How many words a state column uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    Full,
+    Short,
+    /// One word (reported state only).
+    Tiny,
+}
+
+/// How much the table says: which columns, and how many words the two
+/// state columns use.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    cols: &'static [Col],
+    state: Words,
+    kernel: Words,
+}
+
+/// Layouts from the richest to the leanest; the first that fits the width
+/// is drawn. The least important column goes first (the name says the
+/// role); marker, PID, name, both states and done always stay.
+const FITS: [Fit; 8] = {
+    use Col::*;
+    use Words::*;
+    const ALL: &[Col] = &[Pid, Name, Role, State, Kernel, Item, Done, Blocked, Exit];
+    const NO_ROLE: &[Col] = &[Pid, Name, State, Kernel, Item, Done, Blocked, Exit];
+    const NO_ITEM: &[Col] = &[Pid, Name, State, Kernel, Done, Blocked, Exit];
+    const NO_EXIT: &[Col] = &[Pid, Name, State, Kernel, Done, Blocked];
+    const KEEP: &[Col] = &[Pid, Name, State, Kernel, Done];
+    const fn fit(cols: &'static [Col], state: Words, kernel: Words) -> Fit {
+        Fit {
+            cols,
+            state,
+            kernel,
+        }
+    }
+    [
+        fit(ALL, Full, Full),
+        fit(NO_ROLE, Full, Full),
+        fit(NO_ITEM, Full, Full),
+        fit(NO_EXIT, Full, Full),
+        fit(KEEP, Full, Full),
+        fit(KEEP, Short, Full),
+        fit(KEEP, Short, Short),
+        fit(KEEP, Tiny, Short),
+    ]
+};
+
+/// Space between columns.
+const SPACING: u16 = 1;
+
+/// The panel's frame. Its borders are one cell wide in every theme, so
+/// the rows start at the same place for clicks.
+fn block(theme: &Theme) -> Block<'static> {
+    Block::bordered().border_set(theme.border())
+}
+
+/// The part of the display order that is on screen. Render and
+/// [`row_at`] both use it, so a click lands on the row that was drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    /// Screen row of the first process row (below the heading).
+    top: u16,
+    /// Index in the display order of the first row shown.
+    first: usize,
+    /// Rows shown.
+    len: usize,
+    /// Processes not shown (above and below).
+    hidden: usize,
+}
+
+/// Scrolls just enough that the selected process is visible: with no
+/// state kept between frames, the selection sits on the last row once it
+/// is past the first screenful.
+fn window(app: &App, area: Rect) -> Window {
+    let inner = block(&Theme::plain()).inner(area);
+    let rows = inner.height.saturating_sub(1) as usize;
+    let order = app.display_order();
+    let total = order.len();
+    let len = total.min(rows);
+    let selected = app
+        .selected
+        .and_then(|s| order.iter().position(|p| p.id == s))
+        .unwrap_or(0);
+    let first = if len > 0 && selected >= len {
+        selected + 1 - len
+    } else {
+        0
+    };
+    Window {
+        top: inner.y.saturating_add(1),
+        first,
+        len,
+        hidden: total - len,
+    }
+}
+
+/// The process drawn at screen row `y` of this panel (`area` is the
+/// panel's area, `y` absolute), for mouse clicks.
+pub fn row_at(app: &App, area: Rect, y: u16) -> Option<ChildId> {
+    let w = window(app, area);
+    let offset = y.checked_sub(w.top)? as usize;
+    if offset >= w.len {
+        return None;
+    }
+    app.display_order().get(w.first + offset).map(|p| p.id)
+}
+
+/// Draws the panel: a heading row, then one row per process in display
+/// order, scrolled to keep the selection visible; "+N more" on the frame
+/// when some do not fit.
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let order = app.display_order();
+    let win = window(app, area);
+    let rows: Vec<Cells> = order
+        .iter()
+        .skip(win.first)
+        .take(win.len)
+        .map(|p| cells(app, theme, p))
+        .collect();
+    let mut frame = block(theme).title(Span::styled(
+        text::processes_title(order.len()),
+        theme.title(),
+    ));
+    let inner = frame.inner(area);
+    let ctx = (app.scenario(), theme);
+    let fit = choose_fit(&rows, ctx, inner.width);
+    if win.hidden > 0 {
+        frame = frame.title_bottom(Line::from(text::more_rows(win.hidden)).right_aligned());
+    }
+    if fit.kernel != Words::Full && rows.iter().any(|r| r.differs) {
+        // The cells only have room for the mark: say what it means.
+        let legend = text::disagree_legend(disagree_mark(theme));
+        frame = frame.title_bottom(Line::styled(legend, theme.warn()).left_aligned());
+    }
+    frame.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+
+    let widths = squeeze(
+        fit.cols
+            .iter()
+            .map(|&c| width(c, fit, &rows, ctx))
+            .collect(),
+        fit.cols,
+        inner.width,
+    );
+    let heading = Row::new(fit.cols.iter().map(|&c| heading(c))).style(theme.title());
+    let body = rows.iter().map(|r| {
+        let row = Row::new(fit.cols.iter().map(|&c| r.cell(c, fit, theme)));
+        if r.selected {
+            row.style(theme.selected())
+        } else {
+            row
+        }
+    });
+    Table::new(body, widths.into_iter().map(Constraint::Length))
+        .header(heading)
+        .column_spacing(SPACING)
+        .render(inner, buf);
+}
+
+/// The first layout whose columns fit `width` (else the leanest).
+fn choose_fit(rows: &[Cells], ctx: (ScenarioKind, &Theme), width: u16) -> Fit {
+    FITS.iter()
+        .copied()
+        .find(|&fit| total_width(fit, rows, ctx) <= width)
+        .unwrap_or(FITS[FITS.len() - 1])
+}
+
+fn total_width(fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16 {
+    let cols: u16 = fit.cols.iter().map(|&c| width(c, fit, rows, ctx)).sum();
+    cols + SPACING * (fit.cols.len() as u16).saturating_sub(1)
+}
+
+/// When even the leanest layout is too wide (long PIDs or names), takes
+/// the missing room from the reported state, then the kernel, then the
+/// name, so PID and done are never cut.
+fn squeeze(mut widths: Vec<u16>, cols: &[Col], room: u16) -> Vec<u16> {
+    let gaps = SPACING * (cols.len() as u16).saturating_sub(1);
+    let mut excess = (widths.iter().sum::<u16>() + gaps).saturating_sub(room);
+    for victim in [Col::State, Col::Kernel, Col::Name] {
+        if let Some(i) = cols.iter().position(|&c| c == victim) {
+            let take = excess.min(widths[i].saturating_sub(1));
+            widths[i] -= take;
+            excess -= take;
+        }
+    }
+    widths
+}
+
+/// A column's width: the widest of its heading and cells. The state
+/// columns are at least as wide as their longest words in this scenario,
+/// so they do not jump each time a process blocks or wakes.
+fn width(col: Col, fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16 {
+    let (scenario, theme) = ctx;
+    let widest = rows
+        .iter()
+        .map(|r| r.cell(col, fit, theme).width())
+        .max()
+        .unwrap_or(0);
+    let steady = match col {
+        Col::State => STATE_GLYPH + state_words(fit.state, scenario),
+        Col::Kernel => 2 + kernel_words(fit.kernel),
+        _ => 0,
+    };
+    let head = heading_text(col).len() + usize::from(col == Col::Pid);
+    widest.max(steady).max(head) as u16
+}
+
+/// A glyph and a space before the reported state.
+const STATE_GLYPH: usize = 2;
+
+/// The longest reported-state words a process of this scenario can show.
+fn state_words(words: Words, scenario: ScenarioKind) -> usize {
+    let blocked = match scenario {
+        ScenarioKind::Queue => vec![
+            Activity::WaitingToPut {
+                item: String::new(),
+                since_ns: 0,
+            },
+            Activity::WaitingToGet { since_ns: 0 },
+        ],
+        ScenarioKind::Pipe => vec![
+            Activity::WaitingToSend {
+                item: String::new(),
+                since_ns: 0,
+            },
+            Activity::WaitingToRecv { since_ns: 0 },
+        ],
+        ScenarioKind::Counter => vec![],
+    };
+    let ended = match words {
+        Words::Tiny => 0,
+        _ => text::ended_short(Ended::Signal(libc::SIGTERM)).len(),
+    };
+    [Activity::Starting, Activity::Active, Activity::Exited]
+        .into_iter()
+        .chain(blocked)
+        .map(|a| {
+            state_text(&a, words, 1)
+                .len()
+                .max(state_text(&a, words, 0).len())
+        })
+        .chain([ended])
+        .max()
+        .unwrap_or(0)
+}
+
+fn state_text(a: &Activity, words: Words, maxsize: u32) -> String {
+    match words {
+        Words::Full => text::activity(a, maxsize),
+        Words::Short => text::activity_short(a).to_string(),
+        Words::Tiny => text::activity_tiny(a).to_string(),
+    }
+}
+
+/// The longest kernel-wait words (full or short).
+fn kernel_words(words: Words) -> usize {
+    use crate::proc::probe::KernelWait as K;
+    let short = words != Words::Full;
+    [
+        K::Running,
+        K::Sleeping,
+        K::WaitingForData,
+        K::WaitingForSpace,
+        K::WaitingForLock,
+        K::WaitingOther(String::new()),
+        K::Stopped,
+        K::Zombie,
+        K::Gone,
+    ]
+    .iter()
+    .map(|k| text::kernel_wait(k, short).len())
+    .chain([text::kernel_unseen(short).len()])
+    .max()
+    .unwrap_or(0)
+}
+
+/// The sign that the kernel contradicts the report.
+fn disagree_mark(theme: &Theme) -> &'static str {
+    if theme.ascii { "!=" } else { "≠" }
+}
+
+fn heading_text(col: Col) -> &'static str {
+    let h = text::process_headings();
+    match col {
+        Col::Pid => h.pid,
+        Col::Name => h.name,
+        Col::Role => h.role,
+        Col::State => h.reported,
+        Col::Kernel => h.kernel,
+        Col::Item => h.item,
+        Col::Done => h.done,
+        Col::Blocked => h.blocked,
+        Col::Exit => h.exit,
+    }
+}
+
+fn heading(col: Col) -> Cell<'static> {
+    if col == Col::Pid {
+        // Room for the selection marker, as in the rows.
+        Cell::from(format!(" {}", heading_text(col)))
+    } else {
+        Cell::from(heading_text(col))
+    }
+}
+
+/// One process's row, worked out once and then cut to the chosen layout.
+struct Cells {
+    selected: bool,
+    pid: String,
+    marker: &'static str,
+    name: Span<'static>,
+    role: &'static str,
+    state_glyph: &'static str,
+    /// Reported state: full, short and one-word.
+    state: [String; 3],
+    state_style: Style,
+    /// Kernel state letter (none when gone or not sampled).
+    letter: Option<char>,
+    /// Kernel wait: full and short.
+    kernel: [&'static str; 2],
+    kernel_style: Style,
+    /// The kernel contradicts the report.
+    differs: bool,
+    item: String,
+    done: String,
+    blocked: String,
+    exit: Span<'static>,
+}
+
+/// Works out every cell of `p`'s row: each state gets a word and a glyph,
+/// colour only adds to them.
+fn cells(app: &App, theme: &Theme, p: &Proc) -> Cells {
+    let selected = app.selected == Some(p.id);
+    let (state_glyph, state_style) = match &p.activity {
+        a if a.blocked_since().is_some() => (theme.glyph(Glyph::Blocked), theme.blocked()),
+        Activity::Exited => (theme.glyph(Glyph::Dead), theme.dim()),
+        _ => (theme.glyph(Glyph::Running), theme.ok()),
+    };
+    // Narrow layouts have no exit column: the state says how it ended.
+    let state = match p.ended {
+        Some(e) => [
+            text::activity(&p.activity, app.maxsize),
+            text::ended_short(e),
+            text::ended_short(e),
+        ],
+        None => [
+            text::activity(&p.activity, app.maxsize),
+            text::activity_short(&p.activity).to_string(),
+            text::activity_tiny(&p.activity).to_string(),
+        ],
+    };
+    let kernel = app.kernel_of(p.id);
+    let (letter, words) = match kernel {
+        Some(k) => (
+            Some(k.row.state).filter(|c| *c != '?'),
+            [
+                text::kernel_wait(&k.row.wait, false),
+                text::kernel_wait(&k.row.wait, true),
+            ],
+        ),
+        None => (
+            None,
+            [text::kernel_unseen(false), text::kernel_unseen(true)],
+        ),
+    };
+    let kernel_style = match kernel.map(|k| k.row.state) {
+        Some('T') | Some('Z') => theme.warn(),
+        _ => Style::new(),
+    };
+    let exit = match (p.ended, p.signalled) {
+        (Some(e), _) => Span::styled(text::ended_text(Some(e), p.said_exiting), theme.dim()),
+        (None, Some(sig)) => Span::styled(text::signal_sent(sig), theme.warn()),
+        (None, None) => Span::raw(""),
+    };
+    Cells {
+        selected,
+        pid: p.pid.to_string(),
+        marker: if selected {
+            theme.glyph(Glyph::Selected)
+        } else {
+            " "
+        },
+        name: Span::styled(p.name.clone(), theme.proc(p.id)),
+        role: p.role.as_str(),
+        state_glyph,
+        state,
+        state_style,
+        letter,
+        kernel: words,
+        kernel_style,
+        differs: app.disagreement(p.id),
+        item: p.item.clone().unwrap_or_default(),
+        done: p.done.to_string(),
+        blocked: text::secs_1(blocked_ns(p, app.now_ns().max(app.world.now_ns))),
+        exit,
+    }
+}
+
+/// Time blocked: the finished waits plus the current one so far.
+fn blocked_ns(p: &Proc, now_ns: u64) -> u64 {
+    p.blocked_ns
+        + p.activity
+            .blocked_since()
+            .map_or(0, |since| now_ns.saturating_sub(since))
+}
+
+impl Cells {
+    /// The cell of column `col` in layout `fit`.
+    fn cell(&self, col: Col, fit: Fit, theme: &Theme) -> Line<'static> {
+        match col {
+            Col::Pid => Line::from(format!("{}{}", self.marker, self.pid)),
+            Col::Name => Line::from(self.name.clone()),
+            Col::Role => Line::from(self.role),
+            Col::State => {
+                let words = match fit.state {
+                    Words::Full => &self.state[0],
+                    Words::Short => &self.state[1],
+                    Words::Tiny => &self.state[2],
+                };
+                Line::from(vec![
+                    Span::styled(self.state_glyph, self.state_style),
+                    Span::raw(" "),
+                    Span::styled(words.clone(), self.state_style),
+                ])
+            }
+            Col::Kernel => {
+                let full = fit.kernel == Words::Full;
+                let words = self.kernel[usize::from(!full)];
+                let mut spans = vec![match self.letter {
+                    Some(c) => Span::styled(format!("{c} {words}"), self.kernel_style),
+                    None => Span::styled(words, self.kernel_style),
+                }];
+                if self.differs {
+                    let mark = disagree_mark(theme);
+                    let flag = if full {
+                        format!(" {mark} {}", text::disagrees())
+                    } else {
+                        format!(" {mark}")
+                    };
+                    spans.push(Span::styled(flag, theme.warn()));
+                }
+                Line::from(spans)
+            }
+            Col::Item => Line::from(self.item.clone()),
+            Col::Done => Line::from(self.done.clone()).right_aligned(),
+            Col::Blocked => Line::from(self.blocked.clone()).right_aligned(),
+            Col::Exit => Line::from(self.exit.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Mode, QueueConfig, RunConfig, Scenario};
+    use crate::model::app::Observation;
+    use crate::proc::probe::KernelWait;
+    use crate::supervisor::KernelRow;
+    use crate::telemetry::event::{Event, Kind, Role};
+    use crate::ui::layout;
+    use crate::ui::testkit::{pipe_app, queue_app, render_text};
+
+    fn area_at(w: u16, h: u16) -> Rect {
+        layout::areas(Rect::new(0, 0, w, h)).unwrap().processes
+    }
+
+    fn draw(app: &App, area: Rect) -> String {
+        render_text(app, area.width, area.height, render)
+    }
+
+    /// The queue lesson with `n` extra writers, so the rows overflow.
+    fn crowded(n: u16) -> App {
+        let mut app = queue_app();
+        for i in 0..n {
+            let id = 10 + i;
+            let ev = Event::new(
+                3_000_000_000,
+                id,
+                7000 + i as i32,
+                Kind::Spawn {
+                    name: format!("writer-{}", 3 + i),
+                    role: Role::Writer,
+                },
+            );
+            app.apply_event(&ev, 3000);
+        }
+        app
+    }
+
+    #[test]
+    fn processes_snapshot_at_80x24() {
+        let a = area_at(80, 24);
+        insta::assert_snapshot!(draw(&queue_app(), a));
+    }
+
+    #[test]
+    fn processes_snapshot_at_160x48() {
+        let a = area_at(160, 48);
+        insta::assert_snapshot!(draw(&queue_app(), a));
+    }
+
+    #[test]
+    fn processes_snapshot_of_the_pipe_at_160x48() {
+        let a = area_at(160, 48);
+        insta::assert_snapshot!(draw(&pipe_app(), a));
+    }
+
+    #[test]
+    fn processes_show_writer_2_blocked_and_the_kernel_waiting_for_space() {
+        let a = area_at(160, 48);
+        let text = draw(&queue_app(), a);
+        let line = text
+            .lines()
+            .find(|l| l.contains("writer-2"))
+            .expect("writer-2 row");
+        assert!(line.contains("BLOCKED put: queue full"), "{line}");
+        assert!(line.contains("S waiting for space"), "{line}");
+        assert!(line.contains("url_6"), "{line}");
+
+        let a = area_at(80, 24);
+        let text = draw(&queue_app(), a);
+        let line = text.lines().find(|l| l.contains("writer-2")).unwrap();
+        assert!(line.contains("BLOCKED"), "{line}");
+        assert!(line.contains("S wait space"), "{line}");
+    }
+
+    #[test]
+    fn processes_at_80_columns_keep_the_essential_columns() {
+        let a = area_at(80, 24);
+        let text = draw(&queue_app(), a);
+        let heading = text.lines().nth(1).unwrap();
+        for h in ["PID", "name", "reported", "kernel", "done"] {
+            assert!(heading.contains(h), "{heading}");
+        }
+        assert!(text.contains("▸####"), "selection marker:\n{text}");
+    }
+
+    #[test]
+    fn row_at_maps_rows_to_the_processes_drawn_there() {
+        let app = queue_app();
+        let a = Rect::new(3, 10, 50, 8);
+        let buf = {
+            let mut b = Buffer::empty(Rect::new(0, 0, 60, 20));
+            render(&app, &Theme::plain(), a, &mut b);
+            b
+        };
+        let row_text =
+            |y: u16| -> String { (a.x..a.right()).map(|x| buf[(x, y)].symbol()).collect() };
+        let mut found = 0;
+        for y in 0..20 {
+            match row_at(&app, a, y) {
+                Some(id) => {
+                    let name = &app.world.proc(id).unwrap().name;
+                    assert!(row_text(y).contains(name.as_str()), "row {y}: {name}");
+                    found += 1;
+                }
+                None => {
+                    let t = row_text(y);
+                    assert!(!t.contains("writer-") && !t.contains("reader-"), "{t}");
+                }
+            }
+        }
+        assert_eq!(found, 3);
+        assert_eq!(row_at(&app, a, 12), Some(0), "first row under the heading");
+        assert_eq!(row_at(&app, a, 14), Some(2), "readers come last");
+        assert_eq!(row_at(&app, a, 11), None, "the heading");
+    }
+
+    #[test]
+    fn overflowing_rows_scroll_to_the_selection_and_say_how_many_more() {
+        let mut app = crowded(6);
+        let a = area_at(80, 24);
+        let text = draw(&app, a);
+        assert!(text.contains("+4 more"), "{text}");
+        assert!(text.contains("writer-2"));
+
+        // Select the reader (last in display order): it must be on screen,
+        // and row_at must agree with what was drawn.
+        app.selected = Some(2);
+        let text = draw(&app, a);
+        let lines: Vec<&str> = text.lines().collect();
+        let y = lines
+            .iter()
+            .position(|l| l.contains("reader-1"))
+            .expect("selected row visible") as u16;
+        assert_eq!(row_at(&app, a, a.y + y), Some(2));
+        assert!(!text.contains("writer-1"), "scrolled past the top:\n{text}");
+        assert!(text.contains("+4 more"));
+    }
+
+    #[test]
+    fn a_disagreement_is_marked_with_a_sign_and_a_word() {
+        let mut app = queue_app();
+        let row = |id, pid, wait| KernelRow {
+            id,
+            pid,
+            state: 'S',
+            wait,
+            wchan: None,
+        };
+        for t in [2800, 3200] {
+            app.tick(t);
+            app.observe(Observation {
+                kernel: Some(vec![
+                    row(0, 4101, KernelWait::Sleeping),
+                    row(1, 4102, KernelWait::Sleeping),
+                    row(2, 4103, KernelWait::Sleeping),
+                ]),
+                ..Observation::default()
+            });
+        }
+        assert!(app.disagreement(1));
+        let text = draw(&app, area_at(160, 48));
+        let line = text.lines().find(|l| l.contains("writer-2")).unwrap();
+        assert!(line.contains("S sleeping ≠ differs"), "{line}");
+
+        // Narrow: the mark in the row, its meaning on the frame.
+        let ascii = Theme {
+            color: false,
+            ascii: true,
+        };
+        let a = area_at(80, 24);
+        let mut buf = Buffer::empty(a);
+        render(&app, &ascii, a, &mut buf);
+        let line = |y: u16| -> String { (a.x..a.right()).map(|x| buf[(x, y)].symbol()).collect() };
+        let writer_2 = (a.y..a.bottom()).map(line).find(|l| l.contains("writer-2"));
+        assert!(writer_2.unwrap().contains("S sleeping !="));
+        assert!(line(a.bottom() - 1).contains("!= kernel differs from report"));
+    }
+
+    #[test]
+    fn ended_processes_say_how_they_ended() {
+        let mut app = queue_app();
+        let exit = Event::new(
+            2_800_000_000,
+            2,
+            4103,
+            Kind::Exit {
+                code: None,
+                signal: Some(9),
+            },
+        );
+        app.apply_event(&exit, 2800);
+        let wide = draw(&app, area_at(160, 48));
+        assert!(wide.contains("killed by SIGKILL"), "{wide}");
+        let narrow = draw(&app, area_at(80, 24));
+        let line = narrow.lines().find(|l| l.contains("reader-1")).unwrap();
+        assert!(line.contains("✝ killed"), "{line}");
+    }
+
+    #[test]
+    fn ascii_processes_are_pure_ascii() {
+        let ascii = Theme {
+            color: false,
+            ascii: true,
+        };
+        for (w, h) in [(80, 24), (160, 48)] {
+            let a = area_at(w, h);
+            let mut buf = Buffer::empty(a);
+            render(&queue_app(), &ascii, a, &mut buf);
+            for c in buf.content.iter() {
+                assert!(c.symbol().is_ascii(), "{:?} at {w}x{h}", c.symbol());
+            }
+        }
+    }
+
+    #[test]
+    fn tiny_areas_and_empty_models_do_not_panic() {
+        let empty = App::new(RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            ascii: false,
+        });
+        for app in [&empty, &queue_app(), &crowded(3)] {
+            for (w, h) in [(1, 1), (2, 2), (3, 3), (10, 2), (5, 10), (50, 3), (200, 4)] {
+                let _ = render_text(app, w, h, render);
+                for y in 0..h + 2 {
+                    let _ = row_at(app, Rect::new(0, 0, w, h), y);
+                }
+            }
+        }
+        assert_eq!(row_at(&empty, Rect::new(0, 0, 50, 8), 2), None);
+    }
+}

@@ -34,7 +34,16 @@ fn ev(app: &mut App, t_ms: u64, child: ChildId, pid: i32, kind: Kind) -> Event {
 }
 
 fn spawn(app: &mut App, t: u64, id: ChildId, pid: i32, name: &str, role: Role) {
-    ev(app, t, id, pid, Kind::Spawn { name: name.into(), role });
+    ev(
+        app,
+        t,
+        id,
+        pid,
+        Kind::Spawn {
+            name: name.into(),
+            role,
+        },
+    );
 }
 
 fn item(app: &mut App, t: u64, id: ChildId, pid: i32, kind: Kind, label: &str, depth: u32) {
@@ -139,9 +148,18 @@ pub fn pipe_app() -> App {
 
 /// The counter without the lock, all four done: updates were lost.
 pub fn counter_app() -> App {
-    let mut app = App::new(run_cfg(Scenario::Counter(CounterConfig::defaults(Mode::Tui))));
+    let mut app = App::new(run_cfg(Scenario::Counter(CounterConfig::defaults(
+        Mode::Tui,
+    ))));
     for i in 0..4u16 {
-        spawn(&mut app, i as u64, i, 5001 + i as i32, &format!("counter-{}", i + 1), Role::Counter);
+        spawn(
+            &mut app,
+            i as u64,
+            i,
+            5001 + i as i32,
+            &format!("counter-{}", i + 1),
+            Role::Counter,
+        );
     }
     for i in 0..4u16 {
         ev(
@@ -149,7 +167,10 @@ pub fn counter_app() -> App {
             500 + i as u64,
             i,
             5001 + i as i32,
-            Kind::Count { done: 100_000, value: 150_000 + 20_000 * i as i64 },
+            Kind::Count {
+                done: 100_000,
+                value: 150_000 + 20_000 * i as i64,
+            },
         );
     }
     app.tick(600);
@@ -167,7 +188,12 @@ pub fn counter_app() -> App {
 
 /// Renders with `f` into a `w`x`h` buffer and returns its text, one line
 /// per row, with every process's PID masked as `#`s of the same width.
-pub fn render_text(app: &App, w: u16, h: u16, f: impl FnOnce(&App, &Theme, Rect, &mut Buffer)) -> String {
+pub fn render_text(
+    app: &App,
+    w: u16,
+    h: u16,
+    f: impl FnOnce(&App, &Theme, Rect, &mut Buffer),
+) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     let theme = Theme::plain();
     term.draw(|frame| {

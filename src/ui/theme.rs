@@ -167,7 +167,10 @@ mod tests {
 
     #[test]
     fn ascii_glyphs_are_ascii() {
-        let t = Theme { color: false, ascii: true };
+        let t = Theme {
+            color: false,
+            ascii: true,
+        };
         for g in [
             Glyph::ArrowRight,
             Glyph::ArrowLeft,
