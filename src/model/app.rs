@@ -90,7 +90,7 @@ pub enum Effect {
 }
 
 /// The latest reading of the real objects, taken by the app loop.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Observation {
     pub queue: Option<Snapshot>,
     /// `None` when this observation did not sample the kernel.
@@ -478,7 +478,11 @@ impl App {
 
     // ---------------------------------------------------- observations --
 
+    /// Takes in a reading of the real objects. Parts not sampled this time
+    /// (`kernel`, `pipe`: `None`) keep their last reading. Marks the screen
+    /// for redrawing only when something visible changed.
     pub fn observe(&mut self, obs: Observation) {
+        let mut changed = false;
         if let Some(rows) = &obs.kernel {
             let now = self.now_ms;
             let mut next = HashMap::new();
@@ -500,9 +504,10 @@ impl App {
                     },
                 );
             }
+            // A disagreement becomes visible some time after it starts.
+            changed |= next != self.kernel || next.values().any(|k| k.disagree_since.is_some());
             self.kernel = next;
         }
-        let kernel = obs.kernel.clone().or_else(|| self.obs.kernel.take());
         if obs.frozen != self.frozen {
             if !obs.frozen {
                 self.resumed_at_ms = Some(self.now_ms);
@@ -512,8 +517,16 @@ impl App {
         if let Some(q) = &obs.queue {
             self.maxsize = q.maxsize as u32;
         }
-        self.obs = Observation { kernel, ..obs };
-        self.dirty = true;
+        let next = Observation {
+            kernel: obs.kernel.or_else(|| self.obs.kernel.take()),
+            pipe: obs.pipe.or_else(|| self.obs.pipe.take()),
+            ..obs
+        };
+        changed |= next != self.obs;
+        self.obs = next;
+        if changed {
+            self.dirty = true;
+        }
     }
 
     /// The kernel's view of `id`, if sampled.

@@ -10,6 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use crate::telemetry::collect::OwnSender;
 use nix::sys::signal::Signal;
 
 use super::observe::PipeWatch;
@@ -101,7 +103,7 @@ pub(crate) struct Engine {
     objects: Objects,
     control: Arc<Control>,
     tel_w: OwnedFd,
-    own: Sender<Event>,
+    own: OwnSender,
     shared: Arc<Shared>,
     exe: std::path::PathBuf,
     running: Vec<Running>,
@@ -119,7 +121,7 @@ impl Engine {
         objects: Objects,
         control: Arc<Control>,
         tel_w: OwnedFd,
-        own: Sender<Event>,
+        own: OwnSender,
         shared: Arc<Shared>,
         exe: Option<std::path::PathBuf>,
     ) -> Engine {
@@ -410,7 +412,7 @@ impl Engine {
                 for line in reader.lines() {
                     let Ok(text) = line else { break };
                     let ev = Event::new(now_ns(), id, pid, Kind::Output { text });
-                    if own.send(ev).is_err() {
+                    if !own.send(ev) {
                         break;
                     }
                 }
@@ -418,7 +420,7 @@ impl Engine {
     }
 
     fn emit(&self, ev: Event) {
-        let _ = self.own.send(ev);
+        self.own.send(ev);
     }
 
     fn note(&self, text: String) {

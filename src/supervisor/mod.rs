@@ -126,7 +126,7 @@ impl Supervisor {
             .map_err(|e| StartError::Ipc(format!("telemetry pipe: {e}")))?;
         // A bigger pipe buffers bursts; failing to grow it is harmless.
         let _ = nix::fcntl::fcntl(&tel_r, nix::fcntl::FcntlArg::F_SETPIPE_SZ(1 << 20));
-        let (own_tx, own_rx) = crossbeam_channel::unbounded();
+        let (own_tx, own_rx) = crate::telemetry::collect::own_channel()?;
         let (out_tx, out_rx) = crossbeam_channel::bounded(1 << 16);
         let stats = Arc::new(Stats::default());
         let collector = Collector::spawn(tel_r, own_rx, out_tx, window, stats.clone())?;

@@ -55,9 +55,57 @@ impl Ord for Pending {
     }
 }
 
+/// Where the supervisor's own events go: a channel plus a doorbell pipe
+/// that wakes the collector, so it can sleep until there is work instead of
+/// polling.
+#[derive(Clone)]
+pub struct OwnSender {
+    tx: Sender<Event>,
+    bell: Arc<OwnedFd>,
+}
+
+impl OwnSender {
+    /// Queues an event; false once the collector is gone.
+    pub fn send(&self, ev: Event) -> bool {
+        let ok = self.tx.send(ev).is_ok();
+        ring(&self.bell);
+        ok
+    }
+}
+
+fn ring(bell: &OwnedFd) {
+    // Non-blocking: a full doorbell already means "wake up".
+    let _ = nix::unistd::write(bell, &[1u8]);
+}
+
+/// A channel for the supervisor's own events and the doorbell that goes
+/// with it: give the sender to the event makers and the rest to
+/// [`Collector::spawn`].
+pub fn own_channel() -> std::io::Result<(OwnSender, OwnReceiver)> {
+    use nix::fcntl::OFlag;
+    let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)?;
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let bell = Arc::new(w);
+    Ok((
+        OwnSender {
+            tx,
+            bell: bell.clone(),
+        },
+        OwnReceiver { rx, bell_r: r, bell },
+    ))
+}
+
+/// The collector's end of [`own_channel`].
+pub struct OwnReceiver {
+    rx: Receiver<Event>,
+    bell_r: OwnedFd,
+    bell: Arc<OwnedFd>,
+}
+
 /// A running collector thread.
 pub struct Collector {
     stop: Arc<AtomicBool>,
+    bell: Arc<OwnedFd>,
     join: Option<JoinHandle<()>>,
 }
 
@@ -66,18 +114,20 @@ impl Collector {
     /// `own` the supervisor's events, `out` the ordered stream.
     pub fn spawn(
         pipe: OwnedFd,
-        own: Receiver<Event>,
+        own: OwnReceiver,
         out: Sender<Event>,
         window: Duration,
         stats: Arc<Stats>,
     ) -> std::io::Result<Collector> {
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
+        let bell = own.bell.clone();
         let join = std::thread::Builder::new()
             .name("telemetry".into())
             .spawn(move || Merger::new(out, window, stats).run(pipe, own, &stop2))?;
         Ok(Collector {
             stop,
+            bell,
             join: Some(join),
         })
     }
@@ -85,6 +135,7 @@ impl Collector {
     /// Passes on everything still held, then stops.
     pub fn stop(&mut self) {
         self.stop.store(true, Ordering::Release);
+        ring(&self.bell);
         if let Some(j) = self.join.take() {
             let _ = j.join();
         }
@@ -118,20 +169,58 @@ impl Merger {
         }
     }
 
-    fn run(mut self, pipe: OwnedFd, own: Receiver<Event>, stop: &AtomicBool) {
+    fn run(mut self, pipe: OwnedFd, own: OwnReceiver, stop: &AtomicBool) {
+        // Once every writer is gone (end of file) the pipe is dropped from
+        // the poll set, which would otherwise report it ready forever.
+        let mut pipe = Some(pipe);
         let mut buf = vec![0u8; 64 * RECORD * 16];
         let mut partial: Vec<u8> = Vec::with_capacity(RECORD);
-        let tick = PollTimeout::from(5u16);
+        let mut bell_buf = [0u8; 64];
         loop {
             let stopping = stop.load(Ordering::Acquire);
-            let mut fds = [PollFd::new(pipe.as_fd(), PollFlags::POLLIN)];
-            let ready =
-                poll(&mut fds, if stopping { PollTimeout::ZERO } else { tick }).unwrap_or(0);
-            if ready > 0 {
+            // Sleep until a record or a doorbell arrives, or the oldest held
+            // event is due.
+            let timeout = if stopping {
+                PollTimeout::ZERO
+            } else {
+                match self.heap.peek() {
+                    Some(Reverse(p)) => {
+                        let due = p.ev.t_ns + self.window_ns;
+                        let ms = due
+                            .saturating_sub(now_ns())
+                            .div_ceil(1_000_000)
+                            .clamp(1, 1000);
+                        PollTimeout::from(ms as u16)
+                    }
+                    None => PollTimeout::from(1000u16),
+                }
+            };
+            let mut fds = vec![PollFd::new(own.bell_r.as_fd(), PollFlags::POLLIN)];
+            if let Some(p) = &pipe {
+                fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
+            }
+            let ready = poll(&mut fds, timeout).unwrap_or(0);
+            let ready_at = |i: usize| {
+                ready > 0
+                    && fds.get(i).and_then(|f| f.revents()).is_some_and(|r| {
+                        r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP)
+                    })
+            };
+            let (bell_ready, pipe_ready) = (ready_at(0), ready_at(1));
+            drop(fds);
+            if bell_ready {
+                while matches!(nix::unistd::read(&own.bell_r, &mut bell_buf), Ok(n) if n > 0) {}
+            }
+            if pipe_ready && let Some(p) = &pipe {
                 // Drain what is there now (bounded, so own events interleave).
+                let mut eof = false;
                 for _ in 0..16 {
-                    match nix::unistd::read(&pipe, &mut buf) {
-                        Ok(0) | Err(_) => break,
+                    match nix::unistd::read(p, &mut buf) {
+                        Ok(0) => {
+                            eof = true;
+                            break;
+                        }
+                        Err(_) => break,
                         Ok(n) => {
                             self.take_bytes(&mut partial, &buf[..n]);
                             if n < buf.len() {
@@ -140,8 +229,11 @@ impl Merger {
                         }
                     }
                 }
+                if eof {
+                    pipe = None;
+                }
             }
-            while let Ok(ev) = own.try_recv() {
+            while let Ok(ev) = own.rx.try_recv() {
                 self.push(ev);
             }
             if stopping {
@@ -232,7 +324,7 @@ mod tests {
     fn events_from_pipe_and_supervisor_come_out_in_time_order() {
         let (r, w) = nix::unistd::pipe().unwrap();
         let rep = Reporter::new(w).unwrap();
-        let (own_tx, own_rx) = crossbeam_channel::unbounded();
+        let (own_tx, own_rx) = own_channel().unwrap();
         let (out_tx, out_rx) = crossbeam_channel::unbounded();
         let stats = Arc::new(Stats::default());
         let mut c =
@@ -241,8 +333,7 @@ mod tests {
         // Reported out of order, within the window.
         rep.send(&Event::new(base + 3, 1, 10, Kind::Get).with_item("url_1"));
         rep.send(&Event::new(base + 2, 0, 11, Kind::Put).with_item("url_1"));
-        own_tx
-            .send(Event::new(
+        own_tx.send(Event::new(
                 base + 1,
                 0,
                 11,
@@ -250,8 +341,7 @@ mod tests {
                     name: "writer-1".into(),
                     role: crate::telemetry::event::Role::Writer,
                 },
-            ))
-            .unwrap();
+            ));
         let got: Vec<_> = (0..3)
             .map(|_| out_rx.recv_timeout(Duration::from_secs(30)).unwrap())
             .collect();
