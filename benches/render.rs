@@ -27,7 +27,10 @@ fn busy_app() -> App {
     for id in 0..32u16 {
         let role = if id < 24 { Role::Writer } else { Role::Reader };
         let name = format!("{}-{}", role.as_str(), id + 1);
-        app.apply_event(&Event::new(0, id, 10_000 + id as i32, Kind::Spawn { name, role }), 0);
+        app.apply_event(
+            &Event::new(0, id, 10_000 + id as i32, Kind::Spawn { name, role }),
+            0,
+        );
     }
     app.tick(1000);
     for n in 0..600u64 {
@@ -79,7 +82,10 @@ fn busy_app() -> App {
 
 fn main() {
     let app = busy_app();
-    let theme = Theme { color: true, ascii: false };
+    let theme = Theme {
+        color: true,
+        ascii: false,
+    };
     let area = Rect::new(0, 0, 200, 50);
     let mut buf = Buffer::empty(area);
     for _ in 0..50 {
