@@ -75,7 +75,7 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     sup.shutdown();
-    while let Ok(ev) = sup.events().try_recv() {
+    for ev in sup.take_leftover() {
         printer.show(&ev)?;
     }
     printer.summary(&sup)?;

@@ -23,6 +23,9 @@ pub const MAX_FLIGHTS: usize = 24;
 /// How long one travel lasts at normal speed (capped so the view never
 /// falls behind the real state).
 pub const FLIGHT_MS: u64 = 350;
+/// An event this much older than the view's clock is counted, not listed
+/// or animated (the view never falls further behind than this).
+pub const STALE_MS: u64 = 100;
 /// Depth history kept for the sparkline (one sample per 100 ms).
 pub const HISTORY: usize = 240;
 /// How long a notice stays on screen.
@@ -183,6 +186,9 @@ pub struct App {
     pub flights: Vec<Flight>,
     /// Moves not animated because too many were in flight.
     pub unanimated: u64,
+    /// Routine events counted but not listed, because they arrived late.
+    pub unlisted: u64,
+    last_behind_ms: u64,
     /// Event times (ms) of the last second, for the "fast" marker and rates.
     recent: VecDeque<(u64, Kind2)>,
     pub depth_history: VecDeque<u32>,
@@ -235,6 +241,8 @@ impl App {
             log: VecDeque::new(),
             flights: Vec::new(),
             unanimated: 0,
+            unlisted: 0,
+            last_behind_ms: 0,
             recent: VecDeque::new(),
             depth_history: VecDeque::new(),
             last_history_ms: 0,
@@ -272,6 +280,8 @@ impl App {
             log: VecDeque::new(),
             flights: Vec::new(),
             unanimated: 0,
+            unlisted: 0,
+            last_behind_ms: 0,
             recent: VecDeque::new(),
             depth_history: VecDeque::new(),
             last_history_ms: self.now_ms,
@@ -346,6 +356,22 @@ impl App {
     /// Folds in one event that happened at `t_ms` (ms since the run start).
     pub fn apply_event(&mut self, ev: &Event, t_ms: u64) {
         self.dirty = true;
+        // Behind the real state: count it, do not list or animate it, so
+        // the view catches up instead of lagging more and more.
+        if self.now_ms > t_ms + STALE_MS && routine(&ev.kind) {
+            self.world.apply(ev);
+            self.unlisted += 1;
+            self.last_behind_ms = self.now_ms;
+            let k = if matches!(ev.kind, Kind::Get | Kind::Recv) {
+                Kind2::Out
+            } else {
+                Kind2::In
+            };
+            if matches!(ev.kind, Kind::Put | Kind::Get | Kind::Send | Kind::Recv) {
+                self.recent.push_back((self.now_ms, k));
+            }
+            return;
+        }
         self.world.apply(ev);
         if let Some(line) = text::line(ev, &self.world, &self.cx) {
             self.log.push_back(LogLine {
@@ -466,6 +492,7 @@ impl App {
     pub fn fast(&self) -> bool {
         self.unanimated > 0 && self.flights.len() >= MAX_FLIGHTS
             || self.recent.len() > 2 * MAX_FLIGHTS
+            || self.unlisted > 0 && self.now_ms < self.last_behind_ms + 1000
     }
 
     /// Queue depth: from the queue's memory when observed, else the events.
@@ -722,6 +749,25 @@ impl App {
     }
 }
 
+/// The frequent events a flood is made of (rare ones, such as exits and
+/// recoveries, are always listed).
+fn routine(k: &Kind) -> bool {
+    matches!(
+        k,
+        Kind::Put
+            | Kind::Get
+            | Kind::Send
+            | Kind::Recv
+            | Kind::PutWait
+            | Kind::GetWait
+            | Kind::SendWait
+            | Kind::RecvWait
+            | Kind::PutFull
+            | Kind::GetEmpty
+            | Kind::Count { .. }
+    )
+}
+
 /// Whether the kernel contradicts what the process reported: it says it is
 /// blocked on data but the kernel shows it not waiting for data, and so on.
 /// A stopped process (frozen) contradicts nothing.
@@ -832,6 +878,32 @@ mod tests {
         assert_eq!(app.unanimated, 200 - MAX_FLIGHTS as u64);
         assert!(app.fast());
         assert_eq!(app.rates().0, 200);
+    }
+
+    #[test]
+    fn late_routine_events_are_counted_not_listed_and_the_view_says_fast() {
+        let mut app = lesson();
+        app.tick(5000);
+        let before = app.log.len();
+        app.apply_event(&Event::new(0, 0, 100, Kind::Put).with_item("url_1"), 1000);
+        assert_eq!(app.world.queue.puts, 1, "counted");
+        assert_eq!(app.log.len(), before, "not listed");
+        assert!(app.flights.is_empty(), "not animated");
+        assert!(app.fast());
+        // A rare event is listed even when late.
+        app.apply_event(
+            &Event::new(
+                0,
+                2,
+                102,
+                Kind::Exit {
+                    code: None,
+                    signal: Some(9),
+                },
+            ),
+            1000,
+        );
+        assert_eq!(app.log.len(), before + 1);
     }
 
     #[test]

@@ -44,6 +44,27 @@ impl Activity {
     }
 }
 
+/// Most items the world follows one by one in the queue or the pipe; a
+/// flood beyond it is still counted exactly.
+pub const TRACKED: usize = 1024;
+
+/// Adds `item` at the back, forgetting the oldest beyond [`TRACKED`].
+fn track(list: &mut VecDeque<String>, item: &str) {
+    list.push_back(item.to_string());
+    if list.len() > TRACKED {
+        list.pop_front();
+    }
+}
+
+/// Removes `item`: almost always the oldest (FIFO), so look there first.
+fn untrack(list: &mut VecDeque<String>, item: &str) {
+    if list.front().is_some_and(|f| f == item) {
+        list.pop_front();
+    } else if let Some(pos) = list.iter().position(|i| i == item) {
+        list.remove(pos);
+    }
+}
+
 /// How a process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
@@ -98,7 +119,8 @@ pub struct QueueTally {
     /// Depth after the latest put/get.
     pub depth: u32,
     pub max_depth: u32,
-    /// Items put and not (yet) got, in put order, as the events tell.
+    /// Items put and not (yet) got, in put order, as the events tell (the
+    /// newest [`TRACKED`] at most: the queue's memory is the full truth).
     pub in_queue: VecDeque<String>,
 }
 
@@ -106,7 +128,7 @@ pub struct QueueTally {
 pub struct PipeTally {
     pub sent: u64,
     pub received: u64,
-    /// Sent and not yet received, in order.
+    /// Sent and not yet received, in order (the newest [`TRACKED`] at most).
     pub in_flight: VecDeque<String>,
     pub eof: bool,
 }
@@ -192,16 +214,14 @@ impl World {
             Kind::Put => {
                 self.queue.puts += 1;
                 if let Some(item) = &ev.item {
-                    self.queue.in_queue.push_back(item.clone());
+                    track(&mut self.queue.in_queue, item);
                 }
                 self.set_depth(ev.depth);
             }
             Kind::Get => {
                 self.queue.gets += 1;
-                if let Some(item) = &ev.item
-                    && let Some(pos) = self.queue.in_queue.iter().position(|i| i == item)
-                {
-                    self.queue.in_queue.remove(pos);
+                if let Some(item) = &ev.item {
+                    untrack(&mut self.queue.in_queue, item);
                 }
                 self.set_depth(ev.depth);
             }
@@ -210,15 +230,13 @@ impl World {
             Kind::Send => {
                 self.pipe.sent += 1;
                 if let Some(item) = &ev.item {
-                    self.pipe.in_flight.push_back(item.clone());
+                    track(&mut self.pipe.in_flight, item);
                 }
             }
             Kind::Recv => {
                 self.pipe.received += 1;
-                if let Some(item) = &ev.item
-                    && let Some(pos) = self.pipe.in_flight.iter().position(|i| i == item)
-                {
-                    self.pipe.in_flight.remove(pos);
+                if let Some(item) = &ev.item {
+                    untrack(&mut self.pipe.in_flight, item);
                 }
             }
             Kind::RecvEof => self.pipe.eof = true,
@@ -226,7 +244,7 @@ impl World {
             Kind::LockRecovered { dead, lost } | Kind::Recovered { dead, lost } => {
                 self.recoveries += 1;
                 if let Some(item) = lost {
-                    self.queue.in_queue.retain(|i| i != item);
+                    untrack(&mut self.queue.in_queue, item);
                     let name = self.name_of(*dead);
                     self.losses.push(Loss {
                         item: item.clone(),
@@ -419,6 +437,18 @@ mod tests {
         );
         assert!(w.queue.in_queue.is_empty());
         assert_eq!(w.recoveries, 1);
+    }
+
+    #[test]
+    fn a_flood_is_counted_exactly_but_followed_one_by_one_only_so_far() {
+        let mut w = World::new(0);
+        w.apply(&spawn(0, 10, "writer-1", Role::Writer, 0));
+        for n in 0..(TRACKED as u64 + 10) {
+            w.apply(&Event::new(n, 0, 10, Kind::Put).with_item(format!("url_{n}")));
+        }
+        assert_eq!(w.queue.puts, TRACKED as u64 + 10);
+        assert_eq!(w.queue.in_queue.len(), TRACKED);
+        assert_eq!(w.queue.in_queue.front().unwrap(), "url_10");
     }
 
     #[test]

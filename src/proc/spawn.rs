@@ -60,6 +60,8 @@ pub struct Spec {
     pub keep_fds: Vec<RawFd>,
     pub stdout: Output,
     pub stderr: Output,
+    /// Added niceness (0: as the parent).
+    pub nice: i32,
 }
 
 impl Spec {
@@ -73,7 +75,15 @@ impl Spec {
             keep_fds: Vec::new(),
             stdout: Output::Null,
             stderr: Output::Null,
+            nice: 0,
         }
+    }
+
+    /// Runs the child at a lower priority than its parent, so a flood of
+    /// busy children never starves the supervisor (nor its screen).
+    pub fn nice(mut self, n: i32) -> Spec {
+        self.nice = n;
+        self
     }
 
     pub fn keep_fd(mut self, fd: RawFd) -> Spec {
@@ -101,6 +111,7 @@ pub fn self_exe() -> io::Result<PathBuf> {
 pub fn spawn(exe: &Path, spec: &Spec) -> io::Result<Child> {
     let parent = std::process::id() as libc::pid_t;
     let keep = spec.keep_fds.clone();
+    let nice = spec.nice;
     let mut cmd = Command::new(exe);
     cmd.args(&spec.args)
         .stdin(Stdio::null())
@@ -129,6 +140,14 @@ pub fn spawn(exe: &Path, spec: &Spec) -> io::Result<Child> {
                 if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
                     return Err(io::Error::last_os_error());
                 }
+            }
+            if nice != 0 {
+                // Best effort: a failure only leaves the child at our priority.
+                libc::setpriority(
+                    libc::PRIO_PROCESS,
+                    0,
+                    libc::getpriority(libc::PRIO_PROCESS, 0) + nice,
+                );
             }
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) == -1 {
                 return Err(io::Error::last_os_error());

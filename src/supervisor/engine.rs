@@ -31,6 +31,9 @@ pub(crate) enum Msg {
 
 /// How long children get to exit after SIGTERM before SIGKILL.
 const GRACE: Duration = Duration::from_millis(500);
+/// Children run a little nicer than the supervisor: with many busy
+/// children on two cores the screen and the keys still answer.
+const CHILD_NICE: i32 = 10;
 /// How often children are checked for exit.
 const REAP_EVERY: Duration = Duration::from_millis(20);
 
@@ -374,7 +377,8 @@ impl Engine {
             .keep_fd(cfd)
             .keep_fd(tfd)
             .stdout(Output::Fd(out_w.as_raw_fd()))
-            .stderr(Output::Fd(out_w.as_raw_fd()));
+            .stderr(Output::Fd(out_w.as_raw_fd()))
+            .nice(CHILD_NICE);
         for &fd in keep {
             spec = spec.keep_fd(fd);
         }

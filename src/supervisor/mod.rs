@@ -103,6 +103,7 @@ pub struct Supervisor {
     stats: Arc<Stats>,
     engine: Option<std::thread::JoinHandle<()>>,
     collector: Collector,
+    leftover: Vec<Event>,
 }
 
 impl Supervisor {
@@ -127,7 +128,7 @@ impl Supervisor {
         // A bigger pipe buffers bursts; failing to grow it is harmless.
         let _ = nix::fcntl::fcntl(&tel_r, nix::fcntl::FcntlArg::F_SETPIPE_SZ(1 << 20));
         let (own_tx, own_rx) = crate::telemetry::collect::own_channel()?;
-        let (out_tx, out_rx) = crossbeam_channel::bounded(1 << 16);
+        let (out_tx, out_rx) = crossbeam_channel::bounded(8192);
         let stats = Arc::new(Stats::default());
         let collector = Collector::spawn(tel_r, own_rx, out_tx, window, stats.clone())?;
         let shared = Arc::new(Shared {
@@ -175,6 +176,7 @@ impl Supervisor {
             stats,
             engine: Some(engine),
             collector,
+            leftover: Vec::new(),
         })
     }
 
@@ -258,7 +260,14 @@ impl Supervisor {
         if let Some(e) = self.engine.take() {
             let _ = e.join();
         }
-        self.collector.stop();
+        let rest = self.collector.stop_draining(&self.events);
+        self.leftover.extend(rest);
+    }
+
+    /// Events passed on while shutting down (after [`Supervisor::shutdown`]),
+    /// in order: the last exits of the run.
+    pub fn take_leftover(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.leftover)
     }
 
     /// The scenario this supervisor runs.

@@ -91,7 +91,11 @@ pub fn own_channel() -> std::io::Result<(OwnSender, OwnReceiver)> {
             tx,
             bell: bell.clone(),
         },
-        OwnReceiver { rx, bell_r: r, bell },
+        OwnReceiver {
+            rx,
+            bell_r: r,
+            bell,
+        },
     ))
 }
 
@@ -139,6 +143,26 @@ impl Collector {
         if let Some(j) = self.join.take() {
             let _ = j.join();
         }
+    }
+
+    /// Stops, taking the events still to be passed on out of `out` meanwhile
+    /// (the thread may be waiting for room in it): nothing is lost and
+    /// nothing hangs when the reader has gone quiet.
+    pub fn stop_draining(&mut self, out: &Receiver<Event>) -> Vec<Event> {
+        self.stop.store(true, Ordering::Release);
+        ring(&self.bell);
+        let mut rest = Vec::new();
+        if let Some(j) = self.join.take() {
+            while !j.is_finished() {
+                match out.recv_timeout(Duration::from_millis(5)) {
+                    Ok(ev) => rest.push(ev),
+                    Err(_) => continue,
+                }
+            }
+            let _ = j.join();
+        }
+        rest.extend(out.try_iter());
+        rest
     }
 }
 
@@ -202,9 +226,10 @@ impl Merger {
             let ready = poll(&mut fds, timeout).unwrap_or(0);
             let ready_at = |i: usize| {
                 ready > 0
-                    && fds.get(i).and_then(|f| f.revents()).is_some_and(|r| {
-                        r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP)
-                    })
+                    && fds
+                        .get(i)
+                        .and_then(|f| f.revents())
+                        .is_some_and(|r| r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP))
             };
             let (bell_ready, pipe_ready) = (ready_at(0), ready_at(1));
             drop(fds);
@@ -334,14 +359,14 @@ mod tests {
         rep.send(&Event::new(base + 3, 1, 10, Kind::Get).with_item("url_1"));
         rep.send(&Event::new(base + 2, 0, 11, Kind::Put).with_item("url_1"));
         own_tx.send(Event::new(
-                base + 1,
-                0,
-                11,
-                Kind::Spawn {
-                    name: "writer-1".into(),
-                    role: crate::telemetry::event::Role::Writer,
-                },
-            ));
+            base + 1,
+            0,
+            11,
+            Kind::Spawn {
+                name: "writer-1".into(),
+                role: crate::telemetry::event::Role::Writer,
+            },
+        ));
         let got: Vec<_> = (0..3)
             .map(|_| out_rx.recv_timeout(Duration::from_secs(30)).unwrap())
             .collect();

@@ -124,11 +124,12 @@ pub fn pipe_app() -> App {
     let mut app = App::new(run_cfg(Scenario::Pipe(PipeConfig::defaults(Mode::Tui))));
     spawn(&mut app, 0, 0, 952, "sender", Role::Sender);
     spawn(&mut app, 1, 1, 953, "receiver", Role::Receiver);
-    for (t, n) in [(100, 0), (400, 1), (900, 2), (1300, 3)] {
-        item(&mut app, t, 0, 952, Kind::Send, &format!("url_{n}"), 0);
-    }
+    item(&mut app, 100, 0, 952, Kind::Send, "url_0", 0);
     item(&mut app, 200, 1, 953, Kind::Recv, "url_0", 0);
+    item(&mut app, 400, 0, 952, Kind::Send, "url_1", 0);
+    item(&mut app, 900, 0, 952, Kind::Send, "url_2", 0);
     item(&mut app, 1000, 1, 953, Kind::Recv, "url_1", 0);
+    item(&mut app, 1300, 0, 952, Kind::Send, "url_3", 0);
     app.tick(1400);
     app.observe(Observation {
         pipe: Some(PipeStats {
