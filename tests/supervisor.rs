@@ -270,3 +270,28 @@ fn pipe_stats_name_who_holds_each_end_including_a_forgotten_copy() {
     assert_eq!(st.capacity, Some(65_536));
     assert_eq!(st.bytes_waiting, Some(0));
 }
+
+#[test]
+fn shutdown_finishes_even_when_nobody_read_a_flood_of_events() {
+    let cfg = queue_cfg(|q| {
+        q.writers = 4;
+        q.items = 0;
+        q.delay = DelayRange::ZERO;
+    });
+    let mut sup = start(&cfg);
+    wait_until("the event channel fills up", || sup.events().is_full());
+    let pids: Vec<i32> = sup.children().iter().map(|c| c.pid).collect();
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || {
+        sup.shutdown();
+        let exits = sup
+            .take_leftover()
+            .iter()
+            .filter(|e| matches!(e.kind, Kind::Exit { .. }))
+            .count();
+        let _ = tx.send(exits);
+    });
+    let exits = rx.recv_timeout(DEADLINE).expect("shutdown hung");
+    assert_eq!(exits, 5, "every exit is still reported");
+    assert!(pids.iter().all(|&p| !is_alive(p)));
+}

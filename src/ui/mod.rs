@@ -57,3 +57,39 @@ fn too_small(area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: true })
         .render(area, buf);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::{counter_app, pipe_app, queue_app, screen};
+
+    #[test]
+    fn whole_screen_queue_at_80x24() {
+        insta::assert_snapshot!(screen(&queue_app(), 80, 24));
+    }
+
+    #[test]
+    fn whole_screen_queue_at_160x48() {
+        insta::assert_snapshot!(screen(&queue_app(), 160, 48));
+    }
+
+    #[test]
+    fn whole_screen_pipe_and_counter_at_80x24() {
+        insta::assert_snapshot!("pipe_80x24", screen(&pipe_app(), 80, 24));
+        insta::assert_snapshot!("counter_80x24", screen(&counter_app(), 80, 24));
+    }
+
+    #[test]
+    fn whole_screen_with_help_open_at_80x24() {
+        let mut app = queue_app();
+        app.help = true;
+        insta::assert_snapshot!(screen(&app, 80, 24));
+    }
+
+    #[test]
+    fn below_the_minimum_size_a_message_replaces_the_layout() {
+        let text = screen(&queue_app(), 60, 20);
+        assert!(text.contains("at least 80x24"), "{text}");
+        assert!(text.contains("60x20"));
+        assert!(!text.contains("Processes"));
+    }
+}
