@@ -51,7 +51,7 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(t) = trace.as_mut() {
         t.set_start(sup.start_ns());
     }
-    let cx = context(cfg, &sup);
+    let cx = text::Context::for_run(cfg);
     let mut printer = Printer {
         world: World::new(sup.start_ns()),
         trace,
@@ -90,24 +90,6 @@ fn install_panic_hook() {
         crate::proc::spawn::registry::kill_all();
         prev(info);
     }));
-}
-
-fn context(cfg: &RunConfig, sup: &Supervisor) -> text::Context {
-    let mut cx = text::Context::default();
-    match &cfg.scenario {
-        Scenario::Queue(q) => {
-            cx.maxsize = q.maxsize;
-            cx.capacity = sup.queue_snapshot(0).map_or(0, |s| s.capacity as u32);
-            cx.put_timeout = q.put_timeout;
-            cx.get_timeout = q.get_timeout;
-        }
-        Scenario::Counter(c) => {
-            cx.increments = c.increments;
-            cx.counter_lock = c.lock;
-        }
-        Scenario::Pipe(_) => {}
-    }
-    cx
 }
 
 struct Printer {

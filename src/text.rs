@@ -19,6 +19,30 @@ pub struct Context {
     pub counter_lock: bool,
 }
 
+impl Context {
+    /// What the transcript needs to know about a run's settings.
+    pub fn for_run(cfg: &crate::config::RunConfig) -> Context {
+        use crate::config::Scenario;
+        let mut cx = Context {
+            capacity: crate::ipc::queue::DEFAULT_CAPACITY as u32,
+            ..Context::default()
+        };
+        match &cfg.scenario {
+            Scenario::Queue(q) => {
+                cx.maxsize = q.maxsize;
+                cx.put_timeout = q.put_timeout;
+                cx.get_timeout = q.get_timeout;
+            }
+            Scenario::Counter(c) => {
+                cx.increments = c.increments;
+                cx.counter_lock = c.lock;
+            }
+            Scenario::Pipe(_) => {}
+        }
+        cx
+    }
+}
+
 pub fn signal_name(sig: i32) -> String {
     nix::sys::signal::Signal::try_from(sig)
         .map(|s| s.as_str().to_string())

@@ -263,7 +263,7 @@ impl App {
             cfg: cfg.clone(),
             configs,
             world: World::new(0),
-            cx: context_of(cfg),
+            cx: text::Context::for_run(cfg),
             obs: Observation::default(),
             kernel: HashMap::new(),
             now_ms: self.now_ms,
@@ -787,26 +787,6 @@ fn disagrees(p: &Proc, k: &KernelWait) -> bool {
         }
         _ => false,
     }
-}
-
-fn context_of(cfg: &RunConfig) -> text::Context {
-    let mut cx = text::Context {
-        capacity: crate::ipc::queue::DEFAULT_CAPACITY as u32,
-        ..text::Context::default()
-    };
-    match &cfg.scenario {
-        Scenario::Queue(q) => {
-            cx.maxsize = q.maxsize;
-            cx.put_timeout = q.put_timeout;
-            cx.get_timeout = q.get_timeout;
-        }
-        Scenario::Counter(c) => {
-            cx.increments = c.increments;
-            cx.counter_lock = c.lock;
-        }
-        Scenario::Pipe(_) => {}
-    }
-    cx
 }
 
 #[cfg(test)]

@@ -85,23 +85,6 @@ pub enum KernelWait {
     Gone,
 }
 
-impl KernelWait {
-    /// A short lowercase word for panels and transcripts.
-    pub fn label(&self) -> &'static str {
-        match self {
-            KernelWait::Running => "running",
-            KernelWait::Sleeping => "sleeping",
-            KernelWait::WaitingForData => "waiting for data",
-            KernelWait::WaitingForSpace => "waiting for space",
-            KernelWait::WaitingForLock => "waiting for lock",
-            KernelWait::WaitingOther(_) => "waiting",
-            KernelWait::Stopped => "stopped",
-            KernelWait::Zombie => "zombie",
-            KernelWait::Gone => "gone",
-        }
-    }
-}
-
 /// Addresses that give a futex wait its meaning, in the observed process's
 /// address space (start of the mapping + offset of the word).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -988,13 +971,6 @@ mod tests {
             ),
             KernelWait::WaitingOther("folio_wait_bit_common".into())
         );
-    }
-
-    #[test]
-    fn label_gives_short_lowercase_words() {
-        assert_eq!(KernelWait::WaitingForData.label(), "waiting for data");
-        assert_eq!(KernelWait::WaitingOther("futex".into()).label(), "waiting");
-        assert_eq!(KernelWait::Gone.label(), "gone");
     }
 
     #[test]
