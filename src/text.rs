@@ -633,10 +633,21 @@ pub fn pipe_title() -> &'static str {
     " Pipe "
 }
 
+/// A byte count short enough for a narrow panel: `512 B`, `64 KiB`, `208 KiB`.
+pub fn bytes_short(n: usize) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} B")
+    }
+}
+
 /// Bytes buffered in the pipe against its capacity.
 pub fn pipe_label(bytes: Option<usize>, capacity: Option<usize>) -> String {
     match (bytes, capacity) {
-        (Some(b), Some(c)) => format!("buffered {b} B of {c}"),
+        (Some(b), Some(c)) => format!("buffered {b} B of {}", bytes_short(c)),
         (Some(b), None) => format!("buffered {b} B"),
         _ => "buffered ?".into(),
     }
