@@ -15,6 +15,7 @@ use ratatui::crossterm::event::{
 use crate::config::RunConfig;
 use crate::model::app::{App, Effect, Intent, Observation};
 use crate::supervisor::Supervisor;
+use crate::telemetry::trace::TraceWriter;
 use crate::ui::{self, keys, layout, theme::Theme};
 
 /// Frame period (about 30 fps) while something moves.
@@ -39,6 +40,19 @@ pub fn run(cfg: RunConfig) -> i32 {
             return 1;
         }
     }
+    let mut trace = match &cfg.trace {
+        Some(path) => match TraceWriter::create(path, 0) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!(
+                    "ipcscope: cannot write the trace file {}: {e}",
+                    path.display()
+                );
+                return 1;
+            }
+        },
+        None => None,
+    };
     let mut sup = match Supervisor::start(&cfg, WINDOW) {
         Ok(s) => s,
         Err(e) => {
@@ -54,8 +68,13 @@ pub fn run(cfg: RunConfig) -> i32 {
             return 1;
         }
     };
-    let result = event_loop(&mut terminal, &mut sup, cfg, &stop);
+    let result = event_loop(&mut terminal, &mut sup, cfg, &stop, &mut trace);
     sup.shutdown();
+    if let Some(t) = trace.as_mut() {
+        for ev in sup.take_leftover() {
+            let _ = t.write(&ev);
+        }
+    }
     crate::term::leave();
     match result {
         Ok(()) => 0,
@@ -110,7 +129,11 @@ fn event_loop(
     sup: &mut Supervisor,
     cfg: RunConfig,
     stop: &AtomicBool,
+    trace: &mut Option<TraceWriter>,
 ) -> std::io::Result<()> {
+    if let Some(t) = trace.as_mut() {
+        t.set_start(sup.start_ns());
+    }
     let theme = Theme::new(cfg.ascii);
     let quit_input = Arc::new(AtomicBool::new(false));
     let input = input_thread(quit_input.clone());
@@ -134,14 +157,11 @@ fn event_loop(
         let budget = Instant::now() + EVENT_BUDGET;
         while Instant::now() < budget {
             match sup.events().try_recv() {
-                Ok(ev) => {
-                    let t_ms = ev.t_ns.saturating_sub(sup.start_ns()) / 1_000_000;
-                    app.apply_event(&ev, t_ms);
-                }
+                Ok(ev) => feed(&mut app, sup, trace, &ev)?,
                 Err(_) => break,
             }
         }
-        if let Some(e) = apply_effects(&mut app, sup, effects, &mut started)? {
+        if let Some(e) = apply_effects(&mut app, sup, effects, &mut started, trace)? {
             break Ok(e);
         }
         if app.quit {
@@ -174,13 +194,12 @@ fn event_loop(
         select! {
             recv(input) -> i => if let Ok(i) = i {
                 let fx = handle_input(&mut app, i, size);
-                if apply_effects(&mut app, sup, fx, &mut started)?.is_some() || app.quit {
+                if apply_effects(&mut app, sup, fx, &mut started, trace)?.is_some() || app.quit {
                     break Ok(());
                 }
             },
             recv(sup.events()) -> ev => if let Ok(ev) = ev {
-                let t_ms = ev.t_ns.saturating_sub(sup.start_ns()) / 1_000_000;
-                app.apply_event(&ev, t_ms);
+                feed(&mut app, sup, trace, &ev)?;
             },
             recv(tick) -> _ => {},
         }
@@ -219,6 +238,7 @@ fn apply_effects(
     sup: &mut Supervisor,
     effects: Vec<Effect>,
     started: &mut Instant,
+    trace: &mut Option<TraceWriter>,
 ) -> std::io::Result<Option<()>> {
     for fx in effects {
         match fx {
@@ -226,7 +246,16 @@ fn apply_effects(
             Effect::Do(c) => sup.send(c),
             Effect::Restart(cfg) => {
                 sup.shutdown();
+                if let Some(t) = trace.as_mut() {
+                    for ev in sup.take_leftover() {
+                        t.write(&ev)?;
+                    }
+                }
                 *sup = Supervisor::start(&cfg, WINDOW).map_err(std::io::Error::other)?;
+                // The trace goes on in the same file; times restart at 0.
+                if let Some(t) = trace.as_mut() {
+                    t.set_start(sup.start_ns());
+                }
                 *started = Instant::now();
                 app.now_ms = 0;
                 app.restarted(&cfg);
@@ -238,6 +267,21 @@ fn apply_effects(
         }
     }
     Ok(None)
+}
+
+/// Folds one event into the model and the trace file.
+fn feed(
+    app: &mut App,
+    sup: &Supervisor,
+    trace: &mut Option<TraceWriter>,
+    ev: &crate::telemetry::event::Event,
+) -> std::io::Result<()> {
+    let t_ms = ev.t_ns.saturating_sub(sup.start_ns()) / 1_000_000;
+    app.apply_event(ev, t_ms);
+    if let Some(t) = trace.as_mut() {
+        t.write(ev)?;
+    }
+    Ok(())
 }
 
 fn observe(sup: &Supervisor, kernel: bool) -> Observation {

@@ -188,8 +188,9 @@ fn visualizer_shows_real_pids_moves_and_obeys_keys_then_quits_cleanly() {
 }
 
 #[test]
-fn sigterm_to_the_visualizer_leaves_no_child_alive() {
-    let mut tui = Tui::start(&["--seed", "2"]);
+fn sigterm_to_the_visualizer_leaves_no_child_alive_and_the_trace_is_complete() {
+    let trace = std::env::temp_dir().join(format!("ipcscope-tui-{}.jsonl", std::process::id()));
+    let mut tui = Tui::start(&["--seed", "2", "--trace", trace.to_str().unwrap()]);
     wait_until("three children run", || tui.children().len() == 3);
     let kids = tui.children();
     // SAFETY: signalling the process this test started.
@@ -197,6 +198,15 @@ fn sigterm_to_the_visualizer_leaves_no_child_alive() {
     assert_eq!(tui.wait_exit(), Some(0));
     wait_until("no child is alive", || kids.iter().all(|&p| !is_alive(p)));
     wait_until("the terminal is restored", || !tui.alternate());
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let _ = std::fs::remove_file(&trace);
+    let evs: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let count = |ev: &str| evs.iter().filter(|v| v["ev"] == ev).count();
+    assert_eq!(count("spawn"), 3, "{text}");
+    assert_eq!(count("exit"), 3, "every child's end is traced: {text}");
 }
 
 #[test]
