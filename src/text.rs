@@ -635,7 +635,7 @@ pub fn pipe_title() -> &'static str {
 
 /// A byte count short enough for a narrow panel: `512 B`, `64 KiB`, `208 KiB`.
 pub fn bytes_short(n: usize) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MiB", n >> 20)
     } else if n >= 1 << 10 {
         format!("{} KiB", n >> 10)
