@@ -39,7 +39,7 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         signal_hook::flag::register(sig, stop.clone())?;
     }
-    install_panic_hook();
+    crate::proc::spawn::registry::install_panic_hook();
     let mut trace = match &cfg.trace {
         Some(path) => Some(
             TraceWriter::create(path, 0)
@@ -80,16 +80,6 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
     }
     printer.summary(&sup)?;
     Ok(())
-}
-
-/// Kills every child before the default panic report (pdeathsig would too,
-/// but only once the process is gone).
-fn install_panic_hook() {
-    let prev = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        crate::proc::spawn::registry::kill_all();
-        prev(info);
-    }));
 }
 
 struct Printer {

@@ -402,3 +402,25 @@ fn unlimited_run_stops_on_sigterm_and_sigint_with_a_summary() {
         let _ = std::fs::remove_file(&t);
     }
 }
+
+#[test]
+fn a_panic_in_the_supervisor_leaves_no_child_alive() {
+    use ipcscope::proc::spawn::{ChildGuard, Output, Spec};
+    let mut guard = ChildGuard::new();
+    // Its panic report goes nowhere: it is expected.
+    let spec = Spec::new(["__child", "panicking-supervisor"])
+        .stdout(Output::Piped)
+        .stderr(Output::Null);
+    let sup = guard.spawn(exe(), &spec).unwrap();
+    let out = read_all(take_stdout(&mut guard, sup));
+    let pids: Vec<i32> = out
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    assert_eq!(pids.len(), 3, "{out:?}");
+    assert_eq!(
+        guard.wait(sup, DEADLINE),
+        Some(ipcscope::proc::spawn::Exit::Code(101))
+    );
+    wait_until("every child is gone", || pids.iter().all(|&p| !is_alive(p)));
+}

@@ -69,6 +69,9 @@ pub enum TestRole {
         #[arg(long)]
         duplex: bool,
     },
+    /// A supervisor that panics: starts the queue lesson, prints its
+    /// children's pids once they run, then panics (tests the panic path).
+    PanickingSupervisor,
     /// Waits at the start barrier, then increments element 0 `increments` times.
     Count {
         #[arg(long)]
@@ -168,6 +171,24 @@ pub fn run(role: TestRole) -> ChildResult {
                     Err(e) => return Err(e.into()),
                 }
             }
+        }
+        TestRole::PanickingSupervisor => {
+            use crate::config::{Mode, QueueConfig, RunConfig, Scenario};
+            crate::proc::spawn::registry::install_panic_hook();
+            let mut q = QueueConfig::defaults(Mode::Tui);
+            q.delay = crate::config::DelayRange::fixed(0.05);
+            let cfg = RunConfig {
+                scenario: Scenario::Queue(q),
+                seed: 1,
+                mode: Mode::Headless,
+                trace: None,
+                ascii: false,
+            };
+            let sup = crate::supervisor::Supervisor::start(&cfg, Duration::from_millis(20))?;
+            let pids: Vec<String> = sup.children().iter().map(|c| c.pid.to_string()).collect();
+            writeln!(out, "{}", pids.join(" "))?;
+            out.flush()?;
+            panic!("a test panic in the supervisor");
         }
         TestRole::Count {
             value_fd,

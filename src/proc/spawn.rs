@@ -187,6 +187,16 @@ pub mod registry {
         LIVE.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
+    /// Kills every child before the default panic report (pdeathsig would
+    /// too, but only once the whole process is gone).
+    pub fn install_panic_hook() {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            kill_all();
+            prev(info);
+        }));
+    }
+
     /// SIGKILLs every registered child's group (for panic hooks: no reaping,
     /// no allocation beyond the lock).
     pub fn kill_all() {
