@@ -104,9 +104,7 @@ pub fn run(role: LessonRole) -> ChildResult {
             put_timeout,
         } => {
             let mut ctx = Ctx::new(&common)?;
-            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
-            q.set_timestamps(true);
-            ctx.slot().set_map_base(q.map_base());
+            let mut q = open_queue(&ctx, queue_fd)?;
             let mut n = 0u64;
             while items == 0 || n < items {
                 if !ctx.pass_gate() {
@@ -136,9 +134,7 @@ pub fn run(role: LessonRole) -> ChildResult {
             get_timeout,
         } => {
             let mut ctx = Ctx::new(&common)?;
-            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
-            q.set_timestamps(true);
-            ctx.slot().set_map_base(q.map_base());
+            let mut q = open_queue(&ctx, queue_fd)?;
             loop {
                 if !ctx.pass_gate() {
                     break;
@@ -288,6 +284,15 @@ pub fn run(role: LessonRole) -> ChildResult {
         }
     }
     Ok(())
+}
+
+/// Opens the inherited queue with timestamps on (events are ordered by the
+/// time read under the lock) and tells the supervisor where it is mapped.
+fn open_queue(ctx: &Ctx, fd: RawFd) -> Result<Queue, Box<dyn std::error::Error>> {
+    let mut q = Queue::from_fd(inherited(fd)?)?;
+    q.set_timestamps(true);
+    ctx.slot().set_map_base(q.map_base());
+    Ok(q)
 }
 
 /// Puts one item as the lesson's writer does: at once if there is room;
