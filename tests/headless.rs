@@ -315,7 +315,7 @@ fn trace_lines_are_json_with_the_documented_fields() {
 
 /// Starts an unlimited run in the background with a trace; waits until the
 /// trace shows `n` spawned children. Returns the process and the trace path.
-fn start_unlimited(name: &str, n: usize) -> (std::process::Child, PathBuf) {
+fn start_unlimited(name: &str, n: usize, stdout: Stdio) -> (std::process::Child, PathBuf) {
     let t = trace_path(name);
     let child = Command::new(exe())
         .args([
@@ -328,7 +328,7 @@ fn start_unlimited(name: &str, n: usize) -> (std::process::Child, PathBuf) {
         ])
         .arg(&t)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(stdout)
         .spawn()
         .unwrap();
     wait_until("the children are spawned", || {
@@ -357,7 +357,7 @@ fn child_pids(trace: &[Value]) -> Vec<i32> {
 
 #[test]
 fn supervisor_killed_by_sigkill_leaves_no_child_alive() {
-    let (mut sup, t) = start_unlimited("sigkill", 3);
+    let (mut sup, t) = start_unlimited("sigkill", 3, Stdio::null());
     let pids = child_pids(&read_trace_lenient(&t));
     assert_eq!(pids.len(), 3);
     sup.kill().unwrap(); // SIGKILL
@@ -372,21 +372,7 @@ fn supervisor_killed_by_sigkill_leaves_no_child_alive() {
 #[test]
 fn unlimited_run_stops_on_sigterm_and_sigint_with_a_summary() {
     for sig in [libc::SIGTERM, libc::SIGINT] {
-        let t = trace_path(&format!("stop-{sig}"));
-        let child = Command::new(exe())
-            .args([
-                "--headless",
-                "--items",
-                "0",
-                "--delay",
-                "0.02..0.05",
-                "--trace",
-            ])
-            .arg(&t)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let (child, t) = start_unlimited(&format!("stop-{sig}"), 3, Stdio::piped());
         wait_until("an item is got", || {
             read_trace_lenient(&t).iter().any(|v| v["ev"] == "get")
         });
