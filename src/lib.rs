@@ -11,6 +11,7 @@ pub mod control;
 pub mod headless;
 pub mod ipc;
 pub mod model;
+pub mod outfile;
 pub mod proc;
 pub mod supervisor;
 pub mod telemetry;
