@@ -5,18 +5,24 @@
 //! Options the user leaves out stay `None` here and are filled from the
 //! scenario's table for the chosen mode ([`QueueConfig::defaults`] etc.), so
 //! the defaults live in one place. A bad value is a clap error (exit 2) with a
-//! reason, never a panic.
+//! reason, never a panic; that includes an output file that cannot be
+//! written ([`outfile::check`]) and more processes than a run can have
+//! ([`MAX_PROCS`]), so nothing starts on bad input.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PathBufValueParser, TypedValueParser};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::bench::BenchOptions;
 use crate::child::Role;
 use crate::config::{
-    CounterConfig, DelayRange, MAX_TIMEOUT, Mode, PipeConfig, QueueConfig, RunConfig, Scenario,
+    CounterConfig, DelayRange, MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario,
+    parse_timeout,
 };
+use crate::outfile::{self, Existing, What};
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -39,7 +45,9 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    Cli::try_parse_from(args).map(Cli::into_invocation)
+    let cli = Cli::try_parse_from(args)?;
+    cli.validate()?;
+    Ok(cli.into_invocation())
 }
 
 /// `ipcscope [SCENARIO] [OPTIONS]`. With no scenario the queue options are
@@ -108,22 +116,35 @@ struct CommonArgs {
     /// Print the transcript instead of opening the visualizer
     #[arg(long)]
     headless: bool,
-    /// Write every event to FILE, one JSON object per line
-    #[arg(long, value_name = "FILE")]
+    /// Write every event to FILE, one JSON object per line (an existing FILE is overwritten)
+    #[arg(long, value_name = "FILE", value_parser = output_path(What::Trace))]
     trace: Option<PathBuf>,
+    /// Record every record of the run's stream to FILE (replay it with `ipcscope replay FILE`)
+    #[arg(long, value_name = "FILE", value_parser = output_path(What::Recording))]
+    record: Option<PathBuf>,
     /// Draw without box-drawing or other Unicode glyphs
     #[arg(long)]
     ascii: bool,
 }
 
+impl CommonArgs {
+    fn mode(&self) -> Mode {
+        if self.headless {
+            Mode::Headless
+        } else {
+            Mode::Tui
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Queue options")]
 struct QueueArgs {
-    /// Writer processes, 1-64 [default: 2]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    /// Writer processes, 1 or more; writers + readers at most 255 [default: 2]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_PROCS as i64))]
     writers: Option<u32>,
-    /// Reader processes, 0-64 [default: 1]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=64))]
+    /// Reader processes, 0 or more; writers + readers at most 255 [default: 1]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_PROCS as i64))]
     readers: Option<u32>,
     /// Items per writer, 0 = unlimited [default: 3 with --headless, else 0]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
@@ -137,12 +158,18 @@ struct QueueArgs {
     /// Queue capacity, 0 = unbounded, up to 65536 [default: 0]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=65536))]
     maxsize: Option<u32>,
-    /// Seconds a put waits for space before Full (then retries) [default: forever]
+    /// Seconds a put waits for space before Full (then retries), 0-3600; 0 raises at once [default: forever]
     #[arg(long, value_name = "S", value_parser = parse_timeout, allow_hyphen_values = true)]
     put_timeout: Option<f64>,
-    /// Seconds a get waits for an item before Empty (then retries) [default: forever]
+    /// Seconds a get waits for an item before Empty (then retries), 0-3600; 0 raises at once [default: forever]
     #[arg(long, value_name = "S", value_parser = parse_timeout, allow_hyphen_values = true)]
     get_timeout: Option<f64>,
+    /// Writers put with block=False: Full at once when the queue is full [default: false]
+    #[arg(long, conflicts_with = "put_timeout")]
+    nowait_put: bool,
+    /// Readers get with block=False: Empty at once when the queue is empty [default: false]
+    #[arg(long, conflicts_with = "get_timeout")]
+    nowait_get: bool,
 }
 
 impl QueueArgs {
@@ -157,6 +184,8 @@ impl QueueArgs {
             maxsize: self.maxsize.unwrap_or(d.maxsize),
             put_timeout: self.put_timeout.or(d.put_timeout),
             get_timeout: self.get_timeout.or(d.get_timeout),
+            put_nowait: self.nowait_put || d.put_nowait,
+            get_nowait: self.nowait_get || d.get_nowait,
         }
     }
 }
@@ -198,8 +227,8 @@ impl PipeArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Counter options")]
 struct CounterArgs {
-    /// Incrementing processes, 1-64 [default: 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    /// Incrementing processes, 1-255 [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_PROCS as i64))]
     procs: Option<u32>,
     /// Increments per process, 1-100000000 [default: 100000]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
@@ -242,6 +271,44 @@ struct BenchArgs {
 }
 
 impl Cli {
+    /// Checks what no single option's parser can: how many processes the
+    /// queue options add up to (defaults included), and that `--trace` and
+    /// `--record` are different files.
+    fn validate(&self) -> Result<(), clap::Error> {
+        let (queue, common) = match &self.command {
+            None => (Some(&self.queue), &self.common),
+            Some(Command::Queue { args, common }) => (Some(args), common),
+            Some(Command::Pipe { common, .. } | Command::Counter { common, .. }) => (None, common),
+            Some(Command::Bench(_) | Command::Child { .. }) => return Ok(()),
+        };
+        if let Some(q) = queue {
+            let d = QueueConfig::defaults(common.mode());
+            let (w, r) = (
+                q.writers.unwrap_or(d.writers),
+                q.readers.unwrap_or(d.readers),
+            );
+            if w + r > MAX_PROCS {
+                return Err(usage_error(format!(
+                    "{w} {} and {r} {} make {} processes; a run has at most {MAX_PROCS} at once \
+                     (one queue serves {} processes and ipcscope keeps one for itself)",
+                    plural(w, "writer"),
+                    plural(r, "reader"),
+                    w + r,
+                    MAX_PROCS + 1
+                )));
+            }
+        }
+        if let (Some(t), Some(r)) = (&common.trace, &common.record)
+            && same_file(t, r)
+        {
+            return Err(usage_error(format!(
+                "--trace and --record both name {}; give them different files",
+                t.display()
+            )));
+        }
+        Ok(())
+    }
+
     fn into_invocation(self) -> Invocation {
         match self.command {
             None => run(self.common, |mode| {
@@ -269,11 +336,7 @@ impl Cli {
 /// A run of the scenario built for the mode the common options choose; a
 /// random seed when none is given.
 fn run(common: CommonArgs, scenario: impl FnOnce(Mode) -> Scenario) -> Invocation {
-    let mode = if common.headless {
-        Mode::Headless
-    } else {
-        Mode::Tui
-    };
+    let mode = common.mode();
     Invocation::Run(RunConfig {
         scenario: scenario(mode),
         seed: common.seed.unwrap_or_else(rand::random::<u64>),
@@ -283,19 +346,42 @@ fn run(common: CommonArgs, scenario: impl FnOnce(Mode) -> Scenario) -> Invocatio
     })
 }
 
-/// A put/get timeout: finite seconds, more than 0 and at most
-/// [`MAX_TIMEOUT`].
-fn parse_timeout(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
-    if v.is_finite() && v > 0.0 && v <= MAX_TIMEOUT {
-        Ok(v)
+/// The value parser of an output file option: any path (UTF-8 or not) that
+/// [`outfile::check`] accepts, an existing file being overwritten. The run
+/// opens it with [`outfile::create`].
+fn output_path(what: What) -> impl TypedValueParser<Value = PathBuf> {
+    PathBufValueParser::new()
+        .try_map(move |path| outfile::check(&path, what, Existing::Overwrite).map(|()| path))
+}
+
+/// Two paths naming one file: the same name in the same directory (`a` and
+/// `./a`), or the same existing inode (hard links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let place = |p: &Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some((std::fs::canonicalize(dir).ok()?, p.file_name()?.to_owned()))
+    };
+    let inode = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    a == b
+        || place(a).is_some_and(|x| place(b) == Some(x))
+        || inode(a).is_some_and(|x| inode(b) == Some(x))
+}
+
+/// A usage error found after parsing, printed and exiting like clap's own
+/// (code 2).
+fn usage_error(message: String) -> clap::Error {
+    Cli::command().error(ErrorKind::ArgumentConflict, message)
+}
+
+fn plural(n: u32, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
     } else {
-        Err(format!(
-            "{s} must be more than 0 and at most {MAX_TIMEOUT} seconds"
-        ))
+        format!("{word}s")
     }
 }
 
@@ -304,6 +390,18 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    /// The error text for `args`, which must be a usage error (exit 2).
+    fn rejected(args: &[&str]) -> String {
+        let argv = std::iter::once("ipcscope").chain(args.iter().copied());
+        match invocation_from(argv) {
+            Ok(inv) => panic!("{args:?} should be rejected, got {inv:?}"),
+            Err(e) => {
+                assert_eq!(e.exit_code(), 2, "{args:?}: {e}");
+                e.to_string()
+            }
+        }
+    }
 
     fn parse(args: &[&str]) -> Invocation {
         let argv = std::iter::once("ipcscope").chain(args.iter().copied());
@@ -410,8 +508,107 @@ mod tests {
                 maxsize: 65536,
                 put_timeout: Some(0.5),
                 get_timeout: Some(3600.0),
+                put_nowait: false,
+                get_nowait: false,
             }
         );
+    }
+
+    #[test]
+    fn timeouts_of_zero_are_accepted() {
+        let q = queue(&["--put-timeout", "0", "--get-timeout", "0"]);
+        assert_eq!((q.put_timeout, q.get_timeout), (Some(0.0), Some(0.0)));
+    }
+
+    #[test]
+    fn timeouts_negative_or_malformed_are_rejected_with_a_reason() {
+        for (args, reason) in [
+            (["--put-timeout", "-1"], "'-1' is negative"),
+            (["--get-timeout", "-0.5"], "'-0.5' is negative"),
+            (["--put-timeout", "3601"], "'3601' is out of range"),
+            (["--get-timeout", "1e3"], "'1e3' is not a number of seconds"),
+            (["--put-timeout", "nan"], "'nan' is not a number of seconds"),
+        ] {
+            let e = rejected(&args);
+            assert!(e.contains(reason) && e.contains(args[0]), "{args:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn nowait_flags_are_parsed_and_default_off() {
+        let q = queue(&["--nowait-put"]);
+        assert!(q.put_nowait && !q.get_nowait);
+        let q = queue(&["queue", "--nowait-get", "--put-timeout", "2"]);
+        assert!(!q.put_nowait && q.get_nowait);
+        assert_eq!(q.put_timeout, Some(2.0));
+        let q = queue(&[]);
+        assert!(!q.put_nowait && !q.get_nowait);
+    }
+
+    #[test]
+    fn nowait_conflicts_with_the_matching_timeout() {
+        for args in [
+            ["--nowait-put", "--put-timeout", "1"],
+            ["--get-timeout", "1", "--nowait-get"],
+        ] {
+            let e = rejected(&args);
+            assert!(e.contains("cannot be used with"), "{args:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn writers_and_readers_together_are_limited_to_max_procs() {
+        let q = queue(&["--writers", "64", "--readers", "64"]);
+        assert_eq!((q.writers, q.readers), (64, 64));
+        let max = MAX_PROCS.to_string();
+        let q = queue(&["--writers", &max, "--readers", "0"]);
+        assert_eq!(q.writers, MAX_PROCS);
+        let below = (MAX_PROCS - 1).to_string();
+        assert_eq!(queue(&["--writers", &below]).readers, 1);
+
+        let e = rejected(&["--writers", &max]);
+        assert!(
+            e.contains(&format!(
+                "{MAX_PROCS} writers and 1 reader make {} processes; a run has at most {MAX_PROCS} at once",
+                MAX_PROCS + 1
+            )),
+            "{e}"
+        );
+        let e = rejected(&[
+            "queue",
+            "--headless",
+            "--writers",
+            "200",
+            "--readers",
+            "100",
+        ]);
+        assert!(e.contains("make 300 processes"), "{e}");
+        let over = (MAX_PROCS + 1).to_string();
+        assert!(rejected(&["--readers", &over]).contains(&over));
+    }
+
+    #[test]
+    fn counter_procs_are_limited_to_max_procs() {
+        let max = MAX_PROCS.to_string();
+        match run_config(&["counter", "--procs", &max]).scenario {
+            Scenario::Counter(c) => assert_eq!(c.procs, MAX_PROCS),
+            other => panic!("expected counter, got {other:?}"),
+        }
+        let over = (MAX_PROCS + 1).to_string();
+        assert!(rejected(&["counter", "--procs", &over]).contains(&format!("1..={MAX_PROCS}")));
+    }
+
+    /// The help texts state the limit in words; they cannot use the constant.
+    #[test]
+    fn help_texts_state_max_procs() {
+        let cmd = Cli::command();
+        let q = cmd.find_subcommand("queue").unwrap();
+        let c = cmd.find_subcommand("counter").unwrap();
+        for (sub, id) in [(q, "writers"), (q, "readers"), (c, "procs")] {
+            let arg = sub.get_arguments().find(|a| a.get_id() == id).unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            assert!(help.contains(&MAX_PROCS.to_string()), "--{id}: {help}");
+        }
     }
 
     #[test]
@@ -491,16 +688,52 @@ mod tests {
     }
 
     #[test]
-    fn timeout_parser_rejects_zero_nan_and_too_long_with_a_reason() {
-        for bad in ["0", "-1", "nan", "inf", "3600.5"] {
-            let e = parse_timeout(bad).unwrap_err();
-            assert!(
-                e.contains("more than 0 and at most 3600 seconds"),
-                "{bad}: {e}"
-            );
+    fn delay_is_parsed_strictly_naming_the_text() {
+        assert_eq!(
+            queue(&["--delay", "0.5..1"]).delay,
+            DelayRange { lo: 0.5, hi: 1.0 }
+        );
+        for bad in [
+            "1...2", "1..", "..2", "1..2..3", " 1..2", "+1..2", "1e400..2",
+        ] {
+            let e = rejected(&["--delay", bad]);
+            assert!(e.contains(&format!("'{bad}' is not a delay")), "{bad}: {e}");
         }
-        assert!(parse_timeout("x").unwrap_err().contains("not a number"));
-        assert_eq!(parse_timeout("0.25"), Ok(0.25));
+        let e = rejected(&["pipe", "--reader-delay", "1...2"]);
+        assert!(e.contains("--reader-delay") && e.contains("'1...2'"), "{e}");
+    }
+
+    #[test]
+    fn trace_and_record_are_stored_and_must_differ() {
+        let cfg = run_config(&["--record", "r.ipcs", "--trace", "t.jsonl"]);
+        assert_eq!(cfg.trace, Some(PathBuf::from("t.jsonl")));
+        let e = rejected(&["--trace", "same.jsonl", "--record", "same.jsonl"]);
+        assert!(
+            e.contains("--trace and --record both name same.jsonl"),
+            "{e}"
+        );
+        rejected(&["--trace", "t.jsonl", "--record", "./t.jsonl"]);
+        rejected(&["pipe", "--trace", "src/../t.jsonl", "--record", "t.jsonl"]);
+    }
+
+    #[test]
+    fn bad_output_paths_are_usage_errors_naming_the_file() {
+        for opt in ["--trace", "--record"] {
+            let e = rejected(&[opt, "/dev/full"]);
+            assert!(
+                e.contains(opt) && e.contains("/dev/full: it is a character device"),
+                "{e}"
+            );
+            let e = rejected(&["pipe", opt, "/nope/t.jsonl"]);
+            assert!(e.contains("the directory /nope does not exist"), "{e}");
+        }
+        assert!(
+            rejected(&["--trace", "/dev/null"]).contains("cannot write the trace to /dev/null")
+        );
+        assert!(
+            rejected(&["--record", "/dev/null"])
+                .contains("cannot write the recording to /dev/null")
+        );
     }
 
     /// The `[default: ...]` in each help text matches the table it is filled
@@ -528,6 +761,10 @@ mod tests {
             ("pipe", "duplex", p.duplex.to_string()),
             ("counter", "procs", c.procs.to_string()),
             ("counter", "increments", c.increments.to_string()),
+            ("queue", "put_timeout", secs_or_forever(q.put_timeout)),
+            ("queue", "get_timeout", secs_or_forever(q.get_timeout)),
+            ("queue", "nowait_put", q.put_nowait.to_string()),
+            ("queue", "nowait_get", q.get_nowait.to_string()),
         ];
         let cmd = Cli::command();
         for (sub, id, default) in cases {
@@ -542,6 +779,9 @@ mod tests {
             );
         }
         assert!(!c.lock, "--no-lock's help calls itself the default");
-        assert!(q.put_timeout.is_none() && q.get_timeout.is_none());
+    }
+
+    fn secs_or_forever(t: Option<f64>) -> String {
+        t.map_or("forever".to_string(), |s| s.to_string())
     }
 }

@@ -5,7 +5,12 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// A random delay range in seconds, `A..B` on the command line.
+/// A random delay range in seconds: `A..B` or `A` on the command line, in
+/// plain decimals (`0..1`, `0.5`).
+///
+/// It prints as `A..B` with each bound in its shortest decimal form
+/// (`0.5..1` stays `0.5..1`; `0.50..1.0` prints `0.5..1`), which parses back
+/// to the same range: the supervisor passes it to children that way.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DelayRange {
     pub lo: f64,
@@ -17,6 +22,13 @@ pub const MAX_DELAY: f64 = 3600.0;
 /// Longest put/get timeout accepted, in seconds.
 pub const MAX_TIMEOUT: f64 = 3600.0;
 
+/// At most this many processes use one queue at a time, and at most this
+/// many children run at once (writers + readers, or counters): the queue's
+/// shared memory has [`RECORDS`](crate::ipc::queue::RECORDS) (256) in-flight
+/// records, one per process using it, and the supervisor keeps one for
+/// itself.
+pub const MAX_PROCS: u32 = crate::ipc::queue::RECORDS as u32 - 1;
+
 impl DelayRange {
     pub const ZERO: DelayRange = DelayRange { lo: 0.0, hi: 0.0 };
     pub const LESSON: DelayRange = DelayRange { lo: 0.0, hi: 1.0 };
@@ -27,6 +39,8 @@ impl DelayRange {
 }
 
 impl fmt::Display for DelayRange {
+    /// `lo..hi`; f64's `Display` is the shortest decimal that reads back as
+    /// the same number, and never uses an exponent.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}..{}", self.lo, self.hi)
     }
@@ -35,31 +49,81 @@ impl fmt::Display for DelayRange {
 impl std::str::FromStr for DelayRange {
     type Err = String;
 
-    /// `A..B` (seconds, 0 <= A <= B <= 3600) or a single number `A`.
+    /// Exactly `A..B` or `A`, where A and B are plain decimals (see
+    /// [`plain_seconds`]) with 0 <= A <= B <= [`MAX_DELAY`]. No spaces,
+    /// signs, exponents or extra dots; every error quotes the text given.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let parse = |p: &str| -> Result<f64, String> {
-            let v: f64 = p
-                .trim()
-                .parse()
-                .map_err(|_| format!("'{p}' is not a number of seconds"))?;
-            if !v.is_finite() || !(0.0..=MAX_DELAY).contains(&v) {
-                return Err(format!("{p} is out of range: 0 to {MAX_DELAY} seconds"));
+        let bound = |p: &str| -> Result<f64, String> {
+            match plain_seconds(p) {
+                Ok(v) if v <= MAX_DELAY => Ok(v),
+                Ok(_) | Err(NotSeconds::Negative) => Err(format!(
+                    "'{s}' is out of range: a delay is 0 to {MAX_DELAY} seconds"
+                )),
+                Err(NotSeconds::Malformed) => Err(format!(
+                    "'{s}' is not a delay: write A..B or A in plain decimal seconds, like 0..1 or 0.5"
+                )),
             }
-            Ok(v)
         };
         let (lo, hi) = match s.split_once("..") {
-            Some((a, b)) => (parse(a)?, parse(b)?),
+            Some((a, b)) => (bound(a)?, bound(b)?),
             None => {
-                let v = parse(s)?;
+                let v = bound(s)?;
                 (v, v)
             }
         };
         if lo > hi {
             return Err(format!(
-                "{lo}..{hi} is empty: the first bound must not exceed the second"
+                "'{s}' is empty: the first bound must not exceed the second"
             ));
         }
         Ok(DelayRange { lo, hi })
+    }
+}
+
+/// Why a text is not a number of seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSeconds {
+    /// Not digits, optionally `.` and digits.
+    Malformed,
+    /// `-` then a plain decimal.
+    Negative,
+}
+
+/// A plain decimal number of seconds: digits, optionally followed by `.`
+/// and digits (`3`, `0.25`); nothing else (no sign, exponent, space, `inf`).
+/// Too many digits give infinity, which every caller's range refuses.
+pub fn plain_seconds(p: &str) -> Result<f64, NotSeconds> {
+    fn plain(t: &str) -> bool {
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        match t.split_once('.') {
+            Some((int, frac)) => digits(int) && digits(frac),
+            None => digits(t),
+        }
+    }
+    if plain(p) {
+        p.parse().map_err(|_| NotSeconds::Malformed)
+    } else if p.strip_prefix('-').is_some_and(plain) {
+        Err(NotSeconds::Negative)
+    } else {
+        Err(NotSeconds::Malformed)
+    }
+}
+
+/// A put/get timeout: plain decimal seconds from 0 (raise at once, as
+/// Python's `timeout=0`) to [`MAX_TIMEOUT`]. Negative is refused: Python
+/// treats it as 0, but here it is almost surely a typo.
+pub fn parse_timeout(s: &str) -> Result<f64, String> {
+    match plain_seconds(s) {
+        Ok(v) if v <= MAX_TIMEOUT => Ok(v),
+        Ok(_) => Err(format!(
+            "'{s}' is out of range: a timeout is 0 to {MAX_TIMEOUT} seconds"
+        )),
+        Err(NotSeconds::Negative) => Err(format!(
+            "'{s}' is negative: a timeout is 0 to {MAX_TIMEOUT} seconds (0 raises at once)"
+        )),
+        Err(NotSeconds::Malformed) => Err(format!(
+            "'{s}' is not a number of seconds: write a plain decimal from 0 to {MAX_TIMEOUT}, like 0.5"
+        )),
     }
 }
 
@@ -81,8 +145,17 @@ pub struct QueueConfig {
     pub reader_delay: DelayRange,
     /// 0 = unbounded.
     pub maxsize: u32,
+    /// Seconds a put waits for space before `queue.Full`; `Some(0.0)`
+    /// raises at once; `None` waits forever.
     pub put_timeout: Option<f64>,
+    /// Seconds a get waits for an item before `queue.Empty`, as above.
     pub get_timeout: Option<f64>,
+    /// Writers put with `block=False` (`put_nowait`): `queue.Full` at once
+    /// when full. Excludes `put_timeout`.
+    pub put_nowait: bool,
+    /// Readers get with `block=False` (`get_nowait`): `queue.Empty` at once
+    /// when empty. Excludes `get_timeout`.
+    pub get_nowait: bool,
 }
 
 impl QueueConfig {
@@ -102,6 +175,8 @@ impl QueueConfig {
             maxsize: 0,
             put_timeout: None,
             get_timeout: None,
+            put_nowait: false,
+            get_nowait: false,
         }
     }
 }
@@ -171,6 +246,8 @@ pub struct RunConfig {
     /// Same seed, same delays.
     pub seed: u64,
     pub mode: Mode,
+    /// Write every event to this file, one JSON object per line (opened
+    /// with [`crate::outfile::create`]; an existing file is overwritten).
     pub trace: Option<PathBuf>,
     /// Draw without box-drawing or other Unicode glyphs.
     pub ascii: bool,
@@ -194,9 +271,104 @@ mod tests {
     fn delay_range_rejects_bad_input_with_a_reason() {
         for bad in ["", "x", "1..0", "-1..2", "0..nan", "0..inf", "0..5000"] {
             let e = bad.parse::<DelayRange>().unwrap_err();
-            assert!(!e.is_empty(), "{bad}");
+            assert!(e.contains(&format!("'{bad}'")), "{bad}: {e}");
         }
         assert!("1..0".parse::<DelayRange>().unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn delay_range_rejects_anything_but_plain_a_dot_dot_b_naming_the_text() {
+        for bad in [
+            "1...2", "1..", "..2", "1..2..3", " 1..2", "1..2 ", "1 ..2", "+1..2", "1e400..2",
+            "1e3", ".5", "1.", "1.5.2", "0x10", "1,5", "..", "1....2", "١..٢",
+        ] {
+            let e = bad.parse::<DelayRange>().unwrap_err();
+            assert!(
+                e.contains(&format!("'{bad}' is not a delay")),
+                "{bad:?}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn delay_range_negative_or_too_long_is_out_of_range() {
+        let huge = "9".repeat(400);
+        for bad in ["-1..2", "0..-1", "-0", "0..3600.5", huge.as_str()] {
+            let e = bad.parse::<DelayRange>().unwrap_err();
+            assert!(e.contains("out of range"), "{bad}: {e}");
+        }
+        assert_eq!(
+            "3600".parse::<DelayRange>().unwrap(),
+            DelayRange::fixed(3600.0)
+        );
+    }
+
+    #[test]
+    fn delay_range_prints_as_written_in_shortest_form() {
+        for text in [
+            "0..1",
+            "0.5..1",
+            "0.25..0.75",
+            "0.1..0.2",
+            "0..0",
+            "3600..3600",
+        ] {
+            let d: DelayRange = text.parse().unwrap();
+            assert_eq!(d.to_string(), text);
+        }
+        assert_eq!(
+            "0.50..1.0".parse::<DelayRange>().unwrap().to_string(),
+            "0.5..1"
+        );
+        assert_eq!("2".parse::<DelayRange>().unwrap().to_string(), "2..2");
+    }
+
+    /// The supervisor passes `to_string()` to children, which parse it.
+    #[test]
+    fn delay_range_round_trips_through_its_text() {
+        let mut values = vec![0.0, 1e-9, 1e-300, 0.1 + 0.2, 1.0 / 3.0, MAX_DELAY];
+        values.extend((0..2000).map(|i| i as f64 * 0.0137));
+        values.extend((1..60).map(|i| 1.5f64.powi(-i)));
+        for &lo in &values {
+            for hi in [lo, (lo * 1.5).min(MAX_DELAY), MAX_DELAY] {
+                let d = DelayRange { lo, hi };
+                let back: DelayRange = d
+                    .to_string()
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{d:?}: {e}"));
+                assert_eq!(back, d, "{}", d);
+            }
+        }
+    }
+
+    #[test]
+    fn timeout_accepts_zero_to_an_hour() {
+        assert_eq!(parse_timeout("0"), Ok(0.0));
+        assert_eq!(parse_timeout("0.0"), Ok(0.0));
+        assert_eq!(parse_timeout("0.25"), Ok(0.25));
+        assert_eq!(parse_timeout("3600"), Ok(MAX_TIMEOUT));
+    }
+
+    #[test]
+    fn timeout_rejects_negative_too_long_and_malformed_with_a_reason() {
+        assert!(
+            parse_timeout("-1")
+                .unwrap_err()
+                .contains("'-1' is negative")
+        );
+        assert!(parse_timeout("-0").unwrap_err().contains("negative"));
+        assert!(
+            parse_timeout("3600.5")
+                .unwrap_err()
+                .contains("'3600.5' is out of range")
+        );
+        for bad in ["", "x", "nan", "inf", "1e3", " 1", "+1", ".5", "1..2"] {
+            let e = parse_timeout(bad).unwrap_err();
+            assert!(
+                e.contains(&format!("'{bad}' is not a number of seconds")),
+                "{bad:?}: {e}"
+            );
+        }
     }
 
     #[test]
