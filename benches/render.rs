@@ -22,6 +22,7 @@ fn busy_app() -> App {
         seed: 1,
         mode: Mode::Tui,
         trace: None,
+        record: None,
         ascii: false,
     });
     for id in 0..32u16 {

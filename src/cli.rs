@@ -342,6 +342,7 @@ fn run(common: CommonArgs, scenario: impl FnOnce(Mode) -> Scenario) -> Invocatio
         seed: common.seed.unwrap_or_else(rand::random::<u64>),
         mode,
         trace: common.trace,
+        record: common.record,
         ascii: common.ascii,
     })
 }
@@ -440,6 +441,7 @@ mod tests {
         };
         assert_eq!((q.writers, q.readers, q.items), (2, 1, 0));
         assert_eq!(cfg.trace, None);
+        assert_eq!(cfg.record, None);
         assert!(!cfg.ascii);
     }
 
@@ -707,6 +709,12 @@ mod tests {
     fn trace_and_record_are_stored_and_must_differ() {
         let cfg = run_config(&["--record", "r.ipcs", "--trace", "t.jsonl"]);
         assert_eq!(cfg.trace, Some(PathBuf::from("t.jsonl")));
+        assert_eq!(cfg.record, Some(PathBuf::from("r.ipcs")));
+        let cfg = run_config(&["counter", "--headless", "--record", "r.ipcs"]);
+        assert_eq!(
+            (cfg.trace, cfg.record),
+            (None, Some(PathBuf::from("r.ipcs")))
+        );
         let e = rejected(&["--trace", "same.jsonl", "--record", "same.jsonl"]);
         assert!(
             e.contains("--trace and --record both name same.jsonl"),

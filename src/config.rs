@@ -249,6 +249,9 @@ pub struct RunConfig {
     /// Write every event to this file, one JSON object per line (opened
     /// with [`crate::outfile::create`]; an existing file is overwritten).
     pub trace: Option<PathBuf>,
+    /// Record every record of the run's stream to this file, for
+    /// `ipcscope replay` (opened like `trace`).
+    pub record: Option<PathBuf>,
     /// Draw without box-drawing or other Unicode glyphs.
     pub ascii: bool,
 }

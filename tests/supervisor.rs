@@ -21,6 +21,7 @@ fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
         seed: 1,
         mode: Mode::Headless,
         trace: None,
+        record: None,
         ascii: false,
     }
 }
@@ -256,6 +257,7 @@ fn pipe_stats_name_who_holds_each_end_including_a_forgotten_copy() {
         seed: 1,
         mode: Mode::Headless,
         trace: None,
+        record: None,
         ascii: false,
     };
     let sup = start(&cfg);

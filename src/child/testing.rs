@@ -182,6 +182,7 @@ pub fn run(role: TestRole) -> ChildResult {
                 seed: 1,
                 mode: Mode::Headless,
                 trace: None,
+                record: None,
                 ascii: false,
             };
             let sup = crate::supervisor::Supervisor::start(&cfg, Duration::from_millis(20))?;

@@ -296,6 +296,7 @@ mod tests {
             seed: 1,
             mode: Mode::Tui,
             trace: None,
+            record: None,
             ascii: false,
         });
         for app in [&empty, &queue_app()] {

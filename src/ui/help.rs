@@ -173,6 +173,7 @@ mod tests {
             seed: 1,
             mode: Mode::Tui,
             trace: None,
+            record: None,
             ascii: false,
         });
         for (w, h) in [(1, 1), (2, 2), (10, 3), (30, 8)] {

@@ -290,6 +290,7 @@ mod tests {
             seed: 1,
             mode: Mode::Tui,
             trace: None,
+            record: None,
             ascii: false,
         });
         for app in [&empty, &with_notice(queue_app())] {

@@ -357,6 +357,7 @@ mod tests {
             seed: 1,
             mode: Mode::Tui,
             trace: None,
+            record: None,
             ascii: false,
         })
     }

@@ -709,6 +709,7 @@ mod tests {
             seed: 1,
             mode: Mode::Tui,
             trace: None,
+            record: None,
             ascii: false,
         });
         for app in [&empty, &queue_app(), &crowded(3)] {

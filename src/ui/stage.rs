@@ -1361,6 +1361,7 @@ mod tests {
             seed: 1,
             mode: Mode::Tui,
             trace: None,
+            record: None,
             ascii: false,
         })
     }

@@ -22,6 +22,7 @@ fn run_cfg(scenario: Scenario) -> RunConfig {
         seed: 1,
         mode: Mode::Tui,
         trace: None,
+        record: None,
         ascii: false,
     }
 }
