@@ -40,9 +40,10 @@ impl DelayRange {
 
 impl fmt::Display for DelayRange {
     /// `lo..hi`; f64's `Display` is the shortest decimal that reads back as
-    /// the same number, and never uses an exponent.
+    /// the same number, and never uses an exponent. Adding 0.0 turns a -0.0
+    /// into 0, which the parser accepts.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}..{}", self.lo, self.hi)
+        write!(f, "{}..{}", self.lo + 0.0, self.hi + 0.0)
     }
 }
 
@@ -324,6 +325,7 @@ mod tests {
             "0.5..1"
         );
         assert_eq!("2".parse::<DelayRange>().unwrap().to_string(), "2..2");
+        assert_eq!(DelayRange::fixed(-0.0).to_string(), "0..0");
     }
 
     /// The supervisor passes `to_string()` to children, which parse it.

@@ -151,9 +151,11 @@ impl OutputError {
 }
 
 /// Opens `path` for writing `what`, without blocking: `O_NONBLOCK |
-/// O_NOFOLLOW | O_CLOEXEC` (std sets the last), then `fstat` refuses anything but a regular file,
-/// then (with [`Existing::Overwrite`]) it is truncated and `O_NONBLOCK`
-/// cleared. A missing file is created (mode 0666 less the umask).
+/// O_NOFOLLOW | O_CLOEXEC` (std sets the last), then `fstat` refuses
+/// anything but a regular file, then (with [`Existing::Overwrite`]) it is
+/// truncated, and `O_NONBLOCK` is cleared. A missing file is created (mode
+/// 0666 less the umask); with [`Existing::Refuse`] it must not exist
+/// (`O_EXCL`).
 pub fn create(path: &Path, what: What, policy: Existing) -> Result<File, OutputError> {
     let fail = |reason| OutputError::new(what, path, reason);
     // Refuse by name first, so a device or FIFO is never even opened.
