@@ -2,7 +2,7 @@
 //! fixed-size slots in one shared memfd, guarded by a robust process-shared
 //! mutex, with futex sequence words for blocking.
 //!
-//! Layout of the region: a [`Header`] (config, the locked part, the two futex
+//! Layout of the region: a `Header` (config, the locked part, the two futex
 //! words on their own cache lines, counters, a recovery log), then
 //! [`RECORDS`] per-process in-flight records, then `capacity` slots.
 //!
