@@ -1,33 +1,58 @@
 //! The cross-process Queue (model: `multiprocessing.Queue`): a ring of
 //! fixed-size slots in one shared memfd, guarded by a robust process-shared
-//! mutex, with futex sequence words for blocking.
+//! mutex, with futex sequence words for blocking. This file owns the public
+//! types and the operations of a [`Queue`] handle.
 //!
-//! Layout of the region: a `Header` (config, the locked part, the two futex
-//! words on their own cache lines, counters, a recovery log), then
-//! [`RECORDS`] per-process in-flight records, then `capacity` slots.
+//! Layout of the region (`layout.rs`): a header (config, the locked part, the
+//! two futex words on their own cache lines, counters, a recovery log), then
+//! [`RECORDS`] per-process in-flight records, then `capacity` slots, then a
+//! get log of one small entry per slot.
 //!
-//! Crash safety. Every change made under the lock has one commit store (the
-//! `tail` store for a put, the `head` store for a get); the process's
-//! in-flight record says what it was doing. A holder killed at any point
-//! leaves either the old state or the new one, and the next locker (told
-//! `EOWNERDEAD` by the kernel) reads the dead holder's record, decides which,
-//! names the item lost with it, counts the recovery and logs it. Nothing is
-//! ever duplicated. A process killed while *blocked* holds no lock: the
-//! supervisor calls [`Queue::recover_process`] after reaping it to release its
-//! waiter registration and name any item it had taken but not reported.
+//! Crash safety: one commit point per operation. A put happens at its `tail`
+//! store, a get at its `head` store, nothing else. An item that entered the
+//! queue is got exactly once (possibly by a process that dies right after:
+//! that is a get, not a loss) or is still queued, so puts == gets + depth,
+//! always. The only loss is an item whose putter died before its tail store:
+//! it never entered the queue, and the recovery names it. A holder killed
+//! inside the lock hands the next locker `EOWNERDEAD`; the repair
+//! (`recovery.rs`) settles the dead holder's in-flight record, logs the
+//! recovery, rebuilds the wake-up accounting and wakes every sleeper. A
+//! process killed outside the lock is settled by [`Queue::recover_process`],
+//! which the supervisor calls after reaping it.
 //!
 //! Wake-ups. A blocked getter registers as a waiter under the lock, reads the
 //! `not_empty` word, unlocks and sleeps on it. A put that commits bumps the
 //! word and wakes one sleeper, but only while there are more registered
 //! waiters than wakes already sent, so a busy writer makes no syscall per
-//! item. Symmetric for `not_full`.
+//! item. Symmetric for `not_full`. A process that dies between counting a
+//! wake as sent and sending it would leave a sleeper asleep: every repair
+//! therefore recounts the waiters from the records and wakes all sleepers.
+//!
+//! Observers (`observer.rs`) read the depth, the queued items and an op log
+//! of every put, get and recovery without taking the lock.
+
+mod kill;
+mod layout;
+mod lock;
+mod observer;
+mod oplog;
+mod recovery;
+#[cfg(test)]
+mod tests;
+mod types;
 
 use std::os::fd::{BorrowedFd, OwnedFd};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{Ordering, fence};
 
 use super::shm::{SharedRegion, ShmError};
-use super::sync::{self, LockError, Locked, Wake};
+use super::sync::{self, LockError};
+#[doc(hidden)]
+pub use kill::KillPoint;
+use layout::*;
+use lock::Wait;
+pub use observer::QueueObserver;
+pub use oplog::{OpBatch, OpCursor, QueueOp};
+pub use types::*;
 
 /// Longest item label, in bytes (`url_123456` fits easily).
 pub const LABEL_MAX: usize = 31;
@@ -38,11 +63,11 @@ pub const DEFAULT_CAPACITY: usize = 65_536;
 pub const MAX_CAPACITY: usize = 1 << 20;
 /// Processes (handles) that can use one queue at once.
 pub const RECORDS: usize = 256;
+/// Recoveries the shared log keeps (older ones are counted as missed by a
+/// reader that comes too late).
+pub const RECOVERY_LOG: usize = 256;
 /// Longest accepted timeout, in seconds (about 30 years).
 pub const MAX_TIMEOUT_SECS: f64 = 1e9;
-const RECOVERY_LOG: usize = 16;
-const MAGIC: u64 = 0x6970_6373_5155_4555;
-const VERSION: u32 = 1;
 /// The name the memfd shows in `/proc/<pid>/maps` (`/memfd:ipcscope-queue`).
 pub const MEMFD_NAME: &str = "ipcscope-queue";
 
@@ -67,201 +92,18 @@ pub enum QueueError {
     LabelTooLong { label: String },
     #[error("not an ipcscope queue (bad magic, version or size)")]
     NotAQueue,
+    #[error("queue memory is corrupt: {0}")]
+    Corrupt(&'static str),
     #[error("all {RECORDS} in-flight records are in use: too many processes on one queue")]
     TooManyProcesses,
     #[error("this handle is a read-only observer")]
     ReadOnly,
+    #[error("timed out waiting for the queue lock (its holder may be stopped); try again later")]
+    LockTimeout,
     #[error(transparent)]
     Shm(#[from] ShmError),
     #[error(transparent)]
     Lock(#[from] LockError),
-}
-
-/// One item as a writer hands it over: a short label, who put it, and its
-/// number in that writer's sequence.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Item {
-    pub label: String,
-    pub writer: u32,
-    pub seq: u64,
-}
-
-impl Item {
-    pub fn new(label: impl Into<String>, writer: u32, seq: u64) -> Self {
-        Self {
-            label: label.into(),
-            writer,
-            seq,
-        }
-    }
-}
-
-/// An item as it sits in the queue (or was taken out of it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueuedItem {
-    pub item: Item,
-    /// Global operation number of the put that queued it.
-    pub put_seq: u64,
-    pub put_pid: i32,
-    /// CLOCK_MONOTONIC nanoseconds taken under the lock at the put, when the
-    /// putting handle had timestamps on; 0 otherwise.
-    pub put_ts_ns: u64,
-}
-
-/// What a successful put did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PutDone {
-    /// Global operation number, taken under the lock.
-    pub seq: u64,
-    /// Queue depth right after the put.
-    pub depth: usize,
-    /// Whether the call slept waiting for space.
-    pub waited: bool,
-    /// CLOCK_MONOTONIC nanoseconds under the lock (0 unless timestamps are on).
-    pub ts_ns: u64,
-}
-
-/// What a successful get returned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GetDone {
-    pub item: QueuedItem,
-    pub seq: u64,
-    pub depth: usize,
-    pub waited: bool,
-    pub ts_ns: u64,
-}
-
-/// Where [`Queue::hold_lock_forever`] stops (test hook).
-#[doc(hidden)]
-#[derive(Debug, Clone)]
-pub enum HoldPhase {
-    /// The slot is written, the tail not yet committed.
-    PutBeforeCommit(Item),
-    /// The head is committed: the item is taken, not reported.
-    GetAfterCommit,
-    /// Just holding the lock.
-    Idle,
-}
-
-/// How an item was lost with a dead process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LostKind {
-    /// It was being put and never entered the queue.
-    NotPut,
-    /// It was taken out of the queue and never reported.
-    Taken,
-}
-
-/// What a process was waiting for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WaitKind {
-    Data,
-    Space,
-}
-
-/// One repair after a process died: the consequence the screen shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recovery {
-    pub pid: i32,
-    /// It died holding the lock (the next locker repaired it).
-    pub held_lock: bool,
-    /// It died registered as a waiter; the registration was released.
-    pub released_wait: Option<WaitKind>,
-    pub lost: Option<(LostKind, Item)>,
-}
-
-/// An in-flight record as an observer sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InFlight {
-    pub pid: i32,
-    pub state: InFlightState,
-    pub waiting: Option<WaitKind>,
-    pub item: Option<Item>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InFlightState {
-    Idle,
-    Putting,
-    Taking,
-    /// Taken out of the queue, not yet reported by its process.
-    Got,
-}
-
-/// A consistent read of the queue by an observer, without taking the lock.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Snapshot {
-    pub depth: usize,
-    /// 0 means unbounded (limited only by `capacity`).
-    pub maxsize: usize,
-    pub capacity: usize,
-    /// The oldest items currently queued, head first (at most the number asked).
-    pub items: Vec<QueuedItem>,
-    pub puts: u64,
-    pub gets: u64,
-    pub op_seq: u64,
-    pub recoveries: u64,
-    pub lost: u64,
-    pub get_waiters: u32,
-    pub put_waiters: u32,
-    pub in_flight: Vec<InFlight>,
-    /// The latest recoveries, oldest first, each with its log number.
-    pub recent_recoveries: Vec<(u64, Recovery)>,
-}
-
-/// Byte offsets, from the start of the mapping, of the words a blocked
-/// process sleeps on: what `/proc/<pid>/syscall` shows as the futex address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FutexOffsets {
-    pub not_empty: u64,
-    pub not_full: u64,
-    pub lock: u64,
-}
-
-mod layout;
-mod observer;
-mod recovery;
-#[cfg(test)]
-mod tests;
-
-use layout::*;
-pub use observer::QueueObserver;
-
-/// How long a call may wait, read as Python reads `block` and `timeout`.
-#[derive(Debug, Clone, Copy)]
-enum Wait {
-    Now,
-    Until(Instant),
-    Forever,
-}
-
-impl Wait {
-    fn parse(block: bool, timeout: Option<f64>) -> Result<Wait, QueueError> {
-        if !block {
-            return Ok(Wait::Now);
-        }
-        match timeout {
-            None => Ok(Wait::Forever),
-            Some(t) if !t.is_finite() || t > MAX_TIMEOUT_SECS => Err(QueueError::BadTimeout(t)),
-            Some(t) if t <= 0.0 => Ok(Wait::Now),
-            Some(t) => Ok(Wait::Until(Instant::now() + Duration::from_secs_f64(t))),
-        }
-    }
-
-    fn deadline(self) -> Option<Instant> {
-        match self {
-            Wait::Until(d) => Some(d),
-            _ => None,
-        }
-    }
-
-    fn expired(self) -> bool {
-        match self {
-            Wait::Now => true,
-            Wait::Until(d) => Instant::now() >= d,
-            Wait::Forever => false,
-        }
-    }
 }
 
 // ----------------------------------------------------------------- queue --
@@ -269,13 +111,18 @@ impl Wait {
 /// A process's handle on a queue. Create one with [`Queue::new`], pass
 /// [`Queue::fd`] to a child, and open it there with [`Queue::from_fd`].
 pub struct Queue {
-    mem: SharedRegion,
+    view: View,
     record: Option<usize>,
     closed: bool,
     timestamps: bool,
     waits: u64,
     recovered: Vec<Recovery>,
     pid: u32,
+    /// A repair happened under the current lock hold: wake every sleeper
+    /// once the lock is released.
+    wake_all: bool,
+    /// Test hook: what to do when the operation reaches a point.
+    stop: Option<(KillPoint, fn())>,
 }
 
 impl std::fmt::Debug for Queue {
@@ -321,48 +168,48 @@ impl Queue {
             })?;
             (*h).config.magic = MAGIC;
         }
-        Ok(Self::wrap(mem))
+        Ok(Self::wrap(View::new(mem)))
     }
 
-    /// Opens a queue from an fd inherited from its creator.
+    /// Opens a queue from an fd inherited from its creator, after checking
+    /// its header and state ([`QueueError::NotAQueue`],
+    /// [`QueueError::Corrupt`]).
     pub fn from_fd(fd: OwnedFd) -> Result<Queue, QueueError> {
-        let mem = SharedRegion::from_fd(fd, true)?;
-        validate(&mem)?;
-        Ok(Self::wrap(mem))
+        Ok(Self::wrap(View::open(SharedRegion::from_fd(fd, true)?)?))
     }
 
     /// Another handle on the same queue in this process (its own record).
     pub fn try_clone(&self) -> Result<Queue, QueueError> {
-        Ok(Self::wrap(self.mem.try_clone()?))
+        Ok(Self::wrap(View::open(self.view.region().try_clone()?)?))
     }
 
-    fn wrap(mem: SharedRegion) -> Queue {
+    fn wrap(view: View) -> Queue {
         Queue {
-            mem,
+            view,
             record: None,
             closed: false,
             timestamps: false,
             waits: 0,
             recovered: Vec::new(),
             pid: std::process::id(),
+            wake_all: false,
+            stop: None,
         }
     }
 
     /// Where this handle maps the queue in this process's address space.
     pub fn map_base(&self) -> u64 {
-        self.mem.as_ptr() as u64
+        self.view.region().as_ptr() as u64
     }
 
     /// The memfd to hand to a child process.
     pub fn fd(&self) -> BorrowedFd<'_> {
-        self.mem.fd()
+        self.view.region().fd()
     }
 
     /// A read-only observer of this queue.
     pub fn observer(&self) -> Result<QueueObserver, QueueError> {
-        Ok(QueueObserver {
-            mem: self.mem.map_readonly()?,
-        })
+        QueueObserver::open(self.view.region().map_readonly()?)
     }
 
     /// Takes a CLOCK_MONOTONIC timestamp under the lock at each put and get
@@ -382,44 +229,26 @@ impl Queue {
         std::mem::take(&mut self.recovered)
     }
 
-    fn header(&self) -> &Header {
-        // SAFETY: the region was validated (or built) to start with a Header.
-        unsafe { &*(self.mem.as_ptr() as *const Header) }
-    }
-
-    fn rec(&self, i: usize) -> &Record {
-        debug_assert!(i < RECORDS);
-        // SAFETY: i < RECORDS and the region holds RECORDS records.
-        unsafe { &*(self.mem.as_ptr().add(RECORDS_OFFSET) as *const Record).add(i) }
-    }
-
-    fn slot(&self, index: u64) -> *mut Slot {
-        let cap = self.capacity() as u64;
-        // SAFETY: index % cap < capacity slots.
-        unsafe { (self.mem.as_ptr().add(SLOTS_OFFSET) as *mut Slot).add((index % cap) as usize) }
-    }
-
     pub fn capacity(&self) -> usize {
-        self.header().config.capacity as usize
+        self.view.capacity() as usize
     }
 
     /// The maxsize set (0: unbounded).
     pub fn maxsize(&self) -> usize {
-        self.header().config.maxsize.load(Ordering::Relaxed) as usize
+        self.view.header().config.maxsize.load(Ordering::Relaxed) as usize
     }
 
     /// The depth at which puts block: maxsize, or the physical capacity when
     /// unbounded.
     pub fn limit(&self) -> usize {
-        match self.maxsize() {
-            0 => self.capacity(),
-            m => m,
-        }
+        self.view.limit().unwrap_or(self.view.capacity()) as usize
     }
 
-    /// Exact number of items queued (Q6: Python's is approximate).
+    /// Exact number of items queued (Q6: Python's is approximate). A corrupt
+    /// queue reads as empty (its operations fail with
+    /// [`QueueError::Corrupt`]).
     pub fn qsize(&self) -> usize {
-        depth_of(self.header())
+        self.view.depth().unwrap_or(0)
     }
 
     pub fn empty(&self) -> bool {
@@ -433,7 +262,8 @@ impl Queue {
     /// Hands out the next number of a shared label counter (for unlimited
     /// runs: url_7, url_8, ... across all writers).
     pub fn next_label_number(&self) -> u64 {
-        self.header()
+        self.view
+            .header()
             .counters
             .next_label
             .fetch_add(1, Ordering::Relaxed)
@@ -441,7 +271,8 @@ impl Queue {
 
     /// Sets where [`Queue::next_label_number`] continues from.
     pub fn set_next_label_number(&self, n: u64) {
-        self.header()
+        self.view
+            .header()
             .counters
             .next_label
             .store(n, Ordering::Relaxed);
@@ -449,7 +280,7 @@ impl Queue {
 
     /// Total recoveries performed on this queue by anyone.
     pub fn recoveries(&self) -> u64 {
-        self.header().counters.recoveries.load(Ordering::Relaxed)
+        self.view.header().counters.log_next.load(Ordering::Acquire)
     }
 
     /// Changes maxsize while processes use the queue. Lowering it below the
@@ -457,7 +288,7 @@ impl Queue {
     pub fn set_maxsize(&mut self, maxsize: i64) -> Result<(), QueueError> {
         let max = check_maxsize(maxsize, self.capacity())?;
         self.enter(None)?;
-        let h = self.header();
+        let h = self.view.header();
         h.config.maxsize.store(max, Ordering::Release);
         let waiters = h.locked.put_waiters.load(Ordering::Relaxed);
         let wake = waiters > 0;
@@ -467,7 +298,7 @@ impl Queue {
         }
         self.leave();
         if wake {
-            sync::futex_wake(&self.header().not_full.0, i32::MAX);
+            sync::futex_wake(&self.view.header().not_full.0, i32::MAX);
         }
         Ok(())
     }
@@ -484,19 +315,9 @@ impl Queue {
         self.closed
     }
 
-    /// Declares the item from the last get reported, so a later kill of this
-    /// process does not count it as lost.
-    pub fn mark_reported(&mut self) {
-        if let Some(r) = self.record {
-            let rec = self.rec(r);
-            if rec.state.load(Ordering::Relaxed) == GOT {
-                rec.state.store(IDLE, Ordering::Release);
-            }
-        }
-    }
-
     /// `put(item, block, timeout)` (Q3): waits for space as Python does;
     /// `queue.Full` on timeout, at once when `block` is false or timeout <= 0.
+    /// The item enters the queue at the `tail` store, the put's only commit.
     pub fn put(
         &mut self,
         item: &Item,
@@ -508,82 +329,106 @@ impl Queue {
         let wait = Wait::parse(block, timeout)?;
         let r = self.claim_record()?;
         {
-            let rec = self.rec(r);
-            // SAFETY: our own record; only we write it outside recovery, and
-            // recovery only runs on dead processes' records.
-            unsafe { *rec.item.get() = slot };
-            rec.pending_seq.store(0, Ordering::Relaxed);
+            let rec = self.view.rec(r);
+            rec.item.store(&slot);
+            rec.pending_tail.store(0, Ordering::Relaxed);
             rec.state.store(PUTTING, Ordering::Release);
         }
+        self.reach(KillPoint::PutBeforeLock);
         let mut waited = false;
         loop {
             if let Err(e) = self.enter(wait.deadline()) {
-                self.rec(r).state.store(IDLE, Ordering::Release);
+                self.view.rec(r).state.store(IDLE, Ordering::Release);
                 return Err(match e {
-                    QueueError::Lock(LockError::Timeout) => QueueError::Full,
+                    QueueError::LockTimeout => QueueError::Full,
                     e => e,
                 });
             }
-            let h = self.header();
+            self.reach(KillPoint::PutAfterLock);
+            let h = self.view.header();
             let head = h.locked.head.load(Ordering::Relaxed);
             let tail = h.locked.tail.load(Ordering::Relaxed);
-            let limit = self.limit() as u64;
-            if tail - head < limit {
-                let (seq, ts_ns) = self.write_slot(r, &slot, tail);
-                h.locked.tail.store(tail + 1, Ordering::Release); // commit
-                self.rec(r).state.store(IDLE, Ordering::Release);
-                let wake =
-                    self.grant_wake(&h.locked.get_waiters, &h.locked.get_wakes, &h.not_empty);
-                self.leave();
-                if wake {
-                    sync::futex_wake(&self.header().not_empty.0, 1);
+            let room = check_state(head, tail, self.view.capacity())
+                .and_then(|()| self.view.limit())
+                .map(|limit| tail - head < limit);
+            match room {
+                Ok(true) => {
+                    let (seq, ts_ns) = self.write_slot(r, &slot, tail);
+                    self.reach(KillPoint::PutAfterSlotWrite);
+                    let h = self.view.header();
+                    h.locked.tail.store(tail + 1, Ordering::Release); // commit
+                    self.reach(KillPoint::PutAfterCommit);
+                    self.view.rec(r).state.store(IDLE, Ordering::Release);
+                    self.reach(KillPoint::PutAfterRecordState);
+                    let wake = self.grant_wake(WaitKind::Data);
+                    self.reach(KillPoint::PutAfterGrantWake);
+                    self.leave();
+                    self.reach(KillPoint::PutAfterUnlock);
+                    if wake {
+                        sync::futex_wake(&self.view.header().not_empty.0, 1);
+                    }
+                    self.reach(KillPoint::PutAfterWake);
+                    return Ok(PutDone {
+                        seq,
+                        depth: (tail + 1 - head) as usize,
+                        waited,
+                        ts_ns,
+                    });
                 }
-                return Ok(PutDone {
-                    seq,
-                    depth: (tail + 1 - head) as usize,
-                    waited,
-                    ts_ns,
-                });
+                Ok(false) if !wait.expired() => {}
+                Ok(false) | Err(_) => {
+                    self.view.rec(r).state.store(IDLE, Ordering::Release);
+                    self.leave();
+                    return Err(room.err().unwrap_or(QueueError::Full));
+                }
             }
-            if wait.expired() {
-                self.rec(r).state.store(IDLE, Ordering::Release);
-                self.leave();
-                return Err(QueueError::Full);
-            }
-            let word = self.register_wait(r, WAIT_SPACE);
+            let word = self.register_wait(r, WaitKind::Space);
+            self.reach(KillPoint::PutAfterRegisterWait);
             self.leave();
+            self.reach(KillPoint::PutAfterUnlockBeforeSleep);
             waited = true;
             self.waits += 1;
-            self.sleep(&self.header().not_full.0, word, wait);
+            self.sleep(&self.view.header().not_full.0, word, wait);
         }
     }
 
     /// `get(block, timeout)` (Q4): one deadline covers the lock and the data;
     /// `queue.Empty` on timeout, at once when `block` is false or timeout <= 0.
+    /// The item leaves the queue at the `head` store, the get's only commit.
     pub fn get(&mut self, block: bool, timeout: Option<f64>) -> Result<GetDone, QueueError> {
         self.check_open()?;
         let wait = Wait::parse(block, timeout)?;
         let r = self.claim_record()?;
-        // A new operation: the previous get's item counts as reported.
-        self.rec(r).state.store(IDLE, Ordering::Release);
         let mut waited = false;
         loop {
             if let Err(e) = self.enter(wait.deadline()) {
                 return Err(match e {
-                    QueueError::Lock(LockError::Timeout) => QueueError::Empty,
+                    QueueError::LockTimeout => QueueError::Empty,
                     e => e,
                 });
             }
-            let h = self.header();
+            self.reach(KillPoint::GetAfterLock);
+            let h = self.view.header();
             let head = h.locked.head.load(Ordering::Relaxed);
             let tail = h.locked.tail.load(Ordering::Relaxed);
-            if tail > head {
-                let (slot, seq, ts_ns) = self.take_slot(r, head);
-                let wake = self.grant_wake(&h.locked.put_waiters, &h.locked.put_wakes, &h.not_full);
+            if let Err(e) = check_state(head, tail, self.view.capacity()) {
                 self.leave();
+                return Err(e);
+            }
+            if tail > head {
+                let (slot, seq, ts_ns) = self.log_get(head);
+                self.reach(KillPoint::GetAfterGetLog);
+                let h = self.view.header();
+                h.locked.head.store(head + 1, Ordering::Release); // commit
+                self.reach(KillPoint::GetAfterCommit);
+                let wake = self.grant_wake(WaitKind::Space);
+                self.reach(KillPoint::GetAfterGrantWake);
+                self.leave();
+                self.reach(KillPoint::GetAfterUnlock);
                 if wake {
-                    sync::futex_wake(&self.header().not_full.0, 1);
+                    sync::futex_wake(&self.view.header().not_full.0, 1);
                 }
+                self.reach(KillPoint::GetAfterWake);
                 return Ok(GetDone {
                     item: slot.queued(),
                     seq,
@@ -596,11 +441,13 @@ impl Queue {
                 self.leave();
                 return Err(QueueError::Empty);
             }
-            let word = self.register_wait(r, WAIT_DATA);
+            let word = self.register_wait(r, WaitKind::Data);
+            self.reach(KillPoint::GetAfterRegisterWait);
             self.leave();
+            self.reach(KillPoint::GetAfterUnlockBeforeSleep);
             waited = true;
             self.waits += 1;
-            self.sleep(&self.header().not_empty.0, word, wait);
+            self.sleep(&self.view.header().not_empty.0, word, wait);
         }
     }
 
@@ -617,240 +464,74 @@ impl Queue {
     /// Under the lock: numbers the put and writes its slot at `tail`, not yet
     /// committed (the caller's `tail` store commits it).
     fn write_slot(&self, r: usize, slot: &Slot, tail: u64) -> (u64, u64) {
-        let h = self.header();
-        let seq = h.locked.op_seq.load(Ordering::Relaxed) + 1;
-        h.locked.op_seq.store(seq, Ordering::Relaxed);
-        let ts_ns = if self.timestamps { now_ns() } else { 0 };
-        self.rec(r).pending_seq.store(seq, Ordering::Relaxed);
-        // SAFETY: slot `tail` is outside [head, tail): nobody reads it until
-        // the commit; we hold the lock.
-        unsafe {
-            *self.slot(tail) = Slot {
-                op_seq: seq,
-                ts_ns,
-                ..*slot
-            };
-        }
+        let (seq, ts_ns) = self.next_seq();
+        self.view
+            .rec(r)
+            .pending_tail
+            .store(tail + 1, Ordering::Relaxed);
+        // An observer that reads any of the new words also sees the tail
+        // that let this put reuse the slot (see observer.rs).
+        fence(Ordering::Release);
+        self.view.slot(tail).store(&Slot {
+            op_seq: seq,
+            ts_ns,
+            ..*slot
+        });
         (seq, ts_ns)
     }
 
-    /// Under the lock, with an item at `head`: numbers the get, records the
-    /// item in record `r`, commits the `head` store; the record says GOT.
-    fn take_slot(&self, r: usize, head: u64) -> (Slot, u64, u64) {
-        let h = self.header();
-        let seq = h.locked.op_seq.load(Ordering::Relaxed) + 1;
-        h.locked.op_seq.store(seq, Ordering::Relaxed);
-        let ts_ns = if self.timestamps { now_ns() } else { 0 };
-        // SAFETY: slot `head` is inside [head, tail), committed by its putter;
-        // we hold the lock.
-        let slot = unsafe { *self.slot(head) };
-        let rec = self.rec(r);
-        // SAFETY: our own record.
-        unsafe { *rec.item.get() = slot };
-        rec.pending_seq.store(seq, Ordering::Relaxed);
-        rec.head_before.store(head, Ordering::Relaxed);
-        rec.state.store(TAKING, Ordering::Release);
-        h.locked.head.store(head + 1, Ordering::Release); // commit
-        rec.state.store(GOT, Ordering::Release);
+    /// Under the lock, with an item at `head`: numbers the get, reads the
+    /// item and writes the get log entry, not yet committed (the caller's
+    /// `head` store commits it).
+    fn log_get(&self, head: u64) -> (Slot, u64, u64) {
+        let (seq, ts_ns) = self.next_seq();
+        let slot = self.view.slot(head).load();
+        let e = self.view.get_entry(head);
+        // As in write_slot: a reader of the new entry also sees this head.
+        fence(Ordering::Release);
+        e.seq.store(seq, Ordering::Relaxed);
+        e.ts_ns.store(ts_ns, Ordering::Relaxed);
+        e.pid.store(self.pid, Ordering::Relaxed);
         (slot, seq, ts_ns)
     }
 
-    /// Test hook: takes the lock, stops at `phase` inside the critical
-    /// section, calls `on_held`, and sleeps until killed. The cross-process
-    /// tests kill it there to prove recovery.
-    #[doc(hidden)]
-    pub fn hold_lock_forever(
-        &mut self,
-        phase: HoldPhase,
-        on_held: impl FnOnce(),
-    ) -> Result<std::convert::Infallible, QueueError> {
-        self.check_open()?;
-        let r = self.claim_record()?;
-        if let HoldPhase::PutBeforeCommit(item) = &phase {
-            let slot = Slot::from_item(item, self.pid)?;
-            let rec = self.rec(r);
-            // SAFETY: our own record.
-            unsafe { *rec.item.get() = slot };
-            rec.pending_seq.store(0, Ordering::Relaxed);
-            rec.state.store(PUTTING, Ordering::Release);
-        }
-        self.enter(None)?;
-        let h = self.header();
-        let head = h.locked.head.load(Ordering::Relaxed);
-        let tail = h.locked.tail.load(Ordering::Relaxed);
-        match &phase {
-            HoldPhase::PutBeforeCommit(_) => {
-                // SAFETY: our own record.
-                let slot = unsafe { *self.rec(r).item.get() };
-                self.write_slot(r, &slot, tail);
-            }
-            HoldPhase::GetAfterCommit if tail > head => {
-                self.take_slot(r, head);
-            }
-            HoldPhase::GetAfterCommit => {
-                self.leave();
-                return Err(QueueError::Empty);
-            }
-            HoldPhase::Idle => {}
-        }
-        on_held();
-        loop {
-            std::thread::sleep(Duration::from_secs(3600));
+    /// Under the lock: the next operation number, and the time when
+    /// timestamps are on (0 otherwise).
+    fn next_seq(&self) -> (u64, u64) {
+        let l = &self.view.header().locked;
+        let seq = l.op_seq.load(Ordering::Relaxed) + 1;
+        l.op_seq.store(seq, Ordering::Relaxed);
+        (seq, if self.timestamps { now_ns() } else { 0 })
+    }
+
+    /// Test hook: runs the action set for `point` (see [`KillPoint`]). One
+    /// predictable branch when no hook is set.
+    #[inline(always)]
+    fn reach(&self, point: KillPoint) {
+        if let Some((at, action)) = self.stop
+            && at == point
+        {
+            action();
         }
     }
 
     fn check_open(&self) -> Result<(), QueueError> {
         if self.closed {
             Err(QueueError::Closed)
-        } else if !self.mem.writable() {
+        } else if !self.view.region().writable() {
             Err(QueueError::ReadOnly)
         } else {
             Ok(())
-        }
-    }
-
-    fn claim_record(&mut self) -> Result<usize, QueueError> {
-        if let Some(r) = self.record {
-            return Ok(r);
-        }
-        for i in 0..RECORDS {
-            let rec = self.rec(i);
-            if rec
-                .pid
-                .compare_exchange(0, self.pid, Ordering::AcqRel, Ordering::Relaxed)
-                .is_ok()
-            {
-                rec.state.store(IDLE, Ordering::Relaxed);
-                rec.waiting.store(WAIT_NONE, Ordering::Relaxed);
-                self.record = Some(i);
-                return Ok(i);
-            }
-        }
-        Err(QueueError::TooManyProcesses)
-    }
-
-    fn release_record(&mut self) {
-        let Some(r) = self.record.take() else { return };
-        let rec = self.rec(r);
-        if rec.waiting.load(Ordering::Acquire) != WAIT_NONE {
-            // A registration left by a timed-out re-lock: undo it under the
-            // lock, but never hang in a destructor.
-            self.record = Some(r);
-            let deadline = Instant::now() + Duration::from_secs(1);
-            if self.enter(Some(deadline)).is_err() {
-                self.record = None;
-                return; // left for recover_process
-            }
-            self.leave();
-            self.record = None;
-        }
-        let rec = self.rec(r);
-        rec.state.store(IDLE, Ordering::Release);
-        rec.pid.store(0, Ordering::Release);
-    }
-
-    /// Takes the lock (repairing after a dead holder) and undoes any waiter
-    /// registration this handle left behind.
-    fn enter(&mut self, deadline: Option<Instant>) -> Result<(), QueueError> {
-        let h = self.header();
-        let m = h.locked.mutex.get();
-        // SAFETY: the mutex was initialised by the creator of the region.
-        let how = unsafe { sync::lock(m, deadline) }?;
-        if how == Locked::OwnerDied {
-            let owner = h.locked.owner.load(Ordering::Acquire) as usize;
-            let mut rec = Recovery {
-                pid: 0,
-                held_lock: true,
-                released_wait: None,
-                lost: None,
-            };
-            if owner > 0 && owner <= RECORDS {
-                rec.pid = self.rec(owner - 1).pid.load(Ordering::Acquire) as i32;
-                if let Some(r) = self.repair(owner - 1, true) {
-                    rec = r;
-                }
-                self.rec(owner - 1).pid.store(0, Ordering::Release);
-            }
-            self.log_recovery(&rec);
-            self.recovered.push(rec);
-            // SAFETY: we hold the lock and repaired the state it guards.
-            unsafe { sync::mark_consistent(m) };
-        }
-        let h = self.header();
-        if let Some(r) = self.record {
-            h.locked.owner.store(r as u32 + 1, Ordering::Release);
-            let rec = self.rec(r);
-            match rec.waiting.swap(WAIT_NONE, Ordering::AcqRel) {
-                WAIT_DATA => unregister(&h.locked.get_waiters, &h.locked.get_wakes),
-                WAIT_SPACE => unregister(&h.locked.put_waiters, &h.locked.put_wakes),
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn leave(&self) {
-        let h = self.header();
-        h.locked.owner.store(0, Ordering::Release);
-        // SAFETY: we hold the lock (taken in `enter`).
-        unsafe { sync::unlock(h.locked.mutex.get()) };
-    }
-
-    /// Under the lock: registers record `r` as waiting and returns the word
-    /// value to sleep on.
-    fn register_wait(&self, r: usize, kind: u32) -> u32 {
-        let h = self.header();
-        let (waiters, word) = if kind == WAIT_DATA {
-            (&h.locked.get_waiters, &h.not_empty.0)
-        } else {
-            (&h.locked.put_waiters, &h.not_full.0)
-        };
-        waiters.fetch_add(1, Ordering::Relaxed);
-        self.rec(r).waiting.store(kind, Ordering::Release);
-        word.load(Ordering::Acquire)
-    }
-
-    /// Under the lock, after a commit: whether to wake one sleeper (only
-    /// while registered waiters outnumber wakes already sent).
-    fn grant_wake(&self, waiters: &AtomicU32, wakes: &AtomicU32, word: &Word) -> bool {
-        let w = waiters.load(Ordering::Relaxed);
-        let sent = wakes.load(Ordering::Relaxed);
-        if w > sent {
-            wakes.store(sent + 1, Ordering::Relaxed);
-            word.0.fetch_add(1, Ordering::Release);
-            true
-        } else {
-            false
-        }
-    }
-
-    fn sleep(&self, word: &AtomicU32, expected: u32, wait: Wait) {
-        let timeout = match wait {
-            Wait::Until(d) => Some(d.saturating_duration_since(Instant::now())),
-            _ => None,
-        };
-        if timeout.is_some_and(|t| t.is_zero()) {
-            return;
-        }
-        match sync::futex_wait(word, expected, timeout) {
-            Wake::Woken | Wake::Changed | Wake::TimedOut | Wake::Interrupted => {}
         }
     }
 }
 
 impl Drop for Queue {
     fn drop(&mut self) {
-        if self.mem.writable() {
+        if self.view.region().writable() {
             self.release_record();
         }
     }
-}
-
-fn unregister(waiters: &AtomicU32, wakes: &AtomicU32) {
-    let w = waiters.load(Ordering::Relaxed).saturating_sub(1);
-    waiters.store(w, Ordering::Relaxed);
-    let s = wakes.load(Ordering::Relaxed).saturating_sub(1).min(w);
-    wakes.store(s, Ordering::Relaxed);
 }
 
 fn check_maxsize(maxsize: i64, capacity: usize) -> Result<u32, QueueError> {
