@@ -14,6 +14,10 @@ use std::time::Instant;
 use super::layout::*;
 use super::{Queue, QueueError, Recovery};
 
+/// Recoveries a handle keeps for [`Queue::take_recoveries`] (all of them
+/// are in the shared log too).
+const KEEP_RECOVERED: usize = 1024;
+
 impl Queue {
     /// Repairs what the dead process `pid` left: its waiter registration,
     /// its record and any item it was putting but had not committed. Call it
@@ -71,6 +75,9 @@ impl Queue {
             // guards is untouched; who it was is unknown.
             None => Some(self.log_recovery(0, true, None, None)),
         };
+        if self.recovered.len() >= KEEP_RECOVERED {
+            self.recovered.remove(0); // nobody takes them: keep the latest
+        }
         self.recovered.extend(rec);
         self.rebuild_waiters();
         let m = self.view.header().locked.mutex.get();

@@ -611,3 +611,19 @@ fn put_state_is_idle_after_every_outcome() {
     let r = q.record.unwrap();
     assert_eq!(q.view.rec(r).state.load(Ordering::Relaxed), IDLE);
 }
+
+#[test]
+fn kill_points_are_found_by_their_op_and_name() {
+    for p in KillPoint::ALL {
+        assert_eq!(KillPoint::find(p.op(), p.name()), Some(p));
+        assert_eq!(
+            p.op(),
+            if format!("{p:?}").starts_with("Put") {
+                "put"
+            } else {
+                "get"
+            }
+        );
+    }
+    assert_eq!(KillPoint::find("get", "after-slot-write"), None);
+}
