@@ -74,8 +74,8 @@ impl Ctx {
     pub fn emit_recoveries(&self, recs: Vec<Recovery>) {
         for r in recs {
             self.emit(self.event(Kind::LockRecovered {
-                dead: r.pid,
-                lost: r.lost.map(|(_, item)| item.label),
+                dead: r.dead_pid,
+                lost: r.lost.map(|item| item.label),
             }));
         }
     }

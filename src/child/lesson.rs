@@ -167,7 +167,6 @@ pub fn run(role: LessonRole) -> ChildResult {
                     .with_seq(got.seq);
                 ev.t_ns = got.ts_ns;
                 ctx.emit(ev);
-                q.mark_reported();
                 ctx.slot().add_done();
                 if !ctx.delay(delay) {
                     break;

@@ -1,6 +1,8 @@
 //! Roles used by the cross-process tests (hidden; not for users): plain
 //! writers and readers that print what they got, a process that holds the
-//! queue lock mid-operation until it is killed, pipe ends and counters.
+//! queue lock mid-operation until it is killed, one that kills itself at a
+//! named point of a put or a get, pipe ends and counters. Their arguments
+//! are untrusted: sizes are bounded and refused with a one-line error.
 
 use std::io::Write;
 use std::os::fd::RawFd;
@@ -9,14 +11,15 @@ use std::time::Duration;
 use clap::{Subcommand, ValueEnum};
 
 use super::{ChildResult, inherited, inherited_connection};
-use crate::ipc::queue::{HoldPhase, Item, Queue, QueueError};
+use crate::ipc::pipe::MAX_MESSAGE;
+use crate::ipc::queue::{Item, KillPoint, Queue, QueueError};
 use crate::ipc::value::SharedArray;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Phase {
     /// Slot written, tail not yet committed.
     PutBeforeCommit,
-    /// Head committed, item taken, not reported.
+    /// Head committed: the item is got (by this process, which will die).
     GetAfterCommit,
     /// Just holding the lock.
     Idle,
@@ -49,6 +52,24 @@ pub enum TestRole {
     BlockGet {
         #[arg(long)]
         queue_fd: RawFd,
+    },
+    /// Prints `ready`, then blocks in one put of `label`; prints `put LABEL`.
+    BlockPut {
+        #[arg(long)]
+        queue_fd: RawFd,
+        #[arg(long)]
+        label: String,
+    },
+    /// Does one blocking put (of `doomed`) or get and dies by SIGKILL at
+    /// `point` (names as in `KillPoint::name`: after-commit, ...). Exits 3
+    /// if the point was never reached.
+    KillAt {
+        #[arg(long)]
+        queue_fd: RawFd,
+        #[arg(long, value_parser = ["put", "get"])]
+        op: String,
+        #[arg(long)]
+        point: String,
     },
     /// Sends each `--msg` (or `--size` bytes once), then exits (closing its end).
     PipeSend {
@@ -88,6 +109,16 @@ pub enum TestRole {
     },
 }
 
+/// Says the lock is held, then waits to be killed.
+fn hold_forever() {
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "holding");
+    let _ = o.flush();
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
 pub fn run(role: TestRole) -> ChildResult {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match role {
@@ -105,7 +136,6 @@ pub fn run(role: TestRole) -> ChildResult {
             let mut q = Queue::from_fd(inherited(queue_fd)?)?;
             loop {
                 let got = q.get(true, None)?;
-                q.mark_reported();
                 let it = got.item.item;
                 if it.label == "STOP" {
                     break;
@@ -115,16 +145,17 @@ pub fn run(role: TestRole) -> ChildResult {
         }
         TestRole::HoldLock { queue_fd, phase } => {
             let mut q = Queue::from_fd(inherited(queue_fd)?)?;
-            let phase = match phase {
-                Phase::PutBeforeCommit => HoldPhase::PutBeforeCommit(Item::new("doomed", 9, 1)),
-                Phase::GetAfterCommit => HoldPhase::GetAfterCommit,
-                Phase::Idle => HoldPhase::Idle,
+            let point = match phase {
+                Phase::PutBeforeCommit => KillPoint::PutAfterSlotWrite,
+                Phase::GetAfterCommit => KillPoint::GetAfterCommit,
+                Phase::Idle => KillPoint::GetAfterLock,
             };
-            q.hold_lock_forever(phase, || {
-                let mut o = std::io::stdout().lock();
-                let _ = writeln!(o, "holding");
-                let _ = o.flush();
-            })?;
+            q.pause_at(point, hold_forever);
+            match point.op() {
+                "put" => drop(q.put(&Item::new("doomed", 9, 1), true, None)?),
+                _ => drop(q.get(true, None)?),
+            }
+            return Err("the hold point was never reached".into());
         }
         TestRole::BlockGet { queue_fd } => {
             let mut q = Queue::from_fd(inherited(queue_fd)?)?;
@@ -136,12 +167,42 @@ pub fn run(role: TestRole) -> ChildResult {
                 Err(e) => return Err(e.into()),
             }
         }
+        TestRole::BlockPut { queue_fd, label } => {
+            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
+            writeln!(out, "ready")?;
+            out.flush()?;
+            q.put(&Item::new(label.as_str(), 8, 1), true, None)?;
+            writeln!(out, "put {label}")?;
+        }
+        TestRole::KillAt {
+            queue_fd,
+            op,
+            point,
+        } => {
+            let at = KillPoint::find(&op, &point)
+                .ok_or_else(|| format!("no kill point {point:?} in a {op}"))?;
+            let mut q = Queue::from_fd(inherited(queue_fd)?)?;
+            q.set_timestamps(true);
+            q.kill_at(Some(at));
+            match op.as_str() {
+                "put" => drop(q.put(&Item::new("doomed", 9, 1), true, None)?),
+                _ => drop(q.get(true, None)?),
+            }
+            eprintln!("ipcscope child: kill point {op} {point} was never reached");
+            std::process::exit(3);
+        }
         TestRole::PipeSend {
             fd,
             duplex,
             msg,
             size,
         } => {
+            if let Some(n) = size.filter(|&n| n > MAX_MESSAGE) {
+                return Err(format!(
+                    "--size {n} is too large: a pipe message is at most {MAX_MESSAGE} bytes"
+                )
+                .into());
+            }
             let mut c = inherited_connection(fd, duplex, true, duplex)?;
             for m in &msg {
                 c.send(m.as_bytes())?;

@@ -464,9 +464,9 @@ impl Engine {
         };
         self.emit(Event::new(now_ns(), id, pid, Kind::Exit { code, signal }));
         if let Some(q) = self.objects.queue.as_mut() {
-            match q.recover_process(pid) {
+            match q.recover_process(pid, Some(Instant::now() + Duration::from_millis(200))) {
                 Ok(Some(rec)) => {
-                    let lost = rec.lost.map(|(_, item)| item.label);
+                    let lost = rec.lost.map(|item| item.label);
                     self.emit(Event::new(
                         now_ns(),
                         id,
