@@ -17,7 +17,7 @@ use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::bench::BenchOptions;
-use crate::child::Role;
+use crate::child::HiddenRole;
 use crate::config::{
     CounterConfig, DelayRange, MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario,
     parse_timeout,
@@ -28,8 +28,18 @@ use crate::outfile::{self, Existing, What};
 #[derive(Debug)]
 pub enum Invocation {
     Run(RunConfig),
+    Replay(ReplayOptions),
     Bench(BenchOptions),
-    Child(Role),
+    Child(HiddenRole),
+}
+
+/// `ipcscope replay FILE`: what to replay, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayOptions {
+    pub file: PathBuf,
+    /// Print the recorded run's transcript instead of opening the visualizer.
+    pub headless: bool,
+    pub ascii: bool,
 }
 
 /// Parses the process's arguments; on bad input prints clap's error and
@@ -96,13 +106,15 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Replay a recording (made with --record) in the visualizer, with a timeline
+    Replay(ReplayArgs),
     /// Measure our Queue and Pipe (optionally against Python's multiprocessing)
     Bench(BenchArgs),
     /// Internal: run as a child process role.
     #[command(name = "__child", hide = true)]
     Child {
         #[command(subcommand)]
-        role: Role,
+        role: HiddenRole,
     },
 }
 
@@ -258,6 +270,19 @@ impl CounterArgs {
 }
 
 #[derive(Debug, Args)]
+struct ReplayArgs {
+    /// The recording (a file written by --record or --trace)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Print the recorded run's transcript instead of opening the visualizer
+    #[arg(long)]
+    headless: bool,
+    /// Draw without box-drawing or other Unicode glyphs
+    #[arg(long)]
+    ascii: bool,
+}
+
+#[derive(Debug, Args)]
 struct BenchArgs {
     /// Also run the Python baseline (multiprocessing.Queue / Pipe) and print ratios
     #[arg(long)]
@@ -279,7 +304,7 @@ impl Cli {
             None => (Some(&self.queue), &self.common),
             Some(Command::Queue { args, common }) => (Some(args), common),
             Some(Command::Pipe { common, .. } | Command::Counter { common, .. }) => (None, common),
-            Some(Command::Bench(_) | Command::Child { .. }) => return Ok(()),
+            Some(Command::Bench(_) | Command::Replay(_) | Command::Child { .. }) => return Ok(()),
         };
         if let Some(q) = queue {
             let d = QueueConfig::defaults(common.mode());
@@ -323,6 +348,11 @@ impl Cli {
             Some(Command::Counter { args, common }) => {
                 run(common, |mode| Scenario::Counter(args.resolve(mode)))
             }
+            Some(Command::Replay(a)) => Invocation::Replay(ReplayOptions {
+                file: a.file,
+                headless: a.headless,
+                ascii: a.ascii,
+            }),
             Some(Command::Bench(a)) => Invocation::Bench(BenchOptions {
                 python: a.python,
                 json: a.json,

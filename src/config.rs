@@ -5,13 +5,16 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 /// A random delay range in seconds: `A..B` or `A` on the command line, in
-/// plain decimals (`0..1`, `0.5`).
+/// plain decimals (`0..1`, `0.5`), and the same text in a recording.
 ///
 /// It prints as `A..B` with each bound in its shortest decimal form
 /// (`0.5..1` stays `0.5..1`; `0.50..1.0` prints `0.5..1`), which parses back
 /// to the same range: the supervisor passes it to children that way.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct DelayRange {
     pub lo: f64,
     pub hi: f64,
@@ -44,6 +47,19 @@ impl fmt::Display for DelayRange {
     /// into 0, which the parser accepts.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}..{}", self.lo + 0.0, self.hi + 0.0)
+    }
+}
+
+impl From<DelayRange> for String {
+    fn from(d: DelayRange) -> String {
+        d.to_string()
+    }
+}
+
+impl TryFrom<String> for DelayRange {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 
@@ -129,14 +145,15 @@ pub fn parse_timeout(s: &str) -> Result<f64, String> {
 }
 
 /// Interactive visualizer or printed transcript.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     Tui,
     Headless,
 }
 
 /// The queue lesson: writers put urls, readers get them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueConfig {
     pub writers: u32,
     pub readers: u32,
@@ -183,7 +200,7 @@ impl QueueConfig {
 }
 
 /// The pipe lesson: a sender, a receiver.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PipeConfig {
     pub messages: u32,
     pub delay: DelayRange,
@@ -206,7 +223,7 @@ impl PipeConfig {
 }
 
 /// Shared Value: processes incrementing one counter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CounterConfig {
     pub procs: u32,
     pub increments: u64,
@@ -223,7 +240,8 @@ impl CounterConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Scenario {
     Queue(QueueConfig),
     Pipe(PipeConfig),
@@ -241,7 +259,7 @@ impl Scenario {
 }
 
 /// Everything a run needs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunConfig {
     pub scenario: Scenario,
     /// Same seed, same delays.

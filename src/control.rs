@@ -54,7 +54,7 @@ struct Header {
 
 /// One child's slot. Knobs written by the supervisor, counters by the child.
 #[repr(C, align(128))]
-pub struct Slot {
+pub struct ChildSlot {
     pid: AtomicU32,
     /// Delay multiplier in thousandths (1000 = as configured).
     delay_scale_milli: AtomicU32,
@@ -112,7 +112,8 @@ impl Control {
     }
 
     fn len() -> usize {
-        std::mem::size_of::<Header>().next_multiple_of(128) + SLOTS * std::mem::size_of::<Slot>()
+        std::mem::size_of::<Header>().next_multiple_of(128)
+            + SLOTS * std::mem::size_of::<ChildSlot>()
     }
 
     pub fn fd(&self) -> BorrowedFd<'_> {
@@ -120,15 +121,15 @@ impl Control {
     }
 
     /// Slot `i` (panics on an index >= SLOTS: a programming error).
-    pub fn slot(&self, i: usize) -> &Slot {
+    pub fn slot(&self, i: usize) -> &ChildSlot {
         assert!(i < SLOTS, "control slot {i} out of range");
         let off = std::mem::size_of::<Header>().next_multiple_of(128);
         // SAFETY: i < SLOTS slots follow the header in the mapping.
-        unsafe { &*(self.mem.as_ptr().add(off) as *const Slot).add(i) }
+        unsafe { &*(self.mem.as_ptr().add(off) as *const ChildSlot).add(i) }
     }
 }
 
-impl Slot {
+impl ChildSlot {
     // ---- supervisor side ----
 
     pub fn set_delay_scale(&self, scale: f64) {

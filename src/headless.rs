@@ -1,206 +1,214 @@
 //! Headless mode: runs a scenario with real processes and prints the
 //! lesson-style transcript as it happens, then a closing summary. The
-//! printer, the trace file and the summary all read the one event stream.
+//! transcript, the recording and the summary all read the one stream,
+//! folded into the same scene the visualizer draws.
 
 use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::Signal;
-
 use crate::config::{RunConfig, Scenario};
-use crate::model::world::{Activity, World};
-use crate::supervisor::{Command, Supervisor};
-use crate::telemetry::event::{Event, Kind, Role, SUPERVISOR, now_ns};
-use crate::telemetry::trace::TraceWriter;
+use crate::model::Scene;
+use crate::model::world::Activity;
+use crate::outfile::What;
+use crate::recording::Recorder;
+use crate::stream::{Body, Command, Kind, Note, Record, Role, Sig};
+use crate::supervisor::Supervisor;
 use crate::text;
 
 /// How long telemetry holds events to print them in order.
 const WINDOW: Duration = Duration::from_millis(100);
 /// How long readers get to drain the queue once the writers are done.
 const DRAIN: Duration = Duration::from_secs(3);
-/// How long a receiver waits with no sender before the run says it is stuck.
-const STUCK_AFTER: Duration = Duration::from_secs(2);
 
 /// Runs the scenario; returns the exit code.
 pub fn run(cfg: &RunConfig) -> i32 {
     match run_inner(cfg) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("ipcscope: {e}");
+            let _ = writeln!(std::io::stderr(), "ipcscope: {e}");
             1
         }
     }
 }
 
+/// Opens the files the run is recorded to (`--record`, `--trace`).
+pub fn recorders(cfg: &RunConfig) -> Result<Vec<Recorder>, crate::outfile::OutputError> {
+    let mut out = Vec::new();
+    if let Some(p) = &cfg.record {
+        out.push(Recorder::create(p, What::Recording)?);
+    }
+    if let Some(p) = &cfg.trace {
+        out.push(Recorder::create(p, What::Trace)?);
+    }
+    Ok(out)
+}
+
 fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-        signal_hook::flag::register(sig, stop.clone())?;
-    }
+    let stop = crate::proc::signals::stop_flag()?;
     crate::proc::spawn::registry::install_panic_hook();
-    let mut trace = match &cfg.trace {
-        Some(path) => Some(
-            TraceWriter::create(path, 0)
-                .map_err(|e| format!("cannot write the trace file {}: {e}", path.display()))?,
-        ),
-        None => None,
-    };
+    let recorders = recorders(cfg)?;
     let mut sup = Supervisor::start(cfg, WINDOW)?;
-    if let Some(t) = trace.as_mut() {
-        t.set_start(sup.start_ns());
-    }
-    let cx = text::Context::for_run(cfg);
-    let mut printer = Printer {
-        world: World::new(sup.start_ns()),
-        trace,
-        cx,
+    let mut p = Printer {
+        scene: Scene::new(cfg.clone()),
+        cx: text::Context::for_run(cfg),
+        n: 0,
+        recorders,
         out: std::io::stdout(),
+        closed: false,
     };
     let mut ending = Ending::Running;
     loop {
-        match sup.events().recv_timeout(Duration::from_millis(50)) {
-            Ok(ev) => printer.show(&ev)?,
+        match sup.records().recv_timeout(Duration::from_millis(50)) {
+            Ok(body) => p.take(body),
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
         }
-        if stop.load(Ordering::Acquire) {
-            printer.note(text::interrupted())?;
+        if p.closed {
             break;
         }
-        ending = ending.step(&sup, &mut printer)?;
+        if stop.load(Ordering::Acquire) {
+            sup.note(Note::Interrupted);
+            break;
+        }
+        ending = ending.step(&sup, &p.scene);
         if matches!(ending, Ending::Done) {
             break;
         }
     }
     sup.shutdown();
-    for ev in sup.take_leftover() {
-        printer.show(&ev)?;
+    for body in sup.take_leftover() {
+        p.take(body);
     }
-    printer.summary(&sup)?;
+    for r in &mut p.recorders {
+        r.finish();
+    }
+    if !p.closed {
+        p.summary();
+    }
     Ok(())
 }
 
+/// Folds records into the scene, prints their lines, records them.
 struct Printer {
-    world: World,
-    trace: Option<TraceWriter>,
+    scene: Scene,
     cx: text::Context,
+    n: u64,
+    recorders: Vec<Recorder>,
     out: std::io::Stdout,
+    /// Stdout was closed (`| head`): the run ends quietly.
+    closed: bool,
 }
 
 impl Printer {
-    fn show(&mut self, ev: &Event) -> std::io::Result<()> {
-        self.world.apply(ev);
-        if let Some(t) = self.trace.as_mut() {
-            t.write(ev)?;
+    fn take(&mut self, body: Body) {
+        let rec = Record { n: self.n, body };
+        self.n += 1;
+        self.scene.apply(&rec);
+        for r in &mut self.recorders {
+            r.record(&rec);
+            if let Some(e) = r.take_failure() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "ipcscope: {e}; the run goes on without it"
+                );
+            }
         }
-        if let Some(line) = text::line(ev, &self.world, &self.cx) {
-            let mut o = self.out.lock();
-            writeln!(o, "{line}")?;
-            o.flush()?;
+        if let Body::Event(ev) = &rec.body
+            && let Some(line) = text::line(ev, &self.scene.world, &self.cx)
+        {
+            self.print(&line);
         }
-        Ok(())
     }
 
-    /// A line from the supervisor itself (also traced).
-    fn note(&mut self, s: &str) -> std::io::Result<()> {
-        let ev = Event::new(
-            now_ns(),
-            SUPERVISOR,
-            std::process::id() as i32,
-            Kind::Stuck { reason: s.into() },
-        );
-        self.show(&ev)
-    }
-
-    fn summary(&mut self, sup: &Supervisor) -> std::io::Result<()> {
-        let w = &self.world;
+    /// Prints a line; a closed stdout ends the run quietly, as Unix tools do.
+    fn print(&mut self, line: &str) {
+        if self.closed {
+            return;
+        }
         let mut o = self.out.lock();
-        writeln!(o, "{}", text::summary_header())?;
-        match sup.scenario() {
-            Scenario::Queue(q) => {
-                let snap = sup.queue_snapshot(1000).unwrap_or_default();
-                writeln!(
-                    o,
-                    "{}",
-                    text::queue_summary(snap.puts, snap.gets, snap.depth, q.maxsize)
-                )?;
-                if !snap.items.is_empty() {
-                    let labels: Vec<String> =
-                        snap.items.iter().map(|i| i.item.label.clone()).collect();
-                    writeln!(o, "{}", text::left_in_queue(&labels))?;
-                }
-            }
-            Scenario::Pipe(_) => {
-                writeln!(
-                    o,
-                    "{}",
-                    text::pipe_summary(w.pipe.sent, w.pipe.received, w.pipe.eof)
-                )?;
-            }
-            Scenario::Counter(c) => {
-                let expected: u64 = sup.children().iter().map(|ch| sup.counters(ch.id).0).sum();
-                let planned = c.procs as u64 * c.increments;
-                let expected = if expected == 0 { planned } else { expected };
-                writeln!(
-                    o,
-                    "{}",
-                    text::counter_summary(expected, sup.value().unwrap_or(0), c.lock)
-                )?;
-            }
+        if writeln!(o, "{line}").and_then(|_| o.flush()).is_err() {
+            self.closed = true;
         }
-        for ch in sup.children() {
-            let (done, timeouts) = sup.counters(ch.id);
-            let said = w.proc(ch.id).is_some_and(|p| p.said_exiting);
-            let ended = text::ended_text(
-                ch.exit.map(|e| match e {
-                    crate::proc::spawn::Exit::Code(c) => crate::model::world::Ended::Code(c),
-                    crate::proc::spawn::Exit::Signal(s) => crate::model::world::Ended::Signal(s),
-                }),
-                said,
-            );
-            let extra = if timeouts > 0 {
-                match ch.role {
-                    Role::Writer => format!(", queue.Full x{timeouts}"),
-                    Role::Reader => format!(", queue.Empty x{timeouts}"),
-                    _ => String::new(),
-                }
-            } else {
-                String::new()
-            };
-            writeln!(
-                o,
-                "  {:<10} Process({}) {} {}{extra}, {ended}",
-                ch.name,
-                ch.pid,
-                text::role_done(ch.role),
-                done
-            )?;
-        }
-        if !w.losses.is_empty() {
-            let list: Vec<(String, String, i32)> = w
-                .losses
-                .iter()
-                .map(|l| (l.item.clone(), l.name.clone(), l.pid))
-                .collect();
-            writeln!(o, "{}", text::lost_items(&list))?;
-        }
-        if w.recoveries > 0 {
-            writeln!(o, "{}", text::recoveries_summary(w.recoveries))?;
-        }
-        let t = sup.telemetry();
-        writeln!(
-            o,
-            "{}",
-            text::telemetry_summary(
-                t.delivered.load(Ordering::Relaxed),
-                sup.dropped_events(),
-                t.late.load(Ordering::Relaxed)
-            )
-        )?;
-        o.flush()
     }
+
+    fn summary(&mut self) {
+        let lines = summary_lines(&self.scene);
+        for l in lines {
+            self.print(&l);
+        }
+    }
+}
+
+/// The closing summary, from the scene: the same figures the screen shows.
+pub fn summary_lines(s: &Scene) -> Vec<String> {
+    let w = &s.world;
+    let mut out = vec![text::summary_header().to_string()];
+    match &s.cfg.scenario {
+        Scenario::Queue(_) => {
+            let q = &w.queue;
+            out.push(text::queue_summary(
+                q.puts + q.missed_puts,
+                q.gets + q.missed_gets,
+                s.depth() as usize,
+                s.maxsize,
+            ));
+            let labels: Vec<String> = if q.exact() {
+                q.inside.items.iter().map(|t| t.label.clone()).collect()
+            } else {
+                s.queue
+                    .as_ref()
+                    .map(|v| v.items.iter().map(|i| i.label.clone()).collect())
+                    .unwrap_or_default()
+            };
+            if !labels.is_empty() {
+                out.push(text::left_in_queue(&labels));
+            }
+        }
+        Scenario::Pipe(_) => {
+            out.push(text::pipe_summary(w.pipe.sent, w.pipe.received, w.pipe.eof));
+        }
+        Scenario::Counter(c) => {
+            let v = s.value.unwrap_or_default();
+            out.push(text::counter_summary(v.expected, v.value, c.lock));
+        }
+    }
+    for p in &w.procs {
+        let (done, timeouts) = s
+            .counters_of(p.id)
+            .map_or((p.done, p.timeouts), |c| (c.done, c.timeouts));
+        let extra = match (timeouts, p.role) {
+            (0, _) => String::new(),
+            (n, Role::Writer) => format!(", queue.Full x{n}"),
+            (n, Role::Reader) => format!(", queue.Empty x{n}"),
+            _ => String::new(),
+        };
+        out.push(format!(
+            "  {:<10} Process({}) {} {}{extra}, {}",
+            p.name,
+            p.pid,
+            text::role_done(p.role),
+            done,
+            text::ended_text(p.ended, p.said_exiting)
+        ));
+    }
+    if !w.losses.is_empty() {
+        let list: Vec<(String, String, i32)> = w
+            .losses
+            .iter()
+            .map(|l| (l.item.clone(), l.name.clone(), l.pid))
+            .collect();
+        out.push(text::lost_items(&list));
+    }
+    if w.recoveries > 0 {
+        out.push(text::recoveries_summary(w.recoveries));
+    }
+    out.push(text::telemetry_summary(
+        w.events,
+        s.telemetry.dropped,
+        s.telemetry.late,
+    ));
+    out
 }
 
 /// How a headless run comes to its end, as the lesson's parent does it.
@@ -214,75 +222,111 @@ enum Ending {
 }
 
 impl Ending {
-    fn step(self, sup: &Supervisor, pr: &mut Printer) -> std::io::Result<Ending> {
-        let children = sup.children();
-        if !children.is_empty() && children.iter().all(|c| !c.alive()) {
-            return Ok(Ending::Done);
+    fn step(self, sup: &Supervisor, s: &Scene) -> Ending {
+        if s.finished() {
+            return Ending::Done;
         }
-        let w = &pr.world;
-        Ok(match (self, sup.scenario()) {
-            (Ending::Running, Scenario::Queue(q)) => {
-                let writers_done = q.items > 0
-                    && children.iter().any(|c| c.role == Role::Writer)
-                    && children
-                        .iter()
-                        .filter(|c| c.role == Role::Writer)
-                        .all(|c| !c.alive());
+        // The supervisor said the run cannot go on: end it, for the reason given.
+        let stuck = s.stuck.clone();
+        match (self, &s.cfg.scenario, stuck) {
+            (Ending::Running, Scenario::Pipe(_), Some(Note::ForgottenSendEnd { .. })) => {
+                terminate(sup, s, Role::Receiver);
+                Ending::Terminating
+            }
+            (Ending::Running | Ending::Draining(_), _, Some(Note::NoProgress { .. })) => {
+                Ending::Done
+            }
+            (Ending::Running, Scenario::Queue(q), _) => {
+                let writers: Vec<_> = s.world.by_role(Role::Writer).collect();
+                let writers_done =
+                    q.items > 0 && !writers.is_empty() && writers.iter().all(|p| !p.alive());
                 if writers_done {
                     Ending::Draining(Instant::now() + DRAIN)
                 } else {
                     Ending::Running
                 }
             }
-            (Ending::Draining(deadline), Scenario::Queue(_)) => {
-                let depth = sup.queue_snapshot(0).map_or(0, |s| s.depth);
+            (Ending::Draining(deadline), Scenario::Queue(_), _) => {
+                let depth = s.depth();
                 // Drained: nothing queued and every reader back at its get.
-                let readers_idle = w
+                let readers_idle = s
+                    .world
                     .by_role(Role::Reader)
                     .filter(|p| p.alive())
                     .all(|p| matches!(p.activity, Activity::WaitingToGet { .. }));
                 if depth == 0 && readers_idle || Instant::now() >= deadline {
                     if depth > 0 {
-                        pr.note(&text::draining_timeout(depth))?;
+                        sup.note(Note::DrainTimeout { left: depth });
                     }
-                    terminate(sup, Role::Reader);
+                    terminate(sup, s, Role::Reader);
                     Ending::Terminating
                 } else {
                     Ending::Draining(deadline)
                 }
             }
-            (Ending::Running, Scenario::Pipe(p)) if p.forget_close => {
-                let sender_gone = children
-                    .iter()
-                    .filter(|c| c.role == Role::Sender)
-                    .all(|c| !c.alive());
-                let receiver = w.by_role(Role::Receiver).find(|r| r.alive());
-                match receiver {
-                    Some(r) if sender_gone => match r.activity {
-                        Activity::WaitingToRecv { since_ns }
-                            if now_ns().saturating_sub(since_ns)
-                                >= STUCK_AFTER.as_nanos() as u64 =>
-                        {
-                            let waited = now_ns().saturating_sub(since_ns) as f64 / 1e9;
-                            let msg = text::forgotten_send_end(r.pid, waited);
-                            pr.note(&msg)?;
-                            terminate(sup, Role::Receiver);
-                            Ending::Terminating
-                        }
-                        _ => Ending::Running,
-                    },
-                    _ => Ending::Running,
-                }
-            }
-            (state, _) => state,
-        })
+            (state, _, _) => state,
+        }
     }
 }
 
-fn terminate(sup: &Supervisor, role: Role) {
-    for c in sup.children() {
-        if c.role == role && c.alive() {
-            sup.send(Command::Signal(c.id, Signal::SIGTERM));
+/// The parent terminates every living process of `role`.
+fn terminate(sup: &Supervisor, s: &Scene, role: Role) {
+    for p in s.world.by_role(role).filter(|p| p.alive()) {
+        sup.send(Command::Signal(p.id, Sig::Term));
+    }
+}
+
+/// Whether an event is the supervisor's note that nobody can progress.
+pub fn is_no_progress(k: &Kind) -> bool {
+    matches!(
+        k,
+        Kind::Note {
+            note: Note::NoProgress { .. }
+        }
+    )
+}
+
+/// `ipcscope replay FILE`: the visualizer on a recording, or (headless)
+/// the recorded run's transcript and summary, as the live run printed them.
+pub fn replay(opts: &crate::cli::ReplayOptions) -> i32 {
+    let rec = match crate::recording::load(&opts.file) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "ipcscope: {e}");
+            return 2;
+        }
+    };
+    if !opts.headless {
+        return crate::tui::run_replay(rec, opts.ascii);
+    }
+    let Some(cfg) = rec.records.iter().find_map(|r| match &r.body {
+        Body::Run(info) => Some(info.config.clone()),
+        _ => None,
+    }) else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "ipcscope: {}: the recording holds no run",
+            opts.file.display()
+        );
+        return 2;
+    };
+    let mut p = Printer {
+        scene: Scene::new(cfg.clone()),
+        cx: text::Context::for_run(&cfg),
+        n: 0,
+        recorders: Vec::new(),
+        out: std::io::stdout(),
+        closed: false,
+    };
+    for r in rec.records {
+        if let Body::Run(info) = &r.body {
+            p.cx = text::Context::for_run(&info.config);
+        }
+        p.take(r.body);
+        if p.closed {
+            return 0;
         }
     }
+    p.summary();
+    0
 }

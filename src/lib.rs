@@ -2,7 +2,6 @@
 //! Value/Array with Python `multiprocessing`'s contract, and the tools that
 //! make them visible.
 
-pub mod app;
 pub mod bench;
 pub mod child;
 pub mod cli;
@@ -13,8 +12,12 @@ pub mod ipc;
 pub mod model;
 pub mod outfile;
 pub mod proc;
+pub mod recording;
+pub mod source;
+pub mod stream;
 pub mod supervisor;
 pub mod telemetry;
 pub mod term;
 pub mod text;
+pub mod tui;
 pub mod ui;

@@ -7,12 +7,14 @@ fn main() {
     let code = match parse_args() {
         Invocation::Run(cfg) => match cfg.mode {
             Mode::Headless => ipcscope::headless::run(&cfg),
-            Mode::Tui => ipcscope::app::run(cfg),
+            Mode::Tui => ipcscope::tui::run(cfg),
         },
+        Invocation::Replay(opts) => ipcscope::headless::replay(&opts),
         Invocation::Bench(opts) => match ipcscope::bench::run(&opts) {
             Ok(_) => 0,
             Err(e) => {
-                eprintln!("ipcscope bench: {e}");
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "ipcscope bench: {e}");
                 1
             }
         },

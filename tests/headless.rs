@@ -32,11 +32,39 @@ fn run(name: &str, args: &[&str]) -> (Output, Vec<Value>) {
     (out, trace)
 }
 
+/// The events of a recording, in stream order, each with its process's
+/// `name` and how an exit ended (`code` / `signal`) spelled out.
+fn events_of(lines: Vec<Value>) -> Vec<Value> {
+    let mut names: HashMap<u64, String> = HashMap::new();
+    let mut out = Vec::new();
+    for v in lines {
+        let Some(ev) = v.get("event") else { continue };
+        let mut ev = ev.clone();
+        let proc = ev["proc"].as_u64().unwrap_or(u64::MAX);
+        if ev["ev"] == "spawn" {
+            names.insert(proc, ev["name"].as_str().unwrap_or("").into());
+        }
+        let name = names
+            .get(&proc)
+            .cloned()
+            .unwrap_or_else(|| "supervisor".into());
+        ev["name"] = Value::from(name);
+        if ev["ev"] == "exit" {
+            ev["code"] = ev["ended"]["code"].clone();
+            ev["signal"] = ev["ended"]["signal"].clone();
+        }
+        out.push(ev);
+    }
+    out
+}
+
 fn read_trace(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
+    let lines = text
+        .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}")))
-        .collect()
+        .collect();
+    events_of(lines)
 }
 
 fn stdout(o: &Output) -> String {
@@ -294,28 +322,61 @@ fn counter_without_the_lock_never_exceeds_expected() {
 }
 
 #[test]
-fn trace_lines_are_json_with_the_documented_fields() {
-    let (out, trace) = run("fields", &["--delay", "0..0.01", "--seed", "7"]);
+fn the_trace_is_a_recording_with_the_documented_fields_in_stream_order() {
+    let t = trace_path("fields");
+    let out = Command::new(exe())
+        .args(["--delay", "0..0.01", "--seed", "7", "--headless", "--trace"])
+        .arg(&t)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ipcscope");
     assert!(out.status.success());
-    assert!(!trace.is_empty());
-    let mut last_t = 0.0;
-    for v in &trace {
-        for key in ["t", "pid", "name", "role", "ev", "item", "depth"] {
-            assert!(v.get(key).is_some(), "{key} missing in {v}");
+    let text = std::fs::read_to_string(&t).unwrap();
+    let _ = std::fs::remove_file(&t);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        r#"{"ipcscope":"recording","version":1}"#
+    );
+    let mut n_seen = Vec::new();
+    let mut last_event_t = 0;
+    let mut kinds = std::collections::HashSet::new();
+    for l in lines {
+        let v: Value = serde_json::from_str(l).unwrap();
+        n_seen.push(v["n"].as_u64().unwrap());
+        if let Some(ev) = v.get("event") {
+            for key in ["t_ns", "proc", "pid", "ev"] {
+                assert!(ev.get(key).is_some(), "{key} missing in {v}");
+            }
+            let t = ev["t_ns"].as_u64().unwrap();
+            assert!(t >= last_event_t, "events out of time order: {v}");
+            last_event_t = t;
         }
-        let t = v["t"].as_f64().unwrap();
-        assert!(t >= 0.0);
-        last_t = f64::max(last_t, t);
-        if v["ev"] == "exit" {
-            assert!(v.get("code").is_some() && v.get("signal").is_some(), "{v}");
-        }
+        let body = ["run", "event", "obs", "tick", "gap"]
+            .into_iter()
+            .find(|k| v.get(*k).is_some())
+            .unwrap_or_else(|| panic!("no body in {v}"));
+        kinds.insert(body);
     }
-    assert!(last_t > 0.0);
+    assert!(
+        n_seen.windows(2).all(|w| w[1] == w[0] + 1),
+        "n counts records"
+    );
+    assert_eq!(n_seen[0], 0);
+    for k in ["run", "event", "obs", "tick"] {
+        assert!(kinds.contains(k), "no {k} record");
+    }
+    // It reads back as a recording.
+    let t2 = trace_path("fields-back");
+    std::fs::write(&t2, &text).unwrap();
+    let rec = ipcscope::recording::load(&t2).unwrap();
+    let _ = std::fs::remove_file(&t2);
+    assert_eq!(rec.records.len(), n_seen.len());
 }
 
 /// Starts an unlimited run in the background with a trace; waits until the
 /// trace shows `n` spawned children. Returns the process and the trace path.
-fn start_unlimited(name: &str, n: usize, stdout: Stdio) -> (std::process::Child, PathBuf) {
+fn start_unlimited(name: &str, n: usize, stdout: Stdio) -> (Background, PathBuf) {
     let t = trace_path(name);
     let child = Command::new(exe())
         .args([
@@ -331,6 +392,7 @@ fn start_unlimited(name: &str, n: usize, stdout: Stdio) -> (std::process::Child,
         .stdout(stdout)
         .spawn()
         .unwrap();
+    let child = Background(Some(child));
     wait_until("the children are spawned", || {
         read_trace_lenient(&t)
             .iter()
@@ -343,9 +405,24 @@ fn start_unlimited(name: &str, n: usize, stdout: Stdio) -> (std::process::Child,
 
 fn read_trace_lenient(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    events_of(
+        text.lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect(),
+    )
+}
+
+/// An ipcscope started in the background: killed (and so its children,
+/// by pdeathsig) if the test fails before it ends.
+struct Background(Option<std::process::Child>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
 }
 
 fn child_pids(trace: &[Value]) -> Vec<i32> {
@@ -360,6 +437,7 @@ fn supervisor_killed_by_sigkill_leaves_no_child_alive() {
     let (mut sup, t) = start_unlimited("sigkill", 3, Stdio::null());
     let pids = child_pids(&read_trace_lenient(&t));
     assert_eq!(pids.len(), 3);
+    let mut sup = sup.0.take().unwrap();
     sup.kill().unwrap(); // SIGKILL
     sup.wait().unwrap();
     let start = Instant::now();
@@ -372,7 +450,8 @@ fn supervisor_killed_by_sigkill_leaves_no_child_alive() {
 #[test]
 fn unlimited_run_stops_on_sigterm_and_sigint_with_a_summary() {
     for sig in [libc::SIGTERM, libc::SIGINT] {
-        let (child, t) = start_unlimited(&format!("stop-{sig}"), 3, Stdio::piped());
+        let (mut child, t) = start_unlimited(&format!("stop-{sig}"), 3, Stdio::piped());
+        let child = child.0.take().unwrap();
         wait_until("an item is got", || {
             read_trace_lenient(&t).iter().any(|v| v["ev"] == "get")
         });

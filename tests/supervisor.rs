@@ -3,15 +3,14 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::*;
 use ipcscope::config::{DelayRange, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
-use ipcscope::proc::probe::KernelWait;
+use ipcscope::model::Scene;
 use ipcscope::proc::spawn::is_alive;
-use ipcscope::supervisor::{Command, Supervisor};
-use ipcscope::telemetry::event::{Event, Kind, Role};
-use nix::sys::signal::Signal;
+use ipcscope::stream::{Body, Command, Ended, Event, KernelWait, Kind, Record, Role, Sig};
+use ipcscope::supervisor::Supervisor;
 
 fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
     let mut q = QueueConfig::defaults(Mode::Tui);
@@ -26,35 +25,85 @@ fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
     }
 }
 
-fn start(cfg: &RunConfig) -> Supervisor {
-    Supervisor::start_with_exe(cfg, Duration::from_millis(20), Some(exe().to_path_buf()))
-        .expect("start supervisor")
+/// A supervisor and the scene its stream builds, as the visualizer has it.
+struct Watch {
+    sup: Supervisor,
+    scene: Scene,
+    n: u64,
 }
 
-fn id_of(sup: &Supervisor, name: &str) -> u16 {
-    sup.children().iter().find(|c| c.name == name).unwrap().id
+impl Watch {
+    fn start(cfg: &RunConfig) -> Watch {
+        let sup =
+            Supervisor::start_with_exe(cfg, Duration::from_millis(20), Some(exe().to_path_buf()))
+                .expect("start supervisor");
+        Watch {
+            sup,
+            scene: Scene::new(cfg.clone()),
+            n: 0,
+        }
+    }
+
+    /// Folds in the next record (waiting up to `left` for it).
+    fn pump(&mut self, left: Duration) -> Option<Record> {
+        let body = self.sup.records().recv_timeout(left).ok()?;
+        let rec = Record { n: self.n, body };
+        self.n += 1;
+        self.scene.apply(&rec);
+        Some(rec)
+    }
+
+    /// Folds in records until `f` holds for the scene.
+    fn until(&mut self, what: &str, f: impl Fn(&Scene) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !f(&self.scene) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting until {what}");
+            self.pump(left.min(Duration::from_millis(100)));
+        }
+    }
+
+    /// Folds in records until an event matching `f` comes.
+    fn event(&mut self, what: &str, f: impl Fn(&Event) -> bool) -> Event {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {what}");
+            if let Some(Record {
+                body: Body::Event(ev),
+                ..
+            }) = self.pump(left)
+                && f(&ev)
+            {
+                return ev;
+            }
+        }
+    }
+
+    fn id_of(&self, name: &str) -> u16 {
+        self.sup
+            .children()
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .id
+    }
 }
 
-fn kernel_wait(sup: &Supervisor, name: &str) -> KernelWait {
-    let id = id_of(sup, name);
-    sup.kernel_view()
-        .into_iter()
-        .find(|r| r.id == id)
-        .map(|r| r.wait)
+/// What the kernel said `name` was doing, in the latest observation.
+fn kernel_wait(s: &Scene, name: &str) -> KernelWait {
+    s.world
+        .procs
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| s.kernel_of(p.id))
+        .map(|k| k.row.wait.clone())
         .unwrap_or(KernelWait::Gone)
 }
 
-/// Waits for an event matching `f` in the stream.
-fn wait_event(sup: &Supervisor, what: &str, f: impl Fn(&Event) -> bool) -> Event {
-    let deadline = std::time::Instant::now() + DEADLINE;
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match sup.events().recv_timeout(left) {
-            Ok(ev) if f(&ev) => return ev,
-            Ok(_) => {}
-            Err(_) => panic!("timed out waiting for {what}"),
-        }
-    }
+/// The queue's depth as its memory shows it.
+fn depth(s: &Scene) -> u32 {
+    s.queue.as_ref().map_or(0, |q| q.depth)
 }
 
 #[test]
@@ -64,12 +113,12 @@ fn kernel_view_shows_a_reader_waiting_for_data_and_a_writer_sleeping() {
         q.items = 0;
         q.delay = DelayRange::fixed(30.0);
     });
-    let sup = start(&cfg);
-    wait_until("the reader waits for data", || {
-        kernel_wait(&sup, "reader-1") == KernelWait::WaitingForData
+    let mut w = Watch::start(&cfg);
+    w.until("the reader waits for data", |s| {
+        kernel_wait(s, "reader-1") == KernelWait::WaitingForData
     });
-    wait_until("the writer sleeps its delay", || {
-        kernel_wait(&sup, "writer-1") == KernelWait::Sleeping
+    w.until("the writer sleeps its delay", |s| {
+        kernel_wait(s, "writer-1") == KernelWait::Sleeping
     });
 }
 
@@ -82,11 +131,11 @@ fn kernel_view_shows_a_writer_waiting_for_space_on_a_full_queue() {
         q.maxsize = 1;
         q.delay = DelayRange::ZERO;
     });
-    let sup = start(&cfg);
-    wait_until("the writer waits for space", || {
-        kernel_wait(&sup, "writer-1") == KernelWait::WaitingForSpace
+    let mut w = Watch::start(&cfg);
+    w.until("the writer waits for space", |s| {
+        kernel_wait(s, "writer-1") == KernelWait::WaitingForSpace
     });
-    assert_eq!(sup.queue_snapshot(10).unwrap().depth, 1);
+    w.until("the queue's memory shows depth 1", |s| depth(s) == 1);
 }
 
 #[test]
@@ -98,16 +147,13 @@ fn raising_maxsize_live_lets_the_blocked_writer_fill_the_queue() {
         q.maxsize = 1;
         q.delay = DelayRange::ZERO;
     });
-    let sup = start(&cfg);
-    wait_until("the queue is full", || {
-        sup.queue_snapshot(0).unwrap().depth == 1
-    });
-    sup.send(Command::SetMaxsize(4));
-    wait_until("the queue fills to the new maxsize", || {
-        sup.queue_snapshot(0).unwrap().depth == 4
-    });
-    let snap = sup.queue_snapshot(10).unwrap();
-    let labels: Vec<_> = snap.items.iter().map(|i| i.item.label.as_str()).collect();
+    let mut w = Watch::start(&cfg);
+    w.until("the queue is full", |s| depth(s) == 1);
+    w.sup.send(Command::SetMaxsize(4));
+    w.until("the queue fills to the new maxsize", |s| depth(s) == 4);
+    assert_eq!(w.scene.maxsize, 4, "the change is in the stream");
+    let q = w.scene.queue.as_ref().unwrap();
+    let labels: Vec<_> = q.items.iter().map(|i| i.label.as_str()).collect();
     assert_eq!(labels, ["url_1", "url_2", "url_3", "url_4"]);
 }
 
@@ -117,23 +163,20 @@ fn freeze_stops_every_child_and_resume_continues_them() {
         q.items = 0;
         q.delay = DelayRange::fixed(0.01);
     });
-    let sup = start(&cfg);
-    wait_event(&sup, "a get", |e| e.kind == Kind::Get);
-    sup.send(Command::Freeze);
-    wait_until("every child is stopped", || {
-        let v = sup.kernel_view();
-        v.len() == 3 && v.iter().all(|r| r.wait == KernelWait::Stopped)
+    let mut w = Watch::start(&cfg);
+    w.event("a get", |e| e.kind == Kind::Get);
+    w.sup.send(Command::Freeze);
+    w.until("every child is stopped", |s| {
+        s.frozen
+            && s.kernel.len() == 3
+            && s.kernel.values().all(|k| k.row.wait == KernelWait::Stopped)
     });
-    assert!(sup.frozen());
-    sup.send(Command::Resume);
-    wait_until("no child is stopped", || {
-        sup.kernel_view()
-            .iter()
-            .all(|r| r.wait != KernelWait::Stopped)
+    w.sup.send(Command::Resume);
+    w.event("the resume", |e| e.kind == Kind::Resumed);
+    w.until("no child is stopped", |s| {
+        s.kernel.values().all(|k| k.row.wait != KernelWait::Stopped)
     });
-    // Drain what happened before, then see new work.
-    while sup.events().try_recv().is_ok() {}
-    wait_event(&sup, "a put after resuming", |e| e.kind == Kind::Put);
+    w.event("a put after resuming", |e| e.kind == Kind::Put);
 }
 
 #[test]
@@ -144,29 +187,29 @@ fn step_lets_one_child_do_exactly_one_operation_while_frozen() {
         q.items = 0;
         q.delay = DelayRange::ZERO;
     });
-    let sup = start(&cfg);
-    wait_until("some items are queued", || {
-        sup.queue_snapshot(0).unwrap().depth > 2
+    let mut w = Watch::start(&cfg);
+    w.until("some items are queued", |s| s.world.queue.puts > 2);
+    w.sup.send(Command::Freeze);
+    w.event("frozen", |e| e.kind == Kind::Frozen);
+    // Everything put before the freeze has been reported once a tick
+    // passes a window after it.
+    let frozen_at = w.scene.now_ns;
+    w.until("the stream passed the freeze", |s| {
+        s.now_ns > frozen_at + 200_000_000
     });
-    sup.send(Command::Freeze);
-    wait_until("frozen", || sup.frozen());
-    let before = sup.queue_snapshot(0).unwrap().depth;
-    std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(
-        sup.queue_snapshot(0).unwrap().depth,
-        before,
-        "frozen means no puts"
-    );
-    sup.send(Command::Step(id_of(&sup, "writer-1")));
-    wait_until("one put", || {
-        sup.queue_snapshot(0).unwrap().depth == before + 1
+    let before = w.scene.world.queue.puts;
+    w.until("a quiet half second", |s| {
+        s.now_ns > frozen_at + 700_000_000
     });
-    std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(
-        sup.queue_snapshot(0).unwrap().depth,
-        before + 1,
-        "exactly one"
-    );
+    assert_eq!(w.scene.world.queue.puts, before, "frozen means no puts");
+    let id = w.id_of("writer-1");
+    w.sup.send(Command::Step(id));
+    w.event("one put", |e| e.kind == Kind::Put);
+    let stepped_at = w.scene.now_ns;
+    w.until("a quiet half second", |s| {
+        s.now_ns > stepped_at + 500_000_000
+    });
+    assert_eq!(w.scene.world.queue.puts, before + 1, "exactly one");
 }
 
 #[test]
@@ -175,31 +218,28 @@ fn adding_and_removing_a_writer_acts_on_real_processes() {
         q.items = 0;
         q.delay = DelayRange::fixed(0.02);
     });
-    let sup = start(&cfg);
-    sup.send(Command::AddWriter);
-    let ev = wait_event(
-        &sup,
+    let mut w = Watch::start(&cfg);
+    w.sup.send(Command::AddWriter);
+    let ev = w.event(
         "writer-3 spawned",
         |e| matches!(&e.kind, Kind::Spawn { name, .. } if name == "writer-3"),
     );
     assert!(is_alive(ev.pid));
-    wait_event(&sup, "writer-3 puts", |e| {
-        e.kind == Kind::Put && e.pid == ev.pid
-    });
-    sup.send(Command::RemoveWriter);
-    let exit = wait_event(&sup, "writer-3 exits", |e| {
+    w.event("writer-3 puts", |e| e.kind == Kind::Put && e.pid == ev.pid);
+    w.sup.send(Command::RemoveWriter);
+    let exit = w.event("writer-3 exits", |e| {
         matches!(e.kind, Kind::Exit { .. }) && e.pid == ev.pid
     });
     assert_eq!(
         exit.kind,
         Kind::Exit {
-            code: Some(0),
-            signal: None
+            ended: Ended::Code(0)
         },
         "stopped gracefully"
     );
     assert_eq!(
-        sup.children()
+        w.sup
+            .children()
             .iter()
             .filter(|c| c.role == Role::Writer && c.alive())
             .count(),
@@ -214,32 +254,35 @@ fn sigkill_of_a_reader_is_reported_and_the_others_carry_on() {
         q.readers = 2;
         q.delay = DelayRange::fixed(0.01);
     });
-    let sup = start(&cfg);
-    let victim = id_of(&sup, "reader-1");
-    let pid = sup.children().iter().find(|c| c.id == victim).unwrap().pid;
-    sup.send(Command::Signal(victim, Signal::SIGKILL));
-    wait_event(
-        &sup,
+    let mut w = Watch::start(&cfg);
+    let victim = w.id_of("reader-1");
+    let pid = w
+        .sup
+        .children()
+        .iter()
+        .find(|c| c.id == victim)
+        .unwrap()
+        .pid;
+    w.sup.send(Command::Signal(victim, Sig::Kill));
+    w.event(
         "the kill",
         |e| matches!(e.kind, Kind::Kill { target, .. } if target == pid),
     );
-    wait_event(&sup, "its exit", |e| {
+    w.event("its exit", |e| {
         e.pid == pid
-            && matches!(
-                e.kind,
-                Kind::Exit {
-                    signal: Some(9),
-                    ..
+            && e.kind
+                == Kind::Exit {
+                    ended: Ended::Signal(9),
                 }
-            )
     });
-    let other = sup
+    let other = w
+        .sup
         .children()
         .iter()
         .find(|c| c.name == "reader-2")
         .unwrap()
         .pid;
-    wait_event(&sup, "reader-2 still gets", |e| {
+    w.event("reader-2 still gets", |e| {
         e.kind == Kind::Get && e.pid == other
     });
 }
@@ -260,17 +303,24 @@ fn pipe_stats_name_who_holds_each_end_including_a_forgotten_copy() {
         record: None,
         ascii: false,
     };
-    let sup = start(&cfg);
-    wait_until("the receiver waits for data", || {
-        kernel_wait(&sup, "receiver") == KernelWait::WaitingForData
+    let mut w = Watch::start(&cfg);
+    w.until("the receiver waits for data", |s| {
+        kernel_wait(s, "receiver") == KernelWait::WaitingForData
     });
-    let st = sup.pipe_stats().unwrap();
-    let send: Vec<_> = st.send_holders.iter().map(|(_, n)| n.as_str()).collect();
-    let recv: Vec<_> = st.recv_holders.iter().map(|(_, n)| n.as_str()).collect();
-    assert_eq!(send, ["sender", "parent (ipcscope)"], "{st:?}");
+    w.until("both holders of the send end are seen", |s| {
+        s.pipe.as_ref().is_some_and(|p| p.send_holders.len() == 2)
+    });
+    let st = w.scene.pipe.clone().unwrap();
+    let name = |h: &ipcscope::stream::Holder| match h.proc {
+        Some(id) => w.scene.world.proc(id).unwrap().name.clone(),
+        None => "parent".to_string(),
+    };
+    let send: Vec<_> = st.send_holders.iter().map(name).collect();
+    let recv: Vec<_> = st.recv_holders.iter().map(name).collect();
+    assert_eq!(send, ["sender", "parent"], "{st:?}");
     assert_eq!(recv, ["receiver"], "{st:?}");
     assert_eq!(st.capacity, Some(65_536));
-    assert_eq!(st.bytes_waiting, Some(0));
+    assert_eq!(st.bytes, Some(0));
 }
 
 #[test]
@@ -280,8 +330,10 @@ fn shutdown_finishes_even_when_nobody_read_a_flood_of_events() {
         q.items = 0;
         q.delay = DelayRange::ZERO;
     });
-    let mut sup = start(&cfg);
-    wait_until("the event channel fills up", || sup.events().is_full());
+    let mut sup =
+        Supervisor::start_with_exe(&cfg, Duration::from_millis(20), Some(exe().to_path_buf()))
+            .expect("start supervisor");
+    wait_until("the record channel fills up", || sup.records().is_full());
     let pids: Vec<i32> = sup.children().iter().map(|c| c.pid).collect();
     let (tx, rx) = crossbeam_channel::bounded(1);
     std::thread::spawn(move || {
@@ -289,7 +341,7 @@ fn shutdown_finishes_even_when_nobody_read_a_flood_of_events() {
         let exits = sup
             .take_leftover()
             .iter()
-            .filter(|e| matches!(e.kind, Kind::Exit { .. }))
+            .filter(|b| matches!(b, Body::Event(e) if matches!(e.kind, Kind::Exit { .. })))
             .count();
         let _ = tx.send(exits);
     });

@@ -204,7 +204,7 @@ fn sigterm_to_the_visualizer_leaves_no_child_alive_and_the_trace_is_complete() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let count = |ev: &str| evs.iter().filter(|v| v["ev"] == ev).count();
+    let count = |ev: &str| evs.iter().filter(|v| v["event"]["ev"] == ev).count();
     assert_eq!(count("spawn"), 3, "{text}");
     assert_eq!(count("exit"), 3, "every child's end is traced: {text}");
 }

@@ -1,36 +1,22 @@
 //! What every lesson child has: its control slot, its telemetry reporter,
 //! its seeded random delays.
 
-use std::os::fd::RawFd;
 use std::time::Duration;
 
-use clap::Args;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 
+use super::args::CommonArgs;
 use super::inherited;
 use crate::config::DelayRange;
-use crate::control::{Control, Phase, Slot};
-use crate::ipc::queue::Recovery;
-use crate::telemetry::event::{ChildId, Event, Kind, now_ns};
+use crate::control::{ChildSlot, Control, Phase};
+use crate::stream::{Event, Kind, ProcId};
+use crate::telemetry::now_ns;
 use crate::telemetry::wire::Reporter;
-
-/// Arguments every lesson role takes (passed by the supervisor).
-#[derive(Debug, Clone, Args)]
-pub struct CommonArgs {
-    #[arg(long)]
-    pub control_fd: RawFd,
-    #[arg(long)]
-    pub slot: ChildId,
-    #[arg(long)]
-    pub telemetry_fd: RawFd,
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-}
 
 pub struct Ctx {
     control: Control,
-    id: ChildId,
+    id: ProcId,
     reporter: Reporter,
     pub pid: i32,
     rng: SmallRng,
@@ -55,7 +41,7 @@ impl Ctx {
         Ok(ctx)
     }
 
-    pub fn slot(&self) -> &Slot {
+    pub fn slot(&self) -> &ChildSlot {
         self.control.slot(self.id as usize)
     }
 
@@ -68,16 +54,6 @@ impl Ctx {
     pub fn emit(&self, ev: Event) {
         let ok = self.reporter.send(&ev);
         self.slot().count_event(ok);
-    }
-
-    /// Reports lock recoveries this process performed.
-    pub fn emit_recoveries(&self, recs: Vec<Recovery>) {
-        for r in recs {
-            self.emit(self.event(Kind::LockRecovered {
-                dead: r.dead_pid,
-                lost: r.lost.map(|item| item.label),
-            }));
-        }
     }
 
     /// Waits at the gate; false when asked to stop.
@@ -105,9 +81,4 @@ impl Ctx {
         self.slot().set_phase(Phase::Exiting);
         self.emit(self.event(Kind::Exiting));
     }
-}
-
-/// Parses `A..B` delays passed by the supervisor.
-pub fn delay_arg(s: &str) -> Result<DelayRange, String> {
-    s.parse()
 }

@@ -4,18 +4,18 @@
 //! the stop request between operations.
 
 use std::os::fd::RawFd;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Subcommand;
 
-use super::ctx::{CommonArgs, Ctx, delay_arg};
+use super::args::{CommonArgs, CounterArgs, PipeEndArgs, ReaderArgs, WriterArgs};
+use super::ctx::Ctx;
 use super::{ChildResult, inherited, inherited_connection};
-use crate::config::DelayRange;
 use crate::control::Phase;
 use crate::ipc::pipe::PipeError;
 use crate::ipc::queue::{Item, Queue, QueueError};
 use crate::ipc::value::SharedArray;
-use crate::telemetry::event::Kind;
+use crate::stream::Kind;
 
 #[derive(Debug, Subcommand)]
 pub enum LessonRole {
@@ -23,86 +23,68 @@ pub enum LessonRole {
     Writer {
         #[command(flatten)]
         common: CommonArgs,
-        #[arg(long)]
-        queue_fd: RawFd,
-        #[arg(long)]
-        writer: u32,
-        /// Items to put; 0 = until stopped.
-        #[arg(long)]
-        items: u64,
-        /// First label number of its own block.
-        #[arg(long, default_value_t = 1)]
-        first: u64,
-        /// Labels in its own block (then it takes shared numbers).
-        #[arg(long, default_value_t = 0)]
-        block: u64,
-        #[arg(long, value_parser = delay_arg)]
-        delay: DelayRange,
-        #[arg(long)]
-        put_timeout: Option<f64>,
+        #[command(flatten)]
+        args: WriterArgs,
     },
     /// The lesson's endless blocking get loop.
     Reader {
         #[command(flatten)]
         common: CommonArgs,
-        #[arg(long)]
-        queue_fd: RawFd,
-        #[arg(long, value_parser = delay_arg)]
-        delay: DelayRange,
-        #[arg(long)]
-        get_timeout: Option<f64>,
+        #[command(flatten)]
+        args: ReaderArgs,
     },
     /// Sends url_0 .. url_{n-1}, then closes its end.
     Sender {
         #[command(flatten)]
         common: CommonArgs,
-        #[arg(long)]
-        fd: RawFd,
-        #[arg(long)]
-        duplex: bool,
-        #[arg(long)]
-        messages: u32,
-        #[arg(long, value_parser = delay_arg)]
-        delay: DelayRange,
+        #[command(flatten)]
+        args: PipeEndArgs,
     },
     /// Receives until EOFError.
     Receiver {
         #[command(flatten)]
         common: CommonArgs,
-        #[arg(long)]
-        fd: RawFd,
-        #[arg(long)]
-        duplex: bool,
-        #[arg(long, value_parser = delay_arg)]
-        delay: DelayRange,
+        #[command(flatten)]
+        args: PipeEndArgs,
     },
     /// Increments the shared value, with or without its lock.
     Counter {
         #[command(flatten)]
         common: CommonArgs,
-        #[arg(long)]
-        value_fd: RawFd,
-        #[arg(long)]
-        procs: u32,
-        #[arg(long)]
-        increments: u64,
-        #[arg(long)]
-        lock: bool,
+        #[command(flatten)]
+        args: CounterArgs,
     },
+}
+
+impl LessonRole {
+    /// The subcommand name and the full argument list for a role: what the
+    /// supervisor runs (`ipcscope __child <name> <args>`).
+    pub fn command_line(&self) -> (&'static str, Vec<String>) {
+        let (name, common, mut role) = match self {
+            LessonRole::Writer { common, args } => ("writer", common, args.to_args()),
+            LessonRole::Reader { common, args } => ("reader", common, args.to_args()),
+            LessonRole::Sender { common, args } => ("sender", common, args.to_args()),
+            LessonRole::Receiver { common, args } => ("receiver", common, args.to_args()),
+            LessonRole::Counter { common, args } => ("counter", common, args.to_args()),
+        };
+        let mut all = common.to_args();
+        all.append(&mut role);
+        (name, all)
+    }
 }
 
 pub fn run(role: LessonRole) -> ChildResult {
     match role {
-        LessonRole::Writer {
-            common,
-            queue_fd,
-            writer,
-            items,
-            first,
-            block,
-            delay,
-            put_timeout,
-        } => {
+        LessonRole::Writer { common, args } => {
+            let WriterArgs {
+                queue_fd,
+                writer,
+                items,
+                first,
+                block,
+                delay,
+                put_timeout,
+            } = args;
             let mut ctx = Ctx::new(&common)?;
             let mut q = open_queue(&ctx, queue_fd)?;
             let mut n = 0u64;
@@ -127,46 +109,23 @@ pub fn run(role: LessonRole) -> ChildResult {
             }
             ctx.exiting();
         }
-        LessonRole::Reader {
-            common,
-            queue_fd,
-            delay,
-            get_timeout,
-        } => {
+        LessonRole::Reader { common, args } => {
+            let ReaderArgs {
+                queue_fd,
+                delay,
+                get_timeout,
+            } = args;
             let mut ctx = Ctx::new(&common)?;
             let mut q = open_queue(&ctx, queue_fd)?;
             loop {
                 if !ctx.pass_gate() {
                     break;
                 }
-                let got = match q.get_nowait() {
-                    Ok(g) => g,
-                    Err(QueueError::Empty) => {
-                        ctx.emit(ctx.event(Kind::GetWait).with_depth(0));
-                        ctx.slot().set_phase(Phase::Blocked);
-                        let r = q.get(true, get_timeout);
-                        ctx.slot().set_phase(Phase::InOp);
-                        match r {
-                            Ok(g) => g,
-                            Err(QueueError::Empty) => {
-                                ctx.emit_recoveries(q.take_recoveries());
-                                ctx.slot().add_timeout();
-                                ctx.emit(ctx.event(Kind::GetEmpty).with_depth(q.qsize() as u32));
-                                continue;
-                            }
-                            Err(e) => return Err(e.into()),
-                        }
-                    }
-                    Err(e) => return Err(e.into()),
-                };
-                ctx.emit_recoveries(q.take_recoveries());
-                let mut ev = ctx
-                    .event(Kind::Get)
-                    .with_item(got.item.item.label.clone())
-                    .with_depth(got.depth as u32)
-                    .with_seq(got.seq);
-                ev.t_ns = got.ts_ns;
-                ctx.emit(ev);
+                match get_one(&ctx, &mut q, get_timeout)? {
+                    Got::Item => {}
+                    Got::Raised => continue,
+                    Got::Stopped => break,
+                }
                 ctx.slot().add_done();
                 if !ctx.delay(delay) {
                     break;
@@ -174,13 +133,13 @@ pub fn run(role: LessonRole) -> ChildResult {
             }
             ctx.exiting();
         }
-        LessonRole::Sender {
-            common,
-            fd,
-            duplex,
-            messages,
-            delay,
-        } => {
+        LessonRole::Sender { common, args } => {
+            let PipeEndArgs {
+                fd,
+                duplex,
+                messages,
+                delay,
+            } = args;
             let mut ctx = Ctx::new(&common)?;
             let mut c = inherited_connection(fd, duplex, true, duplex)?;
             for m in 0..messages {
@@ -192,6 +151,11 @@ pub fn run(role: LessonRole) -> ChildResult {
                     ctx.emit(ctx.event(Kind::SendWait).with_item(label.clone()));
                     ctx.slot().set_phase(Phase::Blocked);
                 }
+                // Stamped before the write starts: a send sorts before its recv.
+                let sent = ctx
+                    .event(Kind::Send)
+                    .with_item(label.clone())
+                    .with_seq(m as u64 + 1);
                 let r = c.send(label.as_bytes());
                 ctx.slot().set_phase(Phase::InOp);
                 match r {
@@ -202,7 +166,7 @@ pub fn run(role: LessonRole) -> ChildResult {
                     }
                     Err(e) => return Err(e.into()),
                 }
-                ctx.emit(ctx.event(Kind::Send).with_item(label));
+                ctx.emit(sent);
                 ctx.slot().add_done();
                 if m + 1 < messages && !ctx.delay(delay) {
                     break;
@@ -211,14 +175,13 @@ pub fn run(role: LessonRole) -> ChildResult {
             c.close();
             ctx.exiting();
         }
-        LessonRole::Receiver {
-            common,
-            fd,
-            duplex,
-            delay,
-        } => {
+        LessonRole::Receiver { common, args } => {
+            let PipeEndArgs {
+                fd, duplex, delay, ..
+            } = args;
             let mut ctx = Ctx::new(&common)?;
             let mut c = inherited_connection(fd, true, duplex, duplex)?;
+            let mut received = 0u64;
             loop {
                 if !ctx.pass_gate() {
                     break;
@@ -232,7 +195,9 @@ pub fn run(role: LessonRole) -> ChildResult {
                 match r {
                     Ok(m) => {
                         let label = String::from_utf8_lossy(&m).into_owned();
-                        ctx.emit(ctx.event(Kind::Recv).with_item(label));
+                        received += 1;
+                        // Stamped after the read ended.
+                        ctx.emit(ctx.event(Kind::Recv).with_item(label).with_seq(received));
                         ctx.slot().add_done();
                     }
                     Err(PipeError::Eof) => {
@@ -247,13 +212,13 @@ pub fn run(role: LessonRole) -> ChildResult {
             }
             ctx.exiting();
         }
-        LessonRole::Counter {
-            common,
-            value_fd,
-            procs,
-            increments,
-            lock,
-        } => {
+        LessonRole::Counter { common, args } => {
+            let CounterArgs {
+                value_fd,
+                procs,
+                increments,
+                lock,
+            } = args;
             let ctx = Ctx::new(&common)?;
             let v = SharedArray::from_fd(inherited(value_fd)?)?;
             ctx.slot().set_map_base(v.map_base());
@@ -294,60 +259,122 @@ fn open_queue(ctx: &Ctx, fd: RawFd) -> Result<Queue, Box<dyn std::error::Error>>
     Ok(q)
 }
 
+/// Longest single sleep of a blocked put or get: between two, a stop
+/// request is seen (the process is then asked to stop while it waits).
+const SLICE: f64 = 0.25;
+
+/// Blocks in `op` as Python does with `timeout` (`None`: for ever), but in
+/// slices, so a stop request is seen while waiting. `Err(timed_out)`: the
+/// caller's timeout passed (`true`) or a stop was asked (`false`).
+fn patiently<T>(
+    ctx: &Ctx,
+    timeout: Option<f64>,
+    mut op: impl FnMut(f64) -> Result<T, QueueError>,
+    timed_out: impl Fn(&QueueError) -> bool,
+) -> Result<Result<T, bool>, QueueError> {
+    let deadline = timeout.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+    ctx.slot().set_phase(Phase::Blocked);
+    let result = loop {
+        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64());
+        let slice = left.map_or(SLICE, |l| l.min(SLICE));
+        match op(slice) {
+            Ok(v) => break Ok(Ok(v)),
+            Err(e) if timed_out(&e) => {
+                if left.is_some_and(|l| l <= SLICE) {
+                    break Ok(Err(true));
+                }
+                if ctx.slot().stop_requested() {
+                    break Ok(Err(false));
+                }
+            }
+            Err(e) => break Err(e),
+        }
+    };
+    ctx.slot().set_phase(Phase::InOp);
+    result
+}
+
 /// Puts one item as the lesson's writer does: at once if there is room;
 /// otherwise reports the wait and blocks (with the timeout: on `queue.Full`
-/// reports it and retries the same item). False when asked to stop.
+/// reports it and retries the same item). The put itself is reported from
+/// the queue's memory (its op log), at its commit. False when asked to stop:
+/// an item still waiting to go in is then said to be given up.
 fn put_one(
     ctx: &Ctx,
     q: &mut Queue,
     item: &Item,
     timeout: Option<f64>,
 ) -> Result<bool, QueueError> {
-    let mut first = true;
     loop {
-        let r = if first {
-            q.put_nowait(item)
-        } else {
-            ctx.slot().set_phase(Phase::Blocked);
-            let r = q.put(item, true, timeout);
-            ctx.slot().set_phase(Phase::InOp);
-            r
+        match q.put_nowait(item) {
+            Ok(_) => return Ok(true),
+            Err(QueueError::Full) => {}
+            Err(e) => return Err(e),
+        }
+        let with_item = |k, q: &Queue| {
+            ctx.event(k)
+                .with_item(item.label.clone())
+                .with_depth(q.qsize() as u32)
         };
-        ctx.emit_recoveries(q.take_recoveries());
-        match r {
-            Ok(done) => {
-                let mut ev = ctx
-                    .event(Kind::Put)
-                    .with_item(item.label.clone())
-                    .with_depth(done.depth as u32)
-                    .with_seq(done.seq);
-                ev.t_ns = done.ts_ns;
-                ctx.emit(ev);
-                return Ok(true);
-            }
-            Err(QueueError::Full) if first => {
-                first = false;
-                ctx.emit(
-                    ctx.event(Kind::PutWait)
-                        .with_item(item.label.clone())
-                        .with_depth(q.qsize() as u32),
-                );
-            }
-            Err(QueueError::Full) => {
+        ctx.emit(with_item(Kind::PutWait, q));
+        let waited = patiently(
+            ctx,
+            timeout,
+            |t| q.put(item, true, Some(t)),
+            |e| matches!(e, QueueError::Full),
+        )?;
+        match waited {
+            Ok(_) => return Ok(true),
+            Err(true) => {
                 ctx.slot().add_timeout();
-                ctx.emit(
-                    ctx.event(Kind::PutFull)
-                        .with_item(item.label.clone())
-                        .with_depth(q.qsize() as u32),
-                );
+                ctx.emit(with_item(Kind::PutFull, q));
                 if !ctx.pass_gate() {
                     return Ok(false);
                 }
-                first = true;
             }
-            Err(e) => return Err(e),
+            Err(false) => {
+                ctx.emit(ctx.event(Kind::GaveUp).with_item(item.label.clone()));
+                return Ok(false);
+            }
         }
     }
+}
+
+/// What one get of the lesson's reader came to.
+enum Got {
+    Item,
+    /// `queue.Empty` was raised (the timeout passed).
+    Raised,
+    /// Asked to stop while waiting.
+    Stopped,
+}
+
+/// Gets one item as the lesson's reader does: at once if there is one;
+/// otherwise reports the wait and blocks (with the timeout: on
+/// `queue.Empty` reports it). The get itself is reported from the queue's
+/// memory (its op log), at its commit.
+fn get_one(ctx: &Ctx, q: &mut Queue, timeout: Option<f64>) -> Result<Got, QueueError> {
+    match q.get_nowait() {
+        Ok(_) => return Ok(Got::Item),
+        Err(QueueError::Empty) => {}
+        Err(e) => return Err(e),
+    }
+    ctx.emit(ctx.event(Kind::GetWait).with_depth(0));
+    let waited = patiently(
+        ctx,
+        timeout,
+        |t| q.get(true, Some(t)),
+        |e| matches!(e, QueueError::Empty),
+    )?;
+    Ok(match waited {
+        Ok(_) => Got::Item,
+        Err(true) => {
+            ctx.slot().add_timeout();
+            ctx.emit(ctx.event(Kind::GetEmpty).with_depth(q.qsize() as u32));
+            Got::Raised
+        }
+        Err(false) => Got::Stopped,
+    })
 }
 
 fn writable_now(c: &crate::ipc::pipe::Connection) -> bool {

@@ -2,6 +2,7 @@
 //! re-executed as `ipcscope __child <role> ...`; it rebuilds its IPC objects
 //! from inherited fd numbers and never draws.
 
+pub mod args;
 pub mod bench;
 pub mod ctx;
 pub mod lesson;
@@ -15,7 +16,7 @@ use crate::ipc::pipe::{Connection, PipeKind};
 
 /// The hidden roles (`ipcscope __child <role>`).
 #[derive(Debug, Subcommand)]
-pub enum Role {
+pub enum HiddenRole {
     #[command(flatten)]
     Lesson(lesson::LessonRole),
     #[command(flatten)]
@@ -25,11 +26,11 @@ pub enum Role {
 }
 
 /// Runs a role; returns the process exit code.
-pub fn run(role: Role) -> i32 {
+pub fn run(role: HiddenRole) -> i32 {
     let result = match role {
-        Role::Lesson(r) => lesson::run(r),
-        Role::Testing(r) => testing::run(r),
-        Role::Bench(r) => bench::run(r),
+        HiddenRole::Lesson(r) => lesson::run(r),
+        HiddenRole::Testing(r) => testing::run(r),
+        HiddenRole::Bench(r) => bench::run(r),
     };
     match result {
         Ok(()) => 0,

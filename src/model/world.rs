@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::telemetry::event::{ChildId, Event, Kind, Role};
+use crate::stream::{Ended, Event, Kind, ProcId, Role};
 
 /// What a process is doing, as it reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,33 +48,66 @@ impl Activity {
 /// flood beyond it is still counted exactly.
 pub const TRACKED: usize = 1024;
 
-/// Adds `item` at the back, forgetting the oldest beyond [`TRACKED`].
-fn track(list: &mut VecDeque<String>, item: &str) {
-    list.push_back(item.to_string());
-    if list.len() > TRACKED {
-        list.pop_front();
-    }
-}
-
-/// Removes `item`: almost always the oldest (FIFO), so look there first.
-fn untrack(list: &mut VecDeque<String>, item: &str) {
-    if list.front().is_some_and(|f| f == item) {
-        list.pop_front();
-    } else if let Some(pos) = list.iter().position(|i| i == item) {
-        list.remove(pos);
-    }
-}
-
-/// How a process ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ended {
-    Code(i32),
-    Signal(i32),
-}
-
+/// An item in the queue or the pipe, as the events tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tracked {
+    pub label: String,
+    /// Its number: the put's operation number (queue), the message's
+    /// number (pipe).
+    pub seq: Option<u64>,
+    /// The process that put or sent it.
+    pub by: ProcId,
+}
+
+/// Items in order, the newest [`TRACKED`] at most; `dropped` counts those
+/// forgotten at the front, so `len() + dropped` is exact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tracking {
+    pub items: VecDeque<Tracked>,
+    /// Items known to be inside but no longer followed one by one.
+    pub untracked: u64,
+}
+
+impl Tracking {
+    fn push(&mut self, t: Tracked) {
+        self.items.push_back(t);
+        if self.items.len() > TRACKED {
+            self.items.pop_front();
+            self.untracked += 1;
+        }
+    }
+
+    /// Removes the item numbered `seq` (or labelled `label`): almost always
+    /// the oldest, so look there first. An item no longer followed is
+    /// taken off the untracked count.
+    fn take(&mut self, seq: Option<u64>, label: Option<&str>) {
+        let is = |t: &Tracked| match (seq, t.seq) {
+            (Some(a), Some(b)) => a == b,
+            _ => label.is_some_and(|l| l == t.label),
+        };
+        if self.items.front().is_some_and(is) {
+            self.items.pop_front();
+        } else if let Some(pos) = self.items.iter().position(is) {
+            self.items.remove(pos);
+        } else {
+            self.untracked = self.untracked.saturating_sub(1);
+        }
+    }
+
+    /// Every item inside, followed or not.
+    pub fn count(&self) -> u64 {
+        self.items.len() as u64 + self.untracked
+    }
+
+    /// Whether every item inside is followed one by one.
+    pub fn exact(&self) -> bool {
+        self.untracked == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Proc {
-    pub id: ChildId,
+    pub id: ProcId,
     pub name: String,
     pub role: Role,
     pub pid: i32,
@@ -92,6 +125,8 @@ pub struct Proc {
     pub signalled: Option<i32>,
     /// It said it was exiting on its own.
     pub said_exiting: bool,
+    /// Its delays are scaled by this (1: as configured).
+    pub scale: f64,
     pub spawned_ns: u64,
     pub last_ns: u64,
 }
@@ -102,7 +137,8 @@ impl Proc {
     }
 }
 
-/// An item lost with a dead process (named by the queue's recovery).
+/// An item lost with a dead process: it was being put when the process
+/// died, and never entered the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loss {
     pub item: String,
@@ -116,20 +152,32 @@ pub struct QueueTally {
     pub gets: u64,
     pub full_raised: u64,
     pub empty_raised: u64,
-    /// Depth after the latest put/get.
-    pub depth: u32,
-    pub max_depth: u32,
-    /// Items put and not (yet) got, in put order, as the events tell (the
-    /// newest [`TRACKED`] at most: the queue's memory is the full truth).
-    pub in_queue: VecDeque<String>,
+    pub max_depth: u64,
+    /// Items put and not (yet) got, in put order.
+    pub inside: Tracking,
+    /// Ops the supervisor could not read in time (a flood).
+    pub missed_puts: u64,
+    pub missed_gets: u64,
+}
+
+impl QueueTally {
+    /// Items in the queue, as the events tell (exact unless ops were missed).
+    pub fn depth(&self) -> u64 {
+        (self.puts + self.missed_puts).saturating_sub(self.gets + self.missed_gets)
+    }
+
+    /// Whether every op was seen, so `inside` is the queue's content.
+    pub fn exact(&self) -> bool {
+        self.missed_puts == 0 && self.missed_gets == 0 && self.inside.exact()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PipeTally {
     pub sent: u64,
     pub received: u64,
-    /// Sent and not yet received, in order (the newest [`TRACKED`] at most).
-    pub in_flight: VecDeque<String>,
+    /// Sent and not yet received, in order.
+    pub inside: Tracking,
     pub eof: bool,
 }
 
@@ -140,7 +188,7 @@ pub struct CounterTally {
 }
 
 /// Everything the events have told so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct World {
     pub start_ns: u64,
     pub now_ns: u64,
@@ -148,6 +196,7 @@ pub struct World {
     pub queue: QueueTally,
     pub pipe: PipeTally,
     pub counter: CounterTally,
+    /// Repairs after dead processes (lock repaired or item lost).
     pub recoveries: u64,
     pub losses: Vec<Loss>,
     pub events: u64,
@@ -162,12 +211,16 @@ impl World {
         }
     }
 
-    pub fn proc(&self, id: ChildId) -> Option<&Proc> {
+    pub fn proc(&self, id: ProcId) -> Option<&Proc> {
         self.procs.iter().find(|p| p.id == id)
     }
 
-    fn proc_mut(&mut self, id: ChildId) -> Option<&mut Proc> {
+    fn proc_mut(&mut self, id: ProcId) -> Option<&mut Proc> {
         self.procs.iter_mut().find(|p| p.id == id)
+    }
+
+    pub fn by_pid(&self, pid: i32) -> Option<&Proc> {
+        self.procs.iter().find(|p| p.pid == pid)
     }
 
     pub fn by_role(&self, role: Role) -> impl Iterator<Item = &Proc> {
@@ -180,9 +233,7 @@ impl World {
 
     /// Name of the process with `pid`, for messages about it.
     pub fn name_of(&self, pid: i32) -> String {
-        self.procs
-            .iter()
-            .find(|p| p.pid == pid)
+        self.by_pid(pid)
             .map(|p| p.name.clone())
             .unwrap_or_else(|| format!("process {pid}"))
     }
@@ -205,46 +256,56 @@ impl World {
                 ended: None,
                 signalled: None,
                 said_exiting: false,
+                scale: 1.0,
                 spawned_ns: ev.t_ns,
                 last_ns: ev.t_ns,
             });
             return;
         }
+        self.tally(ev);
+        self.update_proc(ev);
+    }
+
+    /// The objects' side of an event.
+    fn tally(&mut self, ev: &Event) {
+        let tracked = |ev: &Event| Tracked {
+            label: ev.item.clone().unwrap_or_default(),
+            seq: ev.seq,
+            by: ev.child,
+        };
         match &ev.kind {
             Kind::Put => {
                 self.queue.puts += 1;
-                if let Some(item) = &ev.item {
-                    track(&mut self.queue.in_queue, item);
-                }
-                self.set_depth(ev.depth);
+                self.queue.inside.push(tracked(ev));
+                self.queue.max_depth = self.queue.max_depth.max(self.queue.depth());
             }
             Kind::Get => {
                 self.queue.gets += 1;
-                if let Some(item) = &ev.item {
-                    untrack(&mut self.queue.in_queue, item);
-                }
-                self.set_depth(ev.depth);
+                self.queue.inside.take(ev.seq, ev.item.as_deref());
+            }
+            Kind::Missed { puts, gets } => {
+                self.queue.missed_puts += puts;
+                self.queue.missed_gets += gets;
+                // What is inside can no longer be followed one by one.
+                let n = self.queue.inside.items.len() as u64;
+                self.queue.inside.items.clear();
+                self.queue.inside.untracked += n;
             }
             Kind::PutFull => self.queue.full_raised += 1,
             Kind::GetEmpty => self.queue.empty_raised += 1,
             Kind::Send => {
                 self.pipe.sent += 1;
-                if let Some(item) = &ev.item {
-                    track(&mut self.pipe.in_flight, item);
-                }
+                self.pipe.inside.push(tracked(ev));
             }
             Kind::Recv => {
                 self.pipe.received += 1;
-                if let Some(item) = &ev.item {
-                    untrack(&mut self.pipe.in_flight, item);
-                }
+                self.pipe.inside.take(ev.seq, ev.item.as_deref());
             }
             Kind::RecvEof => self.pipe.eof = true,
             Kind::Count { value, .. } => self.counter.value = *value,
-            Kind::LockRecovered { dead, lost } | Kind::Recovered { dead, lost } => {
+            Kind::Recovered { dead, lost, .. } => {
                 self.recoveries += 1;
                 if let Some(item) = lost {
-                    untrack(&mut self.queue.in_queue, item);
                     let name = self.name_of(*dead);
                     self.losses.push(Loss {
                         item: item.clone(),
@@ -260,6 +321,10 @@ impl World {
             }
             _ => {}
         }
+    }
+
+    /// The process's side of an event.
+    fn update_proc(&mut self, ev: &Event) {
         let t = ev.t_ns;
         let Some(p) = self.proc_mut(ev.child) else {
             return;
@@ -296,7 +361,9 @@ impl World {
             }
             Kind::Put | Kind::Get | Kind::Send | Kind::Recv => {
                 finish_wait(p);
-                p.activity = Activity::Active;
+                if p.activity != Activity::Exited {
+                    p.activity = Activity::Active;
+                }
                 p.item = ev.item.clone();
                 p.done += 1;
             }
@@ -314,14 +381,11 @@ impl World {
                 p.done = *done;
             }
             Kind::Exiting => p.said_exiting = true,
-            Kind::Exit { code, signal } => {
+            Kind::DelayScaled { scale } => p.scale = *scale,
+            Kind::Exit { ended } => {
                 finish_wait(p);
                 p.activity = Activity::Exited;
-                p.ended = Some(match (code, signal) {
-                    (_, Some(s)) => Ended::Signal(*s),
-                    (Some(c), None) => Ended::Code(*c),
-                    (None, None) => Ended::Code(-1),
-                });
+                p.ended = Some(*ended);
             }
             _ => {
                 if p.activity == Activity::Starting {
@@ -330,20 +394,13 @@ impl World {
             }
         }
     }
-
-    fn set_depth(&mut self, depth: Option<u32>) {
-        if let Some(d) = depth {
-            self.queue.depth = d;
-            self.queue.max_depth = self.queue.max_depth.max(d);
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn spawn(id: ChildId, pid: i32, name: &str, role: Role, t: u64) -> Event {
+    fn spawn(id: ProcId, pid: i32, name: &str, role: Role, t: u64) -> Event {
         Event::new(
             t,
             id,
@@ -355,26 +412,41 @@ mod tests {
         )
     }
 
+    fn put(t: u64, id: ProcId, pid: i32, label: &str, seq: u64) -> Event {
+        Event::new(t, id, pid, Kind::Put)
+            .with_item(label)
+            .with_seq(seq)
+    }
+
+    fn get(t: u64, id: ProcId, pid: i32, label: &str, seq: u64) -> Event {
+        Event::new(t, id, pid, Kind::Get)
+            .with_item(label)
+            .with_seq(seq)
+    }
+
     #[test]
     fn a_put_then_get_moves_the_item_through_the_queue() {
         let mut w = World::new(0);
         w.apply(&spawn(0, 10, "writer-1", Role::Writer, 1));
         w.apply(&spawn(1, 11, "reader-1", Role::Reader, 2));
-        w.apply(
-            &Event::new(3, 0, 10, Kind::Put)
-                .with_item("url_1")
-                .with_depth(1),
-        );
-        assert_eq!(w.queue.in_queue, ["url_1"]);
-        w.apply(
-            &Event::new(4, 1, 11, Kind::Get)
-                .with_item("url_1")
-                .with_depth(0),
-        );
-        assert!(w.queue.in_queue.is_empty());
-        assert_eq!((w.queue.puts, w.queue.gets), (1, 1));
+        w.apply(&put(3, 0, 10, "url_1", 1));
+        let labels: Vec<_> = w.queue.inside.items.iter().map(|t| &t.label).collect();
+        assert_eq!(labels, ["url_1"]);
+        w.apply(&get(4, 1, 11, "url_1", 1));
+        assert!(w.queue.inside.items.is_empty());
+        assert_eq!((w.queue.puts, w.queue.gets, w.queue.depth()), (1, 1, 0));
         assert_eq!(w.proc(1).unwrap().done, 1);
         assert_eq!(w.proc(1).unwrap().item.as_deref(), Some("url_1"));
+    }
+
+    #[test]
+    fn a_get_takes_the_item_with_its_number_even_when_labels_repeat() {
+        let mut w = World::new(0);
+        w.apply(&put(1, 0, 10, "same", 1));
+        w.apply(&put(2, 0, 10, "same", 2));
+        w.apply(&get(3, 1, 11, "same", 2));
+        let seqs: Vec<_> = w.queue.inside.items.iter().map(|t| t.seq).collect();
+        assert_eq!(seqs, [Some(1)]);
     }
 
     #[test]
@@ -386,17 +458,16 @@ mod tests {
             w.proc(0).unwrap().activity,
             Activity::WaitingToGet { since_ns: 100 }
         );
-        w.apply(&Event::new(350, 0, 10, Kind::Get).with_item("url_1"));
+        w.apply(&get(350, 0, 10, "url_1", 1));
         let p = w.proc(0).unwrap();
         assert_eq!(p.activity, Activity::Active);
         assert_eq!(p.blocked_ns, 250);
     }
 
     #[test]
-    fn a_kill_then_exit_records_the_signal_and_the_lost_item() {
+    fn a_kill_then_exit_records_the_signal_and_a_loss_names_the_item() {
         let mut w = World::new(0);
-        w.apply(&spawn(0, 10, "reader-1", Role::Reader, 0));
-        w.apply(&Event::new(1, 0, 10, Kind::Put).with_item("url_1"));
+        w.apply(&spawn(0, 10, "writer-1", Role::Writer, 0));
         w.apply(&Event::new(
             2,
             u16::MAX,
@@ -411,8 +482,7 @@ mod tests {
             0,
             10,
             Kind::Exit {
-                code: None,
-                signal: Some(9),
+                ended: Ended::Signal(9),
             },
         ));
         w.apply(&Event::new(
@@ -421,6 +491,8 @@ mod tests {
             10,
             Kind::Recovered {
                 dead: 10,
+                by: 11,
+                held_lock: true,
                 lost: Some("url_1".into()),
             },
         ));
@@ -432,10 +504,10 @@ mod tests {
             [Loss {
                 item: "url_1".into(),
                 pid: 10,
-                name: "reader-1".into()
+                name: "writer-1".into()
             }]
         );
-        assert!(w.queue.in_queue.is_empty());
+        assert_eq!(w.queue.depth(), 0, "a lost item never entered the queue");
         assert_eq!(w.recoveries, 1);
     }
 
@@ -444,11 +516,27 @@ mod tests {
         let mut w = World::new(0);
         w.apply(&spawn(0, 10, "writer-1", Role::Writer, 0));
         for n in 0..(TRACKED as u64 + 10) {
-            w.apply(&Event::new(n, 0, 10, Kind::Put).with_item(format!("url_{n}")));
+            w.apply(&put(n, 0, 10, &format!("url_{n}"), n + 1));
         }
         assert_eq!(w.queue.puts, TRACKED as u64 + 10);
-        assert_eq!(w.queue.in_queue.len(), TRACKED);
-        assert_eq!(w.queue.in_queue.front().unwrap(), "url_10");
+        assert_eq!(w.queue.inside.items.len(), TRACKED);
+        assert_eq!(w.queue.inside.count(), TRACKED as u64 + 10);
+        assert_eq!(w.queue.inside.items.front().unwrap().label, "url_10");
+        assert!(!w.queue.exact());
+    }
+
+    #[test]
+    fn missed_ops_keep_the_depth_exact_and_say_the_content_is_not_followed() {
+        let mut w = World::new(0);
+        w.apply(&put(1, 0, 10, "url_1", 1));
+        w.apply(&Event::new(
+            2,
+            u16::MAX,
+            1,
+            Kind::Missed { puts: 5, gets: 2 },
+        ));
+        assert_eq!(w.queue.depth(), 4);
+        assert!(!w.queue.exact());
     }
 
     #[test]

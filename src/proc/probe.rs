@@ -4,7 +4,7 @@
 //! a classification of all that into "why is this process blocked?".
 //!
 //! Parsing is pure (`parse_*`, [`classify`]) and separate from reading files
-//! (`read_sample`, `find_mapping`, `holders_of_inode`), so it is tested from
+//! (`read_sample`, `find_mapping`), so it is tested from
 //! text captured on a real machine.
 //!
 //! The syscall number and its arguments decide; `wchan` is only a hint, used
@@ -62,28 +62,7 @@ pub enum ProbeError {
     Parse { path: PathBuf, text: String },
 }
 
-/// What the process is waiting for, as the kernel shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KernelWait {
-    /// On a CPU or ready to run.
-    Running,
-    /// In `nanosleep`/`clock_nanosleep`: sleeping its delay.
-    Sleeping,
-    /// Blocked reading (pipe, socket, poll, or the queue's `not_empty` word).
-    WaitingForData,
-    /// Blocked writing (full pipe or socket, or the queue's `not_full` word).
-    WaitingForSpace,
-    /// Blocked on the queue's lock word.
-    WaitingForLock,
-    /// Blocked on something else: the syscall name, or the wchan.
-    WaitingOther(String),
-    /// Stopped by a signal (T) or a tracer (t).
-    Stopped,
-    /// Dead and not yet reaped.
-    Zombie,
-    /// No such process any more.
-    Gone,
-}
+pub use crate::stream::KernelWait;
 
 /// Addresses that give a futex wait its meaning, in the observed process's
 /// address space (start of the mapping + offset of the word).
@@ -147,7 +126,7 @@ pub fn read_sample(pid: i32) -> Result<Option<RawSample>, ProbeError> {
 }
 
 /// Reads and classifies `pid` in one step: [`KernelWait::Gone`] when it is gone.
-pub fn observe(pid: i32, futex: &FutexMap) -> Result<KernelWait, ProbeError> {
+pub fn classify_pid(pid: i32, futex: &FutexMap) -> Result<KernelWait, ProbeError> {
     Ok(match read_sample(pid)? {
         Some(sample) => classify(&sample, futex),
         None => KernelWait::Gone,
@@ -165,44 +144,7 @@ pub fn find_mapping(pid: i32, memfd_name: &str) -> Result<Option<(u64, u64)>, Pr
     }
 }
 
-/// Which pids hold an fd whose link reads `KIND:[INODE]` (`pipe:[12345]`,
-/// `socket:[12345]`). Scans `/proc/<pid>/fd` of the candidates only (our own
-/// children and ourselves), skipping ones that vanish or cannot be read.
-pub fn holders_of_inode(candidates: &[i32], kind: &str, inode: u64) -> Vec<(i32, i32)> {
-    let want = format!("{kind}:[{inode}]");
-    let mut holders = Vec::new();
-    for (i, &pid) in candidates.iter().enumerate() {
-        if candidates[..i].contains(&pid) {
-            continue;
-        }
-        let Ok(entries) = fs::read_dir(proc_dir(pid).join("fd")) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Some(fd) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
-                continue;
-            };
-            if fs::read_link(entry.path()).is_ok_and(|link| link.as_os_str() == want.as_str()) {
-                holders.push((pid, fd));
-            }
-        }
-    }
-    holders.sort_unstable_by_key(|&(pid, fd)| (candidates.iter().position(|&c| c == pid), fd));
-    holders
-}
-
-/// What fd `fd` of `pid` points at (`pipe:[12345]`, `/dev/null`), or `None`
-/// when the process or the fd is gone.
-pub fn fd_link(pid: i32, fd: i32) -> Result<Option<String>, ProbeError> {
-    let path = proc_dir(pid).join("fd").join(fd.to_string());
-    match fs::read_link(&path) {
-        Ok(link) => Ok(Some(link.to_string_lossy().into_owned())),
-        Err(e) if is_gone(&e) => Ok(None),
-        Err(source) => Err(ProbeError::Read { path, source }),
-    }
-}
-
-fn proc_dir(pid: i32) -> PathBuf {
+pub(crate) fn proc_dir(pid: i32) -> PathBuf {
     PathBuf::from(format!("/proc/{pid}"))
 }
 
@@ -227,7 +169,7 @@ fn read_proc(path: &Path, denied_is_none: bool) -> Result<ProcFile, ProbeError> 
 
 /// ENOENT when opening a vanished pid's files, ESRCH when reading a file
 /// opened just before the process was reaped.
-fn is_gone(e: &io::Error) -> bool {
+pub(crate) fn is_gone(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ESRCH)
 }
 
@@ -476,7 +418,7 @@ pub fn blocked_fd(sample: &RawSample) -> Option<i32> {
 }
 
 /// The role of the fd a sample is blocked on: the direction comes from the
-/// syscall, the kind from the fd's link (see [`fd_link`]).
+/// syscall, the kind from the fd's link (see [`crate::proc::fds::fd_link`]).
 pub fn fd_role(sample: &RawSample, link: &str) -> FdRole {
     let Some(SyscallInfo::Blocked { nr, .. }) = &sample.syscall else {
         return FdRole::Other;
@@ -1049,7 +991,7 @@ mod tests {
         kill(Pid::from_raw(pid), Signal::SIGKILL).unwrap();
         child.0.wait().unwrap();
         assert_eq!(read_sample(pid).unwrap(), None);
-        assert_eq!(observe(pid, &none).unwrap(), KernelWait::Gone);
+        assert_eq!(classify_pid(pid, &none).unwrap(), KernelWait::Gone);
         assert_eq!(find_mapping(pid, "anything").unwrap(), None);
     }
 
@@ -1063,7 +1005,9 @@ mod tests {
         let s = wait_for(pid, &FutexMap::default(), &KernelWait::WaitingForData);
         assert_eq!(syscall_name(syscall_nr(&s)), Some("read"));
         assert_eq!(blocked_fd(&s), Some(0));
-        let link = fd_link(pid, 0).unwrap().expect("fd 0 exists");
+        let link = crate::proc::fds::fd_link(pid, 0)
+            .unwrap()
+            .expect("fd 0 exists");
         assert!(link.starts_with("pipe:["), "{link}");
         assert_eq!(fd_role(&s, &link), FdRole::PipeRead);
 
@@ -1073,7 +1017,7 @@ mod tests {
         assert_eq!(link, format!("pipe:[{inode}]"));
         let me = std::process::id() as i32;
         assert_eq!(
-            holders_of_inode(&[pid, me], "pipe", inode),
+            crate::proc::fds::holders_of_inode(&[pid, me], "pipe", inode),
             vec![(pid, 0), (me, ours.as_raw_fd())]
         );
     }
@@ -1086,13 +1030,19 @@ mod tests {
         let mut fds = vec![(me, reader.as_raw_fd()), (me, writer.as_raw_fd())];
         fds.sort();
         // i32::MAX is above pid_max: a pid that does not exist.
-        assert_eq!(holders_of_inode(&[i32::MAX, me, me], "pipe", inode), fds);
-        assert_eq!(holders_of_inode(&[me], "socket", inode), vec![]);
+        assert_eq!(
+            crate::proc::fds::holders_of_inode(&[i32::MAX, me, me], "pipe", inode),
+            fds
+        );
+        assert_eq!(
+            crate::proc::fds::holders_of_inode(&[me], "socket", inode),
+            vec![]
+        );
 
         let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
         let inode = nix::sys::stat::fstat(a.as_fd()).unwrap().st_ino;
         assert_eq!(
-            holders_of_inode(&[me], "socket", inode),
+            crate::proc::fds::holders_of_inode(&[me], "socket", inode),
             vec![(me, a.as_raw_fd())]
         );
     }

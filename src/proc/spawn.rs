@@ -21,7 +21,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill, killpg};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
 /// What to do with a child's stdout/stderr.
@@ -234,102 +233,73 @@ pub fn signal(pid: i32, sig: Signal) -> nix::Result<()> {
 
 /// Whether `pid` names a live (not zombie) process.
 pub fn is_alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(s) => s
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.trim_start().chars().next())
-            .is_some_and(|st| st != 'Z' && st != 'X'),
-        Err(_) => false,
+    matches!(super::probe::read_sample(pid), Ok(Some(s)) if s.state != 'Z' && s.state != 'X')
+}
+
+/// How a reaped child ended: the stream's one type for it (also known
+/// here as `Exit`).
+pub use crate::stream::Ended as Exit;
+
+/// How a child that has been waited for ended.
+pub fn ended_of(st: std::process::ExitStatus) -> Exit {
+    use std::os::unix::process::ExitStatusExt;
+    match (st.code(), st.signal()) {
+        (Some(c), _) => Exit::Code(c),
+        (None, Some(s)) => Exit::Signal(s),
+        _ => Exit::Code(-1),
     }
 }
 
-/// How a reaped child ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    Code(i32),
-    Signal(i32),
-}
-
-impl Exit {
-    pub fn from_status(st: std::process::ExitStatus) -> Exit {
-        use std::os::unix::process::ExitStatusExt;
-        match (st.code(), st.signal()) {
-            (Some(c), _) => Exit::Code(c),
-            (None, Some(s)) => Exit::Signal(s),
-            _ => Exit::Code(-1),
-        }
-    }
-}
-
-impl std::fmt::Display for Exit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Exit::Code(c) => write!(f, "exit code {c}"),
-            Exit::Signal(s) => match Signal::try_from(*s) {
-                Ok(sig) => write!(f, "killed by {}", sig.as_str()),
-                Err(_) => write!(f, "killed by signal {s}"),
-            },
-        }
-    }
-}
-
-/// Reaps `pid` if it has exited, without blocking.
-pub fn try_reap(pid: i32) -> Option<Exit> {
-    let r = try_reap_inner(pid);
-    if r.is_some() {
-        registry::remove(pid);
-    }
-    r
-}
-
-fn try_reap_inner(pid: i32) -> Option<Exit> {
-    match waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG)) {
-        Ok(WaitStatus::Exited(_, code)) => Some(Exit::Code(code)),
-        Ok(WaitStatus::Signaled(_, sig, _)) => Some(Exit::Signal(sig as i32)),
-        // Not our child (already reaped elsewhere): report it as gone.
-        Err(nix::errno::Errno::ECHILD) => Some(Exit::Code(-1)),
-        _ => None,
-    }
-}
-
-/// Waits for `pid` to exit for up to `timeout`, polling gently; reaps it.
-pub fn reap_within(pid: i32, timeout: Duration) -> Option<Exit> {
-    let deadline = Instant::now() + timeout;
-    let mut pause = Duration::from_micros(200);
-    loop {
-        if let Some(e) = try_reap(pid) {
-            return Some(e);
-        }
-        if Instant::now() >= deadline {
-            return None;
-        }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(20));
-    }
-}
-
-/// Stops children for sure: SIGTERM to each group, up to `grace` for them
-/// to exit, then SIGKILL and reap. Returns how each ended.
-pub fn stop_all(pids: &[i32], grace: Duration) -> Vec<(i32, Exit)> {
-    for &pid in pids {
-        let _ = signal_group(pid, Signal::SIGCONT);
+/// The one stop policy: SIGCONT and SIGTERM to each child's group (a
+/// stopped process acts on a signal only once continued), up to `grace`
+/// for them to exit, then SIGKILL to the group and the child, and reap.
+/// `ended` is told how each one ended, as soon as it is reaped. Returns
+/// once every child is reaped.
+pub fn stop_children(
+    children: Vec<std::process::Child>,
+    grace: Duration,
+    mut ended: impl FnMut(&std::process::Child, Exit),
+) {
+    for c in &children {
+        let pid = c.id() as i32;
         let _ = signal_group(pid, Signal::SIGTERM);
+        let _ = signal_group(pid, Signal::SIGCONT);
     }
     let deadline = Instant::now() + grace;
-    let mut out = Vec::new();
-    for &pid in pids {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let exit = reap_within(pid, left).unwrap_or_else(|| {
-            let _ = signal_group(pid, Signal::SIGKILL);
-            let _ = signal(pid, Signal::SIGKILL);
-            reap_within(pid, Duration::from_secs(10)).unwrap_or(Exit::Signal(libc::SIGKILL))
+    let mut left = children;
+    let mut pause = Duration::from_micros(200);
+    loop {
+        left.retain_mut(|c| match c.try_wait() {
+            Ok(Some(st)) => {
+                registry::remove(c.id() as i32);
+                ended(c, ended_of(st));
+                false
+            }
+            Ok(None) => true,
+            Err(_) => {
+                ended(c, Exit::Code(-1));
+                false
+            }
         });
-        out.push((pid, exit));
+        if left.is_empty() || Instant::now() >= deadline {
+            break;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(10));
     }
-    out
+    for c in &mut left {
+        let pid = c.id() as i32;
+        let _ = signal_group(pid, Signal::SIGKILL);
+        let _ = signal(pid, Signal::SIGKILL);
+        let how = c
+            .wait()
+            .map(ended_of)
+            .unwrap_or(Exit::Signal(libc::SIGKILL));
+        registry::remove(pid);
+        ended(c, how);
+    }
 }
 
-/// Owns spawned children: on drop (also when a test fails) SIGKILLs each
 /// one's group and reaps exactly those PIDs.
 #[derive(Default)]
 pub struct ChildGuard {
@@ -369,7 +339,7 @@ impl ChildGuard {
             match child.try_wait() {
                 Ok(Some(st)) => {
                     registry::remove(pid);
-                    return Some(Exit::from_status(st));
+                    return Some(ended_of(st));
                 }
                 Ok(None) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(5))

@@ -1,77 +1,58 @@
 //! The supervisor: starts a scenario's real processes, changes them live,
-//! stops them for sure, and exposes one ordered event stream plus the
-//! kernel's view of each process. The headless printer and the visualizer
-//! sit on it; neither sends a signal itself.
+//! stops them for sure, and yields the run as one ordered stream of records
+//! (events, observations of the real objects and the kernel, ticks). The
+//! headless printer and the visualizer sit on it; neither sends a signal
+//! itself.
 //!
 //! Threads: an *engine* thread owns the children (it spawns them, so their
 //! `PR_SET_PDEATHSIG` is tied to a thread that lives as long as the run),
-//! reaps them, and carries out commands; a *telemetry* thread merges the
-//! children's reports with the engine's own events; one small thread per
-//! child turns its stdout/stderr into events.
+//! reaps them, and carries out commands; a *sampler* thread reads the real
+//! objects and the kernel's view off the UI thread; a *telemetry* thread
+//! merges the children's reports, the queue's op log and the supervisor's
+//! own records into the stream; one small thread per child turns its
+//! stdout/stderr into events.
 
+mod children;
 mod engine;
-pub mod observe;
+mod oplog;
+mod sampler;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
-use nix::sys::signal::Signal;
 
 use crate::config::{RunConfig, Scenario};
 use crate::control::Control;
-use crate::ipc::queue::{QueueObserver, Snapshot};
-use crate::ipc::value::SharedArray;
-use crate::proc::spawn::Exit;
-use crate::telemetry::collect::{Collector, Stats};
-use crate::telemetry::event::{ChildId, Event, Role, now_ns};
+use crate::stream::{Body, Command, Ended, Event, Kind, Note, ProcId, Role, RunInfo, SUPERVISOR};
+use crate::telemetry::collect::{Collector, OwnSender, Stats};
+use crate::telemetry::now_ns;
 
-pub use observe::{KernelRow, PipeStats};
+/// Where a child is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Life {
+    Running,
+    /// Asked to stop (gracefully or by a signal), not reaped yet.
+    Stopping,
+    /// Reaped.
+    Ended(Ended),
+}
 
 /// A child as the supervisor knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChildInfo {
-    pub id: ChildId,
+    pub id: ProcId,
     pub name: String,
     pub role: Role,
     pub pid: i32,
-    /// Set once reaped.
-    pub exit: Option<Exit>,
-    /// Asked to stop (gracefully or by a signal).
-    pub stopping: bool,
+    pub life: Life,
 }
 
 impl ChildInfo {
     pub fn alive(&self) -> bool {
-        self.exit.is_none()
+        !matches!(self.life, Life::Ended(_))
     }
-}
-
-/// What the engine can be asked to do. Each acts on the real processes.
-#[derive(Debug, Clone)]
-pub enum Command {
-    AddWriter,
-    /// Stops the newest live writer gracefully, between operations.
-    RemoveWriter,
-    AddReader,
-    RemoveReader,
-    AddCounter,
-    RemoveCounter,
-    SetMaxsize(u32),
-    /// Delay multiplier for one child, or all when `None`.
-    SetDelayScale(Option<ChildId>, f64),
-    /// Slow motion: multiplies every delay.
-    SetSlowMotion(f64),
-    /// Closes every gate (children park between operations), then SIGSTOP.
-    Freeze,
-    /// Opens the gates, SIGCONT.
-    Resume,
-    /// While frozen: lets one child perform exactly one operation.
-    Step(ChildId),
-    /// Sends a signal to a child's group (SIGKILL, SIGTERM, ...).
-    Signal(ChildId, Signal),
-    /// Asks a child to finish its operation and exit.
-    Stop(ChildId),
 }
 
 /// Why a run could not start.
@@ -86,7 +67,12 @@ pub enum StartError {
 /// Handles the engine shares with the supervisor's callers.
 pub(crate) struct Shared {
     pub table: Mutex<Vec<ChildInfo>>,
-    pub frozen: Mutex<bool>,
+}
+
+impl Shared {
+    pub fn children(&self) -> Vec<ChildInfo> {
+        self.table.lock().map(|t| t.clone()).unwrap_or_default()
+    }
 }
 
 /// A running scenario.
@@ -94,16 +80,14 @@ pub struct Supervisor {
     cfg: RunConfig,
     start_ns: u64,
     shared: Arc<Shared>,
-    control: Arc<Control>,
-    queue: Option<QueueObserver>,
-    value: Option<SharedArray>,
-    pipe: Option<observe::PipeWatch>,
     cmd: Option<Sender<engine::Msg>>,
-    events: Receiver<Event>,
+    records: Receiver<Body>,
     stats: Arc<Stats>,
     engine: Option<std::thread::JoinHandle<()>>,
+    sampler: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
     collector: Collector,
-    leftover: Vec<Event>,
+    own: OwnSender,
+    leftover: Vec<Body>,
 }
 
 impl Supervisor {
@@ -128,16 +112,20 @@ impl Supervisor {
         // A bigger pipe buffers bursts; failing to grow it is harmless.
         let _ = nix::fcntl::fcntl(&tel_r, nix::fcntl::FcntlArg::F_SETPIPE_SZ(1 << 20));
         let (own_tx, own_rx) = crate::telemetry::collect::own_channel()?;
+        own_tx.send(Body::Run(RunInfo {
+            start_ns,
+            pid: std::process::id() as i32,
+            config: cfg.clone(),
+        }));
         let (out_tx, out_rx) = crossbeam_channel::bounded(8192);
         let stats = Arc::new(Stats::default());
-        let collector = Collector::spawn(tel_r, own_rx, out_tx, window, stats.clone())?;
+        let objects = children::Objects::create(cfg).map_err(StartError::Ipc)?;
+        let feeds = objects.feeds(&control).map_err(StartError::Ipc)?;
+        let collector = Collector::spawn(tel_r, own_rx, feeds, out_tx, window, stats.clone())?;
         let shared = Arc::new(Shared {
             table: Mutex::new(Vec::new()),
-            frozen: Mutex::new(false),
         });
-        let objects = engine::Objects::create(cfg).map_err(StartError::Ipc)?;
-        let queue = objects.queue_observer().map_err(StartError::Ipc)?;
-        let value = objects.value_reader().map_err(StartError::Ipc)?;
+        let mut looks = sampler::Looks::new(cfg, &objects).map_err(StartError::Ipc)?;
         let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
         let (ready_tx, ready_rx) = crossbeam_channel::bounded(1);
         let eng = engine::Engine::new(
@@ -145,15 +133,15 @@ impl Supervisor {
             objects,
             control.clone(),
             tel_w,
-            own_tx,
+            own_tx.clone(),
             shared.clone(),
             exe,
         );
         let engine = std::thread::Builder::new()
             .name("engine".into())
             .spawn(move || eng.run(cmd_rx, ready_tx))?;
-        let pipe = match ready_rx.recv() {
-            Ok(Ok(pipe)) => pipe,
+        match ready_rx.recv() {
+            Ok(Ok(pipe)) => looks.pipe = pipe,
             Ok(Err(e)) => {
                 let _ = engine.join();
                 return Err(StartError::Spawn(e));
@@ -162,20 +150,28 @@ impl Supervisor {
                 let _ = engine.join();
                 return Err(StartError::Ipc("the engine thread ended at start".into()));
             }
-        };
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let own_note = own_tx.clone();
+        let sampler = sampler::spawn(
+            looks,
+            control,
+            shared.clone(),
+            stats.clone(),
+            own_tx,
+            stop.clone(),
+        )?;
         Ok(Supervisor {
             cfg: cfg.clone(),
             start_ns,
             shared,
-            control,
-            queue,
-            value,
-            pipe,
             cmd: Some(cmd_tx),
-            events: out_rx,
+            records: out_rx,
             stats,
             engine: Some(engine),
+            sampler: Some((stop, sampler)),
             collector,
+            own: own_note,
             leftover: Vec::new(),
         })
     }
@@ -189,12 +185,12 @@ impl Supervisor {
         self.start_ns
     }
 
-    /// The ordered event stream.
-    pub fn events(&self) -> &Receiver<Event> {
-        &self.events
+    /// The run's stream, in order (the first record describes the run).
+    pub fn records(&self) -> &Receiver<Body> {
+        &self.records
     }
 
-    /// Asks the engine to act; returns at once.
+    /// Asks the engine to act on the real processes; returns at once.
     pub fn send(&self, c: Command) {
         if let Some(tx) = &self.cmd {
             let _ = tx.send(engine::Msg::Do(c));
@@ -203,70 +199,41 @@ impl Supervisor {
 
     /// The children, living and ended.
     pub fn children(&self) -> Vec<ChildInfo> {
-        self.shared
-            .table
-            .lock()
-            .map(|t| t.clone())
-            .unwrap_or_default()
+        self.shared.children()
     }
 
-    pub fn frozen(&self) -> bool {
-        self.shared.frozen.lock().map(|f| *f).unwrap_or(false)
-    }
-
-    /// Exact counters of child `id`: items done, timeouts raised.
-    pub fn counters(&self, id: ChildId) -> (u64, u64) {
-        let s = self.control.slot(id as usize);
-        (s.done(), s.timeouts())
-    }
-
-    /// Events children had to drop because telemetry fell behind.
-    pub fn dropped_events(&self) -> u64 {
-        let n = self.children().len();
-        (0..n).map(|i| self.control.slot(i).dropped()).sum()
+    /// Adds the supervisor's note to the stream, in time order.
+    pub fn note(&self, note: Note) {
+        let pid = std::process::id() as i32;
+        self.own
+            .event(Event::new(now_ns(), SUPERVISOR, pid, Kind::Note { note }));
     }
 
     pub fn telemetry(&self) -> &Stats {
         &self.stats
     }
 
-    /// The queue as it is now (depth, items in order, counters).
-    pub fn queue_snapshot(&self, max_items: usize) -> Option<Snapshot> {
-        self.queue.as_ref().map(|q| q.snapshot(max_items))
-    }
-
-    /// The shared counter's value (counter scenario).
-    pub fn value(&self) -> Option<i64> {
-        self.value.as_ref().and_then(|v| v.get(0).ok())
-    }
-
-    /// Bytes waiting in the pipe, its capacity, and who holds each end.
-    pub fn pipe_stats(&self) -> Option<PipeStats> {
-        let pipe = self.pipe.as_ref()?;
-        Some(observe::pipe_stats(pipe, &self.children()))
-    }
-
-    /// What the kernel says each live child is doing.
-    pub fn kernel_view(&self) -> Vec<KernelRow> {
-        observe::sample(&self.children(), &self.cfg.scenario, &self.control)
-    }
-
-    /// Stops every child (SIGTERM to each group, a short grace, SIGKILL,
-    /// reap), then passes on every event still held. Idempotent.
+    /// Stops every child (the one stop policy: SIGTERM to each group, a
+    /// short grace, SIGKILL, reap), then passes on every record still held.
+    /// Idempotent; returns within the grace period whatever a child does.
     pub fn shutdown(&mut self) {
+        if let Some((stop, join)) = self.sampler.take() {
+            stop.store(true, Ordering::Release);
+            let _ = join.join();
+        }
         if let Some(tx) = self.cmd.take() {
             let _ = tx.send(engine::Msg::Shutdown);
         }
         if let Some(e) = self.engine.take() {
             let _ = e.join();
         }
-        let rest = self.collector.stop_draining(&self.events);
+        let rest = self.collector.stop_draining(&self.records);
         self.leftover.extend(rest);
     }
 
-    /// Events passed on while shutting down (after [`Supervisor::shutdown`]),
+    /// Records passed on while shutting down (after [`Supervisor::shutdown`]),
     /// in order: the last exits of the run.
-    pub fn take_leftover(&mut self) -> Vec<Event> {
+    pub fn take_leftover(&mut self) -> Vec<Body> {
         std::mem::take(&mut self.leftover)
     }
 

@@ -1,7 +1,9 @@
-//! Telemetry: what children report, how it travels without ever stalling
-//! them, and how the supervisor merges it into one ordered event stream.
+//! Telemetry: how what the children do travels to the supervisor without
+//! ever stalling them (the wire), and how the supervisor merges it with its
+//! own records into one ordered stream (the collector).
 
+pub mod clock;
 pub mod collect;
-pub mod event;
-pub mod trace;
 pub mod wire;
+
+pub use clock::now_ns;

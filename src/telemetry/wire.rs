@@ -1,131 +1,85 @@
-//! The wire format children use to report events: fixed 80-byte records,
-//! each written with one non-blocking `write(2)` to a pipe shared by all
-//! children. Records are smaller than `PIPE_BUF`, so writes never interleave;
-//! a full pipe makes the write fail at once (the child counts the event as
-//! dropped and carries on): reporting never stalls a child's real IPC.
+//! The wire format children report on: one JSON object (an [`Event`], the
+//! same form the recording uses) per line, each line written with one
+//! non-blocking `write(2)` to a pipe shared by all children. A line is
+//! shorter than `PIPE_BUF`, so writes never interleave; a full pipe makes
+//! the write fail at once (the child counts the event as dropped and
+//! carries on): reporting never stalls a child's real IPC. Anything that
+//! can write a line of JSON (an instrumented Python program, later) can
+//! report the same way.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use nix::errno::Errno;
 
-use super::event::{ChildId, Event, Kind};
+use crate::stream::Event;
 
-pub const RECORD: usize = 80;
-const LABEL: usize = 32;
+/// Longest line, newline included (well under `PIPE_BUF`, 4096).
+pub const MAX_LINE: usize = 1024;
+/// Longest item label or text carried; longer ones are cut.
+const MAX_TEXT: usize = 256;
 
-const K_PUT_WAIT: u8 = 1;
-const K_PUT: u8 = 2;
-const K_PUT_FULL: u8 = 3;
-const K_GET_WAIT: u8 = 4;
-const K_GET: u8 = 5;
-const K_GET_EMPTY: u8 = 6;
-const K_SEND: u8 = 7;
-const K_SEND_WAIT: u8 = 8;
-const K_RECV: u8 = 9;
-const K_RECV_WAIT: u8 = 10;
-const K_RECV_EOF: u8 = 11;
-const K_LOCK_RECOVERED: u8 = 12;
-const K_COUNT: u8 = 13;
-const K_EXITING: u8 = 14;
-
-/// Encodes a child event. Events only the supervisor makes (spawn, exit,
-/// kill, ...) have no wire form and give `None`.
-pub fn encode(ev: &Event) -> Option<[u8; RECORD]> {
-    let mut b = [0u8; RECORD];
-    let (kind, extra, extra2, label2): (u8, i64, u64, Option<&str>) = match &ev.kind {
-        Kind::PutWait => (K_PUT_WAIT, 0, 0, None),
-        Kind::Put => (K_PUT, 0, 0, None),
-        Kind::PutFull => (K_PUT_FULL, 0, 0, None),
-        Kind::GetWait => (K_GET_WAIT, 0, 0, None),
-        Kind::Get => (K_GET, 0, 0, None),
-        Kind::GetEmpty => (K_GET_EMPTY, 0, 0, None),
-        Kind::Send => (K_SEND, 0, 0, None),
-        Kind::SendWait => (K_SEND_WAIT, 0, 0, None),
-        Kind::Recv => (K_RECV, 0, 0, None),
-        Kind::RecvWait => (K_RECV_WAIT, 0, 0, None),
-        Kind::RecvEof => (K_RECV_EOF, 0, 0, None),
-        Kind::LockRecovered { dead, lost } => (K_LOCK_RECOVERED, *dead as i64, 0, lost.as_deref()),
-        Kind::Count { done, value } => (K_COUNT, *value, *done, None),
-        Kind::Exiting => (K_EXITING, 0, 0, None),
-        _ => return None,
-    };
-    b[0..8].copy_from_slice(&ev.t_ns.to_le_bytes());
-    b[8..16].copy_from_slice(&ev.seq.map_or(u64::MAX, |s| s).to_le_bytes());
-    b[16..24].copy_from_slice(&extra.to_le_bytes());
-    b[24..32].copy_from_slice(&extra2.to_le_bytes());
-    b[32..36].copy_from_slice(&ev.pid.to_le_bytes());
-    b[36..38].copy_from_slice(&ev.child.to_le_bytes());
-    b[38] = kind;
-    b[40..44].copy_from_slice(&ev.depth.map_or(-1, |d| d as i32).to_le_bytes());
-    // The label slot carries the item, or for a recovery the lost item.
-    let label = label2.or(ev.item.as_deref());
-    match label {
-        Some(l) => {
-            let n = l.len().min(LABEL - 1);
-            let n = (0..=n).rev().find(|&i| l.is_char_boundary(i)).unwrap_or(0);
-            b[39] = n as u8;
-            b[48..48 + n].copy_from_slice(&l.as_bytes()[..n]);
+/// Encodes an event as one line (newline included), cutting long labels and
+/// texts so the line stays under [`MAX_LINE`].
+pub fn encode(ev: &Event) -> Vec<u8> {
+    let mut line = serde_json::to_vec(ev).unwrap_or_default();
+    if line.len() >= MAX_LINE {
+        let mut cut = ev.clone();
+        if let Some(item) = &mut cut.item {
+            truncate(item, MAX_TEXT);
         }
-        None => b[39] = u8::MAX,
+        if let crate::stream::Kind::Output { text } = &mut cut.kind {
+            truncate(text, MAX_TEXT);
+        }
+        line = serde_json::to_vec(&cut).unwrap_or_default();
     }
-    Some(b)
+    line.push(b'\n');
+    line
 }
 
-/// Decodes one record; `None` for an unknown kind.
-pub fn decode(b: &[u8; RECORD]) -> Option<Event> {
-    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
-    let t_ns = u64_at(0);
-    let seq = u64_at(8);
-    let extra = u64_at(16) as i64;
-    let extra2 = u64_at(24);
-    let pid = i32::from_le_bytes(b[32..36].try_into().unwrap_or_default());
-    let child = ChildId::from_le_bytes(b[36..38].try_into().unwrap_or_default());
-    let depth = i32::from_le_bytes(b[40..44].try_into().unwrap_or_default());
-    let label = match b[39] {
-        u8::MAX => None,
-        n => Some(String::from_utf8_lossy(&b[48..48 + (n as usize).min(LABEL)]).into_owned()),
-    };
-    let (kind, item) = match b[38] {
-        K_PUT_WAIT => (Kind::PutWait, label),
-        K_PUT => (Kind::Put, label),
-        K_PUT_FULL => (Kind::PutFull, label),
-        K_GET_WAIT => (Kind::GetWait, label),
-        K_GET => (Kind::Get, label),
-        K_GET_EMPTY => (Kind::GetEmpty, label),
-        K_SEND => (Kind::Send, label),
-        K_SEND_WAIT => (Kind::SendWait, label),
-        K_RECV => (Kind::Recv, label),
-        K_RECV_WAIT => (Kind::RecvWait, label),
-        K_RECV_EOF => (Kind::RecvEof, label),
-        K_LOCK_RECOVERED => (
-            Kind::LockRecovered {
-                dead: extra as i32,
-                lost: label,
-            },
-            None,
-        ),
-        K_COUNT => (
-            Kind::Count {
-                done: extra2,
-                value: extra,
-            },
-            None,
-        ),
-        K_EXITING => (Kind::Exiting, label),
-        _ => return None,
-    };
-    Some(Event {
-        t_ns,
-        child,
-        pid,
-        kind,
-        item,
-        depth: (depth >= 0).then_some(depth as u32),
-        seq: (seq != u64::MAX).then_some(seq),
-    })
+fn truncate(s: &mut String, max: usize) {
+    if s.len() > max {
+        let n = (0..=max)
+            .rev()
+            .find(|&i| s.is_char_boundary(i))
+            .unwrap_or(0);
+        s.truncate(n);
+    }
 }
 
-/// The child's end: writes records without ever blocking.
+/// Decodes one line (without its newline); `None` when it is not an event.
+pub fn decode(line: &[u8]) -> Option<Event> {
+    serde_json::from_slice(line).ok()
+}
+
+/// Splits a byte stream into lines, keeping a partial line for later.
+#[derive(Debug, Default)]
+pub struct Lines {
+    partial: Vec<u8>,
+}
+
+impl Lines {
+    /// Calls `f` with every whole line in `bytes` (after what was kept).
+    pub fn feed(&mut self, mut bytes: &[u8], mut f: impl FnMut(&[u8])) {
+        while let Some(i) = bytes.iter().position(|&b| b == b'\n') {
+            if self.partial.is_empty() {
+                f(&bytes[..i]);
+            } else {
+                self.partial.extend_from_slice(&bytes[..i]);
+                f(&self.partial);
+                self.partial.clear();
+            }
+            bytes = &bytes[i + 1..];
+        }
+        if self.partial.len() + bytes.len() <= MAX_LINE {
+            self.partial.extend_from_slice(bytes);
+        } else {
+            // Not a line of ours: drop it rather than grow without bound.
+            self.partial.clear();
+        }
+    }
+}
+
+/// The child's end: writes lines without ever blocking.
 pub struct Reporter {
     fd: OwnedFd,
 }
@@ -141,10 +95,10 @@ impl Reporter {
 
     /// Sends one event; false when it had to be dropped (pipe full or gone).
     pub fn send(&self, ev: &Event) -> bool {
-        let Some(rec) = encode(ev) else { return false };
+        let line = encode(ev);
         loop {
-            match nix::unistd::write(&self.fd, &rec) {
-                Ok(n) => return n == RECORD,
+            match nix::unistd::write(&self.fd, &line) {
+                Ok(n) => return n == line.len(),
                 Err(Errno::EINTR) => continue,
                 Err(_) => return false,
             }
@@ -159,63 +113,58 @@ impl Reporter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stream::Kind;
 
     fn round_trip(ev: Event) {
-        let b = encode(&ev).expect("encodable");
-        assert_eq!(decode(&b).unwrap(), ev);
+        let line = encode(&ev);
+        assert_eq!(line.last(), Some(&b'\n'));
+        assert_eq!(decode(&line[..line.len() - 1]).unwrap(), ev);
     }
 
     #[test]
     fn child_events_round_trip() {
         round_trip(
-            Event::new(123, 4, 999, Kind::Put)
+            Event::new(123, 4, 999, Kind::PutWait)
                 .with_item("url_7")
-                .with_depth(2)
-                .with_seq(11),
+                .with_depth(2),
         );
         round_trip(Event::new(1, 0, 5, Kind::GetWait).with_depth(0));
         round_trip(Event::new(
             9,
             1,
             6,
-            Kind::LockRecovered {
-                dead: 77,
-                lost: Some("url_3".into()),
-            },
-        ));
-        round_trip(Event::new(
-            9,
-            1,
-            6,
             Kind::Count {
                 done: 5000,
-                value: 4321,
+                value: -4321,
             },
         ));
-        round_trip(Event::new(9, 1, 6, Kind::RecvEof));
-    }
-
-    #[test]
-    fn supervisor_events_have_no_wire_form() {
-        assert!(
-            encode(&Event::new(
-                0,
-                0,
-                0,
-                Kind::Exit {
-                    code: Some(0),
-                    signal: None
-                }
-            ))
-            .is_none()
+        round_trip(
+            Event::new(9, 1, 6, Kind::Send)
+                .with_item("url_1")
+                .with_seq(1),
         );
     }
 
     #[test]
-    fn long_labels_are_cut_at_a_character_boundary() {
-        let ev = Event::new(0, 0, 0, Kind::Put).with_item("é".repeat(40));
-        let back = decode(&encode(&ev).unwrap()).unwrap();
-        assert_eq!(back.item.unwrap(), "é".repeat(15));
+    fn long_labels_are_cut_at_a_character_boundary_and_the_line_stays_short() {
+        let ev = Event::new(0, 0, 0, Kind::Put).with_item("é".repeat(4000));
+        let line = encode(&ev);
+        assert!(line.len() <= MAX_LINE, "{}", line.len());
+        let back = decode(&line[..line.len() - 1]).unwrap();
+        assert_eq!(back.item.unwrap(), "é".repeat(MAX_TEXT / 2));
+    }
+
+    #[test]
+    fn lines_split_across_reads_are_put_back_together() {
+        let a = encode(&Event::new(1, 0, 0, Kind::GetWait));
+        let b = encode(&Event::new(2, 0, 0, Kind::PutWait));
+        let all = [a.clone(), b.clone()].concat();
+        let mut lines = Lines::default();
+        let mut got = Vec::new();
+        for chunk in all.chunks(7) {
+            lines.feed(chunk, |l| got.push(decode(l).unwrap().t_ns));
+        }
+        assert_eq!(got, [1, 2]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::theme::Theme;
-use crate::model::app::{App, ScenarioKind};
+use crate::model::{ScenarioKind, View};
 use crate::text;
 
 /// Whether a key (as [`text::key_help`] spells it) does something in
@@ -30,7 +30,7 @@ enum Entry {
 /// The footer's entries in order of use. Step only shows while the world
 /// is frozen (the only time it works); the keys that do not apply are
 /// gathered where the first of them would be.
-fn entries(app: &App) -> Vec<Entry> {
+fn entries(app: &View) -> Vec<Entry> {
     let scenario = app.scenario();
     let not_here: Vec<&'static str> = text::footer_keys()
         .iter()
@@ -48,8 +48,8 @@ fn entries(app: &App) -> Vec<Entry> {
             continue;
         }
         let word = match key {
-            "." if !app.frozen => continue,
-            "space" if app.frozen => text::footer_resume(),
+            "." if !app.scene.frozen => continue,
+            "space" if app.scene.frozen => text::footer_resume(),
             "+/-" if scenario == ScenarioKind::Counter => text::footer_counters(),
             _ => word,
         };
@@ -73,7 +73,7 @@ const GAP: &str = "  ";
 
 /// Draws the keys that fit on the first row of `area`, skipping an entry
 /// that does not fit so a shorter one after it can still show.
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
@@ -100,9 +100,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 mod tests {
     use super::*;
     use crate::ui::layout;
-    use crate::ui::testkit::{counter_app, pipe_app, queue_app, render_text};
+    use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
-    fn draw(app: &App, w: u16, h: u16) -> String {
+    fn draw(app: &Fixture, w: u16, h: u16) -> String {
         let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().footer;
         render_text(app, a.width, a.height, render)
     }
@@ -142,7 +142,7 @@ mod tests {
     fn footer_offers_step_and_resume_while_frozen() {
         let mut app = queue_app();
         assert!(!draw(&app, 160, 48).contains(". step"));
-        app.frozen = true;
+        app.scene.frozen = true;
         let t = draw(&app, 80, 24);
         assert!(t.contains("space resume") && t.contains(". step"), "{t}");
     }
@@ -166,7 +166,7 @@ mod tests {
             ascii: true,
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 160, 1));
-        render(&queue_app(), &ascii, buf.area, &mut buf);
+        render(&queue_app().view(), &ascii, buf.area, &mut buf);
         assert!(buf.content.iter().all(|c| c.symbol().is_ascii()));
         for (w, h) in [(1, 1), (3, 1), (10, 2)] {
             let _ = render_text(&queue_app(), w, h, render);

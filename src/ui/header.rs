@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::theme::{Glyph, Theme};
-use crate::model::app::App;
+use crate::model::View;
 use crate::text;
 
 /// One piece of the header, with a shorter form for narrow terminals.
@@ -51,7 +51,7 @@ fn flag(theme: &Theme, g: Glyph, words: impl Into<String>, style: Style) -> Vec<
 }
 
 /// Everything the header may say, most important first.
-fn parts(app: &App, theme: &Theme) -> Vec<Part> {
+fn parts(app: &View, theme: &Theme) -> Vec<Part> {
     let mut v = vec![
         part(
             vec![Span::styled(text::app_name(), theme.title())],
@@ -60,13 +60,17 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
             false,
         ),
         same(
-            vec![Span::styled(app.cfg.scenario.name(), theme.title())],
+            vec![Span::styled(app.scene.cfg.scenario.name(), theme.title())],
             3,
             false,
         ),
-        same(vec![Span::raw(text::run_time(app.run_ms()))], 3, false),
+        same(
+            vec![Span::raw(text::run_time(app.scene.run_ms()))],
+            3,
+            false,
+        ),
     ];
-    v.push(if app.frozen {
+    v.push(if app.scene.frozen {
         part(
             flag(theme, Glyph::Stopped, text::world_state(true), theme.warn()),
             flag(theme, Glyph::Stopped, "FROZEN", theme.warn()),
@@ -80,24 +84,24 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
             false,
         )
     });
-    if app.view_frozen {
+    if app.controls.view_frozen {
         v.push(same(
             flag(theme, Glyph::Stopped, text::view_frozen(), theme.warn()),
             1,
             false,
         ));
     }
-    if (app.slow_motion - 1.0).abs() > 1e-9 {
+    if (app.scene.slow_motion - 1.0).abs() > 1e-9 {
         v.push(same(
             vec![Span::styled(
-                text::slow_motion(app.slow_motion),
+                text::slow_motion(app.scene.slow_motion),
                 theme.warn(),
             )],
             2,
             false,
         ));
     }
-    if app.fast() {
+    if app.scene.fast() {
         v.push(part(
             vec![Span::styled(text::fast(), theme.warn())],
             vec![Span::styled(text::fast_short(), theme.warn())],
@@ -105,7 +109,7 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
             false,
         ));
     }
-    let lag = app.obs.lag_ms;
+    let lag = app.scene.telemetry.lag_ms;
     v.push(same(
         if lag > LAG_WARN_MS {
             flag(theme, Glyph::Blocked, text::lag(lag), theme.warn())
@@ -115,7 +119,7 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
         ALWAYS,
         true,
     ));
-    let dropped = app.obs.dropped;
+    let dropped = app.scene.telemetry.dropped;
     v.push(same(
         if dropped > 0 {
             flag(theme, Glyph::Blocked, text::dropped(dropped), theme.warn())
@@ -125,9 +129,12 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
         ALWAYS,
         true,
     ));
-    if app.obs.late > 0 {
+    if app.scene.telemetry.late > 0 {
         v.push(same(
-            vec![Span::styled(text::late(app.obs.late), theme.warn())],
+            vec![Span::styled(
+                text::late(app.scene.telemetry.late),
+                theme.warn(),
+            )],
             ALWAYS,
             true,
         ));
@@ -141,7 +148,7 @@ fn sep(theme: &Theme) -> &'static str {
 
 /// The header as left and right spans, fitted to `width`: long forms if
 /// they fit, else short ones, else the least important parts dropped.
-fn fitted(app: &App, theme: &Theme, width: u16) -> (Line<'static>, Line<'static>) {
+fn fitted(app: &View, theme: &Theme, width: u16) -> (Line<'static>, Line<'static>) {
     let mut parts = parts(app, theme);
     let build = |parts: &[Part], short: bool| {
         let join = |right: bool| {
@@ -187,7 +194,7 @@ fn fitted(app: &App, theme: &Theme, width: u16) -> (Line<'static>, Line<'static>
 }
 
 /// Draws the header on the first row of `area`.
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
@@ -206,15 +213,15 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Mode, QueueConfig, RunConfig, Scenario};
+    use crate::config::{Mode, QueueConfig, Scenario};
     use crate::ui::layout;
-    use crate::ui::testkit::{counter_app, pipe_app, queue_app, render_text};
+    use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
     fn area_at(w: u16, h: u16) -> Rect {
         layout::areas(Rect::new(0, 0, w, h)).unwrap().header
     }
 
-    fn draw(app: &App, w: u16, h: u16) -> String {
+    fn draw(app: &Fixture, w: u16, h: u16) -> String {
         let a = area_at(w, h);
         render_text(app, a.width, a.height, render)
     }
@@ -240,11 +247,11 @@ mod tests {
     #[test]
     fn header_shows_frozen_when_the_world_is_frozen() {
         let mut app = queue_app();
-        app.frozen = true;
+        app.scene.frozen = true;
         let t = draw(&app, 80, 24);
         assert!(t.contains("FROZEN (SIGSTOP)"), "{t}");
         assert!(!t.contains("RUNNING"));
-        app.view_frozen = true;
+        app.controls.view_frozen = true;
         let t = draw(&app, 80, 24);
         assert!(t.contains("FROZEN") && t.contains("VIEW FROZEN"), "{t}");
     }
@@ -252,12 +259,12 @@ mod tests {
     #[test]
     fn header_shows_dropped_events_even_when_crowded() {
         let mut app = queue_app();
-        app.obs.dropped = 17;
-        app.obs.late = 3;
-        app.obs.lag_ms = 120;
-        app.frozen = true;
-        app.view_frozen = true;
-        app.slow_motion = 2.25;
+        app.scene.telemetry.dropped = 17;
+        app.scene.telemetry.late = 3;
+        app.scene.telemetry.lag_ms = 120;
+        app.scene.frozen = true;
+        app.controls.view_frozen = true;
+        app.scene.slow_motion = 2.25;
         let t = draw(&app, 80, 24);
         assert!(t.contains("dropped 17"), "{t}");
         assert!(t.contains("lag 120 ms") && t.contains("late 3"), "{t}");
@@ -280,25 +287,18 @@ mod tests {
             ascii: true,
         };
         let mut app = queue_app();
-        app.frozen = true;
-        app.obs.dropped = 2;
+        app.scene.frozen = true;
+        app.scene.telemetry.dropped = 2;
         for w in [80, 160] {
             let mut buf = Buffer::empty(Rect::new(0, 0, w, 1));
-            render(&app, &ascii, buf.area, &mut buf);
+            render(&app.view(), &ascii, buf.area, &mut buf);
             assert!(buf.content.iter().all(|c| c.symbol().is_ascii()));
         }
     }
 
     #[test]
     fn header_survives_tiny_areas_and_empty_models() {
-        let empty = App::new(RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-        });
+        let empty = Fixture::new(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
         for app in [&empty, &queue_app()] {
             for (w, h) in [(1, 1), (2, 1), (5, 3), (12, 1)] {
                 let _ = render_text(app, w, h, render);

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget, Wrap};
 
 use super::footer::applies;
 use super::theme::Theme;
-use crate::model::app::App;
+use crate::model::View;
 use crate::text;
 
 /// Widest the popup grows: wide enough for every line unwrapped, narrow
@@ -17,8 +17,13 @@ use crate::text;
 const MAX_WIDTH: u16 = 80;
 
 /// The popup's lines: the key table, then the kernel legend.
-fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let keys = text::key_help();
+fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
+    let replay = app.controls.replay;
+    let keys = if replay {
+        text::replay_key_help()
+    } else {
+        text::key_help()
+    };
     let key_w = keys.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let scenario = app.scenario();
     let mut out: Vec<Line<'static>> = keys
@@ -29,7 +34,7 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 Span::raw("  "),
                 Span::raw(what),
             ];
-            if !applies(key, scenario) {
+            if !replay && !applies(key, scenario) {
                 spans.push(Span::styled(
                     format!(" [{}]", text::not_applicable()),
                     theme.warn(),
@@ -47,7 +52,7 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 
 /// Draws the overlay centred on `area` (the whole screen), clearing what
 /// is underneath so the table reads on its own.
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
@@ -71,8 +76,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Mode, QueueConfig, RunConfig, Scenario};
-    use crate::ui::testkit::{pipe_app, queue_app, render_text};
+    use crate::config::{Mode, QueueConfig, Scenario};
+    use crate::ui::testkit::{Fixture, pipe_app, queue_app, render_text};
 
     #[test]
     fn help_snapshot_at_80x24() {
@@ -93,22 +98,8 @@ mod tests {
     fn help_lists_every_key_at_80x24() {
         let t = render_text(&queue_app(), 80, 24, render);
         for key in [
-            "+/-",
-            "r/R",
-            "[/]",
-            "m/M",
-            "space",
-            " f ",
-            " . ",
-            "up/down",
-            "click",
-            " k ",
-            " t ",
-            " n ",
-            "1/2/3",
-            "</>",
-            " ? ",
-            "q/Esc/Ctrl-C",
+            "+/-", "r/R", "[/]", "m/M", "space", " f ", " . ", "up/down", "click", " k ", " t ",
+            " n ", "1/2/3", "</>", " ? ", "q/Ctrl-C", "Esc",
         ] {
             assert!(t.contains(key), "{key:?} missing:\n{t}");
         }
@@ -153,7 +144,7 @@ mod tests {
         for c in buf.content.iter_mut() {
             c.set_symbol("x");
         }
-        render(&app, &Theme::plain(), buf.area, &mut buf);
+        render(&app.view(), &Theme::plain(), buf.area, &mut buf);
         let row: Vec<&str> = (0..80).map(|x| buf[(x, 12)].symbol()).collect();
         assert_eq!(row[0], "x", "outside the popup stays");
         assert!(!row[2..78].contains(&"x"), "{row:?}");
@@ -166,16 +157,9 @@ mod tests {
             ascii: true,
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 80, 24));
-        render(&queue_app(), &ascii, buf.area, &mut buf);
+        render(&queue_app().view(), &ascii, buf.area, &mut buf);
         assert!(buf.content.iter().all(|c| c.symbol().is_ascii()));
-        let empty = App::new(RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-        });
+        let empty = Fixture::new(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
         for (w, h) in [(1, 1), (2, 2), (10, 3), (30, 8)] {
             let _ = render_text(&empty, w, h, render);
         }

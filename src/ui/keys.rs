@@ -1,11 +1,19 @@
-//! Keys and clicks to intents: the one place that maps input.
+//! Keys and clicks to intents: the one place that maps input. A replay
+//! keeps the live keys' meanings where they carry over: space pauses and
+//! plays (it freezes and resumes the live world), `.` steps one event
+//! forward (one operation, live) and `,` one back, `<` / `>` play slower
+//! or faster (slow motion, live).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::model::app::{Intent, ScenarioKind};
+use crate::model::{Intent, ScenarioKind, TimelineCmd};
 
-/// The intent a key press means (`None`: not a key we use).
-pub fn intent_for(key: KeyEvent, help_open: bool) -> Option<Intent> {
+/// Seconds the arrow keys seek in a replay.
+pub const SEEK_SECS: f64 = 5.0;
+
+/// The intent a key press means (`None`: not a key we use). `replay`:
+/// the keys steer a recording's timeline.
+pub fn intent_for(key: KeyEvent, replay: bool) -> Option<Intent> {
     if key.kind != KeyEventKind::Press {
         return None;
     }
@@ -15,9 +23,12 @@ pub fn intent_for(key: KeyEvent, help_open: bool) -> Option<Intent> {
             _ => None,
         };
     }
+    if replay && let Some(t) = timeline_key(key.code) {
+        return Some(Intent::Timeline(t));
+    }
     Some(match key.code {
-        KeyCode::Esc if help_open => Intent::ToggleHelp,
-        KeyCode::Char('q') | KeyCode::Esc => Intent::Quit,
+        KeyCode::Esc => Intent::Back,
+        KeyCode::Char('q') => Intent::Quit,
         KeyCode::Char('?') => Intent::ToggleHelp,
         KeyCode::Char('+') | KeyCode::Char('=') => Intent::AddWriter,
         KeyCode::Char('-') => Intent::RemoveWriter,
@@ -44,6 +55,22 @@ pub fn intent_for(key: KeyEvent, help_open: bool) -> Option<Intent> {
     })
 }
 
+/// A replay's timeline keys.
+fn timeline_key(code: KeyCode) -> Option<TimelineCmd> {
+    Some(match code {
+        KeyCode::Char(' ') => TimelineCmd::PlayPause,
+        KeyCode::Char('.') => TimelineCmd::StepForward,
+        KeyCode::Char(',') => TimelineCmd::StepBack,
+        KeyCode::Left => TimelineCmd::SeekBy(-SEEK_SECS),
+        KeyCode::Right => TimelineCmd::SeekBy(SEEK_SECS),
+        KeyCode::Home => TimelineCmd::SeekStart,
+        KeyCode::End => TimelineCmd::SeekEnd,
+        KeyCode::Char('<') => TimelineCmd::Slower,
+        KeyCode::Char('>') => TimelineCmd::Faster,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,22 +80,15 @@ mod tests {
     }
 
     #[test]
-    fn quit_keys_quit() {
+    fn quit_keys_quit_and_esc_does_not() {
         assert_eq!(
             intent_for(key(KeyCode::Char('q')), false),
             Some(Intent::Quit)
         );
-        assert_eq!(intent_for(key(KeyCode::Esc), false), Some(Intent::Quit));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(intent_for(ctrl_c, false), Some(Intent::Quit));
-    }
-
-    #[test]
-    fn esc_closes_the_help_instead_of_quitting() {
-        assert_eq!(
-            intent_for(key(KeyCode::Esc), true),
-            Some(Intent::ToggleHelp)
-        );
+        assert_eq!(intent_for(key(KeyCode::Esc), false), Some(Intent::Back));
+        assert_eq!(intent_for(key(KeyCode::Esc), true), Some(Intent::Back));
     }
 
     #[test]
@@ -99,6 +119,37 @@ mod tests {
                 "{c:?}"
             );
         }
+    }
+
+    #[test]
+    fn in_a_replay_the_same_keys_steer_the_timeline() {
+        let t = |c| intent_for(key(c), true);
+        assert_eq!(
+            t(KeyCode::Char(' ')),
+            Some(Intent::Timeline(TimelineCmd::PlayPause))
+        );
+        assert_eq!(
+            t(KeyCode::Char('.')),
+            Some(Intent::Timeline(TimelineCmd::StepForward))
+        );
+        assert_eq!(
+            t(KeyCode::Char(',')),
+            Some(Intent::Timeline(TimelineCmd::StepBack))
+        );
+        assert_eq!(
+            t(KeyCode::Left),
+            Some(Intent::Timeline(TimelineCmd::SeekBy(-SEEK_SECS)))
+        );
+        assert_eq!(
+            t(KeyCode::End),
+            Some(Intent::Timeline(TimelineCmd::SeekEnd))
+        );
+        assert_eq!(
+            t(KeyCode::Char('>')),
+            Some(Intent::Timeline(TimelineCmd::Faster))
+        );
+        assert_eq!(t(KeyCode::Char('q')), Some(Intent::Quit));
+        assert_eq!(t(KeyCode::Char('?')), Some(Intent::ToggleHelp));
     }
 
     #[test]

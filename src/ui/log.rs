@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::theme::Theme;
-use crate::model::app::App;
+use crate::model::View;
 use crate::text;
 
 /// The badge in front of a notice: plain ASCII, reversed, so it stands
@@ -64,13 +64,13 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
 
 /// The notices as lines, wrapped to `width`, newest kept when they do not
 /// all fit in `max` rows.
-fn notice_lines(app: &App, theme: &Theme, width: u16, max: usize) -> Vec<Line<'static>> {
+fn notice_lines(app: &View, theme: &Theme, width: u16, max: usize) -> Vec<Line<'static>> {
     let badge_w = BADGE.len();
     let body_w = (width as usize).saturating_sub(badge_w + 1);
     let style = theme.warn();
     let mut blocks: Vec<Vec<Line<'static>>> = Vec::new();
-    for n in app.notices.iter().rev() {
-        let rows: Vec<Line<'static>> = wrap(&n.text, body_w)
+    for n in notice_texts(app).iter().rev() {
+        let rows: Vec<Line<'static>> = wrap(n, body_w)
             .into_iter()
             .enumerate()
             .map(|(i, row)| {
@@ -95,16 +95,50 @@ fn notice_lines(app: &App, theme: &Theme, width: u16, max: usize) -> Vec<Line<'s
     blocks.into_iter().rev().flatten().collect()
 }
 
+/// The notices (from the run) and the hints (answers to keys) on screen
+/// now, in words, oldest first.
+fn notice_texts(app: &View) -> Vec<String> {
+    let mut out: Vec<String> = app
+        .scene
+        .notices
+        .iter()
+        .map(|(n, _)| text::notice(n))
+        .collect();
+    out.extend(app.controls.hints.iter().map(|(h, _)| text::hint(h)));
+    out
+}
+
+/// A log entry in words, with its time (ms into the run).
+struct Entry {
+    child: Option<u16>,
+    t_ms: u64,
+    text: String,
+}
+
 /// The newest log entries that fit in `rows`, oldest first. An entry
 /// too long for the width wraps under its own text (a cut sentence could
 /// hide the lesson); only whole entries are shown, except the newest
 /// when it alone is taller than the room.
-fn log_lines(app: &App, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'static>> {
+fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'static>> {
     if rows == 0 {
         return Vec::new();
     }
     // Only the entries that can show matter for the name column's width.
-    let recent: Vec<_> = app.log.iter().rev().take(rows).collect();
+    let cx = text::Context::for_run(&app.scene.cfg);
+    let recent: Vec<Entry> = app
+        .scene
+        .log
+        .iter()
+        .rev()
+        .filter_map(|l| {
+            Some(Entry {
+                child: l.child,
+                t_ms: l.ev.t_ns.saturating_sub(app.scene.start_ns) / 1_000_000,
+                text: text::line(&l.ev, &app.scene.world, &cx)?,
+            })
+        })
+        .take(rows)
+        .collect();
     let names = width >= NAME_MIN_WIDTH;
     let name_w = if names {
         recent
@@ -156,15 +190,15 @@ fn log_lines(app: &App, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'sta
 }
 
 /// The name of the process a line is about ("parent" for the supervisor).
-fn name_of(app: &App, child: Option<u16>) -> String {
+fn name_of(app: &View, child: Option<u16>) -> String {
     child
-        .and_then(|c| app.world.proc(c))
+        .and_then(|c| app.scene.world.proc(c))
         .map_or_else(|| text::log_parent().to_string(), |p| p.name.clone())
 }
 
 /// Draws the log: notices on top (at most all rows but one while there
 /// are log lines to show), then the newest lines that fit.
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
@@ -177,7 +211,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let rows = inner.height as usize;
-    let keep_for_log = usize::from(!app.log.is_empty() && rows > 1);
+    let keep_for_log = usize::from(!app.scene.log.is_empty() && rows > 1);
     let mut lines = notice_lines(app, theme, inner.width, rows - keep_for_log);
     let left = rows - lines.len();
     lines.extend(log_lines(app, theme, inner.width, left));
@@ -187,21 +221,26 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Mode, QueueConfig, RunConfig, Scenario};
-    use crate::model::app::Notice;
+    use crate::config::{Mode, QueueConfig, Scenario};
+    use crate::model::Hint;
     use crate::ui::layout;
-    use crate::ui::testkit::{counter_app, pipe_app, queue_app, render_text};
+    use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
-    fn draw(app: &App, w: u16, h: u16) -> String {
+    fn draw(app: &Fixture, w: u16, h: u16) -> String {
         let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().log;
         render_text(app, a.width, a.height, render)
     }
 
-    fn with_notice(mut app: App) -> App {
-        app.notices.push_back(Notice {
-            text: "url_4 was lost with reader-1 (Process 4103); the queue goes on.".into(),
-            until_ms: 9000,
-        });
+    fn notice(app: &mut Fixture, text: &str) {
+        let what = text.to_string();
+        app.controls.hint(Hint::Problem { what }, 0);
+    }
+
+    fn with_notice(mut app: Fixture) -> Fixture {
+        notice(
+            &mut app,
+            "url_4 was lost with reader-1 (Process 4103); the queue goes on.",
+        );
         app
     }
 
@@ -253,10 +292,10 @@ mod tests {
     fn log_keeps_the_newest_notice_when_notices_crowd() {
         let mut app = queue_app();
         for n in 0..4 {
-            app.notices.push_back(Notice {
-                text: format!("notice number {n} with a few words to wrap around"),
-                until_ms: 9000,
-            });
+            notice(
+                &mut app,
+                &format!("notice number {n} with a few words to wrap around"),
+            );
         }
         let t = draw(&app, 80, 24);
         assert!(t.contains("notice number 3"), "{t}");
@@ -285,14 +324,7 @@ mod tests {
     fn log_of_other_scenarios_and_empty_models_and_tiny_areas() {
         assert!(draw(&pipe_app(), 80, 24).contains("recv: url_1"));
         let _ = draw(&counter_app(), 80, 24);
-        let empty = App::new(RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-        });
+        let empty = Fixture::new(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
         for app in [&empty, &with_notice(queue_app())] {
             for (w, h) in [(1, 1), (2, 2), (3, 3), (8, 3), (40, 4), (200, 3)] {
                 let _ = render_text(app, w, h, render);
@@ -308,7 +340,7 @@ mod tests {
         };
         let a = layout::areas(Rect::new(0, 0, 80, 24)).unwrap().log;
         let mut buf = Buffer::empty(a);
-        render(&with_notice(queue_app()), &ascii, a, &mut buf);
+        render(&with_notice(queue_app()).view(), &ascii, a, &mut buf);
         assert!(buf.content.iter().all(|c| c.symbol().is_ascii()));
     }
 }

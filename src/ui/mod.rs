@@ -11,6 +11,7 @@ pub mod panel;
 pub mod processes;
 pub mod stage;
 pub mod theme;
+pub mod timeline;
 
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -21,7 +22,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::model::app::App;
+use crate::model::View;
 use theme::Theme;
 
 /// Smallest terminal the screen is laid out for.
@@ -29,14 +30,14 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
 /// Draws the whole screen.
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+pub fn draw(frame: &mut Frame, app: &View, theme: &Theme) {
     let area = frame.area();
     render(app, theme, area, frame.buffer_mut());
 }
 
 /// Renders the whole screen into `buf` (also used by snapshot tests).
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let Some(a) = layout::areas(area) else {
+pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let Some(a) = layout::areas_with(area, app.timeline.is_some()) else {
         too_small(area, buf);
         return;
     };
@@ -45,8 +46,11 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     processes::render(app, theme, a.processes, buf);
     panel::render(app, theme, a.panel, buf);
     log::render(app, theme, a.log, buf);
+    if let Some(t) = a.timeline {
+        timeline::render(app, theme, t, buf);
+    }
     footer::render(app, theme, a.footer, buf);
-    if app.help {
+    if app.controls.help {
         help::render(app, theme, area, buf);
     }
 }
@@ -81,7 +85,7 @@ mod tests {
     #[test]
     fn whole_screen_with_help_open_at_80x24() {
         let mut app = queue_app();
-        app.help = true;
+        app.controls.help = true;
         insta::assert_snapshot!(screen(&app, 80, 24));
     }
 

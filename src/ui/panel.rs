@@ -12,8 +12,8 @@ use ratatui::widgets::{Block, LineGauge, Padding, Sparkline, Widget};
 
 use super::theme::{Glyph, Theme};
 use crate::config::Scenario;
-use crate::model::app::{App, ScenarioKind};
-use crate::telemetry::event::Role;
+use crate::model::{ScenarioKind, View};
+use crate::stream::{Holder, Role};
 use crate::text;
 
 /// Sparkline bars in plain ASCII, lowest to highest.
@@ -33,7 +33,7 @@ const ASCII_BARS: bar::Set = bar::Set {
 const SAMPLE_MS: f64 = 100.0;
 
 /// Draws the panel of the scenario being run.
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
@@ -154,20 +154,20 @@ fn flow(
 /// The queue: depth gauge against maxsize (or the ring when unbounded),
 /// depth over time, then totals and rates, waiters, Full/Empty raised,
 /// recoveries and the items lost with killed processes.
-fn queue(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let inner = frame(theme, text::queue_title(app.maxsize), area, buf);
-    let snap = app.obs.queue.as_ref();
-    let depth = app.depth();
-    let capacity = snap.map_or(crate::ipc::queue::DEFAULT_CAPACITY, |s| s.capacity);
-    let limit = if app.maxsize == 0 {
+fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let inner = frame(theme, text::queue_title(app.scene.maxsize), area, buf);
+    let snap = app.scene.queue.as_ref();
+    let depth = app.scene.depth();
+    let capacity = snap.map_or(crate::ipc::queue::DEFAULT_CAPACITY, |s| s.capacity as usize);
+    let limit = if app.scene.maxsize == 0 {
         capacity as u64
     } else {
-        app.maxsize as u64
+        app.scene.maxsize as u64
     };
-    let word = if app.maxsize == 0 {
+    let word = if app.scene.maxsize == 0 {
         ""
     } else {
-        text::gauge_state(depth as u64, limit)
+        text::gauge_state(depth, limit)
     };
     let style = match word {
         "" => theme.ok(),
@@ -176,14 +176,17 @@ fn queue(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let top = gauge(
         theme,
-        text::depth_label(depth, app.maxsize, capacity),
+        text::depth_label(depth, app.scene.maxsize, capacity),
         depth as f64 / limit.max(1) as f64,
         word,
         style,
     );
 
-    let w = &app.world;
-    let totals = snap.map_or((w.queue.puts, w.queue.gets), |s| (s.puts, s.gets));
+    let w = &app.scene.world;
+    let totals = (
+        w.queue.puts + w.queue.missed_puts,
+        w.queue.gets + w.queue.missed_gets,
+    );
     let (put_waiters, get_waiters) = snap.map_or((0, 0), |s| (s.put_waiters, s.get_waiters));
     let lost: Vec<String> = w.losses.iter().map(|l| l.item.clone()).collect();
     let waiting_style = if put_waiters + get_waiters > 0 {
@@ -193,7 +196,11 @@ fn queue(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let raised = w.queue.full_raised + w.queue.empty_raised;
     let lines = vec![
-        Line::raw(text::flow(text::flow_words(false), totals, app.rates())),
+        Line::raw(text::flow(
+            text::flow_words(false),
+            totals,
+            app.scene.rates(),
+        )),
         Line::styled(text::queue_waiters(put_waiters, get_waiters), waiting_style),
         Line::styled(
             text::recovered_lost(w.recoveries, &lost),
@@ -218,7 +225,7 @@ fn queue(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// Depth over the last seconds, newest at the right, scaled to maxsize
 /// (so a full queue is a full bar); a caption when there is room for it.
-fn depth_sparkline(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+fn depth_sparkline(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
@@ -231,15 +238,16 @@ fn depth_sparkline(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         (None, area)
     };
-    let n = (bars.width as usize).min(app.depth_history.len());
+    let n = (bars.width as usize).min(app.scene.depth_history.len());
     let data: Vec<u64> = app
+        .scene
         .depth_history
         .iter()
-        .skip(app.depth_history.len() - n)
+        .skip(app.scene.depth_history.len() - n)
         .map(|&d| d as u64)
         .collect();
-    let max = if app.maxsize > 0 {
-        app.maxsize as u64
+    let max = if app.scene.maxsize > 0 {
+        app.scene.maxsize as u64
     } else {
         data.iter().copied().max().unwrap_or(1).max(1)
     };
@@ -264,13 +272,13 @@ fn depth_sparkline(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// The pipe: bytes buffered against capacity, then sent/received with
 /// rates, the messages in the pipe, EOF, and who holds each end.
-fn pipe(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+fn pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = frame(theme, text::pipe_title().to_string(), area, buf);
-    let stats = app.obs.pipe.as_ref();
-    let bytes = stats.and_then(|s| s.bytes_waiting);
+    let stats = app.scene.pipe.as_ref();
+    let bytes = stats.and_then(|s| s.bytes);
     let capacity = stats.and_then(|s| s.capacity);
     let (ratio, word) = match (bytes, capacity) {
-        (Some(b), Some(c)) if c > 0 => (b as f64 / c as f64, text::gauge_state(b as u64, c as u64)),
+        (Some(b), Some(c)) if c > 0 => (b as f64 / c as f64, text::gauge_state(b, c)),
         _ => (0.0, ""),
     };
     let style = if word == "FULL" {
@@ -279,21 +287,21 @@ fn pipe(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         theme.ok()
     };
     let top = gauge(theme, text::pipe_label(bytes, capacity), ratio, word, style);
-    let p = &app.world.pipe;
-    let in_pipe: Vec<String> = p.in_flight.iter().cloned().collect();
+    let p = &app.scene.world.pipe;
+    let in_pipe: Vec<String> = p.inside.items.iter().map(|t| t.label.clone()).collect();
     // The labels only when they all fit: a cut list would mislead.
     let mut in_pipe_line = text::in_flight(&in_pipe, true);
     if in_pipe_line.chars().count() > inner.width as usize {
         in_pipe_line = text::in_flight(&in_pipe, false);
     }
-    let names = |v: Option<&Vec<(i32, String)>>| -> Vec<String> {
-        v.map(|v| v.iter().map(|(_, n)| n.clone()).collect())
+    let names = |v: Option<&Vec<Holder>>| -> Vec<String> {
+        v.map(|v| v.iter().map(|h| holder_name(app, h)).collect())
             .unwrap_or_default()
     };
     let mut lines = flow(
         text::flow_words(true),
         (p.sent, p.received),
-        app.rates(),
+        app.scene.rates(),
         inner.width,
     );
     lines.extend([
@@ -308,16 +316,36 @@ fn pipe(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     stack(inner, buf, top, lines, None);
 }
 
+/// The increments begun and the value, from one consistent reading (or,
+/// before the first, from the counters' own reports).
+pub fn counter_figures(app: &View) -> (u64, i64) {
+    match app.scene.value {
+        Some(v) => (v.expected, v.value),
+        None => (
+            app.scene.world.by_role(Role::Counter).map(|p| p.done).sum(),
+            app.scene.world.counter.value,
+        ),
+    }
+}
+
+/// Who holds a pipe end, by name ("parent (ipcscope)" for ipcscope itself).
+pub fn holder_name(app: &View, h: &Holder) -> String {
+    match h.proc.and_then(|id| app.scene.world.proc(id)) {
+        Some(p) => p.name.clone(),
+        None if h.proc.is_none() => text::parent_holder().to_string(),
+        None => h.pid.to_string(),
+    }
+}
+
 /// The shared counter: the value against the increments done, the
 /// updates lost, and whether the lock was used.
-fn counter(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let lock = match &app.cfg.scenario {
+fn counter(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let lock = match &app.scene.cfg.scenario {
         Scenario::Counter(c) => c.lock,
         _ => false,
     };
     let inner = frame(theme, text::counter_title(lock).to_string(), area, buf);
-    let expected: u64 = app.world.by_role(Role::Counter).map(|p| p.done).sum();
-    let actual = app.obs.value.unwrap_or(app.world.counter.value);
+    let (expected, actual) = counter_figures(app);
     let lost = expected.saturating_sub(actual.max(0) as u64);
     let lost_style = if lost > 0 { theme.warn() } else { theme.ok() };
     let top = gauge(
@@ -342,24 +370,17 @@ fn counter(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Mode, PipeConfig, QueueConfig, RunConfig};
+    use crate::config::{Mode, PipeConfig, QueueConfig};
     use crate::ui::layout;
-    use crate::ui::testkit::{counter_app, pipe_app, queue_app, render_text};
+    use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
-    fn draw(app: &App, w: u16, h: u16) -> String {
+    fn draw(app: &Fixture, w: u16, h: u16) -> String {
         let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().panel;
         render_text(app, a.width, a.height, render)
     }
 
-    fn empty(scenario: Scenario) -> App {
-        App::new(RunConfig {
-            scenario,
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-        })
+    fn empty(scenario: Scenario) -> Fixture {
+        Fixture::new(scenario)
     }
 
     #[test]
@@ -402,8 +423,8 @@ mod tests {
     #[test]
     fn panel_unbounded_queue_names_the_ring() {
         let mut app = queue_app();
-        app.maxsize = 0;
-        if let Some(s) = app.obs.queue.as_mut() {
+        app.scene.maxsize = 0;
+        if let Some(s) = app.scene.queue.as_mut() {
             s.maxsize = 0;
         }
         let t = draw(&app, 160, 48);
@@ -414,8 +435,8 @@ mod tests {
     #[test]
     fn panel_queue_names_items_lost_with_killed_processes() {
         let mut app = queue_app();
-        app.world.recoveries = 1;
-        app.world.losses.push(crate::model::world::Loss {
+        app.scene.world.recoveries = 1;
+        app.scene.world.losses.push(crate::model::world::Loss {
             item: "url_4".into(),
             pid: 4103,
             name: "reader-1".into(),
@@ -442,7 +463,7 @@ mod tests {
             for (w, h) in [(80, 24), (160, 48)] {
                 let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().panel;
                 let mut buf = Buffer::empty(a);
-                render(&app, &ascii, a, &mut buf);
+                render(&app.view(), &ascii, a, &mut buf);
                 let bad: Vec<&str> = buf
                     .content
                     .iter()

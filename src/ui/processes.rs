@@ -10,9 +10,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table, Widget};
 
 use super::theme::{Glyph, Theme};
-use crate::model::app::{App, ScenarioKind};
-use crate::model::world::{Activity, Ended, Proc};
-use crate::telemetry::event::ChildId;
+use crate::model::world::{Activity, Proc};
+use crate::model::{ScenarioKind, View};
+use crate::stream::Ended;
+use crate::stream::ProcId;
 use crate::text;
 
 /// A column of the table, in display order.
@@ -103,13 +104,14 @@ struct Window {
 /// Scrolls just enough that the selected process is visible: with no
 /// state kept between frames, the selection sits on the last row once it
 /// is past the first screenful.
-fn window(app: &App, area: Rect) -> Window {
+fn window(app: &View, area: Rect) -> Window {
     let inner = block(&Theme::plain()).inner(area);
     let rows = inner.height.saturating_sub(1) as usize;
-    let order = app.display_order();
+    let order = app.scene.display_order();
     let total = order.len();
     let len = total.min(rows);
     let selected = app
+        .controls
         .selected
         .and_then(|s| order.iter().position(|p| p.id == s))
         .unwrap_or(0);
@@ -128,23 +130,26 @@ fn window(app: &App, area: Rect) -> Window {
 
 /// The process drawn at screen row `y` of this panel (`area` is the
 /// panel's area, `y` absolute), for mouse clicks.
-pub fn row_at(app: &App, area: Rect, y: u16) -> Option<ChildId> {
+pub fn row_at(app: &View, area: Rect, y: u16) -> Option<ProcId> {
     let w = window(app, area);
     let offset = y.checked_sub(w.top)? as usize;
     if offset >= w.len {
         return None;
     }
-    app.display_order().get(w.first + offset).map(|p| p.id)
+    app.scene
+        .display_order()
+        .get(w.first + offset)
+        .map(|p| p.id)
 }
 
 /// Draws the panel: a heading row, then one row per process in display
 /// order, scrolled to keep the selection visible; "+N more" on the frame
 /// when some do not fit.
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let order = app.display_order();
+    let order = app.scene.display_order();
     let win = window(app, area);
     let rows: Vec<Cells> = order
         .iter()
@@ -292,7 +297,7 @@ fn state_text(a: &Activity, words: Words, maxsize: u32) -> String {
 
 /// The longest kernel-wait words (full or short).
 fn kernel_words(words: Words) -> usize {
-    use crate::proc::probe::KernelWait as K;
+    use crate::stream::KernelWait as K;
     let short = words != Words::Full;
     [
         K::Running,
@@ -367,8 +372,8 @@ struct Cells {
 
 /// Works out every cell of `p`'s row: each state gets a word and a glyph,
 /// colour only adds to them.
-fn cells(app: &App, theme: &Theme, p: &Proc) -> Cells {
-    let selected = app.selected == Some(p.id);
+fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
+    let selected = app.controls.selected == Some(p.id);
     let (state_glyph, state_style) = match &p.activity {
         a if a.blocked_since().is_some() => (theme.glyph(Glyph::Blocked), theme.blocked()),
         Activity::Exited => (theme.glyph(Glyph::Dead), theme.dim()),
@@ -377,17 +382,17 @@ fn cells(app: &App, theme: &Theme, p: &Proc) -> Cells {
     // Narrow layouts have no exit column: the state says how it ended.
     let state = match p.ended {
         Some(e) => [
-            text::activity(&p.activity, app.maxsize),
+            text::activity(&p.activity, app.scene.maxsize),
             text::ended_short(e),
             text::ended_short(e),
         ],
         None => [
-            text::activity(&p.activity, app.maxsize),
+            text::activity(&p.activity, app.scene.maxsize),
             text::activity_short(&p.activity).to_string(),
             text::activity_tiny(&p.activity).to_string(),
         ],
     };
-    let kernel = app.kernel_of(p.id);
+    let kernel = app.scene.kernel_of(p.id);
     let (letter, words) = match kernel {
         Some(k) => (
             Some(k.row.state).filter(|c| *c != '?'),
@@ -426,10 +431,10 @@ fn cells(app: &App, theme: &Theme, p: &Proc) -> Cells {
         letter,
         kernel: words,
         kernel_style,
-        differs: app.disagreement(p.id),
+        differs: app.scene.disagreement(p.id),
         item: p.item.clone().unwrap_or_default(),
         done: p.done.to_string(),
-        blocked: text::secs_1(blocked_ns(p, app.now_ns().max(app.world.now_ns))),
+        blocked: text::secs_1(blocked_ns(p, app.now_ns.max(app.scene.world.now_ns))),
         exit,
     }
 }
@@ -490,24 +495,21 @@ impl Cells {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Mode, QueueConfig, RunConfig, Scenario};
-    use crate::model::app::Observation;
-    use crate::proc::probe::KernelWait;
-    use crate::supervisor::KernelRow;
-    use crate::telemetry::event::{Event, Kind, Role};
+    use crate::config::{Mode, QueueConfig, Scenario};
+    use crate::stream::{Event, KernelRow, KernelWait, Kind, Observation, Role};
     use crate::ui::layout;
-    use crate::ui::testkit::{pipe_app, queue_app, render_text};
+    use crate::ui::testkit::{Fixture, pipe_app, queue_app, render_text};
 
     fn area_at(w: u16, h: u16) -> Rect {
         layout::areas(Rect::new(0, 0, w, h)).unwrap().processes
     }
 
-    fn draw(app: &App, area: Rect) -> String {
+    fn draw(app: &Fixture, area: Rect) -> String {
         render_text(app, area.width, area.height, render)
     }
 
     /// The queue lesson with `n` extra writers, so the rows overflow.
-    fn crowded(n: u16) -> App {
+    fn crowded(n: u16) -> Fixture {
         let mut app = queue_app();
         for i in 0..n {
             let id = 10 + i;
@@ -520,7 +522,7 @@ mod tests {
                     role: Role::Writer,
                 },
             );
-            app.apply_event(&ev, 3000);
+            app.apply(ev);
         }
         app
     }
@@ -579,16 +581,16 @@ mod tests {
         let a = Rect::new(3, 10, 50, 8);
         let buf = {
             let mut b = Buffer::empty(Rect::new(0, 0, 60, 20));
-            render(&app, &Theme::plain(), a, &mut b);
+            render(&app.view(), &Theme::plain(), a, &mut b);
             b
         };
         let row_text =
             |y: u16| -> String { (a.x..a.right()).map(|x| buf[(x, y)].symbol()).collect() };
         let mut found = 0;
         for y in 0..20 {
-            match row_at(&app, a, y) {
+            match row_at(&app.view(), a, y) {
                 Some(id) => {
-                    let name = &app.world.proc(id).unwrap().name;
+                    let name = &app.scene.world.proc(id).unwrap().name;
                     assert!(row_text(y).contains(name.as_str()), "row {y}: {name}");
                     found += 1;
                 }
@@ -599,9 +601,13 @@ mod tests {
             }
         }
         assert_eq!(found, 3);
-        assert_eq!(row_at(&app, a, 12), Some(0), "first row under the heading");
-        assert_eq!(row_at(&app, a, 14), Some(2), "readers come last");
-        assert_eq!(row_at(&app, a, 11), None, "the heading");
+        assert_eq!(
+            row_at(&app.view(), a, 12),
+            Some(0),
+            "first row under the heading"
+        );
+        assert_eq!(row_at(&app.view(), a, 14), Some(2), "readers come last");
+        assert_eq!(row_at(&app.view(), a, 11), None, "the heading");
     }
 
     #[test]
@@ -614,14 +620,14 @@ mod tests {
 
         // Select the reader (last in display order): it must be on screen,
         // and row_at must agree with what was drawn.
-        app.selected = Some(2);
+        app.controls.selected = Some(2);
         let text = draw(&app, a);
         let lines: Vec<&str> = text.lines().collect();
         let y = lines
             .iter()
             .position(|l| l.contains("reader-1"))
             .expect("selected row visible") as u16;
-        assert_eq!(row_at(&app, a, a.y + y), Some(2));
+        assert_eq!(row_at(&app.view(), a, a.y + y), Some(2));
         assert!(!text.contains("writer-1"), "scrolled past the top:\n{text}");
         assert!(text.contains("+4 more"));
     }
@@ -629,8 +635,8 @@ mod tests {
     #[test]
     fn a_disagreement_is_marked_with_a_sign_and_a_word() {
         let mut app = queue_app();
-        let row = |id, pid, wait| KernelRow {
-            id,
+        let row = |proc, pid, wait| KernelRow {
+            proc,
             pid,
             state: 'S',
             wait,
@@ -647,7 +653,7 @@ mod tests {
                 ..Observation::default()
             });
         }
-        assert!(app.disagreement(1));
+        assert!(app.scene.disagreement(1));
         let text = draw(&app, area_at(160, 48));
         let line = text.lines().find(|l| l.contains("writer-2")).unwrap();
         assert!(line.contains("S sleeping ≠ differs"), "{line}");
@@ -659,7 +665,7 @@ mod tests {
         };
         let a = area_at(80, 24);
         let mut buf = Buffer::empty(a);
-        render(&app, &ascii, a, &mut buf);
+        render(&app.view(), &ascii, a, &mut buf);
         let line = |y: u16| -> String { (a.x..a.right()).map(|x| buf[(x, y)].symbol()).collect() };
         let writer_2 = (a.y..a.bottom()).map(line).find(|l| l.contains("writer-2"));
         assert!(writer_2.unwrap().contains("S sleeping !="));
@@ -674,11 +680,10 @@ mod tests {
             2,
             4103,
             Kind::Exit {
-                code: None,
-                signal: Some(9),
+                ended: crate::stream::Ended::Signal(9),
             },
         );
-        app.apply_event(&exit, 2800);
+        app.apply(exit);
         let wide = draw(&app, area_at(160, 48));
         assert!(wide.contains("killed by SIGKILL"), "{wide}");
         let narrow = draw(&app, area_at(80, 24));
@@ -695,7 +700,7 @@ mod tests {
         for (w, h) in [(80, 24), (160, 48)] {
             let a = area_at(w, h);
             let mut buf = Buffer::empty(a);
-            render(&queue_app(), &ascii, a, &mut buf);
+            render(&queue_app().view(), &ascii, a, &mut buf);
             for c in buf.content.iter() {
                 assert!(c.symbol().is_ascii(), "{:?} at {w}x{h}", c.symbol());
             }
@@ -704,22 +709,15 @@ mod tests {
 
     #[test]
     fn tiny_areas_and_empty_models_do_not_panic() {
-        let empty = App::new(RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-        });
+        let empty = Fixture::new(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
         for app in [&empty, &queue_app(), &crowded(3)] {
             for (w, h) in [(1, 1), (2, 2), (3, 3), (10, 2), (5, 10), (50, 3), (200, 4)] {
                 let _ = render_text(app, w, h, render);
                 for y in 0..h + 2 {
-                    let _ = row_at(app, Rect::new(0, 0, w, h), y);
+                    let _ = row_at(&app.view(), Rect::new(0, 0, w, h), y);
                 }
             }
         }
-        assert_eq!(row_at(&empty, Rect::new(0, 0, 50, 8), 2), None);
+        assert_eq!(row_at(&empty.view(), Rect::new(0, 0, 50, 8), 2), None);
     }
 }

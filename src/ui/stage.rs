@@ -14,10 +14,10 @@ use ratatui::widgets::{Block, Padding, Widget};
 
 use super::theme::{Glyph, Theme};
 use crate::config::Scenario;
-use crate::ipc::queue::QueuedItem;
-use crate::model::app::{App, ScenarioKind, Spot};
+use crate::model::flights::Spot;
 use crate::model::world::{Activity, Proc};
-use crate::telemetry::event::{ChildId, Role};
+use crate::model::{ScenarioKind, View};
+use crate::stream::{ProcId, Role};
 use crate::text;
 
 /// A cell of the screen: (column, row).
@@ -47,13 +47,13 @@ const MIN_PIPE: u16 = 24;
 const BAR: usize = 8;
 
 /// Draws the stage of the scenario being run.
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     draw(app, theme, area, buf);
 }
 
 /// Draws the stage and returns where each spot ended up, so flights (and
 /// tests) start and end where things were drawn.
-fn draw(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
+fn draw(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return Spots::default();
@@ -74,14 +74,14 @@ fn draw(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
 /// The frame: the Python object on show as the title, and on the right what
 /// the whole room must notice (the world frozen, the view frozen, events too
 /// fast to animate). Returns the room inside.
-fn render_frame(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect {
-    let title = match &app.cfg.scenario {
-        Scenario::Queue(_) => text::stage_queue_title(app.maxsize),
+fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect {
+    let title = match &app.scene.cfg.scenario {
+        Scenario::Queue(_) => text::stage_queue_title(app.scene.maxsize),
         Scenario::Pipe(p) => text::stage_pipe_title(p.duplex).to_string(),
         Scenario::Counter(c) => text::stage_counter_title(c.lock).to_string(),
     };
     let mut tags = Vec::new();
-    if app.frozen {
+    if app.scene.frozen {
         let tag = format!(
             " {} {} ",
             theme.glyph(Glyph::Stopped),
@@ -89,14 +89,14 @@ fn render_frame(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect 
         );
         tags.push(Span::styled(tag, theme.warn()));
     }
-    if app.view_frozen {
+    if app.controls.view_frozen {
         tags.push(Span::styled(
             format!(" {} ", text::view_frozen()),
             theme.warn(),
         ));
     }
-    if app.fast() {
-        let (rate_in, rate_out) = app.rates();
+    if app.scene.fast() {
+        let (rate_in, rate_out) = app.scene.rates();
         tags.push(Span::styled(
             format!(" {} ", text::stage_fast(rate_in, rate_out)),
             theme.warn(),
@@ -109,7 +109,7 @@ fn render_frame(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect 
     if !tags.is_empty() {
         block = block.title(Line::from(tags).right_aligned());
     }
-    if app.frozen {
+    if app.scene.frozen {
         block = block.border_style(theme.warn());
     }
     let inner = block.inner(area);
@@ -142,7 +142,7 @@ impl Anchor {
 #[derive(Debug, Default)]
 struct Spots {
     /// The cell beside each process's card, facing the middle.
-    procs: HashMap<ChildId, Anchor>,
+    procs: HashMap<ProcId, Anchor>,
     /// The queue's tail and head (just outside its walls).
     queue: Option<(Anchor, Anchor)>,
     /// The pipe's send end and receive end.
@@ -182,12 +182,12 @@ fn tube_ends(x0: u16, w: u16, y: u16) -> (Anchor, Anchor) {
 /// process's state or the queue's contents): where its label does not fit,
 /// its dot alone moves. When events come faster than they can be drawn, the
 /// frame's "fast" marker says so and nothing pretends to move.
-fn render_flights(app: &App, theme: &Theme, spots: &Spots, area: Rect, buf: &mut Buffer) {
-    if app.fast() {
+fn render_flights(app: &View, theme: &Theme, spots: &Spots, area: Rect, buf: &mut Buffer) {
+    if app.scene.fast() {
         return;
     }
     let dot = theme.glyph(Glyph::Dot);
-    for f in &app.flights {
+    for f in &app.scene.flights.list {
         let (Some(from), Some(to)) = (spots.anchor(f.from), spots.anchor(f.to)) else {
             continue;
         };
@@ -200,7 +200,7 @@ fn render_flights(app: &App, theme: &Theme, spots: &Spots, area: Rect, buf: &mut
         let w = width(&s);
         let start = (from.label_x(w), from.at.1);
         let end = (to.label_x(w), to.at.1);
-        let t = f.progress(app.now_ms);
+        let t = f.progress(app.now_ns);
         let (x, y) = spot_between(start, end, t);
         let style = theme.proc(f.by).add_modifier(Modifier::BOLD);
         let (dx, dy) = spot_between(from.at, to.at, t);
@@ -223,9 +223,11 @@ fn blank(buf: &Buffer, area: Rect, x: u16, y: u16, w: u16) -> bool {
 
 /// Columns a flight needs beside a tube to be seen whole: its label, its
 /// dot and a space (the widest label on the stage, or a usual one).
-fn runway(app: &App, theme: &Theme, labels: &[&str]) -> u16 {
+fn runway(app: &View, theme: &Theme, labels: &[&str]) -> u16 {
     let widest = app
+        .scene
         .flights
+        .list
         .iter()
         .map(|f| width(&f.label))
         .chain(labels.iter().map(|l| width(l)))
@@ -284,7 +286,7 @@ impl CardSize {
 /// A process as the stage shows it: who it is, its state as a glyph and
 /// words (never colour alone), and one line the scenario has to say.
 struct Card {
-    id: ChildId,
+    id: ProcId,
     who: Line<'static>,
     state: Line<'static>,
     detail: Line<'static>,
@@ -307,8 +309,8 @@ impl Card {
 }
 
 /// The card of `p`, with the scenario's `detail` line.
-fn proc_card(app: &App, theme: &Theme, p: &Proc, detail: String) -> Card {
-    let selected = app.selected == Some(p.id);
+fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: String) -> Card {
+    let selected = app.controls.selected == Some(p.id);
     let dead = !p.alive();
     let mut style = if dead {
         theme.dim()
@@ -323,7 +325,7 @@ fn proc_card(app: &App, theme: &Theme, p: &Proc, detail: String) -> Card {
     } else {
         String::new()
     };
-    let lost = app.world.losses.iter().find(|l| l.pid == p.pid);
+    let lost = app.scene.world.losses.iter().find(|l| l.pid == p.pid);
     let detail = match lost {
         Some(l) => Line::styled(text::stage_lost_with(&l.item), theme.blocked()),
         None if dead => Line::styled(detail, theme.dim()),
@@ -341,17 +343,17 @@ fn proc_card(app: &App, theme: &Theme, p: &Proc, detail: String) -> Card {
 
 /// A process's state as a glyph and words: how it ended, why it is blocked,
 /// that it is stopped while the world is frozen, or that it runs.
-fn state_line(app: &App, theme: &Theme, p: &Proc) -> Line<'static> {
+fn state_line(app: &View, theme: &Theme, p: &Proc) -> Line<'static> {
     let (glyph, word, style) = if !p.alive() || p.activity == Activity::Exited {
         let word = text::ended_text(p.ended, p.said_exiting);
         (Glyph::Dead, word, theme.dim())
     } else if p.activity.blocked_since().is_some() {
-        let word = text::activity(&p.activity, app.maxsize);
+        let word = text::activity(&p.activity, app.scene.maxsize);
         (Glyph::Blocked, word, theme.blocked())
-    } else if app.frozen {
+    } else if app.scene.frozen {
         (Glyph::Stopped, text::stage_stopped().into(), theme.warn())
     } else {
-        let word = text::activity(&p.activity, app.maxsize);
+        let word = text::activity(&p.activity, app.scene.maxsize);
         (Glyph::Running, word, theme.ok())
     };
     Line::styled(format!("{} {word}", theme.glyph(glyph)), style)
@@ -430,7 +432,7 @@ fn render_column(
     area: Rect,
     facing_right: bool,
     buf: &mut Buffer,
-) -> HashMap<ChildId, Anchor> {
+) -> HashMap<ProcId, Anchor> {
     let mut at = HashMap::new();
     if area.is_empty() {
         return at;
@@ -524,8 +526,9 @@ fn render_sides(
 }
 
 /// Cards of every process with `role`, in the order they were spawned.
-fn cards_of(app: &App, theme: &Theme, role: Role, detail: impl Fn(&Proc) -> String) -> Vec<Card> {
-    app.world
+fn cards_of(app: &View, theme: &Theme, role: Role, detail: impl Fn(&Proc) -> String) -> Vec<Card> {
+    app.scene
+        .world
         .by_role(role)
         .map(|p| proc_card(app, theme, p, detail(p)))
         .collect()
@@ -684,7 +687,7 @@ fn render_end_labels(
 /// The queue lesson: writers on the left, the queue's real slots in the
 /// middle (tail near the writers, head near the readers), readers on the
 /// right.
-fn render_queue(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
+fn render_queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
     let writers = cards_of(app, theme, Role::Writer, |p| pusher_detail(p, theme));
     let readers = cards_of(app, theme, Role::Reader, done_detail);
     let (mid, mut spots) = render_sides(theme, area, &writers, &readers, buf);
@@ -695,52 +698,41 @@ fn render_queue(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots
 /// An item in the queue as the tube shows it: its label and who put it.
 struct Queued {
     label: String,
-    by: Option<ChildId>,
+    by: Option<ProcId>,
 }
 
 /// The queue's depth and its items head first, each with the process that
-/// put it (for its colour): read from the queue's memory when observed,
-/// else as the events tell. The depth may exceed the items read.
-fn queued_items(app: &App) -> (usize, Vec<Queued>) {
-    match &app.obs.queue {
-        Some(s) => {
+/// put it (for its colour): as the queue's op log tells (every put and get
+/// is read from the queue's memory at its commit), or, when a flood went by
+/// too fast to follow one by one, as the queue's memory was last read. The
+/// depth may exceed the items known.
+fn queued_items(app: &View) -> (usize, Vec<Queued>) {
+    let q = &app.scene.world.queue;
+    match &app.scene.queue {
+        Some(s) if !q.exact() => {
             let items = s
                 .items
                 .iter()
-                .map(|q| Queued {
-                    label: q.item.label.clone(),
-                    by: putter(app, q),
+                .map(|i| Queued {
+                    label: i.label.clone(),
+                    by: app.scene.world.by_pid(i.put_pid).map(|p| p.id),
                 })
                 .collect();
-            (s.depth, items)
+            (s.depth as usize, items)
         }
-        None => {
-            let q = &app.world.queue;
+        _ => {
             let items = q
-                .in_queue
+                .inside
+                .items
                 .iter()
-                .map(|label| Queued {
-                    label: label.clone(),
-                    by: None,
+                .map(|t| Queued {
+                    label: t.label.clone(),
+                    by: Some(t.by),
                 })
                 .collect();
-            (q.depth as usize, items)
+            (app.scene.depth() as usize, items)
         }
     }
-}
-
-/// The process that put a queued item: by the PID that put it, else by the
-/// writer number the item carries (writer k is the k-th writer spawned).
-fn putter(app: &App, q: &QueuedItem) -> Option<ChildId> {
-    let w = &app.world;
-    w.procs
-        .iter()
-        .find(|p| p.pid == q.put_pid)
-        .or_else(|| {
-            let k = (q.item.writer as usize).checked_sub(1)?;
-            w.by_role(Role::Writer).nth(k)
-        })
-        .map(|p| p.id)
 }
 
 /// How the queue's slots fit: their width, how many are drawn, and a
@@ -831,7 +823,7 @@ fn plan_with_runway(maxsize: u32, depth: usize, label_w: u16, room: u16, runway:
 /// the right; "tail" and "head" over its ends, the depth under it, and a
 /// blocked mark at an end where a process waits. Returns the tail and head.
 fn render_queue_tube(
-    app: &App,
+    app: &View,
     theme: &Theme,
     area: Rect,
     buf: &mut Buffer,
@@ -843,7 +835,7 @@ fn render_queue_tube(
     let label_w = items.iter().map(|q| width(&q.label)).max().unwrap_or(5);
     let labels: Vec<&str> = items.iter().map(|q| q.label.as_str()).collect();
     let plan = plan_with_runway(
-        app.maxsize,
+        app.scene.maxsize,
         depth,
         label_w.max(5),
         room,
@@ -881,9 +873,9 @@ fn render_queue_tube(
     }
     render_tube(theme, area, rows, (x0, tube_w), &dividers, None, buf);
 
-    let full = app.maxsize > 0 && depth >= app.maxsize as usize;
+    let full = app.scene.maxsize > 0 && depth >= app.scene.maxsize as usize;
     let waiting = |role: Role, put: bool| {
-        app.world.by_role(role).any(|p| {
+        app.scene.world.by_role(role).any(|p| {
             p.alive()
                 && match p.activity {
                     Activity::WaitingToPut { .. } => put,
@@ -909,7 +901,7 @@ fn render_queue_tube(
         } else {
             Style::new()
         };
-        let line = Line::styled(text::stage_depth(depth, app.maxsize), style).centered();
+        let line = Line::styled(text::stage_depth(depth, app.scene.maxsize), style).centered();
         line.render(Rect::new(area.x, y, area.width, 1), buf);
     }
     // Outside the arrows, so a blocked mark there stays in sight.
@@ -921,8 +913,8 @@ fn render_queue_tube(
 /// The pipe lesson: the sender on the left, the receiver on the right, the
 /// pipe between them with the messages in it, and under them who holds
 /// each end of the pipe.
-fn render_pipe(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
-    let duplex = match &app.cfg.scenario {
+fn render_pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
+    let duplex = match &app.scene.cfg.scenario {
         Scenario::Pipe(p) => p.duplex,
         _ => false,
     };
@@ -938,7 +930,7 @@ fn render_pipe(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots 
         .flex(Flex::Center),
     );
     let senders = cards_of(app, theme, Role::Sender, |p| pusher_detail(p, theme));
-    let eof = app.world.pipe.eof;
+    let eof = app.scene.world.pipe.eof;
     let receivers = cards_of(app, theme, Role::Receiver, |p| {
         if eof {
             text::stage_eof().into()
@@ -956,7 +948,7 @@ fn render_pipe(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots 
 /// oldest nearest the receiver; arrows both ways along its walls when
 /// duplex; bytes buffered against capacity under it. Returns its ends.
 fn render_pipe_tube(
-    app: &App,
+    app: &View,
     theme: &Theme,
     area: Rect,
     duplex: bool,
@@ -964,9 +956,17 @@ fn render_pipe_tube(
 ) -> Option<(Anchor, Anchor)> {
     let rows = tube_rows(area)?;
     let aw = width(theme.glyph(Glyph::ArrowRight));
-    let in_flight = &app.world.pipe.in_flight;
-    let labels: Vec<&str> = in_flight.iter().map(|l| l.as_str()).collect();
-    let run = runway(app, theme, &labels);
+    let in_flight: Vec<&str> = app
+        .scene
+        .world
+        .pipe
+        .inside
+        .items
+        .iter()
+        .map(|t| t.label.as_str())
+        .collect();
+    let labels = &in_flight;
+    let run = runway(app, theme, labels);
     let full = area.width.saturating_sub(2 * aw);
     let run = if full >= 2 * run + MIN_PIPE { run } else { 0 };
     let tube_w = full - 2 * run;
@@ -981,6 +981,7 @@ fn render_pipe_tube(
 
     // Messages from the receiver's end leftwards, oldest first.
     let style = app
+        .scene
         .world
         .by_role(Role::Sender)
         .next()
@@ -988,7 +989,7 @@ fn render_pipe_tube(
         .add_modifier(Modifier::BOLD);
     let lo = x0 + 2;
     let hi = (x0 + tube_w).saturating_sub(2);
-    let (placed, hidden) = place_from_right(in_flight.iter().map(|l| l.as_str()), lo, hi);
+    let (placed, hidden) = place_from_right(in_flight.iter().copied(), lo, hi);
     for (x, label) in placed {
         put(buf, area, x, rows.mid, label, style);
     }
@@ -1004,11 +1005,13 @@ fn render_pipe_tube(
     }
 
     let sender_blocked = app
+        .scene
         .world
         .by_role(Role::Sender)
         .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToSend { .. }));
     let receiver_blocked = in_flight.is_empty()
         && app
+            .scene
             .world
             .by_role(Role::Receiver)
             .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToRecv { .. }));
@@ -1022,11 +1025,9 @@ fn render_pipe_tube(
         render_end_labels(area, y, (x0, tube_w), ends, theme.title(), buf);
     }
     if let Some(y) = rows.info {
-        let stats = app.obs.pipe.as_ref();
-        let bytes = text::stage_pipe_bytes(
-            stats.and_then(|s| s.bytes_waiting),
-            stats.and_then(|s| s.capacity),
-        );
+        let stats = app.scene.pipe.as_ref();
+        let bytes =
+            text::stage_pipe_bytes(stats.and_then(|s| s.bytes), stats.and_then(|s| s.capacity));
         let both = format!("{bytes}, {}", text::stage_pipe_way(duplex));
         let info = if width(&both) <= area.width {
             both
@@ -1075,7 +1076,7 @@ fn place_from_right<'a>(
 /// Who holds each end of the pipe, one row each (the send end first). The
 /// parent holding the send end is the lesson's forgotten copy: it is named
 /// with what it causes.
-fn render_holders(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+fn render_holders(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for (send, row) in [true, false].into_iter().zip(area.rows()) {
         let line = (0..3)
             .map(|tier| holders_line(app, theme, send, tier))
@@ -1087,9 +1088,9 @@ fn render_holders(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// One end's holders: `tier` 0 says it all, 1 shortens the warning, 2 also
 /// drops the PIDs (for a narrow stage).
-fn holders_line(app: &App, theme: &Theme, send: bool, tier: u8) -> Line<'static> {
+fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> Line<'static> {
     let mut spans = vec![Span::raw(text::stage_held_by(send))];
-    let Some(stats) = &app.obs.pipe else {
+    let Some(stats) = &app.scene.pipe else {
         spans.push(Span::styled(text::stage_not_sampled(), theme.dim()));
         return Line::from(spans);
     };
@@ -1102,11 +1103,12 @@ fn holders_line(app: &App, theme: &Theme, send: bool, tier: u8) -> Line<'static>
         spans.push(Span::styled(text::stage_nobody(), theme.dim()));
     }
     let mut parent = false;
-    for (i, (pid, name)) in list.iter().enumerate() {
+    for (i, h) in list.iter().enumerate() {
+        let (pid, name) = (h.pid, super::panel::holder_name(app, h));
         if i > 0 {
             spans.push(Span::raw(", "));
         }
-        let style = match app.world.procs.iter().find(|p| p.pid == *pid) {
+        let style = match app.scene.world.by_pid(pid) {
             Some(p) => theme.proc(p.id).add_modifier(Modifier::BOLD),
             None => {
                 parent = true;
@@ -1132,8 +1134,8 @@ fn holders_line(app: &App, theme: &Theme, send: bool, tier: u8) -> Line<'static>
 
 /// The counter lesson: the shared value big in the middle with what it
 /// should be and the updates lost, the counting processes around it.
-fn render_counter(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
-    let increments = match &app.cfg.scenario {
+fn render_counter(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
+    let increments = match &app.scene.cfg.scenario {
         Scenario::Counter(c) => c.increments,
         _ => 0,
     };
@@ -1163,13 +1165,12 @@ fn progress_bar(theme: &Theme, done: u64, of: u64) -> String {
 /// The shared value, big when there is room, then expected vs actual, the
 /// updates lost so far, and why (the lock or its absence). Lines that do
 /// not fit go, least important first.
-fn render_value(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let lock = matches!(&app.cfg.scenario, Scenario::Counter(c) if c.lock);
-    let expected: u64 = app.world.by_role(Role::Counter).map(|p| p.done).sum();
-    let actual = app.obs.value.unwrap_or(app.world.counter.value);
+    let lock = matches!(&app.scene.cfg.scenario, Scenario::Counter(c) if c.lock);
+    let (expected, actual) = super::panel::counter_figures(app);
     let lost = (expected as i128 - actual as i128).clamp(0, u64::MAX as i128) as u64;
     let lost_style = if lost > 0 {
         theme.blocked()
@@ -1345,33 +1346,25 @@ fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, s: &str, style: Style) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Mode, PipeConfig, QueueConfig, RunConfig};
-    use crate::ipc::queue::{Item, Snapshot};
-    use crate::model::app::Flight;
-    use crate::telemetry::event::{Event, Kind};
-    use crate::ui::testkit::{counter_app, pipe_app, queue_app, render_text};
+    use crate::config::{Mode, PipeConfig, QueueConfig};
+    use crate::model::flights::Flight;
+    use crate::stream::{Ended, Event, Holder, Kind, QueueView, QueuedView};
+    use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
-    fn text_of(app: &App, w: u16, h: u16) -> String {
+    fn text_of(app: &Fixture, w: u16, h: u16) -> String {
         render_text(app, w, h, render)
     }
 
-    fn empty(scenario: Scenario) -> App {
-        App::new(RunConfig {
-            scenario,
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-        })
+    fn empty(scenario: Scenario) -> Fixture {
+        Fixture::new(scenario)
     }
 
-    fn apply(app: &mut App, child: ChildId, pid: i32, kind: Kind) {
-        let t = app.now_ms;
-        app.apply_event(&Event::new(t * 1_000_000, child, pid, kind), t);
+    fn apply(app: &mut Fixture, child: ProcId, pid: i32, kind: Kind) {
+        let t = app.now_ns;
+        app.apply(Event::new(t, child, pid, kind));
     }
 
-    fn spawn(app: &mut App, id: ChildId, pid: i32, name: &str, role: Role) {
+    fn spawn(app: &mut Fixture, id: ProcId, pid: i32, name: &str, role: Role) {
         let kind = Kind::Spawn {
             name: name.into(),
             role,
@@ -1380,9 +1373,9 @@ mod tests {
     }
 
     /// Draws into a plain buffer with `theme`, returning the buffer and the spots.
-    fn draw_with(app: &App, theme: &Theme, w: u16, h: u16) -> (Buffer, Spots) {
+    fn draw_with(app: &Fixture, theme: &Theme, w: u16, h: u16) -> (Buffer, Spots) {
         let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-        let spots = draw(app, theme, buf.area, &mut buf);
+        let spots = draw(&app.view(), theme, buf.area, &mut buf);
         (buf, spots)
     }
 
@@ -1452,7 +1445,7 @@ mod tests {
         let t = text_of(&queue_app(), 80, 8);
         assert!(t.contains("▸ writer-2"), "{t}");
         let mut buf = Buffer::empty(Rect::new(0, 0, 80, 8));
-        render(&queue_app(), &Theme::plain(), buf.area, &mut buf);
+        render(&queue_app().view(), &Theme::plain(), buf.area, &mut buf);
         let y = row_of(&t, "▸ writer-2") as u16;
         let x = t.lines().nth(y as usize).unwrap().find('▸').unwrap();
         let x = t.lines().nth(y as usize).unwrap()[..x].chars().count() as u16;
@@ -1463,12 +1456,13 @@ mod tests {
     #[test]
     fn stage_flight_halfway_is_drawn_between_its_spots() {
         let mut app = queue_app();
-        app.flights.push(Flight {
+        app.scene.flights.list.push(Flight {
             label: "url_7".into(),
+            seq: Some(9),
             from: Spot::Proc(0),
             to: Spot::QueueTail,
-            start_ms: app.now_ms - 200,
-            dur_ms: 400,
+            start_ns: app.now_ns - 200_000_000,
+            dur_ns: 400_000_000,
             by: 0,
         });
         let theme = Theme::plain();
@@ -1494,12 +1488,13 @@ mod tests {
     #[test]
     fn stage_flight_goes_from_the_head_to_the_reader() {
         let mut app = queue_app();
-        app.flights.push(Flight {
+        app.scene.flights.list.push(Flight {
             label: "url_2".into(),
+            seq: Some(4),
             from: Spot::QueueHead,
             to: Spot::Proc(2),
-            start_ms: app.now_ms,
-            dur_ms: 400,
+            start_ns: app.now_ns,
+            dur_ns: 400_000_000,
             by: 2,
         });
         let (_, spots) = draw_with(&app, &Theme::plain(), 160, 16);
@@ -1518,10 +1513,10 @@ mod tests {
     fn stage_fast_events_show_rates_instead_of_flights() {
         let mut app = queue_app();
         for n in 0..200 {
-            let ev = Event::new(0, 0, 4101, Kind::Put).with_item(format!("url_{n}"));
-            app.apply_event(&ev, app.now_ms);
+            let ev = Event::new(app.now_ns, 0, 4101, Kind::Put).with_item(format!("url_{n}"));
+            app.apply(ev);
         }
-        assert!(app.fast());
+        assert!(app.scene.fast());
         let t = text_of(&app, 80, 8);
         assert!(t.contains("fast: "), "{t}");
         assert!(!t.contains('●'), "no pretend animation:\n{t}");
@@ -1530,7 +1525,7 @@ mod tests {
     #[test]
     fn stage_frozen_world_is_tagged_in_the_title() {
         let mut app = queue_app();
-        app.frozen = true;
+        app.scene.frozen = true;
         let t = text_of(&app, 80, 8);
         let first = t.lines().next().unwrap();
         assert!(first.contains("FROZEN (SIGSTOP)"), "{first}");
@@ -1545,20 +1540,21 @@ mod tests {
     fn stage_dead_process_shows_how_it_ended_and_what_was_lost() {
         let mut app = queue_app();
         let exit = Kind::Exit {
-            code: None,
-            signal: Some(9),
+            ended: Ended::Signal(9),
         };
-        apply(&mut app, 2, 4103, exit);
+        apply(&mut app, 1, 4102, exit);
         let lost = Kind::Recovered {
-            dead: 4103,
+            dead: 4102,
+            by: 4103,
+            held_lock: false,
             lost: Some("url_9".into()),
         };
-        apply(&mut app, 2, 4103, lost);
+        apply(&mut app, 1, 4102, lost);
         let t = text_of(&app, 80, 8);
         assert!(t.contains("✝ killed by SIGKILL"), "{t}");
         assert!(t.contains("url_9 lost with it"), "{t}");
         let mut buf = Buffer::empty(Rect::new(0, 0, 80, 8));
-        render(&app, &Theme::new(false), buf.area, &mut buf);
+        render(&app.view(), &Theme::new(false), buf.area, &mut buf);
         let ascii = text_of(&app, 80, 8);
         assert!(ascii.contains("killed"));
     }
@@ -1569,7 +1565,7 @@ mod tests {
         for k in 3..=9 {
             spawn(
                 &mut app,
-                k as ChildId + 10,
+                k as ProcId + 10,
                 4200 + k,
                 &format!("writer-{k}"),
                 Role::Writer,
@@ -1590,7 +1586,7 @@ mod tests {
     #[test]
     fn stage_bounded_queue_too_long_shows_the_slots_that_fit_and_plus_n() {
         let mut app = queue_app();
-        app.maxsize = 32;
+        app.scene.maxsize = 32;
         let t = text_of(&app, 80, 8);
         assert!(t.contains("depth 3/32"), "{t}");
         let plan = plan_slots(32, 3, 5, 30);
@@ -1615,20 +1611,24 @@ mod tests {
         let mut app = empty(Scenario::Queue(q));
         spawn(&mut app, 0, 4101, "writer-1", Role::Writer);
         spawn(&mut app, 1, 4103, "reader-1", Role::Reader);
-        let items = (1..=40)
-            .map(|n| QueuedItem {
-                item: Item::new(format!("url_{n}"), 1, n),
-                put_seq: n,
-                put_pid: 4101,
-                put_ts_ns: 0,
-            })
-            .collect();
-        app.obs.queue = Some(Snapshot {
+        for n in 1..=40 {
+            let put = Event::new(n * 1000, 0, 4101, Kind::Put)
+                .with_item(format!("url_{n}"))
+                .with_seq(n);
+            app.apply(put);
+        }
+        app.scene.queue = Some(QueueView {
             depth: 40,
             maxsize: 0,
             capacity: 65_536,
-            items,
-            ..Snapshot::default()
+            items: (1..=40)
+                .map(|n| QueuedView {
+                    label: format!("url_{n}"),
+                    put_seq: n,
+                    put_pid: 4101,
+                })
+                .collect(),
+            ..QueueView::default()
         });
         let t = text_of(&app, 80, 8);
         assert!(t.contains("depth 40 (unbounded)"), "{t}");
@@ -1640,8 +1640,11 @@ mod tests {
     #[test]
     fn stage_pipe_names_the_parent_as_a_holder_of_the_send_end() {
         let mut app = pipe_app();
-        if let Some(p) = app.obs.pipe.as_mut() {
-            p.send_holders.push((4000, "parent (ipcscope)".into()));
+        if let Some(p) = app.scene.pipe.as_mut() {
+            p.send_holders.push(Holder {
+                pid: 4000,
+                proc: None,
+            });
         }
         for w in [80, 160] {
             let t = text_of(&app, w, 16);
@@ -1672,7 +1675,7 @@ mod tests {
         let t = text_of(&pipe_app(), 160, 16);
         assert!(t.contains("duplex: both ways") && t.contains('←'), "{t}");
         let mut app = pipe_app();
-        if let Scenario::Pipe(p) = &mut app.cfg.scenario {
+        if let Scenario::Pipe(p) = &mut app.scene.cfg.scenario {
             p.duplex = false;
         }
         let t = text_of(&app, 160, 16);
@@ -1713,18 +1716,22 @@ mod tests {
             ascii: true,
         };
         let mut frozen = queue_app();
-        frozen.frozen = true;
-        frozen.flights.push(Flight {
+        frozen.scene.frozen = true;
+        frozen.scene.flights.list.push(Flight {
             label: "url_7".into(),
+            seq: Some(9),
             from: Spot::Proc(0),
             to: Spot::QueueTail,
-            start_ms: frozen.now_ms,
-            dur_ms: 400,
+            start_ns: frozen.now_ns,
+            dur_ns: 400_000_000,
             by: 0,
         });
         let mut parent = pipe_app();
-        if let Some(p) = parent.obs.pipe.as_mut() {
-            p.send_holders.push((4000, "parent (ipcscope)".into()));
+        if let Some(p) = parent.scene.pipe.as_mut() {
+            p.send_holders.push(Holder {
+                pid: 4000,
+                proc: None,
+            });
         }
         for app in [queue_app(), frozen, pipe_app(), parent, counter_app()] {
             for (w, h) in [(80, 8), (160, 16), (40, 5)] {
@@ -1759,7 +1766,12 @@ mod tests {
             }
             // Drawn away from the buffer's origin, and partly outside it.
             let mut buf = Buffer::empty(Rect::new(0, 0, 50, 10));
-            render(app, &Theme::plain(), Rect::new(20, 4, 60, 12), &mut buf);
+            render(
+                &app.view(),
+                &Theme::plain(),
+                Rect::new(20, 4, 60, 12),
+                &mut buf,
+            );
         }
         let t = text_of(&apps[3], 80, 8);
         assert!(t.contains(text::stage_nobody()), "{t}");

@@ -10,11 +10,13 @@ use ratatui::layout::Rect;
 
 use super::theme::Theme;
 use crate::config::{CounterConfig, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
-use crate::ipc::queue::{Item, QueuedItem, Snapshot};
-use crate::model::app::{App, Observation};
-use crate::proc::probe::KernelWait;
-use crate::supervisor::{KernelRow, PipeStats};
-use crate::telemetry::event::{ChildId, Event, Kind, Role};
+use crate::model::{Controls, Scene, View};
+use crate::stream::{
+    Body, Event, Holder, KernelRow, KernelWait, Kind, Observation, PipeView, ProcId, QueueView,
+    QueuedView, Record, Role, RunInfo, TelemetryView, ValueView,
+};
+
+const MS: u64 = 1_000_000;
 
 fn run_cfg(scenario: Scenario) -> RunConfig {
     RunConfig {
@@ -27,46 +29,109 @@ fn run_cfg(scenario: Scenario) -> RunConfig {
     }
 }
 
-fn ev(app: &mut App, t_ms: u64, child: ChildId, pid: i32, kind: Kind) -> Event {
-    let e = Event::new(t_ms * 1_000_000, child, pid, kind);
-    app.tick(t_ms);
-    app.apply_event(&e, t_ms);
-    e
+/// A scene built from records, the controls, and the view's clock: what a
+/// frame draws.
+#[derive(Clone)]
+pub struct Fixture {
+    pub scene: Scene,
+    pub controls: Controls,
+    pub now_ns: u64,
+    n: u64,
 }
 
-fn spawn(app: &mut App, t: u64, id: ChildId, pid: i32, name: &str, role: Role) {
-    ev(
-        app,
-        t,
-        id,
-        pid,
-        Kind::Spawn {
-            name: name.into(),
-            role,
-        },
-    );
-}
+impl Fixture {
+    /// A run of `scenario` that started at time 0.
+    pub fn new(scenario: Scenario) -> Fixture {
+        let cfg = run_cfg(scenario);
+        let mut f = Fixture {
+            scene: Scene::new(cfg.clone()),
+            controls: Controls::new(&cfg, false),
+            now_ns: 0,
+            n: 0,
+        };
+        f.record(Body::Run(RunInfo {
+            start_ns: 0,
+            pid: 1,
+            config: cfg,
+        }));
+        f
+    }
 
-fn item(app: &mut App, t: u64, id: ChildId, pid: i32, kind: Kind, label: &str, depth: u32) {
-    let e = Event::new(t * 1_000_000, id, pid, kind)
-        .with_item(label)
-        .with_depth(depth);
-    app.tick(t);
-    app.apply_event(&e, t);
-}
+    pub fn record(&mut self, body: Body) {
+        let r = Record { n: self.n, body };
+        self.n += 1;
+        self.scene.apply(&r);
+    }
 
-fn queued(label: &str, writer: u32, seq: u64, pid: i32) -> QueuedItem {
-    QueuedItem {
-        item: Item::new(label, writer, seq),
-        put_seq: seq,
-        put_pid: pid,
-        put_ts_ns: 0,
+    /// An event at `t_ms`.
+    pub fn ev(&mut self, t_ms: u64, child: ProcId, pid: i32, kind: Kind) -> Event {
+        let e = Event::new(t_ms * MS, child, pid, kind);
+        self.apply(e.clone());
+        e
+    }
+
+    /// Applies an event as it is (its own time).
+    pub fn apply(&mut self, e: Event) {
+        self.now_ns = self.now_ns.max(e.t_ns);
+        self.record(Body::Event(e));
+    }
+
+    pub fn spawn(&mut self, t: u64, id: ProcId, pid: i32, name: &str, role: Role) {
+        self.ev(
+            t,
+            id,
+            pid,
+            Kind::Spawn {
+                name: name.into(),
+                role,
+            },
+        );
+    }
+
+    /// A move of an item numbered `seq`, with the depth after it.
+    pub fn item(&mut self, t: u64, id: ProcId, pid: i32, kind: Kind, label: &str, seq: u64) {
+        let e = Event::new(t * MS, id, pid, kind)
+            .with_item(label)
+            .with_seq(seq);
+        self.apply(e);
+    }
+
+    /// Time passes to `t_ms` (the stream's clock and the view's).
+    pub fn tick(&mut self, t_ms: u64) {
+        self.now_ns = t_ms * MS;
+        self.record(Body::Tick(t_ms * MS));
+    }
+
+    /// An observation, read now.
+    pub fn observe(&mut self, obs: Observation) {
+        let obs = Observation {
+            t_ns: self.now_ns,
+            ..obs
+        };
+        self.record(Body::Observation(obs));
+    }
+
+    pub fn view(&self) -> View<'_> {
+        View {
+            scene: &self.scene,
+            controls: &self.controls,
+            now_ns: self.now_ns,
+            timeline: None,
+        }
     }
 }
 
-fn row(id: ChildId, pid: i32, state: char, wait: KernelWait) -> KernelRow {
+pub fn queued(label: &str, seq: u64, pid: i32) -> QueuedView {
+    QueuedView {
+        label: label.into(),
+        put_seq: seq,
+        put_pid: pid,
+    }
+}
+
+pub fn row(id: ProcId, pid: i32, state: char, wait: KernelWait) -> KernelRow {
     KernelRow {
-        id,
+        proc: id,
         pid,
         state,
         wait,
@@ -76,68 +141,80 @@ fn row(id: ChildId, pid: i32, state: char, wait: KernelWait) -> KernelRow {
 
 /// The queue lesson mid-run: maxsize 3, full; writer-2 blocked putting
 /// url_6; reader-1 just got url_2 and sleeps; url_5 on its way.
-pub fn queue_app() -> App {
+pub fn queue_app() -> Fixture {
     let mut q = QueueConfig::defaults(Mode::Tui);
     q.maxsize = 3;
     q.reader_delay = crate::config::DelayRange::fixed(1.0);
-    let mut app = App::new(run_cfg(Scenario::Queue(q)));
-    spawn(&mut app, 0, 0, 4101, "writer-1", Role::Writer);
-    spawn(&mut app, 1, 1, 4102, "writer-2", Role::Writer);
-    spawn(&mut app, 2, 2, 4103, "reader-1", Role::Reader);
-    item(&mut app, 100, 0, 4101, Kind::Put, "url_1", 1);
-    item(&mut app, 300, 1, 4102, Kind::Put, "url_4", 2);
-    item(&mut app, 310, 2, 4103, Kind::Get, "url_1", 1);
-    item(&mut app, 900, 0, 4101, Kind::Put, "url_2", 2);
-    item(&mut app, 1500, 1, 4102, Kind::Put, "url_5", 3);
-    item(&mut app, 1700, 2, 4103, Kind::Get, "url_4", 2);
-    item(&mut app, 2100, 0, 4101, Kind::Put, "url_3", 3);
-    item(&mut app, 2600, 1, 4102, Kind::PutWait, "url_6", 3);
+    let mut app = Fixture::new(Scenario::Queue(q));
+    app.spawn(0, 0, 4101, "writer-1", Role::Writer);
+    app.spawn(1, 1, 4102, "writer-2", Role::Writer);
+    app.spawn(2, 2, 4103, "reader-1", Role::Reader);
+    app.item(100, 0, 4101, Kind::Put, "url_1", 1);
+    app.item(300, 1, 4102, Kind::Put, "url_4", 2);
+    app.item(310, 2, 4103, Kind::Get, "url_1", 1);
+    app.item(900, 0, 4101, Kind::Put, "url_2", 4);
+    app.item(1500, 1, 4102, Kind::Put, "url_5", 5);
+    app.item(1700, 2, 4103, Kind::Get, "url_4", 2);
+    app.item(2100, 0, 4101, Kind::Put, "url_3", 7);
+    let wait = Event::new(2600 * MS, 1, 4102, Kind::PutWait)
+        .with_item("url_6")
+        .with_depth(3);
+    app.apply(wait);
     app.tick(2700);
     app.observe(Observation {
-        queue: Some(Snapshot {
+        queue: Some(QueueView {
             depth: 3,
             maxsize: 3,
             capacity: 65_536,
             items: vec![
-                queued("url_2", 1, 4, 4101),
-                queued("url_5", 2, 5, 4102),
-                queued("url_3", 1, 7, 4101),
+                queued("url_2", 4, 4101),
+                queued("url_5", 5, 4102),
+                queued("url_3", 7, 4101),
             ],
             puts: 5,
             gets: 2,
             put_waiters: 1,
-            ..Snapshot::default()
+            ..QueueView::default()
         }),
         kernel: Some(vec![
             row(0, 4101, 'S', KernelWait::Sleeping),
             row(1, 4102, 'S', KernelWait::WaitingForSpace),
             row(2, 4103, 'S', KernelWait::Sleeping),
         ]),
-        lag_ms: 4,
+        telemetry: Some(TelemetryView {
+            lag_ms: 4,
+            ..TelemetryView::default()
+        }),
         ..Observation::default()
     });
-    app.selected = Some(1);
+    app.controls.selected = Some(1);
     app
 }
 
 /// The pipe lesson mid-run: two messages in the pipe, the receiver busy.
-pub fn pipe_app() -> App {
-    let mut app = App::new(run_cfg(Scenario::Pipe(PipeConfig::defaults(Mode::Tui))));
-    spawn(&mut app, 0, 0, 952, "sender", Role::Sender);
-    spawn(&mut app, 1, 1, 953, "receiver", Role::Receiver);
-    item(&mut app, 100, 0, 952, Kind::Send, "url_0", 0);
-    item(&mut app, 200, 1, 953, Kind::Recv, "url_0", 0);
-    item(&mut app, 400, 0, 952, Kind::Send, "url_1", 0);
-    item(&mut app, 900, 0, 952, Kind::Send, "url_2", 0);
-    item(&mut app, 1000, 1, 953, Kind::Recv, "url_1", 0);
-    item(&mut app, 1300, 0, 952, Kind::Send, "url_3", 0);
+pub fn pipe_app() -> Fixture {
+    let mut app = Fixture::new(Scenario::Pipe(PipeConfig::defaults(Mode::Tui)));
+    app.spawn(0, 0, 952, "sender", Role::Sender);
+    app.spawn(1, 1, 953, "receiver", Role::Receiver);
+    app.item(100, 0, 952, Kind::Send, "url_0", 1);
+    app.item(200, 1, 953, Kind::Recv, "url_0", 1);
+    app.item(400, 0, 952, Kind::Send, "url_1", 2);
+    app.item(900, 0, 952, Kind::Send, "url_2", 3);
+    app.item(1000, 1, 953, Kind::Recv, "url_1", 2);
+    app.item(1300, 0, 952, Kind::Send, "url_3", 4);
     app.tick(1400);
     app.observe(Observation {
-        pipe: Some(PipeStats {
-            bytes_waiting: Some(18),
+        pipe: Some(PipeView {
+            bytes: Some(18),
             capacity: Some(212_992),
-            send_holders: vec![(952, "sender".into())],
-            recv_holders: vec![(953, "receiver".into())],
+            send_holders: vec![Holder {
+                pid: 952,
+                proc: Some(0),
+            }],
+            recv_holders: vec![Holder {
+                pid: 953,
+                proc: Some(1),
+            }],
         }),
         kernel: Some(vec![
             row(0, 952, 'S', KernelWait::Sleeping),
@@ -149,13 +226,10 @@ pub fn pipe_app() -> App {
 }
 
 /// The counter without the lock, all four done: updates were lost.
-pub fn counter_app() -> App {
-    let mut app = App::new(run_cfg(Scenario::Counter(CounterConfig::defaults(
-        Mode::Tui,
-    ))));
+pub fn counter_app() -> Fixture {
+    let mut app = Fixture::new(Scenario::Counter(CounterConfig::defaults(Mode::Tui)));
     for i in 0..4u16 {
-        spawn(
-            &mut app,
+        app.spawn(
             i as u64,
             i,
             5001 + i as i32,
@@ -164,8 +238,7 @@ pub fn counter_app() -> App {
         );
     }
     for i in 0..4u16 {
-        ev(
-            &mut app,
+        app.ev(
             500 + i as u64,
             i,
             5001 + i as i32,
@@ -177,7 +250,10 @@ pub fn counter_app() -> App {
     }
     app.tick(600);
     app.observe(Observation {
-        value: Some(231_415),
+        value: Some(ValueView {
+            value: 231_415,
+            expected: 400_000,
+        }),
         kernel: Some(
             (0..4u16)
                 .map(|i| row(i, 5001 + i as i32, 'R', KernelWait::Running))
@@ -191,16 +267,17 @@ pub fn counter_app() -> App {
 /// Renders with `f` into a `w`x`h` buffer and returns its text, one line
 /// per row, with every process's PID masked as `#`s of the same width.
 pub fn render_text(
-    app: &App,
+    app: &Fixture,
     w: u16,
     h: u16,
-    f: impl FnOnce(&App, &Theme, Rect, &mut Buffer),
+    f: impl FnOnce(&View, &Theme, Rect, &mut Buffer),
 ) -> String {
+    let view = app.view();
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     let theme = Theme::plain();
     term.draw(|frame| {
         let area = frame.area();
-        f(app, &theme, area, frame.buffer_mut());
+        f(&view, &theme, area, frame.buffer_mut());
     })
     .expect("draw");
     let buf = term.backend().buffer().clone();
@@ -213,7 +290,7 @@ pub fn render_text(
         lines.push(line.trim_end().to_string());
     }
     let mut text = lines.join("\n");
-    for p in &app.world.procs {
+    for p in &app.scene.world.procs {
         let pid = p.pid.to_string();
         text = text.replace(&pid, &"#".repeat(pid.len()));
     }
@@ -221,6 +298,6 @@ pub fn render_text(
 }
 
 /// The whole screen as text.
-pub fn screen(app: &App, w: u16, h: u16) -> String {
+pub fn screen(app: &Fixture, w: u16, h: u16) -> String {
     render_text(app, w, h, super::render)
 }

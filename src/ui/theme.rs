@@ -4,7 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
-use crate::telemetry::event::ChildId;
+use crate::stream::ProcId;
 
 /// How the screen may draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +122,20 @@ impl Theme {
     }
 
     /// The colour of one process (its events, its items, its row).
-    pub fn proc(&self, id: ChildId) -> Style {
+    /// The timeline's playhead, and its track before and after it.
+    pub fn timeline_head(&self) -> &'static str {
+        if self.ascii { "|" } else { "█" }
+    }
+
+    pub fn timeline_past(&self) -> &'static str {
+        if self.ascii { "=" } else { "━" }
+    }
+
+    pub fn timeline_future(&self) -> &'static str {
+        if self.ascii { "-" } else { "─" }
+    }
+
+    pub fn proc(&self, id: ProcId) -> Style {
         self.fg(PALETTE[id as usize % PALETTE.len()])
     }
 

@@ -1,0 +1,585 @@
+//! The user's side: what they selected, which overlays are open, and how
+//! their intents (keys and clicks, mapped in one place) become commands to
+//! the world or to the replay's timeline. Pure: intents and the scene go
+//! in, effects come out. Not part of the recording.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::scene::Scene;
+use crate::config::{CounterConfig, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
+use crate::stream::{Command, ProcId, Role, Sig};
+
+/// How long a hint stays on screen.
+pub const HINT_NS: u64 = 4_000_000_000;
+/// Maxsize steps for `m` / `M` (0 = unbounded, the last step).
+pub const MAXSIZE_STEPS: [u32; 13] = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 0];
+
+/// What the user asks for (keys and clicks map to these in one place).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Intent {
+    AddWriter,
+    RemoveWriter,
+    AddReader,
+    RemoveReader,
+    /// Writers (or the selected process) faster / slower.
+    Faster,
+    Slower,
+    MaxsizeDown,
+    MaxsizeUp,
+    /// Freeze the world (SIGSTOP) or resume it.
+    ToggleFreeze,
+    /// Freeze only the view.
+    ToggleViewFreeze,
+    /// While frozen: the selected process performs one operation.
+    Step,
+    SelectPrev,
+    SelectNext,
+    Select(ProcId),
+    /// Close the open overlay, else clear the selection (Esc).
+    Back,
+    Kill,
+    Terminate,
+    Restart,
+    Switch(ScenarioKind),
+    /// Slow motion: more / less.
+    SlowMore,
+    SlowLess,
+    ToggleHelp,
+    /// The replay's timeline.
+    Timeline(TimelineCmd),
+    Quit,
+}
+
+/// What a replay's timeline can be asked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TimelineCmd {
+    PlayPause,
+    /// One event forward / back.
+    StepForward,
+    StepBack,
+    /// Seek by this many seconds (negative: back).
+    SeekBy(f64),
+    SeekStart,
+    SeekEnd,
+    /// Seek to this fraction of the recording (a click on the bar).
+    SeekFraction(f64),
+    Faster,
+    Slower,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScenarioKind {
+    Queue,
+    Pipe,
+    Counter,
+}
+
+impl ScenarioKind {
+    pub fn of(s: &Scenario) -> ScenarioKind {
+        match s {
+            Scenario::Queue(_) => ScenarioKind::Queue,
+            Scenario::Pipe(_) => ScenarioKind::Pipe,
+            Scenario::Counter(_) => ScenarioKind::Counter,
+        }
+    }
+}
+
+/// What the loop must do for the controls.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Do(Command),
+    Timeline(TimelineCmd),
+    Quit,
+}
+
+/// A short answer to a key, shown for a while (not recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// The key does not apply to this scenario.
+    NotHere {
+        key: &'static str,
+        scenario: &'static str,
+    },
+    NothingToRemove,
+    NoReaderToRemove,
+    SelectLiving,
+    SelectToStep,
+    FreezeFirst,
+    /// The scale changes nothing: the process's delay is 0.
+    NothingToSlow {
+        name: String,
+    },
+    /// A replay cannot change what happened.
+    Replay,
+    /// Timeline keys work only in a replay.
+    NotAReplay,
+    /// A command failed (the OS's words).
+    Failed {
+        what: String,
+    },
+    /// A problem the source reports (e.g. a recording that cannot be written).
+    Problem {
+        what: String,
+    },
+}
+
+/// The user's side of the screen.
+#[derive(Debug, Clone)]
+pub struct Controls {
+    /// Per-scenario settings kept for `n` and `1`/`2`/`3`.
+    pub configs: HashMap<ScenarioKind, Scenario>,
+    pub selected: Option<ProcId>,
+    pub help: bool,
+    pub view_frozen: bool,
+    /// Replaying a recording (keys steer the timeline, not the world).
+    pub replay: bool,
+    /// Slow motion asked for (the scene shows what the world took).
+    pub slow_motion: f64,
+    /// Delay scales asked for, per process.
+    pub scales: HashMap<ProcId, f64>,
+    pub hints: VecDeque<(Hint, u64)>,
+}
+
+impl Controls {
+    pub fn new(cfg: &RunConfig, replay: bool) -> Controls {
+        let mut configs = HashMap::new();
+        configs.insert(
+            ScenarioKind::Queue,
+            Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+        );
+        configs.insert(
+            ScenarioKind::Pipe,
+            Scenario::Pipe(PipeConfig::defaults(Mode::Tui)),
+        );
+        configs.insert(
+            ScenarioKind::Counter,
+            Scenario::Counter(CounterConfig::defaults(Mode::Tui)),
+        );
+        configs.insert(ScenarioKind::of(&cfg.scenario), cfg.scenario.clone());
+        Controls {
+            configs,
+            selected: None,
+            help: false,
+            view_frozen: false,
+            replay,
+            slow_motion: 1.0,
+            scales: HashMap::new(),
+            hints: VecDeque::new(),
+        }
+    }
+
+    /// A new run started: per-run choices are forgotten.
+    pub fn restarted(&mut self) {
+        self.selected = None;
+        self.scales.clear();
+    }
+
+    /// Drops hints past their time; true if any went.
+    pub fn expire(&mut self, now_ns: u64) -> bool {
+        let before = self.hints.len();
+        self.hints.retain(|(_, until)| *until > now_ns);
+        self.hints.len() != before
+    }
+
+    /// Shows a hint (from the source, or from an intent).
+    pub fn hint(&mut self, h: Hint, now_ns: u64) {
+        self.hints.push_back((h, now_ns + HINT_NS));
+        while self.hints.len() > 3 {
+            self.hints.pop_front();
+        }
+    }
+
+    /// What an intent does, given the scene; `now_ns` is the view's clock.
+    pub fn update(&mut self, scene: &Scene, intent: Intent, now_ns: u64) -> Vec<Effect> {
+        match intent {
+            Intent::Quit => return vec![Effect::Quit],
+            Intent::ToggleHelp => self.help = !self.help,
+            Intent::Back => {
+                if self.help {
+                    self.help = false;
+                } else {
+                    self.selected = None;
+                }
+            }
+            Intent::ToggleViewFreeze => self.view_frozen = !self.view_frozen,
+            Intent::SelectPrev | Intent::SelectNext => self.select_step(scene, intent),
+            Intent::Select(id) => self.selected = Some(id),
+            Intent::Timeline(t) => {
+                if self.replay {
+                    return vec![Effect::Timeline(t)];
+                }
+                self.hint(Hint::NotAReplay, now_ns);
+            }
+            _ if self.replay => self.hint(Hint::Replay, now_ns),
+            _ => return self.world_intent(scene, intent, now_ns),
+        }
+        Vec::new()
+    }
+
+    fn select_step(&mut self, scene: &Scene, intent: Intent) {
+        let order: Vec<ProcId> = scene.display_order().iter().map(|p| p.id).collect();
+        if order.is_empty() {
+            return;
+        }
+        let cur = self
+            .selected
+            .and_then(|s| order.iter().position(|&i| i == s));
+        let n = order.len();
+        let next = match (cur, intent) {
+            (None, Intent::SelectNext) => 0,
+            (None, _) => n - 1,
+            (Some(i), Intent::SelectNext) => (i + 1) % n,
+            (Some(i), _) => (i + n - 1) % n,
+        };
+        self.selected = Some(order[next]);
+    }
+
+    /// Intents that change the real processes.
+    fn world_intent(&mut self, scene: &Scene, intent: Intent, now: u64) -> Vec<Effect> {
+        let kind = ScenarioKind::of(&scene.cfg.scenario);
+        let scenario = scene.cfg.scenario.name();
+        let not_here = |key| Hint::NotHere { key, scenario };
+        let live = |role| scene.world.live(role);
+        let mut fx = Vec::new();
+        let mut hint = None;
+        match intent {
+            Intent::AddWriter => match kind {
+                ScenarioKind::Queue => fx.push(Command::AddWriter),
+                ScenarioKind::Counter => fx.push(Command::AddCounter),
+                ScenarioKind::Pipe => hint = Some(not_here("+")),
+            },
+            Intent::RemoveWriter => match kind {
+                ScenarioKind::Queue if live(Role::Writer) > 0 => fx.push(Command::RemoveWriter),
+                ScenarioKind::Counter if live(Role::Counter) > 0 => fx.push(Command::RemoveCounter),
+                ScenarioKind::Pipe => hint = Some(not_here("-")),
+                _ => hint = Some(Hint::NothingToRemove),
+            },
+            Intent::AddReader => match kind {
+                ScenarioKind::Queue => fx.push(Command::AddReader),
+                _ => hint = Some(not_here("r")),
+            },
+            Intent::RemoveReader => match kind {
+                ScenarioKind::Queue if live(Role::Reader) > 0 => fx.push(Command::RemoveReader),
+                ScenarioKind::Queue => hint = Some(Hint::NoReaderToRemove),
+                _ => hint = Some(not_here("R")),
+            },
+            Intent::Faster | Intent::Slower => {
+                let factor = if intent == Intent::Faster {
+                    1.0 / 1.5
+                } else {
+                    1.5
+                };
+                let targets: Vec<ProcId> = match self.selected {
+                    Some(id) => vec![id],
+                    None => scene
+                        .world
+                        .procs
+                        .iter()
+                        .filter(|p| p.alive() && matches!(p.role, Role::Writer | Role::Sender))
+                        .map(|p| p.id)
+                        .collect(),
+                };
+                for id in targets {
+                    let s =
+                        (self.scales.get(&id).copied().unwrap_or(1.0) * factor).clamp(0.05, 20.0);
+                    self.scales.insert(id, s);
+                    fx.push(Command::SetDelayScale(id, s));
+                    if let Some(p) = scene.world.proc(id)
+                        && !has_delay(&scene.cfg, p.role)
+                    {
+                        hint = Some(Hint::NothingToSlow {
+                            name: p.name.clone(),
+                        });
+                    }
+                }
+            }
+            Intent::MaxsizeDown | Intent::MaxsizeUp => {
+                if kind != ScenarioKind::Queue {
+                    hint = Some(not_here("m/M"));
+                } else {
+                    let cur = scene.maxsize;
+                    let pos = MAXSIZE_STEPS
+                        .iter()
+                        .position(|&m| m == cur)
+                        .unwrap_or_else(|| {
+                            MAXSIZE_STEPS
+                                .iter()
+                                .position(|&m| m != 0 && m >= cur)
+                                .unwrap_or(MAXSIZE_STEPS.len() - 1)
+                        });
+                    let next = if intent == Intent::MaxsizeDown {
+                        pos.saturating_sub(1)
+                    } else {
+                        (pos + 1).min(MAXSIZE_STEPS.len() - 1)
+                    };
+                    fx.push(Command::SetMaxsize(MAXSIZE_STEPS[next]));
+                }
+            }
+            Intent::ToggleFreeze => fx.push(if scene.frozen {
+                Command::Resume
+            } else {
+                Command::Freeze
+            }),
+            Intent::Step => match (scene.frozen, self.selected) {
+                (true, Some(id)) if scene.world.proc(id).is_some_and(|p| p.alive()) => {
+                    fx.push(Command::Step(id))
+                }
+                (true, _) => hint = Some(Hint::SelectToStep),
+                (false, _) => hint = Some(Hint::FreezeFirst),
+            },
+            Intent::Kill | Intent::Terminate => {
+                let sig = if intent == Intent::Kill {
+                    Sig::Kill
+                } else {
+                    Sig::Term
+                };
+                match self.selected {
+                    Some(id) if scene.world.proc(id).is_some_and(|p| p.alive()) => {
+                        fx.push(Command::Signal(id, sig))
+                    }
+                    _ => hint = Some(Hint::SelectLiving),
+                }
+            }
+            Intent::Restart => fx.push(Command::Restart(Box::new(scene.cfg.clone()))),
+            Intent::Switch(k) => {
+                let scenario = self
+                    .configs
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_else(|| scene.cfg.scenario.clone());
+                fx.push(Command::Restart(Box::new(RunConfig {
+                    scenario,
+                    ..scene.cfg.clone()
+                })));
+            }
+            Intent::SlowMore | Intent::SlowLess => {
+                let f = if intent == Intent::SlowMore {
+                    1.5
+                } else {
+                    1.0 / 1.5
+                };
+                self.slow_motion = (self.slow_motion * f).clamp(0.1, 20.0);
+                if (self.slow_motion - 1.0).abs() < 0.05 {
+                    self.slow_motion = 1.0;
+                }
+                fx.push(Command::SetSlowMotion(self.slow_motion));
+            }
+            _ => {}
+        }
+        if let Some(h) = hint {
+            self.hint(h, now);
+        }
+        fx.into_iter().map(Effect::Do).collect()
+    }
+}
+
+/// Whether processes of `role` sleep between operations in this run (a
+/// delay scale has something to act on).
+fn has_delay(cfg: &RunConfig, role: Role) -> bool {
+    let d = match (&cfg.scenario, role) {
+        (Scenario::Queue(q), Role::Writer) => q.delay,
+        (Scenario::Queue(q), Role::Reader) => q.reader_delay,
+        (Scenario::Pipe(p), Role::Sender) => p.delay,
+        (Scenario::Pipe(p), Role::Receiver) => p.reader_delay,
+        _ => return false,
+    };
+    d.hi > 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::{Body, Event, Kind, Record, RunInfo};
+
+    fn cfg() -> RunConfig {
+        RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            record: None,
+            ascii: false,
+        }
+    }
+
+    fn lesson() -> Scene {
+        let mut s = Scene::new(cfg());
+        let mut n = 0;
+        let mut rec = |s: &mut Scene, body| {
+            s.apply(&Record { n, body });
+            n += 1;
+        };
+        rec(
+            &mut s,
+            Body::Run(RunInfo {
+                start_ns: 0,
+                pid: 1,
+                config: cfg(),
+            }),
+        );
+        for (id, pid, name, role) in [
+            (0, 100, "writer-1", Role::Writer),
+            (1, 101, "writer-2", Role::Writer),
+            (2, 102, "reader-1", Role::Reader),
+        ] {
+            let ev = Event::new(
+                1,
+                id,
+                pid,
+                Kind::Spawn {
+                    name: name.into(),
+                    role,
+                },
+            );
+            rec(&mut s, Body::Event(ev));
+        }
+        s
+    }
+
+    fn frozen(mut s: Scene) -> Scene {
+        let n = s.records;
+        s.apply(&Record {
+            n,
+            body: Body::Event(Event::new(2, u16::MAX, 1, Kind::Frozen)),
+        });
+        s
+    }
+
+    #[test]
+    fn kill_needs_a_selection_and_signals_the_selected_process() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, false);
+        assert!(c.update(&s, Intent::Kill, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::SelectLiving);
+        c.update(&s, Intent::SelectNext, 0);
+        assert_eq!(c.selected, Some(0));
+        assert_eq!(
+            c.update(&s, Intent::Kill, 0),
+            [Effect::Do(Command::Signal(0, Sig::Kill))]
+        );
+    }
+
+    #[test]
+    fn maxsize_steps_down_from_what_the_world_holds() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, false);
+        assert_eq!(
+            c.update(&s, Intent::MaxsizeDown, 0),
+            [Effect::Do(Command::SetMaxsize(32))]
+        );
+        assert_eq!(
+            c.update(&s, Intent::MaxsizeUp, 0),
+            [Effect::Do(Command::SetMaxsize(0))]
+        );
+    }
+
+    #[test]
+    fn step_needs_the_world_frozen_and_a_living_selection() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, false);
+        assert!(c.update(&s, Intent::Step, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::FreezeFirst);
+        let s = frozen(s);
+        c.update(&s, Intent::Select(2), 0);
+        assert_eq!(
+            c.update(&s, Intent::Step, 0),
+            [Effect::Do(Command::Step(2))]
+        );
+        assert_eq!(
+            c.update(&s, Intent::ToggleFreeze, 0),
+            [Effect::Do(Command::Resume)]
+        );
+    }
+
+    #[test]
+    fn esc_closes_help_then_clears_the_selection_and_never_quits() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, false);
+        c.update(&s, Intent::Select(1), 0);
+        c.update(&s, Intent::ToggleHelp, 0);
+        assert!(c.update(&s, Intent::Back, 0).is_empty());
+        assert!(!c.help);
+        assert_eq!(c.selected, Some(1));
+        assert!(c.update(&s, Intent::Back, 0).is_empty());
+        assert_eq!(c.selected, None);
+        assert!(c.update(&s, Intent::Back, 0).is_empty());
+    }
+
+    #[test]
+    fn with_no_selection_speed_applies_to_every_living_writer() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, false);
+        let fx = c.update(&s, Intent::Slower, 0);
+        assert_eq!(
+            fx,
+            [
+                Effect::Do(Command::SetDelayScale(0, 1.5)),
+                Effect::Do(Command::SetDelayScale(1, 1.5))
+            ]
+        );
+    }
+
+    #[test]
+    fn slowing_a_process_without_delay_says_there_is_nothing_to_slow() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, false);
+        c.update(&s, Intent::Select(2), 0);
+        c.update(&s, Intent::Slower, 0);
+        assert!(matches!(
+            &c.hints.back().unwrap().0,
+            Hint::NothingToSlow { name } if name == "reader-1"
+        ));
+    }
+
+    #[test]
+    fn keys_outside_the_queue_scenario_say_they_do_not_apply() {
+        let mut cf = cfg();
+        cf.scenario = Scenario::Pipe(PipeConfig::defaults(Mode::Tui));
+        let s = Scene::new(cf.clone());
+        let mut c = Controls::new(&cf, false);
+        assert!(c.update(&s, Intent::AddWriter, 0).is_empty());
+        assert_eq!(
+            c.hints.back().unwrap().0,
+            Hint::NotHere {
+                key: "+",
+                scenario: "pipe"
+            }
+        );
+    }
+
+    #[test]
+    fn switching_scenario_keeps_the_options_given_for_it() {
+        let mut cf = cfg();
+        let mut p = PipeConfig::defaults(Mode::Tui);
+        p.messages = 42;
+        cf.scenario = Scenario::Pipe(p.clone());
+        let s = Scene::new(cf.clone());
+        let mut c = Controls::new(&cf, false);
+        match &c.update(&s, Intent::Switch(ScenarioKind::Pipe), 0)[..] {
+            [Effect::Do(Command::Restart(rc))] => assert_eq!(rc.scenario, Scenario::Pipe(p)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn in_a_replay_world_keys_are_refused_and_timeline_keys_pass() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, true);
+        assert!(c.update(&s, Intent::AddWriter, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::Replay);
+        assert_eq!(
+            c.update(&s, Intent::Timeline(TimelineCmd::PlayPause), 0),
+            [Effect::Timeline(TimelineCmd::PlayPause)]
+        );
+    }
+
+    #[test]
+    fn selection_cycles_through_processes_in_display_order() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, false);
+        c.update(&s, Intent::SelectPrev, 0);
+        assert_eq!(c.selected, Some(2), "readers come last");
+        c.update(&s, Intent::SelectNext, 0);
+        assert_eq!(c.selected, Some(0));
+    }
+}

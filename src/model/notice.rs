@@ -1,0 +1,90 @@
+//! Notices: consequences the screen shows for a while (a process killed,
+//! an item lost, a lock repaired, a timeout explained). Structured facts;
+//! the text module puts them into words in the chosen language.
+
+use super::world::World;
+use crate::stream::{Ended, Event, Kind, Note, SIGKILL};
+
+/// A consequence worth telling the room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A process ended by a signal.
+    Ended {
+        name: String,
+        pid: i32,
+        ended: Ended,
+    },
+    /// An item was being put by a process that died: it never entered the queue.
+    Lost { item: String, who: String, pid: i32 },
+    /// A process died holding the queue lock; the next one repaired it.
+    LockRepaired { who: String, pid: i32 },
+    /// A timeout fired right after resuming: its clock ran while frozen.
+    TimeoutAfterResume { name: String, full: bool },
+    /// A note from the supervisor.
+    Note(Note),
+}
+
+impl Notice {
+    /// The notice an event brings, if any. `resumed_at_ns`: when the world
+    /// was last resumed.
+    pub fn of_event(ev: &Event, w: &World, resumed_at_ns: Option<u64>) -> Option<Notice> {
+        let name = || {
+            w.proc(ev.child)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| format!("child {}", ev.child))
+        };
+        match &ev.kind {
+            Kind::Exit {
+                ended: ended @ Ended::Signal(_),
+            } => Some(Notice::Ended {
+                name: name(),
+                pid: ev.pid,
+                ended: *ended,
+            }),
+            Kind::Recovered {
+                dead,
+                lost: Some(item),
+                ..
+            } => Some(Notice::Lost {
+                item: item.clone(),
+                who: w.name_of(*dead),
+                pid: *dead,
+            }),
+            Kind::Recovered {
+                dead,
+                held_lock: true,
+                lost: None,
+                ..
+            } => Some(Notice::LockRepaired {
+                who: w.name_of(*dead),
+                pid: *dead,
+            }),
+            Kind::PutFull | Kind::GetEmpty
+                if resumed_at_ns.is_some_and(|r| ev.t_ns <= r + 1_000_000_000) =>
+            {
+                Some(Notice::TimeoutAfterResume {
+                    name: name(),
+                    full: ev.kind == Kind::PutFull,
+                })
+            }
+            Kind::Note { note } => match note {
+                Note::CouldNotDo { .. } | Note::AtLimit { .. } => Some(Notice::Note(note.clone())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether it tells of a kill (SIGKILL) rather than a termination.
+    pub fn is_kill(&self) -> bool {
+        matches!(self, Notice::Ended { ended: Ended::Signal(s), .. } if *s == SIGKILL)
+    }
+}
+
+/// Whether an event of this kind gets a line in the event log.
+pub fn listed(k: &Kind) -> bool {
+    !matches!(
+        k,
+        Kind::Exiting | Kind::DelayScaled { .. } | Kind::SlowMotion { .. } | Kind::Stepped
+    )
+}

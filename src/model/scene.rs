@@ -1,0 +1,604 @@
+//! The scene: everything the stream has told, shaped for the screen — the
+//! world (from events), the latest observation of each real object, the
+//! kernel's view with its disagreements, the event log, items on their
+//! way, notices, rates and history. A pure fold over records: the same
+//! records give the same scene, live or replayed.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::flights::{Flight, Flights, Spot};
+use super::kernel::KernelState;
+use super::notice::Notice;
+use super::world::{Proc, World};
+use crate::config::{RunConfig, Scenario};
+use crate::stream::event::Flow;
+use crate::stream::{
+    Body, Event, Kind, Note, ObjectId, Observation, PipeView, ProcCounters, ProcId, QueueView,
+    Record, Role, RunInfo, TelemetryView, ValueView,
+};
+
+/// Most lines the event log keeps.
+pub const LOG_CAP: usize = 500;
+/// A routine event this much older than the stream's clock is counted, not
+/// listed or animated (the view never falls further behind than this).
+pub const STALE_NS: u64 = 100_000_000;
+/// Depth history kept for the sparkline (one sample per 100 ms).
+pub const HISTORY: usize = 240;
+const HISTORY_EVERY_NS: u64 = 100_000_000;
+/// How long a notice stays on screen.
+pub const NOTICE_NS: u64 = 6_000_000_000;
+/// Most notices shown at once.
+const NOTICES: usize = 4;
+
+/// One line of the event log: the event, rendered into words when drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    /// The process the line is about (for its colour); `None`: the supervisor.
+    pub child: Option<ProcId>,
+    pub ev: Event,
+}
+
+/// Everything the stream has told so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scene {
+    /// The run being shown.
+    pub cfg: RunConfig,
+    pub start_ns: u64,
+    /// The supervisor's pid.
+    pub pid: i32,
+    /// The stream's clock: the latest time a record carried.
+    pub now_ns: u64,
+    pub world: World,
+    pub queue: Option<QueueView>,
+    pub pipe: Option<PipeView>,
+    pub value: Option<ValueView>,
+    pub counters: BTreeMap<ProcId, ProcCounters>,
+    pub telemetry: TelemetryView,
+    pub kernel: BTreeMap<ProcId, KernelState>,
+    pub log: VecDeque<LogEntry>,
+    pub flights: Flights,
+    /// Routine events counted but not listed, because they arrived late.
+    pub unlisted: u64,
+    last_behind_ns: u64,
+    /// Items moved in the last second of stream time, for rates.
+    recent: VecDeque<(u64, Flow)>,
+    pub depth_history: VecDeque<u32>,
+    last_history_ns: u64,
+    pub notices: VecDeque<(Notice, u64)>,
+    pub frozen: bool,
+    resumed_at_ns: Option<u64>,
+    pub slow_motion: f64,
+    /// The queue's maxsize (0: unbounded), as last set.
+    pub maxsize: u32,
+    /// Why no process can make progress, while that holds.
+    pub stuck: Option<Note>,
+    /// Records a recording left out (its buffer was full).
+    pub gaps: u64,
+    /// Records folded in.
+    pub records: u64,
+}
+
+impl Scene {
+    /// An empty scene for a run of `cfg` (before its first record).
+    pub fn new(cfg: RunConfig) -> Scene {
+        let maxsize = match &cfg.scenario {
+            Scenario::Queue(q) => q.maxsize,
+            _ => 0,
+        };
+        Scene {
+            cfg,
+            start_ns: 0,
+            pid: 0,
+            now_ns: 0,
+            world: World::new(0),
+            queue: None,
+            pipe: None,
+            value: None,
+            counters: BTreeMap::new(),
+            telemetry: TelemetryView::default(),
+            kernel: BTreeMap::new(),
+            log: VecDeque::new(),
+            flights: Flights::default(),
+            unlisted: 0,
+            last_behind_ns: 0,
+            recent: VecDeque::new(),
+            depth_history: VecDeque::new(),
+            last_history_ns: 0,
+            notices: VecDeque::new(),
+            frozen: false,
+            resumed_at_ns: None,
+            slow_motion: 1.0,
+            maxsize,
+            stuck: None,
+            gaps: 0,
+            records: 0,
+        }
+    }
+
+    /// Folds one record in. Returns whether anything visible changed (a
+    /// tick that moves nothing on screen returns false).
+    pub fn apply(&mut self, rec: &Record) -> bool {
+        self.records += 1;
+        match &rec.body {
+            Body::Run(info) => {
+                self.start_run(info);
+                true
+            }
+            Body::Event(ev) => {
+                self.advance(ev.t_ns);
+                self.event(ev);
+                true
+            }
+            Body::Observation(obs) => {
+                self.advance(obs.t_ns);
+                self.observe(obs)
+            }
+            Body::Tick(t) => self.advance(*t),
+            Body::Gap(n) => {
+                self.gaps += n;
+                true
+            }
+        }
+    }
+
+    fn start_run(&mut self, info: &RunInfo) {
+        let gaps = self.gaps;
+        let slow = self.slow_motion;
+        *self = Scene::new(info.config.clone());
+        self.start_ns = info.start_ns;
+        self.pid = info.pid;
+        self.now_ns = info.start_ns;
+        self.world = World::new(info.start_ns);
+        self.last_history_ns = info.start_ns;
+        self.gaps = gaps;
+        self.slow_motion = slow;
+    }
+
+    /// Moves the stream's clock to `t` (never back); drops what has run its
+    /// course. Returns whether that changed what is shown.
+    fn advance(&mut self, t: u64) -> bool {
+        if t <= self.now_ns {
+            return false;
+        }
+        let second = |ns: u64, start: u64| ns.saturating_sub(start) / 1_000_000_000;
+        let mut changed = second(t, self.start_ns) != second(self.now_ns, self.start_ns);
+        self.now_ns = t;
+        self.world.now_ns = self.world.now_ns.max(t);
+        changed |= self.flights.expire(t);
+        let before = self.notices.len();
+        self.notices.retain(|(_, until)| *until > t);
+        changed |= self.notices.len() != before;
+        while self
+            .recent
+            .front()
+            .is_some_and(|(at, _)| at + 1_000_000_000 < t)
+        {
+            self.recent.pop_front();
+        }
+        while t >= self.last_history_ns + HISTORY_EVERY_NS {
+            self.last_history_ns += HISTORY_EVERY_NS;
+            self.depth_history
+                .push_back(self.depth().min(u32::MAX as u64) as u32);
+            if self.depth_history.len() > HISTORY {
+                self.depth_history.pop_front();
+            }
+            changed = true;
+        }
+        changed
+    }
+
+    // ---------------------------------------------------------- events --
+
+    fn event(&mut self, ev: &Event) {
+        self.world.apply(ev);
+        self.settings(ev);
+        if let Some(flow) = ev.kind.flow() {
+            self.recent.push_back((self.now_ns, flow));
+            if self.stuck.is_some() {
+                self.stuck = None;
+            }
+        }
+        // Behind the stream's clock: count it, do not list or animate it,
+        // so the view catches up instead of lagging more and more.
+        if ev.kind.is_routine() && ev.t_ns + STALE_NS < self.now_ns {
+            self.unlisted += 1;
+            self.last_behind_ns = self.now_ns;
+            return;
+        }
+        if super::notice::listed(&ev.kind) {
+            self.log.push_back(LogEntry {
+                child: self.world.proc(ev.child).map(|p| p.id),
+                ev: ev.clone(),
+            });
+            while self.log.len() > LOG_CAP {
+                self.log.pop_front();
+            }
+        }
+        self.launch(ev);
+        if let Some(n) = Notice::of_event(ev, &self.world, self.resumed_at_ns) {
+            self.notice(n);
+        }
+    }
+
+    /// Settings the supervisor echoes as events.
+    fn settings(&mut self, ev: &Event) {
+        match &ev.kind {
+            Kind::Frozen => self.frozen = true,
+            Kind::Resumed => {
+                self.frozen = false;
+                self.resumed_at_ns = Some(ev.t_ns);
+            }
+            Kind::MaxsizeSet { maxsize } => self.maxsize = *maxsize,
+            Kind::SlowMotion { factor } => self.slow_motion = *factor,
+            Kind::Note { note } if note.is_stuck() => self.stuck = Some(note.clone()),
+            _ => {}
+        }
+    }
+
+    /// An item starts on its way for what the event moved.
+    fn launch(&mut self, ev: &Event) {
+        let (from, to) = match ev.kind {
+            Kind::Put => (Spot::Proc(ev.child), Spot::QueueTail),
+            Kind::Get => (Spot::QueueHead, Spot::Proc(ev.child)),
+            Kind::Send => (Spot::Proc(ev.child), Spot::PipeIn),
+            Kind::Recv => (Spot::PipeOut, Spot::Proc(ev.child)),
+            _ => return,
+        };
+        self.flights.launch(
+            Flight {
+                label: ev.item.clone().unwrap_or_default(),
+                seq: ev.seq,
+                from,
+                to,
+                start_ns: ev.t_ns.max(self.now_ns.saturating_sub(STALE_NS)),
+                dur_ns: 0,
+                by: ev.child,
+            },
+            self.slow_motion,
+        );
+    }
+
+    fn notice(&mut self, n: Notice) {
+        self.notices.push_back((n, self.now_ns + NOTICE_NS));
+        while self.notices.len() > NOTICES {
+            self.notices.pop_front();
+        }
+    }
+
+    // ---------------------------------------------------- observations --
+
+    /// Takes in a reading of the real objects; parts not sampled keep
+    /// their last reading. Returns whether anything visible changed.
+    fn observe(&mut self, obs: &Observation) -> bool {
+        let mut changed = false;
+        if let Some(q) = &obs.queue {
+            changed |= self.queue.as_ref() != Some(q);
+            self.maxsize = q.maxsize;
+            self.queue = Some(q.clone());
+        }
+        if let Some(p) = &obs.pipe {
+            changed |= self.pipe.as_ref() != Some(p);
+            self.pipe = Some(p.clone());
+        }
+        if let Some(v) = obs.value {
+            changed |= self.value != Some(v);
+            self.value = Some(v);
+        }
+        if let Some(rows) = &obs.kernel {
+            changed |= super::kernel::update(&mut self.kernel, rows, &self.world, self.now_ns);
+        }
+        if let Some(cs) = &obs.counters {
+            for c in cs {
+                changed |= self.counters.insert(c.proc, *c) != Some(*c);
+            }
+        }
+        if let Some(t) = obs.telemetry {
+            changed |= self.telemetry != t;
+            self.telemetry = t;
+        }
+        changed
+    }
+
+    // ---------------------------------------------------------- reading --
+
+    /// The object the scenario shows (one per run today).
+    pub fn object(&self) -> ObjectId {
+        0
+    }
+
+    /// Run time in ms (stream clock).
+    pub fn run_ms(&self) -> u64 {
+        self.now_ns.saturating_sub(self.start_ns) / 1_000_000
+    }
+
+    /// Queue depth: as the queue's ops tell (exact), else as last read.
+    pub fn depth(&self) -> u64 {
+        let q = &self.world.queue;
+        if q.missed_puts + q.missed_gets == 0 || self.queue.is_none() {
+            q.depth()
+        } else {
+            self.queue.as_ref().map_or(q.depth(), |v| v.depth as u64)
+        }
+    }
+
+    /// Items per second in (put/sent) and out (got/received), over the last second.
+    pub fn rates(&self) -> (usize, usize) {
+        let i = self.recent.iter().filter(|(_, f)| *f == Flow::In).count();
+        (i, self.recent.len() - i)
+    }
+
+    /// Events come faster than they can be animated.
+    pub fn fast(&self) -> bool {
+        self.flights.saturated()
+            || self.recent.len() > 2 * super::flights::MAX_FLIGHTS
+            || self.unlisted > 0 && self.now_ns < self.last_behind_ns + 1_000_000_000
+    }
+
+    /// The kernel's view of `id`, if sampled.
+    pub fn kernel_of(&self, id: ProcId) -> Option<&KernelState> {
+        self.kernel.get(&id)
+    }
+
+    /// Whether the report and the kernel have disagreed long enough to say
+    /// so (a single sample can catch a process between the two).
+    pub fn disagreement(&self, id: ProcId) -> bool {
+        self.kernel
+            .get(&id)
+            .is_some_and(|k| k.disagrees_at(self.now_ns))
+    }
+
+    /// Processes in display order (the processes panel and ↑/↓ follow it).
+    pub fn display_order(&self) -> Vec<&Proc> {
+        let rank = |r: Role| match r {
+            Role::Writer | Role::Sender | Role::Counter => 0,
+            Role::Reader | Role::Receiver => 1,
+            Role::Supervisor => 2,
+        };
+        let mut v: Vec<&Proc> = self.world.procs.iter().collect();
+        v.sort_by_key(|p| (rank(p.role), p.id));
+        v
+    }
+
+    /// Every process of the run has ended (and there was at least one).
+    pub fn finished(&self) -> bool {
+        !self.world.procs.is_empty() && self.world.procs.iter().all(|p| !p.alive())
+    }
+
+    /// Exact counters of `id` from the control block, when observed.
+    pub fn counters_of(&self, id: ProcId) -> Option<&ProcCounters> {
+        self.counters.get(&id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Mode, QueueConfig};
+    use crate::stream::{Ended, KernelRow, KernelWait};
+
+    fn cfg() -> RunConfig {
+        RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            record: None,
+            ascii: false,
+        }
+    }
+
+    const MS: u64 = 1_000_000;
+
+    struct Feed {
+        scene: Scene,
+        n: u64,
+    }
+
+    impl Feed {
+        fn new() -> Feed {
+            let mut f = Feed {
+                scene: Scene::new(cfg()),
+                n: 0,
+            };
+            f.rec(Body::Run(RunInfo {
+                start_ns: 1_000 * MS,
+                pid: 1,
+                config: cfg(),
+            }));
+            for (id, pid, name, role) in [
+                (0, 100, "writer-1", Role::Writer),
+                (1, 101, "writer-2", Role::Writer),
+                (2, 102, "reader-1", Role::Reader),
+            ] {
+                f.ev(
+                    0,
+                    Event::new(
+                        0,
+                        id,
+                        pid,
+                        Kind::Spawn {
+                            name: name.into(),
+                            role,
+                        },
+                    ),
+                );
+            }
+            f
+        }
+
+        fn rec(&mut self, body: Body) -> bool {
+            let r = Record { n: self.n, body };
+            self.n += 1;
+            self.scene.apply(&r)
+        }
+
+        /// An event at `ms` after the run start.
+        fn ev(&mut self, ms: u64, mut e: Event) -> bool {
+            e.t_ns = 1_000 * MS + ms * MS;
+            self.rec(Body::Event(e))
+        }
+
+        fn tick(&mut self, ms: u64) -> bool {
+            self.rec(Body::Tick(1_000 * MS + ms * MS))
+        }
+    }
+
+    #[test]
+    fn a_put_launches_a_flight_to_the_queue_tail_and_logs_the_event() {
+        let mut f = Feed::new();
+        f.ev(
+            1000,
+            Event::new(0, 0, 100, Kind::Put)
+                .with_item("url_1")
+                .with_seq(1),
+        );
+        let fl = &f.scene.flights.list;
+        assert_eq!(fl.len(), 1);
+        assert_eq!((fl[0].from, fl[0].to), (Spot::Proc(0), Spot::QueueTail));
+        assert_eq!(f.scene.log.back().unwrap().ev.kind, Kind::Put);
+        f.tick(1000 + 2000);
+        assert!(f.scene.flights.list.is_empty(), "flights end on time");
+    }
+
+    #[test]
+    fn late_routine_events_are_counted_not_listed_and_the_view_says_fast() {
+        let mut f = Feed::new();
+        f.tick(5000);
+        let before = f.scene.log.len();
+        f.ev(1000, Event::new(0, 0, 100, Kind::Put).with_item("url_1"));
+        assert_eq!(f.scene.world.queue.puts, 1, "counted");
+        assert_eq!(f.scene.log.len(), before, "not listed");
+        assert!(f.scene.flights.list.is_empty(), "not animated");
+        assert!(f.scene.fast());
+        // A rare event is listed even when late.
+        f.ev(
+            1000,
+            Event::new(
+                0,
+                2,
+                102,
+                Kind::Exit {
+                    ended: Ended::Signal(9),
+                },
+            ),
+        );
+        assert_eq!(f.scene.log.len(), before + 1);
+    }
+
+    #[test]
+    fn a_quiet_tick_changes_nothing_visible_and_a_second_boundary_does() {
+        let mut f = Feed::new();
+        f.tick(50);
+        assert!(!f.tick(60), "nothing moves within the same 100 ms");
+        assert!(f.tick(1001), "the header's clock shows a new second");
+    }
+
+    #[test]
+    fn a_killed_process_and_a_lost_item_become_notices() {
+        let mut f = Feed::new();
+        f.ev(
+            10,
+            Event::new(
+                0,
+                0,
+                100,
+                Kind::Exit {
+                    ended: Ended::Signal(9),
+                },
+            ),
+        );
+        f.ev(
+            11,
+            Event::new(
+                0,
+                0,
+                100,
+                Kind::Recovered {
+                    dead: 100,
+                    by: 1,
+                    held_lock: true,
+                    lost: Some("url_4".into()),
+                },
+            ),
+        );
+        let ns: Vec<_> = f.scene.notices.iter().map(|(n, _)| n.clone()).collect();
+        assert!(
+            ns.iter().any(|n| matches!(n, Notice::Ended { .. })),
+            "{ns:?}"
+        );
+        assert!(
+            ns.iter()
+                .any(|n| matches!(n, Notice::Lost { item, .. } if item == "url_4")),
+            "{ns:?}"
+        );
+    }
+
+    #[test]
+    fn settings_echoed_by_the_supervisor_show_in_the_scene() {
+        let mut f = Feed::new();
+        f.ev(1, Event::new(0, u16::MAX, 1, Kind::Frozen));
+        assert!(f.scene.frozen);
+        f.ev(
+            2,
+            Event::new(0, u16::MAX, 1, Kind::MaxsizeSet { maxsize: 2 }),
+        );
+        assert_eq!(f.scene.maxsize, 2);
+        f.ev(3, Event::new(0, u16::MAX, 1, Kind::Resumed));
+        assert!(!f.scene.frozen);
+        f.ev(4, Event::new(0, 0, 100, Kind::DelayScaled { scale: 1.5 }));
+        assert_eq!(f.scene.world.proc(0).unwrap().scale, 1.5);
+    }
+
+    #[test]
+    fn a_reader_reported_waiting_but_seen_sleeping_is_a_disagreement_after_a_while() {
+        let mut f = Feed::new();
+        f.ev(0, Event::new(0, 2, 102, Kind::GetWait));
+        let row = KernelRow {
+            proc: 2,
+            pid: 102,
+            state: 'S',
+            wait: KernelWait::Sleeping,
+            wchan: None,
+        };
+        let obs = |t: u64| Observation {
+            t_ns: 1_000 * MS + t * MS,
+            kernel: Some(vec![row.clone()]),
+            ..Observation::default()
+        };
+        f.rec(Body::Observation(obs(100)));
+        assert!(!f.scene.disagreement(2), "one sample is not enough");
+        f.rec(Body::Observation(obs(500)));
+        assert!(f.scene.disagreement(2));
+    }
+
+    #[test]
+    fn a_timeout_right_after_resume_is_explained() {
+        let mut f = Feed::new();
+        f.ev(10, Event::new(0, u16::MAX, 1, Kind::Frozen));
+        f.ev(5000, Event::new(0, u16::MAX, 1, Kind::Resumed));
+        f.ev(
+            5100,
+            Event::new(0, 0, 100, Kind::PutFull).with_item("url_9"),
+        );
+        assert!(
+            f.scene
+                .notices
+                .iter()
+                .any(|(n, _)| matches!(n, Notice::TimeoutAfterResume { .. }))
+        );
+    }
+
+    #[test]
+    fn a_new_run_record_starts_the_scene_afresh() {
+        let mut f = Feed::new();
+        f.ev(10, Event::new(0, 0, 100, Kind::Put).with_item("url_1"));
+        f.rec(Body::Run(RunInfo {
+            start_ns: 9_000 * MS,
+            pid: 1,
+            config: cfg(),
+        }));
+        assert!(f.scene.world.procs.is_empty());
+        assert_eq!(f.scene.world.queue.puts, 0);
+        assert_eq!(f.scene.run_ms(), 0);
+    }
+}

@@ -1,0 +1,126 @@
+//! The live source: the supervisor running real processes. Records are
+//! numbered here, folded into the scene, and handed to the recorders.
+
+use std::time::{Duration, Instant};
+
+use super::Source;
+use crate::config::RunConfig;
+use crate::model::{Hint, Scene, Timeline, TimelineCmd};
+use crate::recording::Recorder;
+use crate::stream::{Body, Command, Record};
+use crate::supervisor::{StartError, Supervisor};
+use crate::telemetry::now_ns;
+
+/// The live run.
+pub struct Live {
+    sup: Supervisor,
+    window: Duration,
+    recorders: Vec<Recorder>,
+    n: u64,
+    /// Slow motion last asked for (kept across restarts).
+    slow_motion: f64,
+    problems: Vec<String>,
+}
+
+impl Live {
+    /// Starts `cfg`'s processes; `window` is the telemetry ordering window.
+    pub fn start(
+        cfg: &RunConfig,
+        window: Duration,
+        recorders: Vec<Recorder>,
+    ) -> Result<Live, StartError> {
+        Ok(Live {
+            sup: Supervisor::start(cfg, window)?,
+            window,
+            recorders,
+            n: 0,
+            slow_motion: 1.0,
+            problems: Vec::new(),
+        })
+    }
+
+    fn take(&mut self, scene: &mut Scene, body: Body) -> bool {
+        let rec = Record { n: self.n, body };
+        self.n += 1;
+        for r in &mut self.recorders {
+            r.record(&rec);
+            if let Some(e) = r.take_failure() {
+                self.problems
+                    .push(format!("{e}; the run goes on without it"));
+            }
+        }
+        scene.apply(&rec)
+    }
+
+    fn restart(&mut self, cfg: &RunConfig, scene: &mut Scene) -> Result<(), Hint> {
+        self.shutdown(scene);
+        self.sup = Supervisor::start(cfg, self.window).map_err(|e| Hint::Failed {
+            what: e.to_string(),
+        })?;
+        if (self.slow_motion - 1.0).abs() > f64::EPSILON {
+            self.sup.send(Command::SetSlowMotion(self.slow_motion));
+        }
+        Ok(())
+    }
+}
+
+impl Source for Live {
+    fn advance(&mut self, scene: &mut Scene, budget: Duration) -> bool {
+        let until = Instant::now() + budget;
+        let mut changed = false;
+        while Instant::now() < until {
+            match self.sup.records().try_recv() {
+                Ok(body) => changed |= self.take(scene, body),
+                Err(_) => break,
+            }
+        }
+        changed
+    }
+
+    fn command(&mut self, c: Command, scene: &mut Scene) -> Result<(), Hint> {
+        match c {
+            Command::Restart(cfg) => self.restart(&cfg, scene),
+            Command::SetSlowMotion(f) => {
+                self.slow_motion = f;
+                self.sup.send(c);
+                Ok(())
+            }
+            c => {
+                self.sup.send(c);
+                Ok(())
+            }
+        }
+    }
+
+    fn timeline(&mut self, _t: TimelineCmd, _scene: &mut Scene) -> Result<(), Hint> {
+        Err(Hint::NotAReplay)
+    }
+
+    fn timeline_view(&self) -> Option<Timeline> {
+        None
+    }
+
+    fn clock_ns(&self) -> u64 {
+        now_ns()
+    }
+
+    fn take_problem(&mut self) -> Option<String> {
+        self.problems.pop()
+    }
+
+    fn shutdown(&mut self, scene: &mut Scene) {
+        self.sup.shutdown();
+        for body in self.sup.take_leftover() {
+            self.take(scene, body);
+        }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.sup.shutdown();
+        for r in &mut self.recorders {
+            r.finish();
+        }
+    }
+}

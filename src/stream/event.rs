@@ -1,0 +1,348 @@
+//! The event: one thing a process did, as it reported it, as the queue's
+//! own memory recorded it (puts, gets, recoveries), or as the supervisor
+//! did it (spawn, exit, signals, settings). This enum is the one list of
+//! event kinds: the wire, the recording, the transcript and the model all
+//! derive from it.
+
+use serde::{Deserialize, Serialize};
+
+/// Which process of the run an event is about: stable for the whole run
+/// (an index into the run's control block). The supervisor is
+/// [`SUPERVISOR`].
+pub type ProcId = u16;
+pub const SUPERVISOR: ProcId = u16::MAX;
+
+/// Which shared object an event is about (the queue, the pipe, the value).
+/// A run has one object today, number 0.
+pub type ObjectId = u16;
+
+/// What a process is there for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Writer,
+    Reader,
+    Sender,
+    Receiver,
+    Counter,
+    Supervisor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Writer => "writer",
+            Role::Reader => "reader",
+            Role::Sender => "sender",
+            Role::Receiver => "receiver",
+            Role::Counter => "counter",
+            Role::Supervisor => "supervisor",
+        }
+    }
+}
+
+/// How a process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ended {
+    /// It exited with this code.
+    Code(i32),
+    /// A signal (by number) ended it.
+    Signal(i32),
+}
+
+/// The signal numbers the transcript names (Linux numbering).
+pub const SIGKILL: i32 = 9;
+pub const SIGTERM: i32 = 15;
+
+/// A note from the supervisor about the run as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Note {
+    /// SIGINT/SIGTERM/SIGHUP or quit: the processes are being stopped.
+    Interrupted,
+    /// The readers did not drain the queue in time; `left` items remain.
+    DrainTimeout { left: u64 },
+    /// The receiver has waited `waited_ms` with no sender left and would
+    /// wait forever: the parent still holds a copy of the send end.
+    ForgottenSendEnd { receiver: i32, waited_ms: u64 },
+    /// No live process can ever make progress: `why` says what each waits for.
+    NoProgress { why: Stuck },
+    /// A command could not be carried out (the OS's words).
+    CouldNotDo { what: String },
+    /// A limit refused a command (e.g. too many processes on one queue).
+    AtLimit { limit: u32 },
+}
+
+impl Note {
+    /// Whether this note says the run cannot go on by itself.
+    pub fn is_stuck(&self) -> bool {
+        matches!(
+            self,
+            Note::ForgottenSendEnd { .. } | Note::NoProgress { .. }
+        )
+    }
+}
+
+/// Why nobody can make progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stuck {
+    /// Writers wait for space and no reader is left to make any.
+    FullNoReader,
+    /// Readers wait for data and no writer is left to put any.
+    EmptyNoWriter,
+}
+
+/// What happened. The names are the recording's `ev` values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "ev", rename_all = "snake_case")]
+pub enum Kind {
+    /// A child started (emitted by the supervisor, with its name and role).
+    Spawn { name: String, role: Role },
+    /// A child ended (reaped by the supervisor).
+    Exit { ended: Ended },
+    /// About to block in put: the queue is full.
+    PutWait,
+    /// The item entered the queue (read from the queue's memory: its commit).
+    Put,
+    /// A put timed out: `queue.Full` raised (the writer retries the item).
+    PutFull,
+    /// About to block in get: the queue is empty.
+    GetWait,
+    /// The item left the queue (read from the queue's memory: its commit).
+    Get,
+    /// A get timed out: `queue.Empty` raised (the reader tries again).
+    GetEmpty,
+    /// A message went into the pipe (`seq`: its number in that direction;
+    /// stamped before the write started).
+    Send,
+    /// About to block in send: the pipe buffer is full.
+    SendWait,
+    /// A message came out of the pipe (`seq` as for its send; stamped after
+    /// the read ended).
+    Recv,
+    /// About to block in recv: nothing in the pipe.
+    RecvWait,
+    /// recv raised EOFError: every copy of the send end is closed.
+    RecvEof,
+    /// What a dead process left was repaired: by `by` (a process that found
+    /// the lock's holder dead, or the supervisor after reaping it). `lost`
+    /// is the item it was putting, which never entered the queue.
+    Recovered {
+        dead: i32,
+        by: i32,
+        held_lock: bool,
+        lost: Option<String>,
+    },
+    /// The supervisor sent a signal to a child.
+    Kill { target: i32, signal: i32 },
+    /// A counter's progress: its increments so far and the value it saw.
+    Count { done: u64, value: i64 },
+    /// A child is about to exit on its own (finished, or asked to stop).
+    Exiting,
+    /// Asked to stop while waiting to put `item`: the item never entered
+    /// the queue.
+    GaveUp,
+    /// A line a child printed (stdout/stderr are captured, never shown raw).
+    Output { text: String },
+    /// The supervisor's note on the run.
+    Note { note: Note },
+    /// Every child parked between operations and stopped (SIGSTOP).
+    Frozen,
+    /// Every child continued.
+    Resumed,
+    /// While frozen, the process may perform one operation.
+    Stepped,
+    /// The queue's maxsize was changed live (0: unbounded).
+    MaxsizeSet { maxsize: u32 },
+    /// A process's delays are scaled by `scale` (the event's process).
+    DelayScaled { scale: f64 },
+    /// Slow motion: every delay is multiplied by `factor`.
+    SlowMotion { factor: f64 },
+    /// Ops the queue recorded that the supervisor could not read in time
+    /// (a flood): counted, never shown wrong.
+    Missed { puts: u64, gets: u64 },
+}
+
+impl Kind {
+    /// The recording's `ev` name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Spawn { .. } => "spawn",
+            Kind::Exit { .. } => "exit",
+            Kind::PutWait => "put_wait",
+            Kind::Put => "put",
+            Kind::PutFull => "put_full",
+            Kind::GetWait => "get_wait",
+            Kind::Get => "get",
+            Kind::GetEmpty => "get_empty",
+            Kind::Send => "send",
+            Kind::SendWait => "send_wait",
+            Kind::Recv => "recv",
+            Kind::RecvWait => "recv_wait",
+            Kind::RecvEof => "recv_eof",
+            Kind::Recovered { .. } => "recovered",
+            Kind::Kill { .. } => "kill",
+            Kind::Count { .. } => "count",
+            Kind::Exiting => "exiting",
+            Kind::GaveUp => "gave_up",
+            Kind::Output { .. } => "output",
+            Kind::Note { .. } => "note",
+            Kind::Frozen => "frozen",
+            Kind::Resumed => "resumed",
+            Kind::Stepped => "stepped",
+            Kind::MaxsizeSet { .. } => "maxsize_set",
+            Kind::DelayScaled { .. } => "delay_scaled",
+            Kind::SlowMotion { .. } => "slow_motion",
+            Kind::Missed { .. } => "missed",
+        }
+    }
+
+    /// The frequent kinds a flood is made of (rare ones, such as exits and
+    /// recoveries, are always listed).
+    pub fn is_routine(&self) -> bool {
+        matches!(
+            self,
+            Kind::Put
+                | Kind::Get
+                | Kind::Send
+                | Kind::Recv
+                | Kind::PutWait
+                | Kind::GetWait
+                | Kind::SendWait
+                | Kind::RecvWait
+                | Kind::PutFull
+                | Kind::GetEmpty
+                | Kind::Count { .. }
+        )
+    }
+
+    /// Whether the item moved into the object (in) or out of it (out).
+    pub fn flow(&self) -> Option<Flow> {
+        match self {
+            Kind::Put | Kind::Send => Some(Flow::In),
+            Kind::Get | Kind::Recv => Some(Flow::Out),
+            _ => None,
+        }
+    }
+}
+
+/// Which way an item moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    In,
+    Out,
+}
+
+/// One event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// CLOCK_MONOTONIC nanoseconds (the same clock in every process). Puts
+    /// and gets carry the time read under the queue lock, so a put is always
+    /// before the get of the same item; a send is stamped before its write
+    /// starts and a recv after its read ends.
+    pub t_ns: u64,
+    /// The process the event is about.
+    #[serde(rename = "proc")]
+    pub child: ProcId,
+    pub pid: i32,
+    /// The object it is about.
+    #[serde(default)]
+    pub obj: ObjectId,
+    #[serde(flatten)]
+    pub kind: Kind,
+    /// The item's label, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// Queue depth right after the event, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<u32>,
+    /// The queue's global operation number (puts and gets), or the
+    /// message's number in its direction (sends and recvs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+}
+
+impl Event {
+    pub fn new(t_ns: u64, child: ProcId, pid: i32, kind: Kind) -> Event {
+        Event {
+            t_ns,
+            child,
+            pid,
+            obj: 0,
+            kind,
+            item: None,
+            depth: None,
+            seq: None,
+        }
+    }
+
+    pub fn with_item(mut self, item: impl Into<String>) -> Event {
+        self.item = Some(item.into());
+        self
+    }
+
+    pub fn with_depth(mut self, depth: u32) -> Event {
+        self.depth = Some(depth);
+        self
+    }
+
+    pub fn with_seq(mut self, seq: u64) -> Event {
+        self.seq = Some(seq);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_through_json() {
+        let e = Event::new(
+            5,
+            1,
+            42,
+            Kind::Exit {
+                ended: Ended::Signal(9),
+            },
+        )
+        .with_item("url_1");
+        let s = serde_json::to_string(&e).unwrap();
+        assert!(s.contains("\"ev\":\"exit\""), "{s}");
+        assert_eq!(serde_json::from_str::<Event>(&s).unwrap(), e);
+    }
+
+    #[test]
+    fn kind_names_match_the_serialized_tag() {
+        for k in [
+            Kind::PutWait,
+            Kind::GetEmpty,
+            Kind::RecvEof,
+            Kind::Exiting,
+            Kind::Frozen,
+            Kind::MaxsizeSet { maxsize: 2 },
+            Kind::Note {
+                note: Note::DrainTimeout { left: 3 },
+            },
+            Kind::Recovered {
+                dead: 1,
+                by: 2,
+                held_lock: true,
+                lost: None,
+            },
+        ] {
+            let s = serde_json::to_value(Event::new(0, 0, 0, k.clone())).unwrap();
+            assert_eq!(s["ev"], k.name());
+        }
+    }
+
+    #[test]
+    fn absent_optional_fields_are_left_out_and_read_back_as_none() {
+        let e = Event::new(1, 2, 3, Kind::GetWait);
+        let s = serde_json::to_string(&e).unwrap();
+        assert!(!s.contains("item") && !s.contains("depth"), "{s}");
+        assert_eq!(serde_json::from_str::<Event>(&s).unwrap(), e);
+    }
+}

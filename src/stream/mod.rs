@@ -1,0 +1,22 @@
+//! The stream: the one input of the model. A run is a sequence of
+//! [`Record`]s — the run's description, events (what a process did),
+//! observations (what the supervisor read off the real objects and the
+//! kernel) and ticks (time passing) — each numbered in one global order.
+//! The live supervisor, a recording on disk and (later) an instrumented
+//! Python program all produce the same records, so the model cannot tell
+//! them apart. Pure data: no OS, no clock.
+
+pub mod command;
+pub mod event;
+pub mod observation;
+pub mod record;
+
+pub use command::{Command, Sig};
+pub use event::{
+    Ended, Event, Kind, Note, ObjectId, ProcId, Role, SIGKILL, SIGTERM, SUPERVISOR, Stuck,
+};
+pub use observation::{
+    Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView, QueuedView,
+    TelemetryView, ValueView,
+};
+pub use record::{Body, Record, RunInfo};
