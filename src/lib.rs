@@ -4,8 +4,10 @@
 
 pub mod bench;
 pub mod child;
+/// The run's description (scenarios, settings, defaults): part of the
+/// stream, so it lives there; `config` is its everyday name.
+pub use stream::run as config;
 pub mod cli;
-pub mod config;
 pub mod control;
 pub mod headless;
 pub mod ipc;

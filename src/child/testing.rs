@@ -16,7 +16,7 @@ use crate::ipc::queue::{Item, KillPoint, Queue, QueueError};
 use crate::ipc::value::SharedArray;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Phase {
+pub enum HoldAt {
     /// Slot written, tail not yet committed.
     PutBeforeCommit,
     /// Head committed: the item is got (by this process, which will die).
@@ -46,7 +46,7 @@ pub enum TestRole {
         #[arg(long)]
         queue_fd: RawFd,
         #[arg(long, value_enum)]
-        phase: Phase,
+        phase: HoldAt,
     },
     /// Prints `ready`, then blocks in one get; prints the item if it gets one.
     BlockGet {
@@ -146,9 +146,9 @@ pub fn run(role: TestRole) -> ChildResult {
         TestRole::HoldLock { queue_fd, phase } => {
             let mut q = Queue::from_fd(inherited(queue_fd)?)?;
             let point = match phase {
-                Phase::PutBeforeCommit => KillPoint::PutAfterSlotWrite,
-                Phase::GetAfterCommit => KillPoint::GetAfterCommit,
-                Phase::Idle => KillPoint::GetAfterLock,
+                HoldAt::PutBeforeCommit => KillPoint::PutAfterSlotWrite,
+                HoldAt::GetAfterCommit => KillPoint::GetAfterCommit,
+                HoldAt::Idle => KillPoint::GetAfterLock,
             };
             q.pause_at(point, hold_forever);
             match point.op() {

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::scene::Scene;
-use crate::config::{CounterConfig, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
+use crate::stream::run::{CounterConfig, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
 use crate::stream::{Command, ProcId, Role, Sig};
 
 /// How long a hint stays on screen.

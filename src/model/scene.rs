@@ -10,8 +10,8 @@ use super::flights::{Flight, Flights, Spot};
 use super::kernel::KernelState;
 use super::notice::Notice;
 use super::world::{Proc, World};
-use crate::config::{RunConfig, Scenario};
 use crate::stream::event::Flow;
+use crate::stream::run::{RunConfig, Scenario};
 use crate::stream::{
     Body, Event, Kind, Note, ObjectId, Observation, PipeView, ProcCounters, ProcId, QueueView,
     Record, Role, RunInfo, TelemetryView, ValueView,
@@ -373,7 +373,7 @@ impl Scene {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Mode, QueueConfig};
+    use crate::stream::run::{Mode, QueueConfig};
     use crate::stream::{Ended, KernelRow, KernelWait};
 
     fn cfg() -> RunConfig {

@@ -3,7 +3,7 @@
 //! says the past cannot change).
 
 use super::event::ProcId;
-use crate::config::RunConfig;
+use crate::stream::run::RunConfig;
 
 /// The signals the visualizer sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod command;
 pub mod event;
 pub mod observation;
 pub mod record;
+pub mod run;
 
 pub use command::{Command, Sig};
 pub use event::{

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::Event;
 use super::observation::Observation;
-use crate::config::RunConfig;
+use crate::stream::run::RunConfig;
 
 /// One element of the stream. `n` numbers records in the one global order
 /// every consumer sees (from 0 at the start of the stream).

@@ -20,6 +20,9 @@ use crate::stream::{Event, Kind, Note, ProcId, Role};
 use crate::telemetry::collect::Feed;
 use crate::telemetry::now_ns;
 
+// The process limit the command line states is what the queue can serve.
+const _: () = assert!(MAX_PROCS as usize == crate::ipc::queue::RECORDS - 1);
+
 /// Children run a little nicer than the supervisor: with many busy
 /// children on two cores the screen and the keys still answer.
 const CHILD_NICE: i32 = 10;

@@ -30,7 +30,7 @@ pub const MAX_TIMEOUT: f64 = 3600.0;
 /// shared memory has [`RECORDS`](crate::ipc::queue::RECORDS) (256) in-flight
 /// records, one per process using it, and the supervisor keeps one for
 /// itself.
-pub const MAX_PROCS: u32 = crate::ipc::queue::RECORDS as u32 - 1;
+pub const MAX_PROCS: u32 = 255;
 
 impl DelayRange {
     pub const ZERO: DelayRange = DelayRange { lo: 0.0, hi: 0.0 };
