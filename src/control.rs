@@ -65,6 +65,8 @@ pub struct ChildSlot {
     /// Operations allowed through a closed gate.
     steps: AtomicU32,
     phase: AtomicU32,
+    /// Operations begun (times it passed the gate).
+    started: AtomicU32,
     /// Items put / got / sent / received / increments done.
     done: AtomicU64,
     /// Full / Empty raised (timeouts).
@@ -174,6 +176,11 @@ impl ChildSlot {
         Phase::from_u32(self.phase.load(Ordering::Acquire))
     }
 
+    /// Operations begun so far (each pass through the gate).
+    pub fn started(&self) -> u32 {
+        self.started.load(Ordering::Acquire)
+    }
+
     pub fn done(&self) -> u64 {
         self.done.load(Ordering::Relaxed)
     }
@@ -245,6 +252,7 @@ impl ChildSlot {
             }
             let g = self.gate.load(Ordering::Acquire);
             if g == 0 {
+                self.started.fetch_add(1, Ordering::AcqRel);
                 return true;
             }
             let s = self.steps.load(Ordering::Acquire);
@@ -254,6 +262,7 @@ impl ChildSlot {
                     .compare_exchange(s, s - 1, Ordering::AcqRel, Ordering::Relaxed)
                     .is_ok()
             {
+                self.started.fetch_add(1, Ordering::AcqRel);
                 return true;
             }
             let before = self.phase();

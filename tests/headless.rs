@@ -489,3 +489,158 @@ fn a_panic_in_the_supervisor_leaves_no_child_alive() {
     );
     wait_until("every child is gone", || pids.iter().all(|&p| !is_alive(p)));
 }
+
+#[test]
+fn a_run_nobody_can_finish_ends_saying_why() {
+    let (out, trace) = run(
+        "stuck",
+        &[
+            "queue",
+            "--items",
+            "2",
+            "--writers",
+            "2",
+            "--readers",
+            "0",
+            "--maxsize",
+            "1",
+            "--delay",
+            "0..0",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.contains("No process can ever make progress") && text.contains("no reader is left"),
+        "{text}"
+    );
+    assert_eq!(evs(&trace, "note").len(), 1, "said once");
+    assert_all_children_gone(&trace);
+}
+
+#[test]
+fn a_pipe_recv_never_comes_before_its_send_in_the_transcript_or_the_trace() {
+    let (out, trace) = run(
+        "pipe-order",
+        &[
+            "pipe",
+            "--messages",
+            "200",
+            "--delay",
+            "0..0.005",
+            "--reader-delay",
+            "0..0",
+            "--duplex",
+            "false",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    for n in 0..200 {
+        let send = text
+            .find(&format!("send: url_{n}\n"))
+            .expect("each send printed");
+        let recv = text
+            .find(&format!("recv: url_{n}\n"))
+            .expect("each recv printed");
+        assert!(
+            send < recv,
+            "recv of url_{n} printed before its send:\n{text}"
+        );
+    }
+    let mut sent = HashMap::new();
+    for (i, v) in trace.iter().enumerate() {
+        let seq = v["seq"].as_u64().unwrap_or(0);
+        match v["ev"].as_str().unwrap() {
+            "send" => {
+                sent.insert(seq, (i, v["t_ns"].as_u64().unwrap()));
+            }
+            "recv" => {
+                let (at, t) = sent.get(&seq).copied().expect("recv after its send");
+                assert!(at < i && t <= v["t_ns"].as_u64().unwrap(), "{v}");
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(sent.len(), 200);
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly_with_status_0_and_no_child_left() {
+    use std::io::{BufRead, BufReader};
+    use std::os::fd::OwnedFd;
+    for merged in [false, true] {
+        // Close-on-exec, so the run does not inherit the read end.
+        let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
+        let w2: OwnedFd = w.try_clone().unwrap();
+        let t = trace_path(&format!("closed-{merged}"));
+        let mut cmd = Command::new(exe());
+        cmd.args([
+            "--headless",
+            "--items",
+            "0",
+            "--delay",
+            "0.01..0.02",
+            "--trace",
+        ])
+        .arg(&t)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(w));
+        if merged {
+            cmd.stderr(Stdio::from(w2));
+        } else {
+            drop(w2);
+            cmd.stderr(Stdio::piped());
+        }
+        let child = Background(Some(cmd.spawn().unwrap()));
+        let mut lines = BufReader::new(std::fs::File::from(r)).lines();
+        let first: Vec<String> = (0..2).map(|_| lines.next().unwrap().unwrap()).collect();
+        assert!(first[0].contains("is writing"), "{first:?}");
+        drop(lines); // like `| head -2`
+        let mut child = child;
+        let mut c = child.0.take().unwrap();
+        let deadline = Instant::now() + DEADLINE;
+        let status = loop {
+            if let Some(st) = c.try_wait().unwrap() {
+                break st;
+            }
+            assert!(Instant::now() < deadline, "the run did not end");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "merged={merged}");
+        assert_all_children_gone(&read_trace_lenient(&t));
+        let _ = std::fs::remove_file(&t);
+        if !merged {
+            let mut err = String::new();
+            use std::io::Read;
+            c.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            assert!(err.is_empty(), "quiet, as Unix tools are: {err}");
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_run_is_recorded_in_time_order_with_the_note_in_its_place() {
+    let (mut child, t) = start_unlimited("interrupted-order", 3, Stdio::null());
+    wait_until("an item is got", || {
+        read_trace_lenient(&t).iter().any(|v| v["ev"] == "get")
+    });
+    let c = child.0.take().unwrap();
+    // SAFETY: signalling the process this test started.
+    unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
+    let out = c.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let trace = read_trace(&t);
+    let _ = std::fs::remove_file(&t);
+    let times: Vec<u64> = trace.iter().map(|v| v["t_ns"].as_u64().unwrap()).collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "the trace is in time order to its end"
+    );
+    assert_eq!(evs(&trace, "note").len(), 1, "the interruption is noted");
+    assert_eq!(
+        evs(&trace, "exit").len(),
+        3,
+        "every child's end is recorded"
+    );
+}

@@ -349,3 +349,122 @@ fn shutdown_finishes_even_when_nobody_read_a_flood_of_events() {
     assert_eq!(exits, 5, "every exit is still reported");
     assert!(pids.iter().all(|&p| !is_alive(p)));
 }
+
+#[test]
+fn a_step_of_the_reader_is_one_get_and_the_writer_it_wakes_stays_parked() {
+    let cfg = queue_cfg(|q| {
+        q.writers = 1;
+        q.readers = 1;
+        q.items = 0;
+        q.maxsize = 1;
+        q.delay = DelayRange::ZERO;
+        q.reader_delay = DelayRange::fixed(0.05);
+    });
+    let mut w = Watch::start(&cfg);
+    w.until("the writer waits for space", |s| {
+        kernel_wait(s, "writer-1") == KernelWait::WaitingForSpace
+    });
+    w.sup.send(Command::Freeze);
+    w.event("frozen", |e| e.kind == Kind::Frozen);
+    let frozen_at = w.scene.now_ns;
+    w.until("the stream passed the freeze", |s| {
+        s.now_ns > frozen_at + 300_000_000
+    });
+    let (puts, gets) = (w.scene.world.queue.puts, w.scene.world.queue.gets);
+    let reader = w.id_of("reader-1");
+    w.sup.send(Command::Step(reader));
+    w.event("one get", |e| e.kind == Kind::Get);
+    let stepped_at = w.scene.now_ns;
+    w.until("a quiet second", |s| s.now_ns > stepped_at + 1_000_000_000);
+    assert_eq!(w.scene.world.queue.gets, gets + 1, "exactly one get");
+    assert_eq!(
+        w.scene.world.queue.puts, puts,
+        "the woken writer did not put"
+    );
+}
+
+#[test]
+fn a_stepped_writer_that_blocks_is_stopped_again_and_puts_only_when_stepped_itself() {
+    let cfg = queue_cfg(|q| {
+        q.writers = 1;
+        q.readers = 1;
+        q.items = 0;
+        q.maxsize = 1;
+        q.delay = DelayRange::ZERO;
+        q.reader_delay = DelayRange::fixed(0.05);
+    });
+    let mut w = Watch::start(&cfg);
+    w.until("the writer waits for space", |s| {
+        kernel_wait(s, "writer-1") == KernelWait::WaitingForSpace
+    });
+    w.sup.send(Command::Freeze);
+    w.event("frozen", |e| e.kind == Kind::Frozen);
+    let writer = w.id_of("writer-1");
+    let reader = w.id_of("reader-1");
+    // The writer tries: the queue is full, so it blocks, and is stopped again.
+    w.sup.send(Command::Step(writer));
+    w.event("the writer's step", |e| e.kind == Kind::Stepped);
+    w.until("the writer is stopped again", |s| {
+        kernel_wait(s, "writer-1") == KernelWait::Stopped
+    });
+    let puts = w.scene.world.queue.puts;
+    // The reader's get wakes the writer, which stays stopped.
+    w.sup.send(Command::Step(reader));
+    w.event("one get", |e| e.kind == Kind::Get);
+    let at = w.scene.now_ns;
+    w.until("a quiet second", |s| s.now_ns > at + 1_000_000_000);
+    assert_eq!(
+        w.scene.world.queue.puts, puts,
+        "the woken writer waits for its own step"
+    );
+    // Its own step lets the put through.
+    w.sup.send(Command::Step(writer));
+    w.event("its put", |e| e.kind == Kind::Put);
+    let at = w.scene.now_ns;
+    w.until("a quiet second", |s| s.now_ns > at + 1_000_000_000);
+    assert_eq!(w.scene.world.queue.puts, puts + 1, "exactly one put");
+}
+
+#[test]
+fn removing_a_writer_blocked_in_put_names_the_item_it_gave_up() {
+    let cfg = queue_cfg(|q| {
+        q.writers = 2;
+        q.readers = 0;
+        q.items = 0;
+        q.maxsize = 1;
+        q.delay = DelayRange::ZERO;
+    });
+    let mut w = Watch::start(&cfg);
+    w.until("both writers wait for space", |s| {
+        kernel_wait(s, "writer-1") == KernelWait::WaitingForSpace
+            && kernel_wait(s, "writer-2") == KernelWait::WaitingForSpace
+    });
+    w.sup.send(Command::RemoveWriter);
+    let gave_up = w.event("writer-2 gives up its item", |e| e.kind == Kind::GaveUp);
+    let pid = w
+        .sup
+        .children()
+        .iter()
+        .find(|c| c.name == "writer-2")
+        .unwrap()
+        .pid;
+    assert_eq!(gave_up.pid, pid);
+    let item = gave_up.item.clone().expect("the item is named");
+    w.event("writer-2 exits", |e| {
+        e.pid == pid
+            && e.kind
+                == Kind::Exit {
+                    ended: Ended::Code(0),
+                }
+    });
+    assert!(
+        !w.scene
+            .world
+            .queue
+            .inside
+            .items
+            .iter()
+            .any(|t| t.label == item),
+        "{item} never entered the queue"
+    );
+}

@@ -61,7 +61,24 @@ pub(crate) struct Engine {
     pub(super) frozen: bool,
     /// Dead processes whose repair could not take the lock yet.
     repairs: Vec<(ProcId, i32)>,
+    /// Processes let through for one step while frozen: stopped again once
+    /// that step is over.
+    stepping: Vec<Stepping>,
 }
+
+/// A process let through for one operation while the world is frozen.
+struct Stepping {
+    id: ProcId,
+    pid: i32,
+    phase: Phase,
+    started: u32,
+    since: Instant,
+}
+
+/// How long a stepped process that stays blocked may try before it is
+/// stopped again (so a process woken later by another's step stays put
+/// until it is stepped itself).
+const STEP_TRY: Duration = Duration::from_millis(100);
 
 impl Engine {
     pub fn new(
@@ -88,6 +105,7 @@ impl Engine {
             scales: HashMap::new(),
             frozen: false,
             repairs: Vec::new(),
+            stepping: Vec::new(),
         }
     }
 
@@ -123,6 +141,7 @@ impl Engine {
             }
             self.reap();
             self.retry_repairs(Some(Instant::now() + REPAIR_WAIT));
+            self.restop_stepped();
         }
         self.stop_all();
     }
@@ -249,7 +268,16 @@ impl Engine {
                     && let Some(pid) = self.live_pid(id)
                 {
                     self.emit(Event::new(now_ns(), id, pid, Kind::Stepped));
-                    self.control.slot(id as usize).step();
+                    let slot = self.control.slot(id as usize);
+                    self.stepping.retain(|s| s.id != id);
+                    self.stepping.push(Stepping {
+                        id,
+                        pid,
+                        phase: slot.phase(),
+                        started: slot.started(),
+                        since: Instant::now(),
+                    });
+                    slot.step();
                     let _ = spawn::signal_group(pid, Signal::SIGCONT);
                 }
                 Ok(())
@@ -364,11 +392,42 @@ impl Engine {
             return;
         }
         self.frozen = false;
+        self.stepping.clear();
         for r in &self.running {
             self.control.slot(r.id as usize).open_gate();
             let _ = spawn::signal_group(r.child.id() as i32, Signal::SIGCONT);
         }
         self.emit(self.supervisor_event(Kind::Resumed));
+    }
+
+    /// Stops again each stepped process whose step is over: it began its
+    /// operation and came to rest (parked at the gate, asleep, blocked), or
+    /// it was blocked when stepped and stayed so for [`STEP_TRY`]. A process another's
+    /// step wakes is then still stopped: it moves only when stepped itself.
+    fn restop_stepped(&mut self) {
+        if !self.frozen {
+            self.stepping.clear();
+            return;
+        }
+        let control = &self.control;
+        self.stepping.retain(|s| {
+            let slot = control.slot(s.id as usize);
+            let phase = slot.phase();
+            let at_rest = matches!(
+                phase,
+                Phase::Parked | Phase::Blocked | Phase::Sleeping | Phase::Exiting
+            );
+            // Sleeping its delay is on the way to the operation, not after it.
+            let moved = slot.started() != s.started;
+            let stuck = phase == Phase::Blocked
+                && s.phase == Phase::Blocked
+                && s.since.elapsed() >= STEP_TRY;
+            let over = at_rest && moved || stuck;
+            if over {
+                let _ = spawn::signal_group(s.pid, Signal::SIGSTOP);
+            }
+            !over
+        });
     }
 
     /// Stops every child with the one stop policy, then repairs what they
