@@ -308,7 +308,7 @@ fn counter_with_the_lock_is_exact() {
 }
 
 #[test]
-fn counter_without_the_lock_never_exceeds_expected() {
+fn counter_without_the_lock_loses_updates_and_never_exceeds_expected() {
     let (out, _) = run(
         "counter-race",
         &["counter", "--procs", "4", "--increments", "50000"],
@@ -317,7 +317,7 @@ fn counter_without_the_lock_never_exceeds_expected() {
     let text = stdout(&out);
     let (expected, actual) = counter_actual(&text);
     assert_eq!(expected, 200_000);
-    assert!(actual <= expected && actual > 0, "{text}");
+    assert!(actual < expected && actual > 0, "updates are lost: {text}");
     assert!(text.contains("without the lock"));
 }
 

@@ -468,3 +468,53 @@ fn removing_a_writer_blocked_in_put_names_the_item_it_gave_up() {
         "{item} never entered the queue"
     );
 }
+
+fn counter_cfg(lock: bool) -> RunConfig {
+    RunConfig {
+        scenario: Scenario::Counter(ipcscope::config::CounterConfig {
+            procs: 2,
+            increments: 100_000_000,
+            lock,
+        }),
+        seed: 1,
+        mode: Mode::Headless,
+        trace: None,
+        record: None,
+        ascii: false,
+    }
+}
+
+#[test]
+fn the_value_never_shows_more_than_the_increments_begun_and_frozen_they_agree() {
+    for lock in [false, true] {
+        let mut w = Watch::start(&counter_cfg(lock));
+        w.until("the counters have made progress", |s| {
+            s.value.is_some_and(|v| v.expected > 200_000)
+        });
+        w.sup.send(Command::Freeze);
+        w.event("frozen", |e| e.kind == Kind::Frozen);
+        let frozen_at = w.scene.now_ns;
+        // Every reading, up to half a second into the freeze, is consistent.
+        while w.scene.now_ns < frozen_at + 500_000_000 {
+            if let Some(Record {
+                body: Body::Observation(o),
+                ..
+            }) = w.pump(Duration::from_secs(5))
+                && let Some(v) = o.value
+            {
+                assert!(v.value >= 0 && v.value as u64 <= v.expected, "{v:?}");
+            }
+        }
+        // The latest reading is of the parked counters (a change after an
+        // earlier one would have been read and sent).
+        let v = w.scene.value.unwrap();
+        if lock {
+            assert_eq!(v.value as u64, v.expected, "frozen with the lock: exact");
+        } else {
+            assert!(
+                (v.value as u64) < v.expected,
+                "without the lock updates are lost: {v:?}"
+            );
+        }
+    }
+}
