@@ -34,7 +34,7 @@ pub(crate) enum Msg {
 /// How long children get to exit after SIGTERM before SIGKILL.
 const GRACE: Duration = Duration::from_millis(500);
 /// How often children are checked for exit.
-const REAP_EVERY: Duration = Duration::from_millis(20);
+const REAP_EVERY: Duration = Duration::from_millis(50);
 /// Longest a repair after a dead child may wait for the queue lock (a
 /// stopped process may hold it; the repair is then retried later).
 const REPAIR_WAIT: Duration = Duration::from_millis(100);

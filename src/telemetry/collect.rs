@@ -25,7 +25,7 @@ use crate::stream::{Body, Event, Kind, ObjectId};
 /// How often a tick is passed on when nothing else happens.
 pub const TICK_EVERY: Duration = Duration::from_millis(100);
 /// How often feeds are polled.
-const FEED_EVERY_MS: u64 = 10;
+const FEED_EVERY_MS: u64 = 20;
 /// Longest a recv waits for the send of its message (a send that was
 /// dropped, or never reported because its sender died, must not hold the
 /// stream for ever).
