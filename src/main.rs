@@ -4,6 +4,7 @@ use ipcscope::cli::{Invocation, parse_args};
 use ipcscope::config::Mode;
 
 fn main() {
+    ipcscope::proc::signals::ignore_file_size_limit_signal();
     let code = match parse_args() {
         Invocation::Run(cfg) => match cfg.mode {
             Mode::Headless => ipcscope::headless::run(&cfg),

@@ -644,3 +644,63 @@ fn an_interrupted_run_is_recorded_in_time_order_with_the_note_in_its_place() {
         "every child's end is recorded"
     );
 }
+
+#[test]
+fn a_recording_that_cannot_be_written_is_reported_and_the_run_goes_on() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    let t = trace_path("too-big");
+    let out_path = trace_path("too-big-stdout");
+    let mut cmd = Command::new(exe());
+    cmd.args([
+        "--headless",
+        "--items",
+        "0",
+        "--writers",
+        "2",
+        "--delay",
+        "0..0",
+    ])
+    .arg("--record")
+    .arg(&t)
+    .stdin(Stdio::null())
+    .stdout(std::fs::File::create(&out_path).unwrap())
+    .stderr(Stdio::piped());
+    // SAFETY: setrlimit between fork and exec touches only this process.
+    unsafe {
+        cmd.pre_exec(|| {
+            // Room for the shared memory (a few MiB), not for a flood's
+            // recording: the disk is "full" a moment into the run.
+            let lim = libc::rlimit {
+                rlim_cur: 24 << 20,
+                rlim_max: 24 << 20,
+            };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &lim);
+            Ok(())
+        });
+    }
+    let mut child = Background(Some(cmd.spawn().unwrap()));
+    let c = child.0.as_mut().unwrap();
+    let mut err = BufReader::new(c.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(
+        line.contains("cannot write the recording to") && line.contains("goes on without it"),
+        "{line}"
+    );
+    // The run is still going: stop it as a user would.
+    // SAFETY: signalling the process this test started.
+    unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let status = c.wait().unwrap();
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    let _ = std::fs::remove_file(&t);
+    let _ = std::fs::remove_file(&out_path);
+    assert!(status.success(), "{status:?} {rest}");
+    assert!(rest.is_empty(), "said once: {rest}");
+    assert!(
+        text.contains("--- summary ---"),
+        "the run went on to its end"
+    );
+}

@@ -12,3 +12,13 @@ pub fn stop_flag() -> std::io::Result<Arc<AtomicBool>> {
     }
     Ok(stop)
 }
+
+/// Makes a write past the file size limit fail with `EFBIG` instead of
+/// killing ipcscope (SIGXFSZ's default): a recording that cannot grow is
+/// reported and the run goes on without it.
+pub fn ignore_file_size_limit_signal() {
+    // SAFETY: setting a signal's disposition to ignore; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
