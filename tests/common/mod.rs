@@ -2,6 +2,8 @@
 //! a hidden role, wait on conditions with generous deadlines.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::io::{BufRead, BufReader, Read};
 use std::os::fd::RawFd;
 use std::path::Path;
