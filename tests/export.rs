@@ -137,7 +137,8 @@ struct Checked {
 
 /// Checks the Chrome trace-event rules the export promises:
 /// - `traceEvents` is a list of objects with `ph`, `pid`, `tid`, `ts`;
-///   `ts` (and `dur`) are finite numbers >= 0 (microseconds);
+///   `ts` (and `dur`) are finite numbers >= 0 (microseconds), compared
+///   as Perfetto reads them: rounded to whole nanoseconds;
 /// - on every track (pid, tid), events other than metadata come in
 ///   non-decreasing `ts`;
 /// - every `B` has an `E` on the same track, and no `E` is without its `B`;
@@ -156,12 +157,12 @@ fn check_trace(trace: &Value) -> Result<Checked, String> {
     let mut thread_names = HashSet::new();
     let mut used_pids = HashSet::new();
     let mut used_threads = HashSet::new();
-    let mut last_ts: HashMap<(u64, u64), f64> = HashMap::new();
+    let mut last_ts: HashMap<(u64, u64), i64> = HashMap::new();
     let mut b_stacks: HashMap<(u64, u64), Vec<String>> = HashMap::new();
-    let mut x_stacks: HashMap<(u64, u64), Vec<f64>> = HashMap::new();
-    let mut x_spans: HashMap<(u64, u64), Vec<(f64, f64)>> = HashMap::new();
-    let mut flow_s: HashMap<u64, ((u64, u64), f64, String, String)> = HashMap::new();
-    let mut flow_f: HashMap<u64, ((u64, u64), f64, String, String)> = HashMap::new();
+    let mut x_stacks: HashMap<(u64, u64), Vec<i64>> = HashMap::new();
+    let mut x_spans: HashMap<(u64, u64), Vec<(i64, i64)>> = HashMap::new();
+    let mut flow_s: HashMap<u64, ((u64, u64), i64, String, String)> = HashMap::new();
+    let mut flow_f: HashMap<u64, ((u64, u64), i64, String, String)> = HashMap::new();
     for (i, e) in evs.iter().enumerate() {
         let at = |what: &str| format!("event {i} {e}: {what}");
         let ph = e["ph"].as_str().ok_or_else(|| at("no ph"))?;
@@ -188,11 +189,9 @@ fn check_trace(trace: &Value) -> Result<Checked, String> {
             }
             continue;
         }
-        let ts = e["ts"].as_f64().ok_or_else(|| at("no ts"))?;
-        if !(ts.is_finite() && ts >= 0.0) {
-            return Err(at("ts not a time"));
-        }
-        let last = last_ts.entry(track).or_insert(0.0);
+        let ts_us = e["ts"].as_f64().ok_or_else(|| at("no ts"))?;
+        let ts = ns(ts_us).ok_or_else(|| at("ts not a time"))?;
+        let last = last_ts.entry(track).or_insert(0);
         if ts < *last {
             return Err(at(&format!("ts {ts} before {last} on its track")));
         }
@@ -211,15 +210,13 @@ fn check_trace(trace: &Value) -> Result<Checked, String> {
                     .ok_or_else(|| at("E without B"))?;
             }
             "X" => {
-                let dur = e["dur"].as_f64().ok_or_else(|| at("X without dur"))?;
-                if !(dur.is_finite() && dur >= 0.0) {
-                    return Err(at("negative dur"));
-                }
+                let dur_us = e["dur"].as_f64().ok_or_else(|| at("X without dur"))?;
+                let dur = ns(dur_us).ok_or_else(|| at("negative dur"))?;
                 let end = ts + dur;
                 let stack = x_stacks.entry(track).or_default();
                 while stack
                     .last()
-                    .is_some_and(|&top| top < ts || (top == ts && dur > 0.0))
+                    .is_some_and(|&top| top < ts || (top == ts && dur > 0))
                 {
                     stack.pop();
                 }
@@ -230,7 +227,7 @@ fn check_trace(trace: &Value) -> Result<Checked, String> {
                 }
                 stack.push(end);
                 x_spans.entry(track).or_default().push((ts, end));
-                c.slices.push((name, ts, dur, e["args"].clone()));
+                c.slices.push((name, ts_us, dur_us, e["args"].clone()));
             }
             "i" | "I" => c.instants.push((name, pid, e["args"].clone())),
             "C" => c.counters.push((name, e["args"].clone())),
@@ -252,7 +249,7 @@ fn check_trace(trace: &Value) -> Result<Checked, String> {
     if let Some((t, open)) = b_stacks.iter().find(|(_, s)| !s.is_empty()) {
         return Err(format!("B {open:?} never ended on track {t:?}"));
     }
-    let on_a_slice = |track: &(u64, u64), ts: f64| {
+    let on_a_slice = |track: &(u64, u64), ts: i64| {
         x_spans
             .get(track)
             .is_some_and(|v| v.iter().any(|&(a, b)| a <= ts && ts <= b))
@@ -279,6 +276,12 @@ fn check_trace(trace: &Value) -> Result<Checked, String> {
         return Err(format!("track {t:?} has no thread_name"));
     }
     Ok(c)
+}
+
+/// Microseconds as Perfetto reads them: whole nanoseconds, rounded;
+/// `None` for a negative or non-finite time.
+fn ns(us: f64) -> Option<i64> {
+    (us.is_finite() && us >= 0.0).then(|| (us * 1000.0).round() as i64)
 }
 
 fn meta(pid: u64, name: &str) -> [Value; 2] {

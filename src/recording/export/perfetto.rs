@@ -35,6 +35,7 @@
 //! in order on every track); at one instant a longer slice comes before
 //! a shorter one, and a slice before the arrow that attaches to it.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -42,6 +43,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Index, RunIter};
+use crate::config::Scenario;
 use crate::stream::{
     Body, Ended, Event, Kind, Note, ObjectId, Observation, ProcId, Record, SUPERVISOR,
 };
@@ -51,10 +53,12 @@ use crate::text::{note_text, signal_name};
 /// events written (metadata included).
 pub fn write(records: &[Record], out: &mut impl Write) -> io::Result<usize> {
     let trace = Trace::build(records);
-    trace.write_json(out)
+    trace.write_json(records, out)
 }
 
-/// A trace in memory: its tracks and its events, in time order.
+/// A trace in memory: its tracks and its events, in time order. Events
+/// point at the records they come from; names and args are made as they
+/// are written, so a flood of millions of records stays small here.
 struct Trace {
     tracks: Vec<Track>,
     events: Vec<Ev>,
@@ -67,39 +71,58 @@ struct Track {
     name: String,
 }
 
-/// One trace event before it is written. `ts`/`dur` in ns since time zero.
+/// One trace event before it is written. `ts`/`dur` in ns since time
+/// zero; `at` is an index into the records.
 struct Ev {
     ts: u64,
     dur: u64,
     track: usize,
-    body: EvBody,
+    what: What,
 }
 
-enum EvBody {
-    /// A blocked interval or an operation (`X`).
-    Slice { name: String, args: Args },
-    /// `i`, thread scope.
-    Instant { name: String, args: Args },
+enum What {
+    /// A put, get, send or recv (`X`, zero length): the arrows attach here.
+    Op { at: usize },
+    /// A blocked interval (`X`) from the wait at `at` until `until`.
+    Blocked { at: usize, until: Until },
+    /// An instant (`i`, thread scope) for the event at `at`.
+    Instant { at: usize },
+    /// Records the recording left out (the gap record at `at`).
+    Gap { at: usize },
     /// `s` (start) or `f` (finish, bound to the enclosing slice).
-    Flow {
-        start: bool,
-        id: u64,
-        cat: &'static str,
-    },
-    /// `C`: one value per series.
-    Counter { name: &'static str, args: Args },
+    Flow { start: bool, id: u64, pipe: bool },
+    /// `C`: a counter's new value.
+    Counter(Level),
+}
+
+/// What ended a blocked interval.
+#[derive(Clone, Copy)]
+enum Until {
+    /// The event at this index, by the same process.
+    Event(usize),
+    /// Nothing in the recording: it runs to the run's last record.
+    Unfinished,
+}
+
+/// A counter's value.
+#[derive(Clone, Copy)]
+enum Level {
+    QueueDepth(u64),
+    PipeBytes(u64),
+    Value { value: i64, expected: u64 },
+    Increments(u64),
 }
 
 impl Ev {
     /// Order among events at one instant: enclosing (longer) slices first,
     /// then operations, then the arrows that attach to them, then the rest.
     fn rank(&self) -> (u8, Reverse<u64>) {
-        let r = match &self.body {
-            EvBody::Slice { .. } if self.dur > 0 => 0,
-            EvBody::Slice { .. } => 1,
-            EvBody::Flow { .. } => 2,
-            EvBody::Instant { .. } => 3,
-            EvBody::Counter { .. } => 4,
+        let r = match self.what {
+            What::Blocked { .. } if self.dur > 0 => 0,
+            What::Blocked { .. } | What::Op { .. } => 1,
+            What::Flow { .. } => 2,
+            What::Instant { .. } | What::Gap { .. } => 3,
+            What::Counter(_) => 4,
         };
         (r, Reverse(self.dur))
     }
@@ -107,12 +130,12 @@ impl Ev {
 
 /// The `args` of a trace event: whichever apply.
 #[derive(Debug, Default, Serialize)]
-struct Args {
+struct Args<'a> {
     /// The record's number in the recording.
     #[serde(skip_serializing_if = "Option::is_none")]
     n: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<String>,
+    item: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     seq: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -138,11 +161,11 @@ struct Args {
     done: Option<u64>,
 }
 
-impl Args {
-    fn of(ev: &Event, n: u64) -> Args {
+impl<'a> Args<'a> {
+    fn of(ev: &'a Event, n: u64) -> Args<'a> {
         Args {
             n: Some(n),
-            item: ev.item.clone(),
+            item: ev.item.as_deref(),
             seq: ev.seq,
             depth: ev.depth.map(u64::from),
             ..Args::default()
@@ -189,14 +212,21 @@ impl Wait {
         };
         own || matches!(kind, Kind::Exiting | Kind::Exit { .. })
     }
+
+    /// Whether `kind` may end some wait.
+    fn ends_any(kind: &Kind) -> bool {
+        [Wait::Put, Wait::Get, Wait::Send, Wait::Recv]
+            .iter()
+            .any(|w| w.ended_by(kind))
+    }
 }
 
-/// A wait or what may end one, kept per track and paired in time order.
+/// A wait, or what may end one, kept per track and paired in time order.
+#[derive(Clone, Copy)]
 struct Mark {
     t: u64,
     n: u64,
-    kind: Kind,
-    item: Option<String>,
+    at: usize,
 }
 
 /// One end of an arrow.
@@ -218,6 +248,7 @@ struct Depth {
 
 /// Builds the trace.
 struct Builder<'a> {
+    records: &'a [Record],
     ix: Index,
     tracks: Vec<Track>,
     /// (run, proc, pid) -> track.
@@ -233,7 +264,6 @@ struct Builder<'a> {
     gets: Vec<((usize, ObjectId, u64), End)>,
     sends: HashMap<(usize, ObjectId, u64), Vec<(End, bool)>>,
     recvs: Vec<((usize, ObjectId, u64), End)>,
-    records: &'a [Record],
 }
 
 impl Trace {
@@ -241,6 +271,7 @@ impl Trace {
         let ix = Index::of(records);
         let runs = ix.runs.len();
         let mut b = Builder {
+            records,
             ix,
             tracks: Vec::new(),
             by_proc: HashMap::new(),
@@ -254,14 +285,13 @@ impl Trace {
             gets: Vec::new(),
             sends: HashMap::new(),
             recvs: Vec::new(),
-            records,
         };
         for run in 0..runs {
             b.start_run(run);
         }
         // The latest time so far: a gap has no time of its own.
         let mut last_t = 0;
-        for (run, r) in RunIter::new(b.records) {
+        for (at, (run, r)) in RunIter::new(records).enumerate() {
             last_t = r.t_ns().unwrap_or(last_t).max(last_t);
             match &r.body {
                 Body::Run(info) => {
@@ -269,20 +299,12 @@ impl Trace {
                         b.depth_point(run, info.start_ns, 0);
                     }
                 }
-                Body::Event(e) => b.event(run, r.n, e),
+                Body::Event(e) => b.event(run, at, r.n, e),
                 Body::Observation(o) => b.observation(run, o),
-                Body::Gap(left) => {
+                Body::Gap(_) => {
                     b.depth[run].exact = false;
                     let track = b.supervisor[run];
-                    b.instant(
-                        track,
-                        last_t,
-                        format!("recording gap: {left} records left out"),
-                        Args {
-                            n: Some(r.n),
-                            ..Args::default()
-                        },
-                    );
+                    b.push(track, last_t, 0, What::Gap { at });
                 }
                 Body::Tick(_) => {}
             }
@@ -301,15 +323,13 @@ impl Trace {
 
     /// Writes `{"traceEvents":[...],...}`: metadata first, then the events
     /// in time order.
-    fn write_json(&self, out: &mut impl Write) -> io::Result<usize> {
+    fn write_json(&self, records: &[Record], out: &mut impl Write) -> io::Result<usize> {
         let mut count = 0;
         out.write_all(b"{\"traceEvents\":[\n")?;
-        let mut first = true;
         let mut put = |out: &mut dyn Write, j: &Json| -> io::Result<()> {
-            if !first {
+            if count > 0 {
                 out.write_all(b",\n")?;
             }
-            first = false;
             serde_json::to_writer(&mut *out, j).map_err(io::Error::other)?;
             count += 1;
             Ok(())
@@ -330,7 +350,8 @@ impl Trace {
             )?;
         }
         for e in &self.events {
-            put(out, &Json::of(e))?;
+            let (name, args) = describe(e, records);
+            put(out, &Json::of(e, &name, args.as_ref()))?;
         }
         out.write_all(b"\n],\"displayTimeUnit\":\"ms\",\"otherData\":")?;
         serde_json::to_writer(
@@ -351,6 +372,186 @@ fn pid_of(i: usize) -> u32 {
     i as u32 + 1
 }
 
+/// The event at index `at` (the builder only points at events there).
+fn event_at(records: &[Record], at: usize) -> (u64, Option<&Event>) {
+    let r = &records[at];
+    match &r.body {
+        Body::Event(e) => (r.n, Some(e)),
+        _ => (r.n, None),
+    }
+}
+
+/// A trace event's name and args, made from its record.
+fn describe<'a>(e: &Ev, records: &'a [Record]) -> (Cow<'static, str>, Option<Args<'a>>) {
+    match e.what {
+        What::Op { at } => match event_at(records, at) {
+            (n, Some(ev)) => {
+                let item = ev.item.as_deref().unwrap_or("?");
+                let name = format!("{} {item}", ev.kind.name());
+                (name.into(), Some(Args::of(ev, n)))
+            }
+            (n, None) => (
+                Cow::Borrowed("?"),
+                Some(Args {
+                    n: Some(n),
+                    ..Args::default()
+                }),
+            ),
+        },
+        What::Blocked { at, until } => {
+            let (n, ev) = event_at(records, at);
+            let name = ev
+                .and_then(|ev| Wait::of(&ev.kind))
+                .map_or("blocked", Wait::name);
+            let (until, unfinished) = match until {
+                Until::Event(end) => (event_at(records, end).1.map(|e| e.kind.name()), false),
+                Until::Unfinished => (Some("the end of the recording"), true),
+            };
+            let args = Args {
+                n: Some(n),
+                item: ev.and_then(|e| e.item.as_deref()),
+                until,
+                unfinished,
+                ..Args::default()
+            };
+            (Cow::Borrowed(name), Some(args))
+        }
+        What::Instant { at } => match event_at(records, at) {
+            (n, Some(ev)) => {
+                let (name, args) = instant(ev, n);
+                (name, Some(args))
+            }
+            (n, None) => (
+                Cow::Borrowed("?"),
+                Some(Args {
+                    n: Some(n),
+                    ..Args::default()
+                }),
+            ),
+        },
+        What::Gap { at } => {
+            let r = &records[at];
+            let left = match r.body {
+                Body::Gap(left) => left,
+                _ => 0,
+            };
+            let name = format!("recording gap: {left} records left out");
+            (
+                name.into(),
+                Some(Args {
+                    n: Some(r.n),
+                    ..Args::default()
+                }),
+            )
+        }
+        What::Flow { pipe, .. } => (Cow::Borrowed(if pipe { "message" } else { "item" }), None),
+        What::Counter(level) => {
+            let (name, args) = match level {
+                Level::QueueDepth(d) => (
+                    "queue",
+                    Args {
+                        depth: Some(d),
+                        ..Args::default()
+                    },
+                ),
+                Level::PipeBytes(b) => (
+                    "pipe",
+                    Args {
+                        bytes: Some(b),
+                        ..Args::default()
+                    },
+                ),
+                Level::Value { value, expected } => (
+                    "Value",
+                    Args {
+                        value: Some(value),
+                        expected: Some(expected),
+                        ..Args::default()
+                    },
+                ),
+                Level::Increments(d) => (
+                    "increments",
+                    Args {
+                        done: Some(d),
+                        ..Args::default()
+                    },
+                ),
+            };
+            (Cow::Borrowed(name), Some(args))
+        }
+    }
+}
+
+/// An instant's name and args.
+fn instant(e: &Event, n: u64) -> (Cow<'static, str>, Args<'_>) {
+    let item = e.item.as_deref().unwrap_or("?");
+    let with_text = |text: String| Args {
+        text: Some(text),
+        ..Args::of(e, n)
+    };
+    let (name, args): (Cow<'static, str>, Args) = match &e.kind {
+        Kind::Spawn { name, role } => (
+            format!("spawn {name}").into(),
+            Args {
+                n: Some(n),
+                pid: Some(e.pid),
+                role: Some(role.as_str()),
+                ..Args::default()
+            },
+        ),
+        Kind::Exit { ended } => (ended_name(*ended).into(), Args::of(e, n)),
+        Kind::PutFull => ("queue.Full".into(), Args::of(e, n)),
+        Kind::GetEmpty => ("queue.Empty".into(), Args::of(e, n)),
+        Kind::RecvEof => ("EOFError".into(), Args::of(e, n)),
+        Kind::Recovered {
+            dead,
+            by,
+            held_lock,
+            lost,
+        } => {
+            let text = match lost {
+                Some(l) => format!(
+                    "Process({dead}) died putting {l}{}; repaired by Process({by}); {l} is lost",
+                    if *held_lock { ", holding the lock" } else { "" }
+                ),
+                None => format!(
+                    "Process({dead}) died holding the lock; repaired by Process({by}); nothing lost"
+                ),
+            };
+            ("recovered".into(), with_text(text))
+        }
+        Kind::Kill { target, signal } => (
+            format!("{} from the parent", signal_name(*signal)).into(),
+            Args {
+                pid: Some(*target),
+                ..with_text(format!("sent by Process({})", e.pid))
+            },
+        ),
+        Kind::Note { note } => {
+            let name: Cow<'static, str> = if note.is_stuck() {
+                format!("stuck: {}", note_label(note)).into()
+            } else {
+                note_label(note).into()
+            };
+            (name, with_text(note_text(note)))
+        }
+        Kind::Output { text } => ("print".into(), with_text(text.clone())),
+        Kind::Missed { puts, gets } => (
+            "missed".into(),
+            with_text(format!(
+                "{puts} put(s) and {gets} get(s) went by too fast to read one by one"
+            )),
+        ),
+        Kind::MaxsizeSet { maxsize: 0 } => ("maxsize: unbounded".into(), Args::of(e, n)),
+        Kind::MaxsizeSet { maxsize } => (format!("maxsize: {maxsize}").into(), Args::of(e, n)),
+        Kind::DelayScaled { scale } => (format!("delays x{scale}").into(), Args::of(e, n)),
+        Kind::SlowMotion { factor } => (format!("slow motion x{factor}").into(), Args::of(e, n)),
+        Kind::GaveUp => (format!("gave up putting {item}").into(), Args::of(e, n)),
+        other => (other.name().into(), Args::of(e, n)),
+    };
+    (name, args)
+}
+
 impl Builder<'_> {
     fn start_run(&mut self, run: usize) {
         let pid = self.ix.runs[run].info.as_ref().map_or(0, |i| i.pid);
@@ -369,14 +570,11 @@ impl Builder<'_> {
     }
 
     fn is_queue(&self, run: usize) -> bool {
-        self.scenario(run) == Some("queue")
+        matches!(self.scenario(run), Some(Scenario::Queue(_)))
     }
 
-    fn scenario(&self, run: usize) -> Option<&'static str> {
-        self.ix.runs[run]
-            .info
-            .as_ref()
-            .map(|i| i.config.scenario.name())
+    fn scenario(&self, run: usize) -> Option<&Scenario> {
+        self.ix.runs[run].info.as_ref().map(|i| &i.config.scenario)
     }
 
     /// The track of the run's shared object, made on first use.
@@ -384,13 +582,11 @@ impl Builder<'_> {
         if let Some(t) = self.object[run] {
             return t;
         }
-        let name = match self.ix.runs[run].info.as_ref().map(|i| &i.config.scenario) {
-            Some(crate::config::Scenario::Queue(q)) if q.maxsize > 0 => {
-                format!("queue (maxsize {})", q.maxsize)
-            }
-            Some(crate::config::Scenario::Queue(_)) => "queue (unbounded)".into(),
-            Some(crate::config::Scenario::Pipe(_)) => "pipe".into(),
-            Some(crate::config::Scenario::Counter(_)) => "Value".into(),
+        let name = match self.scenario(run) {
+            Some(Scenario::Queue(q)) if q.maxsize > 0 => format!("queue (maxsize {})", q.maxsize),
+            Some(Scenario::Queue(_)) => "queue (unbounded)".into(),
+            Some(Scenario::Pipe(_)) => "pipe".into(),
+            Some(Scenario::Counter(_)) => "Value".into(),
             None => "shared objects".into(),
         };
         let t = self.track(run, name);
@@ -413,69 +609,35 @@ impl Builder<'_> {
         t
     }
 
-    fn push(&mut self, track: usize, t: u64, dur: u64, body: EvBody) {
+    fn push(&mut self, track: usize, t: u64, dur: u64, what: What) {
         let ts = self.ix.rel_ns(t);
         self.events.push(Ev {
             ts,
             dur,
             track,
-            body,
+            what,
         });
-    }
-
-    fn instant(&mut self, track: usize, t: u64, name: String, args: Args) {
-        self.push(track, t, 0, EvBody::Instant { name, args });
-    }
-
-    fn counter(&mut self, track: usize, t: u64, name: &'static str, args: Args) {
-        self.push(track, t, 0, EvBody::Counter { name, args });
     }
 
     fn depth_point(&mut self, run: usize, t: u64, depth: u64) {
         let track = self.object(run);
-        let args = Args {
-            depth: Some(depth),
-            ..Args::default()
-        };
-        self.counter(track, t, "queue", args);
+        self.push(track, t, 0, What::Counter(Level::QueueDepth(depth)));
     }
 
-    fn event(&mut self, run: usize, n: u64, e: &Event) {
+    fn event(&mut self, run: usize, at: usize, n: u64, e: &Event) {
         let track = self.track_of(run, e.child, e.pid);
         let t = e.t_ns;
-        let key = (run, e.obj, e.seq.unwrap_or(u64::MAX));
-        let end = End {
-            track,
-            t,
-            child: e.child,
-        };
-        let item = e.item.as_deref().unwrap_or("?");
         match &e.kind {
-            Kind::Spawn { name, role } => {
-                let args = Args {
-                    n: Some(n),
-                    pid: Some(e.pid),
-                    role: Some(role.as_str()),
-                    ..Args::default()
-                };
-                self.instant(track, t, format!("spawn {name}"), args);
-            }
-            Kind::Exit { ended } => {
-                self.instant(track, t, ended_name(*ended), Args::of(e, n));
-            }
             Kind::PutWait | Kind::GetWait | Kind::SendWait | Kind::RecvWait => {}
             Kind::Put | Kind::Get | Kind::Send | Kind::Recv => {
-                let verb = e.kind.name();
-                self.push(
-                    track,
-                    t,
-                    0,
-                    EvBody::Slice {
-                        name: format!("{verb} {item}"),
-                        args: Args::of(e, n),
-                    },
-                );
-                if e.seq.is_some() {
+                self.push(track, t, 0, What::Op { at });
+                if let Some(seq) = e.seq {
+                    let key = (run, e.obj, seq);
+                    let end = End {
+                        track,
+                        t,
+                        child: e.child,
+                    };
                     match e.kind {
                         Kind::Put => {
                             self.puts.entry(key).or_insert(end);
@@ -487,108 +649,21 @@ impl Builder<'_> {
                 }
                 self.depth_step(run, t, &e.kind);
             }
-            Kind::PutFull => self.instant(track, t, "queue.Full".into(), Args::of(e, n)),
-            Kind::GetEmpty => self.instant(track, t, "queue.Empty".into(), Args::of(e, n)),
-            Kind::RecvEof => self.instant(track, t, "EOFError".into(), Args::of(e, n)),
-            Kind::Recovered {
-                dead,
-                by,
-                held_lock,
-                lost,
-            } => {
-                let text = match lost {
-                    Some(l) => format!(
-                        "Process({dead}) died putting {l}{}; repaired by Process({by}); {l} is lost",
-                        if *held_lock { ", holding the lock" } else { "" }
-                    ),
-                    None => format!(
-                        "Process({dead}) died holding the lock; repaired by Process({by}); nothing lost"
-                    ),
-                };
-                let args = Args {
-                    text: Some(text),
-                    ..Args::of(e, n)
-                };
-                self.instant(track, t, "recovered".into(), args);
-            }
-            Kind::Kill { target, signal } => {
-                let at = self.by_pid.get(&(run, *target)).copied().unwrap_or(track);
-                let args = Args {
-                    pid: Some(*target),
-                    text: Some(format!("sent by Process({})", e.pid)),
-                    ..Args::of(e, n)
-                };
-                self.instant(
-                    at,
-                    t,
-                    format!("{} from the parent", signal_name(*signal)),
-                    args,
-                );
-            }
             Kind::Count { done, .. } => {
-                let args = Args {
-                    done: Some(*done),
-                    ..Args::default()
-                };
-                self.counter(track, t, "increments", args);
+                self.push(track, t, 0, What::Counter(Level::Increments(*done)));
             }
-            Kind::Note { note } => {
-                let name = if note.is_stuck() {
-                    format!("stuck: {}", note_label(note))
-                } else {
-                    note_label(note).to_string()
-                };
-                let args = Args {
-                    text: Some(note_text(note)),
-                    ..Args::of(e, n)
-                };
-                self.instant(track, t, name, args);
+            Kind::Kill { target, .. } => {
+                let on = self.by_pid.get(&(run, *target)).copied().unwrap_or(track);
+                self.push(on, t, 0, What::Instant { at });
             }
-            Kind::Output { text } => {
-                let args = Args {
-                    text: Some(text.clone()),
-                    ..Args::of(e, n)
-                };
-                self.instant(track, t, "print".into(), args);
-            }
-            Kind::Missed { puts, gets } => {
+            Kind::Missed { .. } => {
                 self.depth[run].exact = false;
-                let args = Args {
-                    text: Some(format!(
-                        "{puts} put(s) and {gets} get(s) went by too fast to read one by one"
-                    )),
-                    ..Args::of(e, n)
-                };
-                self.instant(track, t, "missed".into(), args);
+                self.push(track, t, 0, What::Instant { at });
             }
-            Kind::MaxsizeSet { maxsize } => {
-                let name = match maxsize {
-                    0 => "maxsize: unbounded".to_string(),
-                    m => format!("maxsize: {m}"),
-                };
-                self.instant(track, t, name, Args::of(e, n));
-            }
-            Kind::DelayScaled { scale } => {
-                self.instant(track, t, format!("delays x{scale}"), Args::of(e, n));
-            }
-            Kind::SlowMotion { factor } => {
-                self.instant(track, t, format!("slow motion x{factor}"), Args::of(e, n));
-            }
-            Kind::Exiting | Kind::GaveUp | Kind::Frozen | Kind::Resumed | Kind::Stepped => {
-                let name = match e.kind {
-                    Kind::GaveUp => format!("gave up putting {item}"),
-                    ref k => k.name().to_string(),
-                };
-                self.instant(track, t, name, Args::of(e, n));
-            }
+            _ => self.push(track, t, 0, What::Instant { at }),
         }
-        if Wait::of(&e.kind).is_some() || WAIT_ENDS.iter().any(|w| w.ended_by(&e.kind)) {
-            self.marks[track].push(Mark {
-                t,
-                n,
-                kind: e.kind.clone(),
-                item: e.item.clone(),
-            });
+        if Wait::of(&e.kind).is_some() || Wait::ends_any(&e.kind) {
+            self.marks[track].push(Mark { t, n, at });
         }
     }
 
@@ -614,81 +689,68 @@ impl Builder<'_> {
         }
         if let Some(bytes) = o.pipe.as_ref().and_then(|p| p.bytes) {
             let track = self.object(run);
-            let args = Args {
-                bytes: Some(bytes),
-                ..Args::default()
-            };
-            self.counter(track, o.t_ns, "pipe", args);
+            self.push(track, o.t_ns, 0, What::Counter(Level::PipeBytes(bytes)));
         }
         if let Some(v) = &o.value {
             let track = self.object(run);
-            let args = Args {
-                value: Some(v.value),
-                expected: Some(v.expected),
-                ..Args::default()
+            let level = Level::Value {
+                value: v.value,
+                expected: v.expected,
             };
-            self.counter(track, o.t_ns, "Value", args);
+            self.push(track, o.t_ns, 0, What::Counter(level));
         }
+    }
+
+    /// The kind of the event at index `at`.
+    fn kind(&self, at: usize) -> Option<&Kind> {
+        event_at(self.records, at).1.map(|e| &e.kind)
     }
 
     /// Pairs each process's waits with what ended them, in time order: a
     /// slice per blocked interval.
     fn pair_waits(&mut self) {
         let mut slices = Vec::new();
-        for (track, marks) in self.marks.iter_mut().enumerate() {
+        for (track, marks) in std::mem::take(&mut self.marks).into_iter().enumerate() {
+            let mut marks = marks;
             marks.sort_by_key(|m| (m.t, m.n));
             let run_end = self.ix.runs[self.tracks[track].run].end_ns;
-            let mut open: Option<(Wait, &Mark)> = None;
-            for m in marks.iter() {
+            let mut open: Option<(Wait, Mark)> = None;
+            for m in marks {
+                let Some(kind) = self.kind(m.at) else {
+                    continue;
+                };
+                let starts = Wait::of(kind);
                 if let Some((w, start)) = open
-                    && (w.ended_by(&m.kind) || Wait::of(&m.kind).is_some())
+                    && (w.ended_by(kind) || starts.is_some())
                 {
-                    slices.push((track, w, start, Some(m), run_end));
+                    slices.push((track, start, m.t, Until::Event(m.at)));
                     open = None;
                 }
-                if let Some(w) = Wait::of(&m.kind) {
+                if let Some(w) = starts {
                     open = Some((w, m));
                 }
             }
-            if let Some((w, start)) = open {
-                slices.push((track, w, start, None, run_end));
+            if let Some((_, start)) = open {
+                slices.push((track, start, run_end.max(start.t), Until::Unfinished));
             }
         }
-        let made: Vec<Ev> = slices
-            .into_iter()
-            .map(|(track, w, start, end, run_end)| {
-                let (end_t, until, unfinished) = match end {
-                    Some(m) => (m.t, m.kind.name(), false),
-                    None => (run_end.max(start.t), "the end of the recording", true),
-                };
-                Ev {
-                    ts: self.ix.rel_ns(start.t),
-                    dur: end_t.saturating_sub(start.t),
-                    track,
-                    body: EvBody::Slice {
-                        name: w.name().into(),
-                        args: Args {
-                            n: Some(start.n),
-                            item: start.item.clone(),
-                            until: Some(until),
-                            unfinished,
-                            ..Args::default()
-                        },
-                    },
-                }
-            })
-            .collect();
-        self.events.extend(made);
+        for (track, start, end_t, until) in slices {
+            let dur = end_t.saturating_sub(start.t);
+            let what = What::Blocked {
+                at: start.at,
+                until,
+            };
+            self.push(track, start.t, dur, what);
+        }
     }
 
     /// An arrow from each put to the get of its item, and from each send
     /// to its recv (by the other process).
     fn flows(&mut self) {
-        let mut next_id = 1u64;
         let mut arrows = Vec::new();
         for (key, get) in std::mem::take(&mut self.gets) {
             if let Some(put) = self.puts.get(&key) {
-                arrows.push((*put, get, "queue"));
+                arrows.push((*put, get, false));
             }
         }
         for (key, recv) in std::mem::take(&mut self.recvs) {
@@ -700,38 +762,25 @@ impl Builder<'_> {
                 .find(|(s, used)| !*used && s.child != recv.child)
             {
                 *used = true;
-                arrows.push((*send, recv, "pipe"));
+                arrows.push((*send, recv, true));
             }
         }
-        for (from, to, cat) in arrows {
-            let id = next_id;
-            next_id += 1;
-            self.push(
-                from.track,
-                from.t,
-                0,
-                EvBody::Flow {
-                    start: true,
-                    id,
-                    cat,
-                },
-            );
-            self.push(
-                to.track,
-                to.t,
-                0,
-                EvBody::Flow {
-                    start: false,
-                    id,
-                    cat,
-                },
-            );
+        for (id, (from, to, pipe)) in (1u64..).zip(arrows) {
+            let start = What::Flow {
+                start: true,
+                id,
+                pipe,
+            };
+            self.push(from.track, from.t, 0, start);
+            let finish = What::Flow {
+                start: false,
+                id,
+                pipe,
+            };
+            self.push(to.track, to.t, 0, finish);
         }
     }
 }
-
-/// Every kind of wait, to ask whether an event ends one.
-const WAIT_ENDS: [Wait; 4] = [Wait::Put, Wait::Get, Wait::Send, Wait::Recv];
 
 fn ended_name(e: Ended) -> String {
     match e {
@@ -779,7 +828,7 @@ struct Json<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum JsonArgs<'a> {
-    Args(&'a Args),
+    Args(&'a Args<'a>),
     Meta(Meta<'a>),
 }
 
@@ -808,11 +857,11 @@ impl<'a> Json<'a> {
         }
     }
 
-    fn of(e: &'a Ev) -> Json<'a> {
+    fn of(e: &Ev, name: &'a str, args: Option<&'a Args<'a>>) -> Json<'a> {
         let pid = pid_of(e.track);
         let mut j = Json {
-            name: "",
-            cat: "",
+            name,
+            cat: "ipc",
             ph: "",
             ts: e.ts as f64 / 1000.0,
             dur: None,
@@ -821,38 +870,30 @@ impl<'a> Json<'a> {
             s: None,
             id: None,
             bp: None,
-            args: None,
+            args: args.map(JsonArgs::Args),
         };
-        match &e.body {
-            EvBody::Slice { name, args } => {
-                j.name = name;
-                j.cat = "ipc";
+        match e.what {
+            What::Op { .. } | What::Blocked { .. } => {
                 j.ph = "X";
                 j.dur = Some(e.dur as f64 / 1000.0);
-                j.args = Some(JsonArgs::Args(args));
             }
-            EvBody::Instant { name, args } => {
-                j.name = name;
-                j.cat = "ipc";
+            What::Instant { .. } | What::Gap { .. } => {
                 j.ph = "i";
                 j.s = Some("t");
-                j.args = Some(JsonArgs::Args(args));
             }
-            EvBody::Flow { start, id, cat } => {
-                j.name = if *cat == "queue" { "item" } else { "message" };
-                j.cat = cat;
-                j.id = Some(*id);
-                if *start {
+            What::Flow { start, id, pipe } => {
+                j.cat = if pipe { "pipe" } else { "queue" };
+                j.id = Some(id);
+                if start {
                     j.ph = "s";
                 } else {
                     j.ph = "f";
                     j.bp = Some("e");
                 }
             }
-            EvBody::Counter { name, args } => {
-                j.name = name;
+            What::Counter(_) => {
+                j.cat = "";
                 j.ph = "C";
-                j.args = Some(JsonArgs::Args(args));
             }
         }
         j
@@ -861,6 +902,8 @@ impl<'a> Json<'a> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
     use crate::stream::Role;
 
@@ -871,17 +914,40 @@ mod tests {
         }
     }
 
-    fn slices(trace: &Trace) -> Vec<(String, u64, u64, Option<&'static str>)> {
-        trace
-            .events
-            .iter()
-            .filter_map(|e| match &e.body {
-                EvBody::Slice { name, args } if e.dur > 0 || name.contains("blocked") => {
-                    Some((name.clone(), e.ts, e.dur, args.until))
+    fn seq(mut r: Record, s: u64) -> Record {
+        if let Body::Event(e) = &mut r.body {
+            e.seq = Some(s);
+        }
+        r
+    }
+
+    /// The trace of `recs` as written: (pid -> track name, the events
+    /// after the metadata, in order).
+    fn written(recs: &[Record]) -> (HashMap<u64, String>, Vec<Value>) {
+        let mut out = Vec::new();
+        write(recs, &mut out).unwrap();
+        let v: Value = serde_json::from_slice(&out).expect("JSON");
+        let mut names = HashMap::new();
+        let mut evs = Vec::new();
+        for e in v["traceEvents"].as_array().unwrap() {
+            if e["ph"] == "M" {
+                if e["name"] == "process_name" {
+                    let name = e["args"]["name"].as_str().unwrap().to_string();
+                    names.insert(e["pid"].as_u64().unwrap(), name);
                 }
-                _ => None,
-            })
-            .collect()
+            } else {
+                evs.push(e.clone());
+            }
+        }
+        (names, evs)
+    }
+
+    fn pid_named(names: &HashMap<u64, String>, prefix: &str) -> u64 {
+        *names
+            .iter()
+            .find(|(_, n)| n.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no track {prefix}: {names:?}"))
+            .0
     }
 
     #[test]
@@ -890,20 +956,30 @@ mod tests {
         // get_wait (from the reader's telemetry), and another process's
         // put comes between them.
         let recs = vec![
-            ev(0, 1_000, 0, 10, Kind::Put).with(|e| e.seq = Some(1)),
-            ev(1, 9_000, 1, 11, Kind::Get).with(|e| e.seq = Some(1)),
+            seq(ev(0, 1_000, 0, 10, Kind::Put), 1),
+            seq(ev(1, 9_000, 1, 11, Kind::Get), 1),
             ev(2, 5_000, 1, 11, Kind::GetWait),
             ev(3, 7_000, 0, 10, Kind::PutWait),
             ev(4, 8_000, 0, 10, Kind::PutFull),
         ];
-        let trace = Trace::build(&recs);
-        let mut got = slices(&trace);
-        got.sort();
+        let (_, evs) = written(&recs);
+        let blocked: Vec<(&str, f64, f64, &str)> = evs
+            .iter()
+            .filter(|e| e["ph"] == "X" && e["dur"].as_f64() > Some(0.0))
+            .map(|e| {
+                (
+                    e["name"].as_str().unwrap(),
+                    e["ts"].as_f64().unwrap(),
+                    e["dur"].as_f64().unwrap(),
+                    e["args"]["until"].as_str().unwrap(),
+                )
+            })
+            .collect();
         assert_eq!(
-            got,
+            blocked,
             vec![
-                (Wait::Get.name().into(), 4_000, 4_000, Some("get")),
-                (Wait::Put.name().into(), 6_000, 1_000, Some("put_full")),
+                (Wait::Get.name(), 4.0, 4.0, "get"),
+                (Wait::Put.name(), 6.0, 1.0, "put_full"),
             ]
         );
     }
@@ -917,58 +993,51 @@ mod tests {
                 body: Body::Tick(5_100),
             },
         ];
-        let trace = Trace::build(&recs);
-        let s = trace
-            .events
-            .iter()
-            .find_map(|e| match &e.body {
-                EvBody::Slice { args, .. } => Some((e.dur, args.unfinished)),
-                _ => None,
-            })
-            .unwrap();
-        assert_eq!(s, (5_000, true));
+        let (_, evs) = written(&recs);
+        let x = evs.iter().find(|e| e["ph"] == "X").expect("a slice");
+        assert_eq!(x["dur"], 5.0);
+        assert_eq!(x["args"]["unfinished"], true);
+        assert_eq!(x["args"]["until"], "the end of the recording");
     }
 
     #[test]
     fn pipe_arrows_join_a_send_to_the_other_process_recv_of_the_same_number() {
         // Duplex: each side sends its message number 1; each recv gets the
         // other side's.
-        let seq = |r: Record, s| r.with(|e| e.seq = Some(s));
         let recs = vec![
             seq(ev(0, 10, 0, 10, Kind::Send), 1),
             seq(ev(1, 20, 1, 11, Kind::Send), 1),
             seq(ev(2, 30, 1, 11, Kind::Recv), 1),
             seq(ev(3, 40, 0, 10, Kind::Recv), 1),
         ];
-        let trace = Trace::build(&recs);
-        let mut ends: HashMap<u64, Vec<(bool, usize, u64)>> = HashMap::new();
-        for e in &trace.events {
-            if let EvBody::Flow { start, id, .. } = e.body {
-                ends.entry(id).or_default().push((start, e.track, e.ts));
+        let (names, evs) = written(&recs);
+        let mut ends: HashMap<u64, Vec<(String, u64, f64)>> = HashMap::new();
+        for e in &evs {
+            if e["ph"] == "s" || e["ph"] == "f" {
+                let end = (
+                    e["ph"].as_str().unwrap().to_string(),
+                    e["pid"].as_u64().unwrap(),
+                    e["ts"].as_f64().unwrap(),
+                );
+                ends.entry(e["id"].as_u64().unwrap()).or_default().push(end);
             }
         }
-        let mut pairs: Vec<_> = ends
-            .into_values()
-            .map(|mut v| {
-                v.sort();
-                v
-            })
-            .collect();
-        pairs.sort();
-        let (p0, p1) = (trace_track(&trace, "proc-0"), trace_track(&trace, "proc-1"));
-        // Times from the first event (10 ns): sends at 0 and 10, recvs at
-        // 20 and 30.
-        let mut want = vec![
-            vec![(false, p1, 20), (true, p0, 0)],
-            vec![(false, p0, 30), (true, p1, 10)],
-        ];
-        want.sort();
-        assert_eq!(pairs, want);
+        let mut pairs: Vec<_> = ends.into_values().collect();
+        pairs.sort_by(|a, b| a[0].2.total_cmp(&b[0].2));
+        let (p0, p1) = (pid_named(&names, "proc-0"), pid_named(&names, "proc-1"));
+        // Times from the first event (10 ns): sends at 0 and 0.01 us, recvs
+        // at 0.02 and 0.03 us.
+        assert_eq!(
+            pairs,
+            vec![
+                vec![("s".into(), p0, 0.0), ("f".into(), p1, 0.02)],
+                vec![("s".into(), p1, 0.01), ("f".into(), p0, 0.03)],
+            ]
+        );
     }
 
     #[test]
     fn queue_depth_counts_puts_and_gets_then_follows_observations_after_a_flood() {
-        let seq = |r: Record, s| r.with(|e| e.seq = Some(s));
         let obs = |n, t, depth| Record {
             n,
             body: Body::Observation(Observation {
@@ -981,87 +1050,59 @@ mod tests {
             }),
         };
         let recs = vec![
-            seq(ev(0, 10, 0, 10, Kind::Put), 1),
-            seq(ev(1, 20, 0, 10, Kind::Put), 2),
-            obs(2, 25, 7), // ignored: the ops are exact
-            seq(ev(3, 30, 1, 11, Kind::Get), 1),
-            ev(4, 40, SUPERVISOR, 9, Kind::Missed { puts: 5, gets: 0 }),
-            seq(ev(5, 50, 0, 10, Kind::Put), 9), // no longer counted
-            obs(6, 60, 6),
+            seq(ev(0, 1000, 0, 10, Kind::Put), 1),
+            seq(ev(1, 2000, 0, 10, Kind::Put), 2),
+            obs(2, 2500, 7), // left out: the ops are exact
+            seq(ev(3, 3000, 1, 11, Kind::Get), 1),
+            ev(4, 4000, SUPERVISOR, 9, Kind::Missed { puts: 5, gets: 0 }),
+            seq(ev(5, 5000, 0, 10, Kind::Put), 9), // no longer counted
+            obs(6, 6000, 6),
         ];
-        let trace = Trace::build(&recs);
-        let depths: Vec<(u64, u64)> = trace
-            .events
+        let (_, evs) = written(&recs);
+        let depths: Vec<(f64, u64)> = evs
             .iter()
-            .filter_map(|e| match &e.body {
-                EvBody::Counter {
-                    name: "queue",
-                    args,
-                } => Some((e.ts, args.depth?)),
-                _ => None,
+            .filter(|e| e["ph"] == "C" && e["name"] == "queue")
+            .map(|e| {
+                (
+                    e["ts"].as_f64().unwrap(),
+                    e["args"]["depth"].as_u64().unwrap(),
+                )
             })
             .collect();
-        assert_eq!(depths, vec![(0, 1), (10, 2), (20, 1), (50, 6)]);
+        assert_eq!(depths, vec![(0.0, 1), (1.0, 2), (2.0, 1), (5.0, 6)]);
     }
 
     #[test]
     fn events_are_in_time_order_and_an_arrow_follows_its_slice_at_one_instant() {
-        let seq = |r: Record, s| r.with(|e| e.seq = Some(s));
         let recs = vec![
             seq(ev(0, 50, 0, 10, Kind::Put), 1),
             ev(1, 10, 1, 11, Kind::GetWait),
             seq(ev(2, 50, 1, 11, Kind::Get), 1),
         ];
-        let trace = Trace::build(&recs);
-        let ts: Vec<u64> = trace.events.iter().map(|e| e.ts).collect();
+        let (names, evs) = written(&recs);
+        let ts: Vec<f64> = evs.iter().map(|e| e["ts"].as_f64().unwrap()).collect();
         assert!(ts.is_sorted(), "{ts:?}");
-        let at_get: Vec<&str> = trace
-            .events
+        let reader = pid_named(&names, "proc-1");
+        let at_get: Vec<(&str, &str)> = evs
             .iter()
-            .filter(|e| e.track == trace_track(&trace, "proc-1") && e.ts == 40)
-            .map(|e| match &e.body {
-                EvBody::Slice { .. } => "slice",
-                EvBody::Flow { .. } => "flow",
-                _ => "other",
-            })
+            .filter(|e| e["pid"] == reader && e["ts"] == 0.04)
+            .map(|e| (e["ph"].as_str().unwrap(), e["name"].as_str().unwrap()))
             .collect();
-        assert_eq!(at_get, vec!["slice", "flow"]);
-    }
-
-    fn trace_track(trace: &Trace, prefix: &str) -> usize {
-        trace
-            .tracks
-            .iter()
-            .position(|t| t.name.starts_with(prefix))
-            .unwrap_or_else(|| panic!("no track {prefix}"))
-    }
-
-    trait With {
-        fn with(self, f: impl FnOnce(&mut Event)) -> Self;
-    }
-
-    impl With for Record {
-        fn with(mut self, f: impl FnOnce(&mut Event)) -> Record {
-            if let Body::Event(e) = &mut self.body {
-                f(e);
-            }
-            self
-        }
+        assert_eq!(at_get, vec![("X", "get ?"), ("f", "item")]);
     }
 
     #[test]
-    fn several_runs_get_their_own_tracks_named_by_run() {
+    fn several_runs_get_their_own_tracks_named_by_run_on_one_clock() {
+        use crate::config::{Mode, PipeConfig, RunConfig};
         let run = |n, start| Record {
             n,
             body: Body::Run(crate::stream::RunInfo {
                 start_ns: start,
                 pid: 9,
-                config: crate::config::RunConfig {
-                    scenario: crate::config::Scenario::Pipe(crate::config::PipeConfig::defaults(
-                        crate::config::Mode::Headless,
-                    )),
+                config: RunConfig {
+                    scenario: Scenario::Pipe(PipeConfig::defaults(Mode::Headless)),
                     seed: 1,
-                    mode: crate::config::Mode::Headless,
+                    mode: Mode::Headless,
                     trace: None,
                     record: None,
                     ascii: false,
@@ -1069,16 +1110,11 @@ mod tests {
             }),
         };
         let spawn = |n, t, pid| {
-            ev(
-                n,
-                t,
-                0,
-                pid,
-                Kind::Spawn {
-                    name: "sender".into(),
-                    role: Role::Sender,
-                },
-            )
+            let kind = Kind::Spawn {
+                name: "sender".into(),
+                role: Role::Sender,
+            };
+            ev(n, t, 0, pid, kind)
         };
         let recs = vec![
             run(0, 100),
@@ -1086,19 +1122,19 @@ mod tests {
             run(2, 500),
             spawn(3, 510, 21),
         ];
-        let trace = Trace::build(&recs);
-        let mut out = Vec::new();
-        trace.write_json(&mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        for name in [
-            "run 1: supervisor (9)",
-            "run 1: sender (20)",
-            "run 2: supervisor (9)",
-            "run 2: sender (21)",
-        ] {
-            assert!(text.contains(&format!("\"{name}\"")), "{name}: {text}");
-        }
-        let starts: Vec<u64> = trace.events.iter().map(|e| e.ts).collect();
-        assert_eq!(starts, vec![10, 410], "one clock, zero at the first run");
+        let (names, evs) = written(&recs);
+        let mut names: Vec<&str> = names.values().map(String::as_str).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            vec![
+                "run 1: sender (20)",
+                "run 1: supervisor (9)",
+                "run 2: sender (21)",
+                "run 2: supervisor (9)",
+            ]
+        );
+        let spawns: Vec<f64> = evs.iter().map(|e| e["ts"].as_f64().unwrap()).collect();
+        assert_eq!(spawns, vec![0.01, 0.41], "zero at the first run's start");
     }
 }
