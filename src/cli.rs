@@ -302,7 +302,7 @@ struct ExportArgs {
     /// The recording (a file written by --record)
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// perfetto: Chrome trace-event JSON for ui.perfetto.dev and chrome://tracing; csv: one row per event
+    /// What to write
     #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Perfetto)]
     format: Format,
     /// Where to write the export (an existing file is refused unless --force)

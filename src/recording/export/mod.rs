@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::outfile::{self, Existing, OutputError, What};
 use crate::recording::{self, ReadError};
-use crate::stream::{Body, ProcId, Record, Role, RunInfo, SUPERVISOR};
+use crate::stream::{Body, Kind, ProcId, Record, Role, RunInfo, SUPERVISOR};
 
 /// What to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -28,15 +28,6 @@ pub enum Format {
     Perfetto,
     /// One row per event, RFC 4180.
     Csv,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Perfetto => "perfetto",
-            Format::Csv => "csv",
-        }
-    }
 }
 
 /// Why an export was not written.
@@ -179,7 +170,6 @@ impl Index {
             runs: Vec::new(),
             procs: HashMap::new(),
         };
-        let mut first_start = None;
         for (run, r) in RunIter::new(records) {
             if ix.runs.len() <= run {
                 ix.runs.push(RunMeta::default());
@@ -187,13 +177,12 @@ impl Index {
             let meta = &mut ix.runs[run];
             match &r.body {
                 Body::Run(info) => {
-                    first_start.get_or_insert(info.start_ns);
                     ix.base_ns = ix.base_ns.min(info.start_ns);
                     meta.info = Some(info.clone());
                 }
                 Body::Event(e) => {
                     ix.base_ns = ix.base_ns.min(e.t_ns);
-                    if let crate::stream::Kind::Spawn { name, role } = &e.kind {
+                    if let Kind::Spawn { name, role } = &e.kind {
                         ix.procs
                             .insert((run, e.child, e.pid), (name.clone(), *role));
                     }
@@ -206,7 +195,7 @@ impl Index {
             }
         }
         if ix.base_ns == u64::MAX {
-            ix.base_ns = first_start.unwrap_or(0);
+            ix.base_ns = 0; // nothing in it has a time
         }
         ix
     }
