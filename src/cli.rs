@@ -10,7 +10,7 @@
 //! ([`MAX_PROCS`]), so nothing starts on bad input.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::builder::{PathBufValueParser, TypedValueParser};
 use clap::error::ErrorKind;
@@ -23,12 +23,14 @@ use crate::config::{
     parse_timeout,
 };
 use crate::outfile::{self, Existing, What};
+use crate::recording::export::Format;
 
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Invocation {
     Run(RunConfig),
     Replay(ReplayOptions),
+    Export(ExportOptions),
     Bench(BenchOptions),
     Child(HiddenRole),
 }
@@ -40,6 +42,17 @@ pub struct ReplayOptions {
     /// Print the recorded run's transcript instead of opening the visualizer.
     pub headless: bool,
     pub ascii: bool,
+}
+
+/// `ipcscope export FILE --format F -o OUT`: what to export, how, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// The recording.
+    pub file: PathBuf,
+    pub format: Format,
+    pub output: PathBuf,
+    /// Overwrite an existing output.
+    pub force: bool,
 }
 
 /// Parses the process's arguments; on bad input prints clap's error and
@@ -108,6 +121,8 @@ enum Command {
     },
     /// Replay a recording (made with --record) in the visualizer, with a timeline
     Replay(ReplayArgs),
+    /// Export a recording for Perfetto / chrome://tracing (JSON) or a spreadsheet (CSV)
+    Export(ExportArgs),
     /// Measure our Queue and Pipe (optionally against Python's multiprocessing)
     Bench(BenchArgs),
     /// Internal: run as a child process role.
@@ -283,6 +298,43 @@ struct ReplayArgs {
 }
 
 #[derive(Debug, Args)]
+struct ExportArgs {
+    /// The recording (a file written by --record)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// What to write
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Perfetto)]
+    format: Format,
+    /// Where to write the export (an existing file is refused unless --force)
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Overwrite OUT if it exists
+    #[arg(long)]
+    force: bool,
+}
+
+impl ExportArgs {
+    /// Refuses an output that cannot be written, or that is the recording
+    /// itself, before anything is read.
+    fn validate(&self) -> Result<(), clap::Error> {
+        let policy = if self.force {
+            Existing::Overwrite
+        } else {
+            Existing::Refuse
+        };
+        outfile::check(&self.output, What::Export, policy)
+            .map_err(|e| usage_error(e.to_string()))?;
+        if outfile::same_file(&self.file, &self.output) {
+            return Err(usage_error(format!(
+                "cannot write the export to {}: it is the recording being exported; give another file",
+                self.output.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
 struct BenchArgs {
     /// Also run the Python baseline (multiprocessing.Queue / Pipe) and print ratios
     #[arg(long)]
@@ -304,6 +356,7 @@ impl Cli {
             None => (Some(&self.queue), &self.common),
             Some(Command::Queue { args, common }) => (Some(args), common),
             Some(Command::Pipe { common, .. } | Command::Counter { common, .. }) => (None, common),
+            Some(Command::Export(a)) => return a.validate(),
             Some(Command::Bench(_) | Command::Replay(_) | Command::Child { .. }) => return Ok(()),
         };
         if let Some(q) = queue {
@@ -324,7 +377,7 @@ impl Cli {
             }
         }
         if let (Some(t), Some(r)) = (&common.trace, &common.record)
-            && same_file(t, r)
+            && outfile::same_file(t, r)
         {
             return Err(usage_error(format!(
                 "--trace and --record both name {}; give them different files",
@@ -352,6 +405,12 @@ impl Cli {
                 file: a.file,
                 headless: a.headless,
                 ascii: a.ascii,
+            }),
+            Some(Command::Export(a)) => Invocation::Export(ExportOptions {
+                file: a.file,
+                format: a.format,
+                output: a.output,
+                force: a.force,
             }),
             Some(Command::Bench(a)) => Invocation::Bench(BenchOptions {
                 python: a.python,
@@ -383,23 +442,6 @@ fn run(common: CommonArgs, scenario: impl FnOnce(Mode) -> Scenario) -> Invocatio
 fn output_path(what: What) -> impl TypedValueParser<Value = PathBuf> {
     PathBufValueParser::new()
         .try_map(move |path| outfile::check(&path, what, Existing::Overwrite).map(|()| path))
-}
-
-/// Two paths naming one file: the same name in the same directory (`a` and
-/// `./a`), or the same existing inode (hard links).
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let place = |p: &Path| {
-        let dir = match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        Some((std::fs::canonicalize(dir).ok()?, p.file_name()?.to_owned()))
-    };
-    let inode = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
-    a == b
-        || place(a).is_some_and(|x| place(b) == Some(x))
-        || inode(a).is_some_and(|x| inode(b) == Some(x))
 }
 
 /// A usage error found after parsing, printed and exiting like clap's own
@@ -709,6 +751,48 @@ mod tests {
             }
             other => panic!("expected bench, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn export_takes_a_file_an_output_and_defaults_to_perfetto() {
+        let out = std::env::temp_dir().join(format!("ipcscope-cli-export-{}", std::process::id()));
+        let o = out.to_str().unwrap();
+        match parse(&["export", "r.jsonl", "-o", o]) {
+            Invocation::Export(e) => assert_eq!(
+                e,
+                ExportOptions {
+                    file: PathBuf::from("r.jsonl"),
+                    format: Format::Perfetto,
+                    output: out.clone(),
+                    force: false,
+                }
+            ),
+            other => panic!("expected export, got {other:?}"),
+        }
+        match parse(&[
+            "export", "r.jsonl", "--format", "csv", "--output", o, "--force",
+        ]) {
+            Invocation::Export(e) => assert!(e.format == Format::Csv && e.force),
+            other => panic!("expected export, got {other:?}"),
+        }
+        assert!(rejected(&["export", "r.jsonl"]).contains("--output"));
+        assert!(rejected(&["export", "r.jsonl", "-o", o, "--format", "pdf"]).contains("'pdf'"));
+    }
+
+    #[test]
+    fn export_refuses_an_existing_output_unless_forced() {
+        let out = std::env::temp_dir().join(format!("ipcscope-cli-exists-{}", std::process::id()));
+        std::fs::write(&out, "keep").unwrap();
+        let o = out.to_str().unwrap();
+        let e = rejected(&["export", "r.jsonl", "-o", o]);
+        assert!(e.contains("already exists (give --force"), "{e}");
+        assert!(matches!(
+            parse(&["export", "r.jsonl", "-o", o, "--force"]),
+            Invocation::Export(_)
+        ));
+        let e = rejected(&["export", o, "-o", o, "--force"]);
+        assert!(e.contains("the recording being exported"), "{e}");
+        let _ = std::fs::remove_file(&out);
     }
 
     #[test]

@@ -11,6 +11,7 @@ fn main() {
             Mode::Tui => ipcscope::tui::run(cfg),
         },
         Invocation::Replay(opts) => ipcscope::headless::replay(&opts),
+        Invocation::Export(opts) => ipcscope::recording::export::run(&opts),
         Invocation::Bench(opts) => match ipcscope::bench::run(&opts) {
             Ok(_) => 0,
             Err(e) => {

@@ -183,6 +183,23 @@ pub fn create(path: &Path, what: What, policy: Existing) -> Result<File, OutputE
     Ok(file)
 }
 
+/// Two paths naming one file: the same name in the same directory (`a` and
+/// `./a`), or the same existing inode (hard links).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let place = |p: &Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some((std::fs::canonicalize(dir).ok()?, p.file_name()?.to_owned()))
+    };
+    let inode = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    a == b
+        || place(a).is_some_and(|x| place(b) == Some(x))
+        || inode(a).is_some_and(|x| inode(b) == Some(x))
+}
+
 /// Whether [`create`] would succeed, changing nothing: no file is created or
 /// truncated, and only an existing regular file is opened (to ask the
 /// kernel whether it may be written). For the command line's value parsers.

@@ -7,6 +7,7 @@
 //! [`Record`](crate::stream::Record) per line,
 //! in stream order (the README documents every field).
 
+pub mod export;
 pub mod reader;
 pub mod writer;
 

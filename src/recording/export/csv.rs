@@ -1,0 +1,243 @@
+//! CSV (RFC 4180): a header, then one row per event of the recording, in
+//! the recording's order, lines ending CRLF. A field holding a comma, a
+//! double quote, CR or LF is quoted, its quotes doubled; nothing else is.
+//!
+//! | column | what |
+//! | --- | --- |
+//! | `run` | which run of the recording, from 1 |
+//! | `n` | the record's number in the recording |
+//! | `t_us` | microseconds since the recording's first run started, 3 decimals |
+//! | `proc` | the process's number in its run (empty for the supervisor) |
+//! | `name` | `writer-1`, `reader-1`, `sender`, `counter-3`, `supervisor` |
+//! | `role` | `writer`, `reader`, `sender`, `receiver`, `counter`, `supervisor` (empty if the spawn is missing) |
+//! | `pid` | the process's pid |
+//! | `ev` | the event's kind, as in the recording (`put`, `get_wait`, `recv_eof`, ...) |
+//! | `item` | the item's label, if any |
+//! | `seq` | puts/gets: the item's number; sends/recvs: the message's number |
+//! | `depth` | queue depth right after the event, where known |
+//! | `detail` | the rest, by kind: `code=0`, `signal=15 (SIGTERM)`, `target=PID signal=...`, `done=N value=V`, a note in words, a printed line |
+//!
+//! A gap (records the recording had to leave out) is a row too: `ev` is
+//! `gap`, `t_us` empty, `detail` `left_out=N`. Empty means "none".
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use super::{Index, RunIter, micros};
+use crate::stream::{Body, Ended, Event, Kind, Note, Record, SUPERVISOR};
+use crate::text::{note_text, signal_name};
+
+/// The header row.
+pub const COLUMNS: [&str; 12] = [
+    "run", "n", "t_us", "proc", "name", "role", "pid", "ev", "item", "seq", "depth", "detail",
+];
+
+/// Writes the CSV of `records` to `out`; returns the number of data rows.
+pub fn write(records: &[Record], out: &mut impl Write) -> io::Result<usize> {
+    let ix = Index::of(records);
+    write_row(out, COLUMNS.iter().map(|c| Cow::Borrowed(*c)))?;
+    let mut rows = 0;
+    for (run, r) in RunIter::new(records) {
+        let row = match &r.body {
+            Body::Event(e) => event_row(&ix, run, r.n, e),
+            Body::Gap(left) => {
+                let mut row: [String; 12] = Default::default();
+                row[0] = (run + 1).to_string();
+                row[1] = r.n.to_string();
+                row[7] = "gap".into();
+                row[11] = format!("left_out={left}");
+                row
+            }
+            Body::Run(_) | Body::Observation(_) | Body::Tick(_) => continue,
+        };
+        write_row(out, row.into_iter().map(Cow::Owned))?;
+        rows += 1;
+    }
+    Ok(rows)
+}
+
+fn event_row(ix: &Index, run: usize, n: u64, e: &Event) -> [String; 12] {
+    let (name, role) = ix.proc(run, e.child, e.pid);
+    let opt = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+    [
+        (run + 1).to_string(),
+        n.to_string(),
+        micros(ix.rel_ns(e.t_ns)),
+        if e.child == SUPERVISOR {
+            String::new()
+        } else {
+            e.child.to_string()
+        },
+        name,
+        role.map_or("", |r| r.as_str()).to_string(),
+        e.pid.to_string(),
+        e.kind.name().to_string(),
+        e.item.clone().unwrap_or_default(),
+        opt(e.seq),
+        opt(e.depth.map(u64::from)),
+        detail(&e.kind),
+    ]
+}
+
+/// The `detail` column: what the kind carries beyond the other columns.
+pub fn detail(kind: &Kind) -> String {
+    let sig = |s: i32| format!("signal={s} ({})", signal_name(s));
+    match kind {
+        Kind::Exit {
+            ended: Ended::Code(c),
+        } => format!("code={c}"),
+        Kind::Exit {
+            ended: Ended::Signal(s),
+        } => sig(*s),
+        Kind::Kill { target, signal } => format!("target={target} {}", sig(*signal)),
+        Kind::Recovered {
+            dead,
+            by,
+            held_lock,
+            lost,
+        } => {
+            let mut d = format!("dead={dead} by={by} held_lock={held_lock}");
+            if let Some(l) = lost {
+                d.push_str(&format!(" lost={l}"));
+            }
+            d
+        }
+        Kind::Count { done, value } => format!("done={done} value={value}"),
+        Kind::Output { text } => text.clone(),
+        Kind::Note { note } => format!("{}: {}", note_tag(note), note_text(note)),
+        Kind::MaxsizeSet { maxsize } => format!("maxsize={maxsize}"),
+        Kind::DelayScaled { scale } => format!("scale={scale}"),
+        Kind::SlowMotion { factor } => format!("factor={factor}"),
+        Kind::Missed { puts, gets } => format!("puts={puts} gets={gets}"),
+        Kind::Spawn { .. }
+        | Kind::PutWait
+        | Kind::Put
+        | Kind::PutFull
+        | Kind::GetWait
+        | Kind::Get
+        | Kind::GetEmpty
+        | Kind::Send
+        | Kind::SendWait
+        | Kind::Recv
+        | Kind::RecvWait
+        | Kind::RecvEof
+        | Kind::Exiting
+        | Kind::GaveUp
+        | Kind::Frozen
+        | Kind::Resumed
+        | Kind::Stepped => String::new(),
+    }
+}
+
+/// A note's name in the recording.
+fn note_tag(note: &Note) -> &'static str {
+    match note {
+        Note::Interrupted => "interrupted",
+        Note::DrainTimeout { .. } => "drain_timeout",
+        Note::ForgottenSendEnd { .. } => "forgotten_send_end",
+        Note::NoProgress { .. } => "no_progress",
+        Note::CouldNotDo { .. } => "could_not_do",
+        Note::AtLimit { .. } => "at_limit",
+    }
+}
+
+fn write_row<'a>(
+    out: &mut impl Write,
+    fields: impl Iterator<Item = Cow<'a, str>>,
+) -> io::Result<()> {
+    for (i, f) in fields.enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(quote(&f).as_bytes())?;
+    }
+    out.write_all(b"\r\n")
+}
+
+/// A field as RFC 4180 writes it: quoted (quotes doubled) when it holds a
+/// comma, a double quote, CR or LF; as is otherwise.
+pub fn quote(field: &str) -> Cow<'_, str> {
+    if field.contains([',', '"', '\r', '\n']) {
+        Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::Role;
+
+    #[test]
+    fn fields_with_commas_quotes_or_line_breaks_are_quoted_and_others_not() {
+        assert_eq!(quote("url_1"), "url_1");
+        assert_eq!(quote(""), "");
+        assert_eq!(quote("a,b"), "\"a,b\"");
+        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(quote("two\nlines"), "\"two\nlines\"");
+        assert_eq!(quote("cr\r"), "\"cr\r\"");
+    }
+
+    #[test]
+    fn rows_name_the_process_from_its_spawn_even_when_it_comes_later() {
+        let recs = vec![
+            Record {
+                n: 0,
+                body: Body::Event(
+                    Event::new(2_500, 0, 42, Kind::Put)
+                        .with_item("url_1")
+                        .with_seq(1),
+                ),
+            },
+            Record {
+                n: 1,
+                body: Body::Event(Event::new(
+                    3_000,
+                    0,
+                    42,
+                    Kind::Spawn {
+                        name: "writer-1".into(),
+                        role: Role::Writer,
+                    },
+                )),
+            },
+            Record {
+                n: 2,
+                body: Body::Gap(3),
+            },
+        ];
+        let mut out = Vec::new();
+        assert_eq!(write(&recs, &mut out).unwrap(), 3);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines[0], COLUMNS.join(","));
+        assert_eq!(lines[1], "1,0,0.000,0,writer-1,writer,42,put,url_1,1,,");
+        assert_eq!(lines[2], "1,1,0.500,0,writer-1,writer,42,spawn,,,,");
+        assert_eq!(lines[3], "1,2,,,,,,gap,,,,left_out=3");
+        assert_eq!(lines[4], "", "the last row ends with CRLF too");
+    }
+
+    #[test]
+    fn detail_says_how_a_process_ended_and_what_a_signal_was() {
+        assert_eq!(
+            detail(&Kind::Exit {
+                ended: Ended::Signal(15)
+            }),
+            "signal=15 (SIGTERM)"
+        );
+        assert_eq!(
+            detail(&Kind::Kill {
+                target: 7,
+                signal: 9
+            }),
+            "target=7 signal=9 (SIGKILL)"
+        );
+        assert!(
+            detail(&Kind::Note {
+                note: Note::DrainTimeout { left: 2 }
+            })
+            .starts_with("drain_timeout: ")
+        );
+    }
+}
