@@ -14,7 +14,11 @@ use crate::telemetry::collect::Feed;
 use crate::telemetry::now_ns;
 
 /// Most ops read per poll (the rest wait for the next one).
-const BATCH: usize = 4096;
+const BATCH: usize = 16_384;
+/// Unread ops beyond which the feed skips to the present (counting what it
+/// skipped): the stream stays current under a flood instead of replaying
+/// the past ever later.
+const BEHIND: u64 = 2 * BATCH as u64;
 
 pub(crate) struct QueueFeed {
     queue: QueueObserver,
@@ -98,14 +102,20 @@ impl Feed for QueueFeed {
             };
             out.push(ev);
         }
-        if batch.missed_puts + batch.missed_gets > 0 {
+        let (mut missed_puts, mut missed_gets) = (batch.missed_puts, batch.missed_gets);
+        if self.queue.backlog(&self.cursor) > BEHIND {
+            let (p, g) = self.queue.skip_to_now(&mut self.cursor);
+            missed_puts += p;
+            missed_gets += g;
+        }
+        if missed_puts + missed_gets > 0 {
             out.push(Event::new(
                 now_ns(),
                 SUPERVISOR,
                 std::process::id() as i32,
                 Kind::Missed {
-                    puts: batch.missed_puts,
-                    gets: batch.missed_gets,
+                    puts: missed_puts,
+                    gets: missed_gets,
                 },
             ));
         }

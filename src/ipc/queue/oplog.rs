@@ -103,6 +103,27 @@ impl QueueObserver {
         }
     }
 
+    /// Puts and gets committed since `cursor` and not yet read.
+    pub fn backlog(&self, cursor: &OpCursor) -> u64 {
+        let now = self.cursor_now();
+        now.put.saturating_sub(cursor.put) + now.get.saturating_sub(cursor.get)
+    }
+
+    /// Moves `cursor` past every put and get committed so far, returning
+    /// how many of each it passed over unread: for a reader that fell behind
+    /// a flood and would rather stay current than read the past. Recoveries
+    /// are never passed over (the next batch returns them first).
+    pub fn skip_to_now(&self, cursor: &mut OpCursor) -> (u64, u64) {
+        let now = self.cursor_now();
+        let skipped = (
+            now.put.saturating_sub(cursor.put),
+            now.get.saturating_sub(cursor.get),
+        );
+        cursor.put = cursor.put.max(now.put);
+        cursor.get = cursor.get.max(now.get);
+        skipped
+    }
+
     /// Every op committed since `cursor`, at most `max`, in op order (puts
     /// and gets by `seq`; a recovery right after the op numbered
     /// `after_seq`); advances the cursor. Ops overwritten before they were
