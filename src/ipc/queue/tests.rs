@@ -541,6 +541,26 @@ fn op_log_cursor_now_reports_only_later_ops() {
     assert_eq!(seq_of(&ops[0]), p.seq);
 }
 
+#[test]
+fn op_log_reader_behind_can_skip_to_now_counting_what_it_passed_over() {
+    let mut q = Queue::new(0).unwrap();
+    let obs = q.observer().unwrap();
+    let mut cur = obs.cursor_from_start();
+    for n in 1..=100 {
+        q.put_nowait(&item(n)).unwrap();
+    }
+    for _ in 0..40 {
+        q.get_nowait().unwrap();
+    }
+    assert_eq!(obs.backlog(&cur), 140);
+    assert_eq!(obs.skip_to_now(&mut cur), (100, 40));
+    assert_eq!(obs.backlog(&cur), 0);
+    let g = q.get_nowait().unwrap();
+    let ops = obs.read_ops(&mut cur, 10).ops;
+    assert_eq!(ops.len(), 1, "only what came after the skip");
+    assert_eq!(seq_of(&ops[0]), g.seq);
+}
+
 // -------------------------------------------------------- corrupt memory --
 
 #[test]
