@@ -107,6 +107,20 @@ pub fn footer_keys() -> &'static [(&'static str, &'static str)] {
     ]
 }
 
+/// A replay's footer keys, most useful first, with one word each.
+pub fn replay_footer_keys() -> &'static [(&'static str, &'static str)] {
+    &[
+        ("q", "quit"),
+        ("?", "help"),
+        ("space", "play/pause"),
+        (".", "step"),
+        (",", "back"),
+        ("left/right", "5 s"),
+        ("Home/End", "ends"),
+        ("</>", "speed"),
+    ]
+}
+
 /// The footer's word for space while the world is frozen.
 pub fn footer_resume() -> &'static str {
     "resume"

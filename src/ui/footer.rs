@@ -31,6 +31,12 @@ enum Entry {
 /// is frozen (the only time it works); the keys that do not apply are
 /// gathered where the first of them would be.
 fn entries(app: &View) -> Vec<Entry> {
+    if app.controls.replay {
+        return text::replay_footer_keys()
+            .iter()
+            .map(|&(k, w)| Entry::Key(k, w))
+            .collect();
+    }
     let scenario = app.scenario();
     let not_here: Vec<&'static str> = text::footer_keys()
         .iter()
@@ -145,6 +151,26 @@ mod tests {
         app.scene.frozen = true;
         let t = draw(&app, 80, 24);
         assert!(t.contains("space resume") && t.contains(". step"), "{t}");
+    }
+
+    #[test]
+    fn a_replay_footer_offers_the_timeline_keys_not_the_world_keys() {
+        let mut app = queue_app();
+        app.controls.replay = true;
+        let t = draw(&app, 80, 24);
+        assert!(
+            t.contains("space play/pause") && t.contains(", back"),
+            "{t}"
+        );
+        assert!(!t.contains("writers") && !t.contains("kill"), "{t}");
+        for (key, _) in text::replay_footer_keys() {
+            assert!(
+                text::replay_key_help()
+                    .iter()
+                    .any(|(k, _)| k == key || k.split(['/', ',']).next() == Some(key)),
+                "{key} is not in replay_key_help"
+            );
+        }
     }
 
     #[test]
