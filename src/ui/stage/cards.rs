@@ -39,33 +39,41 @@ impl CardSize {
     }
 }
 
+/// A line in its full form and a shorter one for a narrow side.
+pub(super) type Forms = [Line<'static>; 2];
+
+/// What a card says under its state, long and short: "put 3, last url_3",
+/// "put 3".
+pub(super) type Detail = [String; 2];
+
+/// A detail with one form only.
+pub(super) fn detail(s: String) -> Detail {
+    [s.clone(), s]
+}
+
 /// A process as the stage shows it: who it is, its state as a glyph and
-/// words (never colour alone), and one line the scenario has to say.
+/// words (never colour alone), and one line the scenario has to say; each
+/// in a long and a short form, the longest that fits the side is drawn.
 pub(super) struct Card {
     pub(super) id: ProcId,
-    pub(super) who: Line<'static>,
-    pub(super) state: Line<'static>,
-    pub(super) detail: Line<'static>,
+    /// With the delay scale in words, in short, and without.
+    pub(super) who: [Line<'static>; 3],
+    pub(super) state: Forms,
+    pub(super) detail: Forms,
     pub(super) selected: bool,
     pub(super) dead: bool,
 }
 
-impl Card {
-    /// Columns the card needs at `size`.
-    pub(super) fn width(&self, size: CardSize) -> u16 {
-        let who = self.who.width();
-        let w = who.max(self.state.width()).max(self.detail.width());
-        let w = match size {
-            CardSize::Boxed => w.max(who + 4) + 2,
-            CardSize::One => who + 1 + self.state.width(),
-            _ => w,
-        };
-        w.min(u16::MAX as usize) as u16
-    }
+/// The first of `forms` that fits `w` columns (else the shortest).
+fn fit<'a>(forms: &'a [Line<'static>], w: u16) -> &'a Line<'static> {
+    forms
+        .iter()
+        .find(|l| l.width() <= w as usize)
+        .unwrap_or(&forms[forms.len() - 1])
 }
 
 /// The card of `p`, with the scenario's `detail` line.
-pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: String) -> Card {
+pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> Card {
     let selected = app.controls.selected == Some(p.id);
     let dead = !p.alive();
     let mut style = if dead {
@@ -83,14 +91,31 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: String) -> 
     };
     let lost = app.scene.world.losses.iter().find(|l| l.pid == p.pid);
     let detail = match lost {
-        Some(l) => Line::styled(text::stage_lost_with(&l.item), theme.blocked()),
-        None if dead => Line::styled(detail, theme.dim()),
-        None => Line::raw(detail),
+        Some(l) => {
+            let line = Line::styled(text::stage_lost_with(&l.item), theme.blocked());
+            [line.clone(), line]
+        }
+        None if dead => detail.map(|d| Line::styled(d, theme.dim())),
+        None => detail.map(Line::raw),
     };
+    let who = format!("{marker}{} {}", p.name, p.pid);
+    let scaled = |x: Option<String>| match x {
+        Some(x) => format!("{who} {x}"),
+        None => who.clone(),
+    };
+    let who = [
+        scaled(text::delay_scale(p.scale)),
+        scaled(text::delay_scale_short(p.scale)),
+        who.clone(),
+    ]
+    .map(|w| Line::styled(w, style));
     Card {
         id: p.id,
-        who: Line::styled(format!("{marker}{} {}", p.name, p.pid), style),
-        state: state_line(app, theme, p),
+        who,
+        state: [
+            state_line(app, theme, p, false),
+            state_line(app, theme, p, true),
+        ],
         detail,
         selected,
         dead,
@@ -98,35 +123,48 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: String) -> 
 }
 
 /// A process's state as a glyph and words: how it ended, why it is blocked,
-/// that it is stopped while the world is frozen, or that it runs.
-pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc) -> Line<'static> {
+/// that it is stopped while the world is frozen, or that it runs (`short`:
+/// fewer words, for a narrow side).
+pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc, short: bool) -> Line<'static> {
+    let words = |a: &Activity| {
+        if short {
+            text::activity_short(a).to_string()
+        } else {
+            text::activity(a, app.scene.maxsize)
+        }
+    };
     let (glyph, word, style) = if !p.alive() || p.activity == Activity::Exited {
-        let word = text::ended_text(p.ended, p.said_exiting);
+        let word = match p.ended {
+            Some(e) if short => text::ended_short(e),
+            _ => text::ended_text(p.ended, p.said_exiting),
+        };
         (Glyph::Dead, word, theme.dim())
     } else if p.activity.blocked_since().is_some() {
-        let word = text::activity(&p.activity, app.scene.maxsize);
-        (Glyph::Blocked, word, theme.blocked())
+        (Glyph::Blocked, words(&p.activity), theme.blocked())
     } else if app.scene.frozen {
         (Glyph::Stopped, text::stage_stopped().into(), theme.warn())
     } else {
-        let word = text::activity(&p.activity, app.scene.maxsize);
-        (Glyph::Running, word, theme.ok())
+        (Glyph::Running, words(&p.activity), theme.ok())
     };
     Line::styled(format!("{} {word}", theme.glyph(glyph)), style)
 }
 
-/// What a process has done: "put 3, last url_3".
-pub(super) fn done_detail(p: &Proc) -> String {
-    text::stage_done(text::role_done(p.role), p.done, p.item.as_deref())
+/// What a process has done: "put 3, last url_3", or "put 3".
+pub(super) fn done_detail(p: &Proc) -> Detail {
+    let word = text::role_done(p.role);
+    [
+        text::stage_done(word, p.done, p.item.as_deref()),
+        text::stage_done(word, p.done, None),
+    ]
 }
 
 /// What a queue writer or pipe sender says: the item it presses with while
 /// blocked, else what it has done.
-pub(super) fn pusher_detail(p: &Proc, theme: &Theme) -> String {
+pub(super) fn pusher_detail(p: &Proc, theme: &Theme) -> Detail {
     match &p.activity {
         Activity::WaitingToPut { item, .. } | Activity::WaitingToSend { item, .. } if p.alive() => {
             let arrow = theme.glyph(Glyph::ArrowRight);
-            format!("{} {arrow}", text::stage_pressing(item))
+            detail(format!("{} {arrow}", text::stage_pressing(item)))
         }
         _ => done_detail(p),
     }
@@ -140,10 +178,14 @@ pub(super) fn render_card(
     area: Rect,
     buf: &mut Buffer,
 ) {
+    let w = area.width;
+    let who = fit(&card.who, w.saturating_sub(4));
     match size {
         CardSize::Boxed => {
+            let inner_w = w.saturating_sub(2);
+            let (state, detail) = (fit(&card.state, inner_w), fit(&card.detail, inner_w));
             let mut title = vec![Span::raw(" ")];
-            title.extend(own_spans(&card.who));
+            title.extend(own_spans(who));
             title.push(Span::raw(" "));
             let mut block = Block::bordered()
                 .border_set(theme.border())
@@ -155,14 +197,20 @@ pub(super) fn render_card(
             }
             let inner = block.inner(area);
             block.render(area, buf);
-            render_lines(&[&card.state, &card.detail], inner, buf);
+            render_lines(&[state, detail], inner, buf);
         }
-        CardSize::Three => render_lines(&[&card.who, &card.state, &card.detail], area, buf),
-        CardSize::Two => render_lines(&[&card.who, &card.state], area, buf),
+        CardSize::Three => {
+            let who = fit(&card.who, w);
+            let lines = [who, fit(&card.state, w), fit(&card.detail, w)];
+            render_lines(&lines, area, buf);
+        }
+        CardSize::Two => render_lines(&[fit(&card.who, w), fit(&card.state, w)], area, buf),
         CardSize::One => {
-            let mut spans = own_spans(&card.who);
+            let who = &card.who[2];
+            let room = w.saturating_sub(who.width() as u16 + 1);
+            let mut spans = own_spans(who);
             spans.push(Span::raw(" "));
-            spans.extend(own_spans(&card.state));
+            spans.extend(own_spans(fit(&card.state, room)));
             render_lines(&[&Line::from(spans)], area, buf);
         }
     }
@@ -217,13 +265,12 @@ pub(super) fn render_column(
     let gap = usize::from(shown > 1 && shown * h + (shown - 1) + more <= rows);
     let total = shown * h + shown.saturating_sub(1) * gap + more;
     let mut y = area.y + (rows.saturating_sub(total) / 2) as u16;
-    let anchor = |y: u16| Anchor {
-        at: if facing_right {
-            (area.right(), y)
+    let anchor = |y: u16| {
+        if facing_right {
+            Anchor::starts_at((area.right(), y))
         } else {
-            (area.x.saturating_sub(1), y)
-        },
-        reach_right: facing_right,
+            Anchor::ends_at((area.x.saturating_sub(1), y))
+        }
     };
     for card in &cards[..shown] {
         let r = Rect::new(area.x, y, area.width, h as u16).intersection(area);
@@ -241,43 +288,43 @@ pub(super) fn render_column(
     at
 }
 
-/// Columns a column of `cards` needs at `size`.
-pub(super) fn column_width(cards: &[Card], size: CardSize) -> u16 {
-    cards
-        .iter()
-        .map(|c| c.width(size))
-        .max()
-        .unwrap_or(width(text::stage_nobody()))
+/// Columns each side takes: a share of the stage's width, never of what
+/// the cards say, so the middle (the tube) stays put frame after frame.
+/// Words that do not fit take their short form.
+pub(super) fn side_width(stage_w: u16) -> u16 {
+    (stage_w * 3 / 10)
+        .clamp(SIDE_MIN, SIDE_MAX)
+        .min(stage_w / 3)
 }
 
 /// Splits the stage into the left cards, the middle and the right cards,
-/// each side as wide as its widest card: at most a third of the stage, or
-/// enough for the longest state ("■ BLOCKED get: queue empty") when that
-/// still leaves the middle most of the room.
-pub(super) fn columns(area: Rect, left: u16, right: u16) -> [Rect; 3] {
-    let cap = (area.width / 3).max(SIDE_MIN.min(area.width * 2 / 5));
+/// each side `side` columns wide.
+pub(super) fn columns(area: Rect, side: u16) -> [Rect; 3] {
     area.layout(
         &Layout::horizontal([
-            Constraint::Length(left.min(cap)),
+            Constraint::Length(side),
             Constraint::Fill(1),
-            Constraint::Length(right.min(cap)),
+            Constraint::Length(side),
         ])
         .spacing(1),
     )
 }
 
-/// Both sides' cards drawn in their columns; returns the middle and where
-/// each process is.
+/// Both sides' cards drawn in columns `side` wide; returns the middle and
+/// where each process is.
 pub(super) fn render_sides(
     theme: &Theme,
-    area: Rect,
+    (area, side): (Rect, u16),
     left: &[Card],
     right: &[Card],
     buf: &mut Buffer,
 ) -> (Rect, Spots) {
     let size = CardSize::fitting(area.height, area.width >= WIDE, &[left.len(), right.len()]);
-    let [l, mid, r] = columns(area, column_width(left, size), column_width(right, size));
-    let mut spots = Spots::default();
+    let [l, mid, r] = columns(area, side);
+    let mut spots = Spots {
+        middle: mid,
+        ..Spots::default()
+    };
     spots
         .procs
         .extend(render_column(left, size, theme, l, true, buf));
@@ -292,7 +339,7 @@ pub(super) fn cards_of(
     app: &View,
     theme: &Theme,
     role: Role,
-    detail: impl Fn(&Proc) -> String,
+    detail: impl Fn(&Proc) -> Detail,
 ) -> Vec<Card> {
     app.scene
         .world

@@ -13,10 +13,12 @@ pub(super) fn render_counter(app: &View, theme: &Theme, area: Rect, buf: &mut Bu
         _ => 0,
     };
     let mut cards = cards_of(app, theme, Role::Counter, |p| {
-        progress_bar(theme, p.done, increments)
+        cards::detail(progress_bar(theme, p.done, increments))
     });
     let right = cards.split_off(cards.len().div_ceil(2));
-    let (mid, spots) = render_sides(theme, area, &cards, &right, buf);
+    // Counters' cards are small: the value gets the room.
+    let side = side_width(area.width).min(SIDE_MIN);
+    let (mid, spots) = render_sides(theme, (area, side), &cards, &right, buf);
     render_value(app, theme, mid, buf);
     spots
 }

@@ -28,42 +28,48 @@ pub(super) fn render_pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffe
     let eof = app.scene.world.pipe.eof;
     let receivers = cards_of(app, theme, Role::Receiver, |p| {
         if eof {
-            text::stage_eof().into()
+            detail(text::stage_eof().into())
         } else {
             done_detail(p)
         }
     });
-    let (mid, mut spots) = render_sides(theme, top, &senders, &receivers, buf);
-    spots.pipe = render_pipe_tube(app, theme, mid, duplex, buf);
+    let (mid, mut spots) = render_sides(
+        theme,
+        (top, side_width(top.width)),
+        &senders,
+        &receivers,
+        buf,
+    );
+    render_pipe_tube(app, theme, mid, duplex, &mut spots, buf);
     render_holders(app, theme, holders, buf);
     spots
 }
 
 /// The pipe as a tube with the messages sent and not yet received, the
 /// oldest nearest the receiver; arrows both ways along its walls when
-/// duplex; bytes buffered against capacity under it. Returns its ends.
+/// duplex; bytes buffered against capacity under it. Messages the model
+/// no longer follows one by one (the oldest, in a flood) are counted at
+/// the receiver's end, never labelled. Fills in its ends, where each
+/// message rests and where they come out.
 pub(super) fn render_pipe_tube(
     app: &View,
     theme: &Theme,
     area: Rect,
     duplex: bool,
+    spots: &mut Spots,
     buf: &mut Buffer,
-) -> Option<(Anchor, Anchor)> {
-    let rows = tube_rows(area)?;
+) {
+    let Some(rows) = tube_rows(area) else {
+        return;
+    };
     let aw = width(theme.glyph(Glyph::ArrowRight));
-    let in_flight: Vec<&str> = app
-        .scene
-        .world
-        .pipe
-        .inside
-        .items
-        .iter()
-        .map(|t| t.label.as_str())
-        .collect();
-    let labels = &in_flight;
-    let run = runway(app, theme, labels);
+    let inside = &app.scene.world.pipe.inside;
     let full = area.width.saturating_sub(2 * aw);
-    let run = if full >= 2 * run + MIN_PIPE { run } else { 0 };
+    let run = if full >= 2 * RUNWAY + MIN_PIPE {
+        RUNWAY
+    } else {
+        0
+    };
     let tube_w = full - 2 * run;
     let x0 = area.x + run + aw;
     let marks = duplex.then(|| {
@@ -73,8 +79,10 @@ pub(super) fn render_pipe_tube(
         )
     });
     render_tube(theme, area, rows, (x0, tube_w), &[], marks, buf);
+    spots.label_w = LABEL_W;
 
-    // Messages from the receiver's end leftwards, oldest first.
+    // Messages from the receiver's end leftwards, oldest first: after
+    // those not followed one by one, if any.
     let style = app
         .scene
         .world
@@ -83,10 +91,29 @@ pub(super) fn render_pipe_tube(
         .map_or(Style::new(), |p| theme.proc(p.id))
         .add_modifier(Modifier::BOLD);
     let lo = x0 + 2;
-    let hi = (x0 + tube_w).saturating_sub(2);
-    let (placed, hidden) = place_from_right(in_flight.iter().copied(), lo, hi);
-    for (x, label) in placed {
-        put(buf, area, x, rows.mid, label, style);
+    let mut hi = (x0 + tube_w).saturating_sub(2);
+    spots.exit = Some(Anchor::ends_at((hi.saturating_sub(1), rows.mid)));
+    if inside.untracked > 0 {
+        let more = text::stage_untracked(inside.untracked);
+        let x = hi.saturating_sub(width(&more)).max(lo);
+        put(buf, area, x, rows.mid, &more, theme.dim());
+        hi = x.saturating_sub(2);
+    }
+    let labels: Vec<String> = inside
+        .items
+        .iter()
+        .map(|t| clip_label(&t.label, LABEL_W, theme))
+        .collect();
+    let landing = landing(app);
+    let (placed, hidden) = place_from_right(labels.iter().map(String::as_str), lo, hi);
+    for (t, (x, label)) in inside.items.iter().zip(&placed) {
+        if let Some(n) = t.seq {
+            spots.places.insert(n, Anchor::starts_at((*x, rows.mid)));
+            if landing.contains(&n) {
+                continue;
+            }
+        }
+        put(buf, area, *x, rows.mid, label, style);
     }
     if hidden > 0 {
         put(
@@ -104,7 +131,7 @@ pub(super) fn render_pipe_tube(
         .world
         .by_role(Role::Sender)
         .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToSend { .. }));
-    let receiver_blocked = in_flight.is_empty()
+    let receiver_blocked = inside.count() == 0
         && app
             .scene
             .world
@@ -134,7 +161,15 @@ pub(super) fn render_pipe_tube(
             .render(Rect::new(area.x, y, area.width, 1), buf);
     }
     // Outside the arrows, so a blocked mark there stays in sight.
-    Some(tube_ends(x0 - aw, tube_w + 2 * aw, rows.mid))
+    let ends = tube_ends(x0 - aw, tube_w + 2 * aw, rows.mid);
+    spots.ends = Some(ends);
+    spots.gone = spots.exit;
+    // Messages inside but not drawn rest at the send end.
+    for t in inside.items.iter().skip(placed.len()) {
+        if let Some(n) = t.seq {
+            spots.places.insert(n, ends.0);
+        }
+    }
 }
 
 /// Places labels right to left in columns `lo..hi`, two apart, keeping

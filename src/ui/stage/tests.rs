@@ -5,7 +5,7 @@ use super::queue::plan_slots;
 use super::*;
 use crate::config::{Mode, PipeConfig, QueueConfig};
 use crate::model::flights::Flight;
-use crate::stream::{Ended, Event, Holder, Kind, QueueView, QueuedView};
+use crate::stream::{Ended, Event, Holder, Kind, SUPERVISOR};
 use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
 fn text_of(app: &Fixture, w: u16, h: u16) -> String {
@@ -90,11 +90,18 @@ fn stage_queue_tube_holds_the_queued_items_from_tail_to_head() {
 
 #[test]
 fn stage_queue_shows_writer_2_blocked_with_its_item() {
-    let t = text_of(&queue_app(), 80, 8);
-    let name = row_of(&t, "writer-2");
-    let blocked = row_of(&t, "■ BLOCKED put: queue full");
-    assert_eq!(blocked, name + 1, "the state under its name:\n{t}");
-    assert!(t.contains("pressing url_6"), "{t}");
+    // Fewer words on a narrow stage (the tube says FULL), all of them on a
+    // wide one.
+    for (w, h, state) in [
+        (80, 8, "■ BLOCKED put"),
+        (160, 16, "■ BLOCKED put: queue full"),
+    ] {
+        let t = text_of(&queue_app(), w, h);
+        let name = row_of(&t, "writer-2");
+        let blocked = row_of(&t, state);
+        assert_eq!(blocked, name + 1, "the state under its name:\n{t}");
+        assert!(t.contains("pressing url_6"), "{t}");
+    }
 }
 
 #[test]
@@ -113,9 +120,10 @@ fn stage_selected_process_is_marked_not_only_by_style() {
 #[test]
 fn stage_flight_halfway_is_drawn_between_its_spots() {
     let mut app = queue_app();
+    // url_3 (item 7) was just put: halfway from writer-1 to its slot.
     app.scene.flights.list.push(Flight {
-        label: "url_7".into(),
-        seq: Some(9),
+        label: "url_3".into(),
+        seq: Some(7),
         from: Spot::Proc(0),
         to: Spot::QueueTail,
         start_ns: app.now_ns - 200_000_000,
@@ -125,7 +133,7 @@ fn stage_flight_halfway_is_drawn_between_its_spots() {
     let theme = Theme::plain();
     let (buf, spots) = draw_with(&app, &theme, 160, 16);
     let from = spots.anchor(Spot::Proc(0)).unwrap().at;
-    let to = spots.anchor(Spot::QueueTail).unwrap().at;
+    let to = spots.places[&7].at;
     let dot = (0..16u16)
         .flat_map(|y| (0..160u16).map(move |x| (x, y)))
         .find(|&p| buf[p].symbol() == "●")
@@ -135,19 +143,22 @@ fn stage_flight_halfway_is_drawn_between_its_spots() {
     let label: String = (dot.0 - 5..dot.0)
         .map(|x| buf[(x, dot.1)].symbol())
         .collect();
-    assert_eq!(label, "url_7", "the label trails its dot");
+    assert_eq!(label, "url_3", "the label trails its dot");
     let t = text_of(&app, 160, 16);
     let writer = t.lines().nth(from.1 as usize).unwrap();
     assert!(writer.contains("│▶ active"), "the card is left whole:\n{t}");
-    assert!(t.contains("■│   url_3"), "the tube is left whole:\n{t}");
+    assert!(
+        t.contains("■│           │   url_5   │   url_2   │"),
+        "its slot waits for it, the others stay:\n{t}"
+    );
 }
 
 #[test]
-fn stage_flight_goes_from_the_head_to_the_reader() {
+fn stage_flight_goes_from_the_head_slot_to_the_reader() {
     let mut app = queue_app();
     app.scene.flights.list.push(Flight {
-        label: "url_2".into(),
-        seq: Some(4),
+        label: "url_4".into(),
+        seq: Some(2),
         from: Spot::QueueHead,
         to: Spot::Proc(2),
         start_ns: app.now_ns,
@@ -155,12 +166,19 @@ fn stage_flight_goes_from_the_head_to_the_reader() {
         by: 2,
     });
     let (_, spots) = draw_with(&app, &Theme::plain(), 160, 16);
-    let head = spots.anchor(Spot::QueueHead).unwrap();
-    let reader = spots.anchor(Spot::Proc(2)).unwrap();
+    let flight = &app.scene.flights.list[0];
+    let (head, reader) = spots.flight_ends(flight).unwrap();
+    let tube = spots.tube.unwrap();
+    assert_eq!(head, spots.exit.unwrap(), "it leaves from the head slot");
+    let Align::In { x, w } = head.align else {
+        panic!("{head:?}")
+    };
+    assert_eq!(x + w, tube.x0 + tube.plan.width() - 1, "the rightmost slot");
     assert!(head.at.0 < reader.at.0, "readers sit right of the head");
-    assert!(
-        head.reach_right && !reader.reach_right,
-        "labels stay between"
+    assert_eq!(
+        reader.align,
+        Align::EndsAt,
+        "its label stays left of the card"
     );
     assert_eq!(spot_between(head.at, reader.at, 0.0), head.at);
     assert_eq!(spot_between(head.at, reader.at, 1.0), reader.at);
@@ -241,23 +259,40 @@ fn stage_more_writers_than_fit_show_plus_n_more() {
 }
 
 #[test]
-fn stage_bounded_queue_too_long_shows_the_slots_that_fit_and_plus_n() {
+fn stage_bounded_queue_too_long_counts_the_slots_not_drawn_outside_the_tube() {
     let mut app = queue_app();
     app.scene.maxsize = 32;
-    let t = text_of(&app, 80, 8);
-    assert!(t.contains("depth 3/32"), "{t}");
-    let plan = plan_slots(32, 3, 5, 30);
-    let more: usize = plan.more.as_deref().unwrap()[1..].parse().unwrap();
-    assert_eq!(plan.shown + more, 32);
-    assert!(plan.width() <= 30);
-    assert!(t.contains(&format!("+{more}")), "{t}");
+    for (w, h) in [(80, 8), (160, 16)] {
+        let t = text_of(&app, w, h);
+        let (_, spots) = draw_with(&app, &Theme::plain(), w, h);
+        let plan = spots.tube.unwrap().plan;
+        assert!(plan.hidden > 0, "{plan:?}");
+        assert_eq!(plan.shown + plan.hidden, 32);
+        assert!(t.contains("depth 3/32"), "{t}");
+        let more = format!("+{} slots", plan.hidden);
+        let label_row = row_of(&t, &more);
+        assert_eq!(label_row, row_of(&t, "tail"), "over the tail end:\n{t}");
+        let tube_row = row_of(&t, "url_2");
+        assert!(!t.lines().nth(tube_row).unwrap().contains('+'), "{t}");
+    }
+    // An empty one says so too, and no slot pretends to hold "+N".
+    let mut q = QueueConfig::defaults(Mode::Tui);
+    q.maxsize = 32;
+    let t = text_of(&empty(Scenario::Queue(q)), 100, 8);
+    let tube_row = t
+        .lines()
+        .find(|l| l.contains('│') && l.contains('→'))
+        .unwrap();
+    assert!(!tube_row.contains('+'), "{t}");
+    assert!(t.contains(" slots"), "{t}");
 }
 
 #[test]
 fn stage_bounded_queue_draws_exactly_maxsize_slots() {
     for maxsize in [1, 2, 3, 5, 8] {
-        let plan = plan_slots(maxsize, 0, 5, 60);
-        assert_eq!((plan.shown, plan.more), (maxsize as usize, None));
+        let plan = plan_slots(maxsize, 60);
+        assert_eq!((plan.shown, plan.hidden), (maxsize as usize, 0));
+        assert!(plan.width() <= 60);
     }
 }
 
@@ -274,24 +309,14 @@ fn stage_unbounded_queue_fills_the_tube_and_counts_what_does_not_fit() {
             .with_seq(n);
         app.apply(put);
     }
-    app.scene.queue = Some(QueueView {
-        depth: 40,
-        maxsize: 0,
-        capacity: 65_536,
-        items: (1..=40)
-            .map(|n| QueuedView {
-                label: format!("url_{n}"),
-                put_seq: n,
-                put_pid: 4101,
-            })
-            .collect(),
-        ..QueueView::default()
-    });
+    app.tick(60_000);
     let t = text_of(&app, 80, 8);
     assert!(t.contains("depth 40 (unbounded)"), "{t}");
-    let row = t.lines().find(|l| l.contains("url_1")).unwrap();
-    assert!(row.contains('+'), "hidden items counted:\n{t}");
-    assert!(row.rfind("url_1").unwrap() > row.find("url_2").unwrap());
+    let (_, spots) = draw_with(&app, &Theme::plain(), 80, 8);
+    let shown = spots.tube.unwrap().plan.shown;
+    assert!(t.contains(&format!("tail +{} more", 40 - shown)), "{t}");
+    let row = t.lines().find(|l| l.contains("url_1 ")).unwrap();
+    assert!(row.rfind("url_1 ").unwrap() > row.find("url_2").unwrap());
 }
 
 #[test]
@@ -432,4 +457,304 @@ fn stage_never_panics_at_any_size_or_with_no_processes() {
     }
     let t = text_of(&apps[3], 80, 8);
     assert!(t.contains(text::stage_nobody()), "{t}");
+}
+
+/// The queue lesson a moment later: reader-1 took url_2 from the head at
+/// 2.8 s, which let writer-2 put url_6 (item 10) at 2.81 s; at 2.9 s both
+/// are on their way.
+fn moving_app() -> Fixture {
+    let mut app = queue_app();
+    app.item(2800, 2, 4103, Kind::Get, "url_2", 4);
+    app.item(2810, 1, 4102, Kind::Put, "url_6", 10);
+    app.tick(2900);
+    app
+}
+
+/// A queue with no reader and 10 items, whose maxsize was then lowered to
+/// 2: writer-1 waits to put url_11.
+fn lowered_app() -> Fixture {
+    let mut q = QueueConfig::defaults(Mode::Tui);
+    q.maxsize = 0;
+    let mut app = empty(Scenario::Queue(q));
+    spawn(&mut app, 0, 4101, "writer-1", Role::Writer);
+    for n in 1..=10 {
+        app.item(n * 100, 0, 4101, Kind::Put, &format!("url_{n}"), n);
+    }
+    app.ev(1500, SUPERVISOR, 4000, Kind::MaxsizeSet { maxsize: 2 });
+    let wait = Event::new(1600 * 1_000_000, 0, 4101, Kind::PutWait)
+        .with_item("url_11")
+        .with_depth(10);
+    app.apply(wait);
+    app.tick(3000);
+    app
+}
+
+/// The text of the stage between the two sides' cards (the middle and
+/// the column of space either side of it), one row a line.
+fn middle_text(app: &Fixture, w: u16, h: u16) -> String {
+    let (buf, spots) = draw_with(app, &Theme::plain(), w, h);
+    let m = spots.middle;
+    (m.y..m.bottom())
+        .map(|y| {
+            (m.x - 1..=m.right())
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A one-way pipe flooded with 2,000 messages, of which the receiver has
+/// taken 4: the model follows only the newest 1,024 one by one.
+fn flooded_pipe_app() -> Fixture {
+    let mut p = PipeConfig::defaults(Mode::Tui);
+    p.duplex = false;
+    let mut app = empty(Scenario::Pipe(p));
+    spawn(&mut app, 0, 952, "sender", Role::Sender);
+    spawn(&mut app, 1, 953, "receiver", Role::Receiver);
+    for n in 1..=2000 {
+        app.item(n, 0, 952, Kind::Send, &format!("url_{}", n - 1), n);
+    }
+    for n in 1..=4 {
+        app.item(3000 + n, 1, 953, Kind::Recv, &format!("url_{}", n - 1), n);
+    }
+    app.tick(5000);
+    app
+}
+
+const MS: u64 = 1_000_000;
+
+/// How many times `needle` is drawn in the stage's middle (the cards say
+/// the last item each process handled: they are left out).
+fn drawn(app: &Fixture, w: u16, h: u16, needle: &str) -> usize {
+    middle_text(app, w, h).matches(needle).count()
+}
+
+/// An unbounded queue, one writer and one reader waiting to get: the
+/// reader takes url_1 a moment after it is put, while it is still on its
+/// way in.
+fn quick_app(slow_motion: Option<f64>) -> Fixture {
+    let mut q = QueueConfig::defaults(Mode::Tui);
+    q.maxsize = 0;
+    let mut app = empty(Scenario::Queue(q));
+    spawn(&mut app, 0, 4101, "writer-1", Role::Writer);
+    spawn(&mut app, 1, 4103, "reader-1", Role::Reader);
+    if let Some(factor) = slow_motion {
+        app.ev(50, SUPERVISOR, 4000, Kind::SlowMotion { factor });
+    }
+    app.ev(60, 1, 4103, Kind::GetWait);
+    app.item(100, 0, 4101, Kind::Put, "url_1", 1);
+    app
+}
+
+#[test]
+fn stage_an_item_moving_in_or_out_is_drawn_once() {
+    // url_6 is on its way into its slot while url_2 leaves the head.
+    let mut app = moving_app();
+    for t in (2810..3200).step_by(10) {
+        app.now_ns = t * MS;
+        for (w, h) in [(96, 9), (160, 16)] {
+            for label in ["url_6", "url_2"] {
+                let n = drawn(&app, w, h, label);
+                assert!(
+                    n <= 1,
+                    "{label} drawn {n} times at {t} ms:\n{}",
+                    text_of(&app, w, h)
+                );
+            }
+        }
+        let m = middle_text(&app, 160, 16);
+        assert_eq!(m.matches("url_6").count(), 1, "at {t} ms:\n{m}");
+        // url_2 leaves from the head slot, where url_5 now rests: it shows
+        // once out of it, never over it.
+        if (2850..3150).contains(&t) {
+            assert_eq!(m.matches("url_2").count(), 1, "at {t} ms:\n{m}");
+        }
+        assert_eq!(m.matches("url_5").count(), 1, "at {t} ms:\n{m}");
+    }
+    // Once arrived, url_6 rests in its slot: the tail's, two from the head.
+    app.now_ns = 3200 * MS;
+    let (buf, spots) = draw_with(&app, &Theme::plain(), 160, 16);
+    let slot = spots.places[&10];
+    let Align::In { x, w } = slot.align else {
+        panic!("{slot:?}")
+    };
+    let cells: String = (x..x + w).map(|cx| buf[(cx, slot.at.1)].symbol()).collect();
+    assert_eq!(cells.trim(), "url_6");
+    assert_eq!(x, spots.tube.unwrap().slot_x(2));
+}
+
+#[test]
+fn stage_an_item_taken_while_on_its_way_in_goes_through_its_slot_once() {
+    let mut app = quick_app(None);
+    app.item(105, 1, 4103, Kind::Get, "url_1", 1);
+    let flights = &app.scene.flights.list;
+    assert_eq!(flights.len(), 2);
+    let (put_end, get_start) = (flights[0].arrives_ns(), flights[1].start_ns);
+    assert_eq!(get_start, put_end, "the get leaves when the put arrives");
+    for t in (100..=(put_end / MS + 340)).step_by(5) {
+        app.now_ns = t * MS;
+        let m = middle_text(&app, 160, 16);
+        assert_eq!(m.matches("url_1").count(), 1, "at {t} ms:\n{m}");
+    }
+}
+
+#[test]
+fn stage_slow_motion_keeps_an_item_on_its_way_longer() {
+    let mut app = quick_app(Some(4.0));
+    let slot_text = |app: &Fixture| {
+        let (buf, spots) = draw_with(app, &Theme::plain(), 160, 16);
+        let slot = spots.places[&1];
+        let Align::In { x, w } = slot.align else {
+            panic!("{slot:?}")
+        };
+        (x..x + w)
+            .map(|cx| buf[(cx, slot.at.1)].symbol())
+            .collect::<String>()
+    };
+    // At normal speed it would rest in its slot by now; slowed 4 times it
+    // is halfway.
+    app.now_ns = (100 + 2 * 350) * MS;
+    assert!(
+        !slot_text(&app).contains("url_1"),
+        "{}",
+        text_of(&app, 160, 16)
+    );
+    assert_eq!(drawn(&app, 160, 16, "url_1"), 1);
+    app.now_ns = (100 + 4 * 350 + 1) * MS;
+    assert_eq!(slot_text(&app).trim(), "url_1");
+    assert_eq!(drawn(&app, 160, 16, "url_1"), 1);
+}
+
+#[test]
+fn stage_tube_geometry_depends_only_on_the_area_and_maxsize() {
+    let long_labels = || {
+        let mut app = queue_app();
+        app.item(2800, 2, 4103, Kind::Get, "url_2", 4);
+        app.item(2810, 2, 4103, Kind::Get, "url_5", 5);
+        app.item(2820, 0, 4101, Kind::Put, "url_12345", 11);
+        app.item(2830, 1, 4102, Kind::Put, "a_much_longer_label_than_any", 12);
+        app.tick(4000);
+        app
+    };
+    let mut bare = empty(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
+    spawn(&mut bare, 0, 4101, "writer-1", Role::Writer);
+    let mut long_flight = queue_app();
+    long_flight.scene.flights.list.push(Flight {
+        label: "an_item_with_a_long_name_99999".into(),
+        seq: Some(99),
+        from: Spot::Proc(0),
+        to: Spot::QueueTail,
+        start_ns: long_flight.now_ns,
+        dur_ns: 400 * MS,
+        by: 0,
+    });
+    for maxsize in [0, 3, 32] {
+        let mut scenes = [
+            bare.clone(),
+            queue_app(),
+            long_labels(),
+            moving_app(),
+            long_flight.clone(),
+        ];
+        for s in &mut scenes {
+            s.scene.maxsize = maxsize;
+        }
+        for (w, h) in [(80, 8), (96, 9), (160, 16)] {
+            let tube = |app: &Fixture| draw_with(app, &Theme::plain(), w, h).1.tube.unwrap();
+            // The top wall's corners and dividers, where nothing flies.
+            let walls = |app: &Fixture| {
+                let t = text_of(app, w, h);
+                let (_, spots) = draw_with(app, &Theme::plain(), w, h);
+                let m = spots.middle;
+                let y = tube(app).walls.unwrap().0 as usize;
+                let row: Vec<char> = t.lines().nth(y).unwrap().chars().collect();
+                row.iter()
+                    .enumerate()
+                    .filter(|(i, _)| (m.x as usize..m.right() as usize).contains(i))
+                    .filter(|(_, c)| matches!(c, '╭' | '┬' | '╮'))
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            };
+            let first = tube(&scenes[0]);
+            for app in &scenes {
+                assert_eq!(tube(app), first, "maxsize {maxsize} at {w}x{h}");
+            }
+            for app in &scenes[..3] {
+                assert_eq!(
+                    walls(app),
+                    walls(&scenes[0]),
+                    "maxsize {maxsize} at {w}x{h}"
+                );
+            }
+        }
+    }
+    // Longer labels are cut to the slot, keeping their end.
+    let t = text_of(&long_labels(), 80, 8);
+    assert!(t.contains("│…han_any│…l_12345│"), "{t}");
+    assert!(!t.contains("a_much"), "{t}");
+}
+
+#[test]
+fn stage_maxsize_lowered_under_the_depth_shows_the_items_over_it_and_why_puts_wait() {
+    let app = lowered_app();
+    let t = text_of(&app, 160, 16);
+    let row = t.lines().find(|l| l.contains("url_1 ")).expect("the tube");
+    // From the head leftwards: url_1, url_2 in the tube, then past its tail
+    // wall, in dashed slots, url_3, url_4... and a count of the rest.
+    let mut at = row.len();
+    let mut shown = 0;
+    for n in 1..=10 {
+        let Some(x) = row[..at].rfind(&format!("url_{n} ")) else {
+            break;
+        };
+        at = x;
+        shown = n;
+    }
+    assert!(shown >= 3, "{t}");
+    let (tube_part, over_part) = row.split_at(row.find("url_2").unwrap());
+    assert!(over_part.contains('│') && tube_part.contains('┆'), "{row}");
+    if shown < 10 {
+        let rest = format!("+{} over", 10 - shown);
+        assert!(row.contains(&rest), "the rest counted:\n{t}");
+    }
+    assert!(t.contains("depth 10/2 FULL: 8 over maxsize"), "{t}");
+    assert!(t.contains("BLOCKED put: queue full"), "{t}");
+    // A narrower stage counts them all the same.
+    let t = text_of(&app, 100, 9);
+    assert!(t.contains("+8") && t.contains("8 over maxsize"), "{t}");
+}
+
+#[test]
+fn stage_pipe_flood_counts_what_is_not_followed_and_never_labels_it() {
+    let app = flooded_pipe_app();
+    let inside = &app.scene.world.pipe.inside;
+    assert_eq!(inside.untracked, 972, "a flood the model does not follow");
+    for (w, h) in [(80, 8), (100, 9), (160, 16)] {
+        let t = text_of(&app, w, h);
+        let row = t.lines().find(|l| l.contains("972 more")).expect("counted");
+        let more = row.find("972 more").unwrap();
+        // Every label drawn is one the model follows, oldest on the right,
+        // and all left of the count.
+        let labels: Vec<(usize, u64)> = row
+            .match_indices("url_")
+            .map(|(i, _)| {
+                let n: String = row[i + 4..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                (i, n.parse().unwrap())
+            })
+            .collect();
+        assert!(!labels.is_empty(), "{t}");
+        for w in labels.windows(2) {
+            assert!(w[0].1 > w[1].1, "newest on the left: {row}");
+        }
+        for (i, n) in labels {
+            assert!(
+                i < more && n >= 976,
+                "url_{n} is not known to be there: {row}"
+            );
+        }
+    }
 }

@@ -54,6 +54,10 @@ pub(super) struct WallSet {
     pub(super) vertical: &'static str,
     pub(super) top_divider: &'static str,
     pub(super) bottom_divider: &'static str,
+    /// A wall that goes on past what is drawn, or that holds what is over
+    /// a limit.
+    pub(super) dashed_horizontal: &'static str,
+    pub(super) dashed_vertical: &'static str,
 }
 
 pub(super) fn walls(theme: &Theme) -> WallSet {
@@ -62,6 +66,11 @@ pub(super) fn walls(theme: &Theme) -> WallSet {
         ("+", "+")
     } else {
         ("┬", "┴")
+    };
+    let (dashed_horizontal, dashed_vertical) = if theme.ascii {
+        (".", ":")
+    } else {
+        ("┄", "┆")
     };
     WallSet {
         top_left: b.top_left,
@@ -72,6 +81,8 @@ pub(super) fn walls(theme: &Theme) -> WallSet {
         vertical: b.vertical_left,
         top_divider,
         bottom_divider,
+        dashed_horizontal,
+        dashed_vertical,
     }
 }
 
@@ -135,7 +146,8 @@ pub(super) fn end_mark(theme: &Theme, blocked: bool) -> (String, Style) {
     }
 }
 
-/// Names the tube's two ends over its walls, when it is wide enough.
+/// Names the tube's two ends over its walls, when it is wide enough;
+/// returns whether it was.
 pub(super) fn render_end_labels(
     area: Rect,
     y: u16,
@@ -143,10 +155,13 @@ pub(super) fn render_end_labels(
     (left, right): (&str, &str),
     style: Style,
     buf: &mut Buffer,
-) {
+) -> bool {
     let (lw, rw) = (width(left), width(right));
     if w > lw + rw {
         put(buf, area, x, y, left, style);
         put(buf, area, x + w - rw, y, right, style);
+        true
+    } else {
+        false
     }
 }
