@@ -198,6 +198,22 @@ fn stage_fast_events_show_rates_instead_of_flights() {
 }
 
 #[test]
+fn stage_cards_show_a_delay_scale_other_than_1() {
+    let mut app = queue_app();
+    apply(&mut app, 0, 4101, Kind::DelayScaled { scale: 2.25 });
+    let t = text_of(&app, 100, 9);
+    assert!(t.contains("writer-1 #### delay x2.25"), "{t}");
+    for (w, h) in [(80, 8), (160, 16)] {
+        let t = text_of(&app, w, h);
+        assert!(t.contains("writer-1 #### x2.25"), "{t}");
+    }
+    assert!(
+        !t.contains("writer-2 #### x"),
+        "only where it is not 1:\n{t}"
+    );
+}
+
+#[test]
 fn stage_frozen_world_is_tagged_in_the_title() {
     let mut app = queue_app();
     app.scene.frozen = true;
