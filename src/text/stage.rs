@@ -215,11 +215,11 @@ pub fn stage_lost(lost: u64, expected: u64) -> String {
     format!("lost {lost} updates ({pct:.1}%)")
 }
 
-/// Why updates are lost, or why none are.
-pub fn stage_lock(lock: bool) -> &'static str {
-    if lock {
-        "the lock makes each += 1 whole"
-    } else {
-        "two read the same value: one +1 lost"
+/// Why updates are lost, or why none are (`lost`: some were, so far).
+pub fn stage_lock(lock: bool, lost: bool) -> &'static str {
+    match (lock, lost) {
+        (true, _) => "the lock makes each += 1 whole",
+        (false, true) => "two read the same value: one +1 lost",
+        (false, false) => "no lock: two may read the same value",
     }
 }

@@ -55,7 +55,7 @@ pub(super) fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buff
     let facts = [
         Line::raw(text::stage_expected_actual(expected, actual)),
         Line::styled(text::stage_lost(lost, expected), lost_style),
-        Line::styled(text::stage_lock(lock), theme.dim()),
+        Line::styled(text::stage_lock(lock, lost > 0), theme.dim()),
     ];
     let big = big_digits(actual, theme.ascii);
     let rows = area.height as usize;

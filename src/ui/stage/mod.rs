@@ -44,6 +44,10 @@ const SIDE_MAX: u16 = 28;
 /// are cut, so no label moves anything).
 const LABEL_W: u16 = 9;
 
+/// The largest share of a flight spent changing rows, at its end away
+/// from the tube (less when the tube is nearer).
+const TURN: f64 = 0.3;
+
 /// Columns beside a tube where a flight is seen whole: a label, its dot
 /// and a space.
 const RUNWAY: u16 = LABEL_W + 2;
@@ -311,14 +315,34 @@ fn render_flights(app: &View, theme: &Theme, spots: &Spots, area: Rect, buf: &mu
             _ => a.label_x(w),
         };
         let t = f.progress(app.now_ns);
-        let (x, y) = spot_between((token_x(from), from.at.1), (token_x(to), to.at.1), t);
+        // It changes rows outside the tube: an item goes in and comes out
+        // along the tube's row, not along its walls. Going in, it has
+        // turned by the time it reaches the tube's end; coming out (from
+        // the slot next to that end), it turns in the last part.
+        let ty = if f.entering() {
+            let span = to.at.0 as f64 - from.at.0 as f64;
+            let tail = spots.ends.map_or(from.at.0, |e| e.0.at.0) as f64;
+            let turn = if span.abs() < 1.0 {
+                TURN
+            } else {
+                ((tail - from.at.0 as f64) / span).clamp(0.0, TURN)
+            };
+            if turn <= 0.0 {
+                1.0
+            } else {
+                (t / turn).min(1.0)
+            }
+        } else {
+            ((t - (1.0 - TURN)) / TURN).max(0.0)
+        };
+        let x = spot_between((token_x(from), 0), (token_x(to), 0), t).0;
+        let y = spot_between((0, from.at.1), (0, to.at.1), ty).1;
         let style = theme.proc(f.by).add_modifier(Modifier::BOLD);
-        let (dx, dy) = spot_between(from.at, to.at, t);
+        let dx = spot_between(from.at, to.at, t).0;
+        let dy = y;
         let clear = |x: u16, w: u16| open(buf, area, (spots.middle, &passable), (x, y), w);
         if clear(x, w) {
             put(buf, area, x, y, &token, style);
-        } else if clear(x + label_at, lw) {
-            put(buf, area, x + label_at, y, &label, style);
         } else if blank(buf, area, dx.saturating_sub(1), dy, dw + 2) {
             // The dot alone, with room around it so that it never looks
             // like part of another item's label.

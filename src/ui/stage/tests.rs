@@ -139,7 +139,7 @@ fn stage_flight_halfway_is_drawn_between_its_spots() {
         .find(|&p| buf[p].symbol() == "●")
         .expect("the flight's dot");
     assert!(from.0 < dot.0 && dot.0 < to.0, "{from:?} {dot:?} {to:?}");
-    assert!(from.1.min(to.1) <= dot.1 && dot.1 <= from.1.max(to.1));
+    assert_eq!(dot.1, to.1, "halfway, it goes in along the tube's row");
     let label: String = (dot.0 - 5..dot.0)
         .map(|x| buf[(x, dot.1)].symbol())
         .collect();
@@ -388,6 +388,24 @@ fn stage_counter_shows_the_updates_lost() {
         assert!(t.contains("lost 168585 updates (42.1%)"), "{t}");
         assert_eq!(t.matches("counter-").count(), 4, "{t}");
     }
+}
+
+#[test]
+fn stage_counter_without_the_lock_says_an_update_was_lost_only_when_one_was() {
+    let t = text_of(&counter_app(), 80, 8);
+    assert!(t.contains("two read the same value: one +1 lost"), "{t}");
+    let mut app = counter_app();
+    app.observe(crate::stream::Observation {
+        value: Some(crate::stream::ValueView {
+            value: 400_000,
+            expected: 400_000,
+        }),
+        ..Default::default()
+    });
+    let t = text_of(&app, 80, 8);
+    assert!(t.contains("lost 0 updates (0.0%)"), "{t}");
+    assert!(t.contains("no lock: two may read the same value"), "{t}");
+    assert!(!t.contains("+1 lost"), "{t}");
 }
 
 #[test]
