@@ -449,8 +449,21 @@ fn stage_ascii_theme_draws_only_ascii() {
             proc: None,
         });
     }
-    for app in [queue_app(), frozen, pipe_app(), parent, counter_app()] {
-        for (w, h) in [(80, 8), (160, 16), (40, 5)] {
+    let mut over = lowered_app();
+    over.scene.maxsize = 1;
+    let apps = [
+        queue_app(),
+        frozen,
+        pipe_app(),
+        parent,
+        counter_app(),
+        moving_app(),
+        lowered_app(),
+        over,
+        flooded_pipe_app(),
+    ];
+    for app in apps {
+        for (w, h) in [(80, 8), (100, 9), (160, 16), (40, 5)] {
             let (buf, _) = draw_with(&app, &theme, w, h);
             for cell in buf.content() {
                 assert!(cell.symbol().is_ascii(), "{:?} at {w}x{h}", cell.symbol());
