@@ -12,7 +12,7 @@ use crate::model::Scene;
 use crate::model::world::Activity;
 use crate::outfile::What;
 use crate::recording::Recorder;
-use crate::stream::{Body, Command, Kind, Note, Record, Role, Sig};
+use crate::stream::{Body, Command, Event, Kind, Note, Record, Role, Sig};
 use crate::supervisor::Supervisor;
 use crate::text;
 
@@ -89,6 +89,12 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The transcript's line for `ev`, once folded into `scene`: told against
+/// the queue's maxsize in force (it may have been changed live).
+fn transcript_line(scene: &Scene, cx: &text::Context, ev: &Event) -> Option<String> {
+    text::line(ev, &scene.world, &cx.with_maxsize(scene.maxsize))
+}
+
 /// Folds records into the scene, prints their lines, records them.
 struct Printer {
     scene: Scene,
@@ -115,7 +121,7 @@ impl Printer {
             }
         }
         if let Body::Event(ev) = &rec.body
-            && let Some(line) = text::line(ev, &self.scene.world, &self.cx)
+            && let Some(line) = transcript_line(&self.scene, &self.cx, ev)
         {
             self.print(&line);
         }
@@ -329,4 +335,52 @@ pub fn replay(opts: &crate::cli::ReplayOptions) -> i32 {
     }
     p.summary();
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::RunInfo;
+    use crate::stream::run::{Mode, QueueConfig, Scenario};
+
+    #[test]
+    fn a_wait_after_maxsize_was_lowered_is_told_against_the_new_maxsize() {
+        let mut q = QueueConfig::defaults(Mode::Headless);
+        q.maxsize = 0;
+        let cfg = RunConfig {
+            scenario: Scenario::Queue(q),
+            seed: 1,
+            mode: Mode::Headless,
+            trace: None,
+            record: None,
+            ascii: false,
+        };
+        let cx = text::Context::for_run(&cfg);
+        let mut scene = Scene::new(cfg.clone());
+        let mut n = 0;
+        let mut fold = |scene: &mut Scene, body: Body| {
+            scene.apply(&Record { n, body });
+            n += 1;
+        };
+        let info = RunInfo {
+            start_ns: 0,
+            pid: 1,
+            config: cfg,
+        };
+        fold(&mut scene, Body::Run(info));
+        let set = Event::new(
+            1,
+            crate::stream::SUPERVISOR,
+            1,
+            Kind::MaxsizeSet { maxsize: 2 },
+        );
+        fold(&mut scene, Body::Event(set));
+        let wait = Event::new(2, 0, 4101, Kind::PutWait)
+            .with_item("url_11")
+            .with_depth(10);
+        fold(&mut scene, Body::Event(wait.clone()));
+        let line = transcript_line(&scene, &cx, &wait).unwrap();
+        assert!(line.contains("holds 10, over its maxsize 2"), "{line}");
+        assert!(!line.contains("ring"), "{line}");
+    }
 }

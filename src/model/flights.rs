@@ -45,7 +45,23 @@ impl Flight {
 
     /// Whether it is still on its way at `now_ns`.
     pub fn flying(&self, now_ns: u64) -> bool {
-        now_ns < self.start_ns + self.dur_ns
+        now_ns < self.arrives_ns()
+    }
+
+    /// Whether it has set off by `now_ns`: an item taken out while still
+    /// on its way in leaves only once it has arrived.
+    pub fn started(&self, now_ns: u64) -> bool {
+        now_ns >= self.start_ns
+    }
+
+    /// When it arrives.
+    pub fn arrives_ns(&self) -> u64 {
+        self.start_ns.saturating_add(self.dur_ns)
+    }
+
+    /// Whether it goes into the queue or the pipe.
+    pub fn entering(&self) -> bool {
+        matches!(self.to, Spot::QueueTail | Spot::PipeIn)
     }
 }
 
@@ -58,7 +74,10 @@ pub struct Flights {
 }
 
 impl Flights {
-    /// Starts `f` (its duration stretched by slow motion), unless too many fly.
+    /// Starts `f` (its duration stretched by slow motion), unless too many
+    /// fly. One item is one token: an item taken out while its flight in
+    /// is still on its way sets off when that flight arrives, from where
+    /// it arrived.
     pub fn launch(&mut self, f: Flight, slow_motion: f64) {
         if self.list.len() >= MAX_FLIGHTS {
             self.unanimated += 1;
@@ -66,7 +85,32 @@ impl Flights {
         }
         let stretch = slow_motion.clamp(1.0, MAX_STRETCH);
         let dur_ns = (FLIGHT_NS as f64 * stretch) as u64;
-        self.list.push(Flight { dur_ns, ..f });
+        let inward = match f.from {
+            Spot::QueueHead => Some(Spot::QueueTail),
+            Spot::PipeOut => Some(Spot::PipeIn),
+            _ => None,
+        };
+        let after = inward.and_then(|into| {
+            self.list
+                .iter()
+                .filter(|g| g.to == into && g.seq.is_some() && g.seq == f.seq)
+                .map(Flight::arrives_ns)
+                .max()
+        });
+        let start_ns = after.map_or(f.start_ns, |a| a.max(f.start_ns));
+        self.list.push(Flight {
+            dur_ns,
+            start_ns,
+            ..f
+        });
+    }
+
+    /// The flight of the item numbered `seq` into the object, while it is
+    /// on its way there at `now_ns`.
+    pub fn entering(&self, seq: u64, now_ns: u64) -> Option<&Flight> {
+        self.list
+            .iter()
+            .find(|f| f.entering() && f.seq == Some(seq) && f.flying(now_ns))
     }
 
     /// Drops the flights that have arrived by `now_ns`; true if any did.
@@ -116,6 +160,36 @@ mod tests {
         assert_eq!(f.list[0].dur_ns, 3 * FLIGHT_NS);
         assert!(!f.expire(2 * FLIGHT_NS));
         assert!(f.expire(3 * FLIGHT_NS));
+    }
+
+    #[test]
+    fn an_item_taken_out_while_on_its_way_in_leaves_when_it_arrives() {
+        let mut f = Flights::default();
+        f.launch(flight(1000), 2.0);
+        let get = Flight {
+            from: Spot::QueueHead,
+            to: Spot::Proc(2),
+            ..flight(1000 + FLIGHT_NS / 10)
+        };
+        f.launch(get.clone(), 2.0);
+        let arrives = 1000 + 2 * FLIGHT_NS;
+        assert_eq!(
+            f.list[1].start_ns, arrives,
+            "slow motion stretches the wait too"
+        );
+        assert!(!f.list[1].started(arrives - 1) && f.list[1].started(arrives));
+        assert!(f.entering(1, arrives - 1).is_some());
+        assert!(f.entering(1, arrives).is_none());
+        // Another item, or one whose flight in is over, leaves at once.
+        let other = Flight {
+            seq: Some(2),
+            ..get.clone()
+        };
+        f.launch(other, 1.0);
+        assert_eq!(f.list[2].start_ns, 1000 + FLIGHT_NS / 10);
+        let mut g = Flights::default();
+        g.launch(get.clone(), 1.0);
+        assert_eq!(g.list[0].start_ns, get.start_ns);
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct LogEntry {
     /// The process the line is about (for its colour); `None`: the supervisor.
     pub child: Option<ProcId>,
     pub ev: Event,
+    /// The queue's maxsize in force when it happened (it may be changed
+    /// live: a wait for space is told against the limit of its time).
+    pub maxsize: u32,
 }
 
 /// Everything the stream has told so far.
@@ -209,6 +212,7 @@ impl Scene {
             self.log.push_back(LogEntry {
                 child: self.world.proc(ev.child).map(|p| p.id),
                 ev: ev.clone(),
+                maxsize: self.maxsize,
             });
             while self.log.len() > LOG_CAP {
                 self.log.pop_front();

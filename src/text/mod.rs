@@ -53,6 +53,14 @@ impl Context {
     }
 }
 
+impl Context {
+    /// The same settings with the queue's maxsize in force (it may be
+    /// changed live).
+    pub fn with_maxsize(self, maxsize: u32) -> Context {
+        Context { maxsize, ..self }
+    }
+}
+
 /// A signal's name (`SIGTERM`), or its number.
 pub fn signal_name(sig: i32) -> String {
     nix::sys::signal::Signal::try_from(sig)

@@ -2,7 +2,7 @@
 
 use super::signal_name;
 use crate::model::world::Activity;
-use crate::stream::{Ended, KernelWait, SIGKILL};
+use crate::stream::{Ended, KernelWait, Note, SIGKILL, Stuck};
 
 pub fn too_small(w: u16, h: u16, min_w: u16, min_h: u16) -> String {
     format!(
@@ -159,6 +159,40 @@ pub fn world_state(frozen: bool) -> &'static str {
     } else {
         "RUNNING"
     }
+}
+
+/// How the run ended, for the header: every process has ended. `eof`:
+/// the receiver saw end-of-file; `clean`: all exited on their own with
+/// code 0; else `last` is the process that ended last and how.
+pub fn finished(eof: bool, clean: bool, last: Option<(&str, String)>) -> String {
+    match last {
+        _ if eof => "FINISHED: recv saw EOF, all exited".into(),
+        _ if clean => "FINISHED: all processes exited".into(),
+        Some((name, how)) => format!("FINISHED: all ended, {name} last ({how})"),
+        None => "FINISHED: all processes ended".into(),
+    }
+}
+
+pub fn finished_short() -> &'static str {
+    "FINISHED"
+}
+
+/// Why nobody can make progress, for the header, while that holds.
+pub fn stuck(note: &Note) -> String {
+    match note {
+        Note::NoProgress {
+            why: Stuck::FullNoReader,
+        } => "STUCK: writers wait, no reader".into(),
+        Note::NoProgress {
+            why: Stuck::EmptyNoWriter,
+        } => "STUCK: readers wait, no writer".into(),
+        Note::ForgottenSendEnd { .. } => "STUCK: recv waits, parent holds send end".into(),
+        _ => stuck_short().into(),
+    }
+}
+
+pub fn stuck_short() -> &'static str {
+    "STUCK"
 }
 
 pub fn view_frozen() -> &'static str {

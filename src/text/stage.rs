@@ -55,9 +55,50 @@ pub fn stage_more(n: usize) -> String {
     format!("+{n} more")
 }
 
-/// Slots (or items) of the tube that did not fit.
+/// Items that did not fit, counted where they would be.
 pub fn stage_hidden(n: usize) -> String {
     format!("+{n}")
+}
+
+/// Items over maxsize (it was lowered under the depth) not drawn, from the
+/// most words to the fewest.
+pub fn stage_over_maxsize(n: usize) -> [String; 3] {
+    [
+        format!("+{n} over maxsize"),
+        format!("+{n} over"),
+        format!("+{n}"),
+    ]
+}
+
+/// A bounded queue's slots that are not drawn (at its tail end).
+pub fn stage_hidden_slots(n: usize) -> String {
+    format!("+{n} slots")
+}
+
+/// Items of an unbounded queue that are not drawn (toward its tail).
+pub fn stage_hidden_items(n: usize) -> String {
+    format!("+{n} more")
+}
+
+/// Messages in the pipe nearest the receiver that the view does not
+/// follow one by one (a flood): counted, never labelled wrong.
+pub fn stage_untracked(n: u64) -> String {
+    format!("{n} more")
+}
+
+/// A process's delays scaled by `[` / `]`, when not 1: "delay x1.5".
+pub fn delay_scale(scale: f64) -> Option<String> {
+    delay_scale_short(scale).map(|x| format!("delay {x}"))
+}
+
+/// A process's delays scaled by `[` / `]`, when not 1: "x1.5".
+pub fn delay_scale_short(scale: f64) -> Option<String> {
+    if (scale - 1.0).abs() < 1e-9 {
+        return None;
+    }
+    let s = format!("{scale:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    Some(format!("x{s}"))
 }
 
 /// A side of the stage with no process on it.
@@ -73,13 +114,30 @@ pub fn stage_head() -> &'static str {
     "head"
 }
 
-/// The queue's depth under the tube, with a word when full or empty.
+/// The queue's depth under the tube, with a word when full or empty, and
+/// how many items are over maxsize when it was lowered under the depth
+/// (puts wait while depth >= maxsize).
 pub fn stage_depth(depth: usize, maxsize: u32) -> String {
     match maxsize {
         0 => format!("depth {depth} (unbounded)"),
-        m if depth >= m as usize => format!("depth {depth}/{m} FULL"),
+        m if depth > m as usize => {
+            format!(
+                "depth {depth}/{m} FULL: {} over maxsize",
+                depth - m as usize
+            )
+        }
+        m if depth == m as usize => format!("depth {depth}/{m} FULL"),
         m if depth == 0 => format!("depth 0/{m} empty"),
         m => format!("depth {depth}/{m}"),
+    }
+}
+
+/// The queue's depth in fewer words, for a narrow stage.
+pub fn stage_depth_short(depth: usize, maxsize: u32) -> String {
+    match maxsize {
+        0 => format!("depth {depth}"),
+        m if depth > m as usize => format!("depth {depth}/{m}, {} over max", depth - m as usize),
+        _ => stage_depth(depth, maxsize),
     }
 }
 
@@ -157,11 +215,11 @@ pub fn stage_lost(lost: u64, expected: u64) -> String {
     format!("lost {lost} updates ({pct:.1}%)")
 }
 
-/// Why updates are lost, or why none are.
-pub fn stage_lock(lock: bool) -> &'static str {
-    if lock {
-        "the lock makes each += 1 whole"
-    } else {
-        "two read the same value: one +1 lost"
+/// Why updates are lost, or why none are (`lost`: some were, so far).
+pub fn stage_lock(lock: bool, lost: bool) -> &'static str {
+    match (lock, lost) {
+        (true, _) => "the lock makes each += 1 whole",
+        (false, true) => "two read the same value: one +1 lost",
+        (false, false) => "no lock: two may read the same value",
     }
 }

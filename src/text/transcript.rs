@@ -27,16 +27,16 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         Kind::Get => format!("Get {item} from queue."),
         Kind::PutWait => {
             let depth = ev.depth.unwrap_or(0);
-            if cx.maxsize == 0 {
-                format!(
+            match cx.maxsize {
+                0 => format!(
                     "Process({p}) waits to put {item}: the queue's ring is full ({depth}/{} slots).",
                     cx.capacity
-                )
-            } else {
-                format!(
-                    "Process({p}) waits to put {item}: the queue is full ({depth}/{}).",
-                    cx.maxsize
-                )
+                ),
+                m if depth > m => format!(
+                    "Process({p}) waits to put {item}: the queue holds {depth}, over its maxsize {m} \
+                     (a put waits while depth >= maxsize)."
+                ),
+                m => format!("Process({p}) waits to put {item}: the queue is full ({depth}/{m})."),
             }
         }
         Kind::PutFull => format!(
@@ -272,6 +272,31 @@ mod tests {
         assert_eq!(line(&send, &w, &cx).unwrap(), "Process(952) send: url_0");
         let recv = Event::new(0, 1, 953, Kind::Recv).with_item("url_0");
         assert_eq!(line(&recv, &w, &cx).unwrap(), "Process(953) recv: url_0");
+    }
+
+    #[test]
+    fn a_put_wait_names_the_limit_it_waits_on() {
+        let w = World::new(0);
+        let wait = |depth| {
+            Event::new(0, 0, 4101, Kind::PutWait)
+                .with_item("url_11")
+                .with_depth(depth)
+        };
+        let cx = Context {
+            capacity: 65_536,
+            ..Context::default()
+        };
+        let ring = line(&wait(65_536), &w, &cx).unwrap();
+        assert!(ring.contains("ring is full (65536/65536 slots)"), "{ring}");
+        let full = line(&wait(2), &w, &cx.with_maxsize(2)).unwrap();
+        assert!(full.contains("the queue is full (2/2)"), "{full}");
+        let over = line(&wait(10), &w, &cx.with_maxsize(2)).unwrap();
+        assert!(
+            over.contains(
+                "the queue holds 10, over its maxsize 2 (a put waits while depth >= maxsize)"
+            ),
+            "{over}"
+        );
     }
 
     #[test]

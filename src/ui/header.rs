@@ -10,6 +10,7 @@ use ratatui::widgets::Widget;
 
 use super::theme::{Glyph, Theme};
 use crate::model::View;
+use crate::stream::Ended;
 use crate::text;
 
 /// One piece of the header, with a shorter form for narrow terminals.
@@ -70,20 +71,38 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
             false,
         ),
     ];
-    v.push(if app.scene.frozen {
-        part(
+    let finished = app.scene.finished();
+    let stuck = app.scene.stuck.as_ref().filter(|_| !finished);
+    if finished {
+        let long = finished_words(app);
+        v.push(part(
+            flag(theme, Glyph::Blocked, long, theme.title()),
+            flag(theme, Glyph::Blocked, text::finished_short(), theme.title()),
+            1,
+            false,
+        ));
+    } else if app.scene.frozen {
+        v.push(part(
             flag(theme, Glyph::Stopped, text::world_state(true), theme.warn()),
             flag(theme, Glyph::Stopped, "FROZEN", theme.warn()),
             1,
             false,
-        )
-    } else {
-        same(
+        ));
+    } else if stuck.is_none() {
+        v.push(same(
             flag(theme, Glyph::Running, text::world_state(false), theme.ok()),
             1,
             false,
-        )
-    });
+        ));
+    }
+    if let Some(note) = stuck {
+        v.push(part(
+            flag(theme, Glyph::Blocked, text::stuck(note), theme.blocked()),
+            flag(theme, Glyph::Blocked, text::stuck_short(), theme.blocked()),
+            1,
+            false,
+        ));
+    }
     if app.controls.view_frozen {
         v.push(same(
             flag(theme, Glyph::Stopped, text::view_frozen(), theme.warn()),
@@ -140,6 +159,22 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
         ));
     }
     v
+}
+
+/// How a finished run ended: the receiver saw EOF, every process exited
+/// on its own, or which ended last and how.
+fn finished_words(app: &View) -> String {
+    let w = &app.scene.world;
+    let clean = w
+        .procs
+        .iter()
+        .all(|p| p.said_exiting && p.ended == Some(Ended::Code(0)));
+    let last = w
+        .procs
+        .iter()
+        .max_by_key(|p| p.last_ns)
+        .map(|p| (p.name.as_str(), text::ended_text(p.ended, p.said_exiting)));
+    text::finished(w.pipe.eof, clean, last)
 }
 
 fn sep(theme: &Theme) -> &'static str {
@@ -214,6 +249,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
 mod tests {
     use super::*;
     use crate::config::{Mode, QueueConfig, Scenario};
+    use crate::stream::{Kind, Note, Role, SUPERVISOR, Stuck};
     use crate::ui::layout;
     use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
@@ -277,6 +313,96 @@ mod tests {
         assert!(
             quiet.contains("dropped 0") && quiet.contains("lag 4 ms"),
             "{quiet}"
+        );
+    }
+
+    /// Every process of `app` ends: each writer or sender says it exits and
+    /// exits with 0, then the others end with `last`.
+    fn all_end(app: &mut Fixture, last: Ended) {
+        let procs: Vec<_> = app
+            .scene
+            .world
+            .procs
+            .iter()
+            .map(|p| (p.id, p.pid, p.role))
+            .collect();
+        let mut t = 3_000;
+        for (id, pid, role) in procs {
+            let ended = if matches!(role, Role::Writer | Role::Sender) {
+                app.ev(t, id, pid, Kind::Exiting);
+                Ended::Code(0)
+            } else {
+                last
+            };
+            app.ev(t + 1, id, pid, Kind::Exit { ended });
+            t += 10;
+        }
+    }
+
+    #[test]
+    fn header_says_a_finished_run_finished_and_how() {
+        let mut app = queue_app();
+        all_end(&mut app, Ended::Signal(15));
+        assert!(app.scene.finished());
+        let t = draw(&app, 160, 48);
+        assert!(
+            t.contains("■ FINISHED: all ended, reader-1 last (terminated by SIGTERM)"),
+            "{t}"
+        );
+        assert!(!t.contains("RUNNING"), "{t}");
+        let t = draw(&app, 80, 24);
+        assert!(t.contains("■ FINISHED") && !t.contains("RUNNING"), "{t}");
+
+        // Every process exited on its own.
+        let mut app = queue_app();
+        app.ev(2_900, 2, 4103, Kind::Exiting);
+        all_end(&mut app, Ended::Code(0));
+        let t = draw(&app, 160, 48);
+        assert!(t.contains("■ FINISHED: all processes exited"), "{t}");
+
+        // The receiver saw EOF.
+        let mut app = pipe_app();
+        app.ev(2_000, 1, 953, Kind::RecvEof);
+        app.ev(2_001, 1, 953, Kind::Exiting);
+        all_end(&mut app, Ended::Code(0));
+        let t = draw(&app, 160, 48);
+        assert!(t.contains("■ FINISHED: recv saw EOF, all exited"), "{t}");
+    }
+
+    #[test]
+    fn header_says_why_nobody_can_finish_while_it_holds() {
+        let note = |note: Note| Kind::Note { note };
+        let mut app = queue_app();
+        let why = Note::NoProgress {
+            why: Stuck::FullNoReader,
+        };
+        app.ev(2_800, SUPERVISOR, 1, note(why));
+        let t = draw(&app, 160, 48);
+        assert!(t.contains("■ STUCK: writers wait, no reader"), "{t}");
+        assert!(!t.contains("RUNNING"), "{t}");
+        assert!(draw(&app, 80, 24).contains("STUCK"));
+        // An item moves: it no longer holds.
+        app.item(2_900, 2, 4103, Kind::Get, "url_2", 4);
+        let t = draw(&app, 160, 48);
+        assert!(t.contains("RUNNING") && !t.contains("STUCK"), "{t}");
+
+        let mut app = queue_app();
+        let why = Note::NoProgress {
+            why: Stuck::EmptyNoWriter,
+        };
+        app.ev(2_800, SUPERVISOR, 1, note(why));
+        assert!(draw(&app, 160, 48).contains("STUCK: readers wait, no writer"));
+
+        let mut app = pipe_app();
+        let why = Note::ForgottenSendEnd {
+            receiver: 953,
+            waited_ms: 2_000,
+        };
+        app.ev(2_800, SUPERVISOR, 1, note(why));
+        let t = draw(&app, 160, 48);
+        assert!(
+            t.contains("STUCK: recv waits, parent holds send end"),
+            "{t}"
         );
     }
 

@@ -134,7 +134,7 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
             Some(Entry {
                 child: l.child,
                 t_ms: l.ev.t_ns.saturating_sub(app.scene.start_ns) / 1_000_000,
-                text: text::line(&l.ev, &app.scene.world, &cx)?,
+                text: text::line(&l.ev, &app.scene.world, &cx.with_maxsize(l.maxsize))?,
             })
         })
         .take(rows)
@@ -223,6 +223,7 @@ mod tests {
     use super::*;
     use crate::config::{Mode, QueueConfig, Scenario};
     use crate::model::Hint;
+    use crate::stream::{Event, Kind};
     use crate::ui::layout;
     use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
@@ -330,6 +331,36 @@ mod tests {
                 let _ = render_text(app, w, h, render);
             }
         }
+    }
+
+    #[test]
+    fn log_tells_each_wait_against_the_maxsize_in_force_when_it_happened() {
+        let mut q = QueueConfig::defaults(Mode::Tui);
+        q.maxsize = 3;
+        let mut app = Fixture::new(Scenario::Queue(q));
+        app.spawn(0, 0, 4101, "writer-1", crate::stream::Role::Writer);
+        for n in 1..=3 {
+            app.item(n * 100, 0, 4101, Kind::Put, &format!("url_{n}"), n);
+        }
+        let wait = |t: u64, item: &str| {
+            Event::new(t * 1_000_000, 0, 4101, Kind::PutWait)
+                .with_item(item)
+                .with_depth(3)
+        };
+        app.apply(wait(400, "url_4"));
+        app.ev(
+            500,
+            crate::stream::SUPERVISOR,
+            1,
+            Kind::MaxsizeSet { maxsize: 2 },
+        );
+        app.apply(wait(600, "url_4"));
+        let t = draw(&app, 100, 30);
+        assert!(t.contains("url_4: the queue is full (3/3)."), "{t}");
+        assert!(
+            t.contains("url_4: the queue holds 3, over its maxsize 2"),
+            "{t}"
+        );
     }
 
     #[test]

@@ -423,7 +423,13 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         } else {
             " "
         },
-        name: Span::styled(p.name.clone(), theme.proc(p.id)),
+        name: Span::styled(
+            match text::delay_scale_short(p.scale) {
+                Some(x) => format!("{} {x}", p.name),
+                None => p.name.clone(),
+            },
+            theme.proc(p.id),
+        ),
         role: p.role.as_str(),
         state_glyph,
         state,
@@ -670,6 +676,23 @@ mod tests {
         let writer_2 = (a.y..a.bottom()).map(line).find(|l| l.contains("writer-2"));
         assert!(writer_2.unwrap().contains("S sleeping !="));
         assert!(line(a.bottom() - 1).contains("!= kernel differs from report"));
+    }
+
+    #[test]
+    fn a_delay_scale_other_than_1_is_shown_beside_the_name() {
+        let mut app = queue_app();
+        app.ev(2_800, 0, 4101, Kind::DelayScaled { scale: 1.5 });
+        app.ev(2_800, 1, 4102, Kind::DelayScaled { scale: 0.444 });
+        for (w, h) in [(80, 24), (160, 48)] {
+            let text = draw(&app, area_at(w, h));
+            let row = |name: &str| text.lines().find(|l| l.contains(name)).unwrap();
+            assert!(row("writer-1").contains("writer-1 x1.5 "), "{text}");
+            assert!(row("writer-2").contains("writer-2 x0.44 "), "{text}");
+            assert!(!row("reader-1").contains(" x"), "{text}");
+        }
+        app.ev(2_900, 0, 4101, Kind::DelayScaled { scale: 1.0 });
+        let text = draw(&app, area_at(160, 48));
+        assert!(!text.contains("x1"), "back to as configured:\n{text}");
     }
 
     #[test]

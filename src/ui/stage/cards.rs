@@ -1,0 +1,349 @@
+//! Process cards on the stage: who each process is, its state in a glyph
+//! and words, and one line of what it has done; stacked in the side columns.
+
+use super::*;
+
+// ---------------------------------------------------------------- cards --
+
+/// How much of a process card fits, from a framed box down to one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CardSize {
+    Boxed,
+    Three,
+    Two,
+    One,
+}
+
+impl CardSize {
+    pub(super) fn height(self) -> u16 {
+        match self {
+            CardSize::Boxed => 4,
+            CardSize::Three => 3,
+            CardSize::Two => 2,
+            CardSize::One => 1,
+        }
+    }
+
+    /// The largest size at which every column's cards fit in `rows` (both
+    /// sides alike, so the stage looks even). Boxes only on a `wide` stage.
+    pub(super) fn fitting(rows: u16, wide: bool, counts: &[usize]) -> CardSize {
+        [CardSize::Boxed, CardSize::Three, CardSize::Two]
+            .into_iter()
+            .filter(|s| wide || *s != CardSize::Boxed)
+            .find(|s| {
+                counts
+                    .iter()
+                    .all(|&n| n.saturating_mul(s.height() as usize) <= rows as usize)
+            })
+            .unwrap_or(CardSize::One)
+    }
+}
+
+/// A line in its full form and a shorter one for a narrow side.
+pub(super) type Forms = [Line<'static>; 2];
+
+/// What a card says under its state, long and short: "put 3, last url_3",
+/// "put 3".
+pub(super) type Detail = [String; 2];
+
+/// A detail with one form only.
+pub(super) fn detail(s: String) -> Detail {
+    [s.clone(), s]
+}
+
+/// A process as the stage shows it: who it is, its state as a glyph and
+/// words (never colour alone), and one line the scenario has to say; each
+/// in a long and a short form, the longest that fits the side is drawn.
+pub(super) struct Card {
+    pub(super) id: ProcId,
+    /// With the delay scale in words, in short, and without.
+    pub(super) who: [Line<'static>; 3],
+    pub(super) state: Forms,
+    pub(super) detail: Forms,
+    pub(super) selected: bool,
+    pub(super) dead: bool,
+}
+
+/// The first of `forms` that fits `w` columns (else the shortest).
+fn fit<'a>(forms: &'a [Line<'static>], w: u16) -> &'a Line<'static> {
+    forms
+        .iter()
+        .find(|l| l.width() <= w as usize)
+        .unwrap_or(&forms[forms.len() - 1])
+}
+
+/// The card of `p`, with the scenario's `detail` line.
+pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> Card {
+    let selected = app.controls.selected == Some(p.id);
+    let dead = !p.alive();
+    let mut style = if dead {
+        theme.dim()
+    } else {
+        theme.proc(p.id).add_modifier(Modifier::BOLD)
+    };
+    if selected {
+        style = style.patch(theme.selected());
+    }
+    let marker = if selected {
+        format!("{} ", theme.glyph(Glyph::Selected))
+    } else {
+        String::new()
+    };
+    let lost = app.scene.world.losses.iter().find(|l| l.pid == p.pid);
+    let detail = match lost {
+        Some(l) => {
+            let line = Line::styled(text::stage_lost_with(&l.item), theme.blocked());
+            [line.clone(), line]
+        }
+        None if dead => detail.map(|d| Line::styled(d, theme.dim())),
+        None => detail.map(Line::raw),
+    };
+    let who = format!("{marker}{} {}", p.name, p.pid);
+    let scaled = |x: Option<String>| match x {
+        Some(x) => format!("{who} {x}"),
+        None => who.clone(),
+    };
+    let who = [
+        scaled(text::delay_scale(p.scale)),
+        scaled(text::delay_scale_short(p.scale)),
+        who.clone(),
+    ]
+    .map(|w| Line::styled(w, style));
+    Card {
+        id: p.id,
+        who,
+        state: [
+            state_line(app, theme, p, false),
+            state_line(app, theme, p, true),
+        ],
+        detail,
+        selected,
+        dead,
+    }
+}
+
+/// A process's state as a glyph and words: how it ended, why it is blocked,
+/// that it is stopped while the world is frozen, or that it runs (`short`:
+/// fewer words, for a narrow side).
+pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc, short: bool) -> Line<'static> {
+    let words = |a: &Activity| {
+        if short {
+            text::activity_short(a).to_string()
+        } else {
+            text::activity(a, app.scene.maxsize)
+        }
+    };
+    let (glyph, word, style) = if !p.alive() || p.activity == Activity::Exited {
+        let word = match p.ended {
+            Some(e) if short => text::ended_short(e),
+            _ => text::ended_text(p.ended, p.said_exiting),
+        };
+        (Glyph::Dead, word, theme.dim())
+    } else if p.activity.blocked_since().is_some() {
+        (Glyph::Blocked, words(&p.activity), theme.blocked())
+    } else if app.scene.frozen {
+        (Glyph::Stopped, text::stage_stopped().into(), theme.warn())
+    } else {
+        (Glyph::Running, words(&p.activity), theme.ok())
+    };
+    Line::styled(format!("{} {word}", theme.glyph(glyph)), style)
+}
+
+/// What a process has done: "put 3, last url_3", or "put 3".
+pub(super) fn done_detail(p: &Proc) -> Detail {
+    let word = text::role_done(p.role);
+    [
+        text::stage_done(word, p.done, p.item.as_deref()),
+        text::stage_done(word, p.done, None),
+    ]
+}
+
+/// What a queue writer or pipe sender says: the item it presses with while
+/// blocked, else what it has done.
+pub(super) fn pusher_detail(p: &Proc, theme: &Theme) -> Detail {
+    match &p.activity {
+        Activity::WaitingToPut { item, .. } | Activity::WaitingToSend { item, .. } if p.alive() => {
+            let arrow = theme.glyph(Glyph::ArrowRight);
+            detail(format!("{} {arrow}", text::stage_pressing(item)))
+        }
+        _ => done_detail(p),
+    }
+}
+
+/// Draws one card in `area` at `size`.
+pub(super) fn render_card(
+    card: &Card,
+    size: CardSize,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let w = area.width;
+    let who = fit(&card.who, w.saturating_sub(4));
+    match size {
+        CardSize::Boxed => {
+            let inner_w = w.saturating_sub(2);
+            let (state, detail) = (fit(&card.state, inner_w), fit(&card.detail, inner_w));
+            let mut title = vec![Span::raw(" ")];
+            title.extend(own_spans(who));
+            title.push(Span::raw(" "));
+            let mut block = Block::bordered()
+                .border_set(theme.border())
+                .title(Line::from(title));
+            if card.dead {
+                block = block.border_style(theme.dim());
+            } else if card.selected {
+                block = block.border_style(theme.selected());
+            }
+            let inner = block.inner(area);
+            block.render(area, buf);
+            render_lines(&[state, detail], inner, buf);
+        }
+        CardSize::Three => {
+            let who = fit(&card.who, w);
+            let lines = [who, fit(&card.state, w), fit(&card.detail, w)];
+            render_lines(&lines, area, buf);
+        }
+        CardSize::Two => render_lines(&[fit(&card.who, w), fit(&card.state, w)], area, buf),
+        CardSize::One => {
+            let who = &card.who[2];
+            let room = w.saturating_sub(who.width() as u16 + 1);
+            let mut spans = own_spans(who);
+            spans.push(Span::raw(" "));
+            spans.extend(own_spans(fit(&card.state, room)));
+            render_lines(&[&Line::from(spans)], area, buf);
+        }
+    }
+}
+
+/// A line's spans, each carrying the line's style (so lines can be joined).
+pub(super) fn own_spans(line: &Line<'static>) -> Vec<Span<'static>> {
+    line.spans
+        .iter()
+        .map(|s| Span::styled(s.content.clone(), line.style.patch(s.style)))
+        .collect()
+}
+
+/// Draws `lines` one per row from the top of `area`, each clipped to it.
+pub(super) fn render_lines(lines: &[&Line], area: Rect, buf: &mut Buffer) {
+    for (line, row) in lines.iter().zip(area.rows()) {
+        (*line).render(row, buf);
+    }
+}
+
+/// Stacks `cards` in `area`, centred top to bottom, with "+N more" when
+/// they do not all fit. Returns where flights leave or reach each process:
+/// the cell beside its card facing the middle (`facing_right` for the
+/// left column); a process not shown is reached at its "+N more".
+pub(super) fn render_column(
+    cards: &[Card],
+    size: CardSize,
+    theme: &Theme,
+    area: Rect,
+    facing_right: bool,
+    buf: &mut Buffer,
+) -> HashMap<ProcId, Anchor> {
+    let mut at = HashMap::new();
+    if area.is_empty() {
+        return at;
+    }
+    if cards.is_empty() {
+        let y = area.y + area.height.saturating_sub(1) / 2;
+        let row = Rect::new(area.x, y, area.width, 1);
+        Line::styled(text::stage_nobody(), theme.dim()).render(row, buf);
+        return at;
+    }
+    let h = size.height() as usize;
+    let rows = area.height as usize;
+    let n = cards.len();
+    let shown = if n * h <= rows {
+        n
+    } else {
+        rows.saturating_sub(1) / h
+    };
+    let more = usize::from(shown < n);
+    let gap = usize::from(shown > 1 && shown * h + (shown - 1) + more <= rows);
+    let total = shown * h + shown.saturating_sub(1) * gap + more;
+    let mut y = area.y + (rows.saturating_sub(total) / 2) as u16;
+    let anchor = |y: u16| {
+        if facing_right {
+            Anchor::starts_at((area.right(), y))
+        } else {
+            Anchor::ends_at((area.x.saturating_sub(1), y))
+        }
+    };
+    for card in &cards[..shown] {
+        let r = Rect::new(area.x, y, area.width, h as u16).intersection(area);
+        render_card(card, size, theme, r, buf);
+        at.insert(card.id, anchor(y + (h as u16 - 1) / 2));
+        y += (h + gap) as u16;
+    }
+    if more > 0 {
+        let row = Rect::new(area.x, y, area.width, 1).intersection(area);
+        Line::styled(text::stage_more(n - shown), theme.dim()).render(row, buf);
+        for card in &cards[shown..] {
+            at.insert(card.id, anchor(y));
+        }
+    }
+    at
+}
+
+/// Columns each side takes: a share of the stage's width, never of what
+/// the cards say, so the middle (the tube) stays put frame after frame.
+/// Words that do not fit take their short form.
+pub(super) fn side_width(stage_w: u16) -> u16 {
+    (stage_w * 3 / 10)
+        .clamp(SIDE_MIN, SIDE_MAX)
+        .min(stage_w / 3)
+}
+
+/// Splits the stage into the left cards, the middle and the right cards,
+/// each side `side` columns wide.
+pub(super) fn columns(area: Rect, side: u16) -> [Rect; 3] {
+    area.layout(
+        &Layout::horizontal([
+            Constraint::Length(side),
+            Constraint::Fill(1),
+            Constraint::Length(side),
+        ])
+        .spacing(1),
+    )
+}
+
+/// Both sides' cards drawn in columns `side` wide; returns the middle and
+/// where each process is.
+pub(super) fn render_sides(
+    theme: &Theme,
+    (area, side): (Rect, u16),
+    left: &[Card],
+    right: &[Card],
+    buf: &mut Buffer,
+) -> (Rect, Spots) {
+    let size = CardSize::fitting(area.height, area.width >= WIDE, &[left.len(), right.len()]);
+    let [l, mid, r] = columns(area, side);
+    let mut spots = Spots {
+        middle: mid,
+        ..Spots::default()
+    };
+    spots
+        .procs
+        .extend(render_column(left, size, theme, l, true, buf));
+    spots
+        .procs
+        .extend(render_column(right, size, theme, r, false, buf));
+    (mid, spots)
+}
+
+/// Cards of every process with `role`, in the order they were spawned.
+pub(super) fn cards_of(
+    app: &View,
+    theme: &Theme,
+    role: Role,
+    detail: impl Fn(&Proc) -> Detail,
+) -> Vec<Card> {
+    app.scene
+        .world
+        .by_role(role)
+        .map(|p| proc_card(app, theme, p, detail(p)))
+        .collect()
+}

@@ -1,0 +1,261 @@
+//! The pipe lesson on the stage: the sender, the pipe with its messages,
+//! the receiver, and who holds each end.
+
+use super::*;
+
+// ----------------------------------------------------------------- pipe --
+
+/// The pipe lesson: the sender on the left, the receiver on the right, the
+/// pipe between them with the messages in it, and under them who holds
+/// each end of the pipe.
+pub(super) fn render_pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
+    let duplex = match &app.scene.cfg.scenario {
+        Scenario::Pipe(p) => p.duplex,
+        _ => false,
+    };
+    let holders_h = area.height.saturating_sub(4).min(2);
+    let gap = u16::from(area.height >= 9);
+    let content_h = (area.height - holders_h - gap).min(PIPE_ROWS);
+    let [top, _, holders] = area.layout(
+        &Layout::vertical([
+            Constraint::Length(content_h),
+            Constraint::Length(gap),
+            Constraint::Length(holders_h),
+        ])
+        .flex(Flex::Center),
+    );
+    let senders = cards_of(app, theme, Role::Sender, |p| pusher_detail(p, theme));
+    let eof = app.scene.world.pipe.eof;
+    let receivers = cards_of(app, theme, Role::Receiver, |p| {
+        if eof {
+            detail(text::stage_eof().into())
+        } else {
+            done_detail(p)
+        }
+    });
+    let (mid, mut spots) = render_sides(
+        theme,
+        (top, side_width(top.width)),
+        &senders,
+        &receivers,
+        buf,
+    );
+    render_pipe_tube(app, theme, mid, duplex, &mut spots, buf);
+    render_holders(app, theme, holders, buf);
+    spots
+}
+
+/// The pipe as a tube with the messages sent and not yet received, the
+/// oldest nearest the receiver; arrows both ways along its walls when
+/// duplex; bytes buffered against capacity under it. Messages the model
+/// no longer follows one by one (the oldest, in a flood) are counted at
+/// the receiver's end, never labelled. Fills in its ends, where each
+/// message rests and where they come out.
+pub(super) fn render_pipe_tube(
+    app: &View,
+    theme: &Theme,
+    area: Rect,
+    duplex: bool,
+    spots: &mut Spots,
+    buf: &mut Buffer,
+) {
+    let Some(rows) = tube_rows(area) else {
+        return;
+    };
+    let aw = width(theme.glyph(Glyph::ArrowRight));
+    let inside = &app.scene.world.pipe.inside;
+    let full = area.width.saturating_sub(2 * aw);
+    let run = if full >= 2 * RUNWAY + MIN_PIPE {
+        RUNWAY
+    } else {
+        0
+    };
+    let tube_w = full - 2 * run;
+    let x0 = area.x + run + aw;
+    let marks = duplex.then(|| {
+        (
+            theme.glyph(Glyph::ArrowRight),
+            theme.glyph(Glyph::ArrowLeft),
+        )
+    });
+    render_tube(theme, area, rows, (x0, tube_w), &[], marks, buf);
+    spots.label_w = LABEL_W;
+
+    // Messages from the receiver's end leftwards, oldest first: after
+    // those not followed one by one, if any.
+    let style = app
+        .scene
+        .world
+        .by_role(Role::Sender)
+        .next()
+        .map_or(Style::new(), |p| theme.proc(p.id))
+        .add_modifier(Modifier::BOLD);
+    let lo = x0 + 2;
+    let mut hi = (x0 + tube_w).saturating_sub(2);
+    spots.exit = Some(Anchor::ends_at((hi.saturating_sub(1), rows.mid)));
+    if inside.untracked > 0 {
+        let more = text::stage_untracked(inside.untracked);
+        let x = hi.saturating_sub(width(&more)).max(lo);
+        put(buf, area, x, rows.mid, &more, theme.dim());
+        hi = x.saturating_sub(2);
+    }
+    let labels: Vec<String> = inside
+        .items
+        .iter()
+        .map(|t| clip_label(&t.label, LABEL_W, theme))
+        .collect();
+    let landing = landing(app);
+    let (placed, hidden) = place_from_right(labels.iter().map(String::as_str), lo, hi);
+    for (t, (x, label)) in inside.items.iter().zip(&placed) {
+        if let Some(n) = t.seq {
+            spots.places.insert(n, Anchor::starts_at((*x, rows.mid)));
+            if landing.contains(&n) {
+                continue;
+            }
+        }
+        put(buf, area, *x, rows.mid, label, style);
+    }
+    if hidden > 0 {
+        put(
+            buf,
+            area,
+            lo,
+            rows.mid,
+            &text::stage_hidden(hidden),
+            theme.dim(),
+        );
+    }
+
+    let sender_blocked = app
+        .scene
+        .world
+        .by_role(Role::Sender)
+        .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToSend { .. }));
+    let receiver_blocked = inside.count() == 0
+        && app
+            .scene
+            .world
+            .by_role(Role::Receiver)
+            .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToRecv { .. }));
+    let (in_mark, in_style) = end_mark(theme, sender_blocked);
+    let (out_mark, out_style) = end_mark(theme, receiver_blocked);
+    put(buf, area, x0 - aw, rows.mid, &in_mark, in_style);
+    put(buf, area, x0 + tube_w, rows.mid, &out_mark, out_style);
+
+    if let Some(y) = rows.label {
+        let ends = text::stage_pipe_ends();
+        render_end_labels(area, y, (x0, tube_w), ends, theme.title(), buf);
+    }
+    if let Some(y) = rows.info {
+        let stats = app.scene.pipe.as_ref();
+        let bytes =
+            text::stage_pipe_bytes(stats.and_then(|s| s.bytes), stats.and_then(|s| s.capacity));
+        let both = format!("{bytes}, {}", text::stage_pipe_way(duplex));
+        let info = if width(&both) <= area.width {
+            both
+        } else {
+            bytes
+        };
+        Line::raw(info)
+            .centered()
+            .render(Rect::new(area.x, y, area.width, 1), buf);
+    }
+    // Outside the arrows, so a blocked mark there stays in sight.
+    let ends = tube_ends(x0 - aw, tube_w + 2 * aw, rows.mid);
+    spots.ends = Some(ends);
+    spots.gone = spots.exit;
+    // Messages inside but not drawn rest at the send end.
+    for t in inside.items.iter().skip(placed.len()) {
+        if let Some(n) = t.seq {
+            spots.places.insert(n, ends.0);
+        }
+    }
+}
+
+/// Places labels right to left in columns `lo..hi`, two apart, keeping
+/// room for a "+N" at `lo` for those that do not fit; returns where each
+/// placed label starts and how many did not fit.
+pub(super) fn place_from_right<'a>(
+    labels: impl ExactSizeIterator<Item = &'a str>,
+    lo: u16,
+    hi: u16,
+) -> (Vec<(u16, &'a str)>, usize) {
+    let total = labels.len();
+    let mut placed = Vec::new();
+    let mut cursor = hi;
+    for (n, label) in labels.enumerate() {
+        let rest = total - n - 1;
+        let reserve = if rest > 0 {
+            width(&text::stage_hidden(rest)) + 2
+        } else {
+            0
+        };
+        let Some(start) = cursor.checked_sub(width(label)) else {
+            break;
+        };
+        if start < lo.saturating_add(reserve) {
+            break;
+        }
+        placed.push((start, label));
+        cursor = start.saturating_sub(2);
+    }
+    let hidden = total - placed.len();
+    (placed, hidden)
+}
+
+/// Who holds each end of the pipe, one row each (the send end first). The
+/// parent holding the send end is the lesson's forgotten copy: it is named
+/// with what it causes.
+pub(super) fn render_holders(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    for (send, row) in [true, false].into_iter().zip(area.rows()) {
+        let line = (0..3)
+            .map(|tier| holders_line(app, theme, send, tier))
+            .find(|l| l.width() <= row.width as usize)
+            .unwrap_or_else(|| holders_line(app, theme, send, 2));
+        line.render(row, buf);
+    }
+}
+
+/// One end's holders: `tier` 0 says it all, 1 shortens the warning, 2 also
+/// drops the PIDs (for a narrow stage).
+pub(super) fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> Line<'static> {
+    let mut spans = vec![Span::raw(text::stage_held_by(send))];
+    let Some(stats) = &app.scene.pipe else {
+        spans.push(Span::styled(text::stage_not_sampled(), theme.dim()));
+        return Line::from(spans);
+    };
+    let list = if send {
+        &stats.send_holders
+    } else {
+        &stats.recv_holders
+    };
+    if list.is_empty() {
+        spans.push(Span::styled(text::stage_nobody(), theme.dim()));
+    }
+    let mut parent = false;
+    for (i, h) in list.iter().enumerate() {
+        let (pid, name) = (h.pid, crate::ui::panel::holder_name(app, h));
+        if i > 0 {
+            spans.push(Span::raw(", "));
+        }
+        let style = match app.scene.world.by_pid(pid) {
+            Some(p) => theme.proc(p.id).add_modifier(Modifier::BOLD),
+            None => {
+                parent = true;
+                theme.warn()
+            }
+        };
+        let who = if tier < 2 {
+            format!("{name} {pid}")
+        } else {
+            name.clone()
+        };
+        spans.push(Span::styled(who, style));
+    }
+    if parent && send {
+        let why = text::stage_parent_holds_send(tier >= 1);
+        let arrow = theme.glyph(Glyph::ArrowLeft);
+        spans.push(Span::styled(format!("  {arrow} {why}"), theme.warn()));
+    }
+    Line::from(spans)
+}
