@@ -85,6 +85,15 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
     }
     if !p.closed {
         p.summary();
+        let gaps: Vec<String> = p
+            .recorders
+            .iter()
+            .filter(|r| r.dropped > 0)
+            .map(|r| text::recording_gaps_summary(r.path(), r.dropped))
+            .collect();
+        for g in gaps {
+            p.print(&g);
+        }
     }
     Ok(())
 }

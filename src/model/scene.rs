@@ -368,6 +368,14 @@ impl Scene {
         !self.world.procs.is_empty() && self.world.procs.iter().all(|p| !p.alive())
     }
 
+    /// What `p` has done (items moved, or increments): as the events tell,
+    /// or as its exact counter last read, whichever is further on (events
+    /// a flood went by too fast to read are still counted by the counter).
+    pub fn done(&self, p: &Proc) -> u64 {
+        self.counters_of(p.id)
+            .map_or(p.done, |c| c.done.max(p.done))
+    }
+
     /// Exact counters of `id` from the control block, when observed.
     pub fn counters_of(&self, id: ProcId) -> Option<&ProcCounters> {
         self.counters.get(&id)
@@ -589,6 +597,35 @@ mod tests {
                 .notices
                 .iter()
                 .any(|(n, _)| matches!(n, Notice::TimeoutAfterResume { .. }))
+        );
+    }
+
+    #[test]
+    fn what_a_process_did_is_the_further_of_its_events_and_its_exact_counter() {
+        let mut f = Feed::new();
+        for k in 1..=3 {
+            f.ev(
+                k,
+                Event::new(0, 0, 100, Kind::Put).with_item("x").with_seq(k),
+            );
+        }
+        let counters = |done| Observation {
+            t_ns: 1_000 * MS + 10 * MS,
+            counters: Some(vec![ProcCounters {
+                proc: 0,
+                done,
+                ..ProcCounters::default()
+            }]),
+            ..Observation::default()
+        };
+        f.rec(Body::Observation(counters(10)));
+        let p = f.scene.world.proc(0).unwrap().clone();
+        assert_eq!(f.scene.done(&p), 10, "a flood's unread puts still count");
+        f.rec(Body::Observation(counters(2)));
+        assert_eq!(
+            f.scene.done(&p),
+            3,
+            "a counter read before the latest events"
         );
     }
 

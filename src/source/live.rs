@@ -19,6 +19,8 @@ pub struct Live {
     n: u64,
     /// Slow motion last asked for (kept across restarts).
     slow_motion: f64,
+    /// Whether a recording falling behind has been told.
+    told_gaps: bool,
     problems: Vec<String>,
 }
 
@@ -35,6 +37,7 @@ impl Live {
             recorders,
             n: 0,
             slow_motion: 1.0,
+            told_gaps: false,
             problems: Vec::new(),
         })
     }
@@ -47,6 +50,10 @@ impl Live {
             if let Some(e) = r.take_failure() {
                 self.problems
                     .push(format!("{e}; the run goes on without it"));
+            }
+            if r.dropped > 0 && !self.told_gaps {
+                self.told_gaps = true;
+                self.problems.push(crate::text::recording_gaps(r.path()));
             }
         }
         scene.apply(&rec)

@@ -239,6 +239,23 @@ pub fn telemetry_summary(events: u64, dropped: u64, late: u64) -> String {
     s
 }
 
+/// A recording fell behind the run and left records out (marked as gaps).
+pub fn recording_gaps(path: &std::path::Path) -> String {
+    format!(
+        "The recording {} cannot keep up with this flood: some records are left out, \
+         marked as gaps in the file (the run itself is not slowed).",
+        path.display()
+    )
+}
+
+/// How many records a recording left out, for the summary.
+pub fn recording_gaps_summary(path: &std::path::Path, dropped: u64) -> String {
+    format!(
+        "recording {}: {dropped} records left out (marked as gaps)",
+        path.display()
+    )
+}
+
 pub fn recoveries_summary(n: u64) -> String {
     format!("queue recoveries after dead processes: {n}")
 }

@@ -439,7 +439,7 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         kernel_style,
         differs: app.scene.disagreement(p.id),
         item: p.item.clone().unwrap_or_default(),
-        done: p.done.to_string(),
+        done: app.scene.done(p).to_string(),
         blocked: text::secs_1(blocked_ns(p, app.now_ns.max(app.scene.world.now_ns))),
         exit,
     }

@@ -344,6 +344,13 @@ pub(super) fn cards_of(
     app.scene
         .world
         .by_role(role)
-        .map(|p| proc_card(app, theme, p, detail(p)))
+        .map(|p| {
+            // Its figures as far as they are known (the exact counter too).
+            let done = Proc {
+                done: app.scene.done(p),
+                ..p.clone()
+            };
+            proc_card(app, theme, p, detail(&done))
+        })
         .collect()
 }
