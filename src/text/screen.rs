@@ -195,6 +195,11 @@ pub fn stuck_short() -> &'static str {
     "STUCK"
 }
 
+/// Tags the header of a replay: the state after it is the recording's.
+pub fn replay_tag() -> &'static str {
+    "REPLAY"
+}
+
 pub fn view_frozen() -> &'static str {
     "VIEW FROZEN"
 }

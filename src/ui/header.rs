@@ -71,6 +71,14 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
             false,
         ),
     ];
+    if app.timeline.is_some() {
+        // What follows is the recorded run's state, at the playhead.
+        v.push(same(
+            vec![Span::styled(text::replay_tag(), theme.key())],
+            0,
+            false,
+        ));
+    }
     let finished = app.scene.finished();
     let stuck = app.scene.stuck.as_ref().filter(|_| !finished);
     if finished {
@@ -404,6 +412,30 @@ mod tests {
             t.contains("STUCK: recv waits, parent holds send end"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn a_replay_says_so_before_the_recorded_state() {
+        let app = queue_app();
+        let tl = crate::model::Timeline {
+            at_ns: 0,
+            start_ns: 0,
+            end_ns: 1,
+            position: 0,
+            total: 1,
+            playing: true,
+            speed: 1.0,
+            marks: Default::default(),
+        };
+        let view = View {
+            timeline: Some(&tl),
+            ..app.view()
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 80, 1));
+        render(&view, &Theme::plain(), buf.area, &mut buf);
+        let line: String = buf.content.iter().map(|c| c.symbol()).collect();
+        let (replay, running) = (line.find("REPLAY"), line.find("RUNNING"));
+        assert!(replay.is_some() && replay < running, "{line}");
     }
 
     #[test]
