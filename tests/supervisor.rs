@@ -641,3 +641,39 @@ fn under_a_kill_storm_every_item_is_got_once_still_queued_or_named_lost_once() {
         lost.len()
     );
 }
+
+/// A writer stopped (SIGSTOP) in a flood may hold the queue's lock; with a
+/// reader killed meanwhile (its repair needs that lock), stopping the run
+/// must still end within its grace, every child gone.
+#[test]
+fn shutdown_ends_in_time_even_behind_stopped_writers_that_may_hold_the_lock() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let cfg = queue_cfg(|q| {
+        q.writers = 4;
+        q.readers = 2;
+        q.items = 0;
+        q.delay = DelayRange::ZERO;
+    });
+    let mut w = Watch::start(&cfg);
+    w.until("the flood runs", |s| s.world.queue.gets > 1000);
+    let children = w.sup.children();
+    for c in children.iter().filter(|c| c.role == Role::Writer) {
+        let _ = kill(Pid::from_raw(c.pid), Signal::SIGSTOP);
+    }
+    let reader = children.iter().find(|c| c.role == Role::Reader).unwrap();
+    w.sup.send(Command::Signal(reader.id, Sig::Kill));
+    w.event("the reader's exit", |e| {
+        e.pid == reader.pid && matches!(e.kind, Kind::Exit { .. })
+    });
+    let pids: Vec<i32> = children.iter().map(|c| c.pid).collect();
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let mut sup = w.sup;
+    std::thread::spawn(move || {
+        sup.shutdown();
+        let _ = tx.send(());
+    });
+    rx.recv_timeout(DEADLINE)
+        .expect("shutdown hung behind a stopped writer");
+    assert!(pids.iter().all(|&p| !is_alive(p)));
+}

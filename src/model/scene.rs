@@ -134,7 +134,7 @@ impl Scene {
             }
             Body::Observation(obs) => {
                 self.advance(obs.t_ns);
-                self.observe(obs)
+                self.take_observation(obs)
             }
             Body::Tick(t) => self.advance(*t),
             Body::Gap(n) => {
@@ -273,7 +273,7 @@ impl Scene {
 
     /// Takes in a reading of the real objects; parts not sampled keep
     /// their last reading. Returns whether anything visible changed.
-    fn observe(&mut self, obs: &Observation) -> bool {
+    fn take_observation(&mut self, obs: &Observation) -> bool {
         let mut changed = false;
         if let Some(q) = &obs.queue {
             changed |= self.queue.as_ref() != Some(q);
