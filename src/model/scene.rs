@@ -188,11 +188,16 @@ impl Scene {
         {
             self.recent.pop_front();
         }
-        while t >= self.last_history_ns + HISTORY_EVERY_NS {
-            self.last_history_ns += HISTORY_EVERY_NS;
-            self.depth_history
-                .push_back(self.depth().min(u32::MAX as u64) as u32);
-            if self.depth_history.len() > HISTORY {
+        // One depth sample per 100 ms of stream time; a long jump (the
+        // first record, a pause, a bad file) adds at most a full history.
+        if t >= self.last_history_ns + HISTORY_EVERY_NS {
+            let steps = (t - self.last_history_ns) / HISTORY_EVERY_NS;
+            self.last_history_ns += steps * HISTORY_EVERY_NS;
+            let depth = self.depth().min(u32::MAX as u64) as u32;
+            for _ in 0..steps.min(HISTORY as u64) {
+                self.depth_history.push_back(depth);
+            }
+            while self.depth_history.len() > HISTORY {
                 self.depth_history.pop_front();
             }
             changed = true;
@@ -552,6 +557,29 @@ mod tests {
         f.tick(1_600);
         assert_eq!(f.scene.rates(), (0, 0));
         assert!(f.scene.recent.is_empty());
+    }
+
+    #[test]
+    fn the_depth_history_samples_every_100_ms_and_a_jump_of_years_fills_it_at_once() {
+        let mut f = Feed::new();
+        f.ev(
+            0,
+            Event::new(0, 0, 100, Kind::Put)
+                .with_item("url_1")
+                .with_seq(1),
+        );
+        f.tick(350);
+        assert_eq!(f.scene.depth_history, [1, 1, 1]);
+        f.tick(399);
+        assert_eq!(f.scene.depth_history.len(), 3);
+        f.tick(400);
+        assert_eq!(f.scene.depth_history.len(), 4);
+        // About 3 years of stream time: at once, and a full history.
+        f.tick(100_000_000_000);
+        assert_eq!(f.scene.depth_history.len(), HISTORY);
+        assert!(f.scene.depth_history.iter().all(|&d| d == 1));
+        f.tick(100_000_000_150);
+        assert_eq!(f.scene.depth_history.len(), HISTORY);
     }
 
     #[test]
