@@ -54,6 +54,11 @@ pub fn load(path: &Path) -> Result<Recording, ReadError> {
     parse(path, &bytes)
 }
 
+/// The latest time a record may carry (CLOCK_MONOTONIC ns: about 146
+/// years after boot). A later one is a damaged file, refused by its line,
+/// so that the model's clock arithmetic never overflows.
+pub const MAX_TIME_NS: u64 = 1 << 62;
+
 /// Files at least this big are parsed on several threads.
 const PARALLEL_FROM: usize = 1 << 20;
 /// At most this many parsing threads.
@@ -155,12 +160,24 @@ fn split_at_lines(body: &[u8], n: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// serde's words for what is wrong with a line, placed by column (its
+/// "line 1" is the line the error names already).
+fn in_line(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&at) {
+        Some(what) => format!("{what} (column {})", e.column()),
+        None => text,
+    }
+}
+
 /// What is wrong with a line of a piece, by its index in the piece.
 enum Problem {
     EmptyLine(usize),
     Truncated(usize),
     NotARecord(usize, String),
     Binary(usize),
+    TimeOutOfRange(usize, u64),
     /// A parsing thread did not finish (it cannot panic; kept for safety).
     Failed,
 }
@@ -189,6 +206,11 @@ impl Problem {
                 line: line(i),
                 what: "not text: binary data where a record should be".into(),
             },
+            Problem::TimeOutOfRange(i, t) => ReadError::Line {
+                path,
+                line: line(i),
+                what: format!("a time out of range ({t} ns): a damaged record"),
+            },
             Problem::Failed => ReadError::Line {
                 path,
                 line: first,
@@ -213,10 +235,13 @@ fn parse_lines(piece: &[u8], ends_file: bool, ends_whole: bool) -> Result<Vec<Re
             return Err(Problem::EmptyLine(i));
         }
         match serde_json::from_slice::<Record>(line) {
+            Ok(r) if r.t_ns().is_some_and(|t| t > MAX_TIME_NS) => {
+                return Err(Problem::TimeOutOfRange(i, r.t_ns().unwrap_or_default()));
+            }
             Ok(r) => records.push(r),
             Err(_) if last && ends_file && !ends_whole => return Err(Problem::Truncated(i)),
             Err(_) if std::str::from_utf8(line).is_err() => return Err(Problem::Binary(i)),
-            Err(e) => return Err(Problem::NotARecord(i, e.to_string())),
+            Err(e) => return Err(Problem::NotARecord(i, in_line(&e))),
         }
     }
     Ok(records)
@@ -339,6 +364,15 @@ mod tests {
                 "{threads}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn a_time_no_clock_can_show_is_refused_by_its_line() {
+        let t = |t: u64| format!(r#"{{"n":1,"tick":{t}}}"#);
+        let ok = [HEADER, &rec(0), &t(MAX_TIME_NS)];
+        assert_eq!(parse(Path::new("x"), &file(&ok)).unwrap().records.len(), 2);
+        let e = err(&file(&[HEADER, &rec(0), &t(u64::MAX)]));
+        assert!(e.contains("run.rec:3: a time out of range"), "{e}");
     }
 
     #[test]
