@@ -70,8 +70,13 @@ impl Drop for LiveRun {
 /// Runs `scenario` live to its end, as headless mode does (a queue's
 /// readers are terminated once the writers are done and the queue is
 /// drained), recording it and copying the scene about every `every`
-/// records.
-fn run_live(name: &'static str, scenario: Scenario, every: usize) -> LiveRun {
+/// records. `steer` gives commands to send once the first process runs.
+fn run_live(
+    name: &'static str,
+    scenario: Scenario,
+    every: usize,
+    steer: fn(&Scene) -> Vec<Cmd>,
+) -> LiveRun {
     let path = temp(name);
     let cfg = run_cfg(scenario, &path);
     let recorder = Recorder::create(&path, What::Recording).expect("create the recording");
@@ -86,6 +91,7 @@ fn run_live(name: &'static str, scenario: Scenario, every: usize) -> LiveRun {
     let mut scenes = vec![(0, scene.clone())];
     let mut next = every;
     let mut terminated = false;
+    let mut steered = false;
     let deadline = Instant::now() + DEADLINE;
     while !scene.finished() {
         assert!(
@@ -105,6 +111,13 @@ fn run_live(name: &'static str, scenario: Scenario, every: usize) -> LiveRun {
         if n >= next {
             scenes.push((n, scene.clone()));
             next = n + every;
+        }
+        if !steered && scene.world.procs.iter().any(|p| p.alive()) {
+            for c in steer(&scene) {
+                live.command(c, &mut scene)
+                    .expect("a live run takes commands");
+            }
+            steered = true;
         }
         if !terminated && drained(&scene) {
             let readers: Vec<_> = scene
@@ -236,7 +249,7 @@ fn a_queue_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() {
     q.items = 2_500;
     q.delay = DelayRange::ZERO;
     q.maxsize = 8;
-    let run = run_live("queue", Scenario::Queue(q), 40);
+    let run = run_live("queue", Scenario::Queue(q), 40, |_| Vec::new());
     assert!(
         run.total > CHECKPOINT_EVERY,
         "long enough to cross the real checkpoints: {} records",
@@ -262,7 +275,26 @@ fn a_pipe_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() {
     p.messages = 60;
     p.delay = DelayRange { lo: 0.0, hi: 0.004 };
     p.reader_delay = DelayRange { lo: 0.0, hi: 0.004 };
-    let run = run_live("pipe", Scenario::Pipe(p), 3);
+    // A delay scale and a slow motion whose f64s read back exactly only
+    // with serde_json's float_roundtrip (a live change the replay must
+    // show to the last bit).
+    let run = run_live("pipe", Scenario::Pipe(p), 3, |s| {
+        let first = s.world.procs.iter().find(|p| p.alive()).map_or(0, |p| p.id);
+        vec![
+            Cmd::SetDelayScale(first, 0.20550000000000002),
+            Cmd::SetSlowMotion(0.41100000000000003),
+        ]
+    });
+    let last = &run.scenes.last().expect("the end").1;
+    assert_eq!(last.slow_motion, 0.41100000000000003);
+    assert!(
+        last.world
+            .procs
+            .iter()
+            .any(|p| p.scale == 0.20550000000000002),
+        "{:?}",
+        last.world.procs
+    );
     assert!(run.scenes.len() > 30, "{} copies", run.scenes.len());
     replays_exactly(&run, 16, 3);
     replays_exactly(&run, CHECKPOINT_EVERY, 4);
@@ -275,7 +307,7 @@ fn a_counter_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() 
         increments: 30_000,
         lock: false,
     };
-    let run = run_live("counter", Scenario::Counter(c), 2);
+    let run = run_live("counter", Scenario::Counter(c), 2, |_| Vec::new());
     assert!(run.scenes.len() > 10, "{} copies", run.scenes.len());
     replays_exactly(&run, 8, 5);
     replays_exactly(&run, CHECKPOINT_EVERY, 6);
