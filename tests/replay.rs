@@ -469,6 +469,35 @@ fn every_bad_file_of_the_corpus_gets_its_clear_error_from_the_real_binary() {
     assert_eq!(seen, BAD.len(), "every listed bad file is in the corpus");
 }
 
+#[test]
+fn a_device_is_refused_and_a_recording_piped_in_replays() {
+    let out = ipcscope(&["replay", "/dev/zero", "--headless"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "ipcscope: /dev/zero is a character device, not a recording\n"
+    );
+    // A pipe is read to its end.
+    let mut child = Command::new(exe())
+        .args(["replay", "/dev/stdin", "--headless"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ipcscope");
+    let bytes = good_bytes();
+    let mut stdin = child.stdin.take().expect("its stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(&bytes).expect("write the recording");
+    });
+    let out = child.wait_with_output().expect("wait for ipcscope");
+    writer.join().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let want = std::fs::read_to_string(corpus("queue-lesson.txt")).unwrap();
+    assert_eq!(text(&out.stdout), want);
+}
+
 // ------------------------------------------------------------- fuzzing --
 
 fn good_bytes() -> Vec<u8> {

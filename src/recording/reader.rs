@@ -25,6 +25,8 @@ pub enum ReadError {
     },
     #[error("{} is a directory, not a recording", .0.display())]
     Directory(PathBuf),
+    #[error("{} is {kind}, not a recording", .path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error("{} is empty: not a recording", .0.display())]
     Empty(PathBuf),
     #[error("{}:1: not an ipcscope recording (it has no recording header)", .0.display())]
@@ -41,16 +43,39 @@ pub enum ReadError {
     Truncated { path: PathBuf, line: usize },
 }
 
-/// Reads and checks a whole recording.
+/// Reads and checks a whole recording: a regular file, or a pipe (read to
+/// its end). A device is refused before it is read (`/dev/zero` would
+/// never end).
 pub fn load(path: &Path) -> Result<Recording, ReadError> {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
     let io = |source| ReadError::Io {
         path: path.to_path_buf(),
         source,
     };
-    if std::fs::metadata(path).map_err(io)?.is_dir() {
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let t = meta.file_type();
+    let kind = if t.is_dir() {
         return Err(ReadError::Directory(path.to_path_buf()));
+    } else if t.is_char_device() {
+        Some("a character device")
+    } else if t.is_block_device() {
+        Some("a block device")
+    } else if t.is_socket() {
+        Some("a socket")
+    } else {
+        None
+    };
+    if let Some(kind) = kind {
+        return Err(ReadError::NotAFile {
+            path: path.to_path_buf(),
+            kind,
+        });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(io)?;
     parse(path, &bytes)
 }
 
@@ -424,5 +449,11 @@ mod tests {
     fn a_directory_is_refused_by_name() {
         let e = load(Path::new("/")).unwrap_err().to_string();
         assert!(e.contains("/ is a directory"), "{e}");
+    }
+
+    #[test]
+    fn a_device_is_refused_before_it_is_read() {
+        let e = load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert_eq!(e, "/dev/zero is a character device, not a recording");
     }
 }
