@@ -91,6 +91,7 @@ fn run_live(
     let mut scenes = vec![(0, scene.clone())];
     let mut next = every;
     let mut terminated = false;
+    let mut writers_done: Option<Instant> = None;
     let mut steered = false;
     let deadline = Instant::now() + DEADLINE;
     while !scene.finished() {
@@ -119,7 +120,12 @@ fn run_live(
             }
             steered = true;
         }
-        if !terminated && drained(&scene) {
+        if writers_done.is_none() && queue_writers_done(&scene) {
+            writers_done = Some(Instant::now());
+        }
+        // As headless mode does: once drained, or after a grace period.
+        let grace = writers_done.is_some_and(|t| t.elapsed() > Duration::from_secs(3));
+        if !terminated && writers_done.is_some() && (drained(&scene) || grace) {
             let readers: Vec<_> = scene
                 .world
                 .by_role(Role::Reader)
@@ -146,16 +152,19 @@ fn run_live(
     }
 }
 
-/// A queue run's writers are done, the queue is empty and every reader
-/// waits at its get: time to terminate the readers, as the lesson does.
-fn drained(s: &Scene) -> bool {
+/// A queue run's writers have all ended.
+fn queue_writers_done(s: &Scene) -> bool {
     let Scenario::Queue(_) = s.cfg.scenario else {
         return false;
     };
     let writers: Vec<_> = s.world.by_role(Role::Writer).collect();
-    !writers.is_empty()
-        && writers.iter().all(|p| !p.alive())
-        && s.depth() == 0
+    !writers.is_empty() && writers.iter().all(|p| !p.alive())
+}
+
+/// The queue is empty and every reader waits at its get: time to
+/// terminate the readers, as the lesson does.
+fn drained(s: &Scene) -> bool {
+    s.depth() == 0
         && s.world
             .by_role(Role::Reader)
             .filter(|p| p.alive())
