@@ -63,10 +63,9 @@ pub fn run(cfg: RunConfig) -> i32 {
 }
 
 /// Runs the visualizer on a recording; returns the exit code.
+/// A recording without a run is refused before the terminal is looked at,
+/// so a bad file gets the same error as with `--headless`.
 pub fn run_replay(rec: crate::recording::Recording, ascii: bool) -> i32 {
-    if let Err(e) = crate::term::check_tty() {
-        return fail(&e, 2);
-    }
     let Some(cfg) = rec.records.iter().find_map(|r| match &r.body {
         crate::stream::Body::Run(info) => Some(info.config.clone()),
         _ => None,
@@ -74,6 +73,9 @@ pub fn run_replay(rec: crate::recording::Recording, ascii: bool) -> i32 {
         let msg = format!("{}: the recording holds no run", rec.path.display());
         return fail(&msg, 2);
     };
+    if let Err(e) = crate::term::check_tty() {
+        return fail(&e, 2);
+    }
     let stop = match crate::proc::signals::stop_flag() {
         Ok(s) => s,
         Err(e) => return fail(&format!("cannot watch signals: {e}"), 1),

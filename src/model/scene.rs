@@ -41,6 +41,17 @@ pub struct LogEntry {
     pub maxsize: u32,
 }
 
+/// Items moved in one millisecond of stream time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Moved {
+    /// The millisecond (stream ns / 1,000,000).
+    ms: u64,
+    /// The time of the last move counted here.
+    last_ns: u64,
+    ins: u32,
+    outs: u32,
+}
+
 /// Everything the stream has told so far.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -63,8 +74,10 @@ pub struct Scene {
     /// Routine events counted but not listed, because they arrived late.
     pub unlisted: u64,
     last_behind_ns: u64,
-    /// Items moved in the last second of stream time, for rates.
-    recent: VecDeque<(u64, Flow)>,
+    /// Items moved in the last second of stream time, for rates: one entry
+    /// per millisecond that saw moves, so it stays small (and the scene
+    /// cheap to copy for a replay's checkpoints) however fast the flood.
+    recent: VecDeque<Moved>,
     pub depth_history: VecDeque<u32>,
     last_history_ns: u64,
     pub notices: VecDeque<(Notice, u64)>,
@@ -174,15 +187,20 @@ impl Scene {
         while self
             .recent
             .front()
-            .is_some_and(|(at, _)| at + 1_000_000_000 < t)
+            .is_some_and(|m| m.last_ns + 1_000_000_000 < t)
         {
             self.recent.pop_front();
         }
-        while t >= self.last_history_ns + HISTORY_EVERY_NS {
-            self.last_history_ns += HISTORY_EVERY_NS;
-            self.depth_history
-                .push_back(self.depth().min(u32::MAX as u64) as u32);
-            if self.depth_history.len() > HISTORY {
+        // One depth sample per 100 ms of stream time; a long jump (the
+        // first record, a pause, a bad file) adds at most a full history.
+        if t >= self.last_history_ns + HISTORY_EVERY_NS {
+            let steps = (t - self.last_history_ns) / HISTORY_EVERY_NS;
+            self.last_history_ns += steps * HISTORY_EVERY_NS;
+            let depth = self.depth().min(u32::MAX as u64) as u32;
+            for _ in 0..steps.min(HISTORY as u64) {
+                self.depth_history.push_back(depth);
+            }
+            while self.depth_history.len() > HISTORY {
                 self.depth_history.pop_front();
             }
             changed = true;
@@ -196,7 +214,22 @@ impl Scene {
         self.world.apply(ev);
         self.settings(ev);
         if let Some(flow) = ev.kind.flow() {
-            self.recent.push_back((self.now_ns, flow));
+            let (at, ms) = (self.now_ns, self.now_ns / 1_000_000);
+            if self.recent.back().is_none_or(|m| m.ms != ms) {
+                self.recent.push_back(Moved {
+                    ms,
+                    last_ns: at,
+                    ins: 0,
+                    outs: 0,
+                });
+            }
+            if let Some(m) = self.recent.back_mut() {
+                m.last_ns = at;
+                match flow {
+                    Flow::In => m.ins += 1,
+                    Flow::Out => m.outs += 1,
+                }
+            }
             if self.stuck.is_some() {
                 self.stuck = None;
             }
@@ -325,16 +358,21 @@ impl Scene {
         }
     }
 
-    /// Items per second in (put/sent) and out (got/received), over the last second.
+    /// Items per second in (put/sent) and out (got/received), over the
+    /// last second (to the millisecond).
     pub fn rates(&self) -> (usize, usize) {
-        let i = self.recent.iter().filter(|(_, f)| *f == Flow::In).count();
-        (i, self.recent.len() - i)
+        self.recent.iter().fold((0, 0), |(i, o), m| {
+            (i + m.ins as usize, o + m.outs as usize)
+        })
     }
 
     /// Events come faster than they can be animated.
     pub fn fast(&self) -> bool {
         self.flights.saturated()
-            || self.recent.len() > 2 * super::flights::MAX_FLIGHTS
+            || {
+                let (i, o) = self.rates();
+                i + o > 2 * super::flights::MAX_FLIGHTS
+            }
             || self.unlisted > 0 && self.now_ns < self.last_behind_ns + 1_000_000_000
     }
 
@@ -503,6 +541,57 @@ mod tests {
         f.tick(50);
         assert!(!f.tick(60), "nothing moves within the same 100 ms");
         assert!(f.tick(1001), "the header's clock shows a new second");
+    }
+
+    #[test]
+    fn rates_count_the_moves_of_the_last_second_and_stay_small_in_a_flood() {
+        let mut f = Feed::new();
+        // 20,000 puts and 10,000 gets in 500 ms of stream time.
+        for k in 0..30_000u64 {
+            let (id, pid, kind) = if k % 3 == 2 {
+                (2, 102, Kind::Get)
+            } else {
+                (0, 100, Kind::Put)
+            };
+            let mut e = Event::new(0, id, pid, kind);
+            e.t_ns = 1_000 * MS + 10 * MS + k * 500_000 / 30;
+            f.rec(Body::Event(e));
+        }
+        assert_eq!(f.scene.rates(), (20_000, 10_000));
+        assert!(f.scene.fast());
+        assert!(f.scene.recent.len() <= 501, "{}", f.scene.recent.len());
+        // Still within the second of the first move, then past it.
+        f.tick(1_000);
+        assert_eq!(f.scene.rates(), (20_000, 10_000));
+        f.tick(1_260);
+        let (i, o) = f.scene.rates();
+        assert!(i < 20_000 && o < 10_000 && i > 0, "{i} {o}");
+        f.tick(1_600);
+        assert_eq!(f.scene.rates(), (0, 0));
+        assert!(f.scene.recent.is_empty());
+    }
+
+    #[test]
+    fn the_depth_history_samples_every_100_ms_and_a_jump_of_years_fills_it_at_once() {
+        let mut f = Feed::new();
+        f.ev(
+            0,
+            Event::new(0, 0, 100, Kind::Put)
+                .with_item("url_1")
+                .with_seq(1),
+        );
+        f.tick(350);
+        assert_eq!(f.scene.depth_history, [1, 1, 1]);
+        f.tick(399);
+        assert_eq!(f.scene.depth_history.len(), 3);
+        f.tick(400);
+        assert_eq!(f.scene.depth_history.len(), 4);
+        // About 3 years of stream time: at once, and a full history.
+        f.tick(100_000_000_000);
+        assert_eq!(f.scene.depth_history.len(), HISTORY);
+        assert!(f.scene.depth_history.iter().all(|&d| d == 1));
+        f.tick(100_000_000_150);
+        assert_eq!(f.scene.depth_history.len(), HISTORY);
     }
 
     #[test]

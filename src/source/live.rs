@@ -1,6 +1,7 @@
 //! The live source: the supervisor running real processes. Records are
 //! numbered here, folded into the scene, and handed to the recorders.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::Source;
@@ -15,6 +16,8 @@ use crate::telemetry::now_ns;
 pub struct Live {
     sup: Supervisor,
     window: Duration,
+    /// The ipcscope binary the children run from (`None`: this process's own).
+    exe: Option<PathBuf>,
     recorders: Vec<Recorder>,
     n: u64,
     /// Slow motion last asked for (kept across restarts).
@@ -31,15 +34,32 @@ impl Live {
         window: Duration,
         recorders: Vec<Recorder>,
     ) -> Result<Live, StartError> {
+        Self::start_with_exe(cfg, window, recorders, None)
+    }
+
+    /// As [`Live::start`], with the children (also after a restart) run
+    /// from `exe`: for tests, whose own executable is the test harness.
+    pub fn start_with_exe(
+        cfg: &RunConfig,
+        window: Duration,
+        recorders: Vec<Recorder>,
+        exe: Option<PathBuf>,
+    ) -> Result<Live, StartError> {
         Ok(Live {
-            sup: Supervisor::start(cfg, window)?,
+            sup: Supervisor::start_with_exe(cfg, window, exe.clone())?,
             window,
+            exe,
             recorders,
             n: 0,
             slow_motion: 1.0,
             told_gaps: false,
             problems: Vec::new(),
         })
+    }
+
+    /// Records taken from the run so far (numbered, folded and recorded).
+    pub fn records(&self) -> u64 {
+        self.n
     }
 
     fn take(&mut self, scene: &mut Scene, body: Body) -> bool {
@@ -61,8 +81,10 @@ impl Live {
 
     fn restart(&mut self, cfg: &RunConfig, scene: &mut Scene) -> Result<(), Hint> {
         self.shutdown(scene);
-        self.sup = Supervisor::start(cfg, self.window).map_err(|e| Hint::Failed {
-            what: e.to_string(),
+        self.sup = Supervisor::start_with_exe(cfg, self.window, self.exe.clone()).map_err(|e| {
+            Hint::Failed {
+                what: e.to_string(),
+            }
         })?;
         if (self.slow_motion - 1.0).abs() > f64::EPSILON {
             self.sup.send(Command::SetSlowMotion(self.slow_motion));

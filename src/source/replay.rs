@@ -12,8 +12,8 @@ use crate::model::{Hint, Scene, Timeline, TimelineCmd};
 use crate::recording::Recording;
 use crate::stream::{Body, Command, Ended, Kind, Record};
 
-/// A checkpoint every this many records.
-const CHECKPOINT_EVERY: usize = 4096;
+/// A checkpoint every this many records (by default).
+pub const CHECKPOINT_EVERY: usize = 4096;
 /// Seeking with the arrow keys moves this far.
 pub const SEEK_STEP_NS: u64 = 5_000_000_000;
 /// Playback speeds, slowest to fastest.
@@ -26,6 +26,8 @@ pub struct Replay {
     times: Vec<u64>,
     /// (index of the first record not yet applied, the scene at that point).
     checkpoints: Vec<(usize, Scene)>,
+    /// Records between checkpoints.
+    every: usize,
     marks: std::sync::Arc<Vec<(u64, Mark)>>,
     /// Records applied to the scene so far.
     pos: usize,
@@ -41,6 +43,14 @@ impl Replay {
     /// Prepares a recording for replay: its clock, marks and checkpoints.
     /// `blank` is the scene before the first record.
     pub fn new(rec: Recording, blank: Scene) -> Replay {
+        Self::with_checkpoints_every(rec, blank, CHECKPOINT_EVERY)
+    }
+
+    /// As [`Replay::new`], with a checkpoint every `every` records (at
+    /// least 1): tests use a small interval to seek across many checkpoints
+    /// of a short real run.
+    pub fn with_checkpoints_every(rec: Recording, blank: Scene, every: usize) -> Replay {
+        let every = every.max(1);
         let records = rec.records;
         let mut times = Vec::with_capacity(records.len());
         let mut t = records.iter().find_map(|r| r.t_ns()).unwrap_or(0);
@@ -48,7 +58,7 @@ impl Replay {
         let mut checkpoints = Vec::new();
         let mut scene = blank;
         for (i, r) in records.iter().enumerate() {
-            if i % CHECKPOINT_EVERY == 0 {
+            if i % every == 0 {
                 checkpoints.push((i, scene.clone()));
             }
             scene.apply(r);
@@ -65,6 +75,7 @@ impl Replay {
             records,
             times,
             checkpoints,
+            every,
             marks: std::sync::Arc::new(marks),
             pos: 0,
             at_ns,
@@ -90,9 +101,13 @@ impl Replay {
     /// Rebuilds `scene` with exactly the first `index` records applied.
     pub fn seek_index(&mut self, index: usize, scene: &mut Scene) {
         let index = index.min(self.records.len());
-        if index < self.pos || index - self.pos > CHECKPOINT_EVERY {
+        if index < self.pos || index - self.pos > self.every {
             let k = self.checkpoints.partition_point(|(i, _)| *i <= index);
-            if let Some((i, s)) = k.checked_sub(1).and_then(|k| self.checkpoints.get(k)) {
+            // The nearest checkpoint at or before `index`; going forwards,
+            // only if it is ahead of where the scene already is.
+            if let Some((i, s)) = k.checked_sub(1).and_then(|k| self.checkpoints.get(k))
+                && (index < self.pos || *i > self.pos)
+            {
                 *scene = s.clone();
                 self.pos = *i;
             }
