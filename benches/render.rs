@@ -71,11 +71,11 @@ fn busy_scene() -> Scene {
         .collect();
     apply(
         &mut scene,
-        Body::Observation(Observation {
+        Body::Observation(Box::new(Observation {
             t_ns: 1100 * MS,
             kernel: Some(kernel),
             ..Observation::default()
-        }),
+        })),
     );
     scene
 }

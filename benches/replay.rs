@@ -112,7 +112,7 @@ impl Flood {
                 };
                 Body::Event(Event::new(t, id, pid(id), Kind::Spawn { name, role }))
             }
-            _ if n.is_multiple_of(2_000) => Body::Observation(self.observation(t)),
+            _ if n.is_multiple_of(2_000) => Body::Observation(Box::new(self.observation(t))),
             _ if n.is_multiple_of(500) => Body::Tick(t),
             _ if n % 5_000 == 1 => Body::Event(Event::new(
                 t,

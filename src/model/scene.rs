@@ -90,7 +90,7 @@ pub struct Scene {
     pub stuck: Option<Note>,
     /// Records a recording left out (its buffer was full).
     pub gaps: u64,
-    /// Records folded in.
+    /// Records folded in since this run started.
     pub records: u64,
 }
 
@@ -666,9 +666,9 @@ mod tests {
             kernel: Some(vec![row.clone()]),
             ..Observation::default()
         };
-        f.rec(Body::Observation(obs(100)));
+        f.rec(Body::Observation(Box::new(obs(100))));
         assert!(!f.scene.disagreement(2), "one sample is not enough");
-        f.rec(Body::Observation(obs(500)));
+        f.rec(Body::Observation(Box::new(obs(500))));
         assert!(f.scene.disagreement(2));
     }
 
@@ -707,10 +707,10 @@ mod tests {
             }]),
             ..Observation::default()
         };
-        f.rec(Body::Observation(counters(10)));
+        f.rec(Body::Observation(Box::new(counters(10))));
         let p = f.scene.world.proc(0).unwrap().clone();
         assert_eq!(f.scene.done(&p), 10, "a flood's unread puts still count");
-        f.rec(Body::Observation(counters(2)));
+        f.rec(Body::Observation(Box::new(counters(2))));
         assert_eq!(
             f.scene.done(&p),
             3,

@@ -23,8 +23,9 @@ pub enum Body {
     /// A run starts (first record, and again at each restart).
     Run(RunInfo),
     Event(Event),
+    /// (Boxed: observations are large and rare; a record stays small.)
     #[serde(rename = "obs")]
-    Observation(Observation),
+    Observation(Box<Observation>),
     /// Time has reached `t_ns` (CLOCK_MONOTONIC): everything before it has
     /// been passed on, except events that arrive late.
     Tick(u64),
@@ -74,10 +75,10 @@ mod tests {
             },
             Record {
                 n: 2,
-                body: Body::Observation(Observation {
+                body: Body::Observation(Box::new(Observation {
                     t_ns: 9,
                     ..Observation::default()
-                }),
+                })),
             },
             Record {
                 n: 3,

@@ -483,12 +483,12 @@ impl Engine {
                 }
             })
             .collect();
-        self.own.send(Body::Observation(Observation {
+        self.own.send(Body::Observation(Box::new(Observation {
             t_ns: now_ns(),
             queue,
             value,
             counters: Some(counters),
             ..Observation::default()
-        }));
+        })));
     }
 }

@@ -144,7 +144,7 @@ impl Sampler {
             || obs.counters.is_some()
             || obs.telemetry.is_some();
         if any {
-            self.own.send(Body::Observation(obs));
+            self.own.send(Body::Observation(Box::new(obs)));
         }
     }
 

@@ -189,7 +189,7 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     );
     let (put_waiters, get_waiters) = snap.map_or((0, 0), |s| (s.put_waiters, s.get_waiters));
     let lost: Vec<String> = w.losses.iter().map(|l| l.item.clone()).collect();
-    let waiting_style = if put_waiters + get_waiters > 0 {
+    let waiting_style = if put_waiters.saturating_add(get_waiters) > 0 {
         theme.blocked()
     } else {
         Style::new()

@@ -108,7 +108,7 @@ impl Fixture {
             t_ns: self.now_ns,
             ..obs
         };
-        self.record(Body::Observation(obs));
+        self.record(Body::Observation(Box::new(obs)));
     }
 
     pub fn view(&self) -> View<'_> {

@@ -486,14 +486,14 @@ mod tests {
     fn queue_depth_counts_puts_and_gets_then_follows_observations_after_a_flood() {
         let obs = |n, t, depth| Record {
             n,
-            body: Body::Observation(Observation {
+            body: Body::Observation(Box::new(Observation {
                 t_ns: t,
                 queue: Some(crate::stream::QueueView {
                     depth,
                     ..Default::default()
                 }),
                 ..Default::default()
-            }),
+            })),
         };
         let recs = vec![
             seq(ev(0, 1000, 0, 10, Kind::Put), 1),
