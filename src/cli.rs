@@ -1039,6 +1039,84 @@ mod tests {
         assert!(!c.lock, "--no-lock's help calls itself the default");
     }
 
+    fn lesson_run(args: &[&str]) -> LessonRun {
+        match parse(args) {
+            Invocation::Lesson(run) => run,
+            other => panic!("{args:?}: expected a lesson, got {other:?}"),
+        }
+    }
+
+    /// Each built-in lesson resolves into a run of its scenario, in both
+    /// modes, keeping the common options.
+    #[test]
+    fn every_built_in_lesson_resolves_into_its_run() {
+        for b in crate::lesson::BUILTIN {
+            let run = lesson_run(&["lesson", b.name, "--seed", "5", "--lang", "zh"]);
+            assert_eq!(run.lesson.name, b.name);
+            assert_eq!((run.mode, run.lang, run.seed), (Mode::Tui, Lang::Zh, 5));
+            let cfg = run.run_config();
+            assert_eq!(cfg.scenario, run.lesson.scenario);
+            assert_eq!((cfg.seed, cfg.mode), (5, Mode::Tui));
+            let run = lesson_run(&["lesson", b.name, "--headless", "--ascii", "--lang", "en"]);
+            assert_eq!(
+                (run.mode, run.lang, run.ascii),
+                (Mode::Headless, Lang::En, true)
+            );
+            assert_eq!(run.run_config().mode, Mode::Headless);
+        }
+    }
+
+    #[test]
+    fn lesson_list_check_and_no_name() {
+        let list = |args: &[&str]| match parse(args) {
+            Invocation::LessonList(o) => o,
+            other => panic!("{args:?}: expected a listing, got {other:?}"),
+        };
+        assert_eq!(
+            list(&["lesson", "--list", "--lang", "zh"]),
+            LessonListOptions {
+                library: Library::BuiltIn,
+                lang: Lang::Zh
+            }
+        );
+        assert_eq!(list(&["lesson", "--lang", "en"]).lang, Lang::En);
+        assert_eq!(
+            list(&["lesson", "--list", "--lessons", "my/dir"]).library,
+            Library::Dir(PathBuf::from("my/dir"))
+        );
+        match parse(&["lesson", "--check", "x.toml", "--lang", "zh"]) {
+            Invocation::LessonCheck(o) => assert_eq!(
+                o,
+                LessonCheckOptions {
+                    file: PathBuf::from("x.toml"),
+                    lang: Lang::Zh
+                }
+            ),
+            other => panic!("expected a check, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn lesson_bad_usage_is_an_error_with_a_reason() {
+        let e = rejected(&["lesson", "nope"]);
+        assert!(
+            e.contains(
+                "no lesson named 'nope' in the built-in lessons; the lessons are queue, maxsize,"
+            ),
+            "{e}"
+        );
+        assert!(rejected(&["lesson", "queue", "--list"]).contains("cannot be used with"));
+        assert!(
+            rejected(&["lesson", "queue", "--check", "x.toml"]).contains("cannot be used with")
+        );
+        assert!(rejected(&["lesson", "--lang", "fr"]).contains("[possible values: en, zh]"));
+        let e = rejected(&["lesson", "queue", "--lessons", "/nonexistent"]);
+        assert!(
+            e.contains("/nonexistent: cannot read the lessons folder"),
+            "{e}"
+        );
+    }
+
     fn secs_or_forever(t: Option<f64>) -> String {
         t.map_or("forever".to_string(), |s| s.to_string())
     }

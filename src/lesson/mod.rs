@@ -216,3 +216,5 @@ impl Library {
     }
 }
 
+#[cfg(test)]
+mod tests;
