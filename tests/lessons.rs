@@ -5,7 +5,7 @@
 //! its scenes before the transcript.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,15 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// Runs the real binary with `args` and a clean locale plus `env`; kills
 /// it and fails if it is still running after [`DEADLINE`].
 fn ipcscope(args: &[&str], env: &[(&str, &str)]) -> Output {
+    ipcscope_in(None, args, env)
+}
+
+/// [`ipcscope`], run in `dir` when given.
+fn ipcscope_in(dir: Option<&Path>, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ipcscope"));
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
     cmd.args(args)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -315,4 +323,56 @@ fn a_headless_lesson_prints_its_scenes_then_the_transcript() {
         after.iter().any(|l| l.starts_with("--- summary ---")),
         "{s}"
     );
+}
+
+/// The README's example lesson (its `python` and `toml` blocks under
+/// "Lesson files") checks ok, and with `answer = 3` fails as the README
+/// shows.
+#[test]
+fn the_readme_example_lesson_checks_as_the_readme_says() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("### Lesson files")
+        .nth(1)
+        .expect("a Lesson files section");
+    let block = |lang: &str| {
+        let start = section
+            .find(&format!("```{lang}\n"))
+            .unwrap_or_else(|| panic!("a {lang} block"));
+        let body = &section[start + lang.len() + 4..];
+        body[..body.find("```").unwrap()].to_string()
+    };
+    let dir = Scratch::new("readme");
+    dir.write("mypipe.py", &block("python"));
+    let toml = block("toml");
+    let file = dir.write("mypipe.toml", &toml);
+    let out = ipcscope(&["lesson", "--check", file.to_str().unwrap()], &[]);
+    assert_eq!(text(&out.stdout), "ok: 2 scenes\n", "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
+
+    assert_eq!(toml.matches("answer = 1 ").count(), 1);
+    dir.write("mypipe.toml", &toml.replace("answer = 1 ", "answer = 3 "));
+    // Run in the folder, so the file is named as the README names it.
+    let out = ipcscope_in(Some(&dir.0), &["lesson", "--check", "mypipe.toml"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let shown = section
+        .lines()
+        .find(|l| l.starts_with("ipcscope: mypipe.toml:"))
+        .expect("the README shows the error");
+    assert_eq!(text(&out.stderr).trim_end(), shown);
+}
+
+/// The README's `ipcscope lesson --list` sample is the real output.
+#[test]
+fn the_readme_shows_the_real_listing() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("$ ipcscope lesson --list\n")
+        .expect("the README shows the listing");
+    let body = &readme[start + "$ ipcscope lesson --list\n".len()..];
+    let shown = &body[..body.find("```").unwrap()];
+    let out = ipcscope(&["lesson", "--list"], &[]);
+    assert_eq!(text(&out.stdout), shown);
 }
