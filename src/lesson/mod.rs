@@ -1,6 +1,6 @@
 //! Lesson files: loading `NAME.toml` and the Python program it names into a
-//! [`crate::stream::lesson::Lesson`], from the lessons built into
-//! the binary or from a teacher's folder (`--lessons DIR`). Every problem is
+//! [`crate::stream::lesson::Lesson`], from the lessons built into the
+//! binary or from a teacher's folder (`--lessons DIR`). Every problem is
 //! a [`LessonError`] naming the file, the line and the column, in words a
 //! teacher can act on.
 //!
@@ -8,19 +8,23 @@
 //!
 //! ```toml
 //! title = { en = "Queue: two writers, one reader", zh = "队列：两个写进程，一个读进程" }
-//! program = "queue.py"            # beside this file
+//! program = "queue_demo.py"       # beside this file
 //!
 //! [scenario.queue]                # or [scenario.pipe], [scenario.counter]
 //! items = 3                       # the command line's options; the rest take defaults
 //!
 //! [lines]                         # where each role's operations are in the program
-//! writer = { start = 12, put = 15, sleep = 16 }
+//! writer = { start = 20, put = 23, sleep = 24 }
 //!
 //! [[scenes]]
 //! caption = { en = "...", zh = "..." }
 //! setup = ["maxsize 2"]           # actions applied when the scene starts
-//! question = { prompt = { en = "...", zh = "..." }, choices = [...], answer = 2,
-//!              reveal = "writer blocks in put" }
+//!
+//! [scenes.question]               # optional
+//! prompt = { en = "...", zh = "..." }
+//! choices = [{ en = "...", zh = "..." }, { en = "...", zh = "..." }]   # 2 to 4
+//! answer = 2                      # counting from 1
+//! reveal = "writer blocks in put" # a condition on the run (stream::lesson::Reveal)
 //! ```
 
 mod builtin;
