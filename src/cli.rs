@@ -1,6 +1,6 @@
 //! The command line (clap): scenarios (`queue`, the default, `pipe`,
-//! `counter`), the benchmark and the hidden child roles, turned into one
-//! [`Invocation`].
+//! `counter`), lessons, the benchmark and the hidden child roles, turned
+//! into one [`Invocation`].
 //!
 //! Options the user leaves out stay `None` here and are filled from the
 //! scenario's table for the chosen mode ([`QueueConfig::defaults`] etc.), so
@@ -12,27 +12,77 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::builder::{PathBufValueParser, TypedValueParser};
+use clap::builder::{PathBufValueParser, PossibleValuesParser, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::bench::BenchOptions;
 use crate::child::HiddenRole;
 use crate::config::{
-    CounterConfig, DelayRange, MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario,
-    parse_timeout,
+    CounterConfig, DelayRange, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES, MAX_PROCS,
+    Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
 };
+use crate::lesson::Library;
 use crate::outfile::{self, Existing, What};
 use crate::recording::export::Format;
+use crate::stream::lesson::{Lang, Lesson};
 
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Invocation {
     Run(RunConfig),
+    /// `ipcscope lesson NAME`: a lesson, resolved, to run.
+    Lesson(LessonRun),
+    /// `ipcscope lesson --list` (or `lesson` with no name): print the lessons.
+    LessonList(LessonListOptions),
+    /// `ipcscope lesson --check FILE`: check one lesson file.
+    LessonCheck(LessonCheckOptions),
     Replay(ReplayOptions),
     Export(ExportOptions),
     Bench(BenchOptions),
     Child(HiddenRole),
+}
+
+/// `ipcscope lesson NAME`: the lesson and how to run it.
+#[derive(Debug, Clone)]
+pub struct LessonRun {
+    pub lesson: Lesson,
+    pub mode: Mode,
+    /// The language of captions, questions and ipcscope's own words.
+    pub lang: Lang,
+    pub seed: u64,
+    pub ascii: bool,
+    pub trace: Option<PathBuf>,
+    pub record: Option<PathBuf>,
+}
+
+impl LessonRun {
+    /// The run of the lesson's scenario, as `ipcscope queue ...` would
+    /// make it.
+    pub fn run_config(&self) -> RunConfig {
+        RunConfig {
+            scenario: self.lesson.scenario.clone(),
+            seed: self.seed,
+            mode: self.mode,
+            trace: self.trace.clone(),
+            record: self.record.clone(),
+            ascii: self.ascii,
+        }
+    }
+}
+
+/// `ipcscope lesson --list`: which lessons, in which language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonListOptions {
+    pub library: Library,
+    pub lang: Lang,
+}
+
+/// `ipcscope lesson --check FILE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonCheckOptions {
+    pub file: PathBuf,
+    pub lang: Lang,
 }
 
 /// `ipcscope replay FILE`: what to replay, and how.
@@ -70,7 +120,7 @@ where
 {
     let cli = Cli::try_parse_from(args)?;
     cli.validate()?;
-    Ok(cli.into_invocation())
+    cli.into_invocation()
 }
 
 /// `ipcscope [SCENARIO] [OPTIONS]`. With no scenario the queue options are
@@ -119,6 +169,8 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// A guided lesson: a Python program, its run, scenes and questions (--list shows them)
+    Lesson(LessonArgs),
     /// Replay a recording (made with --record) in the visualizer, with a timeline
     Replay(ReplayArgs),
     /// Export a recording for Perfetto / chrome://tracing (JSON) or a spreadsheet (CSV)
@@ -174,7 +226,7 @@ struct QueueArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_PROCS as i64))]
     readers: Option<u32>,
     /// Items per writer, 0 = unlimited [default: 3 with --headless, else 0]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=MAX_ITEMS))]
     items: Option<u64>,
     /// Writer's random delay between puts, in seconds [default: 0..1]
     #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
@@ -183,7 +235,7 @@ struct QueueArgs {
     #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
     reader_delay: Option<DelayRange>,
     /// Queue capacity, 0 = unbounded, up to 65536 [default: 0]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=65536))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_MAXSIZE as i64))]
     maxsize: Option<u32>,
     /// Seconds a put waits for space before Full (then retries), 0-3600; 0 raises at once [default: forever]
     #[arg(long, value_name = "S", value_parser = parse_timeout, allow_hyphen_values = true)]
@@ -221,7 +273,7 @@ impl QueueArgs {
 #[command(next_help_heading = "Pipe options")]
 struct PipeArgs {
     /// Messages to send, url_0, url_1, ..., 0-100000 [default: 10]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_MESSAGES as i64))]
     messages: Option<u32>,
     /// Sender's random delay between sends, in seconds [default: 0..1]
     #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
@@ -258,7 +310,7 @@ struct CounterArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_PROCS as i64))]
     procs: Option<u32>,
     /// Increments per process, 1-100000000 [default: 100000]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_INCREMENTS))]
     increments: Option<u64>,
     /// Hold the Value's lock around each increment (last of --lock/--no-lock wins)
     #[arg(long, overrides_with = "no_lock")]
@@ -282,6 +334,28 @@ impl CounterArgs {
             lock,
         }
     }
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Lesson options")]
+struct LessonArgs {
+    /// The lesson to run (see --list)
+    #[arg(value_name = "NAME", conflicts_with_all = ["list", "check"])]
+    name: Option<String>,
+    /// Print the lessons (name, scenes, title) and exit
+    #[arg(long, conflicts_with = "check")]
+    list: bool,
+    /// Check one lesson file and the program it names; exit 0 if it is good, else 2 with the problem
+    #[arg(long, value_name = "FILE")]
+    check: Option<PathBuf>,
+    /// Take the lessons from DIR (NAME.toml and the .py each names) instead of the built-in ones
+    #[arg(long, value_name = "DIR", conflicts_with = "check")]
+    lessons: Option<PathBuf>,
+    /// Language of the lesson's texts [default: from LC_ALL, LC_MESSAGES or LANG: zh* is zh, else en]
+    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
+    lang: Option<Lang>,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -355,7 +429,11 @@ impl Cli {
         let (queue, common) = match &self.command {
             None => (Some(&self.queue), &self.common),
             Some(Command::Queue { args, common }) => (Some(args), common),
-            Some(Command::Pipe { common, .. } | Command::Counter { common, .. }) => (None, common),
+            Some(
+                Command::Pipe { common, .. }
+                | Command::Counter { common, .. }
+                | Command::Lesson(LessonArgs { common, .. }),
+            ) => (None, common),
             Some(Command::Export(a)) => return a.validate(),
             Some(Command::Bench(_) | Command::Replay(_) | Command::Child { .. }) => return Ok(()),
         };
@@ -387,8 +465,8 @@ impl Cli {
         Ok(())
     }
 
-    fn into_invocation(self) -> Invocation {
-        match self.command {
+    fn into_invocation(self) -> Result<Invocation, clap::Error> {
+        Ok(match self.command {
             None => run(self.common, |mode| {
                 Scenario::Queue(self.queue.resolve(mode))
             }),
@@ -418,8 +496,66 @@ impl Cli {
                 items: a.items,
             }),
             Some(Command::Child { role }) => Invocation::Child(role),
-        }
+            Some(Command::Lesson(a)) => return a.into_invocation(),
+        })
     }
+}
+
+impl LessonArgs {
+    /// Resolves the lesson named (an unknown name or a broken lesson file
+    /// is a usage error, exit 2), or the listing or the check asked for.
+    fn into_invocation(self) -> Result<Invocation, clap::Error> {
+        let lang = self.lang.unwrap_or_else(lang_from_env);
+        if let Some(file) = self.check {
+            return Ok(Invocation::LessonCheck(LessonCheckOptions { file, lang }));
+        }
+        let library = self.lessons.map_or(Library::BuiltIn, Library::Dir);
+        let Some(name) = self.name.filter(|_| !self.list) else {
+            return Ok(Invocation::LessonList(LessonListOptions { library, lang }));
+        };
+        let lesson = match library.find(&name) {
+            Ok(Some(checked)) => checked.lesson,
+            Ok(None) => {
+                let names = library.names().map_err(|e| usage_error(e.to_string()))?;
+                let known = if names.is_empty() {
+                    "there are none (a lesson is a NAME.toml file)".to_string()
+                } else {
+                    format!("the lessons are {}", names.join(", "))
+                };
+                return Err(usage_error(format!(
+                    "no lesson named '{name}' in {}; {known}",
+                    library.describe()
+                )));
+            }
+            Err(e) => return Err(usage_error(e.to_string())),
+        };
+        let common = self.common;
+        Ok(Invocation::Lesson(LessonRun {
+            lesson,
+            mode: common.mode(),
+            lang,
+            seed: common.seed.unwrap_or_else(rand::random::<u64>),
+            ascii: common.ascii,
+            trace: common.trace,
+            record: common.record,
+        }))
+    }
+}
+
+/// `--lang`: `en` or `zh`, listed in the help.
+fn lang_parser() -> impl TypedValueParser<Value = Lang> {
+    PossibleValuesParser::new(Lang::ALL.map(Lang::code))
+        .map(|s| s.parse::<Lang>().unwrap_or_default())
+}
+
+/// The language the environment's locale asks for ([`Lang::from_locale`]).
+pub fn lang_from_env() -> Lang {
+    let var = |k: &str| std::env::var(k).ok();
+    Lang::from_locale(
+        var("LC_ALL").as_deref(),
+        var("LC_MESSAGES").as_deref(),
+        var("LANG").as_deref(),
+    )
 }
 
 /// A run of the scenario built for the mode the common options choose; a
@@ -901,6 +1037,84 @@ mod tests {
             );
         }
         assert!(!c.lock, "--no-lock's help calls itself the default");
+    }
+
+    fn lesson_run(args: &[&str]) -> LessonRun {
+        match parse(args) {
+            Invocation::Lesson(run) => run,
+            other => panic!("{args:?}: expected a lesson, got {other:?}"),
+        }
+    }
+
+    /// Each built-in lesson resolves into a run of its scenario, in both
+    /// modes, keeping the common options.
+    #[test]
+    fn every_built_in_lesson_resolves_into_its_run() {
+        for b in crate::lesson::BUILTIN {
+            let run = lesson_run(&["lesson", b.name, "--seed", "5", "--lang", "zh"]);
+            assert_eq!(run.lesson.name, b.name);
+            assert_eq!((run.mode, run.lang, run.seed), (Mode::Tui, Lang::Zh, 5));
+            let cfg = run.run_config();
+            assert_eq!(cfg.scenario, run.lesson.scenario);
+            assert_eq!((cfg.seed, cfg.mode), (5, Mode::Tui));
+            let run = lesson_run(&["lesson", b.name, "--headless", "--ascii", "--lang", "en"]);
+            assert_eq!(
+                (run.mode, run.lang, run.ascii),
+                (Mode::Headless, Lang::En, true)
+            );
+            assert_eq!(run.run_config().mode, Mode::Headless);
+        }
+    }
+
+    #[test]
+    fn lesson_list_check_and_no_name() {
+        let list = |args: &[&str]| match parse(args) {
+            Invocation::LessonList(o) => o,
+            other => panic!("{args:?}: expected a listing, got {other:?}"),
+        };
+        assert_eq!(
+            list(&["lesson", "--list", "--lang", "zh"]),
+            LessonListOptions {
+                library: Library::BuiltIn,
+                lang: Lang::Zh
+            }
+        );
+        assert_eq!(list(&["lesson", "--lang", "en"]).lang, Lang::En);
+        assert_eq!(
+            list(&["lesson", "--list", "--lessons", "my/dir"]).library,
+            Library::Dir(PathBuf::from("my/dir"))
+        );
+        match parse(&["lesson", "--check", "x.toml", "--lang", "zh"]) {
+            Invocation::LessonCheck(o) => assert_eq!(
+                o,
+                LessonCheckOptions {
+                    file: PathBuf::from("x.toml"),
+                    lang: Lang::Zh
+                }
+            ),
+            other => panic!("expected a check, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn lesson_bad_usage_is_an_error_with_a_reason() {
+        let e = rejected(&["lesson", "nope"]);
+        assert!(
+            e.contains(
+                "no lesson named 'nope' in the built-in lessons; the lessons are queue, maxsize,"
+            ),
+            "{e}"
+        );
+        assert!(rejected(&["lesson", "queue", "--list"]).contains("cannot be used with"));
+        assert!(
+            rejected(&["lesson", "queue", "--check", "x.toml"]).contains("cannot be used with")
+        );
+        assert!(rejected(&["lesson", "--lang", "fr"]).contains("[possible values: en, zh]"));
+        let e = rejected(&["lesson", "queue", "--lessons", "/nonexistent"]);
+        assert!(
+            e.contains("/nonexistent: cannot read the lessons folder"),
+            "{e}"
+        );
     }
 
     fn secs_or_forever(t: Option<f64>) -> String {

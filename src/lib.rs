@@ -11,6 +11,7 @@ pub mod cli;
 pub mod control;
 pub mod headless;
 pub mod ipc;
+pub mod lesson;
 pub mod model;
 pub mod outfile;
 pub mod proc;

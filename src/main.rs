@@ -10,6 +10,24 @@ fn main() {
             Mode::Headless => ipcscope::headless::run(&cfg),
             Mode::Tui => ipcscope::tui::run(cfg),
         },
+        Invocation::Lesson(run) => {
+            // Until the guided visualizer comes: the lesson's scenario, with
+            // the scenes as a handout before a headless transcript.
+            let cfg = run.run_config();
+            match cfg.mode {
+                Mode::Headless => {
+                    use std::io::Write;
+                    let mut out = std::io::stdout();
+                    for line in ipcscope::lesson::handout(&run.lesson, run.lang) {
+                        let _ = writeln!(out, "{line}");
+                    }
+                    ipcscope::headless::run(&cfg)
+                }
+                Mode::Tui => ipcscope::tui::run(cfg),
+            }
+        }
+        Invocation::LessonList(opts) => ipcscope::lesson::list(&opts.library, opts.lang),
+        Invocation::LessonCheck(opts) => ipcscope::lesson::check(&opts.file, opts.lang),
         Invocation::Replay(opts) => ipcscope::headless::replay(&opts),
         Invocation::Export(opts) => ipcscope::recording::export::run(&opts),
         Invocation::Bench(opts) => match ipcscope::bench::run(&opts) {

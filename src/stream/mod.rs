@@ -8,6 +8,7 @@
 
 pub mod command;
 pub mod event;
+pub mod lesson;
 pub mod observation;
 pub mod record;
 pub mod run;

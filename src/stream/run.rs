@@ -32,6 +32,17 @@ pub const MAX_TIMEOUT: f64 = 3600.0;
 /// itself.
 pub const MAX_PROCS: u32 = 255;
 
+/// Most items per writer a queue run takes (0 = unlimited).
+pub const MAX_ITEMS: u64 = 1_000_000;
+/// Largest queue maxsize (0 = unbounded).
+pub const MAX_MAXSIZE: u32 = 65536;
+/// Most messages a pipe run sends.
+pub const MAX_MESSAGES: u32 = 100_000;
+/// Most increments per counter process (at least 1).
+pub const MAX_INCREMENTS: u64 = 100_000_000;
+/// The slow-motion factors the visualizer takes (every delay multiplied).
+pub const SLOW_MOTION: std::ops::RangeInclusive<f64> = 0.1..=20.0;
+
 impl DelayRange {
     pub const ZERO: DelayRange = DelayRange { lo: 0.0, hi: 0.0 };
     pub const LESSON: DelayRange = DelayRange { lo: 0.0, hi: 1.0 };

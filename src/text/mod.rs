@@ -4,11 +4,13 @@
 //! (`notices`), and the screen's words (`screen`, `stage`). Text reads the
 //! model and the stream; the model never reads text.
 
+mod lesson;
 mod notices;
 mod screen;
 mod stage;
 mod transcript;
 
+pub use lesson::*;
 pub use notices::*;
 pub use screen::*;
 pub use stage::*;

@@ -1,0 +1,804 @@
+//! What a lesson is: a Python program, the scenario that animates it, where
+//! each role's operations are in the program, and the scenes a teacher
+//! steps through (captions, setup actions, questions with a condition on the
+//! run that reveals the answer). Every sentence is in English and Chinese.
+//!
+//! Pure data with serde derives: the loader (`crate::lesson`) reads a
+//! lesson file into these types and checks them; the model reads them from
+//! here. Actions and reveal conditions are written as short phrases
+//! (`"maxsize 2"`, `"writer blocks in put"`) that parse into enums and
+//! print back the same, so a lesson file and a recording say them alike.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::event::Role;
+use super::run::{MAX_MAXSIZE, SLOW_MOTION, Scenario};
+
+/// The language a person reads: English or Chinese.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// `en` or `zh`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The language a locale asks for, POSIX-style: the first of
+    /// `LC_ALL`, `LC_MESSAGES`, `LANG` that is set and not empty decides;
+    /// `zh*` (`zh_CN.UTF-8`, `zh_TW`) is Chinese, anything else English.
+    pub fn from_locale(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Lang {
+        match [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty())
+        {
+            Some(v) if v.starts_with("zh") => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s {
+            "en" => Ok(Lang::En),
+            "zh" => Ok(Lang::Zh),
+            _ => Err(format!("'{s}' is not a language: en or zh")),
+        }
+    }
+}
+
+/// One sentence in both languages (both required, neither empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, try_from = "RawText")]
+pub struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// A text as written: a missing or empty language is reported in our words.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    en: Option<String>,
+    zh: Option<String>,
+}
+
+impl TryFrom<RawText> for Text {
+    type Error = String;
+    fn try_from(raw: RawText) -> Result<Text, String> {
+        let both = "every text is written in English (en) and Chinese (zh)";
+        match (raw.en, raw.zh) {
+            (None, None) => Err(format!("this text has neither `en` nor `zh`: {both}")),
+            (None, Some(_)) => Err(format!("this text has no `en`: {both}")),
+            (Some(_), None) => Err(format!("this text has no `zh`: {both}")),
+            (Some(en), _) if en.trim().is_empty() => {
+                Err(format!("this text's `en` is empty: {both}"))
+            }
+            (_, Some(zh)) if zh.trim().is_empty() => {
+                Err(format!("this text's `zh` is empty: {both}"))
+            }
+            (Some(en), Some(zh)) => Ok(Text { en, zh }),
+        }
+    }
+}
+
+/// A lesson, resolved: its program read, its scenario filled with the
+/// visualizer's defaults for what the file left out, everything checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// The file's name without `.toml`: what `ipcscope lesson NAME` takes.
+    pub name: String,
+    pub title: Text,
+    /// The program's file name as the lesson names it (`queue.py`).
+    pub program_file: String,
+    /// The Python program the lesson shows, as written.
+    pub program: String,
+    pub scenario: Scenario,
+    pub lines: LineMap,
+    pub scenes: Vec<Scene>,
+}
+
+/// A part of the lesson's program: a child process's role, or the parent
+/// that starts, joins and terminates them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProgramRole {
+    Writer,
+    Reader,
+    Sender,
+    Receiver,
+    Counter,
+    Parent,
+}
+
+impl ProgramRole {
+    pub const ALL: [ProgramRole; 6] = [
+        ProgramRole::Writer,
+        ProgramRole::Reader,
+        ProgramRole::Sender,
+        ProgramRole::Receiver,
+        ProgramRole::Counter,
+        ProgramRole::Parent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProgramRole::Writer => "writer",
+            ProgramRole::Reader => "reader",
+            ProgramRole::Sender => "sender",
+            ProgramRole::Receiver => "receiver",
+            ProgramRole::Counter => "counter",
+            ProgramRole::Parent => "parent",
+        }
+    }
+
+    /// The run's role this part of the program is (none for the parent).
+    pub fn role(self) -> Option<Role> {
+        match self {
+            ProgramRole::Writer => Some(Role::Writer),
+            ProgramRole::Reader => Some(Role::Reader),
+            ProgramRole::Sender => Some(Role::Sender),
+            ProgramRole::Receiver => Some(Role::Receiver),
+            ProgramRole::Counter => Some(Role::Counter),
+            ProgramRole::Parent => None,
+        }
+    }
+
+    /// The operations this part of a program performs, in the order a
+    /// line map usually lists them.
+    pub fn ops(self) -> &'static [Op] {
+        use Op::*;
+        match self {
+            ProgramRole::Writer => &[Start, Put, Full, Sleep, Close, Exit],
+            ProgramRole::Reader => &[Start, Get, Empty, Sleep, Close, Exit],
+            ProgramRole::Sender => &[Start, Send, Sleep, Close, Exit],
+            ProgramRole::Receiver => &[Start, Recv, Eof, Sleep, Close, Exit],
+            ProgramRole::Counter => &[Start, Increment, Sleep, Exit],
+            ProgramRole::Parent => &[Start, Join, Terminate, Kill, Close, Sleep, Exit],
+        }
+    }
+}
+
+impl From<Role> for ProgramRole {
+    /// The supervisor stands for the parent.
+    fn from(r: Role) -> ProgramRole {
+        match r {
+            Role::Writer => ProgramRole::Writer,
+            Role::Reader => ProgramRole::Reader,
+            Role::Sender => ProgramRole::Sender,
+            Role::Receiver => ProgramRole::Receiver,
+            Role::Counter => ProgramRole::Counter,
+            Role::Supervisor => ProgramRole::Parent,
+        }
+    }
+}
+
+/// An operation on a line of the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// A child: its first line of output (`Process(PID) is writing...`).
+    /// The parent: a `.start()` call.
+    Start,
+    Put,
+    Get,
+    Sleep,
+    Send,
+    Recv,
+    Close,
+    /// `v.value += 1`.
+    Increment,
+    Join,
+    Terminate,
+    Kill,
+    /// Where the process's work ends (its function returns).
+    Exit,
+    /// Where `queue.Full` is caught.
+    Full,
+    /// Where `queue.Empty` is caught.
+    Empty,
+    /// Where `EOFError` is caught.
+    Eof,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Start => "start",
+            Op::Put => "put",
+            Op::Get => "get",
+            Op::Sleep => "sleep",
+            Op::Send => "send",
+            Op::Recv => "recv",
+            Op::Close => "close",
+            Op::Increment => "increment",
+            Op::Join => "join",
+            Op::Terminate => "terminate",
+            Op::Kill => "kill",
+            Op::Exit => "exit",
+            Op::Full => "full",
+            Op::Empty => "empty",
+            Op::Eof => "eof",
+        }
+    }
+
+    /// What the line of this operation is expected to contain (any one of
+    /// them); empty when any line of code will do (`exit`).
+    pub fn expected_text(self, role: ProgramRole) -> &'static [&'static str] {
+        match (self, role) {
+            (Op::Start, ProgramRole::Parent) => &[".start("],
+            (Op::Start, _) => &["print("],
+            (Op::Put, _) => &["put(", "put_nowait("],
+            (Op::Get, _) => &["get(", "get_nowait("],
+            (Op::Sleep, _) => &["sleep("],
+            (Op::Send, _) => &["send("],
+            (Op::Recv, _) => &["recv("],
+            (Op::Close, _) => &[".close("],
+            (Op::Increment, _) => &["+="],
+            (Op::Join, _) => &[".join("],
+            (Op::Terminate, _) => &[".terminate("],
+            (Op::Kill, _) => &[".kill("],
+            (Op::Full, _) => &["Full"],
+            (Op::Empty, _) => &["Empty"],
+            (Op::Eof, _) => &["EOFError"],
+            (Op::Exit, _) => &[],
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for ProgramRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where each role's operations are in the program: 1-based line numbers.
+///
+/// In a lesson file: `[lines]` then one inline table per role,
+/// `writer = { start = 9, put = 11, sleep = 12 }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LineMap(pub BTreeMap<ProgramRole, BTreeMap<Op, u32>>);
+
+/// A mapped line that does not contain what its operation calls for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineMismatch {
+    pub role: ProgramRole,
+    pub op: Op,
+    pub line: u32,
+    /// What the line should contain (any one of them).
+    pub expected: &'static [&'static str],
+    /// The line as it is (trimmed), or empty past the program's end.
+    pub text: String,
+}
+
+impl LineMap {
+    /// The line of `role`'s `op`, if the lesson maps it.
+    pub fn line(&self, role: ProgramRole, op: Op) -> Option<u32> {
+        self.0.get(&role)?.get(&op).copied()
+    }
+
+    /// Every (role, op, line) mapped, in role then op order.
+    pub fn iter(&self) -> impl Iterator<Item = (ProgramRole, Op, u32)> + '_ {
+        self.0
+            .iter()
+            .flat_map(|(&r, ops)| ops.iter().map(move |(&o, &l)| (r, o, l)))
+    }
+
+    /// The mapped lines of `program` that are not code (blank or a
+    /// comment) or lack what their operation calls for
+    /// ([`Op::expected_text`]); the code after a `#` does not count.
+    pub fn mismatches(&self, program: &str) -> Vec<LineMismatch> {
+        let lines: Vec<&str> = program.lines().collect();
+        self.iter()
+            .filter_map(|(role, op, line)| {
+                let text = lines
+                    .get((line as usize).wrapping_sub(1))
+                    .map_or("", |l| l.trim());
+                let code = text.split_once('#').map_or(text, |(c, _)| c).trim();
+                let expected = op.expected_text(role);
+                let ok = !code.is_empty()
+                    && (expected.is_empty() || expected.iter().any(|e| code.contains(e)));
+                (!ok).then(|| LineMismatch {
+                    role,
+                    op,
+                    line,
+                    expected,
+                    text: text.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// One step of a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    pub caption: Text,
+    /// Applied, in order, when the scene starts (and again when the
+    /// teacher steps back to it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub setup: Vec<Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Question>,
+}
+
+/// A question for the class: the world freezes, the class answers, the
+/// world resumes until `reveal` holds, and the caption says whether the
+/// answer was right (and `why`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub prompt: Text,
+    /// 2 to 4 choices.
+    pub choices: Vec<Text>,
+    /// The right choice, counting from 1.
+    pub answer: usize,
+    pub reveal: Reveal,
+    /// Said when the answer is revealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<Text>,
+}
+
+impl Question {
+    /// The right choice's text.
+    pub fn right_choice(&self) -> Option<&Text> {
+        self.choices.get(self.answer.checked_sub(1)?)
+    }
+}
+
+/// What a scene does to the run when it starts. Written as a phrase:
+/// `maxsize N`, `add_writer`, `remove_writer`, `add_reader`,
+/// `remove_reader`, `freeze`, `resume`, `slow_motion F`, `kill ROLE`,
+/// `terminate ROLE`, `restart`, `lock on`, `lock off`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Action {
+    /// Set the queue's maxsize live (0: unbounded).
+    Maxsize(u32),
+    AddWriter,
+    /// Stop the newest writer between operations.
+    RemoveWriter,
+    AddReader,
+    RemoveReader,
+    /// Every child parks between operations and stops.
+    Freeze,
+    Resume,
+    /// Every delay multiplied by this factor.
+    SlowMotion(f64),
+    /// SIGKILL the oldest live process of this role.
+    Kill(Role),
+    /// SIGTERM the oldest live process of this role.
+    Terminate(Role),
+    /// Start the lesson's run again from the beginning.
+    Restart,
+    /// Start the counter run again with the Value's lock on or off (a run
+    /// cannot change its lock while counting).
+    Lock(bool),
+}
+
+/// The phrases actions are written as, for error messages.
+pub const ACTION_FORMS: &str = "maxsize N, add_writer, remove_writer, add_reader, remove_reader, \
+     freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off";
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Maxsize(n) => write!(f, "maxsize {n}"),
+            Action::AddWriter => f.write_str("add_writer"),
+            Action::RemoveWriter => f.write_str("remove_writer"),
+            Action::AddReader => f.write_str("add_reader"),
+            Action::RemoveReader => f.write_str("remove_reader"),
+            Action::Freeze => f.write_str("freeze"),
+            Action::Resume => f.write_str("resume"),
+            Action::SlowMotion(x) => write!(f, "slow_motion {x}"),
+            Action::Kill(r) => write!(f, "kill {}", r.as_str()),
+            Action::Terminate(r) => write!(f, "terminate {}", r.as_str()),
+            Action::Restart => f.write_str("restart"),
+            Action::Lock(on) => write!(f, "lock {}", if *on { "on" } else { "off" }),
+        }
+    }
+}
+
+impl FromStr for Action {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Action, String> {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let one = |a: Action| Ok(a);
+        match words.as_slice() {
+            ["add_writer"] => one(Action::AddWriter),
+            ["remove_writer"] => one(Action::RemoveWriter),
+            ["add_reader"] => one(Action::AddReader),
+            ["remove_reader"] => one(Action::RemoveReader),
+            ["freeze"] => one(Action::Freeze),
+            ["resume"] => one(Action::Resume),
+            ["restart"] => one(Action::Restart),
+            ["lock", "on"] => one(Action::Lock(true)),
+            ["lock", "off"] => one(Action::Lock(false)),
+            ["maxsize", n] => match n.parse::<u32>() {
+                Ok(n) if n <= MAX_MAXSIZE => Ok(Action::Maxsize(n)),
+                _ => Err(format!(
+                    "'{s}': maxsize takes a whole number from 0 (unbounded) to {MAX_MAXSIZE}"
+                )),
+            },
+            ["slow_motion", x] => match x.parse::<f64>() {
+                Ok(x) if SLOW_MOTION.contains(&x) => Ok(Action::SlowMotion(x)),
+                _ => Err(format!(
+                    "'{s}': slow_motion takes a factor from {} to {}",
+                    SLOW_MOTION.start(),
+                    SLOW_MOTION.end()
+                )),
+            },
+            ["kill", r] => Ok(Action::Kill(child_role(r, s)?)),
+            ["terminate", r] => Ok(Action::Terminate(child_role(r, s)?)),
+            _ => Err(format!(
+                "'{s}' is not an action: write one of {ACTION_FORMS}"
+            )),
+        }
+    }
+}
+
+impl From<Action> for String {
+    fn from(a: Action) -> String {
+        a.to_string()
+    }
+}
+
+impl TryFrom<String> for Action {
+    type Error = String;
+    fn try_from(s: String) -> Result<Action, String> {
+        s.parse()
+    }
+}
+
+/// A child process's role by its name (`writer` ... `counter`).
+fn child_role(word: &str, phrase: &str) -> Result<Role, String> {
+    match word {
+        "writer" => Ok(Role::Writer),
+        "reader" => Ok(Role::Reader),
+        "sender" => Ok(Role::Sender),
+        "receiver" => Ok(Role::Receiver),
+        "counter" => Ok(Role::Counter),
+        _ => Err(format!(
+            "'{phrase}': '{word}' is not a role: writer, reader, sender, receiver or counter"
+        )),
+    }
+}
+
+/// An exception a queue operation raises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Raised {
+    /// `queue.Full`: a put with a timeout or `block=False` found no room.
+    Full,
+    /// `queue.Empty`: a get with a timeout or `block=False` found nothing.
+    Empty,
+}
+
+/// A condition on the run that reveals a question's answer. Written as a
+/// phrase:
+///
+/// | phrase | holds once |
+/// | --- | --- |
+/// | `writer blocks in put` (also `reader … get`, `sender … send`, `receiver … recv`) | a process of that role waits in that operation |
+/// | `queue.Full raised`, `queue.Empty raised` | a put (get) raised it |
+/// | `EOFError raised` | recv raised `EOFError` |
+/// | `lost updates > N` | the run's Value lost more than N increments |
+/// | `reader done >= N` (any role) | that role's processes, together, did N operations (puts, gets, sends, recvs or increments) since the scene started (after its setup) |
+/// | `receiver ended` (any role) | a process of that role ended |
+/// | `stuck` | the run cannot go on (the supervisor says why) |
+///
+/// Counting `done` from the scene's start makes a reveal independent of
+/// how long the class stayed on earlier scenes; a `restart` in the setup
+/// starts every count from zero anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Reveal {
+    Blocks { role: Role, op: Op },
+    Raised { error: Raised },
+    Eof,
+    LostUpdates { more_than: u64 },
+    Done { role: Role, at_least: u64 },
+    Ended { role: Role },
+    Stuck,
+}
+
+/// The phrases reveal conditions are written as, for error messages.
+pub const REVEAL_FORMS: &str = "ROLE blocks in OP (writer blocks in put, reader blocks in get, \
+     sender blocks in send, receiver blocks in recv), queue.Full raised, queue.Empty raised, \
+     EOFError raised, lost updates > N, ROLE done >= N, ROLE ended, stuck";
+
+/// The operation a role blocks in.
+pub fn blocking_op(role: Role) -> Option<Op> {
+    match role {
+        Role::Writer => Some(Op::Put),
+        Role::Reader => Some(Op::Get),
+        Role::Sender => Some(Op::Send),
+        Role::Receiver => Some(Op::Recv),
+        Role::Counter | Role::Supervisor => None,
+    }
+}
+
+impl fmt::Display for Reveal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reveal::Blocks { role, op } => write!(f, "{} blocks in {op}", role.as_str()),
+            Reveal::Raised {
+                error: Raised::Full,
+            } => f.write_str("queue.Full raised"),
+            Reveal::Raised {
+                error: Raised::Empty,
+            } => f.write_str("queue.Empty raised"),
+            Reveal::Eof => f.write_str("EOFError raised"),
+            Reveal::LostUpdates { more_than } => write!(f, "lost updates > {more_than}"),
+            Reveal::Done { role, at_least } => write!(f, "{} done >= {at_least}", role.as_str()),
+            Reveal::Ended { role } => write!(f, "{} ended", role.as_str()),
+            Reveal::Stuck => f.write_str("stuck"),
+        }
+    }
+}
+
+impl FromStr for Reveal {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Reveal, String> {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let count = |n: &str| {
+            n.parse::<u64>()
+                .map_err(|_| format!("'{s}': '{n}' is not a whole number"))
+        };
+        match words.as_slice() {
+            [r, "blocks", "in", op] => {
+                let role = child_role(r, s)?;
+                match blocking_op(role) {
+                    Some(o) if o.as_str() == *op => Ok(Reveal::Blocks { role, op: o }),
+                    Some(o) => Err(format!(
+                        "'{s}': a {r} blocks in {o}, not in '{op}' (write: {r} blocks in {o})"
+                    )),
+                    None => Err(format!("'{s}': a {r} never blocks")),
+                }
+            }
+            ["queue.Full" | "Full", "raised"] => Ok(Reveal::Raised {
+                error: Raised::Full,
+            }),
+            ["queue.Empty" | "Empty", "raised"] => Ok(Reveal::Raised {
+                error: Raised::Empty,
+            }),
+            ["EOFError", "raised"] | ["eof"] => Ok(Reveal::Eof),
+            ["lost", "updates", ">", n] => Ok(Reveal::LostUpdates {
+                more_than: count(n)?,
+            }),
+            [r, "done", ">=", n] => Ok(Reveal::Done {
+                role: child_role(r, s)?,
+                at_least: count(n)?,
+            }),
+            [r, "ended"] => Ok(Reveal::Ended {
+                role: child_role(r, s)?,
+            }),
+            ["stuck"] => Ok(Reveal::Stuck),
+            _ => Err(format!(
+                "'{s}' is not a reveal condition: write one of {REVEAL_FORMS}"
+            )),
+        }
+    }
+}
+
+impl From<Reveal> for String {
+    fn from(r: Reveal) -> String {
+        r.to_string()
+    }
+}
+
+impl TryFrom<String> for Reveal {
+    type Error = String;
+    fn try_from(s: String) -> Result<Reveal, String> {
+        s.parse()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_from_locale_takes_the_first_set_variable_and_zh_prefix() {
+        assert_eq!(Lang::from_locale(None, None, None), Lang::En);
+        assert_eq!(Lang::from_locale(None, None, Some("zh_CN.UTF-8")), Lang::Zh);
+        assert_eq!(
+            Lang::from_locale(None, Some("zh_TW"), Some("en_US")),
+            Lang::Zh
+        );
+        assert_eq!(Lang::from_locale(Some("C"), Some("zh_TW"), None), Lang::En);
+        assert_eq!(Lang::from_locale(Some(""), None, Some("zh")), Lang::Zh);
+        assert_eq!(Lang::from_locale(None, None, Some("fr_FR")), Lang::En);
+        assert_eq!("zh".parse::<Lang>(), Ok(Lang::Zh));
+        assert!("de".parse::<Lang>().unwrap_err().contains("'de'"));
+    }
+
+    #[test]
+    fn actions_round_trip_through_their_phrases() {
+        for phrase in [
+            "maxsize 0",
+            "maxsize 65536",
+            "add_writer",
+            "remove_writer",
+            "add_reader",
+            "remove_reader",
+            "freeze",
+            "resume",
+            "slow_motion 2.5",
+            "slow_motion 0.1",
+            "kill writer",
+            "terminate receiver",
+            "restart",
+            "lock on",
+            "lock off",
+        ] {
+            let a: Action = phrase.parse().unwrap_or_else(|e| panic!("{phrase}: {e}"));
+            assert_eq!(a.to_string(), phrase);
+        }
+        assert_eq!("  maxsize   2 ".parse::<Action>(), Ok(Action::Maxsize(2)));
+    }
+
+    #[test]
+    fn bad_actions_say_what_is_wrong() {
+        for (bad, says) in [
+            ("maxsize", "is not an action"),
+            ("maxsize -1", "0 (unbounded) to 65536"),
+            ("maxsize 65537", "0 (unbounded) to 65536"),
+            ("slow_motion 50", "from 0.1 to 20"),
+            ("slow_motion nan", "from 0.1 to 20"),
+            ("kill parent", "'parent' is not a role"),
+            ("kill supervisor", "is not a role"),
+            ("add_writers", "is not an action: write one of maxsize N"),
+            ("lock maybe", "is not an action"),
+        ] {
+            let e = bad.parse::<Action>().unwrap_err();
+            assert!(e.contains(says) && e.contains(bad), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn reveals_round_trip_through_their_phrases() {
+        for phrase in [
+            "writer blocks in put",
+            "reader blocks in get",
+            "sender blocks in send",
+            "receiver blocks in recv",
+            "queue.Full raised",
+            "queue.Empty raised",
+            "EOFError raised",
+            "lost updates > 0",
+            "reader done >= 6",
+            "counter done >= 400000",
+            "receiver ended",
+            "stuck",
+        ] {
+            let r: Reveal = phrase.parse().unwrap_or_else(|e| panic!("{phrase}: {e}"));
+            assert_eq!(r.to_string(), phrase);
+        }
+        assert_eq!("eof".parse::<Reveal>(), Ok(Reveal::Eof));
+        assert_eq!(
+            "Full raised".parse::<Reveal>(),
+            Ok(Reveal::Raised {
+                error: Raised::Full
+            })
+        );
+    }
+
+    #[test]
+    fn bad_reveals_say_what_is_wrong() {
+        for (bad, says) in [
+            (
+                "writer blocks in get",
+                "a writer blocks in put, not in 'get'",
+            ),
+            ("counter blocks in increment", "a counter never blocks"),
+            ("reader done >= many", "'many' is not a whole number"),
+            ("lost updates > -1", "'-1' is not a whole number"),
+            ("parent ended", "'parent' is not a role"),
+            ("the reader got 6", "is not a reveal condition"),
+        ] {
+            let e = bad.parse::<Reveal>().unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn line_map_finds_lines_and_reports_those_lacking_their_call() {
+        let program = "def w(q):\n    q.put(1)  # put\n    # q.get()\n    time.sleep(1)\n";
+        let mut map = LineMap::default();
+        map.0.insert(
+            ProgramRole::Writer,
+            BTreeMap::from([(Op::Put, 2), (Op::Sleep, 4)]),
+        );
+        assert_eq!(map.line(ProgramRole::Writer, Op::Put), Some(2));
+        assert_eq!(map.line(ProgramRole::Reader, Op::Get), None);
+        assert!(map.mismatches(program).is_empty());
+
+        map.0.insert(
+            ProgramRole::Reader,
+            BTreeMap::from([(Op::Get, 3), (Op::Exit, 9), (Op::Sleep, 2)]),
+        );
+        let bad: Vec<(Op, u32)> = map
+            .mismatches(program)
+            .iter()
+            .map(|m| (m.op, m.line))
+            .collect();
+        // A commented-out call, a line past the end, and the wrong call.
+        assert_eq!(bad, vec![(Op::Get, 3), (Op::Sleep, 2), (Op::Exit, 9)]);
+    }
+
+    #[test]
+    fn every_role_can_map_start_and_exit() {
+        for r in ProgramRole::ALL {
+            assert!(
+                r.ops().contains(&Op::Start) && r.ops().contains(&Op::Exit),
+                "{r}"
+            );
+        }
+        assert_eq!(ProgramRole::from(Role::Supervisor), ProgramRole::Parent);
+        assert_eq!(ProgramRole::Writer.role(), Some(Role::Writer));
+    }
+
+    #[test]
+    fn question_right_choice_counts_from_one() {
+        let t = |s: &str| Text {
+            en: s.into(),
+            zh: s.into(),
+        };
+        let q = Question {
+            prompt: t("?"),
+            choices: vec![t("a"), t("b")],
+            answer: 2,
+            reveal: Reveal::Stuck,
+            why: None,
+        };
+        assert_eq!(q.right_choice(), Some(&t("b")));
+        assert_eq!(
+            Question {
+                answer: 0,
+                ..q.clone()
+            }
+            .right_choice(),
+            None
+        );
+        assert_eq!(Question { answer: 3, ..q }.right_choice(), None);
+    }
+}
