@@ -4,8 +4,10 @@
 //! number. Its `use` lines name only the stream, std and its own files
 //! (a test keeps it so).
 
+pub mod code;
 pub mod controls;
 pub mod flights;
+pub mod guide;
 pub mod kernel;
 pub mod notice;
 pub mod scene;

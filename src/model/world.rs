@@ -129,6 +129,24 @@ pub struct Proc {
     pub scale: f64,
     pub spawned_ns: u64,
     pub last_ns: u64,
+    /// The last thing it did (what its program went on from).
+    pub did: Option<Did>,
+}
+
+/// What a process last did, for the line of its program it is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Did {
+    Put,
+    Get,
+    Send,
+    Recv,
+    /// `queue.Full` or `queue.Empty` raised (caught by its program).
+    Full,
+    Empty,
+    /// recv raised `EOFError`.
+    Eof,
+    /// An increment of the shared value.
+    Count,
 }
 
 impl Proc {
@@ -259,6 +277,7 @@ impl World {
                 scale: 1.0,
                 spawned_ns: ev.t_ns,
                 last_ns: ev.t_ns,
+                did: None,
             });
             return;
         }
@@ -366,19 +385,32 @@ impl World {
                 }
                 p.item = ev.item.clone();
                 p.done += 1;
+                p.did = Some(match ev.kind {
+                    Kind::Put => Did::Put,
+                    Kind::Get => Did::Get,
+                    Kind::Send => Did::Send,
+                    _ => Did::Recv,
+                });
             }
             Kind::PutFull | Kind::GetEmpty => {
                 finish_wait(p);
                 p.activity = Activity::Active;
                 p.timeouts += 1;
+                p.did = Some(if ev.kind == Kind::PutFull {
+                    Did::Full
+                } else {
+                    Did::Empty
+                });
             }
             Kind::RecvEof => {
                 finish_wait(p);
                 p.activity = Activity::Active;
+                p.did = Some(Did::Eof);
             }
             Kind::Count { done, .. } => {
                 p.activity = Activity::Active;
                 p.done = *done;
+                p.did = Some(Did::Count);
             }
             Kind::Exiting => p.said_exiting = true,
             Kind::DelayScaled { scale } => p.scale = *scale,

@@ -17,7 +17,7 @@ pub const SUPERVISOR: ProcId = u16::MAX;
 pub type ObjectId = u16;
 
 /// What a process is there for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Writer,

@@ -1,0 +1,225 @@
+//! The line of the lesson's Python program each process is on: its
+//! current operation (what it reported: blocked in `put`, just got an item,
+//! sleeping its delay...) through the lesson's line map; the parent's from
+//! what its children do (it joins the workers, then terminates the rest).
+
+use super::scene::Scene;
+use super::world::{Activity, Did, Proc};
+use crate::stream::lesson::{LineMap, Op, ProgramRole};
+use crate::stream::run::Scenario;
+use crate::stream::{ProcId, Role};
+
+/// A process's place in the program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    /// The line (from 1).
+    pub line: u32,
+    /// A short name: `W1`, `R1`, `S`, `R`, `C2`, `P` (the parent).
+    pub who: String,
+    /// The process (`None`: the parent).
+    pub proc: Option<ProcId>,
+    /// Blocked on this line (waiting for space, data, or its children).
+    pub blocked: bool,
+}
+
+/// Where each live process is in the program, and the parent.
+pub fn markers(lines: &LineMap, scene: &Scene) -> Vec<Marker> {
+    let mut out: Vec<Marker> = scene
+        .world
+        .procs
+        .iter()
+        .filter(|p| p.alive())
+        .filter_map(|p| {
+            let (op, blocked) = place(p, scene)?;
+            let line = lines
+                .line(ProgramRole::from(p.role), op)
+                .or_else(|| fallback(lines, p.role, op))?;
+            Some(Marker {
+                line,
+                who: short_name(p),
+                proc: Some(p.id),
+                blocked,
+            })
+        })
+        .collect();
+    if let Some((op, blocked)) = parent_place(scene)
+        && let Some(line) = lines.line(ProgramRole::Parent, op)
+    {
+        out.push(Marker {
+            line,
+            who: "P".into(),
+            proc: None,
+            blocked,
+        });
+    }
+    out
+}
+
+/// A process's short name: the role's letter and its number.
+pub fn short_name(p: &Proc) -> String {
+    let letter = match p.role {
+        Role::Writer => "W",
+        Role::Reader => "R",
+        Role::Sender => "S",
+        Role::Receiver => "R",
+        Role::Counter => "C",
+        Role::Supervisor => "P",
+    };
+    let number = p.name.rsplit_once('-').map_or("", |(_, n)| n);
+    format!("{letter}{number}")
+}
+
+/// The operation `p` is at, and whether it is blocked there.
+fn place(p: &Proc, scene: &Scene) -> Option<(Op, bool)> {
+    let sleeps = sleeps(&scene.cfg.scenario, p.role);
+    Some(match (&p.activity, p.did) {
+        (Activity::Starting, _) | (Activity::Active, None) => (Op::Start, false),
+        (Activity::WaitingToPut { .. }, _) => (Op::Put, true),
+        (Activity::WaitingToGet { .. }, _) => (Op::Get, true),
+        (Activity::WaitingToSend { .. }, _) => (Op::Send, true),
+        (Activity::WaitingToRecv { .. }, _) => (Op::Recv, true),
+        (Activity::Exited, _) => return None,
+        (Activity::Active, Some(did)) => match did {
+            Did::Full => (Op::Full, false),
+            Did::Empty => (Op::Empty, false),
+            Did::Eof => (Op::Eof, false),
+            Did::Count => (Op::Increment, false),
+            _ if sleeps => (Op::Sleep, false),
+            Did::Put => (Op::Put, false),
+            Did::Get => (Op::Get, false),
+            Did::Send => (Op::Send, false),
+            Did::Recv => (Op::Recv, false),
+        },
+    })
+}
+
+/// A line to show when the map has none for `op`: the role's blocking
+/// operation (a program with no sleep line is at its put between puts).
+fn fallback(lines: &LineMap, role: Role, op: Op) -> Option<u32> {
+    let main = crate::stream::lesson::blocking_op(role)?;
+    (op != main)
+        .then(|| lines.line(ProgramRole::from(role), main))
+        .flatten()
+}
+
+/// Whether processes of `role` sleep between operations in this run.
+fn sleeps(s: &Scenario, role: Role) -> bool {
+    let d = match (s, role) {
+        (Scenario::Queue(q), Role::Writer) => q.delay,
+        (Scenario::Queue(q), Role::Reader) => q.reader_delay,
+        (Scenario::Pipe(p), Role::Sender) => p.delay,
+        (Scenario::Pipe(p), Role::Receiver) => p.reader_delay,
+        _ => return false,
+    };
+    d.hi > 0.0
+}
+
+/// The parent's place: starting its children, joining the workers (the
+/// writers, the sender, the counters), then terminating what is left.
+fn parent_place(scene: &Scene) -> Option<(Op, bool)> {
+    let procs = &scene.world.procs;
+    if procs.is_empty() {
+        return Some((Op::Start, false));
+    }
+    let worker = |r: Role| matches!(r, Role::Writer | Role::Sender | Role::Counter);
+    if procs.iter().any(|p| worker(p.role) && p.alive()) {
+        return Some((Op::Join, true));
+    }
+    if procs.iter().any(|p| p.alive()) {
+        return Some((Op::Terminate, false));
+    }
+    Some((Op::Exit, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::run::{Mode, QueueConfig, RunConfig};
+    use crate::stream::{Body, Event, Kind, Record, RunInfo};
+    use std::collections::BTreeMap;
+
+    fn map() -> LineMap {
+        let mut m = BTreeMap::new();
+        m.insert(
+            ProgramRole::Writer,
+            BTreeMap::from([(Op::Start, 5), (Op::Put, 7), (Op::Sleep, 8)]),
+        );
+        m.insert(
+            ProgramRole::Reader,
+            BTreeMap::from([(Op::Start, 11), (Op::Get, 13)]),
+        );
+        m.insert(
+            ProgramRole::Parent,
+            BTreeMap::from([(Op::Start, 20), (Op::Join, 22), (Op::Terminate, 23)]),
+        );
+        LineMap(m)
+    }
+
+    fn scene_with(events: &[(ProcId, Kind)]) -> Scene {
+        let cfg = RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            record: None,
+            ascii: false,
+        };
+        let mut s = Scene::new(cfg.clone());
+        let mut n = 0;
+        let mut rec = |s: &mut Scene, body| {
+            s.apply(&Record { n, body });
+            n += 1;
+        };
+        rec(
+            &mut s,
+            Body::Run(RunInfo {
+                start_ns: 1,
+                pid: 1,
+                config: cfg,
+            }),
+        );
+        for (id, name, role) in [(0, "writer-1", Role::Writer), (1, "reader-1", Role::Reader)] {
+            let kind = Kind::Spawn {
+                name: name.into(),
+                role,
+            };
+            rec(&mut s, Body::Event(Event::new(2, id, 10 + id as i32, kind)));
+        }
+        for (i, (id, kind)) in events.iter().enumerate() {
+            let e = Event::new(3 + i as u64, *id, 10 + *id as i32, kind.clone()).with_item("x");
+            rec(&mut s, Body::Event(e));
+        }
+        s
+    }
+
+    fn line_of(ms: &[Marker], who: &str) -> Option<(u32, bool)> {
+        ms.iter()
+            .find(|m| m.who == who)
+            .map(|m| (m.line, m.blocked))
+    }
+
+    #[test]
+    fn each_process_is_on_the_line_of_what_it_does() {
+        let s = scene_with(&[]);
+        let ms = markers(&map(), &s);
+        assert_eq!(line_of(&ms, "W1"), Some((5, false)), "starting");
+        assert_eq!(line_of(&ms, "P"), Some((22, true)), "the parent joins");
+        let s = scene_with(&[(0, Kind::Put), (1, Kind::GetWait)]);
+        let ms = markers(&map(), &s);
+        assert_eq!(line_of(&ms, "W1"), Some((8, false)), "sleeps after a put");
+        assert_eq!(line_of(&ms, "R1"), Some((13, true)), "blocked in get");
+        let s = scene_with(&[(0, Kind::PutWait)]);
+        assert_eq!(line_of(&markers(&map(), &s), "W1"), Some((7, true)));
+    }
+
+    #[test]
+    fn once_the_writers_end_the_parent_terminates_the_reader() {
+        let exit = Kind::Exit {
+            ended: crate::stream::Ended::Code(0),
+        };
+        let s = scene_with(&[(0, exit)]);
+        let ms = markers(&map(), &s);
+        assert_eq!(line_of(&ms, "P"), Some((23, false)));
+        assert_eq!(line_of(&ms, "W1"), None, "an ended process has no line");
+    }
+}
