@@ -258,7 +258,7 @@ fn handle<S: Source>(
 ) -> bool {
     let now = source.clock_ns();
     let intent = match i {
-        Input::Key(k) => keys::intent_for(k, controls.replay),
+        Input::Key(k) => keys::intent_for(k, keys::Keys::of(controls)),
         Input::Click(x, y) => click(x, y, size, scene, controls, source),
         Input::Resize => None,
     };

@@ -47,6 +47,15 @@ pub enum Intent {
     ToggleHelp,
     /// The replay's timeline.
     Timeline(TimelineCmd),
+    /// Show or hide the program beside the stage.
+    ToggleCode,
+    /// A lesson: the next / previous scene.
+    NextScene,
+    PrevScene,
+    /// A lesson: the class answers (a digit, from 1).
+    Answer(usize),
+    /// A lesson: the teacher skips the question.
+    SkipQuestion,
     Quit,
 }
 
@@ -121,6 +130,10 @@ pub enum Hint {
     Problem {
         what: String,
     },
+    /// Scene keys work in a lesson (`ipcscope lesson NAME`).
+    NotALesson,
+    /// A lesson keeps its scenario: no switching with 1/2/3.
+    LessonKeepsScenario,
 }
 
 /// The user's side of the screen.
@@ -138,6 +151,10 @@ pub struct Controls {
     /// Delay scales asked for, per process.
     pub scales: HashMap<ProcId, f64>,
     pub hints: VecDeque<(Hint, u64)>,
+    /// The lesson being taught, if any.
+    pub guide: Option<super::guide::Guide>,
+    /// The program panel is shown.
+    pub code: bool,
 }
 
 impl Controls {
@@ -165,7 +182,32 @@ impl Controls {
             slow_motion: 1.0,
             scales: HashMap::new(),
             hints: VecDeque::new(),
+            guide: None,
+            code: false,
         }
+    }
+
+    /// Controls for teaching `lesson`: the program shown beside the stage.
+    pub fn for_lesson(cfg: &RunConfig, lesson: crate::stream::lesson::Lesson) -> Controls {
+        Controls {
+            guide: Some(super::guide::Guide::new(lesson)),
+            code: true,
+            ..Controls::new(cfg, false)
+        }
+    }
+
+    /// Starts the lesson's first scene: what its setup asks of the world.
+    pub fn start_lesson(&mut self, scene: &Scene) -> Vec<Effect> {
+        match self.guide.as_mut() {
+            Some(g) => g.start(0, scene).into_iter().map(Effect::Do).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Follows the run (a question's reveal); true when that changed
+    /// what is shown.
+    pub fn follow(&mut self, scene: &Scene) -> bool {
+        self.guide.as_mut().is_some_and(|g| g.follow(scene))
     }
 
     /// A new run started: per-run choices are forgotten.
@@ -209,6 +251,23 @@ impl Controls {
                     return vec![Effect::Timeline(t)];
                 }
                 self.hint(Hint::NotAReplay, now_ns);
+            }
+            Intent::ToggleCode => self.code = !self.code,
+            Intent::NextScene | Intent::PrevScene | Intent::Answer(_) | Intent::SkipQuestion => {
+                let Some(g) = self.guide.as_mut() else {
+                    self.hint(Hint::NotALesson, now_ns);
+                    return Vec::new();
+                };
+                let cmds = match intent {
+                    Intent::NextScene => g.next(scene),
+                    Intent::PrevScene => g.prev(scene),
+                    Intent::Answer(k) => g.answer(k),
+                    _ => g.skip(),
+                };
+                return cmds.into_iter().map(Effect::Do).collect();
+            }
+            Intent::Switch(_) if self.guide.is_some() => {
+                self.hint(Hint::LessonKeepsScenario, now_ns)
             }
             _ if self.replay => self.hint(Hint::Replay, now_ns),
             _ => return self.world_intent(scene, intent, now_ns),

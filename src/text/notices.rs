@@ -60,5 +60,9 @@ pub fn hint(h: &Hint) -> String {
         Hint::NotAReplay => "Timeline keys work in a replay (ipcscope replay FILE).".into(),
         Hint::Failed { what } => format!("Could not do that: {what}"),
         Hint::Problem { what } => what.clone(),
+        Hint::NotALesson => {
+            "Scene keys work in a lesson (ipcscope lesson NAME; ipcscope lesson --list).".into()
+        }
+        Hint::LessonKeepsScenario => "A lesson keeps its scenario: 1/2/3 do not switch it.".into(),
     }
 }

@@ -11,9 +11,34 @@ use crate::model::{Intent, ScenarioKind, TimelineCmd};
 /// Seconds the arrow keys seek in a replay.
 pub const SEEK_SECS: f64 = 5.0;
 
-/// The intent a key press means (`None`: not a key we use). `replay`:
-/// the keys steer a recording's timeline.
-pub fn intent_for(key: KeyEvent, replay: bool) -> Option<Intent> {
+/// What the keys act on besides the world: a replay's timeline, a lesson's
+/// scenes, an open question.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keys {
+    pub replay: bool,
+    pub lesson: bool,
+    /// A question waits for the class's answer (digits answer it).
+    pub question: bool,
+}
+
+impl Keys {
+    /// The keys for these controls.
+    pub fn of(c: &crate::model::Controls) -> Keys {
+        Keys {
+            replay: c.replay,
+            lesson: c.guide.is_some(),
+            question: c
+                .guide
+                .as_ref()
+                .is_some_and(|g| g.asking == crate::model::guide::Asking::Open),
+        }
+    }
+}
+
+/// The intent a key press means (`None`: not a key we use).
+pub fn intent_for(key: KeyEvent, keys: impl Into<Keys>) -> Option<Intent> {
+    let keys: Keys = keys.into();
+    let replay = keys.replay;
     if key.kind != KeyEventKind::Press {
         return None;
     }
@@ -25,6 +50,16 @@ pub fn intent_for(key: KeyEvent, replay: bool) -> Option<Intent> {
     }
     if replay && let Some(t) = timeline_key(key.code) {
         return Some(Intent::Timeline(t));
+    }
+    if keys.question
+        && let KeyCode::Char(c @ '1'..='4') = key.code
+    {
+        return Some(Intent::Answer(c as usize - '0' as usize));
+    }
+    if keys.lesson
+        && let Some(i) = scene_key(key.code)
+    {
+        return Some(i);
     }
     Some(match key.code {
         KeyCode::Esc => Intent::Back,
@@ -51,8 +86,30 @@ pub fn intent_for(key: KeyEvent, replay: bool) -> Option<Intent> {
         KeyCode::Char('3') => Intent::Switch(ScenarioKind::Counter),
         KeyCode::Char('<') => Intent::SlowMore,
         KeyCode::Char('>') => Intent::SlowLess,
+        KeyCode::Char('c') => Intent::ToggleCode,
         _ => return None,
     })
+}
+
+/// A lesson's scene keys: what a presenter's clicker sends (page down / up,
+/// right / left) and Tab / Shift-Tab; `s` skips a question.
+fn scene_key(code: KeyCode) -> Option<Intent> {
+    Some(match code {
+        KeyCode::PageDown | KeyCode::Right | KeyCode::Tab => Intent::NextScene,
+        KeyCode::PageUp | KeyCode::Left | KeyCode::BackTab => Intent::PrevScene,
+        KeyCode::Char('s') => Intent::SkipQuestion,
+        _ => return None,
+    })
+}
+
+impl From<bool> for Keys {
+    /// `true`: a replay.
+    fn from(replay: bool) -> Keys {
+        Keys {
+            replay,
+            ..Keys::default()
+        }
+    }
 }
 
 /// A replay's timeline keys.
@@ -150,6 +207,48 @@ mod tests {
         );
         assert_eq!(t(KeyCode::Char('q')), Some(Intent::Quit));
         assert_eq!(t(KeyCode::Char('?')), Some(Intent::ToggleHelp));
+    }
+
+    #[test]
+    fn in_a_lesson_clicker_keys_step_scenes_and_digits_answer_an_open_question() {
+        let lesson = Keys {
+            lesson: true,
+            ..Keys::default()
+        };
+        assert_eq!(
+            intent_for(key(KeyCode::PageDown), lesson),
+            Some(Intent::NextScene)
+        );
+        assert_eq!(
+            intent_for(key(KeyCode::Left), lesson),
+            Some(Intent::PrevScene)
+        );
+        assert_eq!(
+            intent_for(key(KeyCode::Char('s')), lesson),
+            Some(Intent::SkipQuestion)
+        );
+        assert_eq!(
+            intent_for(key(KeyCode::Char('2')), lesson),
+            Some(Intent::Switch(ScenarioKind::Pipe)),
+            "no question open: the live meaning"
+        );
+        let asking = Keys {
+            question: true,
+            ..lesson
+        };
+        assert_eq!(
+            intent_for(key(KeyCode::Char('2')), asking),
+            Some(Intent::Answer(2))
+        );
+        assert_eq!(
+            intent_for(key(KeyCode::PageDown), false),
+            None,
+            "not a lesson"
+        );
+        assert_eq!(
+            intent_for(key(KeyCode::Char('c')), false),
+            Some(Intent::ToggleCode)
+        );
     }
 
     #[test]
