@@ -598,7 +598,8 @@ fn a_closed_stdout_ends_the_run_quietly_with_status_0_and_no_child_left() {
         assert!(first[0].contains("is writing"), "{first:?}");
         drop(lines); // like `| head -2`
         let mut child = child;
-        let mut c = child.0.take().unwrap();
+        // The guard keeps the run until it has ended: a failure kills it.
+        let c = child.0.as_mut().unwrap();
         let deadline = Instant::now() + DEADLINE;
         let status = loop {
             if let Some(st) = c.try_wait().unwrap() {
