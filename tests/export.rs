@@ -653,6 +653,7 @@ fn run_record(n: u64, start_ns: u64) -> Record {
                 trace: None,
                 record: None,
                 ascii: false,
+                lang: Default::default(),
             },
         }),
     }

@@ -6,7 +6,7 @@ fn readme_shows_the_two_commands_and_every_key() {
         .expect("README.md");
     assert!(readme.contains("cargo run --release"));
     assert!(readme.contains("cargo test"));
-    for (keys, _) in ipcscope::text::key_help() {
+    for (keys, _) in ipcscope::text::table(ipcscope::text::Lang::En).key_help() {
         for k in keys.split(['/', ',']) {
             let k = k.trim().split(' ').next().unwrap_or("");
             let k = match k {

@@ -396,6 +396,7 @@ mod tests {
             trace: None,
             record: None,
             ascii: false,
+            lang: Default::default(),
         }
     }
 

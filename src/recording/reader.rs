@@ -3,10 +3,12 @@
 //! that is not JSON or not a record, a file cut off mid-record, a
 //! directory, binary data — is an error naming the file and the line.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::{Header, MAGIC, VERSION};
 use crate::stream::Record;
+use crate::text::words;
 
 /// A recording in memory.
 #[derive(Debug, Clone, Default)]
@@ -15,30 +17,74 @@ pub struct Recording {
     pub records: Vec<Record>,
 }
 
-/// Why a file cannot be read as a recording.
-#[derive(Debug, thiserror::Error)]
+/// Why a file cannot be read as a recording. Displays in the current
+/// language (the system's and the JSON parser's words inside stay English).
+#[derive(Debug)]
 pub enum ReadError {
-    #[error("cannot read {}: {source}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{} is a directory, not a recording", .0.display())]
     Directory(PathBuf),
-    #[error("{} is empty: not a recording", .0.display())]
     Empty(PathBuf),
-    #[error("{}:1: not an ipcscope recording (it has no recording header)", .0.display())]
     NotARecording(PathBuf),
-    #[error("{}:1: recording version {found}; this ipcscope reads version {VERSION}", .path.display())]
-    Version { path: PathBuf, found: u32 },
-    #[error("{}:{line}: {what}", .path.display())]
+    Version {
+        path: PathBuf,
+        found: u32,
+    },
     Line {
         path: PathBuf,
         line: usize,
-        what: String,
+        what: LineProblem,
     },
-    #[error("{}:{line}: the file ends in the middle of a record (cut off while it was written?)", .path.display())]
-    Truncated { path: PathBuf, line: usize },
+    Truncated {
+        path: PathBuf,
+        line: usize,
+    },
+}
+
+/// What is wrong with a line of a recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineProblem {
+    /// An empty line before the end.
+    Empty,
+    /// Bytes that are not UTF-8.
+    Binary,
+    /// Text that is not a record, with the JSON parser's reason.
+    NotARecord(String),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = words();
+        f.write_str(&match self {
+            ReadError::Io { path, source } => t.cannot_read(path, source),
+            ReadError::Directory(path) => t.recording_is_directory(path),
+            ReadError::Empty(path) => t.recording_empty(path),
+            ReadError::NotARecording(path) => t.not_a_recording(path),
+            ReadError::Version { path, found } => t.recording_version(path, *found, VERSION),
+            ReadError::Line { path, line, what } => {
+                let what = match what {
+                    LineProblem::Empty => t.empty_line(),
+                    LineProblem::Binary => t.binary_line(),
+                    LineProblem::NotARecord(why) => t.not_a_record(why),
+                };
+                format!("{}:{line}: {what}", path.display())
+            }
+            ReadError::Truncated { path, line } => {
+                format!("{}:{line}: {}", path.display(), t.cut_off())
+            }
+        })
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// Reads and checks a whole recording.
@@ -85,7 +131,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             return Err(ReadError::Line {
                 path: p(),
                 line: number,
-                what: "an empty line where a record should be".into(),
+                what: LineProblem::Empty,
             });
         }
         match serde_json::from_slice::<Record>(line) {
@@ -98,9 +144,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             }
             Err(e) => {
                 let what = if std::str::from_utf8(line).is_err() {
-                    "not text: binary data where a record should be".to_string()
+                    LineProblem::Binary
                 } else {
-                    format!("not a record: {e}")
+                    LineProblem::NotARecord(e.to_string())
                 };
                 return Err(ReadError::Line {
                     path: p(),

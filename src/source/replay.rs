@@ -261,6 +261,7 @@ mod tests {
             trace: None,
             record: None,
             ascii: false,
+            lang: Default::default(),
         }
     }
 

@@ -144,6 +144,46 @@ pub fn parse_timeout(s: &str) -> Result<f64, String> {
     }
 }
 
+/// The language ipcscope speaks in: every sentence it says exists in both
+/// (`crate::text` holds one table per language). A display choice, like
+/// `ascii`: it changes no process and no record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The language a locale asks for: the first of `LC_ALL`,
+    /// `LC_MESSAGES` and `LANG` that is set and not empty (POSIX's order);
+    /// `zh*` (`zh_CN.UTF-8`, `zh_TW`, `zh`) is Chinese, anything else (or
+    /// nothing set) English.
+    pub fn from_locale(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Lang {
+        let chosen = [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty());
+        match chosen {
+            Some(v) if v.starts_with("zh") => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+
+    /// Its name on the command line and in a recording: `en`, `zh`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
 /// Interactive visualizer or printed transcript.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -273,6 +313,10 @@ pub struct RunConfig {
     pub record: Option<PathBuf>,
     /// Draw without box-drawing or other Unicode glyphs.
     pub ascii: bool,
+    /// The language of every sentence (a recording made before languages
+    /// existed reads as English).
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 #[cfg(test)]
@@ -392,6 +436,41 @@ mod tests {
                 "{bad:?}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn lang_from_locale_takes_the_first_set_variable_and_zh_means_chinese() {
+        use Lang::{En, Zh};
+        assert_eq!(Lang::from_locale(None, None, None), En);
+        assert_eq!(Lang::from_locale(None, None, Some("zh_CN.UTF-8")), Zh);
+        assert_eq!(Lang::from_locale(None, None, Some("C.UTF-8")), En);
+        assert_eq!(Lang::from_locale(None, Some("zh_TW"), Some("en_US")), Zh);
+        // LC_ALL wins over both; an empty one counts as unset.
+        assert_eq!(
+            Lang::from_locale(Some("en_US.UTF-8"), Some("zh_CN"), Some("zh_CN")),
+            En
+        );
+        assert_eq!(Lang::from_locale(Some(""), None, Some("zh_CN.UTF-8")), Zh);
+        assert_eq!(Lang::from_locale(Some("zh"), None, None), Zh);
+        assert_eq!(Lang::from_locale(Some("POSIX"), None, Some("zh_CN")), En);
+    }
+
+    #[test]
+    fn a_config_without_a_lang_reads_as_english() {
+        let mut v = serde_json::to_value(RunConfig {
+            scenario: Scenario::Pipe(PipeConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Lang::Zh,
+        })
+        .unwrap();
+        assert_eq!(v["lang"], "zh");
+        v.as_object_mut().unwrap().remove("lang");
+        let back: RunConfig = serde_json::from_value(v).unwrap();
+        assert_eq!(back.lang, Lang::En);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod processes;
 pub mod stage;
 pub mod theme;
 pub mod timeline;
+pub mod width;
 
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -56,7 +57,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 fn too_small(area: Rect, buf: &mut Buffer) {
-    let msg = crate::text::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT);
+    let msg = crate::text::words().too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT);
     Paragraph::new(vec![Line::from(msg)])
         .wrap(Wrap { trim: true })
         .render(area, buf);

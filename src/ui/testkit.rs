@@ -26,6 +26,7 @@ fn run_cfg(scenario: Scenario) -> RunConfig {
         trace: None,
         record: None,
         ascii: false,
+        lang: Default::default(),
     }
 }
 
