@@ -76,13 +76,18 @@ pub fn gauge_state(level: u64, max: u64) -> &'static str {
     }
 }
 
+/// A total and its rate, e.g. "put 5 (2/s)" (`word` from
+/// [`ScreenWords::flow_words`](super::ScreenWords::flow_words)).
+pub fn flow_one(word: &str, total: u64, rate: usize) -> String {
+    format!("{word} {total} ({rate}/s)")
+}
+
 /// Both ways on one line, e.g. "put 5 (2/s)  got 2 (1/s)".
 pub fn flow(names: (&str, &str), totals: (u64, u64), rates: (usize, usize)) -> String {
-    let t = words();
     format!(
         "{}  {}",
-        t.flow_one(names.0, totals.0, rates.0),
-        t.flow_one(names.1, totals.1, rates.1)
+        flow_one(names.0, totals.0, rates.0),
+        flow_one(names.1, totals.1, rates.1)
     )
 }
 

@@ -13,6 +13,14 @@ pub fn stage_queue_title(maxsize: u32) -> String {
     }
 }
 
+/// What a process has done, e.g. "put 3, last url_3" (or "put 3").
+pub fn stage_done(word: &str, done: u64, last: Option<&str>) -> String {
+    match last {
+        Some(item) => words().stage_done_last(word, done, item),
+        None => format!("{word} {done}"),
+    }
+}
+
 /// Items that did not fit, counted where they would be.
 pub fn stage_hidden(n: usize) -> String {
     format!("+{n}")

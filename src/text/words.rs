@@ -256,8 +256,6 @@ pub trait ScreenWords: Sync {
     fn gauge_empty(&self) -> &'static str;
     fn gauge_full(&self) -> &'static str;
     fn depth_history(&self, secs: f64) -> String;
-    /// A total and its rate, e.g. "put 5 (2/s)".
-    fn flow_one(&self, word: &str, total: u64, rate: usize) -> String;
     /// The words for moving in and out of the pipe (`pipe`) or the queue.
     fn flow_words(&self, pipe: bool) -> (&'static str, &'static str);
     fn queue_waiters(&self, put: u32, get: u32) -> String;
@@ -291,8 +289,9 @@ pub trait StageWords: Sync {
     fn stage_stopped(&self) -> &'static str;
     /// The item a blocked writer (or sender) holds.
     fn stage_pressing(&self, item: &str) -> String;
-    /// What a process has done: `word` (see [`TranscriptWords::role_done`]).
-    fn stage_done(&self, word: &str, done: u64, last: Option<&str>) -> String;
+    /// What a process has done and the last item: `word` (see
+    /// [`TranscriptWords::role_done`]).
+    fn stage_done_last(&self, word: &str, done: u64, last: &str) -> String;
     fn stage_lost_with(&self, item: &str) -> String;
     /// Processes that did not fit.
     fn stage_more(&self, n: usize) -> String;

@@ -145,8 +145,8 @@ fn flow(
         vec![Line::raw(both)]
     } else {
         vec![
-            Line::raw(text::words().flow_one(words.0, totals.0, rates.0)),
-            Line::raw(text::words().flow_one(words.1, totals.1, rates.1)),
+            Line::raw(text::flow_one(words.0, totals.0, rates.0)),
+            Line::raw(text::flow_one(words.1, totals.1, rates.1)),
         ]
     }
 }
@@ -200,12 +200,13 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Style::new()
     };
     let raised = w.queue.full_raised + w.queue.empty_raised;
-    let lines = vec![
-        Line::raw(text::flow(
-            text::words().flow_words(false),
-            totals,
-            app.scene.rates(),
-        )),
+    let mut lines = flow(
+        text::words().flow_words(false),
+        totals,
+        app.scene.rates(),
+        inner.width,
+    );
+    lines.extend([
         Line::styled(
             text::words().queue_waiters(put_waiters, get_waiters),
             waiting_style,
@@ -226,7 +227,7 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 Style::new()
             },
         ),
-    ];
+    ]);
     let spark = stack(inner, buf, top, lines, Some(1));
     depth_sparkline(app, theme, spark, buf);
 }

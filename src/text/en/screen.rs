@@ -345,10 +345,6 @@ impl ScreenWords for En {
         format!("depth, last {secs:.0} s")
     }
 
-    fn flow_one(&self, word: &str, total: u64, rate: usize) -> String {
-        format!("{word} {total} ({rate}/s)")
-    }
-
     fn flow_words(&self, pipe: bool) -> (&'static str, &'static str) {
         if pipe {
             ("sent", "received")

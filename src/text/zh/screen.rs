@@ -347,10 +347,6 @@ impl ScreenWords for Zh {
         format!("深度，最近 {secs:.0} 秒")
     }
 
-    fn flow_one(&self, word: &str, total: u64, rate: usize) -> String {
-        format!("{word} {total}（{rate}/秒）")
-    }
-
     fn flow_words(&self, pipe: bool) -> (&'static str, &'static str) {
         if pipe {
             ("发送", "接收")

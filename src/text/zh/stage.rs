@@ -32,11 +32,8 @@ impl StageWords for Zh {
         format!("拿着 {item}")
     }
 
-    fn stage_done(&self, word: &str, done: u64, last: Option<&str>) -> String {
-        match last {
-            Some(item) => format!("{word} {done}，最近 {item}"),
-            None => format!("{word} {done}"),
-        }
+    fn stage_done_last(&self, word: &str, done: u64, last: &str) -> String {
+        format!("{word} {done}，最近 {last}")
     }
 
     fn stage_lost_with(&self, item: &str) -> String {

@@ -82,7 +82,7 @@ impl TranscriptWords for Zh {
     }
 
     fn count_done(&self, p: i32, done: u64, value: i64) -> String {
-        format!("Process({p}) 完成了 {done} 次自增（它最后看到的值是 {value}）。")
+        format!("Process({p}) 完成了 {done} 次自增（最后看到的值是 {value}）。")
     }
 
     fn gave_up(&self, p: i32, item: &str) -> String {

@@ -157,8 +157,8 @@ pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc, short: bool) -> Li
 pub(super) fn done_detail(p: &Proc) -> Detail {
     let word = text::words().role_done(p.role);
     [
-        text::words().stage_done(word, p.done, p.item.as_deref()),
-        text::words().stage_done(word, p.done, None),
+        text::stage_done(word, p.done, p.item.as_deref()),
+        text::stage_done(word, p.done, None),
     ]
 }
 
