@@ -33,6 +33,7 @@ fn readme_headless_sample_is_what_the_run_prints() {
     let end = start + readme[start..].find("```").unwrap();
     let sample = &readme[start..end];
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ipcscope"))
+        .env("LC_ALL", "C") // English, whatever the locale
         .args(["--headless", "--seed", "1"])
         .stdin(std::process::Stdio::null())
         .output()
