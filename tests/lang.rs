@@ -141,6 +141,10 @@ fn ipcscopes_own_errors_are_told_in_the_language_asked_for() {
         "{}",
         stderr(&out)
     );
+    let out = run(&["--delay", "1..0", "--lang", "zh"], &[]);
+    assert!(stderr(&out).contains("'1..0' 是空范围"), "{}", stderr(&out));
+    let out = run(&["--put-timeout", "-1"], &[("LANG", "zh_CN.UTF-8")]);
+    assert!(stderr(&out).contains("'-1' 是负数"), "{}", stderr(&out));
     let out = run(&["--writers", "200", "--readers", "100", "--lang=zh"], &[]);
     assert!(stderr(&out).contains("共 300 个进程"), "{}", stderr(&out));
     // The visualizer without a terminal.

@@ -57,28 +57,44 @@ impl From<DelayRange> for String {
 }
 
 impl TryFrom<String> for DelayRange {
-    type Error = String;
+    type Error = BadSeconds;
     fn try_from(s: String) -> Result<Self, Self::Error> {
         s.parse()
     }
 }
 
+/// A number of seconds that was refused, with the text given (it displays
+/// as a sentence in the current language, `crate::text`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadSeconds {
+    /// A delay bound below 0 or over [`MAX_DELAY`].
+    DelayOutOfRange(String),
+    /// Not `A..B` or `A` in plain decimals.
+    NotADelay(String),
+    /// `A..B` with A over B.
+    EmptyDelay(String),
+    /// A timeout over [`MAX_TIMEOUT`].
+    TimeoutOutOfRange(String),
+    /// A negative timeout.
+    NegativeTimeout(String),
+    /// Not a plain decimal number of seconds.
+    NotSeconds(String),
+}
+
+impl std::error::Error for BadSeconds {}
+
 impl std::str::FromStr for DelayRange {
-    type Err = String;
+    type Err = BadSeconds;
 
     /// Exactly `A..B` or `A`, where A and B are plain decimals (see
     /// [`plain_seconds`]) with 0 <= A <= B <= [`MAX_DELAY`]. No spaces,
     /// signs, exponents or extra dots; every error quotes the text given.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bound = |p: &str| -> Result<f64, String> {
+        let bound = |p: &str| -> Result<f64, BadSeconds> {
             match plain_seconds(p) {
                 Ok(v) if v <= MAX_DELAY => Ok(v),
-                Ok(_) | Err(NotSeconds::Negative) => Err(format!(
-                    "'{s}' is out of range: a delay is 0 to {MAX_DELAY} seconds"
-                )),
-                Err(NotSeconds::Malformed) => Err(format!(
-                    "'{s}' is not a delay: write A..B or A in plain decimal seconds, like 0..1 or 0.5"
-                )),
+                Ok(_) | Err(NotSeconds::Negative) => Err(BadSeconds::DelayOutOfRange(s.into())),
+                Err(NotSeconds::Malformed) => Err(BadSeconds::NotADelay(s.into())),
             }
         };
         let (lo, hi) = match s.split_once("..") {
@@ -89,9 +105,7 @@ impl std::str::FromStr for DelayRange {
             }
         };
         if lo > hi {
-            return Err(format!(
-                "'{s}' is empty: the first bound must not exceed the second"
-            ));
+            return Err(BadSeconds::EmptyDelay(s.into()));
         }
         Ok(DelayRange { lo, hi })
     }
@@ -129,18 +143,12 @@ pub fn plain_seconds(p: &str) -> Result<f64, NotSeconds> {
 /// A put/get timeout: plain decimal seconds from 0 (raise at once, as
 /// Python's `timeout=0`) to [`MAX_TIMEOUT`]. Negative is refused: Python
 /// treats it as 0, but here it is almost surely a typo.
-pub fn parse_timeout(s: &str) -> Result<f64, String> {
+pub fn parse_timeout(s: &str) -> Result<f64, BadSeconds> {
     match plain_seconds(s) {
         Ok(v) if v <= MAX_TIMEOUT => Ok(v),
-        Ok(_) => Err(format!(
-            "'{s}' is out of range: a timeout is 0 to {MAX_TIMEOUT} seconds"
-        )),
-        Err(NotSeconds::Negative) => Err(format!(
-            "'{s}' is negative: a timeout is 0 to {MAX_TIMEOUT} seconds (0 raises at once)"
-        )),
-        Err(NotSeconds::Malformed) => Err(format!(
-            "'{s}' is not a number of seconds: write a plain decimal from 0 to {MAX_TIMEOUT}, like 0.5"
-        )),
+        Ok(_) => Err(BadSeconds::TimeoutOutOfRange(s.into())),
+        Err(NotSeconds::Negative) => Err(BadSeconds::NegativeTimeout(s.into())),
+        Err(NotSeconds::Malformed) => Err(BadSeconds::NotSeconds(s.into())),
     }
 }
 
@@ -336,10 +344,12 @@ mod tests {
     #[test]
     fn delay_range_rejects_bad_input_with_a_reason() {
         for bad in ["", "x", "1..0", "-1..2", "0..nan", "0..inf", "0..5000"] {
-            let e = bad.parse::<DelayRange>().unwrap_err();
+            let e = bad.parse::<DelayRange>().unwrap_err().to_string();
             assert!(e.contains(&format!("'{bad}'")), "{bad}: {e}");
         }
-        assert!("1..0".parse::<DelayRange>().unwrap_err().contains("empty"));
+        let e = "1..0".parse::<DelayRange>().unwrap_err();
+        assert_eq!(e, BadSeconds::EmptyDelay("1..0".into()));
+        assert!(e.to_string().contains("empty"));
     }
 
     #[test]
@@ -348,7 +358,7 @@ mod tests {
             "1...2", "1..", "..2", "1..2..3", " 1..2", "1..2 ", "1 ..2", "+1..2", "1e400..2",
             "1e3", ".5", "1.", "1.5.2", "0x10", "1,5", "..", "1....2", "١..٢",
         ] {
-            let e = bad.parse::<DelayRange>().unwrap_err();
+            let e = bad.parse::<DelayRange>().unwrap_err().to_string();
             assert!(
                 e.contains(&format!("'{bad}' is not a delay")),
                 "{bad:?}: {e}"
@@ -360,7 +370,7 @@ mod tests {
     fn delay_range_negative_or_too_long_is_out_of_range() {
         let huge = "9".repeat(400);
         for bad in ["-1..2", "0..-1", "-0", "0..3600.5", huge.as_str()] {
-            let e = bad.parse::<DelayRange>().unwrap_err();
+            let e = bad.parse::<DelayRange>().unwrap_err().to_string();
             assert!(e.contains("out of range"), "{bad}: {e}");
         }
         assert_eq!(
@@ -418,19 +428,12 @@ mod tests {
 
     #[test]
     fn timeout_rejects_negative_too_long_and_malformed_with_a_reason() {
-        assert!(
-            parse_timeout("-1")
-                .unwrap_err()
-                .contains("'-1' is negative")
-        );
-        assert!(parse_timeout("-0").unwrap_err().contains("negative"));
-        assert!(
-            parse_timeout("3600.5")
-                .unwrap_err()
-                .contains("'3600.5' is out of range")
-        );
+        let e = |s: &str| parse_timeout(s).unwrap_err().to_string();
+        assert!(e("-1").contains("'-1' is negative"));
+        assert!(e("-0").contains("negative"));
+        assert!(e("3600.5").contains("'3600.5' is out of range"));
         for bad in ["", "x", "nan", "inf", "1e3", " 1", "+1", ".5", "1..2"] {
-            let e = parse_timeout(bad).unwrap_err();
+            let e = e(bad);
             assert!(
                 e.contains(&format!("'{bad}' is not a number of seconds")),
                 "{bad:?}: {e}"

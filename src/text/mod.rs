@@ -13,6 +13,7 @@
 //! Text reads the model and the stream; the model never reads text.
 
 pub mod en;
+mod errors;
 mod notices;
 pub mod prints;
 mod screen;

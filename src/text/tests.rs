@@ -344,6 +344,12 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(too_many_processes, 1, 255, 255);
     say!(same_trace_and_record, path);
     say!(export_onto_recording, path);
+    say!(delay_out_of_range, "0..5000", 3600.0);
+    say!(not_a_delay, "1...2");
+    say!(empty_delay, "1..0");
+    say!(timeout_out_of_range, "3600.5", 3600.0);
+    say!(negative_timeout, "-1", 3600.0);
+    say!(not_seconds, "x", 3600.0);
     v
 }
 

@@ -364,6 +364,14 @@ pub trait ErrorWords: Sync {
     fn too_many_processes(&self, writers: u32, readers: u32, max: u32) -> String;
     fn same_trace_and_record(&self, path: &Path) -> String;
     fn export_onto_recording(&self, path: &Path) -> String;
+    /// A delay bound (in `text`) below 0 or over `max` seconds.
+    fn delay_out_of_range(&self, text: &str, max: f64) -> String;
+    fn not_a_delay(&self, text: &str) -> String;
+    /// A delay whose first bound exceeds the second.
+    fn empty_delay(&self, text: &str) -> String;
+    fn timeout_out_of_range(&self, text: &str, max: f64) -> String;
+    fn negative_timeout(&self, text: &str, max: f64) -> String;
+    fn not_seconds(&self, text: &str, max: f64) -> String;
 }
 
 /// Column headings of the processes panel (`PID` is the same everywhere).

@@ -157,4 +157,28 @@ impl ErrorWords for En {
             path.display()
         )
     }
+
+    fn delay_out_of_range(&self, s: &str, max: f64) -> String {
+        format!("'{s}' is out of range: a delay is 0 to {max} seconds")
+    }
+
+    fn not_a_delay(&self, s: &str) -> String {
+        format!("'{s}' is not a delay: write A..B or A in plain decimal seconds, like 0..1 or 0.5")
+    }
+
+    fn empty_delay(&self, s: &str) -> String {
+        format!("'{s}' is empty: the first bound must not exceed the second")
+    }
+
+    fn timeout_out_of_range(&self, s: &str, max: f64) -> String {
+        format!("'{s}' is out of range: a timeout is 0 to {max} seconds")
+    }
+
+    fn negative_timeout(&self, s: &str, max: f64) -> String {
+        format!("'{s}' is negative: a timeout is 0 to {max} seconds (0 raises at once)")
+    }
+
+    fn not_seconds(&self, s: &str, max: f64) -> String {
+        format!("'{s}' is not a number of seconds: write a plain decimal from 0 to {max}, like 0.5")
+    }
 }

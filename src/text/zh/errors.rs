@@ -148,4 +148,28 @@ impl ErrorWords for Zh {
             path.display()
         )
     }
+
+    fn delay_out_of_range(&self, s: &str, max: f64) -> String {
+        format!("'{s}' 超出范围：延时是 0 到 {max} 秒")
+    }
+
+    fn not_a_delay(&self, s: &str) -> String {
+        format!("'{s}' 不是延时：请用普通小数秒数写成 A..B 或 A，例如 0..1 或 0.5")
+    }
+
+    fn empty_delay(&self, s: &str) -> String {
+        format!("'{s}' 是空范围：第一个数不能大于第二个")
+    }
+
+    fn timeout_out_of_range(&self, s: &str, max: f64) -> String {
+        format!("'{s}' 超出范围：超时是 0 到 {max} 秒")
+    }
+
+    fn negative_timeout(&self, s: &str, max: f64) -> String {
+        format!("'{s}' 是负数：超时是 0 到 {max} 秒（0 表示立即抛出）")
+    }
+
+    fn not_seconds(&self, s: &str, max: f64) -> String {
+        format!("'{s}' 不是秒数：请写 0 到 {max} 之间的普通小数，例如 0.5")
+    }
 }
