@@ -25,6 +25,7 @@ fn busy_scene() -> Scene {
         trace: None,
         record: None,
         ascii: false,
+        lang: Default::default(),
     };
     let mut scene = Scene::new(cfg.clone());
     let mut n = 0;

@@ -12,20 +12,21 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::builder::{PathBufValueParser, PossibleValuesParser, TypedValueParser};
+use clap::builder::{PathBufValueParser, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::bench::BenchOptions;
 use crate::child::HiddenRole;
 use crate::config::{
-    CounterConfig, DelayRange, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES, MAX_PROCS,
-    Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
+    CounterConfig, DelayRange, Lang, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
+    MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
 };
 use crate::lesson::Library;
 use crate::outfile::{self, Existing, What};
 use crate::recording::export::Format;
-use crate::stream::lesson::{Lang, Lesson};
+use crate::stream::lesson::Lesson;
+use crate::text::words;
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -67,6 +68,7 @@ impl LessonRun {
             trace: self.trace.clone(),
             record: self.record.clone(),
             ascii: self.ascii,
+            lang: self.lang,
         }
     }
 }
@@ -92,6 +94,7 @@ pub struct ReplayOptions {
     /// Print the recorded run's transcript instead of opening the visualizer.
     pub headless: bool,
     pub ascii: bool,
+    pub lang: Lang,
 }
 
 /// `ipcscope export FILE --format F -o OUT`: what to export, how, and where.
@@ -108,7 +111,52 @@ pub struct ExportOptions {
 /// Parses the process's arguments; on bad input prints clap's error and
 /// exits 2 (`--help` and `--version` print and exit 0).
 pub fn parse_args() -> Invocation {
-    invocation_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // Our own reasons inside clap's errors (a file that cannot be written)
+    // are told in the language asked for, before clap has parsed it.
+    crate::text::set_lang(lang_in(&args).unwrap_or_else(env_lang));
+    invocation_from(args).unwrap_or_else(|e| e.exit())
+}
+
+/// The language the environment asks for ([`Lang::from_locale`] of
+/// `LC_ALL`, `LC_MESSAGES`, `LANG`): the default of `--lang`.
+pub fn env_lang() -> Lang {
+    let var = |name| std::env::var_os(name).and_then(|v| v.into_string().ok());
+    Lang::from_locale(
+        var("LC_ALL").as_deref(),
+        var("LC_MESSAGES").as_deref(),
+        var("LANG").as_deref(),
+    )
+}
+
+/// A valid `--lang X` or `--lang=X` among `args` (the last one given), for
+/// the messages printed while the command line is parsed.
+fn lang_in(args: &[OsString]) -> Option<Lang> {
+    let mut found = None;
+    let mut it = args.iter().filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        let value = match a.strip_prefix("--lang") {
+            Some("") => it.next(),
+            Some(v) => v.strip_prefix('='),
+            None => continue,
+        };
+        found = value.and_then(parse_lang).or(found);
+    }
+    found
+}
+
+fn parse_lang(s: &str) -> Option<Lang> {
+    match s {
+        "en" => Some(Lang::En),
+        "zh" => Some(Lang::Zh),
+        _ => None,
+    }
+}
+
+/// The value parser of `--lang`: `en` or `zh`.
+fn lang_parser() -> impl TypedValueParser<Value = Lang> {
+    clap::builder::PossibleValuesParser::new(["en", "zh"])
+        .map(|s| parse_lang(&s).unwrap_or_default())
 }
 
 /// Parses `args` (the first one is the program name), for tests and
@@ -204,6 +252,9 @@ struct CommonArgs {
     /// Draw without box-drawing or other Unicode glyphs
     #[arg(long)]
     ascii: bool,
+    /// Language of the screen and the transcript: en or zh [default: from LC_ALL, LC_MESSAGES or LANG]
+    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
+    lang: Option<Lang>,
 }
 
 impl CommonArgs {
@@ -351,9 +402,6 @@ struct LessonArgs {
     /// Take the lessons from DIR (NAME.toml and the .py each names) instead of the built-in ones
     #[arg(long, value_name = "DIR", conflicts_with = "check")]
     lessons: Option<PathBuf>,
-    /// Language of the lesson's texts [default: from LC_ALL, LC_MESSAGES or LANG: zh* is zh, else en]
-    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
-    lang: Option<Lang>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -369,6 +417,9 @@ struct ReplayArgs {
     /// Draw without box-drawing or other Unicode glyphs
     #[arg(long)]
     ascii: bool,
+    /// Language of the screen and the transcript: en or zh [default: from LC_ALL, LC_MESSAGES or LANG]
+    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
+    lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -399,10 +450,7 @@ impl ExportArgs {
         outfile::check(&self.output, What::Export, policy)
             .map_err(|e| usage_error(e.to_string()))?;
         if outfile::same_file(&self.file, &self.output) {
-            return Err(usage_error(format!(
-                "cannot write the export to {}: it is the recording being exported; give another file",
-                self.output.display()
-            )));
+            return Err(usage_error(words().export_onto_recording(&self.output)));
         }
         Ok(())
     }
@@ -444,23 +492,13 @@ impl Cli {
                 q.readers.unwrap_or(d.readers),
             );
             if w + r > MAX_PROCS {
-                return Err(usage_error(format!(
-                    "{w} {} and {r} {} make {} processes; a run has at most {MAX_PROCS} at once \
-                     (one queue serves {} processes and ipcscope keeps one for itself)",
-                    plural(w, "writer"),
-                    plural(r, "reader"),
-                    w + r,
-                    MAX_PROCS + 1
-                )));
+                return Err(usage_error(words().too_many_processes(w, r, MAX_PROCS)));
             }
         }
         if let (Some(t), Some(r)) = (&common.trace, &common.record)
             && outfile::same_file(t, r)
         {
-            return Err(usage_error(format!(
-                "--trace and --record both name {}; give them different files",
-                t.display()
-            )));
+            return Err(usage_error(words().same_trace_and_record(t)));
         }
         Ok(())
     }
@@ -483,6 +521,7 @@ impl Cli {
                 file: a.file,
                 headless: a.headless,
                 ascii: a.ascii,
+                lang: a.lang.unwrap_or_else(env_lang),
             }),
             Some(Command::Export(a)) => Invocation::Export(ExportOptions {
                 file: a.file,
@@ -505,7 +544,7 @@ impl LessonArgs {
     /// Resolves the lesson named (an unknown name or a broken lesson file
     /// is a usage error, exit 2), or the listing or the check asked for.
     fn into_invocation(self) -> Result<Invocation, clap::Error> {
-        let lang = self.lang.unwrap_or_else(lang_from_env);
+        let lang = self.common.lang.unwrap_or_else(env_lang);
         if let Some(file) = self.check {
             return Ok(Invocation::LessonCheck(LessonCheckOptions { file, lang }));
         }
@@ -542,22 +581,6 @@ impl LessonArgs {
     }
 }
 
-/// `--lang`: `en` or `zh`, listed in the help.
-fn lang_parser() -> impl TypedValueParser<Value = Lang> {
-    PossibleValuesParser::new(Lang::ALL.map(Lang::code))
-        .map(|s| s.parse::<Lang>().unwrap_or_default())
-}
-
-/// The language the environment's locale asks for ([`Lang::from_locale`]).
-pub fn lang_from_env() -> Lang {
-    let var = |k: &str| std::env::var(k).ok();
-    Lang::from_locale(
-        var("LC_ALL").as_deref(),
-        var("LC_MESSAGES").as_deref(),
-        var("LANG").as_deref(),
-    )
-}
-
 /// A run of the scenario built for the mode the common options choose; a
 /// random seed when none is given.
 fn run(common: CommonArgs, scenario: impl FnOnce(Mode) -> Scenario) -> Invocation {
@@ -569,6 +592,7 @@ fn run(common: CommonArgs, scenario: impl FnOnce(Mode) -> Scenario) -> Invocatio
         trace: common.trace,
         record: common.record,
         ascii: common.ascii,
+        lang: common.lang.unwrap_or_else(env_lang),
     })
 }
 
@@ -584,14 +608,6 @@ fn output_path(what: What) -> impl TypedValueParser<Value = PathBuf> {
 /// (code 2).
 fn usage_error(message: String) -> clap::Error {
     Cli::command().error(ErrorKind::ArgumentConflict, message)
-}
-
-fn plural(n: u32, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
 }
 
 #[cfg(test)]
@@ -1119,5 +1135,38 @@ mod tests {
 
     fn secs_or_forever(t: Option<f64>) -> String {
         t.map_or("forever".to_string(), |s| s.to_string())
+    }
+
+    #[test]
+    fn lang_is_a_common_option_and_a_replay_option() {
+        assert_eq!(run_config(&["--lang", "zh"]).lang, Lang::Zh);
+        assert_eq!(run_config(&["pipe", "--lang=zh"]).lang, Lang::Zh);
+        assert_eq!(run_config(&["counter", "--lang", "en"]).lang, Lang::En);
+        match parse(&["replay", "run.rec", "--lang", "zh"]) {
+            Invocation::Replay(o) => assert_eq!(o.lang, Lang::Zh),
+            other => panic!("{other:?}"),
+        }
+        let e = rejected(&["--lang", "fr"]);
+        assert!(e.contains("fr") && e.contains("zh"), "{e}");
+    }
+
+    #[test]
+    fn lang_in_finds_the_last_valid_lang_before_parsing() {
+        let args = |v: &[&str]| -> Vec<OsString> { v.iter().map(OsString::from).collect() };
+        assert_eq!(
+            lang_in(&args(&["ipcscope", "--lang", "zh"])),
+            Some(Lang::Zh)
+        );
+        assert_eq!(
+            lang_in(&args(&["ipcscope", "pipe", "--lang=zh"])),
+            Some(Lang::Zh)
+        );
+        assert_eq!(
+            lang_in(&args(&["ipcscope", "--lang", "zh", "--lang", "en"])),
+            Some(Lang::En)
+        );
+        assert_eq!(lang_in(&args(&["ipcscope", "--lang", "fr"])), None);
+        assert_eq!(lang_in(&args(&["ipcscope", "--lang"])), None);
+        assert_eq!(lang_in(&args(&["ipcscope", "--language=zh"])), None);
     }
 }

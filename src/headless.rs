@@ -21,8 +21,10 @@ const WINDOW: Duration = Duration::from_millis(100);
 /// How long readers get to drain the queue once the writers are done.
 const DRAIN: Duration = Duration::from_secs(3);
 
-/// Runs the scenario; returns the exit code.
+/// Runs the scenario in the configuration's language; returns the exit
+/// code.
 pub fn run(cfg: &RunConfig) -> i32 {
+    text::set_lang(cfg.lang);
     match run_inner(cfg) {
         Ok(()) => 0,
         Err(e) => {
@@ -89,7 +91,7 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
             .recorders
             .iter()
             .filter(|r| r.dropped > 0)
-            .map(|r| text::recording_gaps_summary(r.path(), r.dropped))
+            .map(|r| text::words().recording_gaps_summary(r.path(), r.dropped))
             .collect();
         for g in gaps {
             p.print(&g);
@@ -125,7 +127,8 @@ impl Printer {
             if let Some(e) = r.take_failure() {
                 let _ = writeln!(
                     std::io::stderr(),
-                    "ipcscope: {e}; the run goes on without it"
+                    "ipcscope: {}",
+                    text::words().goes_on_without(&e)
                 );
             }
         }
@@ -157,12 +160,13 @@ impl Printer {
 
 /// The closing summary, from the scene: the same figures the screen shows.
 pub fn summary_lines(s: &Scene) -> Vec<String> {
+    let t = text::words();
     let w = &s.world;
-    let mut out = vec![text::summary_header().to_string()];
+    let mut out = vec![t.summary_header()];
     match &s.cfg.scenario {
         Scenario::Queue(_) => {
             let q = &w.queue;
-            out.push(text::queue_summary(
+            out.push(t.queue_summary(
                 q.puts + q.missed_puts,
                 q.gets + q.missed_gets,
                 s.depth() as usize,
@@ -177,11 +181,11 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
                     .unwrap_or_default()
             };
             if !labels.is_empty() {
-                out.push(text::left_in_queue(&labels));
+                out.push(t.left_in_queue(&labels));
             }
         }
         Scenario::Pipe(_) => {
-            out.push(text::pipe_summary(w.pipe.sent, w.pipe.received, w.pipe.eof));
+            out.push(t.pipe_summary(w.pipe.sent, w.pipe.received, w.pipe.eof));
         }
         Scenario::Counter(c) => {
             let v = s.value.unwrap_or_default();
@@ -194,17 +198,16 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
             .map_or((p.done, p.timeouts), |c| (c.done, c.timeouts));
         let extra = match (timeouts, p.role) {
             (0, _) => String::new(),
-            (n, Role::Writer) => format!(", queue.Full x{n}"),
-            (n, Role::Reader) => format!(", queue.Empty x{n}"),
+            (n, Role::Writer) => t.summary_timeouts(true, n),
+            (n, Role::Reader) => t.summary_timeouts(false, n),
             _ => String::new(),
         };
-        out.push(format!(
-            "  {:<10} Process({}) {} {}{extra}, {}",
-            p.name,
+        out.push(t.summary_proc(
+            &p.name,
             p.pid,
-            text::role_done(p.role),
-            done,
-            text::ended_text(p.ended, p.said_exiting)
+            (t.role_done(p.role), done),
+            &extra,
+            &text::ended_text(p.ended, p.said_exiting),
         ));
     }
     if !w.losses.is_empty() {
@@ -213,16 +216,12 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
             .iter()
             .map(|l| (l.item.clone(), l.name.clone(), l.pid))
             .collect();
-        out.push(text::lost_items(&list));
+        out.push(t.lost_items(&list));
     }
     if w.recoveries > 0 {
-        out.push(text::recoveries_summary(w.recoveries));
+        out.push(t.recoveries_summary(w.recoveries));
     }
-    out.push(text::telemetry_summary(
-        w.events,
-        s.telemetry.dropped,
-        s.telemetry.late,
-    ));
+    out.push(t.telemetry_summary(w.events, s.telemetry.dropped, s.telemetry.late));
     out
 }
 
@@ -304,6 +303,7 @@ pub fn is_no_progress(k: &Kind) -> bool {
 /// `ipcscope replay FILE`: the visualizer on a recording, or (headless)
 /// the recorded run's transcript and summary, as the live run printed them.
 pub fn replay(opts: &crate::cli::ReplayOptions) -> i32 {
+    text::set_lang(opts.lang);
     let rec = match crate::recording::load(&opts.file) {
         Ok(r) => r,
         Err(e) => {
@@ -312,7 +312,7 @@ pub fn replay(opts: &crate::cli::ReplayOptions) -> i32 {
         }
     };
     if !opts.headless {
-        return crate::tui::run_replay(rec, opts.ascii);
+        return crate::tui::run_replay(rec, opts.ascii, opts.lang);
     }
     let Some(cfg) = rec.records.iter().find_map(|r| match &r.body {
         Body::Run(info) => Some(info.config.clone()),
@@ -320,8 +320,8 @@ pub fn replay(opts: &crate::cli::ReplayOptions) -> i32 {
     }) else {
         let _ = writeln!(
             std::io::stderr(),
-            "ipcscope: {}: the recording holds no run",
-            opts.file.display()
+            "ipcscope: {}",
+            text::words().no_run(&opts.file)
         );
         return 2;
     };
@@ -363,6 +363,7 @@ mod tests {
             trace: None,
             record: None,
             ascii: false,
+            lang: Default::default(),
         };
         let cx = text::Context::for_run(&cfg);
         let mut scene = Scene::new(cfg.clone());

@@ -24,6 +24,8 @@ use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::unistd::{AccessFlags, access};
 
+use crate::text::words;
+
 /// What to do when the output file already exists (as a regular file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {
@@ -42,49 +44,66 @@ pub enum What {
 }
 
 impl fmt::Display for What {
+    /// "the trace", in the current language.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            What::Trace => "the trace",
-            What::Recording => "the recording",
-            What::Export => "the export",
-        })
+        f.write_str(words().output_what(*self))
     }
 }
 
 /// An output file that cannot be written: which output, which path, why.
-/// Displays as `cannot write the trace to /tmp/x: it is a FIFO, not a
-/// regular file`.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {what} to {}: {reason}", .path.display())]
+/// Displays (in the current language) as `cannot write the trace to
+/// /tmp/x: it is a FIFO, not a regular file`.
+#[derive(Debug)]
 pub struct OutputError {
     pub what: What,
     pub path: PathBuf,
     pub reason: Reason,
 }
 
+impl fmt::Display for OutputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = words().output_what(self.what);
+        f.write_str(&words().cannot_write(what, &self.path, &self.reason.to_string()))
+    }
+}
+
+impl std::error::Error for OutputError {}
+
 /// Why an output file cannot be written.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
-    #[error("it is a symbolic link; give the file's real path")]
     SymbolicLink,
-    #[error("it is {0}, not a regular file")]
     NotRegular(Kind),
-    #[error("a file name cannot end with /")]
     TrailingSlash,
-    #[error("it already exists (give --force to overwrite it)")]
     Exists,
-    #[error("the directory {} does not exist", .0.display())]
     NoDirectory(PathBuf),
-    #[error("{} is not a directory", .0.display())]
     NotADirectory(PathBuf),
-    #[error("permission denied")]
     PermissionDenied,
-    #[error("the file system is read-only")]
     ReadOnly,
-    /// Any other failure, as the system describes it (lowercased).
-    #[error("{}", lowercase_first(.0.desc()))]
+    /// Any other failure, as the system describes it (lowercased, in
+    /// English whatever the language).
     Os(Errno),
 }
+
+impl fmt::Display for Reason {
+    /// In the current language.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = words();
+        f.write_str(&match self {
+            Reason::SymbolicLink => t.is_symbolic_link(),
+            Reason::NotRegular(kind) => t.not_regular(*kind),
+            Reason::TrailingSlash => t.trailing_slash(),
+            Reason::Exists => t.already_exists(),
+            Reason::NoDirectory(dir) => t.no_directory(dir),
+            Reason::NotADirectory(p) => t.not_a_directory(p),
+            Reason::PermissionDenied => t.permission_denied(),
+            Reason::ReadOnly => t.read_only(),
+            Reason::Os(e) => lowercase_first(e.desc()),
+        })
+    }
+}
+
+impl std::error::Error for Reason {}
 
 /// A kind of file that is not a regular file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,19 +114,6 @@ pub enum Kind {
     CharDevice,
     BlockDevice,
     Other,
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Kind::Directory => "a directory",
-            Kind::Fifo => "a FIFO",
-            Kind::Socket => "a socket",
-            Kind::CharDevice => "a character device",
-            Kind::BlockDevice => "a block device",
-            Kind::Other => "a special file",
-        })
-    }
 }
 
 impl Kind {

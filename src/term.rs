@@ -11,7 +11,7 @@ use ratatui::crossterm::execute;
 /// Fails with a clear message when there is no terminal to draw on.
 pub fn check_tty() -> Result<(), String> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(crate::text::not_a_terminal().into());
+        return Err(crate::text::words().not_a_terminal());
     }
     Ok(())
 }

@@ -16,11 +16,12 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Position, Rect};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use crate::config::RunConfig;
+use crate::config::{Lang, RunConfig};
 use crate::model::{Controls, Effect, Hint, Intent, Scene, TimelineCmd, View};
 use crate::source::Source;
 use crate::source::live::Live;
 use crate::source::replay::Replay;
+use crate::text::words;
 use crate::ui::{self, keys, layout, theme::Theme};
 
 /// Frame period (about 30 fps) while something moves.
@@ -38,8 +39,10 @@ pub enum Input {
     Resize,
 }
 
-/// Runs the visualizer on the live scenario; returns the exit code.
+/// Runs the visualizer on the live scenario, in the configuration's
+/// language; returns the exit code.
 pub fn run(cfg: RunConfig) -> i32 {
+    crate::text::set_lang(cfg.lang);
     if let Err(e) = crate::term::check_tty() {
         return fail(&e, 2);
     }
@@ -47,7 +50,7 @@ pub fn run(cfg: RunConfig) -> i32 {
     // the orderly way.
     let stop = match crate::proc::signals::stop_flag() {
         Ok(s) => s,
-        Err(e) => return fail(&format!("cannot watch signals: {e}"), 1),
+        Err(e) => return fail(&words().cannot_watch_signals(&e), 1),
     };
     let recorders = match crate::headless::recorders(&cfg) {
         Ok(r) => r,
@@ -62,23 +65,24 @@ pub fn run(cfg: RunConfig) -> i32 {
     on_terminal(live, scene, controls, cfg.ascii, &stop)
 }
 
-/// Runs the visualizer on a recording; returns the exit code.
-/// A recording without a run is refused before the terminal is looked at,
-/// so a bad file gets the same error as with `--headless`.
-pub fn run_replay(rec: crate::recording::Recording, ascii: bool) -> i32 {
+/// Runs the visualizer on a recording, in `lang` (whatever the recorded
+/// run spoke); returns the exit code. A recording without a run is refused
+/// before the terminal is looked at, so a bad file gets the same error as
+/// with `--headless`.
+pub fn run_replay(rec: crate::recording::Recording, ascii: bool, lang: Lang) -> i32 {
+    crate::text::set_lang(lang);
     let Some(cfg) = rec.records.iter().find_map(|r| match &r.body {
         crate::stream::Body::Run(info) => Some(info.config.clone()),
         _ => None,
     }) else {
-        let msg = format!("{}: the recording holds no run", rec.path.display());
-        return fail(&msg, 2);
+        return fail(&words().no_run(&rec.path), 2);
     };
     if let Err(e) = crate::term::check_tty() {
         return fail(&e, 2);
     }
     let stop = match crate::proc::signals::stop_flag() {
         Ok(s) => s,
-        Err(e) => return fail(&format!("cannot watch signals: {e}"), 1),
+        Err(e) => return fail(&words().cannot_watch_signals(&e), 1),
     };
     let blank = Scene::new(cfg.clone());
     let replay = Replay::new(rec, blank.clone());
@@ -104,7 +108,7 @@ fn on_terminal<S: Source>(
         Ok(t) => t,
         Err(e) => {
             source.shutdown(&mut scene);
-            return fail(&format!("cannot set up the terminal: {e}"), 1);
+            return fail(&words().cannot_set_up_terminal(&e), 1);
         }
     };
     let quit_input = Arc::new(AtomicBool::new(false));

@@ -18,6 +18,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// running after [`DEADLINE`].
 fn ipcscope(args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ipcscope"))
+        .env("LC_ALL", "C") // English, whatever the locale
         .args(args)
         .env("RUST_BACKTRACE", "1")
         .stdin(Stdio::null())

@@ -21,6 +21,7 @@ const DEADLINE: Duration = Duration::from_secs(120);
 /// running after [`DEADLINE`].
 fn ipcscope(args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ipcscope"))
+        .env("LC_ALL", "C") // English, whatever the locale
         .args(args)
         .env("RUST_BACKTRACE", "1")
         .stdin(Stdio::null())
@@ -653,6 +654,7 @@ fn run_record(n: u64, start_ns: u64) -> Record {
                 trace: None,
                 record: None,
                 ascii: false,
+                lang: Default::default(),
             },
         }),
     }

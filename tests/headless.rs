@@ -20,6 +20,7 @@ fn trace_path(name: &str) -> PathBuf {
 fn run(name: &str, args: &[&str]) -> (Output, Vec<Value>) {
     let t = trace_path(name);
     let out = Command::new(exe())
+        .env("LC_ALL", "C") // English, whatever the locale
         .args(args)
         .arg("--headless")
         .arg("--trace")
@@ -325,6 +326,7 @@ fn counter_without_the_lock_loses_updates_and_never_exceeds_expected() {
 fn the_trace_is_a_recording_with_the_documented_fields_in_stream_order() {
     let t = trace_path("fields");
     let out = Command::new(exe())
+        .env("LC_ALL", "C") // English, whatever the locale
         .args(["--delay", "0..0.01", "--seed", "7", "--headless", "--trace"])
         .arg(&t)
         .stdin(Stdio::null())
@@ -379,6 +381,7 @@ fn the_trace_is_a_recording_with_the_documented_fields_in_stream_order() {
 fn start_unlimited(name: &str, n: usize, stdout: Stdio) -> (Background, PathBuf) {
     let t = trace_path(name);
     let child = Command::new(exe())
+        .env("LC_ALL", "C") // English, whatever the locale
         .args([
             "--headless",
             "--items",
@@ -575,6 +578,7 @@ fn a_closed_stdout_ends_the_run_quietly_with_status_0_and_no_child_left() {
         let w2: OwnedFd = w.try_clone().unwrap();
         let t = trace_path(&format!("closed-{merged}"));
         let mut cmd = Command::new(exe());
+        cmd.env("LC_ALL", "C"); // English, whatever the locale
         cmd.args([
             "--headless",
             "--items",
@@ -653,6 +657,7 @@ fn a_recording_that_cannot_be_written_is_reported_and_the_run_goes_on() {
     let t = trace_path("too-big");
     let out_path = trace_path("too-big-stdout");
     let mut cmd = Command::new(exe());
+    cmd.env("LC_ALL", "C"); // English, whatever the locale
     cmd.args([
         "--headless",
         "--items",

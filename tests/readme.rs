@@ -6,7 +6,7 @@ fn readme_shows_the_two_commands_and_every_key() {
         .expect("README.md");
     assert!(readme.contains("cargo run --release"));
     assert!(readme.contains("cargo test"));
-    for (keys, _) in ipcscope::text::key_help() {
+    for (keys, _) in ipcscope::text::table(ipcscope::text::Lang::En).key_help() {
         for k in keys.split(['/', ',']) {
             let k = k.trim().split(' ').next().unwrap_or("");
             let k = match k {
@@ -33,6 +33,7 @@ fn readme_headless_sample_is_what_the_run_prints() {
     let end = start + readme[start..].find("```").unwrap();
     let sample = &readme[start..end];
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ipcscope"))
+        .env("LC_ALL", "C") // English, whatever the locale
         .args(["--headless", "--seed", "1"])
         .stdin(std::process::Stdio::null())
         .output()

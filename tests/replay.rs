@@ -51,6 +51,7 @@ fn run_cfg(scenario: Scenario, record: &Path) -> RunConfig {
         trace: None,
         record: Some(record.to_path_buf()),
         ascii: false,
+        lang: Default::default(),
     }
 }
 

@@ -22,6 +22,7 @@ fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
         trace: None,
         record: None,
         ascii: false,
+        lang: Default::default(),
     }
 }
 
@@ -312,6 +313,7 @@ fn pipe_stats_name_who_holds_each_end_including_a_forgotten_copy() {
         trace: None,
         record: None,
         ascii: false,
+        lang: Default::default(),
     };
     let mut w = Watch::start(&cfg);
     w.until("the receiver waits for data", |s| {
@@ -491,6 +493,7 @@ fn counter_cfg(lock: bool) -> RunConfig {
         trace: None,
         record: None,
         ascii: false,
+        lang: Default::default(),
     }
 }
 

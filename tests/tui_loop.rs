@@ -314,6 +314,7 @@ fn cfg() -> RunConfig {
         trace: None,
         record: None,
         ascii: false,
+        lang: Default::default(),
     }
 }
 

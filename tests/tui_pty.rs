@@ -96,10 +96,44 @@ fn sigterm_to_the_visualizer_leaves_no_child_alive_and_the_trace_is_complete() {
 #[test]
 fn stdout_not_a_terminal_points_to_headless() {
     let out = std::process::Command::new(exe())
+        .env("LC_ALL", "C") // English, whatever the locale
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--headless"), "{err}");
+}
+
+#[test]
+fn the_visualizer_speaks_chinese_in_a_real_terminal_and_keeps_every_glyph_whole() {
+    let mut tui = Tui::start(exe(), &["--lang", "zh", "--seed", "3"]);
+    wait_until("three child PIDs are on screen", || {
+        let kids = tui.children();
+        let text = tui.text();
+        kids.len() == 3 && kids.iter().all(|p| text.contains(&p.to_string()))
+    });
+    wait_until("the screen speaks Chinese", || {
+        let text = tui.text();
+        text.contains("事件日志") && text.contains("进程（3）") && text.contains("运行中")
+    });
+    let kids = tui.children();
+    tui.press(" ");
+    wait_until("the header says frozen", || tui.text().contains("已冻结"));
+    tui.press("?");
+    wait_until("the help is open", || {
+        tui.text().contains("按键（按 ? 或 Esc 关闭）")
+    });
+    // What the terminal shows: no row wider than the screen, and the help's
+    // frame whole beside Chinese text.
+    for row in tui.text().lines() {
+        let cols: usize = row
+            .chars()
+            .map(|c| if c > '\u{2E80}' { 2 } else { 1 })
+            .sum();
+        assert!(cols <= 120, "{cols} columns: {row}");
+    }
+    tui.press("q");
+    assert_eq!(tui.wait_exit(DEADLINE), Some(0));
+    wait_until("no child is alive", || kids.iter().all(|&p| !is_alive(p)));
 }

@@ -13,6 +13,7 @@ use crate::stream::ProcId;
 /// Parses `A..B` delays passed by the supervisor.
 pub fn delay_arg(s: &str) -> Result<DelayRange, String> {
     s.parse()
+        .map_err(|e: crate::config::BadSeconds| e.to_string())
 }
 
 fn flag(out: &mut Vec<String>, name: &str, v: impl ToString) {

@@ -163,6 +163,7 @@ mod tests {
             trace: None,
             record: None,
             ascii: false,
+            lang: Default::default(),
         };
         let mut s = Scene::new(cfg.clone());
         let mut n = 0;

@@ -107,7 +107,7 @@ pub enum Hint {
     /// The key does not apply to this scenario.
     NotHere {
         key: &'static str,
-        scenario: &'static str,
+        scenario: ScenarioKind,
     },
     NothingToRemove,
     NoReaderToRemove,
@@ -296,8 +296,10 @@ impl Controls {
     /// Intents that change the real processes.
     fn world_intent(&mut self, scene: &Scene, intent: Intent, now: u64) -> Vec<Effect> {
         let kind = ScenarioKind::of(&scene.cfg.scenario);
-        let scenario = scene.cfg.scenario.name();
-        let not_here = |key| Hint::NotHere { key, scenario };
+        let not_here = |key| Hint::NotHere {
+            key,
+            scenario: kind,
+        };
         let live = |role| scene.world.live(role);
         let mut fx = Vec::new();
         let mut hint = None;
@@ -458,6 +460,7 @@ mod tests {
             trace: None,
             record: None,
             ascii: false,
+            lang: Default::default(),
         }
     }
 
@@ -601,7 +604,7 @@ mod tests {
             c.hints.back().unwrap().0,
             Hint::NotHere {
                 key: "+",
-                scenario: "pipe"
+                scenario: ScenarioKind::Pipe
             }
         );
     }

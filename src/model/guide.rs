@@ -281,6 +281,7 @@ mod tests {
             trace: None,
             record: None,
             ascii: false,
+            lang: Default::default(),
         }
     }
 

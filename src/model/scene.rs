@@ -434,6 +434,7 @@ mod tests {
             trace: None,
             record: None,
             ascii: false,
+            lang: Default::default(),
         }
     }
 

@@ -3,10 +3,12 @@
 //! that is not JSON or not a record, a file cut off mid-record, a
 //! directory, binary data — is an error naming the file and the line.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::{Header, MAGIC, VERSION};
 use crate::stream::Record;
+use crate::text::words;
 
 /// A recording in memory.
 #[derive(Debug, Clone, Default)]
@@ -15,32 +17,91 @@ pub struct Recording {
     pub records: Vec<Record>,
 }
 
-/// Why a file cannot be read as a recording.
-#[derive(Debug, thiserror::Error)]
+/// Why a file cannot be read as a recording. Displays in the current
+/// language (the system's and the JSON parser's words inside stay English).
+#[derive(Debug)]
 pub enum ReadError {
-    #[error("cannot read {}: {source}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{} is a directory, not a recording", .0.display())]
     Directory(PathBuf),
-    #[error("{} is {kind}, not a recording", .path.display())]
-    NotAFile { path: PathBuf, kind: &'static str },
-    #[error("{} is empty: not a recording", .0.display())]
+    /// A device or a socket: never read (`/dev/zero` would not end).
+    NotAFile {
+        path: PathBuf,
+        kind: NotAFile,
+    },
     Empty(PathBuf),
-    #[error("{}:1: not an ipcscope recording (it has no recording header)", .0.display())]
     NotARecording(PathBuf),
-    #[error("{}:1: recording version {found}; this ipcscope reads version {VERSION}", .path.display())]
-    Version { path: PathBuf, found: u32 },
-    #[error("{}:{line}: {what}", .path.display())]
+    Version {
+        path: PathBuf,
+        found: u32,
+    },
     Line {
         path: PathBuf,
         line: usize,
-        what: String,
+        what: LineProblem,
     },
-    #[error("{}:{line}: the file ends in the middle of a record (cut off while it was written?)", .path.display())]
-    Truncated { path: PathBuf, line: usize },
+    Truncated {
+        path: PathBuf,
+        line: usize,
+    },
+}
+
+/// What a path that is not a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotAFile {
+    CharDevice,
+    BlockDevice,
+    Socket,
+}
+
+/// What is wrong with a line of a recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineProblem {
+    /// An empty line before the end.
+    Empty,
+    /// Bytes that are not UTF-8.
+    Binary,
+    /// Text that is not a record, with the JSON parser's reason.
+    NotARecord(String),
+    /// A time no clock shows (ns): a damaged record.
+    TimeOutOfRange(u64),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = words();
+        f.write_str(&match self {
+            ReadError::Io { path, source } => t.cannot_read(path, source),
+            ReadError::Directory(path) => t.recording_is_directory(path),
+            ReadError::NotAFile { path, kind } => t.recording_not_a_file(path, *kind),
+            ReadError::Empty(path) => t.recording_empty(path),
+            ReadError::NotARecording(path) => t.not_a_recording(path),
+            ReadError::Version { path, found } => t.recording_version(path, *found, VERSION),
+            ReadError::Line { path, line, what } => {
+                let what = match what {
+                    LineProblem::Empty => t.empty_line(),
+                    LineProblem::Binary => t.binary_line(),
+                    LineProblem::NotARecord(why) => t.not_a_record(why),
+                    LineProblem::TimeOutOfRange(ns) => t.time_out_of_range(*ns),
+                };
+                format!("{}:{line}: {what}", path.display())
+            }
+            ReadError::Truncated { path, line } => {
+                format!("{}:{line}: {}", path.display(), t.cut_off())
+            }
+        })
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// Reads and checks a whole recording: a regular file, or a pipe (read to
@@ -58,11 +119,11 @@ pub fn load(path: &Path) -> Result<Recording, ReadError> {
     let kind = if t.is_dir() {
         return Err(ReadError::Directory(path.to_path_buf()));
     } else if t.is_char_device() {
-        Some("a character device")
+        Some(NotAFile::CharDevice)
     } else if t.is_block_device() {
-        Some("a block device")
+        Some(NotAFile::BlockDevice)
     } else if t.is_socket() {
-        Some("a socket")
+        Some(NotAFile::Socket)
     } else {
         None
     };
@@ -215,7 +276,7 @@ impl Problem {
             Problem::EmptyLine(i) => ReadError::Line {
                 path,
                 line: line(i),
-                what: "an empty line where a record should be".into(),
+                what: LineProblem::Empty,
             },
             Problem::Truncated(i) => ReadError::Truncated {
                 path,
@@ -224,22 +285,22 @@ impl Problem {
             Problem::NotARecord(i, e) => ReadError::Line {
                 path,
                 line: line(i),
-                what: format!("not a record: {e}"),
+                what: LineProblem::NotARecord(e),
             },
             Problem::Binary(i) => ReadError::Line {
                 path,
                 line: line(i),
-                what: "not text: binary data where a record should be".into(),
+                what: LineProblem::Binary,
             },
             Problem::TimeOutOfRange(i, t) => ReadError::Line {
                 path,
                 line: line(i),
-                what: format!("a time out of range ({t} ns): a damaged record"),
+                what: LineProblem::TimeOutOfRange(t),
             },
             Problem::Failed => ReadError::Line {
                 path,
                 line: first,
-                what: "this part of the file could not be read".into(),
+                what: LineProblem::NotARecord("this part of the file could not be read".into()),
             },
         }
     }

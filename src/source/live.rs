@@ -68,12 +68,12 @@ impl Live {
         for r in &mut self.recorders {
             r.record(&rec);
             if let Some(e) = r.take_failure() {
-                self.problems
-                    .push(format!("{e}; the run goes on without it"));
+                self.problems.push(crate::text::words().goes_on_without(&e));
             }
             if r.dropped > 0 && !self.told_gaps {
                 self.told_gaps = true;
-                self.problems.push(crate::text::recording_gaps(r.path()));
+                self.problems
+                    .push(crate::text::words().recording_gaps(r.path()));
             }
         }
         scene.apply(&rec)

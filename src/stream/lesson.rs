@@ -18,55 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::event::Role;
 use super::run::{MAX_MAXSIZE, SLOW_MOTION, Scenario};
 
-/// The language a person reads: English or Chinese.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
-
-    /// `en` or `zh`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
-        }
-    }
-
-    /// The language a locale asks for, POSIX-style: the first of
-    /// `LC_ALL`, `LC_MESSAGES`, `LANG` that is set and not empty decides;
-    /// `zh*` (`zh_CN.UTF-8`, `zh_TW`) is Chinese, anything else English.
-    pub fn from_locale(
-        lc_all: Option<&str>,
-        lc_messages: Option<&str>,
-        lang: Option<&str>,
-    ) -> Lang {
-        match [lc_all, lc_messages, lang]
-            .into_iter()
-            .flatten()
-            .find(|v| !v.is_empty())
-        {
-            Some(v) if v.starts_with("zh") => Lang::Zh,
-            _ => Lang::En,
-        }
-    }
-}
-
-impl FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Lang, String> {
-        match s {
-            "en" => Ok(Lang::En),
-            "zh" => Ok(Lang::Zh),
-            _ => Err(format!("'{s}' is not a language: en or zh")),
-        }
-    }
-}
+pub use super::run::Lang;
 
 /// One sentence in both languages (both required, neither empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

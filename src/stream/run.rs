@@ -68,28 +68,44 @@ impl From<DelayRange> for String {
 }
 
 impl TryFrom<String> for DelayRange {
-    type Error = String;
+    type Error = BadSeconds;
     fn try_from(s: String) -> Result<Self, Self::Error> {
         s.parse()
     }
 }
 
+/// A number of seconds that was refused, with the text given (it displays
+/// as a sentence in the current language, `crate::text`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadSeconds {
+    /// A delay bound below 0 or over [`MAX_DELAY`].
+    DelayOutOfRange(String),
+    /// Not `A..B` or `A` in plain decimals.
+    NotADelay(String),
+    /// `A..B` with A over B.
+    EmptyDelay(String),
+    /// A timeout over [`MAX_TIMEOUT`].
+    TimeoutOutOfRange(String),
+    /// A negative timeout.
+    NegativeTimeout(String),
+    /// Not a plain decimal number of seconds.
+    NotSeconds(String),
+}
+
+impl std::error::Error for BadSeconds {}
+
 impl std::str::FromStr for DelayRange {
-    type Err = String;
+    type Err = BadSeconds;
 
     /// Exactly `A..B` or `A`, where A and B are plain decimals (see
     /// [`plain_seconds`]) with 0 <= A <= B <= [`MAX_DELAY`]. No spaces,
     /// signs, exponents or extra dots; every error quotes the text given.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bound = |p: &str| -> Result<f64, String> {
+        let bound = |p: &str| -> Result<f64, BadSeconds> {
             match plain_seconds(p) {
                 Ok(v) if v <= MAX_DELAY => Ok(v),
-                Ok(_) | Err(NotSeconds::Negative) => Err(format!(
-                    "'{s}' is out of range: a delay is 0 to {MAX_DELAY} seconds"
-                )),
-                Err(NotSeconds::Malformed) => Err(format!(
-                    "'{s}' is not a delay: write A..B or A in plain decimal seconds, like 0..1 or 0.5"
-                )),
+                Ok(_) | Err(NotSeconds::Negative) => Err(BadSeconds::DelayOutOfRange(s.into())),
+                Err(NotSeconds::Malformed) => Err(BadSeconds::NotADelay(s.into())),
             }
         };
         let (lo, hi) = match s.split_once("..") {
@@ -100,9 +116,7 @@ impl std::str::FromStr for DelayRange {
             }
         };
         if lo > hi {
-            return Err(format!(
-                "'{s}' is empty: the first bound must not exceed the second"
-            ));
+            return Err(BadSeconds::EmptyDelay(s.into()));
         }
         Ok(DelayRange { lo, hi })
     }
@@ -140,18 +154,70 @@ pub fn plain_seconds(p: &str) -> Result<f64, NotSeconds> {
 /// A put/get timeout: plain decimal seconds from 0 (raise at once, as
 /// Python's `timeout=0`) to [`MAX_TIMEOUT`]. Negative is refused: Python
 /// treats it as 0, but here it is almost surely a typo.
-pub fn parse_timeout(s: &str) -> Result<f64, String> {
+pub fn parse_timeout(s: &str) -> Result<f64, BadSeconds> {
     match plain_seconds(s) {
         Ok(v) if v <= MAX_TIMEOUT => Ok(v),
-        Ok(_) => Err(format!(
-            "'{s}' is out of range: a timeout is 0 to {MAX_TIMEOUT} seconds"
-        )),
-        Err(NotSeconds::Negative) => Err(format!(
-            "'{s}' is negative: a timeout is 0 to {MAX_TIMEOUT} seconds (0 raises at once)"
-        )),
-        Err(NotSeconds::Malformed) => Err(format!(
-            "'{s}' is not a number of seconds: write a plain decimal from 0 to {MAX_TIMEOUT}, like 0.5"
-        )),
+        Ok(_) => Err(BadSeconds::TimeoutOutOfRange(s.into())),
+        Err(NotSeconds::Negative) => Err(BadSeconds::NegativeTimeout(s.into())),
+        Err(NotSeconds::Malformed) => Err(BadSeconds::NotSeconds(s.into())),
+    }
+}
+
+/// The language ipcscope speaks in: every sentence it says exists in both
+/// (`crate::text` holds one table per language). A display choice, like
+/// `ascii`: it changes no process and no record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The language a locale asks for: the first of `LC_ALL`,
+    /// `LC_MESSAGES` and `LANG` that is set and not empty (POSIX's order);
+    /// `zh*` (`zh_CN.UTF-8`, `zh_TW`, `zh`) is Chinese, anything else (or
+    /// nothing set) English.
+    pub fn from_locale(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Lang {
+        let chosen = [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty());
+        match chosen {
+            Some(v) if v.starts_with("zh") => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// Its name on the command line and in a recording: `en`, `zh`.
+    pub fn name(self) -> &'static str {
+        self.code()
+    }
+
+    /// `en` or `zh`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s {
+            "en" => Ok(Lang::En),
+            "zh" => Ok(Lang::Zh),
+            _ => Err(format!("'{s}' is not a language: en or zh")),
+        }
     }
 }
 
@@ -284,6 +350,10 @@ pub struct RunConfig {
     pub record: Option<PathBuf>,
     /// Draw without box-drawing or other Unicode glyphs.
     pub ascii: bool,
+    /// The language of every sentence (a recording made before languages
+    /// existed reads as English).
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 #[cfg(test)]
@@ -303,10 +373,12 @@ mod tests {
     #[test]
     fn delay_range_rejects_bad_input_with_a_reason() {
         for bad in ["", "x", "1..0", "-1..2", "0..nan", "0..inf", "0..5000"] {
-            let e = bad.parse::<DelayRange>().unwrap_err();
+            let e = bad.parse::<DelayRange>().unwrap_err().to_string();
             assert!(e.contains(&format!("'{bad}'")), "{bad}: {e}");
         }
-        assert!("1..0".parse::<DelayRange>().unwrap_err().contains("empty"));
+        let e = "1..0".parse::<DelayRange>().unwrap_err();
+        assert_eq!(e, BadSeconds::EmptyDelay("1..0".into()));
+        assert!(e.to_string().contains("empty"));
     }
 
     #[test]
@@ -315,7 +387,7 @@ mod tests {
             "1...2", "1..", "..2", "1..2..3", " 1..2", "1..2 ", "1 ..2", "+1..2", "1e400..2",
             "1e3", ".5", "1.", "1.5.2", "0x10", "1,5", "..", "1....2", "١..٢",
         ] {
-            let e = bad.parse::<DelayRange>().unwrap_err();
+            let e = bad.parse::<DelayRange>().unwrap_err().to_string();
             assert!(
                 e.contains(&format!("'{bad}' is not a delay")),
                 "{bad:?}: {e}"
@@ -327,7 +399,7 @@ mod tests {
     fn delay_range_negative_or_too_long_is_out_of_range() {
         let huge = "9".repeat(400);
         for bad in ["-1..2", "0..-1", "-0", "0..3600.5", huge.as_str()] {
-            let e = bad.parse::<DelayRange>().unwrap_err();
+            let e = bad.parse::<DelayRange>().unwrap_err().to_string();
             assert!(e.contains("out of range"), "{bad}: {e}");
         }
         assert_eq!(
@@ -385,24 +457,52 @@ mod tests {
 
     #[test]
     fn timeout_rejects_negative_too_long_and_malformed_with_a_reason() {
-        assert!(
-            parse_timeout("-1")
-                .unwrap_err()
-                .contains("'-1' is negative")
-        );
-        assert!(parse_timeout("-0").unwrap_err().contains("negative"));
-        assert!(
-            parse_timeout("3600.5")
-                .unwrap_err()
-                .contains("'3600.5' is out of range")
-        );
+        let e = |s: &str| parse_timeout(s).unwrap_err().to_string();
+        assert!(e("-1").contains("'-1' is negative"));
+        assert!(e("-0").contains("negative"));
+        assert!(e("3600.5").contains("'3600.5' is out of range"));
         for bad in ["", "x", "nan", "inf", "1e3", " 1", "+1", ".5", "1..2"] {
-            let e = parse_timeout(bad).unwrap_err();
+            let e = e(bad);
             assert!(
                 e.contains(&format!("'{bad}' is not a number of seconds")),
                 "{bad:?}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn lang_from_locale_takes_the_first_set_variable_and_zh_means_chinese() {
+        use Lang::{En, Zh};
+        assert_eq!(Lang::from_locale(None, None, None), En);
+        assert_eq!(Lang::from_locale(None, None, Some("zh_CN.UTF-8")), Zh);
+        assert_eq!(Lang::from_locale(None, None, Some("C.UTF-8")), En);
+        assert_eq!(Lang::from_locale(None, Some("zh_TW"), Some("en_US")), Zh);
+        // LC_ALL wins over both; an empty one counts as unset.
+        assert_eq!(
+            Lang::from_locale(Some("en_US.UTF-8"), Some("zh_CN"), Some("zh_CN")),
+            En
+        );
+        assert_eq!(Lang::from_locale(Some(""), None, Some("zh_CN.UTF-8")), Zh);
+        assert_eq!(Lang::from_locale(Some("zh"), None, None), Zh);
+        assert_eq!(Lang::from_locale(Some("POSIX"), None, Some("zh_CN")), En);
+    }
+
+    #[test]
+    fn a_config_without_a_lang_reads_as_english() {
+        let mut v = serde_json::to_value(RunConfig {
+            scenario: Scenario::Pipe(PipeConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Lang::Zh,
+        })
+        .unwrap();
+        assert_eq!(v["lang"], "zh");
+        v.as_object_mut().unwrap().remove("lang");
+        let back: RunConfig = serde_json::from_value(v).unwrap();
+        assert_eq!(back.lang, Lang::En);
     }
 
     #[test]

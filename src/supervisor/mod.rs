@@ -55,13 +55,37 @@ impl ChildInfo {
     }
 }
 
-/// Why a run could not start.
-#[derive(Debug, thiserror::Error)]
+/// Why a run could not start. Displays in the current language (the
+/// system's words inside stay as they are).
+#[derive(Debug)]
 pub enum StartError {
-    #[error("cannot create the shared objects: {0}")]
     Ipc(String),
-    #[error("cannot start a child process: {0}")]
-    Spawn(#[from] std::io::Error),
+    Spawn(std::io::Error),
+}
+
+impl From<std::io::Error> for StartError {
+    fn from(e: std::io::Error) -> StartError {
+        StartError::Spawn(e)
+    }
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = crate::text::words();
+        f.write_str(&match self {
+            StartError::Ipc(why) => t.cannot_create_shared(why),
+            StartError::Spawn(e) => t.cannot_start_child(e),
+        })
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Spawn(e) => Some(e),
+            StartError::Ipc(_) => None,
+        }
+    }
 }
 
 /// Handles the engine shares with the supervisor's callers.

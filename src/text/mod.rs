@@ -1,22 +1,82 @@
-//! Every sentence ipcscope says, in one place per subject (so a
-//! translation is a table, not a hunt): the transcript in the lesson's
-//! voice and the closing summary (`transcript`), notices and hints
-//! (`notices`), and the screen's words (`screen`, `stage`). Text reads the
-//! model and the stream; the model never reads text.
+//! Every sentence ipcscope says, in one table per language ([`en`],
+//! [`zh`]), both implementing [`Words`] (`words.rs`: one method per
+//! sentence, grouped by subject). The modules beside them hold the logic
+//! that picks a sentence and is the same in every language: the
+//! transcript and the closing summary (`transcript`), notices and hints
+//! (`notices`), the screen's and the stage's shared pieces (`screen`,
+//! `stage`), and the Python programs' own prints, which no language
+//! changes (`prints`).
+//!
+//! The language is a thread-local ([`set_lang`], [`lang`]): the visualizer
+//! and the headless printer set it from the run's configuration when they
+//! start, each test thread sets its own, and it is English until set.
+//! Text reads the model and the stream; the model never reads text.
 
+pub mod en;
+mod errors;
 mod lesson;
 mod notices;
+pub mod prints;
 mod screen;
 mod stage;
 mod transcript;
+pub mod words;
+pub mod zh;
+
+use std::cell::Cell;
 
 pub use lesson::*;
 pub use notices::*;
 pub use screen::*;
 pub use stage::*;
 pub use transcript::*;
+pub use words::{
+    ErrorWords, KeyTable, NoticeWords, ProcessHeadings, ScreenWords, StageWords, TranscriptWords,
+    Words,
+};
 
+pub use crate::config::Lang;
 use crate::config::{RunConfig, Scenario};
+
+thread_local! {
+    static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+/// Speaks `lang` from now on, on this thread.
+pub fn set_lang(lang: Lang) {
+    LANG.with(|l| l.set(lang));
+}
+
+/// The language this thread speaks (English until [`set_lang`]).
+pub fn lang() -> Lang {
+    LANG.with(Cell::get)
+}
+
+/// The current language's table.
+pub fn words() -> &'static dyn Words {
+    table(lang())
+}
+
+/// A language's table.
+pub fn table(lang: Lang) -> &'static dyn Words {
+    match lang {
+        Lang::En => &en::En,
+        Lang::Zh => &zh::Zh,
+    }
+}
+
+/// Runs `f` speaking `lang`, then speaks what this thread spoke before.
+pub fn with_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    struct Restore(Lang);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            set_lang(self.0);
+        }
+    }
+    let _restore = Restore(self::lang());
+    set_lang(lang);
+    f()
+}
 
 /// What a line may need to know about the run's settings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -63,7 +123,7 @@ impl Context {
     }
 }
 
-/// A signal's name (`SIGTERM`), or its number.
+/// A signal's name (`SIGTERM`), or its number: the same in every language.
 pub fn signal_name(sig: i32) -> String {
     nix::sys::signal::Signal::try_from(sig)
         .map(|s| s.as_str().to_string())
@@ -73,3 +133,6 @@ pub fn signal_name(sig: i32) -> String {
 fn secs(t: Option<f64>) -> String {
     t.map_or("?".into(), |t| format!("{t}"))
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,68 +1,43 @@
 //! Notices (consequences the screen shows for a while) and hints (short
-//! answers to a key), in words.
+//! answers to a key): which sentence each one is.
 
-use super::{note_text, signal_name};
+use super::{note_text, signal_name, words};
 use crate::model::Hint;
 use crate::model::notice::Notice;
 use crate::stream::{Ended, SIGKILL};
 
 /// A notice in words.
 pub fn notice(n: &Notice) -> String {
+    let t = words();
     match n {
         Notice::Ended { name, pid, ended } => match ended {
-            Ended::Signal(s) if *s == SIGKILL => {
-                format!("{name} (Process {pid}) was killed by SIGKILL.")
-            }
-            Ended::Signal(s) => format!(
-                "{name} (Process {pid}) was terminated by {}.",
-                signal_name(*s)
-            ),
-            Ended::Code(c) => format!("{name} (Process {pid}) exited with code {c}."),
+            Ended::Signal(s) if *s == SIGKILL => t.notice_killed(name, *pid),
+            Ended::Signal(s) => t.notice_terminated(name, *pid, &signal_name(*s)),
+            Ended::Code(c) => t.notice_exit_code(name, *pid, *c),
         },
-        Notice::Lost { item, who, pid } => format!(
-            "{item} was lost with {who} (Process {pid}): it died putting it; the queue goes on."
-        ),
-        Notice::LockRepaired { who, pid } => format!(
-            "{who} (Process {pid}) died holding the queue lock; the next process repaired it."
-        ),
-        Notice::TimeoutAfterResume { name, full } => {
-            let what = if *full {
-                "put raised queue.Full"
-            } else {
-                "get raised queue.Empty"
-            };
-            format!(
-                "{name}'s {what} right after resuming: its timeout kept running while \
-                 the world was frozen, as Python's would under SIGSTOP."
-            )
-        }
+        Notice::Lost { item, who, pid } => t.notice_lost(item, who, *pid),
+        Notice::LockRepaired { who, pid } => t.notice_lock_repaired(who, *pid),
+        Notice::TimeoutAfterResume { name, full } => t.notice_timeout_after_resume(name, *full),
         Notice::Note(note) => note_text(note),
     }
 }
 
 /// A hint in words.
 pub fn hint(h: &Hint) -> String {
+    let t = words();
     match h {
-        Hint::NotHere { key, scenario } => {
-            format!("{key} does not apply to the {scenario} scenario.")
-        }
-        Hint::NothingToRemove => "There is no process of that kind left to remove.".into(),
-        Hint::NoReaderToRemove => "There is no reader left to remove.".into(),
-        Hint::SelectLiving => "Select a living process first (up/down or a click).".into(),
-        Hint::SelectToStep => "Select a living process (up/down) to let it step.".into(),
-        Hint::FreezeFirst => {
-            "Freeze the world first (space), then step one process with '.'.".into()
-        }
-        Hint::NothingToSlow { name } => format!(
-            "{name} does not sleep between operations (its delay is 0): the scale has nothing to slow."
-        ),
-        Hint::Replay => "This is a replay: what happened cannot be changed.".into(),
-        Hint::NotAReplay => "Timeline keys work in a replay (ipcscope replay FILE).".into(),
-        Hint::Failed { what } => format!("Could not do that: {what}"),
+        Hint::NotHere { key, scenario } => t.hint_not_here(key, t.scenario_name(*scenario)),
+        Hint::NothingToRemove => t.hint_nothing_to_remove(),
+        Hint::NoReaderToRemove => t.hint_no_reader_to_remove(),
+        Hint::SelectLiving => t.hint_select_living(),
+        Hint::SelectToStep => t.hint_select_to_step(),
+        Hint::FreezeFirst => t.hint_freeze_first(),
+        Hint::NothingToSlow { name } => t.hint_nothing_to_slow(name),
+        Hint::Replay => t.hint_replay(),
+        Hint::NotAReplay => t.hint_not_a_replay(),
+        Hint::Failed { what } => t.could_not_do(what),
         Hint::Problem { what } => what.clone(),
-        Hint::NotALesson => {
-            "Scene keys work in a lesson (ipcscope lesson NAME; ipcscope lesson --list).".into()
-        }
-        Hint::LessonKeepsScenario => "A lesson keeps its scenario: 1/2/3 do not switch it.".into(),
+        Hint::NotALesson => t.hint_not_a_lesson(),
+        Hint::LessonKeepsScenario => t.hint_lesson_keeps_scenario(),
     }
 }

@@ -1,212 +1,118 @@
-//! The transcript, in the lesson's voice: one line per event (as the
-//! lesson's own program prints them), the supervisor's notes, and the
-//! closing summary. The headless printer and the event log share it.
+//! The transcript, in the lesson's voice: one line per event (the
+//! programs' own prints as they print them, the rest in the current
+//! language), the supervisor's notes, and the closing summary. The
+//! headless printer and the event log share it.
 
-use super::{Context, secs, signal_name};
+use super::{Context, prints, secs, signal_name, words};
 use crate::model::world::World;
 use crate::stream::{Ended, Event, Kind, Note, Role, SIGKILL, Stuck};
 
 /// The transcript line for an event, in the lesson's voice, or `None` for
 /// events that print nothing. `w` is the world *after* the event.
 pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
+    let t = words();
     let p = ev.pid;
     let item = ev.item.as_deref().unwrap_or("?");
     Some(match &ev.kind {
         Kind::Spawn { role, .. } => match role {
-            Role::Writer => format!("Process({p}) is writing..."),
-            Role::Reader => format!("Process({p}) is reading..."),
-            Role::Sender => format!("Process({p}) is sending..."),
-            Role::Receiver => format!("Process({p}) is receiving..."),
-            Role::Counter if cx.counter_lock => {
-                format!("Process({p}) is counting: with v.get_lock(): v.value += 1")
-            }
-            Role::Counter => format!("Process({p}) is counting: v.value += 1 (no lock)"),
+            Role::Writer => prints::writing(p),
+            Role::Reader => prints::reading(p),
+            Role::Sender => t.sending(p),
+            Role::Receiver => t.receiving(p),
+            Role::Counter => t.counting(p, cx.counter_lock),
             Role::Supervisor => return None,
         },
-        Kind::Put => format!("Put {item} to queue..."),
-        Kind::Get => format!("Get {item} from queue."),
+        Kind::Put => prints::put(item),
+        Kind::Get => prints::get(item),
         Kind::PutWait => {
             let depth = ev.depth.unwrap_or(0);
             match cx.maxsize {
-                0 => format!(
-                    "Process({p}) waits to put {item}: the queue's ring is full ({depth}/{} slots).",
-                    cx.capacity
-                ),
-                m if depth > m => format!(
-                    "Process({p}) waits to put {item}: the queue holds {depth}, over its maxsize {m} \
-                     (a put waits while depth >= maxsize)."
-                ),
-                m => format!("Process({p}) waits to put {item}: the queue is full ({depth}/{m})."),
+                0 => t.put_wait_ring(p, item, depth, cx.capacity),
+                m if depth > m => t.put_wait_over(p, item, depth, m),
+                m => t.put_wait_full(p, item, depth, m),
             }
         }
-        Kind::PutFull => format!(
-            "Process({p}) put {item}: queue.Full raised after {} s; it tries again.",
-            secs(cx.put_timeout)
-        ),
-        Kind::GetWait => format!("Process({p}) waits to get: the queue is empty."),
-        Kind::GetEmpty => format!(
-            "Process({p}) get: queue.Empty raised after {} s; it tries again.",
-            secs(cx.get_timeout)
-        ),
-        Kind::Send => format!("Process({p}) send: {item}"),
-        Kind::Recv => format!("Process({p}) recv: {item}"),
-        Kind::SendWait => format!("Process({p}) waits to send {item}: the pipe is full."),
-        Kind::RecvWait => format!("Process({p}) waits to recv: nothing in the pipe yet."),
-        Kind::RecvEof => {
-            format!("Process({p}) recv: EOFError (every copy of the send end is closed).")
-        }
+        Kind::PutFull => t.put_full(p, item, &secs(cx.put_timeout)),
+        Kind::GetWait => t.get_wait(p),
+        Kind::GetEmpty => t.get_empty(p, &secs(cx.get_timeout)),
+        Kind::Send => prints::send(p, item),
+        Kind::Recv => prints::recv(p, item),
+        Kind::SendWait => t.send_wait(p, item),
+        Kind::RecvWait => t.recv_wait(p),
+        Kind::RecvEof => t.recv_eof(p),
         Kind::Recovered {
             dead,
             by,
             held_lock,
             lost,
         } => match (lost, held_lock) {
-            (Some(l), true) => format!(
-                "Process({dead}) died putting {l}, holding the queue lock: {l} never entered \
-                 the queue and is lost; Process({by}) repaired the queue."
-            ),
-            (Some(l), false) => format!(
-                "Process({dead}) died putting {l}: {l} never entered the queue and is lost."
-            ),
-            (None, _) => format!(
-                "Process({by}) recovered the queue lock: Process({dead}) died holding it; nothing was lost."
-            ),
+            (Some(l), true) => t.lost_holding_lock(*dead, *by, l),
+            (Some(l), false) => t.lost_putting(*dead, l),
+            (None, _) => t.lock_recovered(*dead, *by),
         },
-        Kind::Kill { target, signal } => {
-            format!("Parent sent {} to Process({target}).", signal_name(*signal))
-        }
+        Kind::Kill { target, signal } => t.parent_sent(*target, &signal_name(*signal)),
         Kind::Count { done, value } => {
             if *done < cx.increments {
                 return None;
             }
-            format!("Process({p}) finished {done} increments (it last saw the value {value}).")
+            t.count_done(p, *done, *value)
         }
         Kind::Exiting => return None,
-        Kind::GaveUp => format!(
-            "Process({p}) was asked to stop while waiting to put {item}: {item} never entered the queue."
-        ),
+        Kind::GaveUp => t.gave_up(p, item),
         Kind::Exit { ended } => {
             let name = w.proc(ev.child).map(|x| x.name.as_str()).unwrap_or("child");
             match ended {
-                Ended::Signal(s) if *s == SIGKILL => {
-                    format!("Process({p}) ({name}) was killed by SIGKILL.")
-                }
-                Ended::Signal(s) => format!(
-                    "Process({p}) ({name}) was terminated by {}.",
-                    signal_name(*s)
-                ),
-                Ended::Code(0) => format!("Process({p}) ({name}) exited."),
-                Ended::Code(c) => format!("Process({p}) ({name}) exited with code {c}."),
+                Ended::Signal(s) if *s == SIGKILL => t.exit_killed(p, name),
+                Ended::Signal(s) => t.exit_terminated(p, name, &signal_name(*s)),
+                Ended::Code(0) => t.exit_ok(p, name),
+                Ended::Code(c) => t.exit_code(p, name, *c),
             }
         }
         Kind::Note { note } => note_text(note),
-        Kind::Output { text } => format!("Process({p}) printed: {text}"),
-        Kind::Frozen => {
-            "The world is frozen: every process parked between operations, then SIGSTOP.".into()
-        }
-        Kind::Resumed => "The world resumes: SIGCONT to every process.".into(),
-        Kind::MaxsizeSet { maxsize: 0 } => "maxsize is now unbounded.".into(),
-        Kind::MaxsizeSet { maxsize } => format!(
-            "maxsize is now {maxsize}: a put waits while the queue holds {maxsize} or more."
-        ),
-        Kind::Missed { puts, gets } => format!(
-            "{puts} put(s) and {gets} get(s) went by too fast to read one by one (counted exactly)."
-        ),
+        Kind::Output { text } => t.printed(p, text),
+        Kind::Frozen => t.frozen(),
+        Kind::Resumed => t.resumed(),
+        Kind::MaxsizeSet { maxsize: 0 } => t.maxsize_unbounded(),
+        Kind::MaxsizeSet { maxsize } => t.maxsize_set(*maxsize),
+        Kind::Missed { puts, gets } => t.missed(*puts, *gets),
         Kind::Stepped | Kind::DelayScaled { .. } | Kind::SlowMotion { .. } => return None,
     })
 }
 
 /// The supervisor's note, in words.
 pub fn note_text(note: &Note) -> String {
+    let t = words();
     match note {
-        Note::Interrupted => "Interrupted: stopping the processes.".into(),
-        Note::DrainTimeout { left } => format!(
-            "The reader did not drain the queue in time: {left} item(s) left; terminating it."
-        ),
+        Note::Interrupted => t.interrupted(),
+        Note::DrainTimeout { left } => t.drain_timeout(*left),
         Note::ForgottenSendEnd {
             receiver,
             waited_ms,
-        } => format!(
-            "Process({receiver}) has waited {:.1} s in recv with no sender left, and would wait forever: \
-             the parent still holds its copy of the send end, so recv never sees EOF. \
-             (Close it in the parent, or drop --forget-close.)",
-            *waited_ms as f64 / 1000.0
-        ),
+        } => t.forgotten_send_end(*receiver, *waited_ms as f64 / 1000.0),
         Note::NoProgress { why } => match why {
-            Stuck::FullNoReader => {
-                "No process can ever make progress: every writer waits for space \
-                 in a full queue (depth >= maxsize), and no reader is left to take an item."
-                    .into()
-            }
-            Stuck::EmptyNoWriter => "No process can ever make progress: every reader waits for an \
-                 item in an empty queue, and no writer is left to put one."
-                .into(),
+            Stuck::FullNoReader => t.no_progress_full(),
+            Stuck::EmptyNoWriter => t.no_progress_empty(),
         },
-        Note::CouldNotDo { what } => format!("Could not do that: {what}"),
-        Note::AtLimit { limit } => {
-            format!("At most {limit} processes can use one queue at a time: not starting another.")
-        }
+        Note::CouldNotDo { what } => t.could_not_do(what),
+        Note::AtLimit { limit } => t.at_limit(*limit),
     }
 }
 
+/// How a process ended (or that it has not), in a few words.
 pub fn ended_text(e: Option<Ended>, said_exiting: bool) -> String {
+    let t = words();
     match e {
-        None => "still running".into(),
-        Some(Ended::Code(0)) if said_exiting => "exited".into(),
-        Some(Ended::Code(0)) => "exited (code 0)".into(),
-        Some(Ended::Code(c)) => format!("exited with code {c}"),
-        Some(Ended::Signal(s)) if s == SIGKILL => "killed by SIGKILL".into(),
-        Some(Ended::Signal(s)) => format!("terminated by {}", signal_name(s)),
+        None => t.still_running(),
+        Some(Ended::Code(0)) if said_exiting => t.exited(),
+        Some(Ended::Code(0)) => t.exited_code_0(),
+        Some(Ended::Code(c)) => t.exited_with(c),
+        Some(Ended::Signal(s)) if s == SIGKILL => t.killed_by_sigkill(),
+        Some(Ended::Signal(s)) => t.terminated_by(&signal_name(s)),
     }
 }
 
-pub fn role_done(role: Role) -> &'static str {
-    match role {
-        Role::Writer => "put",
-        Role::Reader => "got",
-        Role::Sender => "sent",
-        Role::Receiver => "received",
-        Role::Counter => "increments",
-        Role::Supervisor => "",
-    }
-}
-
-pub fn summary_header() -> &'static str {
-    "--- summary ---"
-}
-
-pub fn queue_summary(puts: u64, gets: u64, left: usize, maxsize: u32) -> String {
-    let bound = if maxsize == 0 {
-        "unbounded".to_string()
-    } else {
-        format!("maxsize {maxsize}")
-    };
-    format!("queue ({bound}): {puts} put, {gets} got, {left} left in the queue")
-}
-
-pub fn left_in_queue(labels: &[String]) -> String {
-    format!("left in the queue: {}", labels.join(", "))
-}
-
-pub fn lost_items(list: &[(String, String, i32)]) -> String {
-    let parts: Vec<String> = list
-        .iter()
-        .map(|(item, name, pid)| format!("{item} (with {name}, Process({pid}))"))
-        .collect();
-    format!("lost with killed processes: {}", parts.join(", "))
-}
-
-pub fn pipe_summary(sent: u64, received: u64, eof: bool) -> String {
-    format!(
-        "pipe: {sent} sent, {received} received{}",
-        if eof {
-            ", receiver saw EOF"
-        } else {
-            ", no EOF"
-        }
-    )
-}
-
+/// The counter's figures for the summary: expected, actual, how many
+/// updates were lost and their share.
 pub fn counter_summary(expected: u64, actual: i64, lock: bool) -> String {
     let lost = expected as i64 - actual;
     let pct = if expected > 0 {
@@ -214,55 +120,14 @@ pub fn counter_summary(expected: u64, actual: i64, lock: bool) -> String {
     } else {
         0.0
     };
-    let how = if lock {
-        "with the lock"
-    } else {
-        "without the lock"
-    };
-    format!(
-        "counter ({how}): expected {expected}, actual {actual}: {lost} updates lost ({pct:.1} %)"
-    )
-}
-
-pub fn telemetry_summary(events: u64, dropped: u64, late: u64) -> String {
-    let mut s = format!("telemetry: {events} events");
-    if dropped > 0 {
-        s.push_str(&format!(
-            ", {dropped} dropped (the supervisor fell behind; counts above are exact)"
-        ));
-    } else {
-        s.push_str(", none dropped");
-    }
-    if late > 0 {
-        s.push_str(&format!(", {late} arrived late"));
-    }
-    s
-}
-
-/// A recording fell behind the run and left records out (marked as gaps).
-pub fn recording_gaps(path: &std::path::Path) -> String {
-    format!(
-        "The recording {} cannot keep up with this flood: some records are left out, \
-         marked as gaps in the file (the run itself is not slowed).",
-        path.display()
-    )
-}
-
-/// How many records a recording left out, for the summary.
-pub fn recording_gaps_summary(path: &std::path::Path, dropped: u64) -> String {
-    format!(
-        "recording {}: {dropped} records left out (marked as gaps)",
-        path.display()
-    )
-}
-
-pub fn recoveries_summary(n: u64) -> String {
-    format!("queue recoveries after dead processes: {n}")
+    words().counter_summary(expected, actual, lost, pct, lock)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Lang;
+    use crate::text::with_lang;
 
     #[test]
     fn lesson_lines_match_the_lesson_output() {
@@ -277,18 +142,31 @@ mod tests {
                 role: Role::Writer,
             },
         );
-        assert_eq!(
-            line(&spawn, &w, &cx).unwrap(),
-            "Process(4101) is writing..."
-        );
         let put = Event::new(0, 0, 4101, Kind::Put).with_item("url_1");
-        assert_eq!(line(&put, &w, &cx).unwrap(), "Put url_1 to queue...");
         let get = Event::new(0, 1, 4103, Kind::Get).with_item("url_1");
-        assert_eq!(line(&get, &w, &cx).unwrap(), "Get url_1 from queue.");
         let send = Event::new(0, 0, 952, Kind::Send).with_item("url_0");
-        assert_eq!(line(&send, &w, &cx).unwrap(), "Process(952) send: url_0");
         let recv = Event::new(0, 1, 953, Kind::Recv).with_item("url_0");
-        assert_eq!(line(&recv, &w, &cx).unwrap(), "Process(953) recv: url_0");
+        let reader = Event::new(
+            0,
+            1,
+            4103,
+            Kind::Spawn {
+                name: "reader-1".into(),
+                role: Role::Reader,
+            },
+        );
+        // The programs' own prints, the same in every language.
+        for lang in [Lang::En, Lang::Zh] {
+            with_lang(lang, || {
+                let l = |e: &Event| line(e, &w, &cx).unwrap();
+                assert_eq!(l(&spawn), "Process(4101) is writing...");
+                assert_eq!(l(&reader), "Process(4103) is reading...");
+                assert_eq!(l(&put), "Put url_1 to queue...");
+                assert_eq!(l(&get), "Get url_1 from queue.");
+                assert_eq!(l(&send), "Process(952) send: url_0");
+                assert_eq!(l(&recv), "Process(953) recv: url_0");
+            });
+        }
     }
 
     #[test]
@@ -314,6 +192,12 @@ mod tests {
             ),
             "{over}"
         );
+        with_lang(Lang::Zh, || {
+            let over = line(&wait(10), &w, &cx.with_maxsize(2)).unwrap();
+            assert!(over.contains("队列中有 10 项，超过了 maxsize 2"), "{over}");
+            let ring = line(&wait(65_536), &w, &cx).unwrap();
+            assert!(ring.contains("环形缓冲区已满（65536/65536 格）"), "{ring}");
+        });
     }
 
     #[test]
@@ -323,6 +207,8 @@ mod tests {
             s.contains("expected 400000, actual 250000: 150000 updates lost (37.5 %)"),
             "{s}"
         );
+        let s = with_lang(Lang::Zh, || counter_summary(400_000, 250_000, false));
+        assert!(s.contains("丢失 150000 次更新（37.5 %）"), "{s}");
     }
 
     #[test]
@@ -342,5 +228,7 @@ mod tests {
                 .unwrap()
                 .contains("terminated by SIGTERM")
         );
+        let zh = with_lang(Lang::Zh, || line(&term, &w, &cx).unwrap());
+        assert!(zh.contains("被 SIGTERM 终止"), "{zh}");
     }
 }

@@ -11,7 +11,7 @@ use super::theme::Theme;
 use crate::model::{ScenarioKind, View};
 use crate::text;
 
-/// Whether a key (as [`text::key_help`] spells it) does something in
+/// Whether a key (as [`ScreenWords::key_help`](text::ScreenWords::key_help) spells it) does something in
 /// `scenario`: the same rules as the model's "does not apply" notices.
 pub fn applies(key: &str, scenario: ScenarioKind) -> bool {
     match key {
@@ -32,20 +32,22 @@ enum Entry {
 /// gathered where the first of them would be.
 fn entries(app: &View) -> Vec<Entry> {
     if app.controls.replay {
-        return text::replay_footer_keys()
+        return text::words()
+            .replay_footer_keys()
             .iter()
             .map(|&(k, w)| Entry::Key(k, w))
             .collect();
     }
     let scenario = app.scenario();
-    let not_here: Vec<&'static str> = text::footer_keys()
+    let not_here: Vec<&'static str> = text::words()
+        .footer_keys()
         .iter()
         .map(|(k, _)| *k)
         .filter(|k| !applies(k, scenario))
         .collect();
     let mut out = Vec::new();
     let mut gathered = false;
-    for &(key, word) in text::footer_keys() {
+    for &(key, word) in text::words().footer_keys() {
         if !applies(key, scenario) {
             if !gathered {
                 out.push(Entry::NotHere(not_here.clone()));
@@ -55,8 +57,8 @@ fn entries(app: &View) -> Vec<Entry> {
         }
         let word = match key {
             "." if !app.scene.frozen => continue,
-            "space" if app.scene.frozen => text::footer_resume(),
-            "+/-" if scenario == ScenarioKind::Counter => text::footer_counters(),
+            "space" if app.scene.frozen => text::words().footer_resume(),
+            "+/-" if scenario == ScenarioKind::Counter => text::words().footer_counters(),
             _ => word,
         };
         out.push(Entry::Key(key, word));
@@ -66,9 +68,12 @@ fn entries(app: &View) -> Vec<Entry> {
 
 fn spans(e: &Entry, theme: &Theme) -> Vec<Span<'static>> {
     match e {
-        Entry::Key(k, w) => vec![Span::styled(*k, theme.key()), Span::raw(format!(" {w}"))],
+        Entry::Key(k, w) => vec![
+            Span::styled(text::words().key_name(k), theme.key()),
+            Span::raw(format!(" {w}")),
+        ],
         Entry::NotHere(keys) => vec![Span::styled(
-            format!("{} {}", keys.join(" "), text::not_applicable()),
+            format!("{} {}", keys.join(" "), text::words().not_applicable()),
             theme.dim(),
         )],
     }
@@ -163,9 +168,10 @@ mod tests {
             "{t}"
         );
         assert!(!t.contains("writers") && !t.contains("kill"), "{t}");
-        for (key, _) in text::replay_footer_keys() {
+        for (key, _) in text::words().replay_footer_keys() {
             assert!(
-                text::replay_key_help()
+                text::words()
+                    .replay_key_help()
                     .iter()
                     .any(|(k, _)| k == key || k.split(['/', ',']).next() == Some(key)),
                 "{key} is not in replay_key_help"
@@ -175,9 +181,10 @@ mod tests {
 
     #[test]
     fn footer_keys_are_keys_of_the_help() {
-        for (key, _) in text::footer_keys() {
+        for (key, _) in text::words().footer_keys() {
             assert!(
-                text::key_help()
+                text::words()
+                    .key_help()
                     .iter()
                     .any(|(k, _)| k == key || k.split(['/', ',']).next() == Some(key)),
                 "{key} is not in key_help"

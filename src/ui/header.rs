@@ -61,7 +61,10 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
             false,
         ),
         same(
-            vec![Span::styled(app.scene.cfg.scenario.name(), theme.title())],
+            vec![Span::styled(
+                text::words().scenario_name(app.scenario()),
+                theme.title(),
+            )],
             3,
             false,
         ),
@@ -74,7 +77,7 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
     if app.timeline.is_some() {
         // What follows is the recorded run's state, at the playhead.
         v.push(same(
-            vec![Span::styled(text::replay_tag(), theme.key())],
+            vec![Span::styled(text::words().replay_tag(), theme.key())],
             0,
             false,
         ));
@@ -85,14 +88,24 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
         let long = finished_words(app);
         v.push(part(
             flag(theme, Glyph::Blocked, long, theme.title()),
-            flag(theme, Glyph::Blocked, text::finished_short(), theme.title()),
+            flag(
+                theme,
+                Glyph::Blocked,
+                text::words().finished_short(),
+                theme.title(),
+            ),
             1,
             false,
         ));
     } else if app.scene.frozen {
         v.push(part(
             flag(theme, Glyph::Stopped, text::world_state(true), theme.warn()),
-            flag(theme, Glyph::Stopped, "FROZEN", theme.warn()),
+            flag(
+                theme,
+                Glyph::Stopped,
+                text::words().frozen_short(),
+                theme.warn(),
+            ),
             1,
             false,
         ));
@@ -106,14 +119,24 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
     if let Some(note) = stuck {
         v.push(part(
             flag(theme, Glyph::Blocked, text::stuck(note), theme.blocked()),
-            flag(theme, Glyph::Blocked, text::stuck_short(), theme.blocked()),
+            flag(
+                theme,
+                Glyph::Blocked,
+                text::words().stuck_short(),
+                theme.blocked(),
+            ),
             1,
             false,
         ));
     }
     if app.controls.view_frozen {
         v.push(same(
-            flag(theme, Glyph::Stopped, text::view_frozen(), theme.warn()),
+            flag(
+                theme,
+                Glyph::Stopped,
+                text::words().view_frozen(),
+                theme.warn(),
+            ),
             1,
             false,
         ));
@@ -121,7 +144,7 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
     if (app.scene.slow_motion - 1.0).abs() > 1e-9 {
         v.push(same(
             vec![Span::styled(
-                text::slow_motion(app.scene.slow_motion),
+                text::words().slow_motion(app.scene.slow_motion),
                 theme.warn(),
             )],
             2,
@@ -130,8 +153,8 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
     }
     if app.scene.fast() {
         v.push(part(
-            vec![Span::styled(text::fast(), theme.warn())],
-            vec![Span::styled(text::fast_short(), theme.warn())],
+            vec![Span::styled(text::words().fast(), theme.warn())],
+            vec![Span::styled(text::words().fast_short(), theme.warn())],
             2,
             false,
         ));
@@ -139,9 +162,9 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
     let lag = app.scene.telemetry.lag_ms;
     v.push(same(
         if lag > LAG_WARN_MS {
-            flag(theme, Glyph::Blocked, text::lag(lag), theme.warn())
+            flag(theme, Glyph::Blocked, text::words().lag(lag), theme.warn())
         } else {
-            vec![Span::raw(text::lag(lag))]
+            vec![Span::raw(text::words().lag(lag))]
         },
         ALWAYS,
         true,
@@ -149,9 +172,14 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
     let dropped = app.scene.telemetry.dropped;
     v.push(same(
         if dropped > 0 {
-            flag(theme, Glyph::Blocked, text::dropped(dropped), theme.warn())
+            flag(
+                theme,
+                Glyph::Blocked,
+                text::words().dropped(dropped),
+                theme.warn(),
+            )
         } else {
-            vec![Span::raw(text::dropped(0))]
+            vec![Span::raw(text::words().dropped(0))]
         },
         ALWAYS,
         true,
@@ -159,7 +187,7 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
     if app.scene.telemetry.late > 0 {
         v.push(same(
             vec![Span::styled(
-                text::late(app.scene.telemetry.late),
+                text::words().late(app.scene.telemetry.late),
                 theme.warn(),
             )],
             ALWAYS,

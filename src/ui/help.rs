@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget, Wrap};
 
 use super::footer::applies;
 use super::theme::Theme;
+use super::width::{pad_left, width};
 use crate::model::View;
 use crate::text;
 
@@ -20,23 +21,24 @@ const MAX_WIDTH: u16 = 80;
 fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
     let replay = app.controls.replay;
     let keys = if replay {
-        text::replay_key_help()
+        text::words().replay_key_help()
     } else {
-        text::key_help()
+        text::words().key_help()
     };
-    let key_w = keys.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let name = |k| text::words().key_name(k);
+    let key_w = keys.iter().map(|(k, _)| width(name(k))).max().unwrap_or(0);
     let scenario = app.scenario();
     let mut out: Vec<Line<'static>> = keys
         .iter()
         .map(|&(key, what)| {
             let mut spans = vec![
-                Span::styled(format!("{key:>key_w$}"), theme.key()),
+                Span::styled(pad_left(name(key), key_w), theme.key()),
                 Span::raw("  "),
                 Span::raw(what),
             ];
             if !replay && !applies(key, scenario) {
                 spans.push(Span::styled(
-                    format!(" [{}]", text::not_applicable()),
+                    format!(" [{}]", text::words().not_applicable()),
                     theme.warn(),
                 ));
             }
@@ -45,8 +47,14 @@ fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
         .collect();
     let mark = if theme.ascii { "!=" } else { "≠" };
     out.push(Line::raw(""));
-    out.push(Line::styled(text::help_kernel_letters(), theme.dim()));
-    out.push(Line::styled(text::help_disagreement(mark), theme.dim()));
+    out.push(Line::styled(
+        text::words().help_kernel_letters(),
+        theme.dim(),
+    ));
+    out.push(Line::styled(
+        text::words().help_disagreement(mark),
+        theme.dim(),
+    ));
     out
 }
 
@@ -66,7 +74,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered()
         .border_set(theme.border())
         .padding(Padding::horizontal(1))
-        .title(Span::styled(text::help_title(), theme.title()));
+        .title(Span::styled(text::words().help_title(), theme.title()));
     Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::theme::Theme;
+use super::width::{self as cols, pad_right, wrap};
 use crate::model::View;
 use crate::text;
 
@@ -23,44 +24,6 @@ const MIN_WRAP: usize = 12;
 /// Below this width the name column is left out (the lines still name
 /// the PID or the item).
 const NAME_MIN_WIDTH: u16 = 60;
-
-/// Cuts `s` into lines of at most `width` columns at spaces (a word longer
-/// than a line is cut).
-fn wrap(s: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in s.split_whitespace() {
-        let mut word = word.to_string();
-        loop {
-            let len = line.chars().count();
-            let gap = usize::from(len > 0);
-            let wlen = word.chars().count();
-            if len + gap + wlen <= width {
-                if gap > 0 {
-                    line.push(' ');
-                }
-                line.push_str(&word);
-                break;
-            }
-            if len > 0 {
-                out.push(std::mem::take(&mut line));
-                continue;
-            }
-            // A word wider than the line: cut it.
-            let head: String = word.chars().take(width).collect();
-            word = word.chars().skip(width).collect();
-            out.push(head);
-            if word.is_empty() {
-                break;
-            }
-        }
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
 
 /// The notices as lines, wrapped to `width`, newest kept when they do not
 /// all fit in `max` rows.
@@ -143,7 +106,7 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
     let name_w = if names {
         recent
             .iter()
-            .map(|l| name_of(app, l.child).chars().count())
+            .map(|l| cols::width(&name_of(app, l.child)))
             .max()
             .unwrap_or(0)
     } else {
@@ -156,7 +119,10 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
         let mut head = vec![Span::styled(text::log_time(l.t_ms), theme.dim())];
         if names {
             let name = name_of(app, l.child);
-            head.push(Span::styled(format!(" {name:<name_w$}"), style));
+            head.push(Span::styled(
+                format!(" {}", pad_right(&name, name_w)),
+                style,
+            ));
         }
         head.push(Span::raw("  "));
         let indent = head.iter().map(Span::width).sum::<usize>();
@@ -191,9 +157,10 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
 
 /// The name of the process a line is about ("parent" for the supervisor).
 fn name_of(app: &View, child: Option<u16>) -> String {
-    child
-        .and_then(|c| app.scene.world.proc(c))
-        .map_or_else(|| text::log_parent().to_string(), |p| p.name.clone())
+    child.and_then(|c| app.scene.world.proc(c)).map_or_else(
+        || text::words().log_parent().to_string(),
+        |p| p.name.clone(),
+    )
 }
 
 /// Draws the log: notices on top (at most all rows but one while there
@@ -204,7 +171,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let block = Block::bordered()
         .border_set(theme.border())
-        .title(Span::styled(text::log_title(), theme.title()));
+        .title(Span::styled(text::words().log_title(), theme.title()));
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
@@ -312,13 +279,6 @@ mod tests {
             cont.starts_with(&format!("│{}value", " ".repeat(18))),
             "{t}"
         );
-    }
-
-    #[test]
-    fn log_wrap_breaks_at_spaces_and_cuts_long_words() {
-        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
-        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
-        assert_eq!(wrap("", 3), [""]);
     }
 
     #[test]

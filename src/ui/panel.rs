@@ -141,7 +141,7 @@ fn flow(
     width: u16,
 ) -> Vec<Line<'static>> {
     let both = text::flow(words, totals, rates);
-    if both.chars().count() <= width as usize {
+    if super::width::width(&both) <= width as usize {
         vec![Line::raw(both)]
     } else {
         vec![
@@ -155,7 +155,12 @@ fn flow(
 /// depth over time, then totals and rates, waiters, Full/Empty raised,
 /// recoveries and the items lost with killed processes.
 fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let inner = frame(theme, text::queue_title(app.scene.maxsize), area, buf);
+    let inner = frame(
+        theme,
+        text::words().queue_title(app.scene.maxsize),
+        area,
+        buf,
+    );
     let snap = app.scene.queue.as_ref();
     let depth = app.scene.depth();
     let capacity = snap.map_or(crate::ipc::queue::DEFAULT_CAPACITY, |s| s.capacity as usize);
@@ -176,7 +181,7 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let top = gauge(
         theme,
-        text::depth_label(depth, app.scene.maxsize, capacity),
+        text::words().depth_label(depth, app.scene.maxsize, capacity),
         depth as f64 / limit.max(1) as f64,
         word,
         style,
@@ -195,15 +200,19 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Style::new()
     };
     let raised = w.queue.full_raised + w.queue.empty_raised;
-    let lines = vec![
-        Line::raw(text::flow(
-            text::flow_words(false),
-            totals,
-            app.scene.rates(),
-        )),
-        Line::styled(text::queue_waiters(put_waiters, get_waiters), waiting_style),
+    let mut lines = flow(
+        text::words().flow_words(false),
+        totals,
+        app.scene.rates(),
+        inner.width,
+    );
+    lines.extend([
         Line::styled(
-            text::recovered_lost(w.recoveries, &lost),
+            text::words().queue_waiters(put_waiters, get_waiters),
+            waiting_style,
+        ),
+        Line::styled(
+            text::words().recovered_lost(w.recoveries, &lost),
             if lost.is_empty() {
                 Style::new()
             } else {
@@ -211,14 +220,14 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
             },
         ),
         Line::styled(
-            text::raised(w.queue.full_raised, w.queue.empty_raised),
+            text::words().raised(w.queue.full_raised, w.queue.empty_raised),
             if raised > 0 {
                 theme.warn()
             } else {
                 Style::new()
             },
         ),
-    ];
+    ]);
     let spark = stack(inner, buf, top, lines, Some(1));
     depth_sparkline(app, theme, spark, buf);
 }
@@ -253,7 +262,7 @@ fn depth_sparkline(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     };
     if let Some(c) = caption {
         Line::styled(
-            text::depth_history(n as f64 * SAMPLE_MS / 1000.0),
+            text::words().depth_history(n as f64 * SAMPLE_MS / 1000.0),
             theme.dim(),
         )
         .render(c, buf);
@@ -273,25 +282,21 @@ fn depth_sparkline(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
 /// The pipe: bytes buffered against capacity, then sent/received with
 /// rates, the messages in the pipe, EOF, and who holds each end.
 fn pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let inner = frame(theme, text::pipe_title().to_string(), area, buf);
+    let inner = frame(theme, text::words().pipe_title().to_string(), area, buf);
     let stats = app.scene.pipe.as_ref();
     let bytes = stats.and_then(|s| s.bytes);
     let capacity = stats.and_then(|s| s.capacity);
-    let (ratio, word) = match (bytes, capacity) {
-        (Some(b), Some(c)) if c > 0 => (b as f64 / c as f64, text::gauge_state(b, c)),
-        _ => (0.0, ""),
+    let (ratio, word, full) = match (bytes, capacity) {
+        (Some(b), Some(c)) if c > 0 => (b as f64 / c as f64, text::gauge_state(b, c), b >= c),
+        _ => (0.0, "", false),
     };
-    let style = if word == "FULL" {
-        theme.blocked()
-    } else {
-        theme.ok()
-    };
+    let style = if full { theme.blocked() } else { theme.ok() };
     let top = gauge(theme, text::pipe_label(bytes, capacity), ratio, word, style);
     let p = &app.scene.world.pipe;
     let in_pipe: Vec<String> = p.inside.items.iter().map(|t| t.label.clone()).collect();
     // The labels only when they all fit: a cut list would mislead.
     let mut in_pipe_line = text::in_flight(&in_pipe, true);
-    if in_pipe_line.chars().count() > inner.width as usize {
+    if super::width::width(&in_pipe_line) > inner.width as usize {
         in_pipe_line = text::in_flight(&in_pipe, false);
     }
     let names = |v: Option<&Vec<Holder>>| -> Vec<String> {
@@ -299,19 +304,19 @@ fn pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .unwrap_or_default()
     };
     let mut lines = flow(
-        text::flow_words(true),
+        text::words().flow_words(true),
         (p.sent, p.received),
         app.scene.rates(),
         inner.width,
     );
     lines.extend([
         Line::styled(
-            text::eof(p.eof),
+            text::words().eof(p.eof),
             if p.eof { theme.ok() } else { Style::new() },
         ),
         Line::raw(in_pipe_line),
-        Line::raw(text::holders(true, &names(stats.map(|s| &s.send_holders)))),
-        Line::raw(text::holders(false, &names(stats.map(|s| &s.recv_holders)))),
+        Line::raw(text::words().holders(true, &names(stats.map(|s| &s.send_holders)))),
+        Line::raw(text::words().holders(false, &names(stats.map(|s| &s.recv_holders)))),
     ]);
     stack(inner, buf, top, lines, None);
 }
@@ -332,7 +337,7 @@ pub fn counter_figures(app: &View) -> (u64, i64) {
 pub fn holder_name(app: &View, h: &Holder) -> String {
     match h.proc.and_then(|id| app.scene.world.proc(id)) {
         Some(p) => p.name.clone(),
-        None if h.proc.is_none() => text::parent_holder().to_string(),
+        None if h.proc.is_none() => text::words().parent_holder().to_string(),
         None => h.pid.to_string(),
     }
 }
@@ -344,23 +349,28 @@ fn counter(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Scenario::Counter(c) => c.lock,
         _ => false,
     };
-    let inner = frame(theme, text::counter_title(lock).to_string(), area, buf);
+    let inner = frame(
+        theme,
+        text::words().counter_title(lock).to_string(),
+        area,
+        buf,
+    );
     let (expected, actual) = counter_figures(app);
     let lost = expected.saturating_sub(actual.max(0) as u64);
     let lost_style = if lost > 0 { theme.warn() } else { theme.ok() };
     let top = gauge(
         theme,
-        text::counter_label(actual, expected),
+        text::words().counter_label(actual, expected),
         actual.max(0) as f64 / expected.max(1) as f64,
         "",
         theme.ok(),
     );
     let lines = vec![
-        Line::raw(text::expected(expected)),
-        Line::raw(text::actual(actual)),
+        Line::raw(text::words().expected(expected)),
+        Line::raw(text::words().actual(actual)),
         Line::styled(text::lost_updates(lost, expected), lost_style),
         Line::styled(
-            text::counter_lock(lock),
+            text::words().counter_lock(lock),
             if lock { theme.ok() } else { theme.warn() },
         ),
     ];

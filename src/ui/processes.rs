@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table, Widget};
 
 use super::theme::{Glyph, Theme};
+use super::width::width as text_width;
 use crate::model::world::{Activity, Proc};
 use crate::model::{ScenarioKind, View};
 use crate::stream::Ended;
@@ -158,18 +159,18 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .map(|p| cells(app, theme, p))
         .collect();
     let mut frame = block(theme).title(Span::styled(
-        text::processes_title(order.len()),
+        text::words().processes_title(order.len()),
         theme.title(),
     ));
     let inner = frame.inner(area);
     let ctx = (app.scenario(), theme);
     let fit = choose_fit(&rows, ctx, inner.width);
     if win.hidden > 0 {
-        frame = frame.title_bottom(Line::from(text::more_rows(win.hidden)).right_aligned());
+        frame = frame.title_bottom(Line::from(text::words().more_rows(win.hidden)).right_aligned());
     }
     if fit.kernel != Words::Full && rows.iter().any(|r| r.differs) {
         // The cells only have room for the mark: say what it means.
-        let legend = text::disagree_legend(disagree_mark(theme));
+        let legend = text::words().disagree_legend(disagree_mark(theme));
         frame = frame.title_bottom(Line::styled(legend, theme.warn()).left_aligned());
     }
     frame.render(area, buf);
@@ -244,7 +245,7 @@ fn width(col: Col, fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16
         Col::Kernel => 2 + kernel_words(fit.kernel),
         _ => 0,
     };
-    let head = heading_text(col).len() + usize::from(col == Col::Pid);
+    let head = text_width(heading_text(col)) + usize::from(col == Col::Pid);
     widest.max(steady).max(head) as u16
 }
 
@@ -272,16 +273,20 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
     };
     let ended = match words {
         Words::Tiny => 0,
-        _ => text::ended_short(Ended::Signal(libc::SIGTERM)).len(),
+        _ => [
+            Ended::Code(0),
+            Ended::Signal(libc::SIGKILL),
+            Ended::Signal(libc::SIGTERM),
+        ]
+        .map(|e| text_width(&text::words().ended_short(e)))
+        .into_iter()
+        .max()
+        .unwrap_or(0),
     };
     [Activity::Starting, Activity::Active, Activity::Exited]
         .into_iter()
         .chain(blocked)
-        .map(|a| {
-            state_text(&a, words, 1)
-                .len()
-                .max(state_text(&a, words, 0).len())
-        })
+        .map(|a| text_width(&state_text(&a, words, 1)).max(text_width(&state_text(&a, words, 0))))
         .chain([ended])
         .max()
         .unwrap_or(0)
@@ -289,9 +294,9 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
 
 fn state_text(a: &Activity, words: Words, maxsize: u32) -> String {
     match words {
-        Words::Full => text::activity(a, maxsize),
-        Words::Short => text::activity_short(a).to_string(),
-        Words::Tiny => text::activity_tiny(a).to_string(),
+        Words::Full => text::words().activity(a, maxsize).to_string(),
+        Words::Short => text::words().activity_short(a).to_string(),
+        Words::Tiny => text::words().activity_tiny(a).to_string(),
     }
 }
 
@@ -311,8 +316,8 @@ fn kernel_words(words: Words) -> usize {
         K::Gone,
     ]
     .iter()
-    .map(|k| text::kernel_wait(k, short).len())
-    .chain([text::kernel_unseen(short).len()])
+    .map(|k| text_width(text::words().kernel_wait(k, short)))
+    .chain([text_width(text::words().kernel_unseen(short))])
     .max()
     .unwrap_or(0)
 }
@@ -323,9 +328,9 @@ fn disagree_mark(theme: &Theme) -> &'static str {
 }
 
 fn heading_text(col: Col) -> &'static str {
-    let h = text::process_headings();
+    let h = text::words().process_headings();
     match col {
-        Col::Pid => h.pid,
+        Col::Pid => text::PID_HEADING,
         Col::Name => h.name,
         Col::Role => h.role,
         Col::State => h.reported,
@@ -382,14 +387,18 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
     // Narrow layouts have no exit column: the state says how it ended.
     let state = match p.ended {
         Some(e) => [
-            text::activity(&p.activity, app.scene.maxsize),
-            text::ended_short(e),
-            text::ended_short(e),
+            text::words()
+                .activity(&p.activity, app.scene.maxsize)
+                .to_string(),
+            text::words().ended_short(e),
+            text::words().ended_short(e),
         ],
         None => [
-            text::activity(&p.activity, app.scene.maxsize),
-            text::activity_short(&p.activity).to_string(),
-            text::activity_tiny(&p.activity).to_string(),
+            text::words()
+                .activity(&p.activity, app.scene.maxsize)
+                .to_string(),
+            text::words().activity_short(&p.activity).to_string(),
+            text::words().activity_tiny(&p.activity).to_string(),
         ],
     };
     let kernel = app.scene.kernel_of(p.id);
@@ -397,13 +406,16 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         Some(k) => (
             Some(k.row.state).filter(|c| *c != '?'),
             [
-                text::kernel_wait(&k.row.wait, false),
-                text::kernel_wait(&k.row.wait, true),
+                text::words().kernel_wait(&k.row.wait, false),
+                text::words().kernel_wait(&k.row.wait, true),
             ],
         ),
         None => (
             None,
-            [text::kernel_unseen(false), text::kernel_unseen(true)],
+            [
+                text::words().kernel_unseen(false),
+                text::words().kernel_unseen(true),
+            ],
         ),
     };
     let kernel_style = match kernel.map(|k| k.row.state) {
@@ -412,7 +424,10 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
     };
     let exit = match (p.ended, p.signalled) {
         (Some(e), _) => Span::styled(text::ended_text(Some(e), p.said_exiting), theme.dim()),
-        (None, Some(sig)) => Span::styled(text::signal_sent(sig), theme.warn()),
+        (None, Some(sig)) => Span::styled(
+            text::words().signal_sent(&text::signal_name(sig)),
+            theme.warn(),
+        ),
         (None, None) => Span::raw(""),
     };
     Cells {
@@ -430,7 +445,7 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
             },
             theme.proc(p.id),
         ),
-        role: p.role.as_str(),
+        role: text::words().role_name(p.role),
         state_glyph,
         state,
         state_style,
@@ -482,7 +497,7 @@ impl Cells {
                 if self.differs {
                     let mark = disagree_mark(theme);
                     let flag = if full {
-                        format!(" {mark} {}", text::disagrees())
+                        format!(" {mark} {}", text::words().disagrees())
                     } else {
                         format!(" {mark}")
                     };

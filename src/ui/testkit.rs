@@ -26,6 +26,7 @@ fn run_cfg(scenario: Scenario) -> RunConfig {
         trace: None,
         record: None,
         ascii: false,
+        lang: Default::default(),
     }
 }
 
@@ -284,8 +285,12 @@ pub fn render_text(
     let mut lines = Vec::new();
     for y in 0..buf.area.height {
         let mut line = String::new();
-        for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
+        let mut x = 0;
+        while x < buf.area.width {
+            let symbol = buf[(x, y)].symbol();
+            line.push_str(symbol);
+            // A wide glyph covers the next cell too (left blank by ratatui).
+            x += super::width::width(symbol).max(1) as u16;
         }
         lines.push(line.trim_end().to_string());
     }
@@ -300,4 +305,53 @@ pub fn render_text(
 /// The whole screen as text.
 pub fn screen(app: &Fixture, w: u16, h: u16) -> String {
     render_text(app, w, h, super::render)
+}
+
+/// The whole screen drawn in `lang` (the test thread speaks English
+/// again afterwards).
+pub fn screen_in(lang: crate::config::Lang, app: &Fixture, w: u16, h: u16) -> String {
+    crate::text::with_lang(lang, || screen(app, w, h))
+}
+
+/// Draws the whole screen in `lang` and checks that it is laid out right
+/// for wide characters: every wide glyph is whole (its second cell is
+/// blank and inside the screen) and no row takes more columns than the
+/// screen has. Panics naming the row; returns the screen as text.
+pub fn assert_wide_glyphs_whole(
+    lang: crate::config::Lang,
+    app: &Fixture,
+    w: u16,
+    h: u16,
+) -> String {
+    let view = app.view();
+    let theme = Theme::plain();
+    let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+    crate::text::with_lang(lang, || super::render(&view, &theme, buf.area, &mut buf));
+    let text = screen_in(lang, app, w, h);
+    for y in 0..h {
+        let row = text.lines().nth(y as usize).unwrap_or("");
+        let mut used = 0;
+        let mut x = 0;
+        while x < w {
+            let cols = super::width::width(buf[(x, y)].symbol());
+            if cols > 1 {
+                assert!(
+                    x + 1 < w && buf[(x + 1, y)].symbol() == " ",
+                    "{w}x{h}, row {y}, column {x}: {:?} is cut in half\n{row}",
+                    buf[(x, y)].symbol()
+                );
+            }
+            used += cols.max(1);
+            x += cols.max(1) as u16;
+        }
+        assert!(
+            used <= w as usize,
+            "{w}x{h}, row {y} is {used} columns wide\n{row}"
+        );
+        assert!(
+            super::width::width(row) <= w as usize,
+            "{w}x{h}, row {y} overflows\n{row}"
+        );
+    }
+    text
 }

@@ -50,7 +50,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let secs = |ns: u64| ns.saturating_sub(tl.start_ns) as f64 / 1e9;
-    let left = text::timeline_state(tl.playing, tl.speed, secs(tl.at_ns), secs(tl.end_ns));
+    let left = text::words().timeline_state(tl.playing, tl.speed, secs(tl.at_ns), secs(tl.end_ns));
     Line::styled(left, theme.title()).render(
         Rect {
             width: LEFT.min(area.width),
@@ -64,9 +64,12 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     if area.width >= RIGHT {
         let r = Rect::new(area.right() - RIGHT, area.y, RIGHT, 1);
-        Line::styled(text::timeline_records(tl.position, tl.total), theme.dim())
-            .right_aligned()
-            .render(r, buf);
+        Line::styled(
+            text::words().timeline_records(tl.position, tl.total),
+            theme.dim(),
+        )
+        .right_aligned()
+        .render(r, buf);
     }
 }
 

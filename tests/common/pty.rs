@@ -35,6 +35,8 @@ impl Tui {
         let mut cmd = CommandBuilder::new(bin);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        // English, whatever the locale of the machine running the tests.
+        cmd.env("LC_ALL", "C");
         cmd.env_remove("NO_COLOR");
         let child = pair
             .slave

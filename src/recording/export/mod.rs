@@ -30,7 +30,7 @@ pub enum Format {
     Csv,
 }
 
-/// Why an export was not written.
+/// Why an export was not written (in the current language).
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The recording cannot be read (the error names the file and line).
@@ -45,7 +45,7 @@ pub enum ExportError {
     #[error(transparent)]
     Write(OutputError),
     /// The output is the recording itself: writing would destroy it.
-    #[error("cannot write the export to {}: it is the recording being exported; give another file", .0.display())]
+    #[error("{}", crate::text::words().export_onto_recording(.0))]
     SameFile(PathBuf),
 }
 
@@ -99,12 +99,15 @@ pub fn export(
 }
 
 /// Writes `records` as `format` to `out`; returns the number of trace
-/// events or rows written.
+/// events or rows written. An export is data for other tools, with its
+/// own English vocabulary (slice names, column values), so the sentences
+/// it borrows from [`crate::text`] (a note's words) are English too,
+/// whatever language ipcscope speaks.
 pub fn write(records: &[Record], format: Format, out: &mut impl Write) -> io::Result<usize> {
-    match format {
+    crate::text::with_lang(crate::config::Lang::En, || match format {
         Format::Perfetto => perfetto::write(records, out),
         Format::Csv => csv::write(records, out),
-    }
+    })
 }
 
 /// `ipcscope export FILE --format F -o OUT [--force]`: exports, says what

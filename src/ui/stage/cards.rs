@@ -92,7 +92,7 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> 
     let lost = app.scene.world.losses.iter().find(|l| l.pid == p.pid);
     let detail = match lost {
         Some(l) => {
-            let line = Line::styled(text::stage_lost_with(&l.item), theme.blocked());
+            let line = Line::styled(text::words().stage_lost_with(&l.item), theme.blocked());
             [line.clone(), line]
         }
         None if dead => detail.map(|d| Line::styled(d, theme.dim())),
@@ -128,21 +128,25 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> 
 pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc, short: bool) -> Line<'static> {
     let words = |a: &Activity| {
         if short {
-            text::activity_short(a).to_string()
+            text::words().activity_short(a).to_string()
         } else {
-            text::activity(a, app.scene.maxsize)
+            text::words().activity(a, app.scene.maxsize).to_string()
         }
     };
     let (glyph, word, style) = if !p.alive() || p.activity == Activity::Exited {
         let word = match p.ended {
-            Some(e) if short => text::ended_short(e),
+            Some(e) if short => text::words().ended_short(e),
             _ => text::ended_text(p.ended, p.said_exiting),
         };
         (Glyph::Dead, word, theme.dim())
     } else if p.activity.blocked_since().is_some() {
         (Glyph::Blocked, words(&p.activity), theme.blocked())
     } else if app.scene.frozen {
-        (Glyph::Stopped, text::stage_stopped().into(), theme.warn())
+        (
+            Glyph::Stopped,
+            text::words().stage_stopped().into(),
+            theme.warn(),
+        )
     } else {
         (Glyph::Running, words(&p.activity), theme.ok())
     };
@@ -151,7 +155,7 @@ pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc, short: bool) -> Li
 
 /// What a process has done: "put 3, last url_3", or "put 3".
 pub(super) fn done_detail(p: &Proc) -> Detail {
-    let word = text::role_done(p.role);
+    let word = text::words().role_done(p.role);
     [
         text::stage_done(word, p.done, p.item.as_deref()),
         text::stage_done(word, p.done, None),
@@ -164,7 +168,7 @@ pub(super) fn pusher_detail(p: &Proc, theme: &Theme) -> Detail {
     match &p.activity {
         Activity::WaitingToPut { item, .. } | Activity::WaitingToSend { item, .. } if p.alive() => {
             let arrow = theme.glyph(Glyph::ArrowRight);
-            detail(format!("{} {arrow}", text::stage_pressing(item)))
+            detail(format!("{} {arrow}", text::words().stage_pressing(item)))
         }
         _ => done_detail(p),
     }
@@ -250,7 +254,7 @@ pub(super) fn render_column(
     if cards.is_empty() {
         let y = area.y + area.height.saturating_sub(1) / 2;
         let row = Rect::new(area.x, y, area.width, 1);
-        Line::styled(text::stage_nobody(), theme.dim()).render(row, buf);
+        Line::styled(text::words().stage_nobody(), theme.dim()).render(row, buf);
         return at;
     }
     let h = size.height() as usize;
@@ -280,7 +284,7 @@ pub(super) fn render_column(
     }
     if more > 0 {
         let row = Rect::new(area.x, y, area.width, 1).intersection(area);
-        Line::styled(text::stage_more(n - shown), theme.dim()).render(row, buf);
+        Line::styled(text::words().stage_more(n - shown), theme.dim()).render(row, buf);
         for card in &cards[shown..] {
             at.insert(card.id, anchor(y));
         }

@@ -53,9 +53,9 @@ pub(super) fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buff
         theme.ok()
     };
     let facts = [
-        Line::raw(text::stage_expected_actual(expected, actual)),
+        Line::raw(text::words().stage_expected_actual(expected, actual)),
         Line::styled(text::stage_lost(lost, expected), lost_style),
-        Line::styled(text::stage_lock(lock, lost > 0), theme.dim()),
+        Line::styled(text::words().stage_lock(lock, lost > 0), theme.dim()),
     ];
     let big = big_digits(actual, theme.ascii);
     let rows = area.height as usize;

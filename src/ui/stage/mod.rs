@@ -96,8 +96,8 @@ fn draw(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
 fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect {
     let title = match &app.scene.cfg.scenario {
         Scenario::Queue(_) => text::stage_queue_title(app.scene.maxsize),
-        Scenario::Pipe(p) => text::stage_pipe_title(p.duplex).to_string(),
-        Scenario::Counter(c) => text::stage_counter_title(c.lock).to_string(),
+        Scenario::Pipe(p) => text::words().stage_pipe_title(p.duplex).to_string(),
+        Scenario::Counter(c) => text::words().stage_counter_title(c.lock).to_string(),
     };
     let mut tags = Vec::new();
     if app.scene.frozen {
@@ -110,14 +110,14 @@ fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect
     }
     if app.controls.view_frozen {
         tags.push(Span::styled(
-            format!(" {} ", text::view_frozen()),
+            format!(" {} ", text::words().view_frozen()),
             theme.warn(),
         ));
     }
     if app.scene.fast() {
         let (rate_in, rate_out) = app.scene.rates();
         tags.push(Span::styled(
-            format!(" {} ", text::stage_fast(rate_in, rate_out)),
+            format!(" {} ", text::words().stage_fast(rate_in, rate_out)),
             theme.warn(),
         ));
     }

@@ -28,7 +28,7 @@ pub(super) fn render_pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffe
     let eof = app.scene.world.pipe.eof;
     let receivers = cards_of(app, theme, Role::Receiver, |p| {
         if eof {
-            detail(text::stage_eof().into())
+            detail(text::words().stage_eof().into())
         } else {
             done_detail(p)
         }
@@ -94,7 +94,7 @@ pub(super) fn render_pipe_tube(
     let mut hi = (x0 + tube_w).saturating_sub(2);
     spots.exit = Some(Anchor::ends_at((hi.saturating_sub(1), rows.mid)));
     if inside.untracked > 0 {
-        let more = text::stage_untracked(inside.untracked);
+        let more = text::words().stage_untracked(inside.untracked);
         let x = hi.saturating_sub(width(&more)).max(lo);
         put(buf, area, x, rows.mid, &more, theme.dim());
         hi = x.saturating_sub(2);
@@ -143,14 +143,14 @@ pub(super) fn render_pipe_tube(
     put(buf, area, x0 + tube_w, rows.mid, &out_mark, out_style);
 
     if let Some(y) = rows.label {
-        let ends = text::stage_pipe_ends();
+        let ends = text::words().stage_pipe_ends();
         render_end_labels(area, y, (x0, tube_w), ends, theme.title(), buf);
     }
     if let Some(y) = rows.info {
         let stats = app.scene.pipe.as_ref();
-        let bytes =
-            text::stage_pipe_bytes(stats.and_then(|s| s.bytes), stats.and_then(|s| s.capacity));
-        let both = format!("{bytes}, {}", text::stage_pipe_way(duplex));
+        let bytes = text::words()
+            .stage_pipe_bytes(stats.and_then(|s| s.bytes), stats.and_then(|s| s.capacity));
+        let both = text::words().stage_both(&bytes, text::words().stage_pipe_way(duplex));
         let info = if width(&both) <= area.width {
             both
         } else {
@@ -219,9 +219,9 @@ pub(super) fn render_holders(app: &View, theme: &Theme, area: Rect, buf: &mut Bu
 /// One end's holders: `tier` 0 says it all, 1 shortens the warning, 2 also
 /// drops the PIDs (for a narrow stage).
 pub(super) fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> Line<'static> {
-    let mut spans = vec![Span::raw(text::stage_held_by(send))];
+    let mut spans = vec![Span::raw(text::words().stage_held_by(send))];
     let Some(stats) = &app.scene.pipe else {
-        spans.push(Span::styled(text::stage_not_sampled(), theme.dim()));
+        spans.push(Span::styled(text::words().stage_not_sampled(), theme.dim()));
         return Line::from(spans);
     };
     let list = if send {
@@ -230,7 +230,7 @@ pub(super) fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> L
         &stats.recv_holders
     };
     if list.is_empty() {
-        spans.push(Span::styled(text::stage_nobody(), theme.dim()));
+        spans.push(Span::styled(text::words().stage_nobody(), theme.dim()));
     }
     let mut parent = false;
     for (i, h) in list.iter().enumerate() {
@@ -253,7 +253,7 @@ pub(super) fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> L
         spans.push(Span::styled(who, style));
     }
     if parent && send {
-        let why = text::stage_parent_holds_send(tier >= 1);
+        let why = text::words().stage_parent_holds_send(tier >= 1);
         let arrow = theme.glyph(Glyph::ArrowLeft);
         spans.push(Span::styled(format!("  {arrow} {why}"), theme.warn()));
     }

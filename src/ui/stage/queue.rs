@@ -292,23 +292,23 @@ fn render_queue_tube(app: &View, theme: &Theme, area: Rect, spots: &mut Spots, b
 
     // What is not drawn, counted at the tail end.
     let not_drawn = if plan.hidden > 0 {
-        Some(text::stage_hidden_slots(plan.hidden))
+        Some(text::words().stage_hidden_slots(plan.hidden))
     } else if m == 0 && depth > plan.shown {
-        Some(text::stage_hidden_items(depth - plan.shown))
+        Some(text::words().stage_hidden_items(depth - plan.shown))
     } else {
         None
     };
     let mut counted = not_drawn.is_none();
     if let Some(y) = rows.label {
         let tail = match &not_drawn {
-            Some(n) => format!("{} {n}", text::stage_tail()),
-            None => text::stage_tail().to_string(),
+            Some(n) => format!("{} {n}", text::words().stage_tail()),
+            None => text::words().stage_tail().to_string(),
         };
         let extent = (left, x0 + tube_w - left);
-        let head = text::stage_head();
+        let head = text::words().stage_head();
         counted |= render_end_labels(area, y, extent, (&tail, head), theme.title(), buf);
         if !counted {
-            let ends = (text::stage_tail(), head);
+            let ends = (text::words().stage_tail(), head);
             render_end_labels(area, y, extent, ends, theme.title(), buf);
         }
     }
@@ -325,7 +325,7 @@ fn render_queue_tube(app: &View, theme: &Theme, area: Rect, spots: &mut Spots, b
             text::stage_depth_short(depth, maxsize),
         ];
         if let (false, Some(n)) = (counted, &not_drawn) {
-            forms = forms.map(|f| format!("{f}, {n}"));
+            forms = forms.map(|f| text::words().stage_both(&f, n));
         }
         let [long, short] = forms;
         let info = if width(&long) <= area.width {
@@ -365,7 +365,7 @@ fn render_over(
     let avail = x0.saturating_sub(area.x + aw);
     let step = s + 1;
     let rest = |n: usize| text::stage_hidden(over - n);
-    let rest_forms = |n: usize| text::stage_over_maxsize(over - n);
+    let rest_forms = |n: usize| text::words().stage_over_maxsize(over - n);
     let mut n = (avail / step) as usize;
     n = n.min(over);
     while n > 0 && n < over && n as u16 * step + width(&rest(n)) + 2 > avail {

@@ -81,8 +81,8 @@ fn stage_queue_tube_holds_the_queued_items_from_tail_to_head() {
         let p2 = row.find("url_2").expect("head item on the tube row");
         let p3 = row[..p5].rfind("url_3").expect("tail item left of url_5");
         assert!(p3 < p5 && p5 < p2, "tail url_3, url_5, head url_2:\n{t}");
-        let tail = t.find(text::stage_tail()).unwrap();
-        let head = t.find(text::stage_head()).unwrap();
+        let tail = t.find(text::words().stage_tail()).unwrap();
+        let head = t.find(text::words().stage_head()).unwrap();
         assert!(tail < head, "tail on the left, head on the right:\n{t}");
         assert!(t.contains("depth 3/3 FULL"), "{t}");
     }
@@ -503,7 +503,7 @@ fn stage_never_panics_at_any_size_or_with_no_processes() {
         );
     }
     let t = text_of(&apps[3], 80, 8);
-    assert!(t.contains(text::stage_nobody()), "{t}");
+    assert!(t.contains(text::words().stage_nobody()), "{t}");
 }
 
 /// The queue lesson a moment later: reader-1 took url_2 from the head at

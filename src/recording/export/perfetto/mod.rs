@@ -181,6 +181,7 @@ mod tests {
                     trace: None,
                     record: None,
                     ascii: false,
+                    lang: Default::default(),
                 },
             }),
         };

@@ -1,0 +1,11 @@
+//! English: every sentence ipcscope says, one file per subject.
+
+mod errors;
+mod notices;
+mod screen;
+mod stage;
+mod transcript;
+
+/// The English table.
+#[derive(Debug, Clone, Copy)]
+pub struct En;

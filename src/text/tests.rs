@@ -1,0 +1,462 @@
+//! The tables against each other: every sentence method is tried with a
+//! representative set of inputs; Chinese says each in Chinese (unless it
+//! is only code and numbers) and never the English text (a copy-paste
+//! left untranslated).
+
+use std::path::Path;
+
+use super::words::KeyTable;
+use super::*;
+use crate::model::ScenarioKind;
+use crate::model::world::Activity;
+use crate::outfile::{Kind as FileKind, What};
+use crate::stream::{Ended, KernelWait, Role, SIGKILL, SIGTERM};
+
+/// Every method of [`Words`] called with representative inputs: (method,
+/// what it said, in Debug form so tuples and tables compare whole).
+fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = Vec::new();
+    macro_rules! say {
+        ($name:ident $(, $arg:expr)*) => {
+            v.push((stringify!($name), format!("{:?}", t.$name($($arg),*))))
+        };
+    }
+    let labels = ["url_2".to_string(), "url_5".to_string()];
+    let path = Path::new("/tmp/run.rec");
+    let why = "no space left on device";
+
+    // transcript
+    say!(sending, 952);
+    say!(receiving, 953);
+    say!(counting, 5001, true);
+    say!(counting, 5001, false);
+    say!(put_wait_ring, 4101, "url_11", 65_536, 65_536);
+    say!(put_wait_over, 4101, "url_11", 10, 2);
+    say!(put_wait_full, 4101, "url_11", 3, 3);
+    say!(put_full, 4101, "url_7", "0.5");
+    say!(get_wait, 4103);
+    say!(get_empty, 4103, "0.5");
+    say!(send_wait, 952, "url_3");
+    say!(recv_wait, 953);
+    say!(recv_eof, 953);
+    say!(lost_holding_lock, 4101, 4102, "url_4");
+    say!(lost_putting, 4101, "url_4");
+    say!(lock_recovered, 4101, 4102);
+    say!(parent_sent, 4103, "SIGTERM");
+    say!(count_done, 5001, 100_000, 231_415);
+    say!(gave_up, 4101, "url_9");
+    say!(exit_killed, 4101, "writer-1");
+    say!(exit_terminated, 4103, "reader-1", "SIGTERM");
+    say!(exit_ok, 4101, "writer-1");
+    say!(exit_code, 4101, "writer-1", 3);
+    say!(printed, 4101, "hello");
+    say!(frozen);
+    say!(resumed);
+    say!(maxsize_unbounded);
+    say!(maxsize_set, 2);
+    say!(missed, 120, 118);
+    say!(interrupted);
+    say!(drain_timeout, 3);
+    say!(forgotten_send_end, 953, 2.5);
+    say!(no_progress_full);
+    say!(no_progress_empty);
+    say!(could_not_do, why);
+    say!(at_limit, 255);
+    say!(still_running);
+    say!(exited);
+    say!(exited_code_0);
+    say!(exited_with, 3);
+    say!(killed_by_sigkill);
+    say!(terminated_by, "SIGTERM");
+    for role in [
+        Role::Writer,
+        Role::Reader,
+        Role::Sender,
+        Role::Receiver,
+        Role::Counter,
+    ] {
+        say!(role_done, role);
+    }
+    say!(summary_header);
+    say!(queue_summary, 6, 6, 0, 0);
+    say!(queue_summary, 6, 4, 2, 3);
+    say!(left_in_queue, &labels);
+    say!(
+        lost_items,
+        &[("url_4".to_string(), "writer-2".to_string(), 4102)]
+    );
+    say!(pipe_summary, 10, 10, true);
+    say!(pipe_summary, 10, 9, false);
+    say!(counter_summary, 400_000, 250_000, 150_000, 37.5, false);
+    say!(counter_summary, 400_000, 400_000, 0, 0.0, true);
+    say!(summary_proc, "writer-1", 4101, ("put", 3), "", "exited");
+    say!(summary_timeouts, true, 2);
+    say!(summary_timeouts, false, 2);
+    say!(telemetry_summary, 40, 0, 0);
+    say!(telemetry_summary, 40, 5, 2);
+    say!(recording_gaps, path);
+    say!(recording_gaps_summary, path, 12);
+    say!(recoveries_summary, 1);
+
+    // notices and hints
+    say!(notice_killed, "writer-1", 4101);
+    say!(notice_terminated, "reader-1", 4103, "SIGTERM");
+    say!(notice_exit_code, "writer-1", 4101, 3);
+    say!(notice_lost, "url_4", "writer-2", 4102);
+    say!(notice_lock_repaired, "writer-2", 4102);
+    say!(notice_timeout_after_resume, "writer-1", true);
+    say!(notice_timeout_after_resume, "reader-1", false);
+    for kind in [
+        ScenarioKind::Queue,
+        ScenarioKind::Pipe,
+        ScenarioKind::Counter,
+    ] {
+        say!(scenario_name, kind);
+    }
+    say!(hint_not_here, "+", "pipe");
+    say!(hint_nothing_to_remove);
+    say!(hint_no_reader_to_remove);
+    say!(hint_select_living);
+    say!(hint_select_to_step);
+    say!(hint_freeze_first);
+    say!(hint_nothing_to_slow, "reader-1");
+    say!(hint_replay);
+    say!(hint_not_a_replay);
+    say!(hint_not_a_lesson);
+    say!(hint_lesson_keeps_scenario);
+
+    // screen
+    say!(too_small, 60, 20, 80, 24);
+    let activities = [
+        Activity::Starting,
+        Activity::Active,
+        Activity::WaitingToPut {
+            item: "url_6".into(),
+            since_ns: 0,
+        },
+        Activity::WaitingToGet { since_ns: 0 },
+        Activity::WaitingToSend {
+            item: "url_3".into(),
+            since_ns: 0,
+        },
+        Activity::WaitingToRecv { since_ns: 0 },
+        Activity::Exited,
+    ];
+    for a in &activities {
+        say!(activity, a, 3);
+        say!(activity, a, 0);
+        say!(activity_short, a);
+        say!(activity_tiny, a);
+    }
+    say!(not_a_terminal);
+    say!(not_applicable);
+    say!(key_help);
+    say!(replay_key_help);
+    say!(footer_keys);
+    say!(replay_footer_keys);
+    for key in ["space", "up/down", "up/down, click", "left/right", "click"] {
+        say!(key_name, key);
+    }
+    say!(footer_resume);
+    say!(footer_counters);
+    say!(help_title);
+    say!(help_kernel_letters);
+    say!(help_disagreement, "≠");
+    say!(running);
+    say!(frozen_world);
+    say!(frozen_short);
+    say!(finished_eof);
+    say!(finished_clean);
+    say!(finished_last, "reader-1", "terminated by SIGTERM");
+    say!(finished_all);
+    say!(finished_short);
+    say!(stuck_full_no_reader);
+    say!(stuck_empty_no_writer);
+    say!(stuck_send_end);
+    say!(stuck_short);
+    say!(replay_tag);
+    say!(view_frozen);
+    say!(slow_motion, 2.25);
+    say!(fast);
+    say!(fast_short);
+    say!(lag, 4);
+    say!(dropped, 0);
+    say!(late, 3);
+    say!(processes_title, 3);
+    say!(more_rows, 2);
+    say!(process_headings);
+    for role in [
+        Role::Writer,
+        Role::Reader,
+        Role::Sender,
+        Role::Receiver,
+        Role::Counter,
+        Role::Supervisor,
+    ] {
+        say!(role_name, role);
+    }
+    for e in [
+        Ended::Code(0),
+        Ended::Code(3),
+        Ended::Signal(SIGKILL),
+        Ended::Signal(SIGTERM),
+    ] {
+        say!(ended_short, e);
+    }
+    say!(signal_sent, "SIGTERM");
+    for w in [
+        KernelWait::Running,
+        KernelWait::Sleeping,
+        KernelWait::WaitingForData,
+        KernelWait::WaitingForSpace,
+        KernelWait::WaitingForLock,
+        KernelWait::WaitingOther("pipe_wait".into()),
+        KernelWait::Stopped,
+        KernelWait::Zombie,
+        KernelWait::Gone,
+    ] {
+        say!(kernel_wait, &w, false);
+        say!(kernel_wait, &w, true);
+    }
+    // Short, it is "?" in every language.
+    say!(kernel_unseen, false);
+    say!(disagrees);
+    say!(disagree_legend, "≠");
+    say!(log_title);
+    say!(log_parent);
+    say!(queue_title, 0);
+    say!(queue_title, 3);
+    say!(depth_label, 0, 0, 65_536);
+    say!(depth_label, 2, 3, 65_536);
+    say!(gauge_empty);
+    say!(gauge_full);
+    say!(depth_history, 6.0);
+    say!(flow_words, true);
+    say!(flow_words, false);
+    say!(queue_waiters, 1, 0);
+    say!(raised, 1, 2);
+    say!(recovered_lost, 0, &[]);
+    say!(recovered_lost, 1, &labels);
+    say!(pipe_title);
+    say!(pipe_label, Some(18), Some("208 KiB"));
+    say!(pipe_label, Some(18), None);
+    say!(pipe_label, None, None);
+    say!(in_flight, 2, &[]);
+    say!(in_flight, 2, &labels);
+    say!(eof, true);
+    say!(eof, false);
+    say!(holders, true, &labels);
+    say!(holders, false, &[]);
+    say!(counter_title, true);
+    say!(counter_title, false);
+    say!(expected, 400_000);
+    say!(actual, 231_415);
+    say!(lost_updates, 168_585, 42.1);
+    say!(counter_lock, true);
+    say!(counter_lock, false);
+    say!(counter_label, 231_415, 400_000);
+    say!(parent_holder);
+    say!(timeline_state, true, 1.0, 12.3, 65.0);
+    say!(timeline_state, false, 0.5, 0.0, 65.0);
+    say!(timeline_records, 120, 5000);
+
+    // stage
+    say!(stage_queue_unbounded);
+    say!(stage_pipe_title, true);
+    say!(stage_pipe_title, false);
+    say!(stage_counter_title, true);
+    say!(stage_counter_title, false);
+    say!(stage_stopped);
+    say!(stage_pressing, "url_6");
+    say!(stage_done_last, "put", 3, "url_3");
+    say!(stage_lost_with, "url_4");
+    say!(stage_more, 2);
+    say!(stage_over_maxsize, 7);
+    say!(stage_hidden_slots, 4);
+    say!(stage_hidden_items, 9);
+    say!(stage_untracked, 120);
+    say!(delay_scale, "x1.5");
+    say!(stage_nobody);
+    say!(stage_tail);
+    say!(stage_head);
+    say!(stage_depth_unbounded, 12);
+    say!(stage_depth_over, 10, 2, 8);
+    say!(stage_depth_full, 3, 3);
+    say!(stage_depth_empty, 3);
+    say!(stage_depth, 2, 3);
+    say!(stage_depth_short_unbounded, 12);
+    say!(stage_depth_short_over, 10, 2, 8);
+    say!(stage_fast, 4000, 3900);
+    say!(stage_pipe_ends);
+    say!(stage_pipe_bytes, Some(18), Some(65_536));
+    say!(stage_pipe_bytes, None, None);
+    say!(stage_pipe_way, true);
+    say!(stage_pipe_way, false);
+    say!(stage_both, "3/3", "+2");
+    say!(stage_eof);
+    say!(stage_held_by, true);
+    say!(stage_held_by, false);
+    say!(stage_not_sampled);
+    say!(stage_parent_holds_send, true);
+    say!(stage_parent_holds_send, false);
+    say!(stage_expected_actual, 400_000, 231_415);
+    say!(stage_lost, 168_585, 42.1);
+    say!(stage_lock, true, false);
+    say!(stage_lock, false, true);
+    say!(stage_lock, false, false);
+
+    // errors
+    for what in [What::Trace, What::Recording, What::Export] {
+        say!(output_what, what);
+    }
+    say!(cannot_write, "<what>", path, "<reason>");
+    say!(is_symbolic_link);
+    for kind in [
+        FileKind::Directory,
+        FileKind::Fifo,
+        FileKind::Socket,
+        FileKind::CharDevice,
+        FileKind::BlockDevice,
+        FileKind::Other,
+    ] {
+        say!(not_regular, kind);
+    }
+    say!(trailing_slash);
+    say!(already_exists);
+    say!(no_directory, Path::new("/nope"));
+    say!(not_a_directory, Path::new("/etc/passwd"));
+    say!(permission_denied);
+    say!(read_only);
+    say!(cannot_read, path, &why);
+    say!(recording_is_directory, path);
+    say!(recording_empty, path);
+    for kind in [
+        crate::recording::reader::NotAFile::CharDevice,
+        crate::recording::reader::NotAFile::BlockDevice,
+        crate::recording::reader::NotAFile::Socket,
+    ] {
+        say!(recording_not_a_file, path, kind);
+    }
+    say!(time_out_of_range, 1 << 63);
+    say!(not_a_recording, path);
+    say!(recording_version, path, 7, 1);
+    say!(empty_line);
+    say!(binary_line);
+    say!(not_a_record, &"expected value at line 1 column 1");
+    say!(cut_off);
+    say!(no_run, path);
+    say!(cannot_watch_signals, &why);
+    say!(cannot_set_up_terminal, &why);
+    say!(goes_on_without, &why);
+    say!(cannot_create_shared, &why);
+    say!(cannot_start_child, &why);
+    say!(too_many_processes, 200, 100, 255);
+    say!(too_many_processes, 1, 255, 255);
+    say!(same_trace_and_record, path);
+    say!(export_onto_recording, path);
+    say!(delay_out_of_range, "0..5000", 3600.0);
+    say!(not_a_delay, "1...2");
+    say!(empty_delay, "1..0");
+    say!(timeout_out_of_range, "3600.5", 3600.0);
+    say!(negative_timeout, "-1", 3600.0);
+    say!(not_seconds, "x", 3600.0);
+    v
+}
+
+/// Whether `s` has Chinese in it: an ideograph, or CJK or full-width
+/// punctuation (a sentence made of code and Chinese punctuation, like
+/// `3/3，+2`, is Chinese too).
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c,
+            '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{3000}'..='\u{303F}'
+            | '\u{FF00}'..='\u{FFEF}')
+    })
+}
+
+/// Whether `s` says nothing but code and numbers (a Python name, digits,
+/// punctuation, arrow keys), which reads the same in every language.
+fn only_code_or_numbers(s: &str) -> bool {
+    let rest = s.replace("maxsize", "");
+    rest.chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c == ' ' || "←↑→↓".contains(c))
+}
+
+#[test]
+fn every_sentence_method_is_sampled() {
+    let source = include_str!("words.rs");
+    let said: std::collections::HashSet<&str> =
+        samples(table(Lang::En)).iter().map(|(m, _)| *m).collect();
+    let mut methods = 0;
+    for line in source.lines() {
+        let Some(rest) = line.trim_start().strip_prefix("fn ") else {
+            continue;
+        };
+        let name = rest.split('(').next().unwrap();
+        methods += 1;
+        assert!(said.contains(name), "{name} is not sampled");
+    }
+    assert!(methods > 150, "{methods} methods found in words.rs");
+}
+
+#[test]
+fn chinese_says_every_sentence_in_chinese() {
+    for (method, text) in samples(table(Lang::Zh)) {
+        assert!(
+            has_cjk(&text) || only_code_or_numbers(text.trim_matches('"')),
+            "{method}: {text}"
+        );
+    }
+    // Each line of the key tables, not only the table as a whole.
+    let zh = table(Lang::Zh);
+    let tables: [(&str, KeyTable); 4] = [
+        ("key_help", zh.key_help()),
+        ("replay_key_help", zh.replay_key_help()),
+        ("footer_keys", zh.footer_keys()),
+        ("replay_footer_keys", zh.replay_footer_keys()),
+    ];
+    for (name, keys) in tables {
+        for (key, what) in keys {
+            assert!(
+                has_cjk(what) || only_code_or_numbers(what),
+                "{name} {key}: {what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn english_and_chinese_differ_in_every_sentence() {
+    let en = samples(table(Lang::En));
+    let zh = samples(table(Lang::Zh));
+    assert_eq!(en.len(), zh.len());
+    for ((method, e), (_, z)) in en.iter().zip(&zh) {
+        assert_ne!(e, z, "{method} says the same in both languages");
+    }
+    // And English has no Chinese in it.
+    for (method, e) in &en {
+        assert!(!has_cjk(e), "{method}: {e}");
+    }
+}
+
+#[test]
+fn both_languages_have_the_same_keys_in_the_same_order() {
+    let (en, zh) = (table(Lang::En), table(Lang::Zh));
+    let keys = |t: KeyTable| t.iter().map(|(k, _)| *k).collect::<Vec<_>>();
+    assert_eq!(keys(en.key_help()), keys(zh.key_help()));
+    assert_eq!(keys(en.replay_key_help()), keys(zh.replay_key_help()));
+    assert_eq!(keys(en.footer_keys()), keys(zh.footer_keys()));
+    assert_eq!(keys(en.replay_footer_keys()), keys(zh.replay_footer_keys()));
+}
+
+#[test]
+fn the_language_is_per_thread_and_english_until_set() {
+    assert_eq!(lang(), Lang::En);
+    set_lang(Lang::Zh);
+    assert_eq!(words().log_title(), " 事件日志 ");
+    let other = std::thread::spawn(|| (lang(), words().log_title())).join();
+    assert_eq!(other.unwrap(), (Lang::En, " Event log "));
+    assert_eq!(with_lang(Lang::En, lang), Lang::En);
+    assert_eq!(lang(), Lang::Zh, "with_lang puts the language back");
+    set_lang(Lang::En);
+}

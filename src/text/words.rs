@@ -1,0 +1,394 @@
+//! The words ipcscope says, as traits: one method per sentence (or family
+//! of sentences, with arguments for what varies), grouped by subject.
+//! Each language is one table implementing them all ([`super::en`],
+//! [`super::zh`]), so a sentence missing from a language does not compile.
+//!
+//! What a table does not hold, because it is the same in every language:
+//! the Python programs' own prints ([`super::prints`]), Python names
+//! (`queue.Full`, `put`, `EOFError`, `v.value += 1`, `maxsize`,
+//! `Process(PID)`), signal names, numbers with their units (`2.6s`,
+//! `64 KiB`, `x1.5`), key names and process names (`writer-1`).
+//!
+//! The logic that picks a sentence (which event, which branch, how a
+//! summary is assembled) is shared, in the modules beside this one; a
+//! table only says a sentence.
+
+use std::fmt::Display;
+use std::path::Path;
+
+use crate::model::ScenarioKind;
+use crate::model::world::Activity;
+use crate::outfile::{Kind as FileKind, What};
+use crate::stream::{Ended, KernelWait, Role};
+
+/// Every sentence, in one language.
+pub trait Words: TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords {}
+
+impl<T: TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords> Words for T {}
+
+/// (key, what it does), as the help overlay, the footer and the README
+/// show them. Keys are the same in every language (they are what is
+/// printed on the keyboard, `space` aside: see [`ScreenWords::key_name`]).
+pub type KeyTable = &'static [(&'static str, &'static str)];
+
+/// The transcript (headless and the event log), the supervisor's notes and
+/// the closing summary.
+pub trait TranscriptWords: Sync {
+    // -- events (the lesson's own prints are in `prints`) --
+    /// A sender starts: `Process(952) is sending...`.
+    fn sending(&self, pid: i32) -> String;
+    /// A receiver starts.
+    fn receiving(&self, pid: i32) -> String;
+    /// A counter starts, with or without the lock (the code it runs).
+    fn counting(&self, pid: i32, lock: bool) -> String;
+    /// A put waits: an unbounded queue's physical ring is full.
+    fn put_wait_ring(&self, pid: i32, item: &str, depth: u32, capacity: u32) -> String;
+    /// A put waits: the queue holds more than maxsize (it was lowered).
+    fn put_wait_over(&self, pid: i32, item: &str, depth: u32, maxsize: u32) -> String;
+    /// A put waits: the queue is full at maxsize.
+    fn put_wait_full(&self, pid: i32, item: &str, depth: u32, maxsize: u32) -> String;
+    /// A put raised `queue.Full` after its timeout (`secs`) and retries.
+    fn put_full(&self, pid: i32, item: &str, secs: &str) -> String;
+    /// A get waits: the queue is empty.
+    fn get_wait(&self, pid: i32) -> String;
+    /// A get raised `queue.Empty` after its timeout and retries.
+    fn get_empty(&self, pid: i32, secs: &str) -> String;
+    /// A send waits: the pipe is full.
+    fn send_wait(&self, pid: i32, item: &str) -> String;
+    /// A recv waits: nothing in the pipe.
+    fn recv_wait(&self, pid: i32) -> String;
+    /// recv raised `EOFError`.
+    fn recv_eof(&self, pid: i32) -> String;
+    /// A writer died putting `item` while holding the lock; `by` repaired it.
+    fn lost_holding_lock(&self, dead: i32, by: i32, item: &str) -> String;
+    /// A writer died putting `item` (not holding the lock).
+    fn lost_putting(&self, dead: i32, item: &str) -> String;
+    /// `by` recovered the lock a dead process held; nothing lost.
+    fn lock_recovered(&self, dead: i32, by: i32) -> String;
+    /// The parent sent `signal` (its name) to a process.
+    fn parent_sent(&self, target: i32, signal: &str) -> String;
+    /// A counter finished its increments.
+    fn count_done(&self, pid: i32, done: u64, value: i64) -> String;
+    /// A writer was stopped while waiting to put `item`.
+    fn gave_up(&self, pid: i32, item: &str) -> String;
+    /// A process was killed by SIGKILL.
+    fn exit_killed(&self, pid: i32, name: &str) -> String;
+    /// A process was terminated by `signal`.
+    fn exit_terminated(&self, pid: i32, name: &str, signal: &str) -> String;
+    /// A process exited with code 0.
+    fn exit_ok(&self, pid: i32, name: &str) -> String;
+    /// A process exited with another code.
+    fn exit_code(&self, pid: i32, name: &str, code: i32) -> String;
+    /// A process printed a line of its own.
+    fn printed(&self, pid: i32, text: &str) -> String;
+    /// The world was frozen.
+    fn frozen(&self) -> String;
+    /// The world resumed.
+    fn resumed(&self) -> String;
+    /// maxsize was set to 0 (unbounded).
+    fn maxsize_unbounded(&self) -> String;
+    /// maxsize was set to `maxsize`.
+    fn maxsize_set(&self, maxsize: u32) -> String;
+    /// Operations too fast to tell one by one.
+    fn missed(&self, puts: u64, gets: u64) -> String;
+
+    // -- the supervisor's notes --
+    fn interrupted(&self) -> String;
+    /// Readers did not drain the queue in time.
+    fn drain_timeout(&self, left: u64) -> String;
+    /// The receiver waits forever: the parent holds the send end.
+    fn forgotten_send_end(&self, receiver: i32, waited_s: f64) -> String;
+    /// Writers wait on a full queue, no reader left.
+    fn no_progress_full(&self) -> String;
+    /// Readers wait on an empty queue, no writer left.
+    fn no_progress_empty(&self) -> String;
+    /// A command failed, in the system's words.
+    fn could_not_do(&self, what: &str) -> String;
+    /// No more processes on one queue.
+    fn at_limit(&self, limit: u32) -> String;
+
+    // -- how a process ended, in a few words --
+    fn still_running(&self) -> String;
+    /// Exited on its own after saying so.
+    fn exited(&self) -> String;
+    /// Exited with code 0 without saying it would.
+    fn exited_code_0(&self) -> String;
+    fn exited_with(&self, code: i32) -> String;
+    fn killed_by_sigkill(&self) -> String;
+    fn terminated_by(&self, signal: &str) -> String;
+
+    // -- the summary --
+    /// What a process of `role` counts: "put", "got", ... (not the supervisor).
+    fn role_done(&self, role: Role) -> &'static str;
+    fn summary_header(&self) -> String;
+    /// The queue's totals; `maxsize` 0 is unbounded.
+    fn queue_summary(&self, puts: u64, gets: u64, left: usize, maxsize: u32) -> String;
+    fn left_in_queue(&self, labels: &[String]) -> String;
+    /// Items lost with killed processes: (item, name, pid).
+    fn lost_items(&self, list: &[(String, String, i32)]) -> String;
+    fn pipe_summary(&self, sent: u64, received: u64, eof: bool) -> String;
+    /// `lost` updates out of `expected`, `pct` percent.
+    fn counter_summary(
+        &self,
+        expected: u64,
+        actual: i64,
+        lost: i64,
+        pct: f64,
+        lock: bool,
+    ) -> String;
+    /// One process's line: name, PID, what it did, timeouts (`extra`), how it ended.
+    fn summary_proc(
+        &self,
+        name: &str,
+        pid: i32,
+        done: (&str, u64),
+        extra: &str,
+        ended: &str,
+    ) -> String;
+    /// The timeouts a writer (`full`) or a reader raised, after its count.
+    fn summary_timeouts(&self, full: bool, n: u64) -> String;
+    fn telemetry_summary(&self, events: u64, dropped: u64, late: u64) -> String;
+    /// A recording falls behind the run (said once, live).
+    fn recording_gaps(&self, path: &Path) -> String;
+    /// How many records a recording left out.
+    fn recording_gaps_summary(&self, path: &Path, dropped: u64) -> String;
+    fn recoveries_summary(&self, n: u64) -> String;
+}
+
+/// Notices (consequences shown for a while) and hints (answers to a key).
+pub trait NoticeWords: Sync {
+    fn notice_killed(&self, name: &str, pid: i32) -> String;
+    fn notice_terminated(&self, name: &str, pid: i32, signal: &str) -> String;
+    fn notice_exit_code(&self, name: &str, pid: i32, code: i32) -> String;
+    /// `item` died with the writer putting it.
+    fn notice_lost(&self, item: &str, who: &str, pid: i32) -> String;
+    fn notice_lock_repaired(&self, who: &str, pid: i32) -> String;
+    /// A timeout ran out while the world was frozen (`full`: a put's).
+    fn notice_timeout_after_resume(&self, name: &str, full: bool) -> String;
+    /// A scenario's name, as the header and the hints say it.
+    fn scenario_name(&self, kind: ScenarioKind) -> &'static str;
+    /// A key does nothing in this scenario.
+    fn hint_not_here(&self, key: &str, scenario: &str) -> String;
+    fn hint_nothing_to_remove(&self) -> String;
+    fn hint_no_reader_to_remove(&self) -> String;
+    fn hint_select_living(&self) -> String;
+    fn hint_select_to_step(&self) -> String;
+    fn hint_freeze_first(&self) -> String;
+    fn hint_nothing_to_slow(&self, name: &str) -> String;
+    fn hint_replay(&self) -> String;
+    fn hint_not_a_replay(&self) -> String;
+    fn hint_not_a_lesson(&self) -> String;
+    fn hint_lesson_keeps_scenario(&self) -> String;
+}
+
+/// The screen: header, footer, help, the processes panel, the scenario
+/// panel, the log's frame and the timeline.
+pub trait ScreenWords: Sync {
+    fn too_small(&self, w: u16, h: u16, min_w: u16, min_h: u16) -> String;
+    /// What a process is doing (`maxsize` 0: a put waits on the ring).
+    fn activity(&self, a: &Activity, maxsize: u32) -> &'static str;
+    /// The same, in fewer words.
+    fn activity_short(&self, a: &Activity) -> &'static str;
+    /// The same, in one word (blocked states all say "blocked").
+    fn activity_tiny(&self, a: &Activity) -> &'static str;
+    fn not_a_terminal(&self) -> String;
+    /// Marks keys that do nothing here.
+    fn not_applicable(&self) -> &'static str;
+    /// Every live key and what it does.
+    fn key_help(&self) -> KeyTable;
+    /// Every replay key and what it does.
+    fn replay_key_help(&self) -> KeyTable;
+    /// The footer's keys, one word each, most useful first.
+    fn footer_keys(&self) -> KeyTable;
+    /// A replay's footer keys.
+    fn replay_footer_keys(&self) -> KeyTable;
+    /// A key as shown on screen (the tables name keys in English).
+    fn key_name(&self, key: &'static str) -> &'static str;
+    /// The footer's word for space while frozen.
+    fn footer_resume(&self) -> &'static str;
+    /// The footer's word for +/- in the counter scenario.
+    fn footer_counters(&self) -> &'static str;
+    fn help_title(&self) -> &'static str;
+    fn help_kernel_letters(&self) -> &'static str;
+    /// Explains the disagreement mark (`mark` is ≠ or !=).
+    fn help_disagreement(&self, mark: &str) -> String;
+    fn running(&self) -> &'static str;
+    fn frozen_world(&self) -> &'static str;
+    fn frozen_short(&self) -> &'static str;
+    fn finished_eof(&self) -> String;
+    fn finished_clean(&self) -> String;
+    /// Every process ended; `name` last, `how`.
+    fn finished_last(&self, name: &str, how: &str) -> String;
+    fn finished_all(&self) -> String;
+    fn finished_short(&self) -> &'static str;
+    fn stuck_full_no_reader(&self) -> &'static str;
+    fn stuck_empty_no_writer(&self) -> &'static str;
+    fn stuck_send_end(&self) -> &'static str;
+    fn stuck_short(&self) -> &'static str;
+    fn replay_tag(&self) -> &'static str;
+    fn view_frozen(&self) -> &'static str;
+    /// Slow motion, e.g. "slow x2.3".
+    fn slow_motion(&self, factor: f64) -> String;
+    fn fast(&self) -> &'static str;
+    fn fast_short(&self) -> &'static str;
+    fn lag(&self, ms: u64) -> String;
+    fn dropped(&self, n: u64) -> String;
+    fn late(&self, n: u64) -> String;
+    fn processes_title(&self, n: usize) -> String;
+    /// Rows that did not fit in the processes panel.
+    fn more_rows(&self, n: usize) -> String;
+    fn process_headings(&self) -> ProcessHeadings;
+    /// A role's name (the processes panel's role column).
+    fn role_name(&self, role: Role) -> &'static str;
+    /// How a process ended, in one or two words.
+    fn ended_short(&self, e: Ended) -> String;
+    /// A signal sent to a process that has not ended yet.
+    fn signal_sent(&self, signal: &str) -> String;
+    /// The kernel's classified wait (`short` for a narrow panel).
+    fn kernel_wait(&self, w: &KernelWait, short: bool) -> &'static str;
+    fn kernel_unseen(&self, short: bool) -> &'static str;
+    /// The word beside the ≠ mark.
+    fn disagrees(&self) -> &'static str;
+    fn disagree_legend(&self, mark: &str) -> String;
+    fn log_title(&self) -> &'static str;
+    /// Who a supervisor line is from.
+    fn log_parent(&self) -> &'static str;
+    fn queue_title(&self, maxsize: u32) -> String;
+    fn depth_label(&self, depth: u64, maxsize: u32, capacity: usize) -> String;
+    fn gauge_empty(&self) -> &'static str;
+    fn gauge_full(&self) -> &'static str;
+    fn depth_history(&self, secs: f64) -> String;
+    /// The words for moving in and out of the pipe (`pipe`) or the queue.
+    fn flow_words(&self, pipe: bool) -> (&'static str, &'static str);
+    fn queue_waiters(&self, put: u32, get: u32) -> String;
+    fn raised(&self, full: u64, empty: u64) -> String;
+    fn recovered_lost(&self, recoveries: u64, lost: &[String]) -> String;
+    fn pipe_title(&self) -> &'static str;
+    /// Bytes buffered (`capacity` already short, e.g. "64 KiB").
+    fn pipe_label(&self, bytes: Option<u64>, capacity: Option<&str>) -> String;
+    /// Messages in the pipe; their labels when `labels` is not empty.
+    fn in_flight(&self, n: usize, labels: &[String]) -> String;
+    fn eof(&self, seen: bool) -> &'static str;
+    /// Who holds the send end (`send`) or the receive end.
+    fn holders(&self, send: bool, names: &[String]) -> String;
+    fn counter_title(&self, lock: bool) -> &'static str;
+    fn expected(&self, n: u64) -> String;
+    fn actual(&self, n: i64) -> String;
+    fn lost_updates(&self, lost: u64, pct: f64) -> String;
+    fn counter_lock(&self, lock: bool) -> &'static str;
+    fn counter_label(&self, actual: i64, expected: u64) -> String;
+    fn parent_holder(&self) -> &'static str;
+    fn timeline_state(&self, playing: bool, speed: f64, at_s: f64, end_s: f64) -> String;
+    fn timeline_records(&self, position: u64, total: u64) -> String;
+}
+
+/// The stage's words: titles, captions and labels on the picture.
+pub trait StageWords: Sync {
+    /// The title of an unbounded queue (`Queue()` and a word).
+    fn stage_queue_unbounded(&self) -> &'static str;
+    fn stage_pipe_title(&self, duplex: bool) -> &'static str;
+    fn stage_counter_title(&self, lock: bool) -> &'static str;
+    fn stage_stopped(&self) -> &'static str;
+    /// The item a blocked writer (or sender) holds.
+    fn stage_pressing(&self, item: &str) -> String;
+    /// What a process has done and the last item: `word` (see
+    /// [`TranscriptWords::role_done`]).
+    fn stage_done_last(&self, word: &str, done: u64, last: &str) -> String;
+    fn stage_lost_with(&self, item: &str) -> String;
+    /// Processes that did not fit.
+    fn stage_more(&self, n: usize) -> String;
+    /// Items over maxsize not drawn, most words to fewest.
+    fn stage_over_maxsize(&self, n: usize) -> [String; 3];
+    fn stage_hidden_slots(&self, n: usize) -> String;
+    fn stage_hidden_items(&self, n: usize) -> String;
+    /// Messages the view does not follow one by one.
+    fn stage_untracked(&self, n: u64) -> String;
+    /// A delay scale, e.g. "delay x1.5" (`x` already formatted).
+    fn delay_scale(&self, x: &str) -> String;
+    fn stage_nobody(&self) -> &'static str;
+    fn stage_tail(&self) -> &'static str;
+    fn stage_head(&self) -> &'static str;
+    fn stage_depth_unbounded(&self, depth: usize) -> String;
+    fn stage_depth_over(&self, depth: usize, maxsize: u32, over: usize) -> String;
+    fn stage_depth_full(&self, depth: usize, maxsize: u32) -> String;
+    fn stage_depth_empty(&self, maxsize: u32) -> String;
+    fn stage_depth(&self, depth: usize, maxsize: u32) -> String;
+    fn stage_depth_short_unbounded(&self, depth: usize) -> String;
+    fn stage_depth_short_over(&self, depth: usize, maxsize: u32, over: usize) -> String;
+    fn stage_fast(&self, rate_in: usize, rate_out: usize) -> String;
+    fn stage_pipe_ends(&self) -> (&'static str, &'static str);
+    fn stage_pipe_bytes(&self, bytes: Option<u64>, capacity: Option<u64>) -> String;
+    fn stage_pipe_way(&self, duplex: bool) -> &'static str;
+    /// Two facts on one line (the pipe's bytes and its way, the queue's
+    /// depth and what is not drawn).
+    fn stage_both(&self, first: &str, second: &str) -> String;
+    fn stage_eof(&self) -> &'static str;
+    fn stage_held_by(&self, send: bool) -> &'static str;
+    fn stage_not_sampled(&self) -> &'static str;
+    fn stage_parent_holds_send(&self, short: bool) -> &'static str;
+    fn stage_expected_actual(&self, expected: u64, actual: i64) -> String;
+    fn stage_lost(&self, lost: u64, pct: f64) -> String;
+    /// Why updates are lost, or why none are (`lost`: some were).
+    fn stage_lock(&self, lock: bool, lost: bool) -> &'static str;
+}
+
+/// ipcscope's own error messages (the system's and the libraries' words
+/// inside them stay as they are).
+pub trait ErrorWords: Sync {
+    /// An output file, as errors name it.
+    fn output_what(&self, what: What) -> &'static str;
+    fn cannot_write(&self, what: &str, path: &Path, reason: &str) -> String;
+    fn is_symbolic_link(&self) -> String;
+    fn not_regular(&self, kind: FileKind) -> String;
+    fn trailing_slash(&self) -> String;
+    fn already_exists(&self) -> String;
+    fn no_directory(&self, dir: &Path) -> String;
+    fn not_a_directory(&self, path: &Path) -> String;
+    fn permission_denied(&self) -> String;
+    fn read_only(&self) -> String;
+    fn cannot_read(&self, path: &Path, why: &dyn Display) -> String;
+    fn recording_is_directory(&self, path: &Path) -> String;
+    fn recording_empty(&self, path: &Path) -> String;
+    fn recording_not_a_file(&self, path: &Path, kind: crate::recording::reader::NotAFile)
+    -> String;
+    /// A record's time no clock shows (a damaged record).
+    fn time_out_of_range(&self, ns: u64) -> String;
+    /// Line 1 of `path` is not a recording header.
+    fn not_a_recording(&self, path: &Path) -> String;
+    fn recording_version(&self, path: &Path, found: u32, reads: u32) -> String;
+    fn empty_line(&self) -> String;
+    fn binary_line(&self) -> String;
+    fn not_a_record(&self, why: &dyn Display) -> String;
+    fn cut_off(&self) -> String;
+    fn no_run(&self, path: &Path) -> String;
+    fn cannot_watch_signals(&self, why: &dyn Display) -> String;
+    fn cannot_set_up_terminal(&self, why: &dyn Display) -> String;
+    /// An output failed; the run carries on without it.
+    fn goes_on_without(&self, error: &dyn Display) -> String;
+    fn cannot_create_shared(&self, why: &dyn Display) -> String;
+    fn cannot_start_child(&self, why: &dyn Display) -> String;
+    fn too_many_processes(&self, writers: u32, readers: u32, max: u32) -> String;
+    fn same_trace_and_record(&self, path: &Path) -> String;
+    fn export_onto_recording(&self, path: &Path) -> String;
+    /// A delay bound (in `text`) below 0 or over `max` seconds.
+    fn delay_out_of_range(&self, text: &str, max: f64) -> String;
+    fn not_a_delay(&self, text: &str) -> String;
+    /// A delay whose first bound exceeds the second.
+    fn empty_delay(&self, text: &str) -> String;
+    fn timeout_out_of_range(&self, text: &str, max: f64) -> String;
+    fn negative_timeout(&self, text: &str, max: f64) -> String;
+    fn not_seconds(&self, text: &str, max: f64) -> String;
+}
+
+/// Column headings of the processes panel (`PID` is the same everywhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessHeadings {
+    pub name: &'static str,
+    pub role: &'static str,
+    pub reported: &'static str,
+    pub kernel: &'static str,
+    pub item: &'static str,
+    pub done: &'static str,
+    pub blocked: &'static str,
+    pub exit: &'static str,
+}
