@@ -11,8 +11,7 @@ fn main() {
             Mode::Tui => ipcscope::tui::run(cfg),
         },
         Invocation::Lesson(run) => {
-            // Until the guided visualizer comes: the lesson's scenario, with
-            // the scenes as a handout before a headless transcript.
+            // Headless, the scenes make a handout before the transcript.
             let cfg = run.run_config();
             match cfg.mode {
                 Mode::Headless => {
@@ -23,7 +22,7 @@ fn main() {
                     }
                     ipcscope::headless::run(&cfg)
                 }
-                Mode::Tui => ipcscope::tui::run(cfg),
+                Mode::Tui => ipcscope::tui::run_lesson(cfg, run.lesson),
             }
         }
         Invocation::LessonList(opts) => ipcscope::lesson::list(&opts.library, opts.lang),

@@ -42,6 +42,19 @@ pub enum Input {
 /// Runs the visualizer on the live scenario, in the configuration's
 /// language; returns the exit code.
 pub fn run(cfg: RunConfig) -> i32 {
+    let mut controls = Controls::new(&cfg, false);
+    controls.programs = crate::lesson::programs();
+    run_live(cfg, controls)
+}
+
+/// Teaches `lesson` on its live scenario (`cfg`): the caption bar, the
+/// program beside the stage, scene keys; returns the exit code.
+pub fn run_lesson(cfg: RunConfig, lesson: crate::stream::lesson::Lesson) -> i32 {
+    let controls = Controls::for_lesson(&cfg, lesson);
+    run_live(cfg, controls)
+}
+
+fn run_live(cfg: RunConfig, controls: Controls) -> i32 {
     crate::text::set_lang(cfg.lang);
     if let Err(e) = crate::term::check_tty() {
         return fail(&e, 2);
@@ -61,7 +74,6 @@ pub fn run(cfg: RunConfig) -> i32 {
         Err(e) => return fail(&e.to_string(), 1),
     };
     let scene = Scene::new(cfg.clone());
-    let controls = Controls::new(&cfg, false);
     on_terminal(live, scene, controls, cfg.ascii, &stop)
 }
 
@@ -209,6 +221,14 @@ where
         }
         dirty |= source.advance(scene, BUDGET);
         let now = source.clock_ns();
+        // A lesson starts its first scene once the run is on the scene,
+        // and reveals a question's answer once the run shows it.
+        let begin = controls.start_lesson(scene);
+        if !begin.is_empty() {
+            dirty = true;
+            apply(begin, source, scene, controls, now);
+        }
+        dirty |= controls.follow(scene);
         if let Some(p) = source.take_problem() {
             controls.hint(Hint::Problem { what: p }, now);
         }
@@ -269,7 +289,19 @@ fn handle<S: Source>(
     let Some(intent) = intent else {
         return false;
     };
-    for fx in controls.update(scene, intent, now) {
+    let effects = controls.update(scene, intent, now);
+    apply(effects, source, scene, controls, now)
+}
+
+/// Carries out the controls' effects; true means quit.
+fn apply<S: Source>(
+    effects: Vec<Effect>,
+    source: &mut S,
+    scene: &mut Scene,
+    controls: &mut Controls,
+    now: u64,
+) -> bool {
+    for fx in effects {
         let r = match fx {
             Effect::Quit => return true,
             Effect::Do(c) => {
@@ -301,7 +333,13 @@ fn click<S: Source>(
 ) -> Option<Intent> {
     let area = Rect::new(0, 0, size.width, size.height);
     let timeline = source.timeline_view();
-    let a = layout::areas_with(area, timeline.is_some())?;
+    let view = View {
+        scene,
+        controls,
+        now_ns: source.clock_ns(),
+        timeline: timeline.as_ref(),
+    };
+    let a = layout::areas_for(area, &view)?;
     let at = Position::new(x, y);
     if let Some(bar) = a.timeline
         && bar.contains(at)
@@ -310,12 +348,6 @@ fn click<S: Source>(
         return Some(Intent::Timeline(TimelineCmd::SeekFraction(f)));
     }
     if a.processes.contains(at) {
-        let view = View {
-            scene,
-            controls,
-            now_ns: source.clock_ns(),
-            timeline: timeline.as_ref(),
-        };
         return ui::processes::row_at(&view, a.processes, y).map(Intent::Select);
     }
     None

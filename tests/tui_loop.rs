@@ -585,7 +585,11 @@ fn a_click_on_the_replay_timeline_seeks_there() {
     let total = rec.records.len() as u64;
     // Where clicks land, and what they mean: the same seek on a second
     // replay of the same recording.
-    let bar = ipcscope::ui::layout::areas_with(Rect::new(0, 0, W, H), true)
+    let shape = ipcscope::ui::layout::Shape {
+        timeline: true,
+        ..Default::default()
+    };
+    let bar = ipcscope::ui::layout::areas_shaped(Rect::new(0, 0, W, H), shape)
         .and_then(|a| a.timeline)
         .expect("a timeline row");
     let (mut oracle, mut oracle_scene, _) = replay_of(rec.clone());

@@ -220,5 +220,18 @@ impl Library {
     }
 }
 
+/// The built-in lessons' programs, each with the scenario it is: what the
+/// program panel may show for a plain run that makes the same calls.
+pub fn programs() -> Vec<(crate::stream::run::Scenario, crate::model::code::Program)> {
+    BUILTIN
+        .iter()
+        .filter_map(|b| b.load().ok())
+        .map(|c| {
+            let p = crate::model::code::Program::of(&c.lesson);
+            (c.lesson.scenario, p)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

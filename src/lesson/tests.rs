@@ -850,3 +850,35 @@ fn the_built_in_lessons_cover_the_class() {
         })
     ));
 }
+
+#[test]
+fn a_plain_run_of_the_default_queue_or_counter_has_a_built_in_program() {
+    use crate::model::code::same_calls;
+    use crate::stream::run::{CounterConfig, Mode, PipeConfig, QueueConfig, Scenario};
+    let programs = super::programs();
+    assert_eq!(programs.len(), super::BUILTIN.len(), "every built-in loads");
+    let file_for = |s: &Scenario| {
+        programs
+            .iter()
+            .find(|(p, _)| same_calls(p, s))
+            .map(|(_, p)| p.file.clone())
+    };
+    let queue = Scenario::Queue(QueueConfig::defaults(Mode::Tui));
+    assert_eq!(file_for(&queue).as_deref(), Some("queue_demo.py"));
+    let counter = Scenario::Counter(CounterConfig::defaults(Mode::Tui));
+    assert_eq!(file_for(&counter).as_deref(), Some("value.py"));
+    let mut pipe = PipeConfig::defaults(Mode::Tui);
+    pipe.duplex = true;
+    pipe.forget_close = true;
+    assert_eq!(
+        file_for(&Scenario::Pipe(pipe.clone())).as_deref(),
+        Some("forgotten_close.py")
+    );
+    pipe.duplex = false;
+    pipe.forget_close = false;
+    assert_eq!(file_for(&Scenario::Pipe(pipe)).as_deref(), Some("pipe.py"));
+    // A queue of maxsize 7 is none of them.
+    let mut q = QueueConfig::defaults(Mode::Tui);
+    q.maxsize = 7;
+    assert_eq!(file_for(&Scenario::Queue(q)), None);
+}

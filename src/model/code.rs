@@ -9,6 +9,50 @@ use crate::stream::lesson::{LineMap, Op, ProgramRole};
 use crate::stream::run::Scenario;
 use crate::stream::{ProcId, Role};
 
+/// A Python program shown beside the stage: a lesson's, or the one a
+/// plain scenario stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Program {
+    /// Its file name (`queue_demo.py`).
+    pub file: String,
+    pub text: String,
+    /// Where each role's operations are.
+    pub lines: LineMap,
+}
+
+impl Program {
+    /// A lesson's program.
+    pub fn of(lesson: &crate::stream::lesson::Lesson) -> Program {
+        Program {
+            file: lesson.program_file.clone(),
+            text: lesson.program.clone(),
+            lines: lesson.lines.clone(),
+        }
+    }
+}
+
+/// Whether a program written for `a` makes the same calls, with the same
+/// arguments, as a run of `b`: the same object, `Queue(maxsize)`, the
+/// timeouts, `*_nowait` or not; `Pipe(duplex)` and whether the parent closes
+/// its send end. Counts, delays and items are the run's own; so is the
+/// lock (a counter program shows both ways).
+pub fn same_calls(a: &Scenario, b: &Scenario) -> bool {
+    match (a, b) {
+        (Scenario::Queue(x), Scenario::Queue(y)) => {
+            x.maxsize == y.maxsize
+                && x.put_timeout == y.put_timeout
+                && x.get_timeout == y.get_timeout
+                && x.put_nowait == y.put_nowait
+                && x.get_nowait == y.get_nowait
+        }
+        (Scenario::Pipe(x), Scenario::Pipe(y)) => {
+            x.duplex == y.duplex && x.forget_close == y.forget_close
+        }
+        (Scenario::Counter(_), Scenario::Counter(_)) => true,
+        _ => false,
+    }
+}
+
 /// A process's place in the program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Marker {
@@ -31,9 +75,10 @@ pub fn markers(lines: &LineMap, scene: &Scene) -> Vec<Marker> {
         .filter(|p| p.alive())
         .filter_map(|p| {
             let (op, blocked) = place(p, scene)?;
+            let part = part_of(lines, p.role, scene);
             let line = lines
-                .line(ProgramRole::from(p.role), op)
-                .or_else(|| fallback(lines, p.role, op))?;
+                .line(part, op)
+                .or_else(|| fallback(lines, part, p.role, op))?;
             Some(Marker {
                 line,
                 who: short_name(p),
@@ -93,13 +138,22 @@ fn place(p: &Proc, scene: &Scene) -> Option<(Op, bool)> {
     })
 }
 
+/// The part of the program a process of `role` runs: a counter with the
+/// lock runs the locked function when the program maps one (a program
+/// with only one kind of counter maps it as `counter`).
+fn part_of(lines: &LineMap, role: Role, scene: &Scene) -> ProgramRole {
+    let locked = lines.0.contains_key(&ProgramRole::LockedCounter);
+    match (role, &scene.cfg.scenario) {
+        (Role::Counter, Scenario::Counter(c)) if c.lock && locked => ProgramRole::LockedCounter,
+        _ => ProgramRole::from(role),
+    }
+}
+
 /// A line to show when the map has none for `op`: the role's blocking
 /// operation (a program with no sleep line is at its put between puts).
-fn fallback(lines: &LineMap, role: Role, op: Op) -> Option<u32> {
+fn fallback(lines: &LineMap, part: ProgramRole, role: Role, op: Op) -> Option<u32> {
     let main = crate::stream::lesson::blocking_op(role)?;
-    (op != main)
-        .then(|| lines.line(ProgramRole::from(role), main))
-        .flatten()
+    (op != main).then(|| lines.line(part, main)).flatten()
 }
 
 /// Whether processes of `role` sleep between operations in this run.
@@ -211,6 +265,45 @@ mod tests {
         assert_eq!(line_of(&ms, "R1"), Some((13, true)), "blocked in get");
         let s = scene_with(&[(0, Kind::PutWait)]);
         assert_eq!(line_of(&markers(&map(), &s), "W1"), Some((7, true)));
+    }
+
+    #[test]
+    fn a_counter_with_the_lock_is_on_the_locked_functions_line() {
+        use crate::stream::run::CounterConfig;
+        let lines = LineMap(BTreeMap::from([
+            (ProgramRole::Counter, BTreeMap::from([(Op::Increment, 21)])),
+            (
+                ProgramRole::LockedCounter,
+                BTreeMap::from([(Op::Increment, 28)]),
+            ),
+        ]));
+        let mut s = scene_with(&[]);
+        let mut c = CounterConfig::defaults(Mode::Tui);
+        s.world.procs[0].role = Role::Counter;
+        s.world.procs[0].did = Some(Did::Count);
+        s.world.procs[0].activity = Activity::Active;
+        c.lock = false;
+        s.cfg.scenario = Scenario::Counter(c.clone());
+        let at = |s: &Scene| {
+            markers(&lines, s)
+                .iter()
+                .find(|m| m.proc == Some(0))
+                .map(|m| m.line)
+        };
+        assert_eq!(at(&s), Some(21));
+        c.lock = true;
+        s.cfg.scenario = Scenario::Counter(c);
+        assert_eq!(at(&s), Some(28));
+        // A program with one kind of counter maps it as `counter`.
+        let mut one = lines.clone();
+        one.0.remove(&ProgramRole::LockedCounter);
+        assert_eq!(
+            markers(&one, &s)
+                .iter()
+                .find(|m| m.proc == Some(0))
+                .map(|m| m.line),
+            Some(21)
+        );
     }
 
     #[test]

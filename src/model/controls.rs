@@ -134,6 +134,8 @@ pub enum Hint {
     NotALesson,
     /// A lesson keeps its scenario: no switching with 1/2/3.
     LessonKeepsScenario,
+    /// No program the code panel could show is this run.
+    NoProgram,
 }
 
 /// The user's side of the screen.
@@ -155,6 +157,11 @@ pub struct Controls {
     pub guide: Option<super::guide::Guide>,
     /// The program panel is shown.
     pub code: bool,
+    /// The programs a plain run may stand for, each with the scenario it
+    /// is (a lesson shows its own).
+    pub programs: Vec<(Scenario, super::code::Program)>,
+    /// The projector's layout (`--classroom`).
+    pub classroom: bool,
 }
 
 impl Controls {
@@ -184,7 +191,26 @@ impl Controls {
             hints: VecDeque::new(),
             guide: None,
             code: false,
+            programs: Vec::new(),
+            classroom: false,
         }
+    }
+
+    /// The program the code panel shows for the run on `scene`, and
+    /// whether it is the lesson's own (else one that makes the same calls
+    /// with the same arguments as the run, maxsize as it is now).
+    pub fn program(&self, scene: &Scene) -> Option<(&super::code::Program, bool)> {
+        if let Some(g) = &self.guide {
+            return Some((&g.program, true));
+        }
+        let mut now = scene.cfg.scenario.clone();
+        if let Scenario::Queue(q) = &mut now {
+            q.maxsize = scene.maxsize;
+        }
+        self.programs
+            .iter()
+            .find(|(s, _)| super::code::same_calls(s, &now))
+            .map(|(_, p)| (p, false))
     }
 
     /// Controls for teaching `lesson`: the program shown beside the stage.
@@ -196,11 +222,15 @@ impl Controls {
         }
     }
 
-    /// Starts the lesson's first scene: what its setup asks of the world.
+    /// Starts the lesson's first scene once the run's processes are on
+    /// the scene (its setup may name them): what the setup asks of the
+    /// world. Nothing before that, or once begun, or without a lesson.
     pub fn start_lesson(&mut self, scene: &Scene) -> Vec<Effect> {
         match self.guide.as_mut() {
-            Some(g) => g.start(0, scene).into_iter().map(Effect::Do).collect(),
-            None => Vec::new(),
+            Some(g) if !g.begun && !scene.world.procs.is_empty() => {
+                g.start(0, scene).into_iter().map(Effect::Do).collect()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -252,7 +282,12 @@ impl Controls {
                 }
                 self.hint(Hint::NotAReplay, now_ns);
             }
-            Intent::ToggleCode => self.code = !self.code,
+            Intent::ToggleCode => {
+                if !self.code && self.program(scene).is_none() {
+                    self.hint(Hint::NoProgram, now_ns);
+                }
+                self.code = !self.code;
+            }
             Intent::NextScene | Intent::PrevScene | Intent::Answer(_) | Intent::SkipQuestion => {
                 let Some(g) = self.guide.as_mut() else {
                     self.hint(Hint::NotALesson, now_ns);

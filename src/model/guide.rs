@@ -70,18 +70,24 @@ impl Base {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Guide {
     pub lesson: Lesson,
+    /// The lesson's program, for the code panel.
+    pub program: super::code::Program,
     /// The scene on screen (from 0).
     pub scene: usize,
     pub asking: Asking,
+    /// The first scene has started (its setup sent).
+    pub begun: bool,
     base: Base,
 }
 
 impl Guide {
     pub fn new(lesson: Lesson) -> Guide {
         Guide {
+            program: super::code::Program::of(&lesson),
             lesson,
             scene: 0,
             asking: Asking::Nothing,
+            begun: false,
             base: Base::default(),
         }
     }
@@ -98,6 +104,7 @@ impl Guide {
             return Vec::new();
         };
         self.scene = i.min(last);
+        self.begun = true;
         self.base = Base::of(scene);
         let s = &self.lesson.scenes[self.scene];
         let mut out: Vec<Command> = s

@@ -84,23 +84,27 @@ pub struct Lesson {
 /// A part of the lesson's program: a child process's role, or the parent
 /// that starts, joins and terminates them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum ProgramRole {
     Writer,
     Reader,
     Sender,
     Receiver,
     Counter,
+    /// A counter that takes the lock (`with v.get_lock():`), when the
+    /// program has both kinds.
+    LockedCounter,
     Parent,
 }
 
 impl ProgramRole {
-    pub const ALL: [ProgramRole; 6] = [
+    pub const ALL: [ProgramRole; 7] = [
         ProgramRole::Writer,
         ProgramRole::Reader,
         ProgramRole::Sender,
         ProgramRole::Receiver,
         ProgramRole::Counter,
+        ProgramRole::LockedCounter,
         ProgramRole::Parent,
     ];
 
@@ -111,6 +115,7 @@ impl ProgramRole {
             ProgramRole::Sender => "sender",
             ProgramRole::Receiver => "receiver",
             ProgramRole::Counter => "counter",
+            ProgramRole::LockedCounter => "locked_counter",
             ProgramRole::Parent => "parent",
         }
     }
@@ -122,7 +127,7 @@ impl ProgramRole {
             ProgramRole::Reader => Some(Role::Reader),
             ProgramRole::Sender => Some(Role::Sender),
             ProgramRole::Receiver => Some(Role::Receiver),
-            ProgramRole::Counter => Some(Role::Counter),
+            ProgramRole::Counter | ProgramRole::LockedCounter => Some(Role::Counter),
             ProgramRole::Parent => None,
         }
     }
@@ -136,7 +141,7 @@ impl ProgramRole {
             ProgramRole::Reader => &[Start, Get, Empty, Sleep, Close, Exit],
             ProgramRole::Sender => &[Start, Send, Sleep, Close, Exit],
             ProgramRole::Receiver => &[Start, Recv, Eof, Sleep, Close, Exit],
-            ProgramRole::Counter => &[Start, Increment, Sleep, Exit],
+            ProgramRole::Counter | ProgramRole::LockedCounter => &[Start, Increment, Sleep, Exit],
             ProgramRole::Parent => &[Start, Join, Terminate, Kill, Close, Sleep, Exit],
         }
     }

@@ -31,8 +31,8 @@ pub use screen::*;
 pub use stage::*;
 pub use transcript::*;
 pub use words::{
-    ErrorWords, KeyTable, NoticeWords, ProcessHeadings, ScreenWords, StageWords, TranscriptWords,
-    Words,
+    ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, ScreenWords, StageWords,
+    TranscriptWords, Words,
 };
 
 pub use crate::config::Lang;

@@ -39,5 +39,6 @@ pub fn hint(h: &Hint) -> String {
         Hint::Problem { what } => what.clone(),
         Hint::NotALesson => t.hint_not_a_lesson(),
         Hint::LessonKeepsScenario => t.hint_lesson_keeps_scenario(),
+        Hint::NoProgram => t.hint_no_program(),
     }
 }

@@ -124,6 +124,33 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(hint_not_a_replay);
     say!(hint_not_a_lesson);
     say!(hint_lesson_keeps_scenario);
+    say!(hint_no_program);
+
+    // lessons
+    say!(scene_count, 1);
+    say!(scene_count, 5);
+    say!(lesson_ok, 4);
+    say!(warning);
+    say!(scene_line, 2, "caption");
+    say!(question_line, "prompt?");
+    say!(handout_title, "Title", "queue_demo.py");
+    say!(transcript_heading);
+    say!(scene_of, 2, 4);
+    say!(scene_keys, false);
+    say!(scene_keys, true);
+    say!(answer_keys, 3);
+    say!(answered, 2);
+    say!(skipped);
+    say!(right, 2);
+    say!(wrong, 1, 2);
+    say!(the_answer, 2);
+    say!(program_title, "queue_demo.py");
+    say!(stands_for_title, "queue_demo.py");
+    say!(code_here);
+    say!(code_blocked);
+    say!(menu_title);
+    say!(menu_keys);
+    say!(lesson_key_help);
 
     // screen
     say!(too_small, 60, 20, 80, 24);
@@ -409,7 +436,8 @@ fn chinese_says_every_sentence_in_chinese() {
     }
     // Each line of the key tables, not only the table as a whole.
     let zh = table(Lang::Zh);
-    let tables: [(&str, KeyTable); 4] = [
+    let tables: [(&str, KeyTable); 5] = [
+        ("lesson_key_help", zh.lesson_key_help()),
         ("key_help", zh.key_help()),
         ("replay_key_help", zh.replay_key_help()),
         ("footer_keys", zh.footer_keys()),
@@ -447,6 +475,7 @@ fn both_languages_have_the_same_keys_in_the_same_order() {
     assert_eq!(keys(en.replay_key_help()), keys(zh.replay_key_help()));
     assert_eq!(keys(en.footer_keys()), keys(zh.footer_keys()));
     assert_eq!(keys(en.replay_footer_keys()), keys(zh.replay_footer_keys()));
+    assert_eq!(keys(en.lesson_key_help()), keys(zh.lesson_key_help()));
 }
 
 #[test]

@@ -22,9 +22,15 @@ use crate::outfile::{Kind as FileKind, What};
 use crate::stream::{Ended, KernelWait, Role};
 
 /// Every sentence, in one language.
-pub trait Words: TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords {}
+pub trait Words:
+    TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords + LessonWords
+{
+}
 
-impl<T: TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords> Words for T {}
+impl<T: TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords + LessonWords> Words
+    for T
+{
+}
 
 /// (key, what it does), as the help overlay, the footer and the README
 /// show them. Keys are the same in every language (they are what is
@@ -179,6 +185,8 @@ pub trait NoticeWords: Sync {
     fn hint_not_a_replay(&self) -> String;
     fn hint_not_a_lesson(&self) -> String;
     fn hint_lesson_keeps_scenario(&self) -> String;
+    /// `c` with no program that is this run (its calls' arguments differ).
+    fn hint_no_program(&self) -> String;
 }
 
 /// The screen: header, footer, help, the processes panel, the scenario
@@ -391,4 +399,53 @@ pub struct ProcessHeadings {
     pub done: &'static str,
     pub blocked: &'static str,
     pub exit: &'static str,
+}
+
+/// Around lessons (their own texts are in their files): listings, the
+/// check, the handout, the caption bar, the program panel, the menu.
+pub trait LessonWords: Sync {
+    /// `5 scenes` in a listing.
+    fn scene_count(&self, n: usize) -> String;
+    /// `lesson --check`'s answer for a good file of `n` scenes.
+    fn lesson_ok(&self, n: usize) -> String;
+    /// Before a problem that does not stop a lesson.
+    fn warning(&self) -> &'static str;
+    /// The handout's line for scene `n` (from 1).
+    fn scene_line(&self, n: usize, caption: &str) -> String;
+    /// The handout's line for a scene's question.
+    fn question_line(&self, prompt: &str) -> String;
+    /// The handout's title line: the lesson's title and its program's file.
+    fn handout_title(&self, title: &str, program: &str) -> String;
+    /// Between the handout's scenes and the run's transcript.
+    fn transcript_heading(&self) -> &'static str;
+    /// The caption bar's title: scene `i` of `n` (from 1).
+    fn scene_of(&self, i: usize, n: usize) -> String;
+    /// The caption bar's keys (the last scene has no next).
+    fn scene_keys(&self, last: bool) -> &'static str;
+    /// Under an open question with `n` choices.
+    fn answer_keys(&self, n: usize) -> String;
+    /// The class chose `choice`; the world runs until the answer shows.
+    fn answered(&self, choice: usize) -> String;
+    /// The teacher skipped the question; the world runs until it shows.
+    fn skipped(&self) -> &'static str;
+    /// The run showed it: the class's answer was right.
+    fn right(&self, choice: usize) -> String;
+    /// The run showed it: the class chose `choice`, the answer is `answer`.
+    fn wrong(&self, choice: usize, answer: usize) -> String;
+    /// The run showed it (the question was skipped).
+    fn the_answer(&self, answer: usize) -> String;
+    /// The program panel's title: the lesson's program.
+    fn program_title(&self, file: &str) -> String;
+    /// The program panel's title: the program a plain scenario stands for.
+    fn stands_for_title(&self, file: &str) -> String;
+    /// The program panel's legend: a process is on this line.
+    fn code_here(&self) -> &'static str;
+    /// The program panel's legend: a process is blocked on this line.
+    fn code_blocked(&self) -> &'static str;
+    /// The keys a lesson adds (shown first in its help).
+    fn lesson_key_help(&self) -> KeyTable;
+    /// The lesson menu's title.
+    fn menu_title(&self) -> &'static str;
+    /// The lesson menu's keys.
+    fn menu_keys(&self) -> &'static str;
 }

@@ -20,31 +20,50 @@ const MAX_WIDTH: u16 = 80;
 /// The popup's lines: the key table, then the kernel legend.
 fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
     let replay = app.controls.replay;
+    let lesson = app.controls.guide.is_some();
     let keys = if replay {
         text::words().replay_key_help()
     } else {
         text::words().key_help()
     };
+    // A lesson's own keys come first.
+    let lesson_keys = if lesson {
+        text::words().lesson_key_help()
+    } else {
+        &[]
+    };
     let name = |k| text::words().key_name(k);
-    let key_w = keys.iter().map(|(k, _)| width(name(k))).max().unwrap_or(0);
-    let scenario = app.scenario();
-    let mut out: Vec<Line<'static>> = keys
+    let key_w = keys
         .iter()
-        .map(|&(key, what)| {
-            let mut spans = vec![
-                Span::styled(pad_left(name(key), key_w), theme.key()),
-                Span::raw("  "),
-                Span::raw(what),
-            ];
-            if !replay && !applies(key, scenario) {
-                spans.push(Span::styled(
-                    format!(" [{}]", text::words().not_applicable()),
-                    theme.warn(),
-                ));
-            }
-            Line::from(spans)
-        })
-        .collect();
+        .chain(lesson_keys)
+        .map(|(k, _)| width(name(k)))
+        .max()
+        .unwrap_or(0);
+    let scenario = app.scenario();
+    let line = |&(key, what): &(&'static str, &'static str)| {
+        let mut spans = vec![
+            Span::styled(pad_left(name(key), key_w), theme.key()),
+            Span::raw("  "),
+            Span::raw(what),
+        ];
+        if !replay && !applies(key, scenario) {
+            spans.push(Span::styled(
+                format!(" [{}]", text::words().not_applicable()),
+                theme.warn(),
+            ));
+        }
+        Line::from(spans)
+    };
+    let mut out: Vec<Line<'static>> = lesson_keys.iter().map(line).collect();
+    if lesson {
+        out.push(Line::raw(""));
+    }
+    // A lesson keeps its scenario: no switching.
+    out.extend(
+        keys.iter()
+            .filter(|(k, _)| !(lesson && *k == "1/2/3"))
+            .map(line),
+    );
     let mark = if theme.ascii { "!=" } else { "≠" };
     out.push(Line::raw(""));
     out.push(Line::styled(
@@ -64,7 +83,12 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let lines = lines(app, theme);
+    let mut lines = lines(app, theme);
+    // On a short screen the kernel legend (the last three lines) gives way
+    // to the keys.
+    if lines.len() as u16 + 2 > area.height {
+        lines.truncate(lines.len().saturating_sub(3));
+    }
     let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
     // Borders and a space of padding on each side.
     let w = (widest + 4).min(MAX_WIDTH).min(area.width);
@@ -86,6 +110,17 @@ mod tests {
     use super::*;
     use crate::config::{Mode, QueueConfig, Scenario};
     use crate::ui::testkit::{Fixture, pipe_app, queue_app, render_text};
+
+    #[test]
+    fn in_a_lesson_the_help_starts_with_the_scene_keys_and_leaves_out_switching() {
+        let app = crate::ui::testkit::lesson_app(0);
+        let t = render_text(&app, 100, 40, render);
+        let at = |s: &str| t.find(s).unwrap_or_else(|| panic!("{s}:\n{t}"));
+        assert!(at("next scene") < at("add / remove a writer"), "{t}");
+        assert!(t.contains("skip the question"), "{t}");
+        assert!(!t.contains("1/2/3"), "{t}");
+        assert!(!render_text(&queue_app(), 100, 40, render).contains("next scene"));
+    }
 
     #[test]
     fn help_snapshot_at_80x24() {

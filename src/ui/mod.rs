@@ -1,6 +1,8 @@
 //! Rendering: reads the model, never changes it. One file per region; the
 //! layout is computed in one place so clicks map to what was drawn.
 
+pub mod caption;
+pub mod code;
 pub mod footer;
 pub mod header;
 pub mod help;
@@ -38,14 +40,22 @@ pub fn draw(frame: &mut Frame, app: &View, theme: &Theme) {
 
 /// Renders the whole screen into `buf` (also used by snapshot tests).
 pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let Some(a) = layout::areas_with(area, app.timeline.is_some()) else {
+    let Some(a) = layout::areas_for(area, app) else {
         too_small(area, buf);
         return;
     };
     header::render(app, theme, a.header, buf);
+    if let Some(c) = a.caption {
+        caption::render(app, theme, c, buf);
+    }
     stage::render(app, theme, a.stage, buf);
     processes::render(app, theme, a.processes, buf);
-    panel::render(app, theme, a.panel, buf);
+    if let Some(p) = a.panel {
+        panel::render(app, theme, p, buf);
+    }
+    if let Some(c) = a.code {
+        code::render(app, theme, c, buf);
+    }
     log::render(app, theme, a.log, buf);
     if let Some(t) = a.timeline {
         timeline::render(app, theme, t, buf);
@@ -91,7 +101,8 @@ fn too_small(area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::testkit::{
-        Fixture, assert_wide_glyphs_whole, counter_app, pipe_app, queue_app, screen, screen_in,
+        Fixture, assert_wide_glyphs_whole, counter_app, lesson_app, pipe_app, queue_app, screen,
+        screen_in,
     };
     use crate::config::Lang;
     use crate::stream::{Ended, Kind, Note, Role, SIGKILL, SUPERVISOR, Stuck};
@@ -205,6 +216,36 @@ mod tests {
         assert!(t.contains("管道"), "{t}");
         // The thread speaks English again.
         assert!(screen(&queue_app(), 80, 24).contains("Event log"));
+    }
+
+    #[test]
+    fn a_lesson_screen_has_its_caption_its_program_and_every_glyph_whole() {
+        for scene in [0, 1] {
+            let app = lesson_app(scene);
+            for (w, h) in SIZES.into_iter().chain([(160, 48)]) {
+                for lang in Lang::ALL {
+                    let text = assert_wide_glyphs_whole(lang, &app, w, h);
+                    if (w, h) != (160, 48) {
+                        insta::assert_snapshot!(
+                            format!("lesson_{}_scene{}_{w}x{h}", lang.code(), scene + 1),
+                            text
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_lessons_help_fits_at_80x24_with_every_key() {
+        let mut app = lesson_app(1);
+        app.controls.help = true;
+        for lang in Lang::ALL {
+            let t = assert_wide_glyphs_whole(lang, &app, 80, 24);
+            for key in ["PgDn", "S-Tab", "1-4", "Esc", "q/Ctrl-C", "</>"] {
+                assert!(t.contains(key), "{lang:?} {key}:\n{t}");
+            }
+        }
     }
 
     #[test]

@@ -385,7 +385,7 @@ mod tests {
     use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 
     fn draw(app: &Fixture, w: u16, h: u16) -> String {
-        let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().panel;
+        let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().panel.unwrap();
         render_text(app, a.width, a.height, render)
     }
 
@@ -471,7 +471,7 @@ mod tests {
         };
         for app in [queue_app(), pipe_app(), counter_app()] {
             for (w, h) in [(80, 24), (160, 48)] {
-                let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().panel;
+                let a = layout::areas(Rect::new(0, 0, w, h)).unwrap().panel.unwrap();
                 let mut buf = Buffer::empty(a);
                 render(&app.view(), &ascii, a, &mut buf);
                 let bad: Vec<&str> = buf

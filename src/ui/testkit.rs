@@ -355,3 +355,55 @@ pub fn assert_wide_glyphs_whole(
     }
     text
 }
+
+/// The queue screen teaching a small lesson (the built-in queue lesson's
+/// program and line map, three scenes of our own), on scene `scene` (from
+/// 0): scene 2 (index 1) asks "Who waits?" and is open.
+pub fn lesson_app(scene: usize) -> Fixture {
+    use crate::stream::lesson::{Op, Question, Reveal, Scene as LessonScene, Text};
+    let t = |en: &str, zh: &str| Text {
+        en: en.into(),
+        zh: zh.into(),
+    };
+    let mut lesson = crate::lesson::Library::BuiltIn
+        .find("queue")
+        .expect("the built-in queue lesson loads")
+        .expect("there is a queue lesson")
+        .lesson;
+    lesson.title = t("Queue lesson", "队列课");
+    lesson.scenes = vec![
+        LessonScene {
+            caption: t(
+                "The parent makes one Queue and gives it to three processes.",
+                "父进程创建一个 Queue，交给三个进程。",
+            ),
+            setup: Vec::new(),
+            question: None,
+        },
+        LessonScene {
+            caption: t("The queue is empty now.", "队列现在是空的。"),
+            setup: Vec::new(),
+            question: Some(Question {
+                prompt: t("Who waits?", "谁在等？"),
+                choices: vec![t("the writer", "写进程"), t("the reader", "读进程")],
+                answer: 2,
+                reveal: Reveal::Blocks {
+                    role: Role::Reader,
+                    op: Op::Get,
+                },
+                why: Some(t("because it is empty", "因为队列是空的")),
+            }),
+        },
+        LessonScene {
+            caption: t("That is all.", "就这些。"),
+            setup: Vec::new(),
+            question: None,
+        },
+    ];
+    let mut app = queue_app();
+    let cfg = app.scene.cfg.clone();
+    app.controls = Controls::for_lesson(&cfg, lesson);
+    let g = app.controls.guide.as_mut().expect("a guide");
+    g.start(scene, &app.scene);
+    app
+}

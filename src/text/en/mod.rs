@@ -1,6 +1,7 @@
 //! English: every sentence ipcscope says, one file per subject.
 
 mod errors;
+mod lesson;
 mod notices;
 mod screen;
 mod stage;

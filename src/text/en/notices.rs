@@ -92,4 +92,9 @@ impl NoticeWords for En {
     fn hint_lesson_keeps_scenario(&self) -> String {
         "A lesson keeps its scenario: 1/2/3 do not switch it.".into()
     }
+
+    fn hint_no_program(&self) -> String {
+        "No built-in program is this run (its Queue/Pipe arguments differ): see ipcscope lesson --list."
+            .into()
+    }
 }

@@ -78,6 +78,7 @@ impl ScreenWords for En {
             ("n", "restart the scenario"),
             ("1/2/3", "switch to the queue / pipe / counter scenario"),
             ("</>", "slow motion: more / less (scales every delay)"),
+            ("c", "show / hide the Python program beside the stage"),
             ("?", "show / hide this help"),
             ("Esc", "close this help, else clear the selection"),
             ("q/Ctrl-C", "quit (every process is stopped and reaped)"),

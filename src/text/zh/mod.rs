@@ -13,6 +13,7 @@
 //! punctuation, and a space between Chinese and Latin words or numbers.
 
 mod errors;
+mod lesson;
 mod notices;
 mod screen;
 mod stage;

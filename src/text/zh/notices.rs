@@ -88,4 +88,8 @@ impl NoticeWords for Zh {
     fn hint_lesson_keeps_scenario(&self) -> String {
         "课程固定了场景：1/2/3 不会切换。".into()
     }
+
+    fn hint_no_program(&self) -> String {
+        "没有与这次运行一致的内置程序（Queue/Pipe 的参数不同）：见 ipcscope lesson --list。".into()
+    }
 }

@@ -72,6 +72,7 @@ impl ScreenWords for Zh {
             ("n", "重新开始本场景"),
             ("1/2/3", "切换到队列 / 管道 / 计数器场景"),
             ("</>", "慢放：更慢 / 更快（按比例放大所有延时）"),
+            ("c", "显示 / 隐藏舞台旁的 Python 程序"),
             ("?", "显示 / 隐藏本帮助"),
             ("Esc", "关闭本帮助，否则取消选中"),
             ("q/Ctrl-C", "退出（停止并回收所有进程）"),
@@ -132,6 +133,8 @@ impl ScreenWords for Zh {
             "up/down" => "↑/↓",
             "up/down, click" => "↑/↓、点击",
             "left/right" => "←/→",
+            "PgDn/right/Tab" => "PgDn/→/Tab",
+            "PgUp/left/S-Tab" => "PgUp/←/S-Tab",
             "click" => "点击",
             other => other,
         }

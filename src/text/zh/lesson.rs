@@ -1,0 +1,103 @@
+//! 课程相关的话（课程自己的文字在课程文件里）。
+
+use super::Zh;
+use crate::text::words::{KeyTable, LessonWords};
+
+impl LessonWords for Zh {
+    fn scene_count(&self, n: usize) -> String {
+        format!("{n} 个场景")
+    }
+
+    fn lesson_ok(&self, n: usize) -> String {
+        format!("ok：{}", self.scene_count(n))
+    }
+
+    fn warning(&self) -> &'static str {
+        "警告"
+    }
+
+    fn scene_line(&self, n: usize, caption: &str) -> String {
+        format!("场景 {n}：{caption}")
+    }
+
+    fn question_line(&self, prompt: &str) -> String {
+        format!("问题：{prompt}")
+    }
+
+    fn handout_title(&self, title: &str, program: &str) -> String {
+        format!("== {title}（程序：{program}）==")
+    }
+
+    fn transcript_heading(&self) -> &'static str {
+        "--- 运行过程 ---"
+    }
+
+    fn scene_of(&self, i: usize, n: usize) -> String {
+        format!("场景 {i}/{n}")
+    }
+
+    fn scene_keys(&self, last: bool) -> &'static str {
+        if last {
+            "最后一个场景 · PgUp 上一个"
+        } else {
+            "PgDn 下一个 · PgUp 上一个"
+        }
+    }
+
+    fn answer_keys(&self, n: usize) -> String {
+        format!("按 1-{n} 作答（此时世界已冻结）· s 跳过此题")
+    }
+
+    fn answered(&self, choice: usize) -> String {
+        format!("全班选了 {choice}。世界继续运行：看看会发生什么。")
+    }
+
+    fn skipped(&self) -> &'static str {
+        "跳过了这道题。世界继续运行：看看会发生什么。"
+    }
+
+    fn right(&self, choice: usize) -> String {
+        format!("答对了：{choice}。")
+    }
+
+    fn wrong(&self, choice: usize, answer: usize) -> String {
+        format!("不是 {choice}：运行结果是 {answer}。")
+    }
+
+    fn the_answer(&self, answer: usize) -> String {
+        format!("运行结果是 {answer}。")
+    }
+
+    fn program_title(&self, file: &str) -> String {
+        format!(" 程序：{file} ")
+    }
+
+    fn stands_for_title(&self, file: &str) -> String {
+        format!(" 这次运行相当于：{file} ")
+    }
+
+    fn code_here(&self) -> &'static str {
+        "在此行"
+    }
+
+    fn code_blocked(&self) -> &'static str {
+        "阻塞"
+    }
+
+    fn lesson_key_help(&self) -> KeyTable {
+        &[
+            ("PgDn/right/Tab", "下一个场景"),
+            ("PgUp/left/S-Tab", "上一个场景（重新应用它的设置）"),
+            ("1-4", "回答当前问题（全班的选择）"),
+            ("s", "跳过此题（运行仍会揭示答案）"),
+        ]
+    }
+
+    fn menu_title(&self) -> &'static str {
+        " 课程 "
+    }
+
+    fn menu_keys(&self) -> &'static str {
+        "↑↓ 选择 · Enter 打开 · q 退出"
+    }
+}
