@@ -622,3 +622,96 @@ fn a_click_on_the_replay_timeline_seeks_there() {
     assert!(run.screen().contains(&format!("rec {total}/{total}")));
     run.stop();
 }
+
+// ------------------------------------------------- a lesson, on a real run --
+
+/// The processes' PIDs the screen shows in the processes panel.
+fn pids_on(screen: &str) -> Vec<i32> {
+    screen
+        .lines()
+        .filter(|l| l.contains("writer-") || l.contains("reader-"))
+        .filter_map(|l| {
+            l.trim_start_matches(['│', ' '])
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+#[test]
+fn a_lesson_on_a_real_run_steps_scenes_freezes_for_its_question_and_reveals_what_the_run_shows() {
+    use ipcscope::source::live::Live;
+    let lesson = ipcscope::lesson::Library::BuiltIn
+        .find("queue")
+        .expect("the queue lesson loads")
+        .expect("there is a queue lesson")
+        .lesson;
+    let scenes = lesson.scenes.len();
+    let cfg = RunConfig {
+        scenario: lesson.scenario.clone(),
+        ..cfg()
+    };
+    let live = Live::start_with_exe(
+        &cfg,
+        Duration::from_millis(25),
+        Vec::new(),
+        Some(common::exe().to_path_buf()),
+    )
+    .expect("the run starts");
+    let controls = Controls::for_lesson(&cfg, lesson);
+    let run = start(live, Scene::new(cfg.clone()), controls, &[]);
+    run.wait_text(&format!("Scene 1/{scenes}"));
+    // The program beside the stage, the parent joining its writers.
+    run.wait_text("Program: queue_demo.py");
+    let first = run.wait_for("the processes are on the screen", |s| pids_on(s).len() == 3);
+    let first_pids = pids_on(&first);
+
+    // Scene 2 restarts the run and asks: the real world freezes.
+    run.press(KeyCode::PageDown);
+    run.wait_text(&format!("Scene 2/{scenes}"));
+    let asked = run.wait_for("the question freezes the new run", |s| {
+        s.contains("FROZEN") && s.contains("Answer with 1-3") && pids_on(s).len() == 3
+    });
+    assert!(
+        pids_on(&asked).iter().all(|p| !first_pids.contains(p)),
+        "scene 2's setup restarted the run:\n{asked}"
+    );
+    // The class answers 1 (wrong): the world runs until the reader has got
+    // the six urls, and the caption says so, with why.
+    run.press(KeyCode::Char('1'));
+    run.wait_text("The class chose 1");
+    let shown = run.wait_text("Not 1: the run shows 2.");
+    assert!(shown.contains("first in, first out"), "{shown}");
+    assert!(!shown.contains("FROZEN"), "{shown}");
+
+    // Back, and forward again: scene 2's setup again (a new run, frozen);
+    // the teacher skips the question and the run still shows the answer.
+    run.press(KeyCode::PageUp);
+    run.wait_text(&format!("Scene 1/{scenes}"));
+    run.press(KeyCode::PageDown);
+    run.wait_for("scene 2 is asked again", |s| {
+        s.contains(&format!("Scene 2/{scenes}")) && s.contains("Answer with 1-3")
+    });
+    run.press(KeyCode::Char('s'));
+    run.wait_text("Question skipped");
+    run.wait_text("The run shows 2.");
+
+    // Scene 3: the reader is left in get(); the right answer.
+    run.press(KeyCode::PageDown);
+    run.wait_text(&format!("Scene 3/{scenes}"));
+    run.wait_text("Answer with 1-3");
+    run.press(KeyCode::Char('2'));
+    run.wait_text("Right: 2.");
+
+    // The last scene: the parent terminates the reader, for real.
+    for _ in 3..scenes {
+        run.press(KeyCode::PageDown);
+    }
+    run.wait_text("last scene");
+    run.wait_text("terminated by SIGTERM");
+    run.press(KeyCode::Char('q'));
+    let mut live = run.ended();
+    live.shutdown(&mut Scene::new(cfg));
+}

@@ -64,6 +64,9 @@ pub struct Marker {
     pub proc: Option<ProcId>,
     /// Blocked on this line (waiting for space, data, or its children).
     pub blocked: bool,
+    /// The parent is held before this line: the program would run it now,
+    /// ipcscope leaves it to the teacher (`t` terminates a process).
+    pub held: bool,
 }
 
 /// Where each live process is in the program, and the parent.
@@ -84,17 +87,19 @@ pub fn markers(lines: &LineMap, scene: &Scene) -> Vec<Marker> {
                 who: short_name(p),
                 proc: Some(p.id),
                 blocked,
+                held: false,
             })
         })
         .collect();
-    if let Some((op, blocked)) = parent_place(scene)
+    if let Some((op, how)) = parent_place(scene)
         && let Some(line) = lines.line(ProgramRole::Parent, op)
     {
         out.push(Marker {
             line,
             who: "P".into(),
             proc: None,
-            blocked,
+            blocked: how == Parent::Blocked,
+            held: how == Parent::Held,
         });
     }
     out
@@ -168,21 +173,38 @@ fn sleeps(s: &Scenario, role: Role) -> bool {
     d.hi > 0.0
 }
 
+/// How the parent is on its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parent {
+    Running,
+    /// Waiting for its children (join).
+    Blocked,
+    /// Before a line ipcscope leaves to the teacher.
+    Held,
+}
+
 /// The parent's place: starting its children, joining the workers (the
-/// writers, the sender, the counters), then terminating what is left.
-fn parent_place(scene: &Scene) -> Option<(Op, bool)> {
+/// writers, the sender, the counters), then terminating what is left. On
+/// the screen the supervisor is the parent but does not terminate by
+/// itself: until someone sends the signal, it is held before that line.
+fn parent_place(scene: &Scene) -> Option<(Op, Parent)> {
     let procs = &scene.world.procs;
     if procs.is_empty() {
-        return Some((Op::Start, false));
+        return Some((Op::Start, Parent::Running));
     }
     let worker = |r: Role| matches!(r, Role::Writer | Role::Sender | Role::Counter);
     if procs.iter().any(|p| worker(p.role) && p.alive()) {
-        return Some((Op::Join, true));
+        return Some((Op::Join, Parent::Blocked));
     }
-    if procs.iter().any(|p| p.alive()) {
-        return Some((Op::Terminate, false));
+    let alive: Vec<_> = procs.iter().filter(|p| p.alive()).collect();
+    if alive.is_empty() {
+        return Some((Op::Exit, Parent::Running));
     }
-    Some((Op::Exit, false))
+    if alive.iter().any(|p| p.signalled.is_some()) {
+        Some((Op::Terminate, Parent::Running))
+    } else {
+        Some((Op::Terminate, Parent::Held))
+    }
 }
 
 #[cfg(test)]
@@ -253,6 +275,10 @@ mod tests {
             .map(|m| (m.line, m.blocked))
     }
 
+    fn held(ms: &[Marker]) -> bool {
+        ms.iter().any(|m| m.who == "P" && m.held)
+    }
+
     #[test]
     fn each_process_is_on_the_line_of_what_it_does() {
         let s = scene_with(&[]);
@@ -311,9 +337,21 @@ mod tests {
         let exit = Kind::Exit {
             ended: crate::stream::Ended::Code(0),
         };
-        let s = scene_with(&[(0, exit)]);
+        let s = scene_with(&[(0, exit.clone())]);
         let ms = markers(&map(), &s);
         assert_eq!(line_of(&ms, "P"), Some((23, false)));
+        assert!(held(&ms), "nobody has terminated the reader yet");
         assert_eq!(line_of(&ms, "W1"), None, "an ended process has no line");
+        let sigterm = Kind::Kill {
+            target: 11,
+            signal: crate::stream::SIGTERM,
+        };
+        let s = scene_with(&[(0, exit), (crate::stream::SUPERVISOR, sigterm)]);
+        let ms = markers(&map(), &s);
+        assert_eq!(line_of(&ms, "P"), Some((23, false)));
+        assert!(
+            !held(&ms),
+            "the reader was sent SIGTERM: the parent terminates it"
+        );
     }
 }

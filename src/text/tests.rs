@@ -148,6 +148,7 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(stands_for_title, "queue_demo.py");
     say!(code_here);
     say!(code_blocked);
+    say!(code_held);
     say!(menu_title);
     say!(menu_keys);
     say!(lesson_key_help);

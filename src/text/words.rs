@@ -442,6 +442,9 @@ pub trait LessonWords: Sync {
     fn code_here(&self) -> &'static str;
     /// The program panel's legend: a process is blocked on this line.
     fn code_blocked(&self) -> &'static str;
+    /// The program panel's legend: the parent is held before this line
+    /// (the program would run it; the teacher does, with `t`).
+    fn code_held(&self) -> &'static str;
     /// The keys a lesson adds (shown first in its help).
     fn lesson_key_help(&self) -> KeyTable;
     /// The lesson menu's title.

@@ -106,18 +106,19 @@ fn rows(g: &Guide, theme: &Theme, w: usize) -> Vec<(String, Kind)> {
                 .choices
                 .get(q.answer.saturating_sub(1))
                 .map_or("", |c| c.get(lang));
-            let why = q.why.as_ref().map_or("", |w| w.get(lang));
-            let said = [verdict.as_str(), answer, why]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" ");
             let mark = match right {
                 Some(false) => theme.glyph(Glyph::Dead),
                 _ => theme.glyph(Glyph::Running),
             };
-            push(&said, &format!("{mark} "), Kind::Verdict { right });
+            push(
+                &format!("{verdict} {answer}"),
+                &format!("{mark} "),
+                Kind::Verdict { right },
+            );
+            // Why, under the verdict.
+            if let Some(why) = q.why.as_ref() {
+                push(why.get(lang), "  ", Kind::Caption);
+            }
         }
     }
     out
@@ -208,7 +209,13 @@ mod tests {
         g.asking = Asking::Revealed(Some(1));
         let t = bar(&app, 100);
         assert!(t.contains("Not 1: the run shows 2. the reader"), "{t}");
-        assert!(t.contains("because it is empty"), "{t}");
+        let why = t.lines().position(|l| l.contains("because it is empty"));
+        let verdict = t.lines().position(|l| l.contains("Not 1"));
+        assert_eq!(
+            why,
+            verdict.map(|v| v + 1),
+            "why is under the verdict:\n{t}"
+        );
         assert!(!t.contains("Answer with"), "{t}");
         let g = app.controls.guide.as_mut().unwrap();
         g.asking = Asking::Revealed(Some(2));

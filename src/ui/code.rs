@@ -20,6 +20,7 @@ use super::width;
 use crate::config::Lang;
 use crate::model::View;
 use crate::model::code::{Marker, markers};
+use crate::stream::lesson::ProgramRole;
 use crate::text::{self, words};
 
 /// Most columns the markers beside a line take.
@@ -154,6 +155,8 @@ fn marks_text(ms: &[&Marker], theme: &Theme, max: usize) -> String {
     let one = |m: &Marker| {
         let g = if m.blocked {
             Glyph::Blocked
+        } else if m.held {
+            Glyph::Stopped
         } else {
             Glyph::Running
         };
@@ -179,13 +182,21 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         words().stands_for_title(&program.file)
     };
-    let legend = format!(
+    let all = markers(&program.lines, app.scene);
+    let mut legend = format!(
         " {} {}  {} {} ",
         theme.glyph(Glyph::Running),
         words().code_here(),
         theme.glyph(Glyph::Blocked),
         words().code_blocked()
     );
+    if all.iter().any(|m| m.held) {
+        legend.push_str(&format!(
+            " {} {} ",
+            theme.glyph(Glyph::Stopped),
+            words().code_held()
+        ));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border())
@@ -196,14 +207,20 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let shown = shown_lines(&program.text, text::lang());
     let texts: Vec<&str> = shown.iter().map(|(_, l)| *l).collect();
     // The markers by shown line.
-    let all = markers(&program.lines, app.scene);
     let mut by_line: BTreeMap<usize, Vec<&Marker>> = BTreeMap::new();
     for m in &all {
         if let Some(i) = shown.iter().position(|(n, _)| *n == m.line) {
             by_line.entry(i).or_default().push(m);
         }
     }
-    let keep: Vec<usize> = by_line.keys().copied().collect();
+    let mut keep: Vec<usize> = by_line.keys().copied().collect();
+    if keep.is_empty() {
+        // Nobody on a line (the run is over, or not begun): the parent's
+        // part, where the story starts and ends.
+        let parent = program.lines.0.get(&ProgramRole::Parent);
+        let first = parent.and_then(|ops| ops.values().min());
+        keep.extend(first.and_then(|n| shown.iter().position(|(l, _)| l == n)));
+    }
     let rows = window(&texts, &keep, inner.height as usize);
     let marks: BTreeMap<usize, String> = by_line
         .iter()

@@ -99,6 +99,10 @@ impl LessonWords for En {
         ]
     }
 
+    fn code_held(&self) -> &'static str {
+        "held: t does it"
+    }
+
     fn menu_title(&self) -> &'static str {
         " Lessons "
     }

@@ -93,6 +93,10 @@ impl LessonWords for Zh {
         ]
     }
 
+    fn code_held(&self) -> &'static str {
+        "暂停：按 t 执行"
+    }
+
     fn menu_title(&self) -> &'static str {
         " 课程 "
     }
