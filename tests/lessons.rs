@@ -129,14 +129,14 @@ fn list_prints_every_built_in_lesson_in_the_language_asked() {
         en.lines()
             .next()
             .unwrap()
-            .ends_with("4 scenes  Queue: two writers, one reader"),
+            .ends_with("5 scenes  Queue: two writers, one reader"),
         "{en}"
     );
 
     // --lang zh, then the locale's default (LANG, overridden by LC_ALL).
     let zh = text(&ipcscope(&["lesson", "--list", "--lang", "zh"], &[]).stdout);
     assert!(
-        zh.contains("4 个场景  队列：两个写进程，一个读进程"),
+        zh.contains("5 个场景  队列：两个写进程，一个读进程"),
         "{zh}"
     );
     let by_locale = ipcscope(&["lesson", "--list"], &[("LANG", "zh_CN.UTF-8")]);
