@@ -34,7 +34,11 @@ pub enum Invocation {
     Run(RunConfig),
     /// `ipcscope lesson NAME`: a lesson, resolved, to run.
     Lesson(LessonRun),
-    /// `ipcscope lesson --list` (or `lesson` with no name): print the lessons.
+    /// `ipcscope lesson`: a menu of the lessons, to open one (or the
+    /// listing, when there is no terminal).
+    LessonMenu(LessonMenuOptions),
+    /// `ipcscope lesson --list` (or `lesson --headless` with no name): print
+    /// the lessons.
     LessonList(LessonListOptions),
     /// `ipcscope lesson --check FILE`: check one lesson file.
     LessonCheck(LessonCheckOptions),
@@ -68,6 +72,42 @@ impl LessonRun {
             trace: self.trace.clone(),
             record: self.record.clone(),
             ascii: self.ascii,
+            lang: self.lang,
+        }
+    }
+}
+
+/// `ipcscope lesson`: the menu's lessons, and how the one chosen runs
+/// (the options `ipcscope lesson NAME` takes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonMenuOptions {
+    pub library: Library,
+    pub lang: Lang,
+    pub seed: u64,
+    pub ascii: bool,
+    pub trace: Option<PathBuf>,
+    pub record: Option<PathBuf>,
+}
+
+impl LessonMenuOptions {
+    /// The run of `lesson`, chosen from the menu: as `ipcscope lesson NAME`
+    /// with the same options would make it.
+    pub fn run(&self, lesson: Lesson) -> LessonRun {
+        LessonRun {
+            lesson,
+            mode: Mode::Tui,
+            lang: self.lang,
+            seed: self.seed,
+            ascii: self.ascii,
+            trace: self.trace.clone(),
+            record: self.record.clone(),
+        }
+    }
+
+    /// The listing of the same lessons, for when there is no terminal.
+    pub fn listing(&self) -> LessonListOptions {
+        LessonListOptions {
+            library: self.library.clone(),
             lang: self.lang,
         }
     }
@@ -217,7 +257,7 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
-    /// A guided lesson: a Python program, its run, scenes and questions (--list shows them)
+    /// A guided lesson: a Python program, its run, scenes and questions (no NAME: a menu; --list prints them)
     Lesson(LessonArgs),
     /// Replay a recording (made with --record) in the visualizer, with a timeline
     Replay(ReplayArgs),
@@ -390,7 +430,7 @@ impl CounterArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Lesson options")]
 struct LessonArgs {
-    /// The lesson to run (see --list)
+    /// The lesson to run; without it, a menu to choose one (see --list)
     #[arg(value_name = "NAME", conflicts_with_all = ["list", "check"])]
     name: Option<String>,
     /// Print the lessons (name, scenes, title) and exit
@@ -549,8 +589,19 @@ impl LessonArgs {
             return Ok(Invocation::LessonCheck(LessonCheckOptions { file, lang }));
         }
         let library = self.lessons.map_or(Library::BuiltIn, Library::Dir);
+        let common = self.common;
         let Some(name) = self.name.filter(|_| !self.list) else {
-            return Ok(Invocation::LessonList(LessonListOptions { library, lang }));
+            if self.list || common.headless {
+                return Ok(Invocation::LessonList(LessonListOptions { library, lang }));
+            }
+            return Ok(Invocation::LessonMenu(LessonMenuOptions {
+                library,
+                lang,
+                seed: common.seed.unwrap_or_else(rand::random::<u64>),
+                ascii: common.ascii,
+                trace: common.trace,
+                record: common.record,
+            }));
         };
         let lesson = match library.find(&name) {
             Ok(Some(checked)) => checked.lesson,
@@ -568,7 +619,6 @@ impl LessonArgs {
             }
             Err(e) => return Err(usage_error(e.to_string())),
         };
-        let common = self.common;
         Ok(Invocation::Lesson(LessonRun {
             lesson,
             mode: common.mode(),
@@ -1095,7 +1145,10 @@ mod tests {
                 lang: Lang::Zh
             }
         );
-        assert_eq!(list(&["lesson", "--lang", "en"]).lang, Lang::En);
+        assert_eq!(
+            list(&["lesson", "--headless", "--lang", "en"]).lang,
+            Lang::En
+        );
         assert_eq!(
             list(&["lesson", "--list", "--lessons", "my/dir"]).library,
             Library::Dir(PathBuf::from("my/dir"))
@@ -1110,6 +1163,52 @@ mod tests {
             ),
             other => panic!("expected a check, got {other:?}"),
         }
+    }
+
+    /// `lesson` with no name is the menu, keeping the options the lesson
+    /// chosen runs with, and runs it as `lesson NAME` would.
+    #[test]
+    fn lesson_without_a_name_is_the_menu_with_the_lessons_options() {
+        let menu = match parse(&[
+            "lesson",
+            "--lang",
+            "zh",
+            "--seed",
+            "7",
+            "--ascii",
+            "--lessons",
+            "my/dir",
+        ]) {
+            Invocation::LessonMenu(o) => o,
+            other => panic!("expected the menu, got {other:?}"),
+        };
+        assert_eq!(
+            menu,
+            LessonMenuOptions {
+                library: Library::Dir(PathBuf::from("my/dir")),
+                lang: Lang::Zh,
+                seed: 7,
+                ascii: true,
+                trace: None,
+                record: None,
+            }
+        );
+        assert_eq!(
+            menu.listing(),
+            LessonListOptions {
+                library: Library::Dir(PathBuf::from("my/dir")),
+                lang: Lang::Zh
+            }
+        );
+        let menu = match parse(&["lesson", "--seed", "7", "--record", "r.ipcs"]) {
+            Invocation::LessonMenu(o) => o,
+            other => panic!("expected the menu, got {other:?}"),
+        };
+        let lesson = lesson_run(&["lesson", "maxsize"]).lesson;
+        let chosen = menu.run(lesson.clone());
+        let named = lesson_run(&["lesson", "maxsize", "--seed", "7", "--record", "r.ipcs"]);
+        assert_eq!(chosen.run_config(), named.run_config());
+        assert_eq!((chosen.lesson, chosen.mode), (lesson, Mode::Tui));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use ipcscope::cli::{Invocation, parse_args};
 use ipcscope::config::Mode;
+use ipcscope::lesson::menu::Choice;
 
 fn main() {
     ipcscope::proc::signals::ignore_file_size_limit_signal();
@@ -23,6 +24,23 @@ fn main() {
                     ipcscope::headless::run(&cfg)
                 }
                 Mode::Tui => ipcscope::tui::run_lesson(cfg, run.lesson),
+            }
+        }
+        Invocation::LessonMenu(opts) => {
+            // Not on a terminal (a pipe, a script): the listing, never a
+            // menu waiting for keys.
+            if ipcscope::term::check_tty().is_err() {
+                let list = opts.listing();
+                ipcscope::lesson::list(&list.library, list.lang)
+            } else {
+                match ipcscope::tui::choose_lesson(&opts.library, opts.ascii, opts.lang) {
+                    Ok(Choice::Open(lesson)) => {
+                        let run = opts.run(*lesson);
+                        ipcscope::tui::run_lesson(run.run_config(), run.lesson)
+                    }
+                    Ok(Choice::Quit) => 0,
+                    Err(code) => code,
+                }
             }
         }
         Invocation::LessonList(opts) => ipcscope::lesson::list(&opts.library, opts.lang),

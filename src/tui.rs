@@ -3,9 +3,12 @@
 //! when something changed or moves. Keys are read first, so a flood of
 //! records never starves them. Generic over the source (live, replay) and
 //! over ratatui's backend, so tests drive the real loop on a `TestBackend`.
+//! Also the lesson menu's loop ([`choose_lesson`]), which ends before the
+//! lesson chosen starts.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, select};
@@ -17,6 +20,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::config::{Lang, RunConfig};
+use crate::lesson::Library;
+use crate::lesson::menu::{Choice, Menu, MenuIntent};
 use crate::model::{Controls, Effect, Hint, Intent, Scene, TimelineCmd, View};
 use crate::source::Source;
 use crate::source::live::Live;
@@ -30,6 +35,8 @@ const FRAME: Duration = Duration::from_millis(33);
 const WINDOW: Duration = Duration::from_millis(25);
 /// Most time spent folding in records before input is read again.
 const BUDGET: Duration = Duration::from_millis(8);
+/// How often the lesson menu looks at the stop flag while no key comes.
+const MENU_TICK: Duration = Duration::from_millis(100);
 
 /// Input the loop cares about.
 #[derive(Debug, Clone)]
@@ -102,6 +109,81 @@ pub fn run_replay(rec: crate::recording::Recording, ascii: bool, lang: Lang) -> 
     on_terminal(replay, blank, controls, ascii, &stop)
 }
 
+/// Shows the lessons of `library` in a menu, speaking `lang`, until one is
+/// chosen or the menu is left (q, Esc, Ctrl-C, a signal); the terminal is
+/// restored either way. `Err` is the exit code, its reason printed: a
+/// folder that cannot be read (2), no terminal (2), a terminal that cannot
+/// be set up (1).
+pub fn choose_lesson(library: &Library, ascii: bool, lang: Lang) -> Result<Choice, i32> {
+    crate::text::set_lang(lang);
+    let mut menu = Menu::load(library).map_err(|e| fail(&e.to_string(), 2))?;
+    crate::term::check_tty().map_err(|e| fail(&e, 2))?;
+    let stop = crate::proc::signals::stop_flag()
+        .map_err(|e| fail(&words().cannot_watch_signals(&e), 1))?;
+    let mut terminal =
+        crate::term::enter().map_err(|e| fail(&words().cannot_set_up_terminal(&e), 1))?;
+    let quit_input = Arc::new(AtomicBool::new(false));
+    let (input, reader) = input_thread(quit_input.clone());
+    let chosen = menu_loop(&mut terminal, &mut menu, &input, &stop, &Theme::new(ascii));
+    // The reader ends before a lesson starts its own, so it takes no key
+    // meant for the lesson.
+    quit_input.store(true, Ordering::Release);
+    if let Some(r) = reader {
+        let _ = r.join();
+    }
+    crate::term::leave();
+    chosen.map_err(|e| fail(&e.to_string(), 1))
+}
+
+/// The menu's loop: draws the menu when something changed, applies each
+/// key and click, until a choice; `stop` (a signal) or the input gone
+/// chooses nothing.
+pub fn menu_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    menu: &mut Menu,
+    input: &Receiver<Input>,
+    stop: &AtomicBool,
+    theme: &Theme,
+) -> std::io::Result<Choice>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let tick = crossbeam_channel::tick(MENU_TICK);
+    let mut dirty = true;
+    loop {
+        if stop.load(Ordering::Acquire) {
+            return Ok(Choice::Quit);
+        }
+        if dirty {
+            terminal
+                .draw(|f| ui::menu::render(menu, theme, f.area(), f.buffer_mut()))
+                .map_err(std::io::Error::other)?;
+            dirty = false;
+        }
+        select! {
+            recv(input) -> i => {
+                let Ok(i) = i else {
+                    return Ok(Choice::Quit);
+                };
+                dirty = true;
+                let intent = match i {
+                    Input::Key(k) => keys::menu_intent_for(k),
+                    Input::Click(x, y) => {
+                        let s = terminal.size().map_err(std::io::Error::other)?;
+                        let area = Rect::new(0, 0, s.width, s.height);
+                        ui::menu::row_at(menu, area, x, y).map(MenuIntent::Select)
+                    }
+                    Input::Resize => None,
+                };
+                if let Some(c) = intent.and_then(|i| menu.on(i)) {
+                    return Ok(c);
+                }
+            },
+            recv(tick) -> _ => {},
+        }
+    }
+}
+
 fn fail(msg: &str, code: i32) -> i32 {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "ipcscope: {msg}");
@@ -124,7 +206,7 @@ fn on_terminal<S: Source>(
         }
     };
     let quit_input = Arc::new(AtomicBool::new(false));
-    let input = input_thread(quit_input.clone());
+    let (input, _reader) = input_thread(quit_input.clone());
     let theme = Theme::new(ascii);
     let mut controls = controls;
     let result = event_loop(
@@ -145,10 +227,11 @@ fn on_terminal<S: Source>(
     }
 }
 
-/// Reads terminal input on its own thread (key presses and left clicks).
-fn input_thread(quit: Arc<AtomicBool>) -> Receiver<Input> {
+/// Reads terminal input on its own thread (key presses and left clicks)
+/// until `quit` is raised (it looks every 100 ms) or the receiver is gone.
+fn input_thread(quit: Arc<AtomicBool>) -> (Receiver<Input>, Option<JoinHandle<()>>) {
     let (tx, rx) = crossbeam_channel::unbounded();
-    std::thread::Builder::new()
+    let reader = std::thread::Builder::new()
         .name("input".into())
         .spawn(move || {
             while !quit.load(Ordering::Acquire) {
@@ -174,7 +257,7 @@ fn input_thread(quit: Arc<AtomicBool>) -> Receiver<Input> {
             }
         })
         .ok();
-    rx
+    (rx, reader)
 }
 
 /// A terminal for tests: a `TestBackend` of `w`x`h`, fixed size.
@@ -351,4 +434,74 @@ fn click<S: Source>(
         return ui::processes::row_at(&view, a.processes, y).map(Intent::Select);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+
+    fn key(c: KeyCode) -> Input {
+        Input::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    /// Runs the menu's loop on a 100x30 `TestBackend` over `inputs` (the
+    /// input then gone); its choice and the last screen drawn.
+    fn menu_after(inputs: Vec<Input>, stop: bool) -> (Choice, String) {
+        let mut menu = Menu::load(&Library::BuiltIn).unwrap();
+        let mut terminal = test_terminal(100, 30).unwrap();
+        let (tx, rx) = crossbeam_channel::unbounded();
+        for i in inputs {
+            tx.send(i).unwrap();
+        }
+        drop(tx);
+        let stop = AtomicBool::new(stop);
+        let chosen = menu_loop(&mut terminal, &mut menu, &rx, &stop, &Theme::plain()).unwrap();
+        let screen = crate::ui::testkit::buffer_text(terminal.backend().buffer());
+        (chosen, screen)
+    }
+
+    fn opened(c: Choice) -> String {
+        match c {
+            Choice::Open(l) => l.name,
+            Choice::Quit => panic!("nothing was opened"),
+        }
+    }
+
+    #[test]
+    fn menu_loop_down_and_enter_open_the_second_lesson() {
+        let (c, screen) = menu_after(vec![key(KeyCode::Down), key(KeyCode::Enter)], false);
+        assert_eq!(opened(c), "maxsize");
+        assert!(screen.contains("▸ 2 maxsize"), "{screen}");
+    }
+
+    #[test]
+    fn menu_loop_quits_on_q_esc_ctrl_c_a_signal_or_no_input() {
+        let ctrl_c = Input::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        for quit in [key(KeyCode::Char('q')), key(KeyCode::Esc), ctrl_c] {
+            let (c, _) = menu_after(
+                vec![key(KeyCode::Down), quit.clone(), key(KeyCode::Enter)],
+                false,
+            );
+            assert_eq!(c, Choice::Quit, "{quit:?}");
+        }
+        let (c, _) = menu_after(vec![key(KeyCode::Enter)], true);
+        assert_eq!(c, Choice::Quit, "a signal before any key");
+        let (c, screen) = menu_after(vec![key(KeyCode::End)], false);
+        assert_eq!(c, Choice::Quit, "the input gone");
+        assert!(screen.contains("▸ 7 terminate"), "{screen}");
+    }
+
+    #[test]
+    fn menu_loop_click_selects_the_row_drawn_there() {
+        // The list's frame, its headings, then lesson 1 on row 2.
+        let (c, _) = menu_after(vec![Input::Click(10, 5), key(KeyCode::Enter)], false);
+        assert_eq!(opened(c), "pipe");
+        let (c, _) = menu_after(
+            vec![Input::Click(10, 0), Input::Resize, key(KeyCode::Enter)],
+            false,
+        );
+        assert_eq!(opened(c), "queue", "a click on the frame selects nothing");
+    }
 }

@@ -29,6 +29,7 @@
 
 mod builtin;
 mod file;
+pub mod menu;
 mod print;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 
 use super::table;
 use crate::stream::lesson::Lang;
+use crate::stream::run::Scenario;
 
 /// `5 scenes` in a listing.
 pub fn scene_count(n: usize, lang: Lang) -> String {
@@ -38,4 +39,48 @@ pub fn handout_title(title: &str, program: &str, lang: Lang) -> String {
 /// Between the handout's scenes and the run's transcript.
 pub fn transcript_heading(lang: Lang) -> &'static str {
     table(lang).transcript_heading()
+}
+
+/// What a lesson's scenario runs, in a few parts for one line: its
+/// Python object as the program makes it (`Queue(maxsize=2)`,
+/// `Pipe(duplex=False)`, `Value('i', 0)`: the same in every language),
+/// the processes in `lang`, then the calls that differ from the plain
+/// ones (`put(timeout=0.5)`, `get_nowait()`).
+pub fn scenario_parts(scenario: &Scenario, lang: Lang) -> Vec<String> {
+    let t = table(lang);
+    match scenario {
+        Scenario::Queue(q) => {
+            let mut v = vec![
+                match q.maxsize {
+                    0 => "Queue()".to_string(),
+                    n => format!("Queue(maxsize={n})"),
+                },
+                t.menu_queue(q.writers, q.readers, q.items),
+            ];
+            if q.put_nowait {
+                v.push("put_nowait()".to_string());
+            } else if let Some(s) = q.put_timeout {
+                v.push(format!("put(timeout={s})"));
+            }
+            if q.get_nowait {
+                v.push("get_nowait()".to_string());
+            } else if let Some(s) = q.get_timeout {
+                v.push(format!("get(timeout={s})"));
+            }
+            v
+        }
+        Scenario::Pipe(p) => vec![
+            if p.duplex {
+                "Pipe()"
+            } else {
+                "Pipe(duplex=False)"
+            }
+            .to_string(),
+            t.menu_pipe(p.messages, p.forget_close),
+        ],
+        Scenario::Counter(c) => vec![
+            "Value('i', 0)".to_string(),
+            t.menu_counter(c.procs, c.increments, c.lock),
+        ],
+    }
 }

@@ -150,7 +150,21 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(code_blocked);
     say!(code_held);
     say!(menu_title);
+    say!(menu_title_in, Path::new("my-lessons"));
     say!(menu_keys);
+    say!(menu_columns);
+    say!(menu_queue, 2, 1, 3);
+    say!(menu_queue, 1, 2, 0);
+    say!(menu_pipe, 10, false);
+    say!(menu_pipe, 1, true);
+    say!(menu_counter, 4, 100_000, false);
+    say!(menu_counter, 1, 10, true);
+    say!(menu_runs, "Queue()");
+    say!(menu_broken);
+    say!(menu_cannot_open);
+    say!(menu_check_hint, "my-lessons/broken.toml");
+    say!(menu_refused, "broken");
+    say!(menu_empty);
     say!(lesson_key_help);
 
     // screen
@@ -437,8 +451,9 @@ fn chinese_says_every_sentence_in_chinese() {
     }
     // Each line of the key tables, not only the table as a whole.
     let zh = table(Lang::Zh);
-    let tables: [(&str, KeyTable); 5] = [
+    let tables: [(&str, KeyTable); 6] = [
         ("lesson_key_help", zh.lesson_key_help()),
+        ("menu_keys", zh.menu_keys()),
         ("key_help", zh.key_help()),
         ("replay_key_help", zh.replay_key_help()),
         ("footer_keys", zh.footer_keys()),
@@ -477,6 +492,7 @@ fn both_languages_have_the_same_keys_in_the_same_order() {
     assert_eq!(keys(en.footer_keys()), keys(zh.footer_keys()));
     assert_eq!(keys(en.replay_footer_keys()), keys(zh.replay_footer_keys()));
     assert_eq!(keys(en.lesson_key_help()), keys(zh.lesson_key_help()));
+    assert_eq!(keys(en.menu_keys()), keys(zh.menu_keys()));
 }
 
 #[test]

@@ -447,8 +447,30 @@ pub trait LessonWords: Sync {
     fn code_held(&self) -> &'static str;
     /// The keys a lesson adds (shown first in its help).
     fn lesson_key_help(&self) -> KeyTable;
-    /// The lesson menu's title.
+    /// The lesson menu's title (the built-in lessons).
     fn menu_title(&self) -> &'static str;
+    /// The lesson menu's title: the lessons in a teacher's folder.
+    fn menu_title_in(&self, dir: &Path) -> String;
     /// The lesson menu's keys.
-    fn menu_keys(&self) -> &'static str;
+    fn menu_keys(&self) -> KeyTable;
+    /// The menu's column headings: lesson, title, scenes, program.
+    fn menu_columns(&self) -> [&'static str; 4];
+    /// What a queue lesson runs, besides its Python (`items` 0: no end).
+    fn menu_queue(&self, writers: u32, readers: u32, items: u64) -> String;
+    /// What a pipe lesson runs (`forget_close`: the parent keeps its send end).
+    fn menu_pipe(&self, messages: u32, forget_close: bool) -> String;
+    /// What a counter lesson runs.
+    fn menu_counter(&self, procs: u32, increments: u64, lock: bool) -> String;
+    /// The preview's line saying what runs (`what`: the summary).
+    fn menu_runs(&self, what: &str) -> String;
+    /// A broken lesson's word in the list.
+    fn menu_broken(&self) -> &'static str;
+    /// The preview of a broken lesson, before its error.
+    fn menu_cannot_open(&self) -> &'static str;
+    /// The preview of a broken lesson, after its error: how to check `file`.
+    fn menu_check_hint(&self, file: &str) -> String;
+    /// Enter on a broken lesson.
+    fn menu_refused(&self, name: &str) -> String;
+    /// A folder with no lesson in it.
+    fn menu_empty(&self) -> &'static str;
 }

@@ -6,6 +6,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::lesson::menu::MenuIntent;
 use crate::model::{Intent, ScenarioKind, TimelineCmd};
 
 /// Seconds the arrow keys seek in a replay.
@@ -98,6 +99,31 @@ fn scene_key(code: KeyCode) -> Option<Intent> {
         KeyCode::PageDown | KeyCode::Right | KeyCode::Tab => Intent::NextScene,
         KeyCode::PageUp | KeyCode::Left | KeyCode::BackTab => Intent::PrevScene,
         KeyCode::Char('s') => Intent::SkipQuestion,
+        _ => return None,
+    })
+}
+
+/// What a key means in the lesson menu: ↑/↓ (k/j, and a presenter's
+/// page keys) move, Home/End jump to the ends, a digit to that lesson,
+/// Enter opens, q, Esc or Ctrl-C leave.
+pub fn menu_intent_for(key: KeyEvent) -> Option<MenuIntent> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            KeyCode::Char('c') | KeyCode::Char('C') => Some(MenuIntent::Quit),
+            _ => None,
+        };
+    }
+    Some(match key.code {
+        KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp | KeyCode::BackTab => MenuIntent::Up,
+        KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown | KeyCode::Tab => MenuIntent::Down,
+        KeyCode::Home | KeyCode::Char('g') => MenuIntent::First,
+        KeyCode::End | KeyCode::Char('G') => MenuIntent::Last,
+        KeyCode::Char(c @ '1'..='9') => MenuIntent::Select(c as usize - '1' as usize),
+        KeyCode::Enter => MenuIntent::Open,
+        KeyCode::Char('q') | KeyCode::Esc => MenuIntent::Quit,
         _ => return None,
     })
 }
@@ -249,6 +275,31 @@ mod tests {
             intent_for(key(KeyCode::Char('c')), false),
             Some(Intent::ToggleCode)
         );
+    }
+
+    #[test]
+    fn menu_keys_move_jump_open_and_quit() {
+        let m = |c| menu_intent_for(key(c));
+        for c in [KeyCode::Up, KeyCode::Char('k'), KeyCode::PageUp] {
+            assert_eq!(m(c), Some(MenuIntent::Up), "{c:?}");
+        }
+        for c in [KeyCode::Down, KeyCode::Char('j'), KeyCode::PageDown] {
+            assert_eq!(m(c), Some(MenuIntent::Down), "{c:?}");
+        }
+        assert_eq!(m(KeyCode::Home), Some(MenuIntent::First));
+        assert_eq!(m(KeyCode::End), Some(MenuIntent::Last));
+        assert_eq!(m(KeyCode::Char('1')), Some(MenuIntent::Select(0)));
+        assert_eq!(m(KeyCode::Char('9')), Some(MenuIntent::Select(8)));
+        assert_eq!(m(KeyCode::Char('0')), None);
+        assert_eq!(m(KeyCode::Enter), Some(MenuIntent::Open));
+        assert_eq!(m(KeyCode::Char('q')), Some(MenuIntent::Quit));
+        assert_eq!(m(KeyCode::Esc), Some(MenuIntent::Quit));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(menu_intent_for(ctrl_c), Some(MenuIntent::Quit));
+        let mut release = key(KeyCode::Enter);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(menu_intent_for(release), None);
+        assert_eq!(m(KeyCode::Char('z')), None);
     }
 
     #[test]

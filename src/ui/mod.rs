@@ -9,6 +9,7 @@ pub mod help;
 pub mod keys;
 pub mod layout;
 pub mod log;
+pub mod menu;
 pub mod panel;
 pub mod processes;
 pub mod stage;
@@ -72,7 +73,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
 /// would stick out of the screen is blanked: what was drawn later is on
 /// top, and a terminal never shows half a glyph (ratatui would skip the
 /// cell after it, losing what was drawn there).
-fn mend_wide_glyphs(area: Rect, buf: &mut Buffer) {
+pub(crate) fn mend_wide_glyphs(area: Rect, buf: &mut Buffer) {
     let area = area.intersection(buf.area);
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {

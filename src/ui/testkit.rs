@@ -281,7 +281,17 @@ pub fn render_text(
         f(&view, &theme, area, frame.buffer_mut());
     })
     .expect("draw");
-    let buf = term.backend().buffer().clone();
+    let mut text = buffer_text(term.backend().buffer());
+    for p in &app.scene.world.procs {
+        let pid = p.pid.to_string();
+        text = text.replace(&pid, &"#".repeat(pid.len()));
+    }
+    text
+}
+
+/// A buffer's text, one line per row without trailing spaces, each wide
+/// glyph once.
+pub fn buffer_text(buf: &Buffer) -> String {
     let mut lines = Vec::new();
     for y in 0..buf.area.height {
         let mut line = String::new();
@@ -294,12 +304,7 @@ pub fn render_text(
         }
         lines.push(line.trim_end().to_string());
     }
-    let mut text = lines.join("\n");
-    for p in &app.scene.world.procs {
-        let pid = p.pid.to_string();
-        text = text.replace(&pid, &"#".repeat(pid.len()));
-    }
-    text
+    lines.join("\n")
 }
 
 /// The whole screen as text.
@@ -327,7 +332,17 @@ pub fn assert_wide_glyphs_whole(
     let theme = Theme::plain();
     let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
     crate::text::with_lang(lang, || super::render(&view, &theme, buf.area, &mut buf));
-    let text = screen_in(lang, app, w, h);
+    assert_buffer_glyphs_whole(&buf);
+    screen_in(lang, app, w, h)
+}
+
+/// Checks that what was drawn in `buf` is laid out right for wide
+/// characters: every wide glyph whole (its second cell blank and inside
+/// the buffer), no row more columns than the buffer has. Panics naming
+/// the row; returns the buffer's text ([`buffer_text`]).
+pub fn assert_buffer_glyphs_whole(buf: &Buffer) -> String {
+    let (w, h) = (buf.area.width, buf.area.height);
+    let text = buffer_text(buf);
     for y in 0..h {
         let row = text.lines().nth(y as usize).unwrap_or("");
         let mut used = 0;

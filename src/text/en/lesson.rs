@@ -1,5 +1,7 @@
 //! Around lessons, in English.
 
+use std::path::Path;
+
 use super::En;
 use crate::text::words::{KeyTable, LessonWords};
 
@@ -107,7 +109,90 @@ impl LessonWords for En {
         " Lessons "
     }
 
-    fn menu_keys(&self) -> &'static str {
-        "↑↓ choose · Enter open · q quit"
+    fn menu_title_in(&self, dir: &Path) -> String {
+        format!(" Lessons in {} ", dir.display())
+    }
+
+    fn menu_keys(&self) -> KeyTable {
+        &[
+            ("up/down", "choose"),
+            ("Enter", "open"),
+            ("1-9", "jump"),
+            ("q", "quit"),
+        ]
+    }
+
+    fn menu_columns(&self) -> [&'static str; 4] {
+        ["lesson", "title", "scenes", "program"]
+    }
+
+    fn menu_queue(&self, writers: u32, readers: u32, items: u64) -> String {
+        let items = match items {
+            0 => "putting until stopped".to_string(),
+            1 => "1 item each".to_string(),
+            n => format!("{n} items each"),
+        };
+        format!(
+            "{}, {}, {items}",
+            plural(writers, "writer"),
+            plural(readers, "reader")
+        )
+    }
+
+    fn menu_pipe(&self, messages: u32, forget_close: bool) -> String {
+        let sent = format!(
+            "{} from a sender to a receiver",
+            plural(messages, "message")
+        );
+        if forget_close {
+            format!("{sent}; the parent keeps a copy of the send end")
+        } else {
+            sent
+        }
+    }
+
+    fn menu_counter(&self, procs: u32, increments: u64, lock: bool) -> String {
+        let how = if lock {
+            "holding get_lock()"
+        } else {
+            "without the lock"
+        };
+        format!(
+            "{} add 1 to it, {increments} times each, {how}",
+            plural(procs, "process")
+        )
+    }
+
+    fn menu_runs(&self, what: &str) -> String {
+        format!("Runs: {what}")
+    }
+
+    fn menu_broken(&self) -> &'static str {
+        "broken"
+    }
+
+    fn menu_cannot_open(&self) -> &'static str {
+        "This lesson cannot be opened: its file has a problem."
+    }
+
+    fn menu_check_hint(&self, file: &str) -> String {
+        format!("Fix it, then check it with: ipcscope lesson --check {file}")
+    }
+
+    fn menu_refused(&self, name: &str) -> String {
+        format!("{name} is broken: it cannot be opened")
+    }
+
+    fn menu_empty(&self) -> &'static str {
+        "No lessons here: a lesson is a NAME.toml file and the program it names."
+    }
+}
+
+/// `1 writer`, `2 writers`, `2 processes`.
+fn plural(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n if noun.ends_with('s') => format!("{n} {noun}es"),
+        n => format!("{n} {noun}s"),
     }
 }

@@ -1,5 +1,7 @@
 //! 课程相关的话（课程自己的文字在课程文件里）。
 
+use std::path::Path;
+
 use super::Zh;
 use crate::text::words::{KeyTable, LessonWords};
 
@@ -101,7 +103,70 @@ impl LessonWords for Zh {
         " 课程 "
     }
 
-    fn menu_keys(&self) -> &'static str {
-        "↑↓ 选择 · Enter 打开 · q 退出"
+    fn menu_title_in(&self, dir: &Path) -> String {
+        format!(" {} 里的课程 ", dir.display())
+    }
+
+    fn menu_keys(&self) -> KeyTable {
+        &[
+            ("up/down", "选择"),
+            ("Enter", "打开"),
+            ("1-9", "跳到"),
+            ("q", "退出"),
+        ]
+    }
+
+    fn menu_columns(&self) -> [&'static str; 4] {
+        ["课程", "标题", "场景", "程序"]
+    }
+
+    fn menu_queue(&self, writers: u32, readers: u32, items: u64) -> String {
+        let items = match items {
+            0 => "一直放到停止".to_string(),
+            n => format!("每个写进程放 {n} 项"),
+        };
+        format!("{writers} 个写进程，{readers} 个读进程，{items}")
+    }
+
+    fn menu_pipe(&self, messages: u32, forget_close: bool) -> String {
+        let sent = format!("发送进程向接收进程发 {messages} 条消息");
+        if forget_close {
+            format!("{sent}；父进程保留发送端的副本")
+        } else {
+            sent
+        }
+    }
+
+    fn menu_counter(&self, procs: u32, increments: u64, lock: bool) -> String {
+        let how = if lock {
+            "持有 get_lock()"
+        } else {
+            "不加锁"
+        };
+        format!("{procs} 个进程各给它加 1，每个 {increments} 次，{how}")
+    }
+
+    fn menu_runs(&self, what: &str) -> String {
+        format!("运行：{what}")
+    }
+
+    fn menu_broken(&self) -> &'static str {
+        "有错误"
+    }
+
+    fn menu_cannot_open(&self) -> &'static str {
+        "这个课程无法打开：它的文件有问题。"
+    }
+
+    fn menu_check_hint(&self, file: &str) -> String {
+        format!("改好后用这条命令检查：ipcscope lesson --check {file}")
+    }
+
+    fn menu_refused(&self, name: &str) -> String {
+        format!("{name} 有错误，无法打开")
+    }
+
+    fn menu_empty(&self) -> &'static str {
+        "这里没有课程：一个课程是一个 NAME.toml 文件和它指定的程序。"
     }
 }
