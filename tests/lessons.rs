@@ -153,6 +153,20 @@ fn list_prints_every_built_in_lesson_in_the_language_asked() {
     assert_eq!(text(&flag_wins.stdout), en);
 }
 
+/// `ipcscope lesson` without a terminal (a pipe, a script) prints the
+/// listing, as `--list` does, and exits at once: no menu waits for keys.
+#[test]
+fn lesson_without_a_terminal_prints_the_list_and_exits_0() {
+    for lang in ["en", "zh"] {
+        let out = ipcscope(&["lesson", "--lang", lang], &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let list = ipcscope(&["lesson", "--list", "--lang", lang], &[]);
+        assert_eq!(text(&out.stdout), text(&list.stdout));
+        assert_eq!(text(&out.stdout).lines().count(), BUILTIN.len());
+        assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+    }
+}
+
 #[test]
 fn check_says_ok_with_the_scene_count_or_exits_2_with_file_line_column() {
     let dir = Scratch::new("check");

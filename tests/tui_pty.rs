@@ -1,6 +1,7 @@
 //! The visualizer end to end in a real pseudo-terminal: start `ipcscope`,
 //! read the screen through a terminal emulator (vt100), press keys, and check
-//! the real processes behind what is drawn.
+//! the real processes behind what is drawn. Also the lesson menu: what it
+//! opens, and that leaving it starts nothing.
 
 mod common;
 
@@ -133,6 +134,121 @@ fn the_visualizer_speaks_chinese_in_a_real_terminal_and_keeps_every_glyph_whole(
             .sum();
         assert!(cols <= 120, "{cols} columns: {row}");
     }
+    tui.press("q");
+    assert_eq!(tui.wait_exit(DEADLINE), Some(0));
+    wait_until("no child is alive", || kids.iter().all(|&p| !is_alive(p)));
+}
+
+/// Down arrow, as a terminal sends it.
+const DOWN: &str = "\x1b[B";
+
+/// `ipcscope lesson` opens the menu; Down and Enter open the second
+/// lesson, running as `ipcscope lesson maxsize` would (its caption bar,
+/// its processes); q in the lesson quits with the terminal restored and
+/// no child left.
+#[test]
+fn lesson_menu_down_enter_opens_the_second_lesson_and_q_quits_cleanly() {
+    let mut tui = Tui::start(exe(), &["lesson", "--seed", "4"]);
+    wait_until("the menu lists the lessons", || {
+        let text = tui.text();
+        text.contains("Lessons") && text.contains("▸ 1 queue") && text.contains("terminate")
+    });
+    assert!(tui.alternate(), "the menu uses the alternate screen");
+    assert!(tui.children().is_empty(), "the menu starts no process");
+    tui.press(DOWN);
+    wait_until("the second lesson is highlighted and previewed", || {
+        let text = tui.text();
+        text.contains("▸ 2 maxsize") && text.contains("Runs: Queue(maxsize=2)")
+    });
+    tui.press("\r");
+    wait_until("the lesson's first scene is on screen", || {
+        let text = tui.text();
+        text.contains("Scene 1/") && text.contains("Blocking and maxsize")
+    });
+    wait_until("its three processes run", || tui.children().len() == 3);
+    let kids = tui.children();
+    tui.press("q");
+    assert_eq!(tui.wait_exit(DEADLINE), Some(0));
+    wait_until("the alternate screen is left", || !tui.alternate());
+    wait_until("no child is alive", || kids.iter().all(|&p| !is_alive(p)));
+}
+
+/// q (or Ctrl-C, in Chinese) in the menu leaves at once: exit 0, the
+/// terminal restored, nothing started.
+#[test]
+fn q_or_ctrl_c_in_the_lesson_menu_exits_0_without_starting_anything() {
+    for (args, shown, key) in [
+        (&["lesson"][..], "up/down choose", "q"),
+        (&["lesson", "--lang", "zh"][..], "↑/↓ 选择", "\x03"),
+    ] {
+        let mut tui = Tui::start(exe(), args);
+        wait_until("the menu is on screen", || tui.text().contains(shown));
+        tui.press(key);
+        assert_eq!(tui.wait_exit(DEADLINE), Some(0), "{args:?}");
+        wait_until("the alternate screen is left", || !tui.alternate());
+        assert!(tui.children().is_empty(), "{args:?}: nothing started");
+    }
+}
+
+/// SIGTERM while the menu waits for a key: the terminal is restored and
+/// nothing runs.
+#[test]
+fn sigterm_in_the_lesson_menu_restores_the_terminal_and_runs_nothing() {
+    let mut tui = Tui::start(exe(), &["lesson"]);
+    wait_until("the menu is on screen", || tui.text().contains("▸ 1 queue"));
+    // SAFETY: signalling the process this test started.
+    unsafe { libc::kill(tui.pid, libc::SIGTERM) };
+    assert_eq!(tui.wait_exit(DEADLINE), Some(0));
+    wait_until("the terminal is restored", || !tui.alternate());
+    assert!(tui.children().is_empty());
+}
+
+/// A teacher's folder with a broken lesson: the menu shows it broken with
+/// `file:line:col: message`, Enter on it opens nothing, the good one
+/// beside it still opens.
+#[test]
+fn a_broken_lesson_in_the_menu_cannot_be_opened_and_the_good_one_still_can() {
+    /// The folder, removed when the test ends (passed or not).
+    struct Folder(std::path::PathBuf);
+    impl Drop for Folder {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("ipcscope-pty-menu-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir(&dir).unwrap();
+    let _folder = Folder(dir.clone());
+    let queue = &ipcscope::lesson::BUILTIN[0];
+    std::fs::write(dir.join(queue.program.0), queue.program.1).unwrap();
+    std::fs::write(dir.join("good.toml"), queue.toml).unwrap();
+    let broken = queue
+        .toml
+        .replace("[lines]", "[lines]\nwritr = { put = 1 }");
+    std::fs::write(dir.join("a_broken.toml"), broken).unwrap();
+    let mut tui = Tui::start(exe(), &["lesson", "--lessons", dir.to_str().unwrap()]);
+    wait_until("the broken lesson is listed as broken", || {
+        let text = tui.text();
+        text.contains("▸ 1 a_broken") && text.contains("■ broken · ")
+    });
+    let file = dir.join("a_broken.toml");
+    wait_until("its error is previewed as file:line:col: message", || {
+        let flat: String = tui.text().split_whitespace().collect();
+        flat.contains(&format!("{}:", file.display())) && flat.contains("unknownvariant`writr`")
+    });
+    tui.press("\r");
+    wait_until("the menu says it cannot be opened", || {
+        tui.text()
+            .contains("a_broken is broken: it cannot be opened")
+    });
+    assert!(tui.children().is_empty(), "nothing started");
+    assert!(tui.alternate(), "still in the menu");
+    tui.press(DOWN);
+    tui.press("\r");
+    wait_until("the good lesson runs", || {
+        tui.text().contains("Scene 1/4") && tui.children().len() == 3
+    });
+    let kids = tui.children();
     tui.press("q");
     assert_eq!(tui.wait_exit(DEADLINE), Some(0));
     wait_until("no child is alive", || kids.iter().all(|&p| !is_alive(p)));
