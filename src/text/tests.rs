@@ -506,3 +506,45 @@ fn the_language_is_per_thread_and_english_until_set() {
     assert_eq!(lang(), Lang::Zh, "with_lang puts the language back");
     set_lang(Lang::En);
 }
+
+#[test]
+fn scenario_parts_say_the_python_object_as_code_and_the_processes_in_the_language() {
+    use crate::config::{CounterConfig, Mode, PipeConfig, QueueConfig, Scenario};
+    let mut q = QueueConfig::defaults(Mode::Headless);
+    q.maxsize = 2;
+    q.put_nowait = true;
+    q.get_timeout = Some(1.5);
+    let queue = Scenario::Queue(q);
+    assert_eq!(
+        scenario_parts(&queue, Lang::En),
+        [
+            "Queue(maxsize=2)",
+            "2 writers, 1 reader, 3 items each",
+            "put_nowait()",
+            "get(timeout=1.5)"
+        ]
+    );
+    assert_eq!(
+        scenario_parts(&queue, Lang::Zh)[1],
+        "2 个写进程，1 个读进程，每个写进程放 3 项"
+    );
+    let mut p = PipeConfig::defaults(Mode::Tui);
+    p.duplex = false;
+    p.forget_close = true;
+    assert_eq!(
+        scenario_parts(&Scenario::Pipe(p), Lang::En),
+        [
+            "Pipe(duplex=False)",
+            "10 messages from a sender to a receiver; the parent keeps a copy of the send end"
+        ]
+    );
+    let mut c = CounterConfig::defaults(Mode::Tui);
+    c.lock = true;
+    assert_eq!(
+        scenario_parts(&Scenario::Counter(c), Lang::Zh),
+        [
+            "Value('i', 0)",
+            "4 个进程各给它加 1，每个 100000 次，持有 get_lock()"
+        ]
+    );
+}
