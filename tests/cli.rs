@@ -286,7 +286,8 @@ fn version_exits_zero() {
 /// first column) with `$ ipcscope `, `ipcscope ` or `cargo run --release`,
 /// and inline code spans that start with `ipcscope` or `cargo run
 /// --release`. Spans with an ellipsis are placeholders and skipped;
-/// `SCENARIO` stands for each scenario. Returns each command's arguments.
+/// `SCENARIO` stands for each scenario, `NAME` for each built-in lesson.
+/// Returns each command's arguments.
 fn readme_commands(readme: &str) -> Vec<Vec<String>> {
     let mut commands = Vec::new();
     let mut prose = String::new();
@@ -329,17 +330,22 @@ fn readme_commands(readme: &str) -> Vec<Vec<String>> {
                 panic!("README command {c:?}: not `ipcscope ...` nor `cargo run --release -- ...`")
             }
         };
-        let scenarios: &[&str] = if rest.contains(&"SCENARIO") {
-            &["queue", "pipe", "counter"]
+        let (placeholder, values): (&str, Vec<&str>) = if rest.contains(&"SCENARIO") {
+            ("SCENARIO", vec!["queue", "pipe", "counter"])
+        } else if rest.contains(&"NAME") {
+            (
+                "NAME",
+                ipcscope::lesson::BUILTIN.iter().map(|b| b.name).collect(),
+            )
         } else {
-            &[""]
+            ("", vec![""])
         };
-        for sc in scenarios {
+        for v in values {
             let a: Vec<String> = rest
                 .iter()
                 .map(|w| {
-                    if *w == "SCENARIO" {
-                        sc.to_string()
+                    if *w == placeholder {
+                        v.to_string()
                     } else {
                         w.to_string()
                     }
@@ -385,7 +391,7 @@ fn readme_commands_parse() {
 fn readme_command_extraction_finds_code_lines_and_spans() {
     let md = "Run `ipcscope pipe` or `cargo run --release -- counter\n--lock`, not `ipcscope …`.\n\
               ```sh\n$ ipcscope --headless   # comment\n ipcscope │ drawn\ncargo test\n```\n\
-              `ipcscope SCENARIO --help`\n";
+              `ipcscope SCENARIO --help` `ipcscope lesson NAME`\n";
     let got = readme_commands(md);
     let want: Vec<Vec<&str>> = vec![
         vec!["--headless"],
@@ -395,5 +401,9 @@ fn readme_command_extraction_finds_code_lines_and_spans() {
         vec!["pipe", "--help"],
         vec!["counter", "--help"],
     ];
+    let lessons = ipcscope::lesson::BUILTIN
+        .iter()
+        .map(|b| vec!["lesson", b.name]);
+    let want: Vec<Vec<&str>> = want.into_iter().chain(lessons).collect();
     assert_eq!(got, want);
 }
