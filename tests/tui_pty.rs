@@ -246,7 +246,7 @@ fn a_broken_lesson_in_the_menu_cannot_be_opened_and_the_good_one_still_can() {
     tui.press(DOWN);
     tui.press("\r");
     wait_until("the good lesson runs", || {
-        tui.text().contains("Scene 1/4") && tui.children().len() == 3
+        tui.text().contains("Scene 1/") && tui.children().len() == 3
     });
     let kids = tui.children();
     tui.press("q");
