@@ -26,6 +26,7 @@ fn busy_scene() -> Scene {
         record: None,
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     };
     let mut scene = Scene::new(cfg.clone());
     let mut n = 0;

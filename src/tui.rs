@@ -54,8 +54,9 @@ pub fn run_lesson(cfg: RunConfig, lesson: crate::stream::lesson::Lesson) -> i32 
     run_live(cfg, controls)
 }
 
-fn run_live(cfg: RunConfig, controls: Controls) -> i32 {
+fn run_live(cfg: RunConfig, mut controls: Controls) -> i32 {
     crate::text::set_lang(cfg.lang);
+    controls.set_classroom(cfg.classroom);
     if let Err(e) = crate::term::check_tty() {
         return fail(&e, 2);
     }

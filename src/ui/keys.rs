@@ -252,6 +252,25 @@ mod tests {
     }
 
     #[test]
+    fn esc_is_back_in_the_classroom_in_a_lesson_and_while_asking_never_quit() {
+        use crate::ui::testkit::{lesson_app, queue_app};
+        let mut apps = vec![queue_app(), lesson_app(0), lesson_app(1)];
+        for app in &mut apps {
+            app.controls.set_classroom(true);
+        }
+        assert!(Keys::of(&apps[2].controls).question, "a question is open");
+        for app in &apps {
+            let keys = Keys::of(&app.controls);
+            assert_eq!(intent_for(key(KeyCode::Esc), keys), Some(Intent::Back));
+            let mut controls = app.controls.clone();
+            for _ in 0..3 {
+                let fx = controls.update(&app.scene, Intent::Back, 0);
+                assert!(!fx.contains(&crate::model::Effect::Quit), "{fx:?}");
+            }
+        }
+    }
+
+    #[test]
     fn key_releases_and_unknown_keys_do_nothing() {
         let mut release = key(KeyCode::Char('q'));
         release.kind = KeyEventKind::Release;

@@ -27,6 +27,7 @@ fn run_cfg(scenario: Scenario) -> RunConfig {
         record: None,
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     }
 }
 
