@@ -94,6 +94,7 @@ fn main() {
     let theme = Theme {
         color: true,
         ascii: false,
+        contrast: false,
     };
     let area = Rect::new(0, 0, 200, 50);
     let mut buf = Buffer::empty(area);

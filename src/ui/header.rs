@@ -471,6 +471,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         let mut app = queue_app();
         app.scene.frozen = true;

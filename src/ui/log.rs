@@ -328,6 +328,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         let a = layout::areas(Rect::new(0, 0, 80, 24)).unwrap().log;
         let mut buf = Buffer::empty(a);

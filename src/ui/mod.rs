@@ -38,8 +38,10 @@ pub fn draw(frame: &mut Frame, app: &View, theme: &Theme) {
     render(app, theme, area, frame.buffer_mut());
 }
 
-/// Renders the whole screen into `buf` (also used by snapshot tests).
+/// Renders the whole screen into `buf` (also used by snapshot tests), in
+/// high contrast in the classroom.
 pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let theme = &theme.with_contrast(app.controls.classroom);
     let Some(a) = layout::areas_for(area, app) else {
         too_small(area, buf);
         return;

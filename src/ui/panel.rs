@@ -468,6 +468,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         for app in [queue_app(), pipe_app(), counter_app()] {
             for (w, h) in [(80, 24), (160, 48)] {

@@ -683,6 +683,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         let a = area_at(80, 24);
         let mut buf = Buffer::empty(a);
@@ -734,6 +735,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         for (w, h) in [(80, 24), (160, 48)] {
             let a = area_at(w, h);
