@@ -394,6 +394,8 @@ pub struct ProcessHeadings {
     pub name: &'static str,
     pub role: &'static str,
     pub reported: &'static str,
+    /// The state alone (the classroom, without the kernel's column).
+    pub state: &'static str,
     pub kernel: &'static str,
     pub item: &'static str,
     pub done: &'static str,

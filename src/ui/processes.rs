@@ -1,7 +1,9 @@
 //! The processes panel: one row per process, what it says it is doing next
 //! to what the kernel shows, so "why is this process blocked?" has two
-//! witnesses on screen. It also maps a clicked row back to its process,
-//! with the same scrolling as the drawing.
+//! witnesses on screen. In the classroom, only PID, name and state, the
+//! state in full words (a projector's room reads the words, not the
+//! columns). It also maps a clicked row back to its process, with the
+//! same scrolling as the drawing.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -38,6 +40,9 @@ enum Words {
     Short,
     /// One word (reported state only).
     Tiny,
+    /// The full words, and for an ended process how it ended (the
+    /// classroom has no exit column).
+    Class,
 }
 
 /// How much the table says: which columns, and how many words the two
@@ -52,7 +57,7 @@ struct Fit {
 /// Layouts from the richest to the leanest; the first that fits the width
 /// is drawn. The least important column goes first (the name says the
 /// role); marker, PID, name, both states and done always stay.
-const FITS: [Fit; 8] = {
+const FITS: [Fit; 9] = {
     use Col::*;
     use Words::*;
     const ALL: &[Col] = &[Pid, Name, Role, State, Kernel, Item, Done, Blocked, Exit];
@@ -73,9 +78,37 @@ const FITS: [Fit; 8] = {
         fit(NO_ITEM, Full, Full),
         fit(NO_EXIT, Full, Full),
         fit(KEEP, Full, Full),
+        // The reported state's full words ("BLOCKED put: queue full") say
+        // why; the kernel's short words still say what the kernel sees.
+        fit(KEEP, Full, Short),
         fit(KEEP, Short, Full),
         fit(KEEP, Short, Short),
         fit(KEEP, Tiny, Short),
+    ]
+};
+
+/// The classroom's layouts: marker, PID, name and state, the state in
+/// full words when they fit (they do from 100 columns on).
+const CLASS_FITS: [Fit; 3] = {
+    use Col::*;
+    use Words::*;
+    const CLASS: &[Col] = &[Pid, Name, State];
+    [
+        Fit {
+            cols: CLASS,
+            state: Class,
+            kernel: Full,
+        },
+        Fit {
+            cols: CLASS,
+            state: Short,
+            kernel: Full,
+        },
+        Fit {
+            cols: CLASS,
+            state: Tiny,
+            kernel: Full,
+        },
     ]
 };
 
@@ -164,11 +197,17 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     ));
     let inner = frame.inner(area);
     let ctx = (app.scenario(), theme);
-    let fit = choose_fit(&rows, ctx, inner.width);
+    let fits: &[Fit] = if app.controls.classroom {
+        &CLASS_FITS
+    } else {
+        &FITS
+    };
+    let fit = choose_fit(fits, &rows, ctx, inner.width);
     if win.hidden > 0 {
         frame = frame.title_bottom(Line::from(text::words().more_rows(win.hidden)).right_aligned());
     }
-    if fit.kernel != Words::Full && rows.iter().any(|r| r.differs) {
+    let kernel_shown = fit.cols.contains(&Col::Kernel);
+    if kernel_shown && fit.kernel != Words::Full && rows.iter().any(|r| r.differs) {
         // The cells only have room for the mark: say what it means.
         let legend = text::words().disagree_legend(disagree_mark(theme));
         frame = frame.title_bottom(Line::styled(legend, theme.warn()).left_aligned());
@@ -186,7 +225,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         fit.cols,
         inner.width,
     );
-    let heading = Row::new(fit.cols.iter().map(|&c| heading(c))).style(theme.title());
+    let heading = Row::new(fit.cols.iter().map(|&c| heading(c, fit))).style(theme.title());
     let body = rows.iter().map(|r| {
         let row = Row::new(fit.cols.iter().map(|&c| r.cell(c, fit, theme)));
         if r.selected {
@@ -201,12 +240,12 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .render(inner, buf);
 }
 
-/// The first layout whose columns fit `width` (else the leanest).
-fn choose_fit(rows: &[Cells], ctx: (ScenarioKind, &Theme), width: u16) -> Fit {
-    FITS.iter()
+/// The first of `fits` whose columns fit `width` (else the leanest).
+fn choose_fit(fits: &[Fit], rows: &[Cells], ctx: (ScenarioKind, &Theme), width: u16) -> Fit {
+    fits.iter()
         .copied()
         .find(|&fit| total_width(fit, rows, ctx) <= width)
-        .unwrap_or(FITS[FITS.len() - 1])
+        .unwrap_or(fits[fits.len() - 1])
 }
 
 fn total_width(fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16 {
@@ -245,7 +284,7 @@ fn width(col: Col, fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16
         Col::Kernel => 2 + kernel_words(fit.kernel),
         _ => 0,
     };
-    let head = text_width(heading_text(col)) + usize::from(col == Col::Pid);
+    let head = text_width(heading_text(col, fit)) + usize::from(col == Col::Pid);
     widest.max(steady).max(head) as u16
 }
 
@@ -271,17 +310,24 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
         ],
         ScenarioKind::Counter => vec![],
     };
+    let ends = [
+        Ended::Code(0),
+        Ended::Signal(libc::SIGKILL),
+        Ended::Signal(libc::SIGTERM),
+    ];
     let ended = match words {
         Words::Tiny => 0,
-        _ => [
-            Ended::Code(0),
-            Ended::Signal(libc::SIGKILL),
-            Ended::Signal(libc::SIGTERM),
-        ]
-        .map(|e| text_width(&text::words().ended_short(e)))
-        .into_iter()
-        .max()
-        .unwrap_or(0),
+        Words::Class => ends
+            .iter()
+            .flat_map(|&e| [true, false].map(|said| text::ended_text(Some(e), said)))
+            .map(|t| text_width(&t))
+            .max()
+            .unwrap_or(0),
+        _ => ends
+            .map(|e| text_width(&text::words().ended_short(e)))
+            .into_iter()
+            .max()
+            .unwrap_or(0),
     };
     [Activity::Starting, Activity::Active, Activity::Exited]
         .into_iter()
@@ -294,7 +340,7 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
 
 fn state_text(a: &Activity, words: Words, maxsize: u32) -> String {
     match words {
-        Words::Full => text::words().activity(a, maxsize).to_string(),
+        Words::Full | Words::Class => text::words().activity(a, maxsize).to_string(),
         Words::Short => text::words().activity_short(a).to_string(),
         Words::Tiny => text::words().activity_tiny(a).to_string(),
     }
@@ -327,12 +373,15 @@ fn disagree_mark(theme: &Theme) -> &'static str {
     if theme.ascii { "!=" } else { "≠" }
 }
 
-fn heading_text(col: Col) -> &'static str {
+/// A column's heading; without the kernel beside it, the reported state
+/// is simply the state.
+fn heading_text(col: Col, fit: Fit) -> &'static str {
     let h = text::words().process_headings();
     match col {
         Col::Pid => text::PID_HEADING,
         Col::Name => h.name,
         Col::Role => h.role,
+        Col::State if !fit.cols.contains(&Col::Kernel) => h.state,
         Col::State => h.reported,
         Col::Kernel => h.kernel,
         Col::Item => h.item,
@@ -342,12 +391,12 @@ fn heading_text(col: Col) -> &'static str {
     }
 }
 
-fn heading(col: Col) -> Cell<'static> {
+fn heading(col: Col, fit: Fit) -> Cell<'static> {
     if col == Col::Pid {
         // Room for the selection marker, as in the rows.
-        Cell::from(format!(" {}", heading_text(col)))
+        Cell::from(format!(" {}", heading_text(col, fit)))
     } else {
-        Cell::from(heading_text(col))
+        Cell::from(heading_text(col, fit))
     }
 }
 
@@ -359,8 +408,9 @@ struct Cells {
     name: Span<'static>,
     role: &'static str,
     state_glyph: &'static str,
-    /// Reported state: full, short and one-word.
-    state: [String; 3],
+    /// Reported state: full, short, one-word, and the classroom's (full,
+    /// or how it ended).
+    state: [String; 4],
     state_style: Style,
     /// Kernel state letter (none when gone or not sampled).
     letter: Option<char>,
@@ -385,20 +435,21 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         _ => (theme.glyph(Glyph::Running), theme.ok()),
     };
     // Narrow layouts have no exit column: the state says how it ended.
+    let full = text::words()
+        .activity(&p.activity, app.scene.maxsize)
+        .to_string();
     let state = match p.ended {
         Some(e) => [
-            text::words()
-                .activity(&p.activity, app.scene.maxsize)
-                .to_string(),
+            full,
             text::words().ended_short(e),
             text::words().ended_short(e),
+            text::ended_text(Some(e), p.said_exiting),
         ],
         None => [
-            text::words()
-                .activity(&p.activity, app.scene.maxsize)
-                .to_string(),
+            full.clone(),
             text::words().activity_short(&p.activity).to_string(),
             text::words().activity_tiny(&p.activity).to_string(),
+            full,
         ],
     };
     let kernel = app.scene.kernel_of(p.id);
@@ -480,6 +531,7 @@ impl Cells {
                     Words::Full => &self.state[0],
                     Words::Short => &self.state[1],
                     Words::Tiny => &self.state[2],
+                    Words::Class => &self.state[3],
                 };
                 Line::from(vec![
                     Span::styled(self.state_glyph, self.state_style),

@@ -256,6 +256,7 @@ impl ScreenWords for En {
             name: "name",
             role: "role",
             reported: "reported",
+            state: "state",
             kernel: "kernel",
             item: "item",
             done: "done",

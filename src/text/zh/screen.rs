@@ -253,6 +253,7 @@ impl ScreenWords for Zh {
             name: "名称",
             role: "角色",
             reported: "状态",
+            state: "状态",
             kernel: "内核",
             item: "数据",
             done: "完成",
