@@ -91,6 +91,11 @@ pub fn flow(names: (&str, &str), totals: (u64, u64), rates: (usize, usize)) -> S
     )
 }
 
+/// Both totals without their rates, e.g. "put 5  got 2" (the classroom).
+pub fn flow_totals(names: (&str, &str), totals: (u64, u64)) -> String {
+    format!("{} {}  {} {}", names.0, totals.0, names.1, totals.1)
+}
+
 /// A byte count short enough for a narrow panel: `512 B`, `64 KiB`, `208 KiB`.
 pub fn bytes_short(n: u64) -> String {
     if n >= 1 << 20 && n.is_multiple_of(1 << 20) {

@@ -159,7 +159,11 @@ impl Theme {
 
     /// Blocked: the word says it; colour only adds.
     pub fn blocked(&self) -> Style {
-        let c = if self.contrast { VERMILLION } else { Color::Red };
+        let c = if self.contrast {
+            VERMILLION
+        } else {
+            Color::Red
+        };
         self.fg(c).add_modifier(Modifier::BOLD)
     }
 
