@@ -408,3 +408,14 @@ pub fn lesson_app(scene: usize) -> Fixture {
     g.start(scene, &app.scene);
     app
 }
+
+/// `app` as `--classroom` shows it: the projector's layout, and the
+/// programs a plain run may stand for (as `tui::run` gives them), so the
+/// program panel shows when the run has one.
+pub fn classroom(mut app: Fixture) -> Fixture {
+    if app.controls.guide.is_none() {
+        app.controls.programs = crate::lesson::programs();
+    }
+    app.controls.set_classroom(true);
+    app
+}

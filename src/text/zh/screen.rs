@@ -1,6 +1,7 @@
 //! The screen's words, in Chinese.
 
 use super::{Zh, list};
+use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::stream::{Ended, KernelWait, Role, SIGKILL};
 use crate::text::words::{KeyTable, ProcessHeadings, ScreenWords};
@@ -321,6 +322,29 @@ impl ScreenWords for Zh {
 
     fn log_parent(&self) -> &'static str {
         "父进程"
+    }
+
+    fn burst(
+        &self,
+        who: Option<&str>,
+        op: Repeated,
+        n: usize,
+        span: Option<(&str, &str)>,
+    ) -> String {
+        let who = who.map_or(String::new(), |w| format!("{w} "));
+        let span = span.map_or(String::new(), |(a, b)| format!("（{a} 至 {b}）"));
+        match op {
+            Repeated::Put => format!("{who}放入了 {n} 项{span}"),
+            Repeated::Get => format!("{who}取出了 {n} 项{span}"),
+            Repeated::Send => format!("{who}发送了 {n} 条{span}"),
+            Repeated::Recv => format!("{who}接收了 {n} 条{span}"),
+            Repeated::PutWait => format!("{who}等待放入 {n} 次：队列已满"),
+            Repeated::GetWait => format!("{who}等待 get {n} 次：队列是空的"),
+            Repeated::SendWait => format!("{who}等待发送 {n} 次：管道已满"),
+            Repeated::RecvWait => format!("{who}等待 recv {n} 次：管道里没有数据"),
+            Repeated::PutFull => format!("{who}抛出了 {n} 次 queue.Full（每次都再试）"),
+            Repeated::GetEmpty => format!("{who}抛出了 {n} 次 queue.Empty（每次都再试）"),
+        }
     }
 
     fn queue_title(&self, maxsize: u32) -> String {
