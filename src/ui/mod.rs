@@ -383,6 +383,38 @@ mod tests {
     }
 
     #[test]
+    fn the_classroom_screen_is_high_contrast_without_red_green_or_dark_grey() {
+        use ratatui::style::{Color, Modifier};
+        let colour = Theme {
+            color: true,
+            ascii: false,
+            contrast: false,
+        };
+        for app in [classroom(queue_app()), classroom(lesson_app(1))] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, 100, 30));
+            render(&app.view(), &colour, buf.area, &mut buf);
+            for c in buf.content.iter() {
+                assert!(
+                    !matches!(c.fg, Color::Red | Color::Green | Color::DarkGray),
+                    "{:?} in {:?}",
+                    c.symbol(),
+                    c.fg
+                );
+            }
+            // A blocked state is bold, and a glyph and words say it.
+            let row = |y: u16| -> String { (0..100).map(|x| buf[(x, y)].symbol()).collect() };
+            let y = (0..30).find(|&y| row(y).contains("■ BLOCKED put: queue full"));
+            let y = y.expect("a blocked process");
+            let x = row(y).chars().position(|c| c == '■').unwrap() as u16;
+            assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+        }
+        // Out of the classroom, the usual colours.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 100, 30));
+        render(&queue_app().view(), &colour, buf.area, &mut buf);
+        assert!(buf.content.iter().any(|c| c.fg == Color::DarkGray));
+    }
+
+    #[test]
     fn whole_screen_queue_at_80x24() {
         insta::assert_snapshot!(screen(&queue_app(), 80, 24));
     }
