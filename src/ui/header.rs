@@ -401,7 +401,6 @@ mod tests {
             dropped: 17,
             late: 3,
             lag_ms: 120,
-            ..Default::default()
         };
         all.scene.frozen = true;
         let tiny = render_text(&all, 40, 1, render);
