@@ -266,6 +266,7 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     ] {
         say!(burst, Some("reader-1"), op, 40, Some(("url_1", "url_40")));
         say!(burst, None, op, 3, None);
+        say!(burst, None, op, 2, Some(("url_1", "url_4")));
     }
     say!(queue_title, 0);
     say!(queue_title, 3);

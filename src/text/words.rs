@@ -263,8 +263,9 @@ pub trait ScreenWords: Sync {
     /// Who a supervisor line is from.
     fn log_parent(&self) -> &'static str;
     /// The classroom's log: `n` operations `op` summarised in one line,
-    /// by `who` (`None` when the log's name column says it), from the
-    /// first item to the last (`span`, when they are short).
+    /// by `who` (`None` when the log's name column says it), naming the
+    /// first item and the last (`span`, when they are short; not a range:
+    /// the items need not follow each other).
     fn burst(
         &self,
         who: Option<&str>,

@@ -421,14 +421,14 @@ mod tests {
         // and the kill and the lost item on lines of their own, after
         // what came before them and before what came after.
         let order = [
-            at("writer-1  Put 100 items (url_1 to url_100)"),
-            at("reader-1  Got 100 items (url_1 to url_100)"),
-            at("writer-1  Put 25 items (url_101 to url_125)"),
-            at("reader-1  Got 25 items (url_101 to url_125)"),
+            at("writer-1  Put 100 items (url_1, ..., url_100)"),
+            at("reader-1  Got 100 items (url_1, ..., url_100)"),
+            at("writer-1  Put 25 items (url_101, ..., url_125)"),
+            at("reader-1  Got 25 items (url_101, ..., url_125)"),
             at("2.5s writer-2  Process(####) (writer-2) was killed by SIGKILL"),
             at("2.5s reader-1  Process(####) died putting url_999"),
-            at("writer-1  Put 75 items (url_126 to url_200)"),
-            at("reader-1  Got 75 items (url_126 to url_200)"),
+            at("writer-1  Put 75 items (url_126, ..., url_200)"),
+            at("reader-1  Got 75 items (url_126, ..., url_200)"),
         ];
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{t}");
         assert!(!t.contains("Put url_"), "no flood of single lines:\n{t}");
@@ -438,11 +438,11 @@ mod tests {
             "{t}"
         );
         // At 100x30 too; narrow, without the name column, a summary says who.
-        assert!(draw(&app, 100, 30).contains("reader-1  Got 75 items (url_126 to url_200)"));
+        assert!(draw(&app, 100, 30).contains("reader-1  Got 75 items (url_126, ..., url_200)"));
         let t = render_text(&app, 50, 8, render);
         assert!(t.contains("reader-1 got 75 items"), "{t}");
         let zh = crate::text::with_lang(crate::config::Lang::Zh, || draw(&app, 100, 30));
-        assert!(zh.contains("取出了 75 项（url_126 至 url_200）"), "{zh}");
+        assert!(zh.contains("取出了 75 项（url_126、…、url_200）"), "{zh}");
         // Outside the classroom, one line per operation as before.
         let plain = draw(&flood(), 100, 30);
         assert!(plain.contains("Get url_200 from queue."), "{plain}");

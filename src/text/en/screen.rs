@@ -327,7 +327,12 @@ impl ScreenWords for En {
         n: usize,
         span: Option<(&str, &str)>,
     ) -> String {
-        let span = span.map_or(String::new(), |(a, b)| format!(" ({a} to {b})"));
+        // The first and the last, not a range: others came in between.
+        let span = match span {
+            Some((a, b)) if n == 2 => format!(" ({a}, {b})"),
+            Some((a, b)) => format!(" ({a}, ..., {b})"),
+            None => String::new(),
+        };
         let said = match op {
             Repeated::Put => format!("put {n} items{span}"),
             Repeated::Get => format!("got {n} items{span}"),

@@ -332,7 +332,11 @@ impl ScreenWords for Zh {
         span: Option<(&str, &str)>,
     ) -> String {
         let who = who.map_or(String::new(), |w| format!("{w} "));
-        let span = span.map_or(String::new(), |(a, b)| format!("（{a} 至 {b}）"));
+        let span = match span {
+            Some((a, b)) if n == 2 => format!("（{a}、{b}）"),
+            Some((a, b)) => format!("（{a}、…、{b}）"),
+            None => String::new(),
+        };
         match op {
             Repeated::Put => format!("{who}放入了 {n} 项{span}"),
             Repeated::Get => format!("{who}取出了 {n} 项{span}"),
