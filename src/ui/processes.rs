@@ -255,11 +255,17 @@ fn total_width(fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16 {
 
 /// When even the leanest layout is too wide (long PIDs or names), takes
 /// the missing room from the reported state, then the kernel, then the
-/// name, so PID and done are never cut.
+/// name, so PID and done are never cut. Without the kernel (the
+/// classroom), the state is all the row says: the name goes first.
 fn squeeze(mut widths: Vec<u16>, cols: &[Col], room: u16) -> Vec<u16> {
     let gaps = SPACING * (cols.len() as u16).saturating_sub(1);
     let mut excess = (widths.iter().sum::<u16>() + gaps).saturating_sub(room);
-    for victim in [Col::State, Col::Kernel, Col::Name] {
+    let victims = if cols.contains(&Col::Kernel) {
+        [Col::State, Col::Kernel, Col::Name]
+    } else {
+        [Col::Name, Col::State, Col::Kernel]
+    };
+    for victim in victims {
         if let Some(i) = cols.iter().position(|&c| c == victim) {
             let take = excess.min(widths[i].saturating_sub(1));
             widths[i] -= take;
@@ -489,8 +495,10 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         } else {
             " "
         },
+        // The classroom's row is name, PID and state (the stage shows a
+        // delay scale).
         name: Span::styled(
-            match text::delay_scale_short(p.scale) {
+            match text::delay_scale_short(p.scale).filter(|_| !app.controls.classroom) {
                 Some(x) => format!("{} {x}", p.name),
                 None => p.name.clone(),
             },
@@ -795,6 +803,40 @@ mod tests {
             render(&queue_app().view(), &ascii, a, &mut buf);
             for c in buf.content.iter() {
                 assert!(c.symbol().is_ascii(), "{:?} at {w}x{h}", c.symbol());
+            }
+        }
+    }
+
+    #[test]
+    fn the_classroom_row_is_pid_name_and_state_whole_even_with_long_pids() {
+        let mut app = Fixture::new(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
+        app.spawn(0, 0, 4_194_301, "writer-1", Role::Writer);
+        app.spawn(0, 1, 4_194_302, "writer-10", Role::Writer);
+        app.spawn(0, 2, 4_194_303, "reader-1", Role::Reader);
+        app.ev(10, 0, 4_194_301, Kind::DelayScaled { scale: 0.05 });
+        let wait = Event::new(20_000_000, 1, 4_194_302, Kind::PutWait).with_item("url_9");
+        app.apply(wait);
+        app.ev(30, 2, 4_194_303, Kind::GetWait);
+        app.controls.set_classroom(true);
+        // Beside the program, at 100x30: the narrowest a class meets.
+        let shape = layout::Shape {
+            code: true,
+            classroom: true,
+            ..Default::default()
+        };
+        let a = layout::areas_shaped(Rect::new(0, 0, 100, 30), shape).unwrap();
+        for lang in crate::config::Lang::ALL {
+            let text = crate::text::with_lang(lang, || draw(&app, a.processes));
+            let w = crate::text::table(lang);
+            let heading = text.lines().nth(1).unwrap();
+            assert!(heading.contains(w.process_headings().state), "{text}");
+            assert!(!heading.contains(w.process_headings().kernel), "{text}");
+            for p in &app.scene.world.procs {
+                let row = text.lines().find(|l| l.contains(&p.name)).unwrap();
+                let state = w.activity(&p.activity, 0);
+                assert!(row.contains(state), "{lang:?} {state}:\n{text}");
+                assert!(row.contains("#######"), "the PID whole:\n{text}");
+                assert!(!row.contains("x0.05"), "name, PID and state only");
             }
         }
     }
