@@ -97,9 +97,9 @@ pub fn flow_totals(names: (&str, &str), totals: (u64, u64)) -> String {
 }
 
 /// The classroom log's summary of a burst (`who`: the process's name
-/// when the log has no name column), naming its first and last item when
-/// both are short.
-pub fn burst(who: Option<&str>, d: &crate::model::digest::Digest) -> Option<String> {
+/// when the log has no name column); `full`, naming its first and last
+/// item when both are short, and what a wait met; else the brief form.
+pub fn burst(who: Option<&str>, d: &crate::model::digest::Digest, full: bool) -> Option<String> {
     use crate::model::digest::Digest;
     const SHORT: usize = 12;
     let Digest::Burst { op, n, first, last } = d else {
@@ -107,13 +107,13 @@ pub fn burst(who: Option<&str>, d: &crate::model::digest::Digest) -> Option<Stri
     };
     let span = match (first.ev.item.as_deref(), last.ev.item.as_deref()) {
         (Some(a), Some(b))
-            if op.moves() && a.chars().count() <= SHORT && b.chars().count() <= SHORT =>
+            if full && op.moves() && a.chars().count() <= SHORT && b.chars().count() <= SHORT =>
         {
             Some((a, b))
         }
         _ => None,
     };
-    Some(words().burst(who, *op, *n, span))
+    Some(words().burst(who, *op, *n, span, full))
 }
 
 /// A byte count short enough for a narrow panel: `512 B`, `64 KiB`, `208 KiB`.

@@ -264,9 +264,17 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
         Repeated::PutFull,
         Repeated::GetEmpty,
     ] {
-        say!(burst, Some("reader-1"), op, 40, Some(("url_1", "url_40")));
-        say!(burst, None, op, 3, None);
-        say!(burst, None, op, 2, Some(("url_1", "url_4")));
+        say!(
+            burst,
+            Some("reader-1"),
+            op,
+            40,
+            Some(("url_1", "url_40")),
+            true
+        );
+        say!(burst, None, op, 3, None, true);
+        say!(burst, None, op, 3, None, false);
+        say!(burst, None, op, 2, Some(("url_1", "url_4")), true);
     }
     say!(queue_title, 0);
     say!(queue_title, 3);

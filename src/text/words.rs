@@ -265,13 +265,15 @@ pub trait ScreenWords: Sync {
     /// The classroom's log: `n` operations `op` summarised in one line,
     /// by `who` (`None` when the log's name column says it), naming the
     /// first item and the last (`span`, when they are short; not a range:
-    /// the items need not follow each other).
+    /// the items need not follow each other), and with `why` what a wait
+    /// or a timeout met (left out when the line would not fit).
     fn burst(
         &self,
         who: Option<&str>,
         op: Repeated,
         n: usize,
         span: Option<(&str, &str)>,
+        why: bool,
     ) -> String;
     fn queue_title(&self, maxsize: u32) -> String;
     fn depth_label(&self, depth: u64, maxsize: u32, capacity: usize) -> String;

@@ -80,6 +80,9 @@ struct Entry {
     child: Option<u16>,
     t_ms: u64,
     text: String,
+    /// A shorter form, for when `text` would wrap (a classroom summary
+    /// without its items or its reason).
+    brief: Option<String>,
 }
 
 /// The newest log entries that fit in `rows`, oldest first. An entry
@@ -105,6 +108,7 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
                     child: l.child,
                     t_ms: ms_into_run(app, l),
                     text: text::line(&l.ev, &app.scene.world, &cx.with_maxsize(l.maxsize))?,
+                    brief: None,
                 })
             })
             .take(rows)
@@ -134,10 +138,15 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
         head.push(Span::raw("  "));
         let indent = head.iter().map(Span::width).sum::<usize>();
         let body_w = (width as usize).saturating_sub(indent);
+        // One row per line where a brief form makes it fit.
+        let said = match &l.brief {
+            Some(b) if cols::width(&l.text) > body_w => b,
+            _ => &l.text,
+        };
         let rows_of = if body_w >= MIN_WRAP {
-            wrap(&l.text, body_w)
+            wrap(said, body_w)
         } else {
-            vec![l.text.clone()]
+            vec![said.clone()]
         };
         let mut entry = Vec::new();
         for (i, row) in rows_of.into_iter().enumerate() {
@@ -185,17 +194,19 @@ fn digested(app: &View, rows: usize, names: bool) -> Vec<Entry> {
         .rev()
         .filter_map(|d| {
             let last = d.last();
-            let text = match d {
-                Digest::One(l) => said(l)?,
+            let (text, brief) = match d {
+                Digest::One(l) => (said(l)?, None),
                 Digest::Burst { .. } => {
                     let who = (!names).then(|| name_of(app, last.child));
-                    text::burst(who.as_deref(), d)?
+                    let who = who.as_deref();
+                    (text::burst(who, d, true)?, text::burst(who, d, false))
                 }
             };
             Some(Entry {
                 child: last.child,
                 t_ms: ms_into_run(app, last),
                 text,
+                brief,
             })
         })
         .take(rows)
@@ -439,8 +450,14 @@ mod tests {
         );
         // At 100x30 too; narrow, without the name column, a summary says who.
         assert!(draw(&app, 100, 30).contains("reader-1  Got 75 items (url_126, ..., url_200)"));
+        // There, a summary too long for its row is said briefly, on one.
         let t = render_text(&app, 50, 8, render);
-        assert!(t.contains("reader-1 got 75 items"), "{t}");
+        let one_row = |s: &str| {
+            t.lines()
+                .any(|l| l.trim_end_matches(['│', ' ']).ends_with(s))
+        };
+        assert!(one_row("reader-1 got 75 items"), "{t}");
+        assert!(!t.contains("url_126"), "{t}");
         let zh = crate::text::with_lang(crate::config::Lang::Zh, || draw(&app, 100, 30));
         assert!(zh.contains("取出了 75 项（url_126、…、url_200）"), "{zh}");
         // Outside the classroom, one line per operation as before.

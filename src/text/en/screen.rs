@@ -326,6 +326,7 @@ impl ScreenWords for En {
         op: Repeated,
         n: usize,
         span: Option<(&str, &str)>,
+        why: bool,
     ) -> String {
         // The first and the last, not a range: others came in between.
         let span = match span {
@@ -338,12 +339,18 @@ impl ScreenWords for En {
             Repeated::Get => format!("got {n} items{span}"),
             Repeated::Send => format!("sent {n} messages{span}"),
             Repeated::Recv => format!("received {n} messages{span}"),
-            Repeated::PutWait => format!("waited {n} times to put: the queue was full"),
-            Repeated::GetWait => format!("waited {n} times to get: the queue was empty"),
-            Repeated::SendWait => format!("waited {n} times to send: the pipe was full"),
-            Repeated::RecvWait => format!("waited {n} times to recv: the pipe was empty"),
-            Repeated::PutFull => format!("raised queue.Full {n} times (and tried again)"),
-            Repeated::GetEmpty => format!("raised queue.Empty {n} times (and tried again)"),
+            Repeated::PutWait if why => format!("waited {n} times to put: the queue was full"),
+            Repeated::GetWait if why => format!("waited {n} times to get: the queue was empty"),
+            Repeated::SendWait if why => format!("waited {n} times to send: the pipe was full"),
+            Repeated::RecvWait if why => format!("waited {n} times to recv: the pipe was empty"),
+            Repeated::PutWait => format!("waited {n} times to put"),
+            Repeated::GetWait => format!("waited {n} times to get"),
+            Repeated::SendWait => format!("waited {n} times to send"),
+            Repeated::RecvWait => format!("waited {n} times to recv"),
+            Repeated::PutFull if why => format!("raised queue.Full {n} times (and tried again)"),
+            Repeated::GetEmpty if why => format!("raised queue.Empty {n} times (and tried again)"),
+            Repeated::PutFull => format!("raised queue.Full {n} times"),
+            Repeated::GetEmpty => format!("raised queue.Empty {n} times"),
         };
         match who {
             Some(w) => format!("{w} {said}"),

@@ -330,6 +330,7 @@ impl ScreenWords for Zh {
         op: Repeated,
         n: usize,
         span: Option<(&str, &str)>,
+        why: bool,
     ) -> String {
         let who = who.map_or(String::new(), |w| format!("{w} "));
         let span = match span {
@@ -342,12 +343,18 @@ impl ScreenWords for Zh {
             Repeated::Get => format!("{who}取出了 {n} 项{span}"),
             Repeated::Send => format!("{who}发送了 {n} 条{span}"),
             Repeated::Recv => format!("{who}接收了 {n} 条{span}"),
-            Repeated::PutWait => format!("{who}等待放入 {n} 次：队列已满"),
-            Repeated::GetWait => format!("{who}等待 get {n} 次：队列是空的"),
-            Repeated::SendWait => format!("{who}等待发送 {n} 次：管道已满"),
-            Repeated::RecvWait => format!("{who}等待 recv {n} 次：管道里没有数据"),
-            Repeated::PutFull => format!("{who}抛出了 {n} 次 queue.Full（每次都再试）"),
-            Repeated::GetEmpty => format!("{who}抛出了 {n} 次 queue.Empty（每次都再试）"),
+            Repeated::PutWait if why => format!("{who}等待放入 {n} 次：队列已满"),
+            Repeated::GetWait if why => format!("{who}等待 get {n} 次：队列是空的"),
+            Repeated::SendWait if why => format!("{who}等待发送 {n} 次：管道已满"),
+            Repeated::RecvWait if why => format!("{who}等待 recv {n} 次：管道里没有数据"),
+            Repeated::PutWait => format!("{who}等待放入 {n} 次"),
+            Repeated::GetWait => format!("{who}等待 get {n} 次"),
+            Repeated::SendWait => format!("{who}等待发送 {n} 次"),
+            Repeated::RecvWait => format!("{who}等待 recv {n} 次"),
+            Repeated::PutFull if why => format!("{who}抛出了 {n} 次 queue.Full（每次都再试）"),
+            Repeated::GetEmpty if why => format!("{who}抛出了 {n} 次 queue.Empty（每次都再试）"),
+            Repeated::PutFull => format!("{who}抛出了 {n} 次 queue.Full"),
+            Repeated::GetEmpty => format!("{who}抛出了 {n} 次 queue.Empty"),
         }
     }
 
