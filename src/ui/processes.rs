@@ -340,6 +340,7 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
         .chain(blocked)
         .map(|a| text_width(&state_text(&a, words, 1)).max(text_width(&state_text(&a, words, 0))))
         .chain([ended])
+        .chain((words == Words::Class).then(|| text_width(text::words().stage_stopped())))
         .max()
         .unwrap_or(0)
 }
@@ -435,9 +436,17 @@ struct Cells {
 /// colour only adds to them.
 fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
     let selected = app.controls.selected == Some(p.id);
+    // Without the kernel's column (the classroom), the state says what
+    // the stage says of a frozen world: stopped, unless blocked.
+    let stopped = app.controls.classroom
+        && app.scene.frozen
+        && p.alive()
+        && p.activity.blocked_since().is_none()
+        && p.activity != Activity::Exited;
     let (state_glyph, state_style) = match &p.activity {
         a if a.blocked_since().is_some() => (theme.glyph(Glyph::Blocked), theme.blocked()),
         Activity::Exited => (theme.glyph(Glyph::Dead), theme.dim()),
+        _ if stopped => (theme.glyph(Glyph::Stopped), theme.warn()),
         _ => (theme.glyph(Glyph::Running), theme.ok()),
     };
     // Narrow layouts have no exit column: the state says how it ended.
@@ -445,6 +454,12 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         .activity(&p.activity, app.scene.maxsize)
         .to_string();
     let state = match p.ended {
+        None if stopped => [
+            full,
+            text::words().frozen_short().to_string(),
+            text::words().frozen_short().to_string(),
+            text::words().stage_stopped().to_string(),
+        ],
         Some(e) => [
             full,
             text::words().ended_short(e),
@@ -839,6 +854,24 @@ mod tests {
                 assert!(!row.contains("x0.05"), "name, PID and state only");
             }
         }
+    }
+
+    #[test]
+    fn in_the_classroom_a_frozen_world_says_stopped_as_the_stage_does() {
+        let mut app = queue_app();
+        app.ev(2_800, crate::stream::SUPERVISOR, 1, Kind::Frozen);
+        app.controls.set_classroom(true);
+        let text = draw(&app, area_at(100, 30));
+        let row = |name: &str| text.lines().find(|l| l.contains(name)).unwrap().to_string();
+        assert!(row("writer-1").contains("‖ stopped (SIGSTOP)"), "{text}");
+        assert!(
+            row("writer-2").contains("■ BLOCKED put: queue full"),
+            "{text}"
+        );
+        // Out of the classroom, the kernel's column says it (T stopped).
+        app.controls.classroom = false;
+        let text = draw(&app, area_at(100, 30));
+        assert!(!text.contains("SIGSTOP"), "{text}");
     }
 
     #[test]
