@@ -26,6 +26,7 @@ fn busy_scene() -> Scene {
         record: None,
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     };
     let mut scene = Scene::new(cfg.clone());
     let mut n = 0;
@@ -93,6 +94,7 @@ fn main() {
     let theme = Theme {
         color: true,
         ascii: false,
+        contrast: false,
     };
     let area = Rect::new(0, 0, 200, 50);
     let mut buf = Buffer::empty(area);

@@ -72,6 +72,7 @@ fn cfg() -> RunConfig {
         record: None,
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     }
 }
 

@@ -57,6 +57,8 @@ pub struct LessonRun {
     pub lang: Lang,
     pub seed: u64,
     pub ascii: bool,
+    /// The projector's layout (`--classroom`).
+    pub classroom: bool,
     pub trace: Option<PathBuf>,
     pub record: Option<PathBuf>,
 }
@@ -73,6 +75,7 @@ impl LessonRun {
             record: self.record.clone(),
             ascii: self.ascii,
             lang: self.lang,
+            classroom: self.classroom,
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct LessonMenuOptions {
     pub lang: Lang,
     pub seed: u64,
     pub ascii: bool,
+    /// The projector's layout, for the menu and the lesson it opens.
+    pub classroom: bool,
     pub trace: Option<PathBuf>,
     pub record: Option<PathBuf>,
 }
@@ -99,6 +104,7 @@ impl LessonMenuOptions {
             lang: self.lang,
             seed: self.seed,
             ascii: self.ascii,
+            classroom: self.classroom,
             trace: self.trace.clone(),
             record: self.record.clone(),
         }
@@ -295,6 +301,9 @@ struct CommonArgs {
     /// Language of the screen and the transcript: en or zh [default: from LC_ALL, LC_MESSAGES or LANG]
     #[arg(long, value_name = "LANG", value_parser = lang_parser())]
     lang: Option<Lang>,
+    /// For a projector: a bigger stage and program, each process's name, PID and state only, telemetry only when something is dropped or late, a log a class can read, high contrast (the visualizer only)
+    #[arg(long)]
+    classroom: bool,
 }
 
 impl CommonArgs {
@@ -599,6 +608,7 @@ impl LessonArgs {
                 lang,
                 seed: common.seed.unwrap_or_else(rand::random::<u64>),
                 ascii: common.ascii,
+                classroom: common.classroom,
                 trace: common.trace,
                 record: common.record,
             }));
@@ -625,6 +635,7 @@ impl LessonArgs {
             lang,
             seed: common.seed.unwrap_or_else(rand::random::<u64>),
             ascii: common.ascii,
+            classroom: common.classroom,
             trace: common.trace,
             record: common.record,
         }))
@@ -643,6 +654,7 @@ fn run(common: CommonArgs, scenario: impl FnOnce(Mode) -> Scenario) -> Invocatio
         record: common.record,
         ascii: common.ascii,
         lang: common.lang.unwrap_or_else(env_lang),
+        classroom: common.classroom,
     })
 }
 
@@ -1133,6 +1145,31 @@ mod tests {
     }
 
     #[test]
+    fn classroom_is_a_common_option_of_every_scenario_and_of_a_lesson() {
+        assert!(!run_config(&[]).classroom, "off unless asked for");
+        for args in [
+            &["--classroom"][..],
+            &["queue", "--classroom"],
+            &["pipe", "--classroom", "--lang", "zh"],
+            &["counter", "--classroom"],
+        ] {
+            assert!(run_config(args).classroom, "{args:?}");
+        }
+        let run = lesson_run(&["lesson", "queue", "--classroom", "--lang", "zh"]);
+        assert!(run.classroom && run.run_config().classroom);
+        assert!(!lesson_run(&["lesson", "queue"]).run_config().classroom);
+        // Headless takes it and ignores it.
+        let cfg = run_config(&["--headless", "--classroom"]);
+        assert_eq!((cfg.mode, cfg.classroom), (Mode::Headless, true));
+        let help = Cli::command()
+            .get_arguments()
+            .find(|a| a.get_id() == "classroom")
+            .and_then(|a| a.get_help().map(|h| h.to_string()))
+            .unwrap_or_default();
+        assert!(help.contains("projector"), "{help}");
+    }
+
+    #[test]
     fn lesson_list_check_and_no_name() {
         let list = |args: &[&str]| match parse(args) {
             Invocation::LessonList(o) => o,
@@ -1176,6 +1213,7 @@ mod tests {
             "--seed",
             "7",
             "--ascii",
+            "--classroom",
             "--lessons",
             "my/dir",
         ]) {
@@ -1189,10 +1227,13 @@ mod tests {
                 lang: Lang::Zh,
                 seed: 7,
                 ascii: true,
+                classroom: true,
                 trace: None,
                 record: None,
             }
         );
+        let queue = Library::BuiltIn.find("queue").unwrap().unwrap().lesson;
+        assert!(menu.run(queue).classroom, "the lesson too");
         assert_eq!(
             menu.listing(),
             LessonListOptions {

@@ -364,6 +364,7 @@ mod tests {
             record: None,
             ascii: false,
             lang: Default::default(),
+            classroom: false,
         };
         let cx = text::Context::for_run(&cfg);
         let mut scene = Scene::new(cfg.clone());

@@ -33,7 +33,7 @@ fn main() {
                 let list = opts.listing();
                 ipcscope::lesson::list(&list.library, list.lang)
             } else {
-                match ipcscope::tui::choose_lesson(&opts.library, opts.ascii, opts.lang) {
+                match ipcscope::tui::choose_lesson(&opts) {
                     Ok(Choice::Open(lesson)) => {
                         let run = opts.run(*lesson);
                         ipcscope::tui::run_lesson(run.run_config(), run.lesson)

@@ -20,7 +20,6 @@ use ratatui::layout::{Position, Rect};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::config::{Lang, RunConfig};
-use crate::lesson::Library;
 use crate::lesson::menu::{Choice, Menu, MenuIntent};
 use crate::model::{Controls, Effect, Hint, Intent, Scene, TimelineCmd, View};
 use crate::source::Source;
@@ -61,8 +60,9 @@ pub fn run_lesson(cfg: RunConfig, lesson: crate::stream::lesson::Lesson) -> i32 
     run_live(cfg, controls)
 }
 
-fn run_live(cfg: RunConfig, controls: Controls) -> i32 {
+fn run_live(cfg: RunConfig, mut controls: Controls) -> i32 {
     crate::text::set_lang(cfg.lang);
+    controls.set_classroom(cfg.classroom);
     if let Err(e) = crate::term::check_tty() {
         return fail(&e, 2);
     }
@@ -114,9 +114,9 @@ pub fn run_replay(rec: crate::recording::Recording, ascii: bool, lang: Lang) -> 
 /// restored either way. `Err` is the exit code, its reason printed: a
 /// folder that cannot be read (2), no terminal (2), a terminal that cannot
 /// be set up (1).
-pub fn choose_lesson(library: &Library, ascii: bool, lang: Lang) -> Result<Choice, i32> {
-    crate::text::set_lang(lang);
-    let mut menu = Menu::load(library).map_err(|e| fail(&e.to_string(), 2))?;
+pub fn choose_lesson(opts: &crate::cli::LessonMenuOptions) -> Result<Choice, i32> {
+    crate::text::set_lang(opts.lang);
+    let mut menu = Menu::load(&opts.library).map_err(|e| fail(&e.to_string(), 2))?;
     crate::term::check_tty().map_err(|e| fail(&e, 2))?;
     let stop = crate::proc::signals::stop_flag()
         .map_err(|e| fail(&words().cannot_watch_signals(&e), 1))?;
@@ -124,7 +124,15 @@ pub fn choose_lesson(library: &Library, ascii: bool, lang: Lang) -> Result<Choic
         crate::term::enter().map_err(|e| fail(&words().cannot_set_up_terminal(&e), 1))?;
     let quit_input = Arc::new(AtomicBool::new(false));
     let (input, reader) = input_thread(quit_input.clone());
-    let chosen = menu_loop(&mut terminal, &mut menu, &input, &stop, &Theme::new(ascii));
+    let theme = Theme::new(opts.ascii).with_contrast(opts.classroom);
+    let chosen = menu_loop(
+        &mut terminal,
+        &mut menu,
+        &input,
+        &stop,
+        &theme,
+        opts.classroom,
+    );
     // The reader ends before a lesson starts its own, so it takes no key
     // meant for the lesson.
     quit_input.store(true, Ordering::Release);
@@ -144,6 +152,7 @@ pub fn menu_loop<B: Backend>(
     input: &Receiver<Input>,
     stop: &AtomicBool,
     theme: &Theme,
+    classroom: bool,
 ) -> std::io::Result<Choice>
 where
     B::Error: Send + Sync + 'static,
@@ -167,7 +176,7 @@ where
                 };
                 dirty = true;
                 let intent = match i {
-                    Input::Key(k) => keys::menu_intent_for(k),
+                    Input::Key(k) => keys::menu_intent_for(k, classroom),
                     Input::Click(x, y) => {
                         let s = terminal.size().map_err(std::io::Error::other)?;
                         let area = Rect::new(0, 0, s.width, s.height);
@@ -449,7 +458,7 @@ mod tests {
     /// Runs the menu's loop on a 100x30 `TestBackend` over `inputs` (the
     /// input then gone); its choice and the last screen drawn.
     fn menu_after(inputs: Vec<Input>, stop: bool) -> (Choice, String) {
-        let mut menu = Menu::load(&Library::BuiltIn).unwrap();
+        let mut menu = Menu::load(&crate::lesson::Library::BuiltIn).unwrap();
         let mut terminal = test_terminal(100, 30).unwrap();
         let (tx, rx) = crossbeam_channel::unbounded();
         for i in inputs {
@@ -457,7 +466,8 @@ mod tests {
         }
         drop(tx);
         let stop = AtomicBool::new(stop);
-        let chosen = menu_loop(&mut terminal, &mut menu, &rx, &stop, &Theme::plain()).unwrap();
+        let chosen =
+            menu_loop(&mut terminal, &mut menu, &rx, &stop, &Theme::plain(), false).unwrap();
         let screen = crate::ui::testkit::buffer_text(terminal.backend().buffer());
         (chosen, screen)
     }

@@ -655,6 +655,7 @@ fn run_record(n: u64, start_ns: u64) -> Record {
                 record: None,
                 ascii: false,
                 lang: Default::default(),
+                classroom: false,
             },
         }),
     }

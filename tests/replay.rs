@@ -52,6 +52,7 @@ fn run_cfg(scenario: Scenario, record: &Path) -> RunConfig {
         record: Some(record.to_path_buf()),
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     }
 }
 

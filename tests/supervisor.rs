@@ -23,6 +23,7 @@ fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
         record: None,
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     }
 }
 
@@ -314,6 +315,7 @@ fn pipe_stats_name_who_holds_each_end_including_a_forgotten_copy() {
         record: None,
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     };
     let mut w = Watch::start(&cfg);
     w.until("the receiver waits for data", |s| {
@@ -494,6 +496,7 @@ fn counter_cfg(lock: bool) -> RunConfig {
         record: None,
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     }
 }
 

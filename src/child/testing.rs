@@ -246,6 +246,7 @@ pub fn run(role: TestRole) -> ChildResult {
                 record: None,
                 ascii: false,
                 lang: Default::default(),
+                classroom: false,
             };
             let sup = crate::supervisor::Supervisor::start(&cfg, Duration::from_millis(20))?;
             let pids: Vec<String> = sup.children().iter().map(|c| c.pid.to_string()).collect();

@@ -240,6 +240,7 @@ mod tests {
             record: None,
             ascii: false,
             lang: Default::default(),
+            classroom: false,
         };
         let mut s = Scene::new(cfg.clone());
         let mut n = 0;

@@ -222,6 +222,15 @@ impl Controls {
         }
     }
 
+    /// The projector's layout (`--classroom`) on or off; on, the program
+    /// panel is shown whenever the run has a program.
+    pub fn set_classroom(&mut self, on: bool) {
+        self.classroom = on;
+        if on {
+            self.code = true;
+        }
+    }
+
     /// Starts the lesson's first scene once the run's processes are on
     /// the scene (its setup may name them): what the setup asks of the
     /// world. Nothing before that, or once begun, or without a lesson.
@@ -283,7 +292,9 @@ impl Controls {
                 self.hint(Hint::NotAReplay, now_ns);
             }
             Intent::ToggleCode => {
-                if !self.code && self.program(scene).is_none() {
+                // Also when the panel is on with nothing to show (a
+                // classroom's run without a program): the key then says why.
+                if self.program(scene).is_none() {
                     self.hint(Hint::NoProgram, now_ns);
                 }
                 self.code = !self.code;
@@ -496,6 +507,7 @@ mod tests {
             record: None,
             ascii: false,
             lang: Default::default(),
+            classroom: false,
         }
     }
 
@@ -600,6 +612,52 @@ mod tests {
         assert!(c.update(&s, Intent::Back, 0).is_empty());
         assert_eq!(c.selected, None);
         assert!(c.update(&s, Intent::Back, 0).is_empty());
+    }
+
+    #[test]
+    fn in_the_classroom_esc_never_quits_either() {
+        let s = lesson();
+        let mut plain = Controls::new(&s.cfg, false);
+        plain.set_classroom(true);
+        let lesson = crate::lesson::Library::BuiltIn
+            .find("queue")
+            .unwrap()
+            .unwrap()
+            .lesson;
+        let mut taught = Controls::for_lesson(&s.cfg, lesson);
+        taught.set_classroom(true);
+        for c in [&mut plain, &mut taught] {
+            c.update(&s, Intent::Select(1), 0);
+            c.update(&s, Intent::ToggleHelp, 0);
+            for _ in 0..4 {
+                assert!(c.update(&s, Intent::Back, 0).is_empty());
+            }
+            assert!(!c.help && c.selected.is_none() && c.classroom);
+        }
+    }
+
+    #[test]
+    fn the_classroom_shows_the_program_and_c_says_when_there_is_none() {
+        let s = lesson();
+        let mut c = Controls::new(&s.cfg, false);
+        assert!(!c.code);
+        c.set_classroom(true);
+        assert!(c.classroom && c.code, "the program panel is on by default");
+        // A run of its own with no program: the key says so, either way.
+        assert!(c.program(&s).is_none());
+        c.update(&s, Intent::ToggleCode, 0);
+        assert!(!c.code);
+        assert_eq!(c.hints.back().unwrap().0, Hint::NoProgram);
+        c.hints.clear();
+        c.update(&s, Intent::ToggleCode, 0);
+        assert!(c.code);
+        assert_eq!(c.hints.back().unwrap().0, Hint::NoProgram);
+        // With a program, no hint.
+        c.programs = crate::lesson::programs();
+        assert!(c.program(&s).is_some());
+        c.hints.clear();
+        c.update(&s, Intent::ToggleCode, 0);
+        assert!(c.hints.is_empty() && !c.code);
     }
 
     #[test]

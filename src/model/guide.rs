@@ -289,6 +289,7 @@ mod tests {
             record: None,
             ascii: false,
             lang: Default::default(),
+            classroom: false,
         }
     }
 

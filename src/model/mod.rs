@@ -6,6 +6,7 @@
 
 pub mod code;
 pub mod controls;
+pub mod digest;
 pub mod flights;
 pub mod guide;
 pub mod kernel;

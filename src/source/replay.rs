@@ -277,6 +277,7 @@ mod tests {
             record: None,
             ascii: false,
             lang: Default::default(),
+            classroom: false,
         }
     }
 

@@ -354,6 +354,11 @@ pub struct RunConfig {
     /// existed reads as English).
     #[serde(default)]
     pub lang: Lang,
+    /// The projector's layout (`--classroom`): a display option, like
+    /// `ascii`; a headless run ignores it (a recording made before it
+    /// existed reads as false).
+    #[serde(default)]
+    pub classroom: bool,
 }
 
 #[cfg(test)]
@@ -497,12 +502,32 @@ mod tests {
             record: None,
             ascii: false,
             lang: Lang::Zh,
+            classroom: false,
         })
         .unwrap();
         assert_eq!(v["lang"], "zh");
         v.as_object_mut().unwrap().remove("lang");
         let back: RunConfig = serde_json::from_value(v).unwrap();
         assert_eq!(back.lang, Lang::En);
+    }
+
+    #[test]
+    fn a_config_without_classroom_reads_as_the_plain_layout() {
+        let mut v = serde_json::to_value(RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Lang::En,
+            classroom: true,
+        })
+        .unwrap();
+        assert_eq!(v["classroom"], true);
+        v.as_object_mut().unwrap().remove("classroom");
+        let back: RunConfig = serde_json::from_value(v).unwrap();
+        assert!(!back.classroom);
     }
 
     #[test]

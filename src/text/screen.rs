@@ -91,6 +91,31 @@ pub fn flow(names: (&str, &str), totals: (u64, u64), rates: (usize, usize)) -> S
     )
 }
 
+/// Both totals without their rates, e.g. "put 5  got 2" (the classroom).
+pub fn flow_totals(names: (&str, &str), totals: (u64, u64)) -> String {
+    format!("{} {}  {} {}", names.0, totals.0, names.1, totals.1)
+}
+
+/// The classroom log's summary of a burst (`who`: the process's name
+/// when the log has no name column); `full`, naming its first and last
+/// item when both are short, and what a wait met; else the brief form.
+pub fn burst(who: Option<&str>, d: &crate::model::digest::Digest, full: bool) -> Option<String> {
+    use crate::model::digest::Digest;
+    const SHORT: usize = 12;
+    let Digest::Burst { op, n, first, last } = d else {
+        return None;
+    };
+    let span = match (first.ev.item.as_deref(), last.ev.item.as_deref()) {
+        (Some(a), Some(b))
+            if full && op.moves() && a.chars().count() <= SHORT && b.chars().count() <= SHORT =>
+        {
+            Some((a, b))
+        }
+        _ => None,
+    };
+    Some(words().burst(who, *op, *n, span, full))
+}
+
 /// A byte count short enough for a narrow panel: `512 B`, `64 KiB`, `208 KiB`.
 pub fn bytes_short(n: u64) -> String {
     if n >= 1 << 20 && n.is_multiple_of(1 << 20) {

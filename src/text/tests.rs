@@ -8,6 +8,7 @@ use std::path::Path;
 use super::words::KeyTable;
 use super::*;
 use crate::model::ScenarioKind;
+use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
 use crate::stream::{Ended, KernelWait, Role, SIGKILL, SIGTERM};
@@ -266,6 +267,30 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(disagree_legend, "≠");
     say!(log_title);
     say!(log_parent);
+    for op in [
+        Repeated::Put,
+        Repeated::Get,
+        Repeated::Send,
+        Repeated::Recv,
+        Repeated::PutWait,
+        Repeated::GetWait,
+        Repeated::SendWait,
+        Repeated::RecvWait,
+        Repeated::PutFull,
+        Repeated::GetEmpty,
+    ] {
+        say!(
+            burst,
+            Some("reader-1"),
+            op,
+            40,
+            Some(("url_1", "url_40")),
+            true
+        );
+        say!(burst, None, op, 3, None, true);
+        say!(burst, None, op, 3, None, false);
+        say!(burst, None, op, 2, Some(("url_1", "url_4")), true);
+    }
     say!(queue_title, 0);
     say!(queue_title, 3);
     say!(depth_label, 0, 0, 65_536);

@@ -17,6 +17,7 @@ use std::fmt::Display;
 use std::path::Path;
 
 use crate::model::ScenarioKind;
+use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
 use crate::stream::{Ended, KernelWait, Role};
@@ -261,6 +262,19 @@ pub trait ScreenWords: Sync {
     fn log_title(&self) -> &'static str;
     /// Who a supervisor line is from.
     fn log_parent(&self) -> &'static str;
+    /// The classroom's log: `n` operations `op` summarised in one line,
+    /// by `who` (`None` when the log's name column says it), naming the
+    /// first item and the last (`span`, when they are short; not a range:
+    /// the items need not follow each other), and with `why` what a wait
+    /// or a timeout met (left out when the line would not fit).
+    fn burst(
+        &self,
+        who: Option<&str>,
+        op: Repeated,
+        n: usize,
+        span: Option<(&str, &str)>,
+        why: bool,
+    ) -> String;
     fn queue_title(&self, maxsize: u32) -> String;
     fn depth_label(&self, depth: u64, maxsize: u32, capacity: usize) -> String;
     fn gauge_empty(&self) -> &'static str;
@@ -394,6 +408,8 @@ pub struct ProcessHeadings {
     pub name: &'static str,
     pub role: &'static str,
     pub reported: &'static str,
+    /// The state alone (the classroom, without the kernel's column).
+    pub state: &'static str,
     pub kernel: &'static str,
     pub item: &'static str,
     pub done: &'static str,

@@ -197,6 +197,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 160, 1));
         render(&queue_app().view(), &ascii, buf.area, &mut buf);

@@ -1,6 +1,8 @@
 //! The header line: what is running, for how long, whether the world or
 //! only the view is frozen, and how far the view trusts its telemetry (lag
-//! and dropped events are always shown, never hidden).
+//! and dropped events are always shown, never hidden; in the classroom,
+//! only when there is something to show: events dropped or late, or the
+//! view lagging).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -160,7 +162,32 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
         ));
     }
     let lag = app.scene.telemetry.lag_ms;
-    v.push(same(
+    let dropped = app.scene.telemetry.dropped;
+    // A class is not told "lag 4 ms, dropped 0": only trouble.
+    let quiet = app.controls.classroom;
+    if !(quiet && lag <= LAG_WARN_MS) {
+        v.push(lag_part(theme, lag));
+    }
+    if !(quiet && dropped == 0) {
+        v.push(dropped_part(theme, dropped));
+    }
+    if app.scene.telemetry.late > 0 {
+        v.push(same(
+            vec![Span::styled(
+                text::words().late(app.scene.telemetry.late),
+                theme.warn(),
+            )],
+            ALWAYS,
+            true,
+        ));
+    }
+    v
+}
+
+/// The view's lag behind the processes, a warning beyond
+/// [`LAG_WARN_MS`].
+fn lag_part(theme: &Theme, lag: u64) -> Part {
+    same(
         if lag > LAG_WARN_MS {
             flag(theme, Glyph::Blocked, text::words().lag(lag), theme.warn())
         } else {
@@ -168,9 +195,12 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
         },
         ALWAYS,
         true,
-    ));
-    let dropped = app.scene.telemetry.dropped;
-    v.push(same(
+    )
+}
+
+/// Events the telemetry dropped, a warning when any.
+fn dropped_part(theme: &Theme, dropped: u64) -> Part {
+    same(
         if dropped > 0 {
             flag(
                 theme,
@@ -183,18 +213,7 @@ fn parts(app: &View, theme: &Theme) -> Vec<Part> {
         },
         ALWAYS,
         true,
-    ));
-    if app.scene.telemetry.late > 0 {
-        v.push(same(
-            vec![Span::styled(
-                text::words().late(app.scene.telemetry.late),
-                theme.warn(),
-            )],
-            ALWAYS,
-            true,
-        ));
-    }
-    v
+    )
 }
 
 /// How a finished run ended: the receiver saw EOF, every process exited
@@ -352,6 +371,44 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_classroom_header_says_nothing_of_telemetry_until_there_is_trouble() {
+        let mut app = queue_app();
+        app.controls.set_classroom(true);
+        for lang in crate::config::Lang::ALL {
+            let t = crate::text::with_lang(lang, || draw(&app, 100, 30));
+            let w = crate::text::table(lang);
+            for jargon in [w.lag(4), w.dropped(0), w.late(0)] {
+                let jargon = jargon.split(' ').next().unwrap().to_string();
+                assert!(!t.contains(&jargon), "{lang:?} {jargon}: {t}");
+            }
+            assert!(t.contains(w.running()), "{t}");
+        }
+        // Trouble: each shows, alone, even on a narrow screen.
+        let mut dropped = app.clone();
+        dropped.scene.telemetry.dropped = 17;
+        let t = draw(&dropped, 100, 30);
+        assert!(t.contains("■ dropped 17") && !t.contains("lag"), "{t}");
+        let mut lagging = app.clone();
+        lagging.scene.telemetry.lag_ms = 120;
+        let t = draw(&lagging, 100, 30);
+        assert!(t.contains("■ lag 120 ms") && !t.contains("dropped"), "{t}");
+        let mut late = app.clone();
+        late.scene.telemetry.late = 3;
+        assert!(draw(&late, 100, 30).contains("late 3"));
+        let mut all = app.clone();
+        all.scene.telemetry = crate::stream::TelemetryView {
+            dropped: 17,
+            late: 3,
+            lag_ms: 120,
+        };
+        all.scene.frozen = true;
+        let tiny = render_text(&all, 40, 1, render);
+        assert!(tiny.contains("dropped 17"), "{tiny}");
+        let t = draw(&all, 80, 24);
+        assert!(t.contains("dropped 17") && t.contains("lag 120 ms"), "{t}");
+    }
+
     /// Every process of `app` ends: each writer or sender says it exits and
     /// exits with 0, then the others end with `last`.
     fn all_end(app: &mut Fixture, last: Ended) {
@@ -471,6 +528,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         let mut app = queue_app();
         app.scene.frozen = true;

@@ -105,8 +105,9 @@ fn scene_key(code: KeyCode) -> Option<Intent> {
 
 /// What a key means in the lesson menu: ↑/↓ (k/j, and a presenter's
 /// page keys) move, Home/End jump to the ends, a digit to that lesson,
-/// Enter opens, q, Esc or Ctrl-C leave.
-pub fn menu_intent_for(key: KeyEvent) -> Option<MenuIntent> {
+/// Enter opens, q, Esc or Ctrl-C leave (in the classroom Esc does
+/// nothing: it never quits there).
+pub fn menu_intent_for(key: KeyEvent, classroom: bool) -> Option<MenuIntent> {
     if key.kind != KeyEventKind::Press {
         return None;
     }
@@ -123,6 +124,7 @@ pub fn menu_intent_for(key: KeyEvent) -> Option<MenuIntent> {
         KeyCode::End | KeyCode::Char('G') => MenuIntent::Last,
         KeyCode::Char(c @ '1'..='9') => MenuIntent::Select(c as usize - '1' as usize),
         KeyCode::Enter => MenuIntent::Open,
+        KeyCode::Esc if classroom => return None,
         KeyCode::Char('q') | KeyCode::Esc => MenuIntent::Quit,
         _ => return None,
     })
@@ -279,7 +281,7 @@ mod tests {
 
     #[test]
     fn menu_keys_move_jump_open_and_quit() {
-        let m = |c| menu_intent_for(key(c));
+        let m = |c| menu_intent_for(key(c), false);
         for c in [KeyCode::Up, KeyCode::Char('k'), KeyCode::PageUp] {
             assert_eq!(m(c), Some(MenuIntent::Up), "{c:?}");
         }
@@ -295,11 +297,36 @@ mod tests {
         assert_eq!(m(KeyCode::Char('q')), Some(MenuIntent::Quit));
         assert_eq!(m(KeyCode::Esc), Some(MenuIntent::Quit));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(menu_intent_for(ctrl_c), Some(MenuIntent::Quit));
+        assert_eq!(menu_intent_for(ctrl_c, false), Some(MenuIntent::Quit));
+        assert_eq!(menu_intent_for(ctrl_c, true), Some(MenuIntent::Quit));
+        assert_eq!(
+            menu_intent_for(key(KeyCode::Esc), true),
+            None,
+            "Esc never quits in the classroom"
+        );
         let mut release = key(KeyCode::Enter);
         release.kind = KeyEventKind::Release;
-        assert_eq!(menu_intent_for(release), None);
+        assert_eq!(menu_intent_for(release, false), None);
         assert_eq!(m(KeyCode::Char('z')), None);
+    }
+
+    #[test]
+    fn esc_is_back_in_the_classroom_in_a_lesson_and_while_asking_never_quit() {
+        use crate::ui::testkit::{lesson_app, queue_app};
+        let mut apps = vec![queue_app(), lesson_app(0), lesson_app(1)];
+        for app in &mut apps {
+            app.controls.set_classroom(true);
+        }
+        assert!(Keys::of(&apps[2].controls).question, "a question is open");
+        for app in &apps {
+            let keys = Keys::of(&app.controls);
+            assert_eq!(intent_for(key(KeyCode::Esc), keys), Some(Intent::Back));
+            let mut controls = app.controls.clone();
+            for _ in 0..3 {
+                let fx = controls.update(&app.scene, Intent::Back, 0);
+                assert!(!fx.contains(&crate::model::Effect::Quit), "{fx:?}");
+            }
+        }
     }
 
     #[test]

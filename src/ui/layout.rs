@@ -6,7 +6,7 @@
 //! the header; the program panel (`c`) takes the detail panel's place and
 //! the log's right half, beside the processes and the log (the stage keeps
 //! the whole width: it is the picture). The classroom layout gives the
-//! stage and the program more rows.
+//! stage more rows and the program more columns.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -119,8 +119,10 @@ pub fn areas_shaped(area: Rect, shape: Shape) -> Option<Areas> {
     });
     let caption = (caption_h > 0).then_some(caption);
     let areas = if shape.code {
-        // The program beside the processes and the log.
-        let code_w = (area.width * 46 / 100).clamp(38, 76);
+        // The program beside the processes and the log; wider in the
+        // classroom, whose processes panel has three columns.
+        let code_pct = if shape.classroom { 50 } else { 46 };
+        let code_w = (area.width * code_pct / 100).clamp(38, 80);
         let [left, code] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(code_w)]).areas(bottom);
         let procs_h = (left.height * 55 / 100).max(4);
@@ -263,6 +265,18 @@ mod tests {
         )
         .unwrap();
         assert!(class.stage.height > plain.stage.height);
+        let code = |classroom| {
+            let shape = Shape {
+                code: true,
+                classroom,
+                ..Shape::default()
+            };
+            areas_shaped(Rect::new(0, 0, 100, 30), shape).unwrap()
+        };
+        let (plain, class) = (code(false), code(true));
+        assert!(class.code.unwrap().width > plain.code.unwrap().width);
+        assert!(class.stage.height > plain.stage.height);
+        assert!(class.processes.width >= 44, "room for the state's words");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The event log: the headless transcript's lines, newest at the bottom,
 //! each with its time and the process it is about (name and colour), and
 //! the current notices (a kill's consequence, a timeout explained) pinned
-//! above them so nobody misses them.
+//! above them so nobody misses them. In the classroom, a burst of one
+//! process's operations is one line ([`crate::model::digest`]), so the log
+//! scrolls no faster than a class can read.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -12,6 +14,8 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use super::theme::Theme;
 use super::width::{self as cols, pad_right, wrap};
 use crate::model::View;
+use crate::model::digest::{Digest, Repeated, digest};
+use crate::model::scene::LogEntry;
 use crate::text;
 
 /// The badge in front of a notice: plain ASCII, reversed, so it stands
@@ -76,6 +80,9 @@ struct Entry {
     child: Option<u16>,
     t_ms: u64,
     text: String,
+    /// A shorter form, for when `text` would wrap (a classroom summary
+    /// without its items or its reason).
+    brief: Option<String>,
 }
 
 /// The newest log entries that fit in `rows`, oldest first. An entry
@@ -86,23 +93,27 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
     if rows == 0 {
         return Vec::new();
     }
-    // Only the entries that can show matter for the name column's width.
-    let cx = text::Context::for_run(&app.scene.cfg);
-    let recent: Vec<Entry> = app
-        .scene
-        .log
-        .iter()
-        .rev()
-        .filter_map(|l| {
-            Some(Entry {
-                child: l.child,
-                t_ms: l.ev.t_ns.saturating_sub(app.scene.start_ns) / 1_000_000,
-                text: text::line(&l.ev, &app.scene.world, &cx.with_maxsize(l.maxsize))?,
-            })
-        })
-        .take(rows)
-        .collect();
     let names = width >= NAME_MIN_WIDTH;
+    // Only the entries that can show matter for the name column's width.
+    let recent = if app.controls.classroom {
+        digested(app, rows, names)
+    } else {
+        let cx = text::Context::for_run(&app.scene.cfg);
+        app.scene
+            .log
+            .iter()
+            .rev()
+            .filter_map(|l| {
+                Some(Entry {
+                    child: l.child,
+                    t_ms: ms_into_run(app, l),
+                    text: text::line(&l.ev, &app.scene.world, &cx.with_maxsize(l.maxsize))?,
+                    brief: None,
+                })
+            })
+            .take(rows)
+            .collect()
+    };
     let name_w = if names {
         recent
             .iter()
@@ -127,10 +138,15 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
         head.push(Span::raw("  "));
         let indent = head.iter().map(Span::width).sum::<usize>();
         let body_w = (width as usize).saturating_sub(indent);
+        // One row per line where a brief form makes it fit.
+        let said = match &l.brief {
+            Some(b) if cols::width(&l.text) > body_w => b,
+            _ => &l.text,
+        };
         let rows_of = if body_w >= MIN_WRAP {
-            wrap(&l.text, body_w)
+            wrap(said, body_w)
         } else {
-            vec![l.text.clone()]
+            vec![said.clone()]
         };
         let mut entry = Vec::new();
         for (i, row) in rows_of.into_iter().enumerate() {
@@ -153,6 +169,48 @@ fn log_lines(app: &View, theme: &Theme, width: u16, rows: usize) -> Vec<Line<'st
         out.push(entry);
     }
     out.into_iter().rev().flatten().collect()
+}
+
+/// When `l` happened, in ms into the run.
+fn ms_into_run(app: &View, l: &LogEntry) -> u64 {
+    l.ev.t_ns.saturating_sub(app.scene.start_ns) / 1_000_000
+}
+
+/// The classroom's newest `rows` lines, newest first: the log with its
+/// bursts summarised (`names`: the log has a name column, so a summary
+/// need not say who).
+fn digested(app: &View, rows: usize, names: bool) -> Vec<Entry> {
+    let cx = text::Context::for_run(&app.scene.cfg);
+    let said = |l: &LogEntry| text::line(&l.ev, &app.scene.world, &cx.with_maxsize(l.maxsize));
+    // Entries that print nothing are no lines, and split no burst.
+    let entries: Vec<&LogEntry> = app
+        .scene
+        .log
+        .iter()
+        .filter(|l| Repeated::of(&l.ev.kind).is_some() || said(l).is_some())
+        .collect();
+    digest(&entries, app.scene.start_ns)
+        .iter()
+        .rev()
+        .filter_map(|d| {
+            let last = d.last();
+            let (text, brief) = match d {
+                Digest::One(l) => (said(l)?, None),
+                Digest::Burst { .. } => {
+                    let who = (!names).then(|| name_of(app, last.child));
+                    let who = who.as_deref();
+                    (text::burst(who, d, true)?, text::burst(who, d, false))
+                }
+            };
+            Some(Entry {
+                child: last.child,
+                t_ms: ms_into_run(app, last),
+                text,
+                brief,
+            })
+        })
+        .take(rows)
+        .collect()
 }
 
 /// The name of the process a line is about ("parent" for the supervisor).
@@ -323,11 +381,115 @@ mod tests {
         );
     }
 
+    /// The queue lesson in a flood: for 4 s, writer-1 puts and reader-1
+    /// gets 50 items a second; at 2.5 s writer-2 is killed putting url_999
+    /// (lost), then the flood goes on.
+    fn flood() -> Fixture {
+        use crate::stream::{Ended, Role, SIGKILL};
+        let mut app = Fixture::new(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
+        app.spawn(0, 0, 4101, "writer-1", Role::Writer);
+        app.spawn(0, 1, 4102, "writer-2", Role::Writer);
+        app.spawn(0, 2, 4103, "reader-1", Role::Reader);
+        for k in 1..=200u64 {
+            if k == 126 {
+                let killed = Kind::Exit {
+                    ended: Ended::Signal(SIGKILL),
+                };
+                app.ev(2_500, 1, 4102, killed);
+                let lost = Kind::Recovered {
+                    dead: 4102,
+                    by: 4103,
+                    held_lock: false,
+                    lost: Some("url_999".into()),
+                };
+                app.ev(2_500, 2, 4103, lost);
+            }
+            let label = format!("url_{k}");
+            app.item(20 * k - 10, 0, 4101, Kind::Put, &label, k);
+            app.item(20 * k - 5, 2, 4103, Kind::Get, &label, k);
+        }
+        app.tick(4_000);
+        app
+    }
+
+    fn classroom(mut app: Fixture) -> Fixture {
+        app.controls.set_classroom(true);
+        app
+    }
+
+    #[test]
+    fn the_classroom_log_summarises_a_flood_and_keeps_every_notice_in_its_place() {
+        let app = classroom(flood());
+        let t = draw(&app, 160, 48);
+        let lines: Vec<&str> = t.lines().collect();
+        let at = |s: &str| {
+            lines
+                .iter()
+                .position(|l| l.contains(s))
+                .unwrap_or_else(|| panic!("{s}:\n{t}"))
+        };
+        // One line for each process's operations in each window of 2 s,
+        // and the kill and the lost item on lines of their own, after
+        // what came before them and before what came after.
+        let order = [
+            at("writer-1  Put 100 items (url_1, ..., url_100)"),
+            at("reader-1  Got 100 items (url_1, ..., url_100)"),
+            at("writer-1  Put 25 items (url_101, ..., url_125)"),
+            at("reader-1  Got 25 items (url_101, ..., url_125)"),
+            at("2.5s writer-2  Process(####) (writer-2) was killed by SIGKILL"),
+            at("2.5s reader-1  Process(####) died putting url_999"),
+            at("writer-1  Put 75 items (url_126, ..., url_200)"),
+            at("reader-1  Got 75 items (url_126, ..., url_200)"),
+        ];
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{t}");
+        assert!(!t.contains("Put url_"), "no flood of single lines:\n{t}");
+        // The notices are still pinned on top.
+        assert!(
+            lines[1].contains(" !  writer-2 (Process ####) was killed"),
+            "{t}"
+        );
+        // At 100x30 too; narrow, without the name column, a summary says who.
+        assert!(draw(&app, 100, 30).contains("reader-1  Got 75 items (url_126, ..., url_200)"));
+        // There, a summary too long for its row is said briefly, on one.
+        let t = render_text(&app, 50, 8, render);
+        let one_row = |s: &str| {
+            t.lines()
+                .any(|l| l.trim_end_matches(['│', ' ']).ends_with(s))
+        };
+        assert!(one_row("reader-1 got 75 items"), "{t}");
+        assert!(!t.contains("url_126"), "{t}");
+        let zh = crate::text::with_lang(crate::config::Lang::Zh, || draw(&app, 100, 30));
+        assert!(zh.contains("取出了 75 项（url_126、…、url_200）"), "{zh}");
+        // Outside the classroom, one line per operation as before.
+        let plain = draw(&flood(), 100, 30);
+        assert!(plain.contains("Get url_200 from queue."), "{plain}");
+        assert!(!plain.contains("75 items"), "{plain}");
+    }
+
+    #[test]
+    fn the_classroom_log_keeps_single_operations_a_class_can_read() {
+        let mut app = classroom(Fixture::new(Scenario::Queue(QueueConfig::defaults(
+            Mode::Tui,
+        ))));
+        app.spawn(0, 0, 4101, "writer-1", crate::stream::Role::Writer);
+        app.item(2_300, 0, 4101, Kind::Put, "url_1", 1);
+        app.item(3_100, 0, 4101, Kind::Put, "url_2", 2);
+        let t = draw(&app, 100, 30);
+        assert!(
+            t.contains("Put url_1 to queue...") && t.contains("Put url_2 to queue..."),
+            "{t}"
+        );
+        // The pinned notices stay on top.
+        let t = draw(&with_notice(app), 100, 30);
+        assert!(t.lines().nth(1).unwrap().contains("url_4 was lost"), "{t}");
+    }
+
     #[test]
     fn log_in_ascii_is_pure_ascii() {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         let a = layout::areas(Rect::new(0, 0, 80, 24)).unwrap().log;
         let mut buf = Buffer::empty(a);

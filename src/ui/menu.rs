@@ -628,8 +628,8 @@ mod tests {
         m.on(MenuIntent::Select(2));
         m.on(MenuIntent::Open);
         let theme = Theme {
-            color: false,
             ascii: true,
+            ..Theme::plain()
         };
         let buf = buffer(&m, &theme, Lang::En, 80, 24);
         let t = buffer_text(&buf);

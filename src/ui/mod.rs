@@ -39,8 +39,10 @@ pub fn draw(frame: &mut Frame, app: &View, theme: &Theme) {
     render(app, theme, area, frame.buffer_mut());
 }
 
-/// Renders the whole screen into `buf` (also used by snapshot tests).
+/// Renders the whole screen into `buf` (also used by snapshot tests), in
+/// high contrast in the classroom.
 pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let theme = &theme.with_contrast(app.controls.classroom);
     let Some(a) = layout::areas_for(area, app) else {
         too_small(area, buf);
         return;
@@ -102,9 +104,10 @@ fn too_small(area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::testkit::{
-        Fixture, assert_wide_glyphs_whole, counter_app, lesson_app, pipe_app, queue_app, screen,
-        screen_in,
+        Fixture, assert_wide_glyphs_whole, classroom, counter_app, lesson_app, pipe_app, queue_app,
+        screen, screen_in,
     };
+    use super::*;
     use crate::config::Lang;
     use crate::stream::{Ended, Kind, Note, Role, SIGKILL, SUPERVISOR, Stuck};
 
@@ -247,6 +250,169 @@ mod tests {
                 assert!(t.contains(key), "{lang:?} {key}:\n{t}");
             }
         }
+    }
+
+    /// The fixtures a class meets, and a few states more: a pipe whose
+    /// ends both wait, a queue whose reader was killed and a writer that
+    /// finished, a reader waiting on an empty queue.
+    fn classroom_states() -> Vec<(&'static str, Fixture)> {
+        let mut waiting_pipe = pipe_app();
+        let wait =
+            crate::stream::Event::new(1_450 * 1_000_000, 0, 952, Kind::SendWait).with_item("url_4");
+        waiting_pipe.apply(wait);
+        waiting_pipe.ev(1_460, 1, 953, Kind::RecvWait);
+        let mut ended = queue_app();
+        ended.ev(2_800, 0, 4101, Kind::Exiting);
+        let exited = Kind::Exit {
+            ended: Ended::Code(0),
+        };
+        ended.ev(2_810, 0, 4101, exited);
+        let killed = Kind::Exit {
+            ended: Ended::Signal(SIGKILL),
+        };
+        ended.ev(2_820, 2, 4103, killed);
+        let mut empty = queue_app();
+        empty.ev(2_800, 2, 4103, Kind::GetWait);
+        vec![
+            ("queue", queue_app()),
+            ("pipe", pipe_app()),
+            ("counter", counter_app()),
+            ("lesson scene 1", lesson_app(0)),
+            ("lesson scene 2", lesson_app(1)),
+            ("pipe, both ends waiting", waiting_pipe),
+            ("queue, reader killed", ended),
+            ("queue, reader waiting", empty),
+        ]
+    }
+
+    /// Checks that every process's state on `text` (the screen of `app`
+    /// in `lang`, its processes panel on `panel`) is whole: its row says
+    /// it in full words (in the classroom, how an ended process ended), or
+    /// where `short_ok` in a shorter form the layout chose, never a cut
+    /// one; and the screen says every live process's state in full (the
+    /// stage does).
+    fn assert_states_whole(
+        lang: Lang,
+        app: &Fixture,
+        (text, panel): (&str, Rect),
+        short_ok: bool,
+        what: &str,
+    ) {
+        let classroom = app.controls.classroom;
+        crate::text::with_lang(lang, || {
+            let w = crate::text::words();
+            for p in &app.scene.world.procs {
+                let full = match p.ended {
+                    Some(e) if classroom => crate::text::ended_text(Some(e), p.said_exiting),
+                    _ => w.activity(&p.activity, app.scene.maxsize).to_string(),
+                };
+                let short = match p.ended {
+                    Some(e) => w.ended_short(e),
+                    None => w.activity_short(&p.activity).to_string(),
+                };
+                let row = text
+                    .lines()
+                    .skip(panel.y as usize)
+                    .take(panel.height as usize)
+                    .find(|l| l.contains(&format!(" {} ", p.name)))
+                    .unwrap_or_else(|| panic!("{what}: no row for {}\n{text}", p.name));
+                let whole = row.contains(&full);
+                if !whole && full.starts_with(&short) && full != short {
+                    let cut: String = full.chars().take(short.chars().count() + 1).collect();
+                    assert!(!row.contains(&cut), "{what}: {full:?} cut\n{row}\n{text}");
+                }
+                assert!(
+                    whole || short_ok && row.contains(&short),
+                    "{what}: {} is not {full:?}\n{row}\n{text}",
+                    p.name
+                );
+                if p.alive() {
+                    let said = w.activity(&p.activity, app.scene.maxsize);
+                    assert!(text.contains(said), "{what}: {said:?} nowhere\n{text}");
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn at_100x30_and_120x35_every_state_is_whole_in_the_classroom_and_out_of_it() {
+        for (name, app) in classroom_states() {
+            for class in [false, true] {
+                let app = if class {
+                    classroom(app.clone())
+                } else {
+                    app.clone()
+                };
+                for (w, h) in [(100, 30), (120, 35)] {
+                    for lang in Lang::ALL {
+                        let what = format!("{name}, classroom {class}, {lang:?} {w}x{h}");
+                        let text = assert_wide_glyphs_whole(lang, &app, w, h);
+                        // Beside a lesson's program at 100 columns, the
+                        // panel has room for the short words only
+                        // (English): whole, never cut.
+                        let view = app.view();
+                        let a = layout::areas_for(Rect::new(0, 0, w, h), &view).unwrap();
+                        let short_ok = !class && a.code.is_some() && w < 120;
+                        assert_states_whole(lang, &app, (&text, a.processes), short_ok, &what);
+                        if class {
+                            for jargon in ["lag", "dropped", "/s)", "ring"] {
+                                let found = text.lines().find(|l| l.contains(jargon));
+                                assert!(found.is_none(), "{what}: {found:?}\n{text}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_classroom_screen_at_100x30_lesson_and_queue_in_both_languages() {
+        for lang in Lang::ALL {
+            let code = lang.code();
+            let text = assert_wide_glyphs_whole(lang, &classroom(lesson_app(1)), 100, 30);
+            insta::assert_snapshot!(format!("classroom_lesson_{code}_100x30"), text);
+            let text = assert_wide_glyphs_whole(lang, &classroom(queue_app()), 100, 30);
+            insta::assert_snapshot!(format!("classroom_queue_{code}_100x30"), text);
+        }
+        // The program panel shows whenever the run has one: the default
+        // queue run stands for queue_demo.py.
+        let mut q = queue_app();
+        q.scene.maxsize = 0;
+        let text = screen(&classroom(q), 100, 30);
+        assert!(text.contains("queue_demo.py"), "{text}");
+    }
+
+    #[test]
+    fn the_classroom_screen_is_high_contrast_without_red_green_or_dark_grey() {
+        use ratatui::style::{Color, Modifier};
+        let colour = Theme {
+            color: true,
+            ascii: false,
+            contrast: false,
+        };
+        for app in [classroom(queue_app()), classroom(lesson_app(1))] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, 100, 30));
+            render(&app.view(), &colour, buf.area, &mut buf);
+            for c in buf.content.iter() {
+                assert!(
+                    !matches!(c.fg, Color::Red | Color::Green | Color::DarkGray),
+                    "{:?} in {:?}",
+                    c.symbol(),
+                    c.fg
+                );
+            }
+            // A blocked state is bold, and a glyph and words say it.
+            let row = |y: u16| -> String { (0..100).map(|x| buf[(x, y)].symbol()).collect() };
+            let y = (0..30).find(|&y| row(y).contains("■ BLOCKED put: queue full"));
+            let y = y.expect("a blocked process");
+            let x = row(y).chars().position(|c| c == '■').unwrap() as u16;
+            assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+        }
+        // Out of the classroom, the usual colours.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 100, 30));
+        render(&queue_app().view(), &colour, buf.area, &mut buf);
+        assert!(buf.content.iter().any(|c| c.fg == Color::DarkGray));
     }
 
     #[test]

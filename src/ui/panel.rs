@@ -1,7 +1,9 @@
 //! The scenario panel: the queue's depth against maxsize with its recent
 //! history, the pipe's buffered bytes against capacity, or the counter's
 //! value against what it should be; then the figures that explain them
-//! (totals and rates, waiters, exceptions raised, items lost).
+//! (totals and rates, waiters, exceptions raised, items lost). In the
+//! classroom, totals without rates, and an unbounded queue's depth without
+//! its ring (unless the ring is full).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -132,14 +134,17 @@ fn stack(
     chart_area
 }
 
-/// Totals and rates in and out: one line when it fits, else one line
-/// each (numbers grow long in a fast run).
+/// Totals and rates in and out (`None`: totals only): one line when it
+/// fits, else one line each (numbers grow long in a fast run).
 fn flow(
     words: (&str, &str),
     totals: (u64, u64),
-    rates: (usize, usize),
+    rates: Option<(usize, usize)>,
     width: u16,
 ) -> Vec<Line<'static>> {
+    let Some(rates) = rates else {
+        return vec![Line::raw(text::flow_totals(words, totals))];
+    };
     let both = text::flow(words, totals, rates);
     if super::width::width(&both) <= width as usize {
         vec![Line::raw(both)]
@@ -149,6 +154,11 @@ fn flow(
             Line::raw(text::flow_one(words.1, totals.1, rates.1)),
         ]
     }
+}
+
+/// The rates to show: none in the classroom.
+fn rates(app: &View) -> Option<(usize, usize)> {
+    (!app.controls.classroom).then(|| app.scene.rates())
 }
 
 /// The queue: depth gauge against maxsize (or the ring when unbounded),
@@ -179,9 +189,16 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         _ if depth == 0 => theme.dim(),
         _ => theme.blocked(),
     };
+    // The ring is the implementation's limit: a class hears of it only
+    // when it is full.
+    let label = if app.controls.classroom && app.scene.maxsize == 0 && depth < capacity as u64 {
+        text::words().stage_depth_unbounded(depth as usize)
+    } else {
+        text::words().depth_label(depth, app.scene.maxsize, capacity)
+    };
     let top = gauge(
         theme,
-        text::words().depth_label(depth, app.scene.maxsize, capacity),
+        label,
         depth as f64 / limit.max(1) as f64,
         word,
         style,
@@ -203,7 +220,7 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut lines = flow(
         text::words().flow_words(false),
         totals,
-        app.scene.rates(),
+        rates(app),
         inner.width,
     );
     lines.extend([
@@ -306,7 +323,7 @@ fn pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut lines = flow(
         text::words().flow_words(true),
         (p.sent, p.received),
-        app.scene.rates(),
+        rates(app),
         inner.width,
     );
     lines.extend([
@@ -464,10 +481,43 @@ mod tests {
     }
 
     #[test]
+    fn the_classroom_panel_has_totals_without_rates_and_no_ring_until_it_is_full() {
+        let mut q = queue_app();
+        q.controls.set_classroom(true);
+        let t = draw(&q, 100, 30);
+        assert!(t.contains("put 5  got 2") && !t.contains("/s"), "{t}");
+        let mut p = pipe_app();
+        p.controls.set_classroom(true);
+        let t = draw(&p, 100, 30);
+        assert!(t.contains("sent 4  received 2") && !t.contains("/s"), "{t}");
+        let zh = crate::text::with_lang(crate::config::Lang::Zh, || draw(&q, 100, 30));
+        assert!(zh.contains("放入 5  取出 2") && !zh.contains("/s"), "{zh}");
+
+        let mut unbounded = q.clone();
+        unbounded.scene.maxsize = 0;
+        let t = draw(&unbounded, 100, 30);
+        assert!(
+            t.contains("depth 3 (unbounded)") && !t.contains("ring"),
+            "{t}"
+        );
+        // A full ring is trouble: said.
+        if let Some(v) = unbounded.scene.queue.as_mut() {
+            v.capacity = 3;
+        }
+        let t = draw(&unbounded, 100, 30);
+        assert!(t.contains("ring 3"), "{t}");
+        // Outside the classroom, rates and the ring as before.
+        unbounded.controls.classroom = false;
+        let t = draw(&unbounded, 100, 30);
+        assert!(t.contains("(1/s)") && t.contains("ring 3"), "{t}");
+    }
+
+    #[test]
     fn panel_in_ascii_is_pure_ascii() {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         for app in [queue_app(), pipe_app(), counter_app()] {
             for (w, h) in [(80, 24), (160, 48)] {

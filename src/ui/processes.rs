@@ -1,7 +1,9 @@
 //! The processes panel: one row per process, what it says it is doing next
 //! to what the kernel shows, so "why is this process blocked?" has two
-//! witnesses on screen. It also maps a clicked row back to its process,
-//! with the same scrolling as the drawing.
+//! witnesses on screen. In the classroom, only PID, name and state, the
+//! state in full words (a projector's room reads the words, not the
+//! columns). It also maps a clicked row back to its process, with the
+//! same scrolling as the drawing.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -38,6 +40,9 @@ enum Words {
     Short,
     /// One word (reported state only).
     Tiny,
+    /// The full words, and for an ended process how it ended (the
+    /// classroom has no exit column).
+    Class,
 }
 
 /// How much the table says: which columns, and how many words the two
@@ -52,7 +57,7 @@ struct Fit {
 /// Layouts from the richest to the leanest; the first that fits the width
 /// is drawn. The least important column goes first (the name says the
 /// role); marker, PID, name, both states and done always stay.
-const FITS: [Fit; 8] = {
+const FITS: [Fit; 9] = {
     use Col::*;
     use Words::*;
     const ALL: &[Col] = &[Pid, Name, Role, State, Kernel, Item, Done, Blocked, Exit];
@@ -73,9 +78,37 @@ const FITS: [Fit; 8] = {
         fit(NO_ITEM, Full, Full),
         fit(NO_EXIT, Full, Full),
         fit(KEEP, Full, Full),
+        // The reported state's full words ("BLOCKED put: queue full") say
+        // why; the kernel's short words still say what the kernel sees.
+        fit(KEEP, Full, Short),
         fit(KEEP, Short, Full),
         fit(KEEP, Short, Short),
         fit(KEEP, Tiny, Short),
+    ]
+};
+
+/// The classroom's layouts: marker, PID, name and state, the state in
+/// full words when they fit (they do from 100 columns on).
+const CLASS_FITS: [Fit; 3] = {
+    use Col::*;
+    use Words::*;
+    const CLASS: &[Col] = &[Pid, Name, State];
+    [
+        Fit {
+            cols: CLASS,
+            state: Class,
+            kernel: Full,
+        },
+        Fit {
+            cols: CLASS,
+            state: Short,
+            kernel: Full,
+        },
+        Fit {
+            cols: CLASS,
+            state: Tiny,
+            kernel: Full,
+        },
     ]
 };
 
@@ -164,11 +197,17 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     ));
     let inner = frame.inner(area);
     let ctx = (app.scenario(), theme);
-    let fit = choose_fit(&rows, ctx, inner.width);
+    let fits: &[Fit] = if app.controls.classroom {
+        &CLASS_FITS
+    } else {
+        &FITS
+    };
+    let fit = choose_fit(fits, &rows, ctx, inner.width);
     if win.hidden > 0 {
         frame = frame.title_bottom(Line::from(text::words().more_rows(win.hidden)).right_aligned());
     }
-    if fit.kernel != Words::Full && rows.iter().any(|r| r.differs) {
+    let kernel_shown = fit.cols.contains(&Col::Kernel);
+    if kernel_shown && fit.kernel != Words::Full && rows.iter().any(|r| r.differs) {
         // The cells only have room for the mark: say what it means.
         let legend = text::words().disagree_legend(disagree_mark(theme));
         frame = frame.title_bottom(Line::styled(legend, theme.warn()).left_aligned());
@@ -186,7 +225,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         fit.cols,
         inner.width,
     );
-    let heading = Row::new(fit.cols.iter().map(|&c| heading(c))).style(theme.title());
+    let heading = Row::new(fit.cols.iter().map(|&c| heading(c, fit))).style(theme.title());
     let body = rows.iter().map(|r| {
         let row = Row::new(fit.cols.iter().map(|&c| r.cell(c, fit, theme)));
         if r.selected {
@@ -201,12 +240,12 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .render(inner, buf);
 }
 
-/// The first layout whose columns fit `width` (else the leanest).
-fn choose_fit(rows: &[Cells], ctx: (ScenarioKind, &Theme), width: u16) -> Fit {
-    FITS.iter()
+/// The first of `fits` whose columns fit `width` (else the leanest).
+fn choose_fit(fits: &[Fit], rows: &[Cells], ctx: (ScenarioKind, &Theme), width: u16) -> Fit {
+    fits.iter()
         .copied()
         .find(|&fit| total_width(fit, rows, ctx) <= width)
-        .unwrap_or(FITS[FITS.len() - 1])
+        .unwrap_or(fits[fits.len() - 1])
 }
 
 fn total_width(fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16 {
@@ -216,11 +255,17 @@ fn total_width(fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16 {
 
 /// When even the leanest layout is too wide (long PIDs or names), takes
 /// the missing room from the reported state, then the kernel, then the
-/// name, so PID and done are never cut.
+/// name, so PID and done are never cut. Without the kernel (the
+/// classroom), the state is all the row says: the name goes first.
 fn squeeze(mut widths: Vec<u16>, cols: &[Col], room: u16) -> Vec<u16> {
     let gaps = SPACING * (cols.len() as u16).saturating_sub(1);
     let mut excess = (widths.iter().sum::<u16>() + gaps).saturating_sub(room);
-    for victim in [Col::State, Col::Kernel, Col::Name] {
+    let victims = if cols.contains(&Col::Kernel) {
+        [Col::State, Col::Kernel, Col::Name]
+    } else {
+        [Col::Name, Col::State, Col::Kernel]
+    };
+    for victim in victims {
         if let Some(i) = cols.iter().position(|&c| c == victim) {
             let take = excess.min(widths[i].saturating_sub(1));
             widths[i] -= take;
@@ -245,7 +290,7 @@ fn width(col: Col, fit: Fit, rows: &[Cells], ctx: (ScenarioKind, &Theme)) -> u16
         Col::Kernel => 2 + kernel_words(fit.kernel),
         _ => 0,
     };
-    let head = text_width(heading_text(col)) + usize::from(col == Col::Pid);
+    let head = text_width(heading_text(col, fit)) + usize::from(col == Col::Pid);
     widest.max(steady).max(head) as u16
 }
 
@@ -271,30 +316,38 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
         ],
         ScenarioKind::Counter => vec![],
     };
+    let ends = [
+        Ended::Code(0),
+        Ended::Signal(libc::SIGKILL),
+        Ended::Signal(libc::SIGTERM),
+    ];
     let ended = match words {
         Words::Tiny => 0,
-        _ => [
-            Ended::Code(0),
-            Ended::Signal(libc::SIGKILL),
-            Ended::Signal(libc::SIGTERM),
-        ]
-        .map(|e| text_width(&text::words().ended_short(e)))
-        .into_iter()
-        .max()
-        .unwrap_or(0),
+        Words::Class => ends
+            .iter()
+            .flat_map(|&e| [true, false].map(|said| text::ended_text(Some(e), said)))
+            .map(|t| text_width(&t))
+            .max()
+            .unwrap_or(0),
+        _ => ends
+            .map(|e| text_width(&text::words().ended_short(e)))
+            .into_iter()
+            .max()
+            .unwrap_or(0),
     };
     [Activity::Starting, Activity::Active, Activity::Exited]
         .into_iter()
         .chain(blocked)
         .map(|a| text_width(&state_text(&a, words, 1)).max(text_width(&state_text(&a, words, 0))))
         .chain([ended])
+        .chain((words == Words::Class).then(|| text_width(text::words().stage_stopped())))
         .max()
         .unwrap_or(0)
 }
 
 fn state_text(a: &Activity, words: Words, maxsize: u32) -> String {
     match words {
-        Words::Full => text::words().activity(a, maxsize).to_string(),
+        Words::Full | Words::Class => text::words().activity(a, maxsize).to_string(),
         Words::Short => text::words().activity_short(a).to_string(),
         Words::Tiny => text::words().activity_tiny(a).to_string(),
     }
@@ -327,12 +380,15 @@ fn disagree_mark(theme: &Theme) -> &'static str {
     if theme.ascii { "!=" } else { "≠" }
 }
 
-fn heading_text(col: Col) -> &'static str {
+/// A column's heading; without the kernel beside it, the reported state
+/// is simply the state.
+fn heading_text(col: Col, fit: Fit) -> &'static str {
     let h = text::words().process_headings();
     match col {
         Col::Pid => text::PID_HEADING,
         Col::Name => h.name,
         Col::Role => h.role,
+        Col::State if !fit.cols.contains(&Col::Kernel) => h.state,
         Col::State => h.reported,
         Col::Kernel => h.kernel,
         Col::Item => h.item,
@@ -342,12 +398,12 @@ fn heading_text(col: Col) -> &'static str {
     }
 }
 
-fn heading(col: Col) -> Cell<'static> {
+fn heading(col: Col, fit: Fit) -> Cell<'static> {
     if col == Col::Pid {
         // Room for the selection marker, as in the rows.
-        Cell::from(format!(" {}", heading_text(col)))
+        Cell::from(format!(" {}", heading_text(col, fit)))
     } else {
-        Cell::from(heading_text(col))
+        Cell::from(heading_text(col, fit))
     }
 }
 
@@ -359,8 +415,9 @@ struct Cells {
     name: Span<'static>,
     role: &'static str,
     state_glyph: &'static str,
-    /// Reported state: full, short and one-word.
-    state: [String; 3],
+    /// Reported state: full, short, one-word, and the classroom's (full,
+    /// or how it ended).
+    state: [String; 4],
     state_style: Style,
     /// Kernel state letter (none when gone or not sampled).
     letter: Option<char>,
@@ -379,26 +436,41 @@ struct Cells {
 /// colour only adds to them.
 fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
     let selected = app.controls.selected == Some(p.id);
+    // Without the kernel's column (the classroom), the state says what
+    // the stage says of a frozen world: stopped, unless blocked.
+    let stopped = app.controls.classroom
+        && app.scene.frozen
+        && p.alive()
+        && p.activity.blocked_since().is_none()
+        && p.activity != Activity::Exited;
     let (state_glyph, state_style) = match &p.activity {
         a if a.blocked_since().is_some() => (theme.glyph(Glyph::Blocked), theme.blocked()),
         Activity::Exited => (theme.glyph(Glyph::Dead), theme.dim()),
+        _ if stopped => (theme.glyph(Glyph::Stopped), theme.warn()),
         _ => (theme.glyph(Glyph::Running), theme.ok()),
     };
     // Narrow layouts have no exit column: the state says how it ended.
+    let full = text::words()
+        .activity(&p.activity, app.scene.maxsize)
+        .to_string();
     let state = match p.ended {
+        None if stopped => [
+            full,
+            text::words().frozen_short().to_string(),
+            text::words().frozen_short().to_string(),
+            text::words().stage_stopped().to_string(),
+        ],
         Some(e) => [
-            text::words()
-                .activity(&p.activity, app.scene.maxsize)
-                .to_string(),
+            full,
             text::words().ended_short(e),
             text::words().ended_short(e),
+            text::ended_text(Some(e), p.said_exiting),
         ],
         None => [
-            text::words()
-                .activity(&p.activity, app.scene.maxsize)
-                .to_string(),
+            full.clone(),
             text::words().activity_short(&p.activity).to_string(),
             text::words().activity_tiny(&p.activity).to_string(),
+            full,
         ],
     };
     let kernel = app.scene.kernel_of(p.id);
@@ -438,8 +510,10 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         } else {
             " "
         },
+        // The classroom's row is name, PID and state (the stage shows a
+        // delay scale).
         name: Span::styled(
-            match text::delay_scale_short(p.scale) {
+            match text::delay_scale_short(p.scale).filter(|_| !app.controls.classroom) {
                 Some(x) => format!("{} {x}", p.name),
                 None => p.name.clone(),
             },
@@ -480,6 +554,7 @@ impl Cells {
                     Words::Full => &self.state[0],
                     Words::Short => &self.state[1],
                     Words::Tiny => &self.state[2],
+                    Words::Class => &self.state[3],
                 };
                 Line::from(vec![
                     Span::styled(self.state_glyph, self.state_style),
@@ -683,6 +758,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         let a = area_at(80, 24);
         let mut buf = Buffer::empty(a);
@@ -734,6 +810,7 @@ mod tests {
         let ascii = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         for (w, h) in [(80, 24), (160, 48)] {
             let a = area_at(w, h);
@@ -743,6 +820,58 @@ mod tests {
                 assert!(c.symbol().is_ascii(), "{:?} at {w}x{h}", c.symbol());
             }
         }
+    }
+
+    #[test]
+    fn the_classroom_row_is_pid_name_and_state_whole_even_with_long_pids() {
+        let mut app = Fixture::new(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
+        app.spawn(0, 0, 4_194_301, "writer-1", Role::Writer);
+        app.spawn(0, 1, 4_194_302, "writer-10", Role::Writer);
+        app.spawn(0, 2, 4_194_303, "reader-1", Role::Reader);
+        app.ev(10, 0, 4_194_301, Kind::DelayScaled { scale: 0.05 });
+        let wait = Event::new(20_000_000, 1, 4_194_302, Kind::PutWait).with_item("url_9");
+        app.apply(wait);
+        app.ev(30, 2, 4_194_303, Kind::GetWait);
+        app.controls.set_classroom(true);
+        // Beside the program, at 100x30: the narrowest a class meets.
+        let shape = layout::Shape {
+            code: true,
+            classroom: true,
+            ..Default::default()
+        };
+        let a = layout::areas_shaped(Rect::new(0, 0, 100, 30), shape).unwrap();
+        for lang in crate::config::Lang::ALL {
+            let text = crate::text::with_lang(lang, || draw(&app, a.processes));
+            let w = crate::text::table(lang);
+            let heading = text.lines().nth(1).unwrap();
+            assert!(heading.contains(w.process_headings().state), "{text}");
+            assert!(!heading.contains(w.process_headings().kernel), "{text}");
+            for p in &app.scene.world.procs {
+                let row = text.lines().find(|l| l.contains(&p.name)).unwrap();
+                let state = w.activity(&p.activity, 0);
+                assert!(row.contains(state), "{lang:?} {state}:\n{text}");
+                assert!(row.contains("#######"), "the PID whole:\n{text}");
+                assert!(!row.contains("x0.05"), "name, PID and state only");
+            }
+        }
+    }
+
+    #[test]
+    fn in_the_classroom_a_frozen_world_says_stopped_as_the_stage_does() {
+        let mut app = queue_app();
+        app.ev(2_800, crate::stream::SUPERVISOR, 1, Kind::Frozen);
+        app.controls.set_classroom(true);
+        let text = draw(&app, area_at(100, 30));
+        let row = |name: &str| text.lines().find(|l| l.contains(name)).unwrap().to_string();
+        assert!(row("writer-1").contains("‖ stopped (SIGSTOP)"), "{text}");
+        assert!(
+            row("writer-2").contains("■ BLOCKED put: queue full"),
+            "{text}"
+        );
+        // Out of the classroom, the kernel's column says it (T stopped).
+        app.controls.classroom = false;
+        let text = draw(&app, area_at(100, 30));
+        assert!(!text.contains("SIGSTOP"), "{text}");
     }
 
     #[test]

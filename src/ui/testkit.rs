@@ -27,6 +27,7 @@ fn run_cfg(scenario: Scenario) -> RunConfig {
         record: None,
         ascii: false,
         lang: Default::default(),
+        classroom: false,
     }
 }
 
@@ -420,5 +421,16 @@ pub fn lesson_app(scene: usize) -> Fixture {
     app.controls = Controls::for_lesson(&cfg, lesson);
     let g = app.controls.guide.as_mut().expect("a guide");
     g.start(scene, &app.scene);
+    app
+}
+
+/// `app` as `--classroom` shows it: the projector's layout, and the
+/// programs a plain run may stand for (as `tui::run` gives them), so the
+/// program panel shows when the run has one.
+pub fn classroom(mut app: Fixture) -> Fixture {
+    if app.controls.guide.is_none() {
+        app.controls.programs = crate::lesson::programs();
+    }
+    app.controls.set_classroom(true);
     app
 }

@@ -1,5 +1,6 @@
 //! Colours and glyphs in one place: a colour per process, a word and a glyph
-//! for every state (never colour alone), `NO_COLOR` and `--ascii`.
+//! for every state (never colour alone), `NO_COLOR` and `--ascii`, and the
+//! classroom's high contrast (a projector washes colours out).
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
@@ -11,6 +12,11 @@ use crate::stream::ProcId;
 pub struct Theme {
     pub color: bool,
     pub ascii: bool,
+    /// High contrast, for a projector (`--classroom`): nothing is drawn
+    /// dark grey, states are bold, and the state colours are Okabe-Ito's
+    /// (vermillion, bluish green, orange), which colour-blind eyes tell
+    /// apart; words and glyphs still carry every meaning.
+    pub contrast: bool,
 }
 
 /// Distinct, colour-blind-friendly hues (Okabe-Ito order), then a few more.
@@ -24,6 +30,11 @@ const PALETTE: [Color; 8] = [
     Color::Rgb(204, 121, 167),
     Color::Rgb(180, 180, 180),
 ];
+
+/// The classroom's state colours (Okabe-Ito): blocked, running, warning.
+const VERMILLION: Color = Color::Rgb(213, 94, 0);
+const BLUISH_GREEN: Color = Color::Rgb(0, 158, 115);
+const ORANGE: Color = Color::Rgb(230, 159, 0);
 
 const ASCII_BORDER: border::Set = border::Set {
     top_left: "+",
@@ -67,7 +78,13 @@ impl Theme {
         Theme {
             color: !no_color,
             ascii,
+            contrast: false,
         }
+    }
+
+    /// This theme with the classroom's high contrast on or off.
+    pub fn with_contrast(self, contrast: bool) -> Theme {
+        Theme { contrast, ..self }
     }
 
     /// The plain theme used by snapshot tests and under NO_COLOR.
@@ -75,6 +92,7 @@ impl Theme {
         Theme {
             color: false,
             ascii: false,
+            contrast: false,
         }
     }
 
@@ -141,19 +159,31 @@ impl Theme {
 
     /// Blocked: the word says it; colour only adds.
     pub fn blocked(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        let c = if self.contrast {
+            VERMILLION
+        } else {
+            Color::Red
+        };
+        self.fg(c).add_modifier(Modifier::BOLD)
     }
 
     pub fn ok(&self) -> Style {
-        self.fg(Color::Green)
+        if self.contrast {
+            self.fg(BLUISH_GREEN).add_modifier(Modifier::BOLD)
+        } else {
+            self.fg(Color::Green)
+        }
     }
 
     pub fn warn(&self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        let c = if self.contrast { ORANGE } else { Color::Yellow };
+        self.fg(c).add_modifier(Modifier::BOLD)
     }
 
+    /// What matters less; in high contrast, the terminal's own colour
+    /// (dark grey is lost on a projector).
     pub fn dim(&self) -> Style {
-        if self.color {
+        if self.color && !self.contrast {
             Style::new().fg(Color::DarkGray)
         } else {
             Style::new()
@@ -183,6 +213,7 @@ mod tests {
         let t = Theme {
             color: false,
             ascii: true,
+            contrast: false,
         };
         for g in [
             Glyph::ArrowRight,
@@ -201,6 +232,28 @@ mod tests {
         }
         let b = t.border();
         assert!(b.top_left.is_ascii() && b.horizontal_top.is_ascii());
+    }
+
+    #[test]
+    fn high_contrast_has_no_dark_grey_bold_states_and_no_red_or_green() {
+        let t = Theme {
+            color: true,
+            ascii: false,
+            contrast: false,
+        }
+        .with_contrast(true);
+        assert_eq!(t.dim().fg, None);
+        for s in [t.blocked(), t.ok(), t.warn(), t.title()] {
+            assert!(s.add_modifier.contains(Modifier::BOLD), "{s:?}");
+            assert!(
+                !matches!(s.fg, Some(Color::Red | Color::Green | Color::DarkGray)),
+                "{s:?}"
+            );
+        }
+        assert_ne!(t.blocked().fg, t.ok().fg);
+        let plain = Theme::plain().with_contrast(true);
+        assert_eq!(plain.blocked().fg, None, "NO_COLOR stays colourless");
+        assert!(!Theme::new(false).contrast);
     }
 
     #[test]

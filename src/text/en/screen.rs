@@ -1,6 +1,7 @@
 //! The screen's words, in English.
 
 use super::En;
+use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::stream::{Ended, KernelWait, Role, SIGKILL};
 use crate::text::words::{KeyTable, ProcessHeadings, ScreenWords};
@@ -256,6 +257,7 @@ impl ScreenWords for En {
             name: "name",
             role: "role",
             reported: "reported",
+            state: "state",
             kernel: "kernel",
             item: "item",
             done: "done",
@@ -316,6 +318,49 @@ impl ScreenWords for En {
 
     fn log_parent(&self) -> &'static str {
         "parent"
+    }
+
+    fn burst(
+        &self,
+        who: Option<&str>,
+        op: Repeated,
+        n: usize,
+        span: Option<(&str, &str)>,
+        why: bool,
+    ) -> String {
+        // The first and the last, not a range: others came in between.
+        let span = match span {
+            Some((a, b)) if n == 2 => format!(" ({a}, {b})"),
+            Some((a, b)) => format!(" ({a}, ..., {b})"),
+            None => String::new(),
+        };
+        let said = match op {
+            Repeated::Put => format!("put {n} items{span}"),
+            Repeated::Get => format!("got {n} items{span}"),
+            Repeated::Send => format!("sent {n} messages{span}"),
+            Repeated::Recv => format!("received {n} messages{span}"),
+            Repeated::PutWait if why => format!("waited {n} times to put: the queue was full"),
+            Repeated::GetWait if why => format!("waited {n} times to get: the queue was empty"),
+            Repeated::SendWait if why => format!("waited {n} times to send: the pipe was full"),
+            Repeated::RecvWait if why => format!("waited {n} times to recv: the pipe was empty"),
+            Repeated::PutWait => format!("waited {n} times to put"),
+            Repeated::GetWait => format!("waited {n} times to get"),
+            Repeated::SendWait => format!("waited {n} times to send"),
+            Repeated::RecvWait => format!("waited {n} times to recv"),
+            Repeated::PutFull if why => format!("raised queue.Full {n} times (and tried again)"),
+            Repeated::GetEmpty if why => format!("raised queue.Empty {n} times (and tried again)"),
+            Repeated::PutFull => format!("raised queue.Full {n} times"),
+            Repeated::GetEmpty => format!("raised queue.Empty {n} times"),
+        };
+        match who {
+            Some(w) => format!("{w} {said}"),
+            // A sentence of its own, as the log's other lines.
+            None => {
+                let mut c = said.chars();
+                c.next()
+                    .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+            }
+        }
     }
 
     fn queue_title(&self, maxsize: u32) -> String {

@@ -1,6 +1,7 @@
 //! The screen's words, in Chinese.
 
 use super::{Zh, list};
+use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::stream::{Ended, KernelWait, Role, SIGKILL};
 use crate::text::words::{KeyTable, ProcessHeadings, ScreenWords};
@@ -253,6 +254,7 @@ impl ScreenWords for Zh {
             name: "名称",
             role: "角色",
             reported: "状态",
+            state: "状态",
             kernel: "内核",
             item: "数据",
             done: "完成",
@@ -320,6 +322,40 @@ impl ScreenWords for Zh {
 
     fn log_parent(&self) -> &'static str {
         "父进程"
+    }
+
+    fn burst(
+        &self,
+        who: Option<&str>,
+        op: Repeated,
+        n: usize,
+        span: Option<(&str, &str)>,
+        why: bool,
+    ) -> String {
+        let who = who.map_or(String::new(), |w| format!("{w} "));
+        let span = match span {
+            Some((a, b)) if n == 2 => format!("（{a}、{b}）"),
+            Some((a, b)) => format!("（{a}、…、{b}）"),
+            None => String::new(),
+        };
+        match op {
+            Repeated::Put => format!("{who}放入了 {n} 项{span}"),
+            Repeated::Get => format!("{who}取出了 {n} 项{span}"),
+            Repeated::Send => format!("{who}发送了 {n} 条{span}"),
+            Repeated::Recv => format!("{who}接收了 {n} 条{span}"),
+            Repeated::PutWait if why => format!("{who}等待放入 {n} 次：队列已满"),
+            Repeated::GetWait if why => format!("{who}等待 get {n} 次：队列是空的"),
+            Repeated::SendWait if why => format!("{who}等待发送 {n} 次：管道已满"),
+            Repeated::RecvWait if why => format!("{who}等待 recv {n} 次：管道里没有数据"),
+            Repeated::PutWait => format!("{who}等待放入 {n} 次"),
+            Repeated::GetWait => format!("{who}等待 get {n} 次"),
+            Repeated::SendWait => format!("{who}等待发送 {n} 次"),
+            Repeated::RecvWait => format!("{who}等待 recv {n} 次"),
+            Repeated::PutFull if why => format!("{who}抛出了 {n} 次 queue.Full（每次都再试）"),
+            Repeated::GetEmpty if why => format!("{who}抛出了 {n} 次 queue.Empty（每次都再试）"),
+            Repeated::PutFull => format!("{who}抛出了 {n} 次 queue.Full"),
+            Repeated::GetEmpty => format!("{who}抛出了 {n} 次 queue.Empty"),
+        }
     }
 
     fn queue_title(&self, maxsize: u32) -> String {

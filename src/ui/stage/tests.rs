@@ -430,6 +430,7 @@ fn stage_ascii_theme_draws_only_ascii() {
     let theme = Theme {
         color: false,
         ascii: true,
+        contrast: false,
     };
     let mut frozen = queue_app();
     frozen.scene.frozen = true;

@@ -182,6 +182,7 @@ mod tests {
                     record: None,
                     ascii: false,
                     lang: Default::default(),
+                    classroom: false,
                 },
             }),
         };
