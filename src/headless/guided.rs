@@ -46,8 +46,10 @@ pub const ANSWER_CAP: Duration = Duration::from_secs(20);
 pub const GIVE_UP: Duration = Duration::from_secs(3);
 /// Longest a scene without a question lasts.
 pub const SCENE_CAP: Duration = Duration::from_secs(10);
-/// A run this long without an event has shown what the scene is about.
-pub const QUIET: Duration = Duration::from_secs(1);
+/// A run this long without an event has shown what the scene is about:
+/// longer than the longest rest between events in the built-in lessons (a
+/// reader taking one item a second), so a scene does not end mid-run.
+pub const QUIET: Duration = Duration::from_millis(1500);
 /// A finished or stuck run this long without an event: the scene's own
 /// setup has had time to show (longer than the telemetry window).
 pub const SETTLE: Duration = Duration::from_millis(400);
@@ -356,8 +358,8 @@ mod tests {
 
     #[test]
     fn a_scene_without_a_question_moves_on_when_the_run_is_quiet() {
-        assert_eq!(pace(false, false, &at(3_000, 900)), Pace::Stay);
-        assert_eq!(pace(false, false, &at(3_000, 1_000)), Pace::Next);
+        assert_eq!(pace(false, false, &at(3_000, 1_400)), Pace::Stay);
+        assert_eq!(pace(false, false, &at(3_000, 1_500)), Pace::Next);
         assert_eq!(pace(false, false, &at(10_000, 0)), Pace::Next, "capped");
         let finished = At {
             finished: true,
