@@ -314,3 +314,34 @@ fn a_signal_stops_a_headless_lesson_with_the_summary() {
     assert_all_gone(&spawned(&t));
     let _ = std::fs::remove_file(&t);
 }
+
+#[test]
+fn an_endless_lesson_run_ends_after_its_last_scene_its_writers_stopped() {
+    // The terminate lesson's writers put until stopped (`items = 0`).
+    let l = lesson("terminate");
+    let (out, pids) = run("terminate", &[]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let s = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = s.lines().collect();
+    let at: Vec<usize> = (1..=l.scenes.len())
+        .map(|n| scene_at(&lines, &l, n))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}\n{s}");
+    assert_put_before_get(&lines);
+    let summary = lines.iter().position(|x| *x == "--- summary ---").unwrap();
+    assert!(summary > at[3], "{s}");
+    // The new writer of the last scene was stopped between operations,
+    // the reader left was terminated.
+    let tail = &lines[summary..];
+    assert!(
+        tail.iter()
+            .any(|x| x.starts_with("  writer-3 ") && x.ends_with(", exited")),
+        "{s}"
+    );
+    assert!(
+        tail.iter()
+            .any(|x| x.starts_with("  reader-2 ") && x.ends_with("terminated by SIGTERM")),
+        "{s}"
+    );
+    assert_all_gone(&pids);
+}

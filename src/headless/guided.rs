@@ -20,7 +20,9 @@
 //!   the old run's last lines come before the new scene's caption.
 //! - After the last scene the run ends as a headless run does (the writers
 //!   joined, the queue drained, the readers terminated; or the stuck
-//!   receiver terminated), then the summary.
+//!   receiver terminated), then the summary. An endless queue run
+//!   (`items = 0`) first has its writers stopped between operations. A run
+//!   that has not ended [`END_CAP`] after the last scene is stopped.
 //!
 //! SIGINT, SIGTERM and SIGHUP stop it the orderly way; a closed stdout
 //! (`| head`) ends it quietly, its processes stopped.
@@ -29,14 +31,14 @@ use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::{Act, Ending, Transcript, WINDOW};
-use crate::config::RunConfig;
+use super::{Act, DRAIN, Ending, Transcript, WINDOW};
+use crate::config::{RunConfig, Scenario};
 use crate::model::Scene;
 use crate::model::guide::{Asking, Guide};
 use crate::source::Source;
 use crate::source::live::{Live, Tap};
 use crate::stream::lesson::{Lang, Lesson};
-use crate::stream::{Body, Command, Note, Record};
+use crate::stream::{Body, Command, Note, Record, Role};
 use crate::text;
 
 /// Longest a scene waits for the run to answer its question.
@@ -44,6 +46,8 @@ pub const ANSWER_CAP: Duration = Duration::from_secs(20);
 /// A finished or stuck run this long without an event will not show an
 /// answer any more.
 pub const GIVE_UP: Duration = Duration::from_secs(3);
+/// Longest the run takes to end after the last scene; then it is stopped.
+pub const END_CAP: Duration = Duration::from_secs(15);
 /// Longest a scene without a question lasts.
 pub const SCENE_CAP: Duration = Duration::from_secs(10);
 /// A run this long without an event has shown what the scene is about:
@@ -97,48 +101,85 @@ enum Stage {
         since: Instant,
         restarted: Option<u64>,
     },
-    /// Past the last scene: the parent ends the run.
-    Ending(Ending),
+    /// Past the last scene of an endless queue run (`items = 0`): its
+    /// writers were asked to stop between operations, as a program stops
+    /// its workers; the parent then ends the run. Since `since`.
+    Closing { since: Instant },
+    /// Past the last scene: the parent ends the run, as headless does.
+    Ending { ending: Ending, since: Instant },
+}
+
+/// The guided run's parts: the live run, its scene, the guide.
+struct Guided {
+    live: Live<Handout>,
+    scene: Scene,
+    guide: Guide,
+    lang: Lang,
 }
 
 fn run(cfg: &RunConfig, lesson: &Lesson) -> Result<(), Box<dyn std::error::Error>> {
     let stop = crate::proc::signals::stop_flag()?;
     crate::proc::spawn::registry::install_panic_hook();
     let recorders = super::recorders(cfg)?;
-    let lang = cfg.lang;
     // The first scene is the run's start: its caption comes before the
     // run's first line, its setup once the processes are on the scene.
     let mut out = Transcript::new();
-    out.print(&crate::lesson::handout_title(lesson, lang));
-    for line in crate::lesson::handout_scene(lesson, 0, lang) {
+    out.print(&crate::lesson::handout_title(lesson, cfg.lang));
+    for line in crate::lesson::handout_scene(lesson, 0, cfg.lang) {
         out.print(&line);
     }
     let tap = Handout {
         out,
         last_event: Instant::now(),
     };
-    let mut live = Live::tapped(cfg, WINDOW, recorders, None, tap)?;
-    let mut scene = Scene::new(cfg.clone());
-    let mut guide = Guide::new(lesson.clone());
+    let mut g = Guided {
+        live: Live::tapped(cfg, WINDOW, recorders, None, tap)?,
+        scene: Scene::new(cfg.clone()),
+        guide: Guide::new(lesson.clone()),
+        lang: cfg.lang,
+    };
     let mut stage = Stage::Boarding;
     let mut failed = None;
     loop {
-        live.wait(TICK);
-        live.advance(&mut scene, BUDGET);
-        while let Some(p) = live.take_problem() {
+        g.live.wait(TICK);
+        g.live.advance(&mut g.scene, BUDGET);
+        while let Some(p) = g.live.take_problem() {
             let _ = writeln!(std::io::stderr(), "ipcscope: {p}");
         }
-        if live.tap().out.closed {
+        if g.live.tap().out.closed {
             break;
         }
         if stop.load(Ordering::Acquire) {
-            live.note(Note::Interrupted);
+            g.live.note(Note::Interrupted);
             break;
         }
-        let now = Instant::now();
-        let next = match stage {
-            Stage::Boarding if scene.world.procs.is_empty() => Ok(Stage::Boarding),
-            Stage::Boarding => set_up(0, &mut guide, &mut live, &mut scene),
+        match g.step(stage, Instant::now()) {
+            Ok(Some(next)) => stage = next,
+            Ok(None) => break,
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    g.live.shutdown(&mut g.scene);
+    let gaps = g.live.finish_recordings();
+    g.live.tap().out.end(&g.scene, &gaps);
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+impl Guided {
+    /// One look at the run: where the lesson goes from `stage` (`None`:
+    /// the run has ended).
+    fn step(&mut self, stage: Stage, now: Instant) -> Result<Option<Stage>, String> {
+        let scene = &self.scene;
+        Ok(Some(match stage {
+            Stage::Boarding if scene.world.procs.is_empty() => Stage::Boarding,
+            Stage::Boarding if self.guide.scenes() == 0 => self.close(now),
+            Stage::Boarding => self.set_up(0)?,
             Stage::On {
                 since,
                 restarted: Some(old),
@@ -146,111 +187,120 @@ fn run(cfg: &RunConfig, lesson: &Lesson) -> Result<(), Box<dyn std::error::Error
                 let shows = scene.start_ns != old && !scene.world.procs.is_empty();
                 let restarted = (!shows && now < since + ANSWER_CAP).then_some(old);
                 let since = if restarted.is_none() { now } else { since };
-                Ok(Stage::On { since, restarted })
+                Stage::On { since, restarted }
             }
             Stage::On {
                 since,
                 restarted: None,
             } => {
-                let last = live.tap().last_event.max(since);
                 let at = At {
                     on: now - since,
-                    quiet: now - last,
+                    quiet: now - self.live.tap().last_event.max(since),
                     finished: scene.finished(),
                     stuck: scene.stuck.is_some(),
                 };
-                let revealed = guide.follow(&scene);
-                match pace(guide.question().is_some(), revealed, &at) {
-                    Pace::Stay => Ok(Stage::On {
+                let revealed = self.guide.follow(scene);
+                let pace = pace(self.guide.question().is_some(), revealed, &at);
+                let n = self.guide.scene + 1;
+                let said = match pace {
+                    Pace::Stay => {
+                        return Ok(Some(Stage::On {
+                            since,
+                            restarted: None,
+                        }));
+                    }
+                    Pace::Answered => Some(text::answered_here(n, self.lang)),
+                    Pace::NotAnswered => Some(text::not_answered(n, self.lang)),
+                    Pace::Next => None,
+                };
+                if let Some(line) = said {
+                    self.live.tap().out.print(&line);
+                }
+                if n < self.guide.scenes() {
+                    self.begin(n)?
+                } else {
+                    self.close(now)
+                }
+            }
+            Stage::Closing { since } => {
+                let writing = scene.world.by_role(Role::Writer).any(|p| p.alive());
+                if writing && now < since + END_CAP {
+                    Stage::Closing { since }
+                } else {
+                    Stage::Ending {
+                        ending: Ending::Draining(now + DRAIN),
                         since,
-                        restarted: None,
-                    }),
-                    pace => {
-                        let n = guide.scene + 1;
-                        match pace {
-                            Pace::Answered => live.tap().out.print(&text::answered_here(n, lang)),
-                            Pace::NotAnswered => live.tap().out.print(&text::not_answered(n, lang)),
-                            _ => {}
-                        }
-                        if n < guide.scenes() {
-                            begin(n, &mut guide, &mut live, &mut scene, lang)
-                        } else {
-                            Ok(Stage::Ending(Ending::Running))
-                        }
                     }
                 }
             }
-            Stage::Ending(ending) => {
-                let (ending, acts) = ending.step(&scene, now);
+            Stage::Ending { ending, since } => {
+                let (ending, acts) = ending.step(scene, now);
                 for a in acts {
                     match a {
-                        Act::Note(n) => live.note(n),
+                        Act::Note(n) => self.live.note(n),
                         Act::Do(c) => {
-                            let _ = live.command(c, &mut scene);
+                            let _ = self.live.command(c, &mut self.scene);
                         }
                     }
                 }
-                if matches!(ending, Ending::Done) {
-                    break;
+                if matches!(ending, Ending::Done) || now >= since + END_CAP {
+                    return Ok(None);
                 }
-                Ok(Stage::Ending(ending))
+                Stage::Ending { ending, since }
             }
-        };
-        match next {
-            Ok(s) => stage = s,
-            Err(e) => {
-                failed = Some(e);
-                break;
+        }))
+    }
+
+    /// Starts scene `i` (from 1): its setup is carried out, then its
+    /// caption and question are printed. A restart is carried out at once
+    /// (the old run stopped, its last records folded and printed), so
+    /// those lines come before the caption; whatever else the setup asks
+    /// shows after it.
+    fn begin(&mut self, i: usize) -> Result<Stage, String> {
+        let stage = self.set_up(i)?;
+        for line in crate::lesson::handout_scene(&self.guide.lesson, i, self.lang) {
+            self.live.tap().out.print(&line);
+        }
+        Ok(stage)
+    }
+
+    /// Carries out scene `i`'s setup.
+    fn set_up(&mut self, i: usize) -> Result<Stage, String> {
+        let cmds = setup(&mut self.guide, i, &self.scene);
+        let old = self.scene.start_ns;
+        let restarts = cmds.iter().any(|c| matches!(c, Command::Restart(_)));
+        for c in cmds {
+            self.live
+                .command(c, &mut self.scene)
+                .map_err(|h| text::hint(&h))?;
+        }
+        Ok(Stage::On {
+            since: Instant::now(),
+            restarted: restarts.then_some(old),
+        })
+    }
+
+    /// Past the last scene: an endless queue run has its writers stopped
+    /// first; any run then ends as headless ends it.
+    fn close(&mut self, now: Instant) -> Stage {
+        let endless = matches!(&self.scene.cfg.scenario, Scenario::Queue(q) if q.items == 0);
+        let writers = self
+            .scene
+            .world
+            .by_role(Role::Writer)
+            .filter(|p| p.alive())
+            .count();
+        if endless && writers > 0 {
+            for _ in 0..writers {
+                let _ = self.live.command(Command::RemoveWriter, &mut self.scene);
             }
+            return Stage::Closing { since: now };
+        }
+        Stage::Ending {
+            ending: Ending::Running,
+            since: now,
         }
     }
-    live.shutdown(&mut scene);
-    let gaps = live.finish_recordings();
-    live.tap().out.end(&scene, &gaps);
-    match failed {
-        Some(e) => Err(e.into()),
-        None => Ok(()),
-    }
-}
-
-/// Starts scene `i` (from 1): its setup is carried out, then its caption
-/// and question are printed. A restart is carried out at once (the old
-/// run stopped, its last records folded and printed), so those lines come
-/// before the caption; whatever else the setup asks shows after it.
-fn begin(
-    i: usize,
-    guide: &mut Guide,
-    live: &mut Live<Handout>,
-    scene: &mut Scene,
-    lang: Lang,
-) -> Result<Stage, String> {
-    let stage = set_up(i, guide, live, scene)?;
-    for line in crate::lesson::handout_scene(&guide.lesson, i, lang) {
-        live.tap().out.print(&line);
-    }
-    Ok(stage)
-}
-
-/// Carries out scene `i`'s setup (past the last scene, the run ends).
-fn set_up(
-    i: usize,
-    guide: &mut Guide,
-    live: &mut Live<Handout>,
-    scene: &mut Scene,
-) -> Result<Stage, String> {
-    if i >= guide.scenes() {
-        return Ok(Stage::Ending(Ending::Running));
-    }
-    let cmds = setup(guide, i, scene);
-    let old = scene.start_ns;
-    let restarts = cmds.iter().any(|c| matches!(c, Command::Restart(_)));
-    for c in cmds {
-        live.command(c, scene).map_err(|h| text::hint(&h))?;
-    }
-    Ok(Stage::On {
-        since: Instant::now(),
-        restarted: restarts.then_some(old),
-    })
 }
 
 /// What starting scene `i` asks of the run, its question skipped: the
