@@ -2,7 +2,7 @@
 //! the locale's default), `--check` (exit 0 with the scene count, exit 2
 //! with file:line:column), an unknown name (exit 2 listing the names), a
 //! teacher's folder (`--lessons DIR`), and a headless lesson run printing
-//! its scenes before the transcript.
+//! each scene where it starts in the transcript (more in `handout.rs`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -281,10 +281,11 @@ fn a_teachers_folder_replaces_the_built_in_lessons() {
     );
 }
 
-/// `lesson NAME --headless` prints the scenes (captions and questions,
-/// not the answers) in the language asked, then the run's transcript.
+/// `lesson NAME --headless` is a handout in the language asked: the title,
+/// then each scene's caption and question (not the answer) where the scene
+/// starts in the run's transcript, then the summary.
 #[test]
-fn a_headless_lesson_prints_its_scenes_then_the_transcript() {
+fn a_headless_lesson_prints_each_scene_where_it_starts_in_the_language_asked() {
     let out = ipcscope(
         &[
             "lesson",
@@ -310,33 +311,45 @@ fn a_headless_lesson_prints_its_scenes_then_the_transcript() {
             .position(|l| l.starts_with(&format!("场景 {n}：")))
             .unwrap_or_else(|| panic!("no scene {n}:\n{s}"))
     };
+    assert_eq!(scene(1), 2, "{s}");
     assert!(scene(1) < scene(2) && scene(2) < scene(3) && scene(3) < scene(4));
-    assert!(
-        s.contains("   问题：读进程会按什么顺序取到这六个 url？"),
-        "{s}"
+    assert!(scene(4) < scene(5));
+    assert_eq!(
+        lines[scene(2) + 1],
+        "   问题：读进程会按什么顺序取到这六个 url？"
     );
-    assert!(
-        s.contains("     2) 每个写进程的 url 保持它放入的顺序"),
-        "{s}"
+    assert_eq!(
+        lines[scene(2) + 3],
+        "     2) 每个写进程的 url 保持它放入的顺序，两个写进程的交错在一起"
     );
     assert!(
         !s.contains("why") && !s.contains("Queue 是先进先出的"),
         "{s}"
     );
-    let transcript = lines
-        .iter()
-        .position(|l| *l == "--- 运行过程 ---")
-        .expect("the transcript's heading");
-    assert!(transcript > scene(4));
-    let after = &lines[transcript..];
+    // Scene 2 restarts the run: urls got before it, all six after.
+    assert!(
+        lines[scene(1)..scene(2)]
+            .iter()
+            .any(|l| l.starts_with("Get url_")),
+        "{s}"
+    );
     for n in 1..=6 {
         let get = format!("Get url_{n} from queue.");
-        assert!(after.contains(&get.as_str()), "{get}:\n{s}");
+        assert!(
+            lines[scene(2)..scene(3)].contains(&get.as_str()),
+            "{get}:\n{s}"
+        );
     }
+    let answered = lines
+        .iter()
+        .position(|l| *l == "（运行在这里回答了场景 2 的问题。）")
+        .expect("the run answers scene 2");
+    assert!(scene(2) < answered && answered < scene(3), "{s}");
     let summary = ipcscope::text::with_lang(ipcscope::config::Lang::Zh, || {
         ipcscope::text::words().summary_header()
     });
-    assert!(after.contains(&summary.as_str()), "{s}");
+    let at = lines.iter().position(|l| *l == summary).expect("a summary");
+    assert!(at > scene(5), "{s}");
 }
 
 /// The README's example lesson (its `python` and `toml` blocks under

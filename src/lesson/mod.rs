@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use crate::stream::lesson::Lesson;
 
 pub use builtin::{BUILTIN, BuiltIn};
-pub use print::{check, handout, list, listing};
+pub use print::{check, handout_scene, handout_title, list, listing};
 
 /// A problem with a lesson file: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

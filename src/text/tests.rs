@@ -135,7 +135,8 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(scene_line, 2, "caption");
     say!(question_line, "prompt?");
     say!(handout_title, "Title", "queue_demo.py");
-    say!(transcript_heading);
+    say!(answered_here, 2);
+    say!(not_answered, 2);
     say!(scene_of, 2, 4);
     say!(scene_keys, false);
     say!(scene_keys, true);

@@ -432,8 +432,12 @@ pub trait LessonWords: Sync {
     fn question_line(&self, prompt: &str) -> String;
     /// The handout's title line: the lesson's title and its program's file.
     fn handout_title(&self, title: &str, program: &str) -> String;
-    /// Between the handout's scenes and the run's transcript.
-    fn transcript_heading(&self) -> &'static str;
+    /// A headless lesson: the run shows the answer to scene `n`'s
+    /// question here (the handout does not say which).
+    fn answered_here(&self, n: usize) -> String;
+    /// A headless lesson: the run did not show the answer to scene `n`'s
+    /// question in time; the lesson goes on.
+    fn not_answered(&self, n: usize) -> String;
     /// The caption bar's title: scene `i` of `n` (from 1).
     fn scene_of(&self, i: usize, n: usize) -> String;
     /// The caption bar's keys (the last scene has no next).
