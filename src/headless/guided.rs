@@ -443,6 +443,7 @@ mod tests {
             trace: None,
             record: None,
             ascii: false,
+            classroom: false,
             lang: Default::default(),
         }
     }
