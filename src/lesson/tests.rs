@@ -54,11 +54,14 @@ reveal = "writer blocks in put"
 why = { en = "Because.", zh = "因为。" }
 "#;
 
-fn read_demo(name: &str) -> Result<String, String> {
+fn read_demo(name: &str) -> Result<String, Problem> {
     if name == "demo.py" {
         Ok(PROGRAM.to_string())
     } else {
-        Err(format!("cannot read the program {name}: no such file"))
+        Err(Problem::CannotReadProgram {
+            path: name.to_string(),
+            why: "no such file".to_string(),
+        })
     }
 }
 
@@ -166,12 +169,7 @@ fn pipe_and_counter_scenarios_take_their_defaults() {
         "[scenario.counter]\ndelay = 1\n",
     ));
     // `delay` is not a counter option.
-    assert!(
-        counter
-            .unwrap_err()
-            .message
-            .contains("unknown field `delay`")
-    );
+    assert!(counter.unwrap_err().message.contains("unknown key `delay`"));
     let counter = load(
         &good_with(
             "[scenario.queue]\nwriters = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n",
@@ -202,23 +200,23 @@ fn pipe_and_counter_scenarios_take_their_defaults() {
 fn unknown_fields_are_rejected_where_they_are() {
     rejected(
         &good_with("program =", "«titel = 1\nprogram ="),
-        "unknown field `titel`",
+        "unknown key `titel`: the keys here are `title`, `program`, `scenario`, `lines` and `scenes`",
     );
     rejected(
         &good_with("caption = { en = \"First\"", "«captoin = { en = \"First\""),
-        "unknown field `captoin`",
+        "unknown key `captoin`",
     );
     rejected(
         &good_with("reveal =", "«hint = 1\nreveal ="),
-        "unknown field `hint`",
+        "unknown key `hint`",
     );
     rejected(
         &good_with("maxsize = 2", "«max_size = 2"),
-        "unknown field `max_size`",
+        "unknown key `max_size`",
     );
     rejected(
         &good_with("zh = \"第一\" }", "zh = \"第一\", «fr = \"Premier\" }"),
-        "unknown field `fr`",
+        "unknown key `fr`: the keys here are `en` and `zh`",
     );
 }
 
@@ -284,7 +282,7 @@ fn questions_are_checked() {
             "reveal = \"writer blocks in put\"",
             "reveal = \"writer blocks in put\"\n«reveal = 1",
         ),
-        "duplicate key",
+        "`reveal` is given twice",
     );
 }
 
@@ -298,11 +296,11 @@ fn line_numbers_are_checked_against_the_program() {
     rejected(&good_with("put = 6", "put = «-4"), "lines count from 1");
     rejected(
         &good_with("reader = { get", "«readr = { get"),
-        "unknown variant `readr`",
+        "[lines] has no part `readr`: a program's parts are writer, reader",
     );
     rejected(
         &good_with("{ get = 10 }", "{ «gett = 10 }"),
-        "unknown variant `gett`",
+        "a reader has no `gett` in a line map",
     );
     rejected(
         &good_with("{ get = 10 }", "{ get = 10, «put = 6 }"),
@@ -341,11 +339,11 @@ fn scenario_options_take_the_command_lines_ranges() {
     );
     rejected(
         &good_with("maxsize = 2", "maxsize = «-1"),
-        "invalid value: integer `-1`",
+        "maxsize = -1 is out of range: 0 to 65536",
     );
     rejected(
         &good_with("maxsize = 2", "maxsize = «\"2\""),
-        "invalid type: string \"2\"",
+        "`scenario.queue.maxsize` should be a whole number, not the string \"2\"",
     );
     rejected(
         &good_with("delay = \"0.5..1\"", "delay = «\"1..0\""),
@@ -357,7 +355,7 @@ fn scenario_options_take_the_command_lines_ranges() {
     );
     rejected(
         &good_with("delay = \"0.5..1\"", "delay = «-1"),
-        "-1 is out of range: a delay is 0 to 3600",
+        "delay: '-1' is out of range: a delay is 0 to 3600 seconds",
     );
     rejected(
         &good_with("maxsize = 2", "maxsize = 2\nput_timeout = «-1"),
@@ -376,7 +374,7 @@ fn scenario_options_take_the_command_lines_ranges() {
     );
     rejected(
         &good_with("[scenario.queue]", "[scenario.«queu]"),
-        "unknown variant `queu`",
+        "unknown key `queu`: the keys here are `queue`, `pipe` and `counter`",
     );
     rejected(
         &good_with("[scenario.queue]", "[«scenario.pipe]\n[scenario.queue]"),
@@ -584,10 +582,10 @@ fn missing_or_broken_parts_are_located() {
     // An inline table left open: toml says where it noticed.
     rejected(
         &good_with("zh = \"一课\" }\nprogram", "zh = \"一课\"\n«program"),
-        "missing comma between key-value pairs",
+        "TOML syntax: a comma `,` is missing",
     );
     let no_scenes = GOOD.split("[[scenes]]").next().unwrap().to_string();
-    rejected(&format!("«{no_scenes}"), "missing field `scenes`");
+    rejected(&format!("«{no_scenes}"), "missing key `scenes`");
     rejected(
         &format!("scenes = «[]\n{no_scenes}"),
         "a lesson has at least one scene",
@@ -596,13 +594,13 @@ fn missing_or_broken_parts_are_located() {
         "[scenario.queue]\nwriters = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n",
         "",
     );
-    rejected(&format!("«{no_scenario}"), "missing field `scenario`");
+    rejected(&format!("«{no_scenario}"), "missing key `scenario`");
     rejected(
         &good_with(
             "[scenario.queue]\nwriters = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n",
             "scenario = «\"queue\"\n",
         ),
-        "write the scenario as a table: [scenario.queue]",
+        "`scenario` should be a table: [scenario.queue], [scenario.pipe] or [scenario.counter]",
     );
 }
 

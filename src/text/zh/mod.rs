@@ -14,6 +14,7 @@
 
 mod errors;
 mod lesson;
+mod lesson_file;
 mod notices;
 mod screen;
 mod stage;
