@@ -295,9 +295,19 @@ fn range<T: TryFrom<i128> + Into<u64> + Copy>(
 /// A timeout checked as the command line checks `--put-timeout`.
 fn timeout(v: &Option<Spanned<Seconds>>, key: &'static str) -> Result<Option<f64>, Located> {
     let Some(s) = v else { return Ok(None) };
-    parse_timeout(&s.get_ref().0.to_string())
+    parse_timeout(&as_written(s.get_ref().0))
         .map(Some)
         .map_err(|why| at(s, Problem::Seconds { key, why }))
+}
+
+/// A number as TOML writes it (`nan`, `inf`), for the command line's
+/// checks and their words.
+fn as_written(x: f64) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        x.to_string().to_lowercase()
+    }
 }
 
 fn flag(v: &Option<Spanned<Flag>>) -> bool {
@@ -310,7 +320,7 @@ fn delay(v: &Option<Spanned<Delay>>, key: &'static str) -> Result<Option<DelayRa
     let Some(s) = v else { return Ok(None) };
     let written = match s.get_ref() {
         Delay::Range(r) => r.clone(),
-        Delay::Seconds(x) => x.to_string(),
+        Delay::Seconds(x) => as_written(*x),
     };
     written
         .parse()

@@ -251,34 +251,68 @@ pub(super) fn syntax(e: &toml::de::Error, text: &str) -> (Range<usize>, Problem)
         let problem = Problem::Syntax(Syntax::FullWidth { found, ascii });
         return (at..at + found.len_utf8(), problem);
     }
+    // A list or an inline table may go on over lines: left open, toml
+    // stops at the next table's header and asks for a comma.
+    let at_header = match (text.get(..span.start), text.get(span.start..)) {
+        (Some(before), Some(after)) => {
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            before[line_start..].trim().is_empty() && after.starts_with('[')
+        }
+        _ => false,
+    };
     let syntax = match description {
+        "missing comma between array elements" if at_header => Syntax::Unclosed { close: ']' },
+        "missing comma between key-value pairs" if at_header => Syntax::Unclosed { close: '}' },
         "string values must be quoted" => Syntax::Unquoted,
         "missing comma between key-value pairs" | "missing comma between array elements" => {
             Syntax::MissingComma
         }
         "key with no value" | "missing assignment between key-value pairs" => Syntax::NoValue,
-        "invalid basic string" => Syntax::UnclosedString { quote: '"' },
-        "invalid literal string" => Syntax::UnclosedString { quote: '\'' },
+        // A string left open, when its line has its quote (toml says the
+        // same of a stray `1` in an inline table).
+        "invalid basic string" if on_line(text, span.start, '"') => {
+            Syntax::UnclosedString { quote: '"' }
+        }
+        "invalid literal string" if on_line(text, span.start, '\'') => {
+            Syntax::UnclosedString { quote: '\'' }
+        }
         "unclosed array" | "unclosed table" | "unclosed array table" => {
             Syntax::Unclosed { close: ']' }
         }
-        "unclosed inline table" => Syntax::Unclosed { close: '}' },
+        // An inline table may go on over lines: left open, toml notices
+        // at the next line that is not `key = value`.
+        "unclosed inline table" | "missing key for inline table element" => {
+            Syntax::Unclosed { close: '}' }
+        }
         _ => Syntax::Other(message.to_string()),
     };
     (span, Problem::Syntax(syntax))
 }
 
-/// The first full-width character outside quotes on the line holding
-/// byte `offset` of `text`: where it is, and its ASCII twin.
-fn full_width_on_line(text: &str, offset: usize) -> Option<(usize, char, char)> {
+/// The line of `text` holding byte `offset`.
+fn line_at(text: &str, offset: usize) -> &str {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    &text[start..end]
+}
+
+/// Whether the line holding byte `offset` of `text` has `c` in it.
+fn on_line(text: &str, offset: usize, c: char) -> bool {
+    line_at(text, offset).contains(c)
+}
+
+/// The first full-width character outside quotes on the line holding
+/// byte `offset` of `text`: where it is, and its ASCII twin.
+fn full_width_on_line(text: &str, offset: usize) -> Option<(usize, char, char)> {
+    let line = line_at(text, offset);
+    // The line is a slice of `text`: where it starts.
+    let start = line.as_ptr() as usize - text.as_ptr() as usize;
     let mut quote = None;
-    for (i, c) in text[start..end].char_indices() {
+    for (i, c) in line.char_indices() {
         match (quote, c) {
             (None, '#') => return None,
             (None, '"' | '\'') => quote = Some(c),
@@ -395,7 +429,9 @@ fn found_from(s: &str) -> Found {
     if let Some(n) = ticked("integer ") {
         Found::WholeNumber(n)
     } else if let Some(x) = ticked("floating point ") {
-        Found::Number(x)
+        // Not a number or infinite: as TOML writes them (`nan`, `inf`).
+        let finite = x.parse::<f64>().is_ok_and(f64::is_finite);
+        Found::Number(if finite { x } else { x.to_lowercase() })
     } else if let Some(b) = ticked("boolean ") {
         Found::TrueFalse(b)
     } else if let Some(q) = s.strip_prefix("string ") {

@@ -53,7 +53,7 @@ impl LessonFileWords for En {
                 format!("this string is not closed: end it with `{quote}` on the same line")
             }
             Syntax::Unclosed { close } => {
-                format!("`{close}` is missing: close what was opened")
+                format!("`{close}` is missing: something opened above is not closed before here")
             }
             Syntax::Other(detail) => format!("toml says \"{detail}\""),
         };

@@ -79,7 +79,9 @@ impl LessonFileWords for Zh {
             Syntax::UnclosedString { quote } => {
                 format!("这个字符串没有结束：请在同一行用 `{quote}` 结束它")
             }
-            Syntax::Unclosed { close } => format!("缺少 `{close}`：前面打开的没有关上"),
+            Syntax::Unclosed { close } => {
+                format!("缺少 `{close}`：前面打开的括号在这里之前没有关上")
+            }
             Syntax::Other(detail) => format!("toml 的原话是 \"{detail}\""),
         };
         format!("TOML 语法错误：{what}")
@@ -157,8 +159,8 @@ impl LessonFileWords for Zh {
     fn unreadable_number(&self, key: Option<&str>) -> String {
         let why = "TOML 无法读取（太大，或者写法不是数字）";
         match key {
-            Some(k) => format!("`{k}` 的数字{why}"),
-            None => format!("这个数字{why}"),
+            Some(k) => format!("`{k}` 的数字 {why}"),
+            None => format!("这个数字 {why}"),
         }
     }
 
