@@ -1,4 +1,4 @@
-//! 课程文件哪里写错了（中文）。TOML 的键、Python 名称、动作和揭晓条件照原样
+//! 课程文件哪里写错了（中文）。TOML 的键、Python 名称、动作和揭示条件照原样
 //! 写成代码。
 
 use std::fmt::Display;
@@ -122,7 +122,7 @@ impl LessonFileWords for Zh {
             Want::FileName => "引号里的程序文件名，例如 \"queue_demo.py\"",
             Want::Action => "引号里的动作，例如 \"maxsize 2\"",
             Want::Actions => "动作列表，例如 [\"maxsize 2\", \"add_reader\"]",
-            Want::Reveal => "引号里的揭晓条件，例如 \"writer blocks in put\"",
+            Want::Reveal => "引号里的揭示条件，例如 \"writer blocks in put\"",
             Want::Scenario => {
                 "一个表：[scenario.queue]、[scenario.pipe] 或 [scenario.counter]，\
                  选项写在它下面"
@@ -292,7 +292,7 @@ impl LessonFileWords for Zh {
     }
 
     fn not_a_reveal(&self, phrase: &str) -> String {
-        format!("'{phrase}' 不是揭晓条件：请写以下之一：{REVEAL_FORMS}")
+        format!("'{phrase}' 不是揭示条件：请写以下之一：{REVEAL_FORMS}")
     }
 
     fn blocks_in(&self, phrase: &str, role: Role, op: Op, written: &str) -> String {
