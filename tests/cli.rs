@@ -337,12 +337,11 @@ fn readme_commands(readme: &str) -> Vec<Vec<String>> {
         for sc in scenarios {
             let a: Vec<String> = rest
                 .iter()
-                .map(|w| {
-                    if *w == "SCENARIO" {
-                        sc.to_string()
-                    } else {
-                        w.to_string()
-                    }
+                .map(|w| match *w {
+                    "SCENARIO" => sc.to_string(),
+                    // `ipcscope lesson NAME`: any built-in lesson.
+                    "NAME" => "queue".to_string(),
+                    _ => w.to_string(),
                 })
                 .collect();
             args.push(a);

@@ -245,8 +245,8 @@ impl Want {
         }
     }
 
-    /// The want an `expecting` text stands for; serde's names of the
-    /// plain types a lesson file's places are read as are known too.
+    /// The want an `expecting` text stands for; serde's names of plain
+    /// types too, should a place ever be read as one.
     pub fn from_expecting(s: &str) -> Option<Want> {
         Want::ALL
             .into_iter()

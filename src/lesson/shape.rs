@@ -8,7 +8,10 @@
 //! after reading, so serde never says "invalid value" or "unknown
 //! variant". What is left are serde's standard forms ("unknown field",
 //! "missing field", "invalid type"), whose wording serde fixes, and
-//! toml's syntax errors (their words, quoted); `tests.rs` tries each.
+//! toml's syntax errors: the common ones named in our words (a
+//! full-width character on the line, a value without quotes, a missing
+//! comma, a string, list or table left open), the rest quoted.
+//! `tests.rs` tries each.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1200,7 +1200,7 @@ fn every_kind_of_problem_is_said_in_english_and_chinese() {
         (
             good_with(reveal, r#"reveal = «"the writer waits""#),
             "'the writer waits' is not a reveal condition: write one of ROLE blocks in OP",
-            "'the writer waits' 不是揭晓条件：请写以下之一：ROLE blocks in OP",
+            "'the writer waits' 不是揭示条件：请写以下之一：ROLE blocks in OP",
         ),
         (
             good_with(reveal, r#"reveal = «"writer blocks in get""#),
