@@ -1,6 +1,6 @@
 //! `ipcscope lesson` through the real binary: `--list` (both languages,
 //! the locale's default), `--check` (exit 0 with the scene count, exit 2
-//! with file:line:column), an unknown name (exit 2 listing the names), a
+//! with file:line:column, in the language asked for), an unknown name (exit 2 listing the names), a
 //! teacher's folder (`--lessons DIR`), and a headless lesson run printing
 //! each scene where it starts in the transcript (more in `handout.rs`).
 
@@ -219,6 +219,61 @@ fn check_says_ok_with_the_scene_count_or_exits_2_with_file_line_column() {
     );
 }
 
+/// `--check` says what is wrong, and warns, in the language asked for, at
+/// the same file:line:column.
+#[test]
+fn check_speaks_chinese_when_asked() {
+    let dir = Scratch::new("check-zh");
+    dir.write("mine.py", PROGRAM);
+    let zh = |file: &Path| {
+        ipcscope(
+            &["lesson", "--check", file.to_str().unwrap(), "--lang", "zh"],
+            &[],
+        )
+    };
+    let bad = dir.write("bad.toml", &LESSON.replace("answer = 1", "answer = 3"));
+    let out = zh(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "ipcscope: {}:15:130: answer = 3 超出范围：请选 1 到 2（选项从 1 开始数）\n",
+            bad.display()
+        )
+    );
+    let typed = dir.write(
+        "typed.toml",
+        &LESSON.replace("answer = 1", "answer = \"1\""),
+    );
+    let out = zh(&typed);
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "ipcscope: {}:15:130: `scenes.question.answer` 应该是整数，而这里是字符串 \"1\"\n",
+            typed.display()
+        )
+    );
+    let warned = dir.write("warned.toml", &LESSON.replace("send = 4", "send = 1"));
+    let out = zh(&warned);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "ok：2 个场景\n");
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "警告: {}:8:19: lines.sender.send = 1：mine.py 的第 1 行是 \
+             `from multiprocessing import Pipe`，不是含有 `send(` 的行\n",
+            warned.display()
+        )
+    );
+    let out = zh(Path::new("/nonexistent/none.toml"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("ipcscope: /nonexistent/none.toml: 无法读取课程文件："),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn every_built_in_lesson_file_checks_ok() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/lessons");
@@ -275,7 +330,22 @@ fn a_teachers_folder_replaces_the_built_in_lessons() {
     let out = ipcscope(&["lesson", "--list", "--lessons", d], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains(&format!("{d}/broken.toml:8:1: unknown variant `writr`")),
+        text(&out.stderr).contains(&format!(
+            "{d}/broken.toml:8:1: [lines] has no part `writr`: a program's parts are writer, "
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    // In the locale's language when no --lang is given.
+    let out = ipcscope(
+        &["lesson", "--list", "--lessons", d],
+        &[("LANG", "zh_CN.UTF-8")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "{d}/broken.toml:8:1: [lines] 里不能写 `writr`：程序的部分只有 writer、"
+        )),
         "{}",
         text(&out.stderr)
     );
@@ -354,7 +424,7 @@ fn a_headless_lesson_prints_each_scene_where_it_starts_in_the_language_asked() {
 
 /// The README's example lesson (its `python` and `toml` blocks under
 /// "Lesson files") checks ok, and with `answer = 3` fails as the README
-/// shows.
+/// shows, in English and in Chinese.
 #[test]
 fn the_readme_example_lesson_checks_as_the_readme_says() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
@@ -381,13 +451,24 @@ fn the_readme_example_lesson_checks_as_the_readme_says() {
     assert_eq!(toml.matches("answer = 1 ").count(), 1);
     dir.write("mypipe.toml", &toml.replace("answer = 1 ", "answer = 3 "));
     // Run in the folder, so the file is named as the README names it.
-    let out = ipcscope_in(Some(&dir.0), &["lesson", "--check", "mypipe.toml"], &[]);
-    assert_eq!(out.status.code(), Some(2));
-    let shown = section
+    let shown: Vec<&str> = section
         .lines()
-        .find(|l| l.starts_with("ipcscope: mypipe.toml:"))
-        .expect("the README shows the error");
-    assert_eq!(text(&out.stderr).trim_end(), shown);
+        .filter(|l| l.starts_with("ipcscope: mypipe.toml:"))
+        .collect();
+    assert_eq!(
+        shown.len(),
+        2,
+        "the README shows the error in English and Chinese"
+    );
+    for (lang, shown) in ["en", "zh"].into_iter().zip(shown) {
+        let out = ipcscope_in(
+            Some(&dir.0),
+            &["lesson", "--check", "mypipe.toml", "--lang", lang],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(text(&out.stderr).trim_end(), shown);
+    }
 }
 
 /// The README's `ipcscope lesson --list` sample is the real output.
