@@ -31,8 +31,8 @@ pub use screen::*;
 pub use stage::*;
 pub use transcript::*;
 pub use words::{
-    ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, ScreenWords, StageWords,
-    TranscriptWords, Words,
+    CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, ScreenWords,
+    StageWords, TranscriptWords, Words,
 };
 
 pub use crate::config::Lang;
@@ -59,6 +59,20 @@ pub fn words() -> &'static dyn Words {
 
 /// A language's table.
 pub fn table(lang: Lang) -> &'static dyn Words {
+    match lang {
+        Lang::En => &en::En,
+        Lang::Zh => &zh::Zh,
+    }
+}
+
+/// The current language's command-line words.
+pub fn cli_words() -> &'static dyn CliWords {
+    cli_table(lang())
+}
+
+/// A language's command-line words (a table of its own beside [`Words`],
+/// which the rest of ipcscope speaks).
+pub fn cli_table(lang: Lang) -> &'static dyn CliWords {
     match lang {
         Lang::En => &en::En,
         Lang::Zh => &zh::Zh,

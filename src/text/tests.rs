@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::words::KeyTable;
+use super::words::{Conflicting, KeyTable, Similar};
 use super::*;
 use crate::lesson::{Bound, Found, Never, Syntax, Want};
 use crate::model::ScenarioKind;
@@ -15,9 +15,11 @@ use crate::outfile::{Kind as FileKind, What};
 use crate::stream::lesson::{LineMismatch, Op, ProgramRole, TextError};
 use crate::stream::{Ended, KernelWait, Role, SIGKILL, SIGTERM};
 
-/// Every method of [`Words`] called with representative inputs: (method,
-/// what it said, in Debug form so tuples and tables compare whole).
-fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
+/// Every method of [`Words`] and [`CliWords`] in `lang`, called with
+/// representative inputs: (method, what it said, in Debug form so tuples
+/// and tables compare whole).
+fn samples(lang: Lang) -> Vec<(&'static str, String)> {
+    let t = table(lang);
     let mut v: Vec<(&'static str, String)> = Vec::new();
     macro_rules! say {
         ($name:ident $(, $arg:expr)*) => {
@@ -591,6 +593,70 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     for why in &nevers {
         say!(never_holds, "reader done >= 17", why);
     }
+
+    // the command line (one sample of each keyed table: the command line's
+    // own tests walk every key)
+    let c = cli_table(lang);
+    macro_rules! cli {
+        ($name:ident $(, $arg:expr)*) => {
+            v.push((stringify!($name), format!("{:?}", c.$name($($arg),*))))
+        };
+    }
+    cli!(help_text, "QueueArgs.writers");
+    cli!(help_text, "queue");
+    cli!(heading, "Queue options");
+    cli!(heading, "Usage");
+    cli!(label, "Usage");
+    cli!(label_space);
+    cli!(default_value, "perfetto");
+    cli!(possible_values, &["en", "zh"]);
+    cli!(error_label);
+    cli!(tip_label);
+    cli!(try_help, "--help");
+    cli!(unexpected_argument, "--bogus");
+    cli!(unrecognized_subcommand, "frobnicate");
+    cli!(
+        invalid_value,
+        "999",
+        "--writers <N>",
+        Some("999 is not in 1..=255")
+    );
+    cli!(invalid_value, "fr", "--lang <LANG>", None);
+    cli!(value_required, "--trace <FILE>");
+    cli!(equals_needed, "--lang <LANG>");
+    cli!(unexpected_value, "b", "--seed <N>");
+    cli!(values_required, "--x <A> <B>", 2, 1, true);
+    cli!(values_required, "--x <A> <B>", 2, 3, false);
+    let with = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let arg = Conflicting::Arg("--nowait-put");
+    cli!(cannot_be_used_with, arg, &with(&["--put-timeout <S>"]));
+    cli!(cannot_be_used_with, arg, &with(&["--a", "--b"]));
+    cli!(cannot_be_used_with, arg, &[]);
+    let sub = Conflicting::Subcommand("pipe");
+    cli!(cannot_be_used_with, sub, &with(&["--writers <N>"]));
+    cli!(used_more_than_once, "--headless");
+    cli!(required_not_given, &with(&["--output <OUT>"]));
+    cli!(subcommand_required, "__child", &with(&["writer", "reader"]));
+    cli!(not_utf8);
+    cli!(bad_command_line);
+    for what in [Similar::Argument, Similar::Subcommand, Similar::Value] {
+        cli!(similar, what, &with(&["--writers"]));
+        cli!(similar, what, &with(&["queue", "pipe"]));
+    }
+    cli!(pass_as_value, "-x", "-- -x");
+    cli!(exists_in, "queue --writers");
+    cli!(remove_double_dash, "queue");
+    cli!(not_a_whole_number, "abc");
+    cli!(number_out_of_range, "999", 1, 255);
+    cli!(
+        no_lesson_named,
+        "nope",
+        "the built-in lessons",
+        &with(&["queue", "pipe"])
+    );
+    cli!(no_lesson_named, "nope", "my-lessons", &[]);
+    cli!(lesson_library, None);
+    cli!(lesson_library, Some(Path::new("my-lessons")));
     v
 }
 
@@ -616,8 +682,7 @@ fn only_code_or_numbers(s: &str) -> bool {
 #[test]
 fn every_sentence_method_is_sampled() {
     let source = include_str!("words.rs");
-    let said: std::collections::HashSet<&str> =
-        samples(table(Lang::En)).iter().map(|(m, _)| *m).collect();
+    let said: std::collections::HashSet<&str> = samples(Lang::En).iter().map(|(m, _)| *m).collect();
     let mut methods = 0;
     for line in source.lines() {
         let Some(rest) = line.trim_start().strip_prefix("fn ") else {
@@ -632,7 +697,7 @@ fn every_sentence_method_is_sampled() {
 
 #[test]
 fn chinese_says_every_sentence_in_chinese() {
-    for (method, text) in samples(table(Lang::Zh)) {
+    for (method, text) in samples(Lang::Zh) {
         assert!(
             has_cjk(&text) || only_code_or_numbers(text.trim_matches('"')),
             "{method}: {text}"
@@ -660,8 +725,8 @@ fn chinese_says_every_sentence_in_chinese() {
 
 #[test]
 fn english_and_chinese_differ_in_every_sentence() {
-    let en = samples(table(Lang::En));
-    let zh = samples(table(Lang::Zh));
+    let en = samples(Lang::En);
+    let zh = samples(Lang::Zh);
     assert_eq!(en.len(), zh.len());
     for ((method, e), (_, z)) in en.iter().zip(&zh) {
         assert_ne!(e, z, "{method} says the same in both languages");

@@ -607,3 +607,106 @@ pub trait LessonFileWords: Sync {
     /// `reveal` can never hold in this run at this scene, because `why`.
     fn never_holds(&self, reveal: &str, why: &Never) -> String;
 }
+
+/// What an argument conflict is about: an option given with options it
+/// cannot be used with, or a scenario or command given after options it
+/// does not take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflicting<'a> {
+    Arg(&'a str),
+    Subcommand(&'a str),
+}
+
+/// What a "did you mean" tip names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Similar {
+    Argument,
+    Subcommand,
+    Value,
+}
+
+/// The command line (`cli.rs`, clap): the help of every command, option
+/// and heading, and clap's usage errors in our words. Option names,
+/// value names (`<N>`, `FILE`), subcommand names and values stay as
+/// typed, as code.
+///
+/// The help is a table keyed by what the help belongs to (see
+/// [`help_text`](Self::help_text)); the English table says exactly what
+/// the doc comments in `cli.rs` say (a test walks the whole command line
+/// and compares), so an option's Chinese help is one line in
+/// `zh/cli.rs` and its English one line in `en/cli.rs`.
+pub trait CliWords: Sync {
+    // -- help --
+    /// The help of `key`: a command's about by its name (`queue`;
+    /// `ipcscope` for the program, `ipcscope/after` for the line after
+    /// its options), an option or argument as `Struct.field` (the struct
+    /// in `cli.rs` that declares it: `QueueArgs.writers`,
+    /// `CommonArgs.seed`, `LessonArgs.name`), a value of an option as
+    /// `Struct.field/value` (`ExportArgs.format/csv`), and clap's own
+    /// (`--help`, `--help/more`, `--help/summary`, `--version`, and the
+    /// `help` command's `help.subcommand`). `None`: not in the table.
+    fn help_text(&self, key: &str) -> Option<&'static str>;
+    /// A section of the help (or a label in it), by its English name:
+    /// `Queue options`, `Options`, `Arguments`, `Usage`, ...
+    fn heading(&self, heading: &str) -> Option<&'static str>;
+    /// A heading or label with its colon: `Usage:`.
+    fn label(&self, word: &str) -> String;
+    /// What follows a label on its line: a space after `:`, nothing
+    /// after a full-width colon.
+    fn label_space(&self) -> &'static str;
+    /// An option's default, after its help: `[default: perfetto]`.
+    fn default_value(&self, value: &str) -> String;
+    /// The values an option takes, after its help: `[possible values: en, zh]`.
+    fn possible_values(&self, values: &[&str]) -> String;
+
+    // -- usage errors (exit 2) --
+    /// Before every error: `error` (as a label).
+    fn error_label(&self) -> &'static str;
+    /// Before a suggestion: `tip` (as a label).
+    fn tip_label(&self) -> &'static str;
+    /// The last line of a usage error: where to read more (`flag`: `--help`).
+    fn try_help(&self, flag: &str) -> String;
+    /// An option (or a word) no command here takes.
+    fn unexpected_argument(&self, arg: &str) -> String;
+    /// A scenario or command that does not exist.
+    fn unrecognized_subcommand(&self, name: &str) -> String;
+    /// `value` refused by option `arg` (`--writers <N>`), with our reason
+    /// when there is one.
+    fn invalid_value(&self, value: &str, arg: &str, reason: Option<&str>) -> String;
+    /// An option given without its value.
+    fn value_required(&self, arg: &str) -> String;
+    /// An option whose value must follow `=`.
+    fn equals_needed(&self, arg: &str) -> String;
+    /// One value too many for `arg`.
+    fn unexpected_value(&self, value: &str, arg: &str) -> String;
+    /// `arg` takes `required` values (at least, when `at_least`); `given` were.
+    fn values_required(&self, arg: &str, required: usize, given: usize, at_least: bool) -> String;
+    /// `what` cannot be used with `with` (empty: with some other option given).
+    fn cannot_be_used_with(&self, what: Conflicting, with: &[String]) -> String;
+    /// An option given twice that takes one value.
+    fn used_more_than_once(&self, arg: &str) -> String;
+    /// Required arguments left out.
+    fn required_not_given(&self, args: &[String]) -> String;
+    /// `command` needs one of `subcommands`.
+    fn subcommand_required(&self, command: &str, subcommands: &[String]) -> String;
+    /// An argument that is not UTF-8.
+    fn not_utf8(&self) -> String;
+    /// A usage error we have no better words for.
+    fn bad_command_line(&self) -> String;
+    /// The names close to what was typed.
+    fn similar(&self, what: Similar, names: &[String]) -> String;
+    /// How to pass `value` (which looks like an option) as a value: `write`.
+    fn pass_as_value(&self, value: &str, write: &str) -> String;
+    /// The option exists, in another command: `usage` (`queue --writers`).
+    fn exists_in(&self, usage: &str) -> String;
+    /// `name` is a command, typed after `--`.
+    fn remove_double_dash(&self, name: &str) -> String;
+    /// Not a whole number (`--writers abc`).
+    fn not_a_whole_number(&self, text: &str) -> String;
+    /// A whole number outside `lo..=hi`.
+    fn number_out_of_range(&self, text: &str, lo: u64, hi: u64) -> String;
+    /// `lesson NAME` with no such lesson in `library` (which has `names`).
+    fn no_lesson_named(&self, name: &str, library: &str, names: &[String]) -> String;
+    /// Where lessons come from: the built-in ones, or a folder.
+    fn lesson_library(&self, dir: Option<&Path>) -> String;
+}
