@@ -643,8 +643,8 @@ pub trait CliWords: Sync {
     /// in `cli.rs` that declares it: `QueueArgs.writers`,
     /// `CommonArgs.seed`, `LessonArgs.name`), a value of an option as
     /// `Struct.field/value` (`ExportArgs.format/csv`), and clap's own
-    /// (`--help`, `--help/more`, `--help/summary`, `--version`, and the
-    /// `help` command's `help.subcommand`). `None`: not in the table.
+    /// (`--help`, `--help/more`, `--help/summary`, `--version`). `None`:
+    /// not in the table.
     fn help_text(&self, key: &str) -> Option<&'static str>;
     /// A section of the help (or a label in it), by its English name:
     /// `Queue options`, `Options`, `Arguments`, `Usage`, ...

@@ -140,7 +140,6 @@ impl CliWords for En {
             "--help/more" => "Print help (see more with '--help')",
             "--help/summary" => "Print help (see a summary with '-h')",
             "--version" => "Print version",
-            "help.subcommand" => "Print help for the subcommand(s)",
             _ => return None,
         })
     }

@@ -113,7 +113,6 @@ impl CliWords for Zh {
             "--help/more" => "打印帮助（用 '--help' 看完整说明）",
             "--help/summary" => "打印帮助（用 '-h' 看摘要）",
             "--version" => "打印版本",
-            "help.subcommand" => "打印这些子命令的帮助",
             _ => return None,
         })
     }
