@@ -387,6 +387,18 @@ struct PipeArgs {
     /// The parent keeps its copy of the send end: the receiver never sees EOF
     #[arg(long)]
     forget_close: bool,
+    /// Each child keeps copies of both ends, as a forked Python child does: the receiver's own copy of the send end keeps it waiting forever
+    #[arg(long)]
+    inherit: bool,
+    /// With --inherit: each child closes the end it does not use (the fix)
+    #[arg(long, requires = "inherit")]
+    close_unused: bool,
+    /// The receiver replies to each message through its own end and the sender waits for each reply (a duplex pipe)
+    #[arg(long)]
+    echo: bool,
+    /// As --echo, but the sender calls recv() first: both ends wait in recv(), a deadlock (a duplex pipe)
+    #[arg(long)]
+    both_recv: bool,
 }
 
 impl PipeArgs {
@@ -398,6 +410,10 @@ impl PipeArgs {
             reader_delay: self.reader_delay.unwrap_or(d.reader_delay),
             duplex: self.duplex.unwrap_or(d.duplex),
             forget_close: self.forget_close || d.forget_close,
+            inherit: self.inherit || d.inherit,
+            close_unused: self.close_unused || d.close_unused,
+            echo: self.echo || d.echo,
+            both_recv: self.both_recv || d.both_recv,
         }
     }
 }
@@ -523,6 +539,17 @@ impl Cli {
     /// queue options add up to (defaults included), and that `--trace` and
     /// `--record` are different files.
     fn validate(&self) -> Result<(), clap::Error> {
+        // A reply goes back through the receiver's end: a one-way pipe's
+        // receive end only receives.
+        if let Some(Command::Pipe { args, .. }) = &self.command
+            && args.duplex == Some(false)
+        {
+            for (on, option) in [(args.echo, "--echo"), (args.both_recv, "--both-recv")] {
+                if on {
+                    return Err(usage_error(words().needs_duplex(option)));
+                }
+            }
+        }
         let (queue, common) = match &self.command {
             None => (Some(&self.queue), &self.common),
             Some(Command::Queue { args, common }) => (Some(args), common),

@@ -77,6 +77,9 @@ pub struct ChildSlot {
     /// in its own address space; 0 until mapped. Gives a futex address seen
     /// in `/proc/<pid>/syscall` its meaning.
     map_base: AtomicU64,
+    /// 1: at its next operation, try the wrong direction on its one-way
+    /// pipe end (and report the error Python raises).
+    wrong_way: AtomicU32,
 }
 
 /// A mapping of the control block.
@@ -162,6 +165,12 @@ impl ChildSlot {
         sync::futex_wake(&self.gate, i32::MAX);
     }
 
+    /// Asks a pipe end's process to try the wrong direction once, at its
+    /// next operation.
+    pub fn request_wrong_way(&self) {
+        self.wrong_way.store(1, Ordering::Release);
+    }
+
     pub fn gate_closed(&self) -> bool {
         self.gate.load(Ordering::Acquire) != 0
     }
@@ -210,6 +219,12 @@ impl ChildSlot {
     }
 
     // ---- child side ----
+
+    /// Whether the wrong direction was asked for since last time (the
+    /// request is taken).
+    pub fn take_wrong_way(&self) -> bool {
+        self.wrong_way.swap(0, Ordering::AcqRel) != 0
+    }
 
     pub fn set_map_base(&self, addr: u64) {
         self.map_base.store(addr, Ordering::Release);

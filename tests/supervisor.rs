@@ -308,6 +308,7 @@ fn pipe_stats_name_who_holds_each_end_including_a_forgotten_copy() {
             reader_delay: DelayRange::ZERO,
             duplex: false,
             forget_close: true,
+            ..PipeConfig::defaults(Mode::Headless)
         }),
         seed: 1,
         mode: Mode::Headless,

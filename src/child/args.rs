@@ -121,6 +121,20 @@ pub struct PipeEndArgs {
     pub messages: u32,
     #[arg(long, value_parser = delay_arg)]
     pub delay: DelayRange,
+    /// The other end's fd, inherited as a forked child inherits it: held
+    /// (never used) until the process exits, unless `close_unused`.
+    #[arg(long)]
+    pub other_fd: Option<RawFd>,
+    /// Close the inherited other end first thing, as the fix does.
+    #[arg(long)]
+    pub close_unused: bool,
+    /// Replies: the receiver answers each message, the sender waits for
+    /// each answer.
+    #[arg(long)]
+    pub echo: bool,
+    /// The sender calls recv before it sends anything.
+    #[arg(long)]
+    pub recv_first: bool,
 }
 
 impl PipeEndArgs {
@@ -132,6 +146,18 @@ impl PipeEndArgs {
         }
         flag(&mut a, "messages", self.messages);
         flag(&mut a, "delay", self.delay);
+        if let Some(fd) = self.other_fd {
+            flag(&mut a, "other-fd", fd);
+        }
+        for (on, name) in [
+            (self.close_unused, "--close-unused"),
+            (self.echo, "--echo"),
+            (self.recv_first, "--recv-first"),
+        ] {
+            if on {
+                a.push(name.into());
+            }
+        }
         a
     }
 }
@@ -218,8 +244,20 @@ mod tests {
                 duplex,
                 messages: 10,
                 delay: d,
+                other_fd: None,
+                close_unused: false,
+                echo: false,
+                recv_first: false,
             };
             round_trip(&p, p.to_args());
+            let inherited = PipeEndArgs {
+                other_fd: Some(7),
+                close_unused: duplex,
+                echo: !duplex,
+                recv_first: duplex,
+                ..p
+            };
+            round_trip(&inherited, inherited.to_args());
         }
         for lock in [false, true] {
             let k = CounterArgs {

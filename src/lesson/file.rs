@@ -83,6 +83,10 @@ struct PipeFile {
     reader_delay: Option<Spanned<Delay>>,
     duplex: Option<Spanned<bool>>,
     forget_close: Option<Spanned<bool>>,
+    inherit: Option<Spanned<bool>>,
+    close_unused: Option<Spanned<bool>>,
+    echo: Option<Spanned<bool>>,
+    both_recv: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -286,12 +290,37 @@ fn scenario(s: &Spanned<ScenarioFile>) -> Result<Scenario, Located> {
         }
         ScenarioFile::Pipe(p) => {
             let d = PipeConfig::defaults(mode);
+            let duplex = p.duplex.as_ref().map_or(d.duplex, |b| *b.get_ref());
+            if let (Some(f), true, false) =
+                (&p.close_unused, flag(&p.close_unused), flag(&p.inherit))
+            {
+                return Err(at(
+                    f,
+                    "close_unused needs inherit = true: without it no child holds an end \
+                     it does not use",
+                ));
+            }
+            for (f, name) in [(&p.echo, "echo"), (&p.both_recv, "both_recv")] {
+                if let (Some(f), true, false) = (f, flag(f), duplex) {
+                    return Err(at(
+                        f,
+                        format!(
+                            "{name} = true needs duplex = true: a reply goes back through \
+                             the receiver's end, and a one-way pipe's receive end only receives"
+                        ),
+                    ));
+                }
+            }
             Scenario::Pipe(PipeConfig {
                 messages: range(&p.messages, "messages", 0, MAX_MESSAGES)?.unwrap_or(d.messages),
                 delay: delay(&p.delay).unwrap_or(d.delay),
                 reader_delay: delay(&p.reader_delay).unwrap_or(d.reader_delay),
-                duplex: p.duplex.as_ref().map_or(d.duplex, |b| *b.get_ref()),
+                duplex,
                 forget_close: flag(&p.forget_close) || d.forget_close,
+                inherit: flag(&p.inherit) || d.inherit,
+                close_unused: flag(&p.close_unused) || d.close_unused,
+                echo: flag(&p.echo) || d.echo,
+                both_recv: flag(&p.both_recv) || d.both_recv,
             })
         }
         ScenarioFile::Counter(c) => {

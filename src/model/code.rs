@@ -46,7 +46,11 @@ pub fn same_calls(a: &Scenario, b: &Scenario) -> bool {
                 && x.get_nowait == y.get_nowait
         }
         (Scenario::Pipe(x), Scenario::Pipe(y)) => {
-            x.duplex == y.duplex && x.forget_close == y.forget_close
+            x.duplex == y.duplex
+                && x.forget_close == y.forget_close
+                && x.inherit == y.inherit
+                && x.replies() == y.replies()
+                && x.both_recv == y.both_recv
         }
         (Scenario::Counter(_), Scenario::Counter(_)) => true,
         _ => false,
@@ -134,11 +138,16 @@ fn place(p: &Proc, scene: &Scene) -> Option<(Op, bool)> {
             Did::Empty => (Op::Empty, false),
             Did::Eof => (Op::Eof, false),
             Did::Count => (Op::Increment, false),
+            Did::Closed => (Op::Close, false),
             _ if sleeps => (Op::Sleep, false),
             Did::Put => (Op::Put, false),
             Did::Get => (Op::Get, false),
             Did::Send => (Op::Send, false),
             Did::Recv => (Op::Recv, false),
+            // The other way: the receiver's reply is a send, the sender's
+            // receipt of it a recv.
+            Did::Reply => (Op::Send, false),
+            Did::GotReply => (Op::Recv, false),
         },
     })
 }

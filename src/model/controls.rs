@@ -57,6 +57,10 @@ pub enum Intent {
     /// A lesson: the teacher skips the question.
     SkipQuestion,
     Quit,
+    /// The parent closes its copy of the pipe's send end (`x`).
+    CloseParentEnd,
+    /// The selected pipe end tries the wrong direction (`w`).
+    WrongWay,
 }
 
 /// What a replay's timeline can be asked.
@@ -136,6 +140,18 @@ pub enum Hint {
     LessonKeepsScenario,
     /// No program the code panel could show is this run.
     NoProgram,
+    /// `x`: the parent holds no copy of the send end; who does, as the
+    /// kernel last showed it: each holder's name (`None`: the parent) and
+    /// PID.
+    NothingToClose {
+        holders: Vec<(Option<String>, i32)>,
+    },
+    /// `w` on a duplex pipe: both ends send and receive.
+    NoWrongWay,
+    /// `w` on a blocked process: it tries once its call returns.
+    WrongWayLater {
+        name: String,
+    },
 }
 
 /// The user's side of the screen.
@@ -459,6 +475,31 @@ impl Controls {
                     ..scene.cfg.clone()
                 })));
             }
+            Intent::CloseParentEnd => match kind {
+                ScenarioKind::Pipe if parent_holds_send(scene) => fx.push(Command::CloseParentEnd),
+                ScenarioKind::Pipe => {
+                    hint = Some(Hint::NothingToClose {
+                        holders: send_holders(scene),
+                    })
+                }
+                _ => hint = Some(not_here("x")),
+            },
+            Intent::WrongWay => match (&scene.cfg.scenario, self.selected) {
+                (Scenario::Pipe(p), _) if p.duplex => hint = Some(Hint::NoWrongWay),
+                (Scenario::Pipe(_), Some(id)) => match scene.world.proc(id) {
+                    Some(p) if p.alive() => {
+                        fx.push(Command::WrongWay(id));
+                        if p.activity.blocked_since().is_some() {
+                            hint = Some(Hint::WrongWayLater {
+                                name: p.name.clone(),
+                            });
+                        }
+                    }
+                    _ => hint = Some(Hint::SelectLiving),
+                },
+                (Scenario::Pipe(_), None) => hint = Some(Hint::SelectLiving),
+                _ => hint = Some(not_here("w")),
+            },
             Intent::SlowMore | Intent::SlowLess => {
                 let f = if intent == Intent::SlowMore {
                     1.5
@@ -478,6 +519,32 @@ impl Controls {
         }
         fx.into_iter().map(Effect::Do).collect()
     }
+}
+
+/// Whether the parent still holds its copy of the pipe's send end: it
+/// kept it (`--forget-close`) and has not closed it since.
+fn parent_holds_send(scene: &Scene) -> bool {
+    matches!(&scene.cfg.scenario, Scenario::Pipe(p) if p.forget_close)
+        && !scene.world.pipe.parent_closed
+}
+
+/// Who holds the pipe's send end, as the kernel last showed it: each
+/// holder's name (`None`: the parent) and PID.
+fn send_holders(scene: &Scene) -> Vec<(Option<String>, i32)> {
+    scene.pipe.as_ref().map_or_else(Vec::new, |v| {
+        v.send_holders
+            .iter()
+            .map(|h| {
+                let name = h.proc.map(|id| {
+                    scene
+                        .world
+                        .proc(id)
+                        .map_or_else(|| h.pid.to_string(), |p| p.name.clone())
+                });
+                (name, h.pid)
+            })
+            .collect()
+    })
 }
 
 /// Whether processes of `role` sleep between operations in this run (a

@@ -3,7 +3,7 @@
 //! the text module puts them into words in the chosen language.
 
 use super::world::World;
-use crate::stream::{Ended, Event, Kind, Note, SIGKILL};
+use crate::stream::{Ended, Event, Kind, Note, PipeCall, SIGKILL};
 
 /// A consequence worth telling the room.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,13 @@ pub enum Notice {
     TimeoutAfterResume { name: String, full: bool },
     /// A note from the supervisor.
     Note(Note),
+    /// A process tried the wrong direction on its one-way pipe end and
+    /// Python's error was raised.
+    WrongWay {
+        name: String,
+        call: PipeCall,
+        error: String,
+    },
 }
 
 impl Notice {
@@ -68,9 +75,17 @@ impl Notice {
                 })
             }
             Kind::Note { note } => match note {
-                Note::CouldNotDo { .. } | Note::AtLimit { .. } => Some(Notice::Note(note.clone())),
+                Note::CouldNotDo { .. }
+                | Note::AtLimit { .. }
+                | Note::Deadlock { .. }
+                | Note::OwnSendEnd { .. } => Some(Notice::Note(note.clone())),
                 _ => None,
             },
+            Kind::WrongWay { call, error } => Some(Notice::WrongWay {
+                name: name(),
+                call: *call,
+                error: error.clone(),
+            }),
             _ => None,
         }
     }

@@ -268,6 +268,9 @@ impl Scene {
             Kind::MaxsizeSet { maxsize } => self.maxsize = *maxsize,
             Kind::SlowMotion { factor } => self.slow_motion = *factor,
             Kind::Note { note } if note.is_stuck() => self.stuck = Some(note.clone()),
+            // The wait is over, or its reason changed (the parent closed its
+            // copy): the supervisor says again if it still holds.
+            Kind::RecvEof | Kind::EndClosed { .. } => self.stuck = None,
             _ => {}
         }
     }
@@ -279,6 +282,8 @@ impl Scene {
             Kind::Get => (Spot::QueueHead, Spot::Proc(ev.child)),
             Kind::Send => (Spot::Proc(ev.child), Spot::PipeIn),
             Kind::Recv => (Spot::PipeOut, Spot::Proc(ev.child)),
+            Kind::Reply => (Spot::Proc(ev.child), Spot::PipeBackIn),
+            Kind::GotReply => (Spot::PipeBackOut, Spot::Proc(ev.child)),
             _ => return,
         };
         self.flights.launch(

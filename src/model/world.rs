@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::stream::{Ended, Event, Kind, ProcId, Role};
+use crate::stream::{Ended, Event, Kind, PipeCall, ProcId, Role, SUPERVISOR};
 
 /// What a process is doing, as it reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +147,12 @@ pub enum Did {
     Eof,
     /// An increment of the shared value.
     Count,
+    /// The receiver sent a reply back (`--echo`).
+    Reply,
+    /// The sender received a reply.
+    GotReply,
+    /// It closed its copy of the end its role does not use.
+    Closed,
 }
 
 impl Proc {
@@ -197,6 +203,16 @@ pub struct PipeTally {
     /// Sent and not yet received, in order.
     pub inside: Tracking,
     pub eof: bool,
+    /// Replies sent back by the receiver, and received by the sender.
+    pub replies: u64,
+    pub got_replies: u64,
+    /// Replies sent back and not yet received, in order.
+    pub back: Tracking,
+    /// The parent closed its copy of the send end (`x`).
+    pub parent_closed: bool,
+    /// The last wrong-way error raised: the process, the call, Python's
+    /// message.
+    pub wrong_way: Option<(ProcId, PipeCall, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -321,6 +337,18 @@ impl World {
                 self.pipe.inside.take(ev.seq, ev.item.as_deref());
             }
             Kind::RecvEof => self.pipe.eof = true,
+            Kind::Reply => {
+                self.pipe.replies += 1;
+                self.pipe.back.push(tracked(ev));
+            }
+            Kind::GotReply => {
+                self.pipe.got_replies += 1;
+                self.pipe.back.take(ev.seq, ev.item.as_deref());
+            }
+            Kind::EndClosed { .. } if ev.child == SUPERVISOR => self.pipe.parent_closed = true,
+            Kind::WrongWay { call, error } => {
+                self.pipe.wrong_way = Some((ev.child, *call, error.clone()));
+            }
             Kind::Count { value, .. } => self.counter.value = *value,
             Kind::Recovered { dead, lost, .. } => {
                 self.recoveries += 1;
@@ -406,6 +434,26 @@ impl World {
                 finish_wait(p);
                 p.activity = Activity::Active;
                 p.did = Some(Did::Eof);
+            }
+            // The other way: not counted in what the role does (its sends,
+            // or its recvs), but it ends a wait as they do.
+            Kind::Reply | Kind::GotReply => {
+                finish_wait(p);
+                if p.activity != Activity::Exited {
+                    p.activity = Activity::Active;
+                }
+                p.item = ev.item.clone();
+                p.did = Some(if ev.kind == Kind::Reply {
+                    Did::Reply
+                } else {
+                    Did::GotReply
+                });
+            }
+            Kind::EndClosed { .. } => {
+                if p.activity == Activity::Starting {
+                    p.activity = Activity::Active;
+                }
+                p.did = Some(Did::Closed);
             }
             Kind::Count { done, .. } => {
                 p.activity = Activity::Active;

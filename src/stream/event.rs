@@ -72,6 +72,46 @@ pub enum Note {
     CouldNotDo { what: String },
     /// A limit refused a command (e.g. too many processes on one queue).
     AtLimit { limit: u32 },
+    /// The receiver has waited `waited_ms` with no sender left and would
+    /// wait forever: it holds a copy of the send end itself (inherited and
+    /// never closed, as a forked child holds it); `parent_too`: the parent
+    /// holds one as well.
+    OwnSendEnd {
+        receiver: i32,
+        parent_too: bool,
+        waited_ms: u64,
+    },
+    /// A cycle of waits that no process can break: each one waits in recv
+    /// for a message only the next one could send (both ends of a duplex
+    /// pipe calling recv first).
+    Deadlock { chain: Vec<WaitLink> },
+}
+
+/// One link of a chain of waits: `name` (`pid`) waits in recv for a
+/// message that only `on_name` (`on`) could send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitLink {
+    pub pid: i32,
+    pub name: String,
+    pub on: i32,
+    pub on_name: String,
+}
+
+/// Which end of the pipe: the one the sender sends on, or the one the
+/// receiver receives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PipeEnd {
+    Send,
+    Recv,
+}
+
+/// A call on a pipe end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PipeCall {
+    Send,
+    Recv,
 }
 
 impl Note {
@@ -79,7 +119,10 @@ impl Note {
     pub fn is_stuck(&self) -> bool {
         matches!(
             self,
-            Note::ForgottenSendEnd { .. } | Note::NoProgress { .. }
+            Note::ForgottenSendEnd { .. }
+                | Note::NoProgress { .. }
+                | Note::OwnSendEnd { .. }
+                | Note::Deadlock { .. }
         )
     }
 }
@@ -163,6 +206,20 @@ pub enum Kind {
     /// Ops the queue recorded that the supervisor could not read in time
     /// (a flood): counted, never shown wrong.
     Missed { puts: u64, gets: u64 },
+    /// The receiver sent a reply back through its own end (`--echo`;
+    /// `seq`: its number in that direction; stamped before the write).
+    Reply,
+    /// The sender received a reply (`seq` as for its reply; stamped after
+    /// the read ended).
+    GotReply,
+    /// A copy of a pipe end was closed: by a child, the end its role does
+    /// not use (`--close-unused`); by the supervisor, the parent's copy of
+    /// the send end (`x`).
+    EndClosed { end: PipeEnd },
+    /// A process called `call` on a one-way end that cannot do it, and
+    /// Python's error was raised (`error`: its message, e.g. "connection
+    /// is write-only"); the process carries on.
+    WrongWay { call: PipeCall, error: String },
 }
 
 impl Kind {
@@ -196,6 +253,10 @@ impl Kind {
             Kind::DelayScaled { .. } => "delay_scaled",
             Kind::SlowMotion { .. } => "slow_motion",
             Kind::Missed { .. } => "missed",
+            Kind::Reply => "reply",
+            Kind::GotReply => "got_reply",
+            Kind::EndClosed { .. } => "end_closed",
+            Kind::WrongWay { .. } => "wrong_way",
         }
     }
 
@@ -215,14 +276,16 @@ impl Kind {
                 | Kind::PutFull
                 | Kind::GetEmpty
                 | Kind::Count { .. }
+                | Kind::Reply
+                | Kind::GotReply
         )
     }
 
     /// Whether the item moved into the object (in) or out of it (out).
     pub fn flow(&self) -> Option<Flow> {
         match self {
-            Kind::Put | Kind::Send => Some(Flow::In),
-            Kind::Get | Kind::Recv => Some(Flow::Out),
+            Kind::Put | Kind::Send | Kind::Reply => Some(Flow::In),
+            Kind::Get | Kind::Recv | Kind::GotReply => Some(Flow::Out),
             _ => None,
         }
     }

@@ -17,6 +17,7 @@ pub use command::{Command, Sig};
 pub use event::{
     Ended, Event, Kind, Note, ObjectId, ProcId, Role, SIGKILL, SIGTERM, SUPERVISOR, Stuck,
 };
+pub use event::{PipeCall, PipeEnd, WaitLink};
 pub use observation::{
     Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView, QueuedView,
     TelemetryView, ValueView,

@@ -285,6 +285,23 @@ pub struct PipeConfig {
     pub duplex: bool,
     /// The parent keeps its copy of the send end (as the lesson's code does).
     pub forget_close: bool,
+    /// Each child keeps copies of both ends, as a forked Python child
+    /// does: the sender a copy of the receive end, the receiver a copy of
+    /// the send end (a recording made before it existed reads as false).
+    #[serde(default)]
+    pub inherit: bool,
+    /// With `inherit`: each child closes the end its role does not use, as
+    /// the fix does.
+    #[serde(default)]
+    pub close_unused: bool,
+    /// The receiver replies to each message through its own end (a duplex
+    /// pipe); the sender waits for each reply.
+    #[serde(default)]
+    pub echo: bool,
+    /// As `echo`, but the sender first calls recv too (it waits for a
+    /// greeting): both ends wait in recv, a deadlock.
+    #[serde(default)]
+    pub both_recv: bool,
 }
 
 impl PipeConfig {
@@ -295,7 +312,17 @@ impl PipeConfig {
             reader_delay: DelayRange::LESSON,
             duplex: true,
             forget_close: false,
+            inherit: false,
+            close_unused: false,
+            echo: false,
+            both_recv: false,
         }
+    }
+
+    /// Whether the receiver replies to each message (`echo`, and
+    /// `both_recv`, which is the echo pair with the sender receiving first).
+    pub fn replies(&self) -> bool {
+        self.echo || self.both_recv
     }
 }
 

@@ -122,29 +122,45 @@ impl Engine {
                 let sfd = send_end.raw_fd().unwrap_or(-1);
                 let inode = |c: &Connection| c.inode().unwrap_or(0);
                 let (recv_inode, send_inode) = (inode(&recv_end), inode(&send_end));
-                let end = |fd, messages, delay| PipeEndArgs {
+                // With --inherit each child also holds the other end, as a
+                // forked child does: both fds stay open across its exec.
+                let end = |fd, other: RawFd, messages, delay| PipeEndArgs {
                     fd,
                     duplex: p.duplex,
                     messages,
                     delay,
+                    other_fd: p.inherit.then_some(other),
+                    close_unused: p.inherit && p.close_unused,
+                    echo: p.replies(),
+                    recv_first: false,
                 };
-                self.spawn_role(
+                let keep = |own: RawFd, other: RawFd| {
+                    if p.inherit {
+                        vec![own, other]
+                    } else {
+                        vec![own]
+                    }
+                };
+                let sender = self.spawn_role(
                     Role::Sender,
                     "sender".into(),
                     |common| LessonRole::Sender {
                         common,
-                        args: end(sfd, p.messages, p.delay),
+                        args: PipeEndArgs {
+                            recv_first: p.both_recv,
+                            ..end(sfd, rfd, p.messages, p.delay)
+                        },
                     },
-                    &[sfd],
+                    &keep(sfd, rfd),
                 )?;
                 let receiver = self.spawn_role(
                     Role::Receiver,
                     "receiver".into(),
                     |common| LessonRole::Receiver {
                         common,
-                        args: end(rfd, 0, p.reader_delay),
+                        args: end(rfd, sfd, 0, p.reader_delay),
                     },
-                    &[rfd],
+                    &keep(rfd, sfd),
                 )?;
                 drop(recv_end);
                 if p.forget_close {
@@ -157,8 +173,9 @@ impl Engine {
                     recv_inode,
                     send_inode,
                     recv_fd: rfd,
+                    send_fd: sfd,
                     receiver,
-                    parent_holds_send: p.forget_close,
+                    sender,
                 }))
             }
             Scenario::Counter(c) => {

@@ -20,8 +20,8 @@ use crate::control::{Control, Phase};
 use crate::ipc::pipe::Connection;
 use crate::proc::spawn::{self, Exit};
 use crate::stream::{
-    Body, Command, Event, Kind, Note, Observation, ProcCounters, ProcId, Role, SUPERVISOR, Sig,
-    ValueView,
+    Body, Command, Event, Kind, Note, Observation, PipeEnd, ProcCounters, ProcId, Role, SUPERVISOR,
+    Sig, ValueView,
 };
 use crate::telemetry::collect::OwnSender;
 use crate::telemetry::now_ns;
@@ -288,6 +288,21 @@ impl Engine {
             }
             // A restart is a new supervisor: its owner handles it.
             Command::Restart(_) => Ok(()),
+            Command::CloseParentEnd => {
+                // Nothing left to close: the visualizer says so before
+                // asking; a second `x` in flight does nothing.
+                if let Some(mut end) = self.held_send_end.take() {
+                    end.close();
+                    self.emit(self.supervisor_event(Kind::EndClosed { end: PipeEnd::Send }));
+                }
+                Ok(())
+            }
+            Command::WrongWay(id) => {
+                if self.live_pid(id).is_some() {
+                    self.control.slot(id as usize).request_wrong_way();
+                }
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.note(Note::CouldNotDo {

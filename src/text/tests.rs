@@ -11,7 +11,7 @@ use crate::model::ScenarioKind;
 use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
-use crate::stream::{Ended, KernelWait, Role, SIGKILL, SIGTERM};
+use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role, SIGKILL, SIGTERM};
 
 /// Every method of [`Words`] called with representative inputs: (method,
 /// what it said, in Debug form so tuples and tables compare whole).
@@ -427,6 +427,55 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(timeout_out_of_range, "3600.5", 3600.0);
     say!(negative_timeout, "-1", 3600.0);
     say!(not_seconds, "x", 3600.0);
+
+    // pipe ends as fork leaves them, replies, the deadlock
+    say!(end_closed, 953, PipeEnd::Send);
+    say!(end_closed, 952, PipeEnd::Recv);
+    say!(parent_closed_send_end);
+    say!(wrong_way, 952, PipeCall::Recv, "connection is write-only");
+    say!(wrong_way, 953, PipeCall::Send, "connection is read-only");
+    say!(own_send_end, 953, false, 2.0);
+    say!(own_send_end, 953, true, 2.5);
+    say!(deadlock_link, "sender", 952, "receiver", 953);
+    say!(
+        deadlock,
+        &[
+            t.deadlock_link("sender", 952, "receiver", 953),
+            t.deadlock_link("receiver", 953, "sender", 952)
+        ]
+    );
+    say!(replies_summary, 5, 4);
+    say!(needs_duplex, "--echo");
+    say!(stuck_own_send_end);
+    say!(stuck_deadlock);
+    say!(stage_end_label, "a", "send end");
+    say!(stage_end_held_by, "a (send end)");
+    for parent_too in [false, true] {
+        for short in [false, true] {
+            say!(stage_own_copy, parent_too, short);
+        }
+    }
+    say!(stage_deadlock);
+    say!(stage_waits_for, "sender", 952, "receiver", 953);
+    say!(
+        notice_wrong_way,
+        "sender",
+        PipeCall::Recv,
+        "connection is write-only"
+    );
+    say!(
+        notice_wrong_way,
+        "receiver",
+        PipeCall::Send,
+        "connection is read-only"
+    );
+    say!(hint_nothing_to_close, "receiver 953");
+    say!(hint_no_wrong_way);
+    say!(hint_wrong_way_later, "receiver");
+    say!(menu_pipe_ends, false);
+    say!(menu_pipe_ends, true);
+    say!(menu_pipe_replies, false);
+    say!(menu_pipe_replies, true);
     v
 }
 

@@ -20,16 +20,17 @@ use crate::model::ScenarioKind;
 use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
-use crate::stream::{Ended, KernelWait, Role};
+use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role};
 
 /// Every sentence, in one language.
 pub trait Words:
-    TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords + LessonWords
+    TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords + LessonWords + PipeWords
 {
 }
 
-impl<T: TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords + LessonWords> Words
-    for T
+impl<
+    T: TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords + LessonWords + PipeWords,
+> Words for T
 {
 }
 
@@ -489,4 +490,60 @@ pub trait LessonWords: Sync {
     fn menu_refused(&self, name: &str) -> String;
     /// A folder with no lesson in it.
     fn menu_empty(&self) -> &'static str;
+}
+
+/// Pipe ends as fork leaves them, replies and the deadlock of two
+/// receivers: the transcript's lines, the notes, the stage's words, the
+/// hints of `x` and `w`.
+pub trait PipeWords: Sync {
+    // -- the transcript --
+    /// A child closed its inherited copy of the end its role does not use.
+    fn end_closed(&self, pid: i32, end: PipeEnd) -> String;
+    /// The parent closed its copy of the send end (`x`).
+    fn parent_closed_send_end(&self) -> String;
+    /// A process called `call` on a one-way end that cannot do it.
+    fn wrong_way(&self, pid: i32, call: PipeCall, error: &str) -> String;
+    /// The receiver waits forever: it holds a copy of the send end itself
+    /// (`parent_too`: and the parent holds one).
+    fn own_send_end(&self, receiver: i32, parent_too: bool, waited_s: f64) -> String;
+    /// One link of a chain of waits.
+    fn deadlock_link(&self, name: &str, pid: i32, on_name: &str, on_pid: i32) -> String;
+    /// A deadlock, with its chain of waits (`links`, from `deadlock_link`).
+    fn deadlock(&self, links: &[String]) -> String;
+    /// The summary's line of replies (`--echo`).
+    fn replies_summary(&self, sent_back: u64, got: u64) -> String;
+    /// `--echo` or `--both-recv` with a one-way pipe.
+    fn needs_duplex(&self, option: &str) -> String;
+
+    // -- the header --
+    fn stuck_own_send_end(&self) -> &'static str;
+    fn stuck_deadlock(&self) -> &'static str;
+
+    // -- the stage --
+    /// A duplex end's label: its name in the program and its role word.
+    fn stage_end_label(&self, code: &str, word: &str) -> String;
+    /// Before the holders of an end (`label`, from `stage_end_label`).
+    fn stage_end_held_by(&self, label: &str) -> String;
+    /// The receiver holds a copy of the send end itself (`parent_too`: so
+    /// does the parent).
+    fn stage_own_copy(&self, parent_too: bool, short: bool) -> &'static str;
+    /// The deadlock's mark before its chain.
+    fn stage_deadlock(&self) -> &'static str;
+    /// One link of the chain, on the stage.
+    fn stage_waits_for(&self, name: &str, pid: i32, on_name: &str, on_pid: i32) -> String;
+
+    // -- notices and hints --
+    fn notice_wrong_way(&self, name: &str, call: PipeCall, error: &str) -> String;
+    /// `x` with no parent's copy left (`holders`: who holds the send end).
+    fn hint_nothing_to_close(&self, holders: &str) -> String;
+    /// `w` on a duplex pipe.
+    fn hint_no_wrong_way(&self) -> String;
+    /// `w` on a process blocked in an operation.
+    fn hint_wrong_way_later(&self, name: &str) -> String;
+
+    // -- the lesson menu --
+    /// What `--inherit` adds to a pipe run's description.
+    fn menu_pipe_ends(&self, close_unused: bool) -> String;
+    /// What `--echo` / `--both-recv` add.
+    fn menu_pipe_replies(&self, both_recv: bool) -> String;
 }

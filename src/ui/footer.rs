@@ -17,6 +17,7 @@ pub fn applies(key: &str, scenario: ScenarioKind) -> bool {
     match key {
         "+/-" => scenario != ScenarioKind::Pipe,
         "r/R" | "m/M" => scenario == ScenarioKind::Queue,
+        "x" | "w" => scenario == ScenarioKind::Pipe,
         _ => true,
     }
 }

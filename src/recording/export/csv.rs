@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::{Index, RunIter, micros};
-use crate::stream::{Body, Ended, Event, Kind, Note, Record, SUPERVISOR};
+use crate::stream::{Body, Ended, Event, Kind, Note, PipeCall, PipeEnd, Record, SUPERVISOR};
 use crate::text::{note_text, signal_name};
 
 /// The header row.
@@ -109,6 +109,8 @@ pub fn detail(kind: &Kind) -> String {
         Kind::DelayScaled { scale } => format!("scale={scale}"),
         Kind::SlowMotion { factor } => format!("factor={factor}"),
         Kind::Missed { puts, gets } => format!("puts={puts} gets={gets}"),
+        Kind::EndClosed { end } => format!("end={}", end_name(*end)),
+        Kind::WrongWay { call, error } => format!("call={} error={error}", call_name(*call)),
         Kind::Spawn { .. }
         | Kind::PutWait
         | Kind::Put
@@ -125,7 +127,23 @@ pub fn detail(kind: &Kind) -> String {
         | Kind::GaveUp
         | Kind::Frozen
         | Kind::Resumed
-        | Kind::Stepped => String::new(),
+        | Kind::Stepped
+        | Kind::Reply
+        | Kind::GotReply => String::new(),
+    }
+}
+
+fn end_name(end: PipeEnd) -> &'static str {
+    match end {
+        PipeEnd::Send => "send",
+        PipeEnd::Recv => "recv",
+    }
+}
+
+fn call_name(call: PipeCall) -> &'static str {
+    match call {
+        PipeCall::Send => "send",
+        PipeCall::Recv => "recv",
     }
 }
 
@@ -138,6 +156,8 @@ fn note_tag(note: &Note) -> &'static str {
         Note::NoProgress { .. } => "no_progress",
         Note::CouldNotDo { .. } => "could_not_do",
         Note::AtLimit { .. } => "at_limit",
+        Note::OwnSendEnd { .. } => "own_send_end",
+        Note::Deadlock { .. } => "deadlock",
     }
 }
 

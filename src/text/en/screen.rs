@@ -80,6 +80,14 @@ impl ScreenWords for En {
             ("1/2/3", "switch to the queue / pipe / counter scenario"),
             ("</>", "slow motion: more / less (scales every delay)"),
             ("c", "show / hide the Python program beside the stage"),
+            (
+                "x",
+                "the parent closes its copy of the pipe's send end (pipe)",
+            ),
+            (
+                "w",
+                "the selected pipe end tries the wrong way: OSError (one-way pipe)",
+            ),
             ("?", "show / hide this help"),
             ("Esc", "close this help, else clear the selection"),
             ("q/Ctrl-C", "quit (every process is stopped and reaped)"),

@@ -15,6 +15,7 @@
 mod errors;
 mod lesson;
 mod notices;
+mod pipes;
 mod screen;
 mod stage;
 mod transcript;
