@@ -204,6 +204,10 @@ pub fn run(role: LessonRole) -> ChildResult {
                         .with_seq(received),
                 );
                 ctx.slot().add_done();
+                // It works on the message (its delay), then answers it.
+                if !ctx.delay(args.delay) {
+                    break;
+                }
                 if args.echo {
                     let reply = format!("ok {label}");
                     match send_one(&ctx, &mut c, &reply, Kind::Reply, received) {
@@ -212,9 +216,6 @@ pub fn run(role: LessonRole) -> ChildResult {
                         Err(PipeError::BrokenPipe) => break,
                         Err(e) => return Err(e.into()),
                     }
-                }
-                if !ctx.delay(args.delay) {
-                    break;
                 }
             }
             ctx.exiting();

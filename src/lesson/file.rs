@@ -417,6 +417,10 @@ struct Course {
     /// that can be put.
     writers_ever: u32,
     lock: bool,
+    /// The pipe's children close the end they do not use.
+    close_unused: bool,
+    /// The parent closed the copy of the send end it kept.
+    parent_closed: bool,
 }
 
 fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scene>, Located> {
@@ -426,25 +430,31 @@ fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scen
             "a lesson has at least one scene ([[scenes]] with a caption)",
         ));
     }
-    let start = || match scenario {
-        Scenario::Queue(q) => Course {
-            maxsize: q.maxsize,
-            readers: q.readers,
-            writers_ever: q.writers,
-            lock: false,
-        },
-        Scenario::Counter(c) => Course {
-            maxsize: 0,
-            readers: 0,
-            writers_ever: 0,
-            lock: c.lock,
-        },
-        Scenario::Pipe(_) => Course {
+    let start = || {
+        let none = Course {
             maxsize: 0,
             readers: 0,
             writers_ever: 0,
             lock: false,
-        },
+            close_unused: false,
+            parent_closed: false,
+        };
+        match scenario {
+            Scenario::Queue(q) => Course {
+                maxsize: q.maxsize,
+                readers: q.readers,
+                writers_ever: q.writers,
+                ..none
+            },
+            Scenario::Counter(c) => Course {
+                lock: c.lock,
+                ..none
+            },
+            Scenario::Pipe(p) => Course {
+                close_unused: p.close_unused,
+                ..none
+            },
+        }
     };
     let mut course = start();
     let mut out = Vec::new();
@@ -463,6 +473,11 @@ fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scen
                     course = start();
                     course.lock = on;
                 }
+                Action::CloseUnused(on) => {
+                    course = start();
+                    course.close_unused = on;
+                }
+                Action::CloseParentEnd => course.parent_closed = true,
                 _ => {}
             }
             setup.push(action);
@@ -522,6 +537,20 @@ fn applies(a: Action, s: &Scenario) -> Result<(), String> {
         | Action::AddReader
         | Action::RemoveReader => needs("queue"),
         Action::Lock(_) => needs("counter"),
+        Action::CloseUnused(_) => match s {
+            Scenario::Pipe(p) if !p.inherit => Err(format!(
+                "'{a}' needs inherit = true in [scenario.pipe]: without it no child holds \
+                 an end it does not use"
+            )),
+            _ => needs("pipe"),
+        },
+        Action::CloseParentEnd => match s {
+            Scenario::Pipe(p) if !p.forget_close => Err(format!(
+                "'{a}' needs forget_close = true in [scenario.pipe]: otherwise the parent \
+                 closes its copy right after starting the children"
+            )),
+            _ => needs("pipe"),
+        },
         Action::Kill(r) | Action::Terminate(r) => has_role(s, r).map_err(|e| format!("'{a}': {e}")),
         Action::Freeze | Action::Resume | Action::SlowMotion(_) | Action::Restart => Ok(()),
     }
@@ -633,10 +662,29 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), String> {
             "queue.Full and queue.Empty are raised by a queue; this lesson's run is {}",
             s.name()
         )),
-        (Reveal::Eof, Scenario::Pipe(p)) if p.forget_close => never(
-            "forget_close keeps the parent's copy of the send end open, so recv never sees EOF"
+        (Reveal::Eof, Scenario::Pipe(p)) if p.forget_close && !c.parent_closed => never(
+            "forget_close keeps the parent's copy of the send end open, so recv never sees EOF \
+             (a `close_parent_end` action closes it)"
                 .into(),
         ),
+        (Reveal::Eof, Scenario::Pipe(p)) if p.inherit && !c.close_unused => never(
+            "the receiver keeps the copy of the send end it inherited (inherit without \
+             close_unused), so recv never sees EOF (a `close_unused on` action is the fix)"
+                .into(),
+        ),
+        (Reveal::Blocks { role, op }, Scenario::Pipe(p))
+            if !p.replies()
+                && matches!(
+                    (role, op),
+                    (Role::Sender, Op::Recv) | (Role::Receiver, Op::Send)
+                ) =>
+        {
+            never(
+                "on this pipe the sender only sends and the receiver only receives; \
+                 give echo = true (or both_recv = true) for the other way"
+                    .into(),
+            )
+        }
         (Reveal::Eof, Scenario::Pipe(_)) => Ok(()),
         (Reveal::Eof, _) => never(format!(
             "EOFError is raised by a pipe's recv; this lesson's run is {}",

@@ -224,6 +224,15 @@ fn command_for(a: Action, scene: &Scene) -> Option<Command> {
             }
             Command::Restart(Box::new(cfg))
         }
+        Action::CloseUnused(on) => {
+            let mut cfg: RunConfig = scene.cfg.clone();
+            if let Scenario::Pipe(p) = &mut cfg.scenario {
+                p.inherit = true;
+                p.close_unused = on;
+            }
+            Command::Restart(Box::new(cfg))
+        }
+        Action::CloseParentEnd => Command::CloseParentEnd,
     })
 }
 

@@ -139,8 +139,10 @@ impl ProgramRole {
         match self {
             ProgramRole::Writer => &[Start, Put, Full, Sleep, Close, Exit],
             ProgramRole::Reader => &[Start, Get, Empty, Sleep, Close, Exit],
-            ProgramRole::Sender => &[Start, Send, Sleep, Close, Exit],
-            ProgramRole::Receiver => &[Start, Recv, Eof, Sleep, Close, Exit],
+            // A duplex pipe's ends go both ways: the sender may receive
+            // a reply, the receiver send one.
+            ProgramRole::Sender => &[Start, Send, Recv, Sleep, Close, Exit],
+            ProgramRole::Receiver => &[Start, Recv, Send, Eof, Sleep, Close, Exit],
             ProgramRole::Counter | ProgramRole::LockedCounter => &[Start, Increment, Sleep, Exit],
             ProgramRole::Parent => &[Start, Join, Terminate, Kill, Close, Sleep, Exit],
         }
@@ -370,11 +372,18 @@ pub enum Action {
     /// Start the counter run again with the Value's lock on or off (a run
     /// cannot change its lock while counting).
     Lock(bool),
+    /// Start the pipe run again with each child closing the end it does
+    /// not use, or keeping it (`--close-unused`; the children inherit both
+    /// ends either way).
+    CloseUnused(bool),
+    /// The parent closes its copy of the send end (`x`).
+    CloseParentEnd,
 }
 
 /// The phrases actions are written as, for error messages.
 pub const ACTION_FORMS: &str = "maxsize N, add_writer, remove_writer, add_reader, remove_reader, \
-     freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off";
+     freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off, \
+     close_unused on, close_unused off, close_parent_end";
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -391,6 +400,10 @@ impl fmt::Display for Action {
             Action::Terminate(r) => write!(f, "terminate {}", r.as_str()),
             Action::Restart => f.write_str("restart"),
             Action::Lock(on) => write!(f, "lock {}", if *on { "on" } else { "off" }),
+            Action::CloseUnused(on) => {
+                write!(f, "close_unused {}", if *on { "on" } else { "off" })
+            }
+            Action::CloseParentEnd => f.write_str("close_parent_end"),
         }
     }
 }
@@ -410,6 +423,9 @@ impl FromStr for Action {
             ["restart"] => one(Action::Restart),
             ["lock", "on"] => one(Action::Lock(true)),
             ["lock", "off"] => one(Action::Lock(false)),
+            ["close_unused", "on"] => one(Action::CloseUnused(true)),
+            ["close_unused", "off"] => one(Action::CloseUnused(false)),
+            ["close_parent_end"] => one(Action::CloseParentEnd),
             ["maxsize", n] => match n.parse::<u32>() {
                 Ok(n) if n <= MAX_MAXSIZE => Ok(Action::Maxsize(n)),
                 _ => Err(format!(
@@ -474,7 +490,7 @@ pub enum Raised {
 ///
 /// | phrase | holds once |
 /// | --- | --- |
-/// | `writer blocks in put` (also `reader … get`, `sender … send`, `receiver … recv`) | a process of that role waits in that operation |
+/// | `writer blocks in put` (also `reader … get`, `sender … send`, `receiver … recv`; on a duplex pipe `sender … recv`, `receiver … send`) | a process of that role waits in that operation |
 /// | `queue.Full raised`, `queue.Empty raised` | a put (get) raised it |
 /// | `EOFError raised` | recv raised `EOFError` |
 /// | `lost updates > N` | the run's Value lost more than N increments |
@@ -499,8 +515,22 @@ pub enum Reveal {
 
 /// The phrases reveal conditions are written as, for error messages.
 pub const REVEAL_FORMS: &str = "ROLE blocks in OP (writer blocks in put, reader blocks in get, \
-     sender blocks in send, receiver blocks in recv), queue.Full raised, queue.Empty raised, \
+     sender blocks in send or recv, receiver blocks in recv or send), queue.Full raised, \
+     queue.Empty raised, \
      EOFError raised, lost updates > N, ROLE done >= N, ROLE ended, stuck";
+
+/// Every operation a role can block in: its own (see [`blocking_op`]), and
+/// on a duplex pipe the other way (the sender waiting for a reply, the
+/// receiver sending one into a full pipe).
+pub fn blocking_ops(role: Role) -> &'static [Op] {
+    match role {
+        Role::Writer => &[Op::Put],
+        Role::Reader => &[Op::Get],
+        Role::Sender => &[Op::Send, Op::Recv],
+        Role::Receiver => &[Op::Recv, Op::Send],
+        Role::Counter | Role::Supervisor => &[],
+    }
+}
 
 /// The operation a role blocks in.
 pub fn blocking_op(role: Role) -> Option<Op> {
@@ -543,12 +573,13 @@ impl FromStr for Reveal {
         match words.as_slice() {
             [r, "blocks", "in", op] => {
                 let role = child_role(r, s)?;
-                match blocking_op(role) {
-                    Some(o) if o.as_str() == *op => Ok(Reveal::Blocks { role, op: o }),
-                    Some(o) => Err(format!(
+                let ops = blocking_ops(role);
+                match (ops.iter().find(|o| o.as_str() == *op), blocking_op(role)) {
+                    (Some(&o), _) => Ok(Reveal::Blocks { role, op: o }),
+                    (None, Some(o)) => Err(format!(
                         "'{s}': a {r} blocks in {o}, not in '{op}' (write: {r} blocks in {o})"
                     )),
-                    None => Err(format!("'{s}': a {r} never blocks")),
+                    (None, None) => Err(format!("'{s}': a {r} never blocks")),
                 }
             }
             ["queue.Full" | "Full", "raised"] => Ok(Reveal::Raised {
@@ -626,6 +657,9 @@ mod tests {
             "restart",
             "lock on",
             "lock off",
+            "close_unused on",
+            "close_unused off",
+            "close_parent_end",
         ] {
             let a: Action = phrase.parse().unwrap_or_else(|e| panic!("{phrase}: {e}"));
             assert_eq!(a.to_string(), phrase);
@@ -658,6 +692,8 @@ mod tests {
             "reader blocks in get",
             "sender blocks in send",
             "receiver blocks in recv",
+            "sender blocks in recv",
+            "receiver blocks in send",
             "queue.Full raised",
             "queue.Empty raised",
             "EOFError raised",

@@ -43,7 +43,7 @@ pub fn hint(h: &Hint) -> String {
         Hint::NoProgram => t.hint_no_program(),
         Hint::NothingToClose { holders } => {
             let holders = if holders.is_empty() {
-                t.stage_nobody().to_string()
+                None
             } else {
                 let named: Vec<String> = holders
                     .iter()
@@ -52,9 +52,9 @@ pub fn hint(h: &Hint) -> String {
                         format!("{name} {pid}")
                     })
                     .collect();
-                named.join(", ")
+                Some(named.join(", "))
             };
-            t.hint_nothing_to_close(&holders)
+            t.hint_nothing_to_close(holders.as_deref())
         }
         Hint::NoWrongWay => t.hint_no_wrong_way(),
         Hint::WrongWayLater { name } => t.hint_wrong_way_later(name),

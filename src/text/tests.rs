@@ -469,7 +469,8 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
         PipeCall::Send,
         "connection is read-only"
     );
-    say!(hint_nothing_to_close, "receiver 953");
+    say!(hint_nothing_to_close, Some("receiver 953"));
+    say!(hint_nothing_to_close, None);
     say!(hint_no_wrong_way);
     say!(hint_wrong_way_later, "receiver");
     say!(menu_pipe_ends, false);

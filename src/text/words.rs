@@ -534,8 +534,9 @@ pub trait PipeWords: Sync {
 
     // -- notices and hints --
     fn notice_wrong_way(&self, name: &str, call: PipeCall, error: &str) -> String;
-    /// `x` with no parent's copy left (`holders`: who holds the send end).
-    fn hint_nothing_to_close(&self, holders: &str) -> String;
+    /// `x` with no parent's copy left (`holders`: who holds the send end,
+    /// `None` when nobody does).
+    fn hint_nothing_to_close(&self, holders: Option<&str>) -> String;
     /// `w` on a duplex pipe.
     fn hint_no_wrong_way(&self) -> String;
     /// `w` on a process blocked in an operation.

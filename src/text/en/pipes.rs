@@ -113,8 +113,11 @@ impl PipeWords for En {
         }
     }
 
-    fn hint_nothing_to_close(&self, holders: &str) -> String {
-        format!("The parent holds no copy of the send end (held by: {holders}).")
+    fn hint_nothing_to_close(&self, holders: Option<&str>) -> String {
+        match holders {
+            Some(h) => format!("The parent holds no copy of the send end (held by: {h})."),
+            None => "The parent holds no copy of the send end: nobody holds one now.".into(),
+        }
     }
 
     fn hint_no_wrong_way(&self) -> String {

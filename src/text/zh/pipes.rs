@@ -105,8 +105,11 @@ impl PipeWords for Zh {
         }
     }
 
-    fn hint_nothing_to_close(&self, holders: &str) -> String {
-        format!("父进程没有发送端的副本（持有者：{holders}）。")
+    fn hint_nothing_to_close(&self, holders: Option<&str>) -> String {
+        match holders {
+            Some(h) => format!("父进程没有发送端的副本（持有者：{h}）。"),
+            None => "父进程没有发送端的副本：现在没有任何进程持有它。".into(),
+        }
     }
 
     fn hint_no_wrong_way(&self) -> String {

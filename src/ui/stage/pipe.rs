@@ -134,17 +134,21 @@ pub(super) fn render_pipe_tube(
         .min(if hidden > 0 { lo } else { hi });
     render_back(app, theme, area, rows.mid, (lo, back_hi), spots, buf);
 
-    let sender_blocked = app
-        .scene
-        .world
-        .by_role(Role::Sender)
-        .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToSend { .. }));
-    let receiver_blocked = inside.count() == 0
-        && app
-            .scene
-            .world
-            .by_role(Role::Receiver)
-            .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToRecv { .. }));
+    // Each end is marked blocked while its process waits there: to send
+    // into a full pipe, or (a duplex end) to receive from an empty way.
+    let back_empty = app.scene.world.pipe.back.count() == 0;
+    let waits = |role: Role, recv_empty: bool| {
+        app.scene.world.by_role(role).any(|p| {
+            p.alive()
+                && match p.activity {
+                    Activity::WaitingToSend { .. } => true,
+                    Activity::WaitingToRecv { .. } => recv_empty,
+                    _ => false,
+                }
+        })
+    };
+    let sender_blocked = waits(Role::Sender, duplex && back_empty);
+    let receiver_blocked = waits(Role::Receiver, inside.count() == 0);
     let (in_mark, in_style) = end_mark(theme, sender_blocked);
     let (out_mark, out_style) = end_mark(theme, receiver_blocked);
     put(buf, area, x0 - aw, rows.mid, &in_mark, in_style);
