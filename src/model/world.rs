@@ -442,7 +442,6 @@ impl World {
                 if p.activity != Activity::Exited {
                     p.activity = Activity::Active;
                 }
-                p.item = ev.item.clone();
                 p.did = Some(if ev.kind == Kind::Reply {
                     Did::Reply
                 } else {

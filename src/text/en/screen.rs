@@ -86,7 +86,7 @@ impl ScreenWords for En {
             ),
             (
                 "w",
-                "the selected pipe end tries the wrong way: OSError (one-way pipe)",
+                "the selected pipe end tries the wrong way (one-way pipe)",
             ),
             ("?", "show / hide this help"),
             ("Esc", "close this help, else clear the selection"),
