@@ -12,8 +12,7 @@ use common::*;
 use ipcscope::config::{DelayRange, Mode, PipeConfig, RunConfig, Scenario};
 use ipcscope::model::Scene;
 use ipcscope::stream::{
-    Body, Command, Ended, Event, KernelWait, Kind, Note, PipeCall, PipeEnd, Record, SUPERVISOR,
-    Sig,
+    Body, Command, Ended, Event, KernelWait, Kind, Note, PipeCall, PipeEnd, Record, SUPERVISOR, Sig,
 };
 use ipcscope::supervisor::Supervisor;
 
@@ -343,9 +342,15 @@ fn p1_echo_replies_come_back_through_the_same_duplex_pipe() {
             at(receiver, Kind::Reply, n),
             at(sender, Kind::GotReply, n),
         ];
-        assert!(steps.windows(2).all(|s| s[0] < s[1]), "message {n}: {steps:?}");
+        assert!(
+            steps.windows(2).all(|s| s[0] < s[1]),
+            "message {n}: {steps:?}"
+        );
         let reply = &w.events[steps[3]];
-        assert_eq!(reply.item.as_deref(), Some(format!("ok url_{}", n - 1).as_str()));
+        assert_eq!(
+            reply.item.as_deref(),
+            Some(format!("ok url_{}", n - 1).as_str())
+        );
     }
     for name in ["sender", "receiver"] {
         let p = w.scene.world.procs.iter().find(|p| p.name == name).unwrap();

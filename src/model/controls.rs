@@ -804,4 +804,114 @@ mod tests {
         c.update(&s, Intent::SelectNext, 0);
         assert_eq!(c.selected, Some(0));
     }
+
+    fn pipe_scene(f: impl FnOnce(&mut PipeConfig)) -> Scene {
+        let mut p = PipeConfig::defaults(Mode::Tui);
+        f(&mut p);
+        let mut cf = cfg();
+        cf.scenario = Scenario::Pipe(p);
+        let mut s = Scene::new(cf.clone());
+        let mut n = 0;
+        let mut rec = |s: &mut Scene, body| {
+            s.apply(&Record { n, body });
+            n += 1;
+        };
+        rec(
+            &mut s,
+            Body::Run(RunInfo {
+                start_ns: 0,
+                pid: 1,
+                config: cf,
+            }),
+        );
+        for (id, pid, name, role) in [
+            (0, 952, "sender", Role::Sender),
+            (1, 953, "receiver", Role::Receiver),
+        ] {
+            let kind = Kind::Spawn {
+                name: name.into(),
+                role,
+            };
+            rec(&mut s, Body::Event(Event::new(1, id, pid, kind)));
+        }
+        s
+    }
+
+    #[test]
+    fn x_closes_the_parents_copy_once_and_then_says_nothing_is_left() {
+        let mut s = pipe_scene(|p| p.forget_close = true);
+        let mut c = Controls::new(&s.cfg, false);
+        assert_eq!(
+            c.update(&s, Intent::CloseParentEnd, 0),
+            [Effect::Do(Command::CloseParentEnd)]
+        );
+        let closed = Event::new(
+            2,
+            crate::stream::SUPERVISOR,
+            1,
+            Kind::EndClosed {
+                end: crate::stream::PipeEnd::Send,
+            },
+        );
+        s.apply(&Record {
+            n: s.records,
+            body: Body::Event(closed),
+        });
+        assert!(c.update(&s, Intent::CloseParentEnd, 0).is_empty());
+        assert!(matches!(
+            c.hints.back().unwrap().0,
+            Hint::NothingToClose { .. }
+        ));
+        // Without --forget-close the parent closed its copy at the start.
+        let s = pipe_scene(|_| {});
+        assert!(c.update(&s, Intent::CloseParentEnd, 0).is_empty());
+        // In the queue there is no pipe.
+        let q = lesson();
+        c.update(&q, Intent::CloseParentEnd, 0);
+        assert_eq!(
+            c.hints.back().unwrap().0,
+            Hint::NotHere {
+                key: "x",
+                scenario: ScenarioKind::Queue
+            }
+        );
+    }
+
+    #[test]
+    fn w_asks_the_selected_end_of_a_one_way_pipe_and_a_duplex_one_has_no_wrong_way() {
+        let s = pipe_scene(|p| p.duplex = false);
+        let mut c = Controls::new(&s.cfg, false);
+        assert!(c.update(&s, Intent::WrongWay, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::SelectLiving);
+        c.update(&s, Intent::Select(1), 0);
+        assert_eq!(
+            c.update(&s, Intent::WrongWay, 0),
+            [Effect::Do(Command::WrongWay(1))]
+        );
+        let duplex = pipe_scene(|_| {});
+        c.hints.clear();
+        assert!(c.update(&duplex, Intent::WrongWay, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::NoWrongWay);
+    }
+
+    #[test]
+    fn w_on_a_blocked_end_says_it_tries_once_its_call_returns() {
+        let mut s = pipe_scene(|p| p.duplex = false);
+        s.apply(&Record {
+            n: s.records,
+            body: Body::Event(Event::new(3, 1, 953, Kind::RecvWait)),
+        });
+        let mut c = Controls::new(&s.cfg, false);
+        c.update(&s, Intent::Select(1), 0);
+        assert_eq!(
+            c.update(&s, Intent::WrongWay, 0),
+            [Effect::Do(Command::WrongWay(1))]
+        );
+        assert_eq!(
+            c.hints.back().unwrap().0,
+            Hint::WrongWayLater {
+                name: "receiver".into()
+            }
+        );
+    }
 }

@@ -448,4 +448,24 @@ mod tests {
         run.ev(Kind::Get, 1);
         assert!(holds(&r, &run.scene, &base));
     }
+
+    #[test]
+    fn close_unused_restarts_the_pipe_with_inherited_ends_closed_or_kept() {
+        let mut cf = cfg();
+        cf.scenario = Scenario::Pipe(crate::stream::run::PipeConfig::defaults(Mode::Tui));
+        let scene = Scene::new(cf);
+        for on in [true, false] {
+            match command_for(Action::CloseUnused(on), &scene) {
+                Some(Command::Restart(c)) => match c.scenario {
+                    Scenario::Pipe(p) => assert!(p.inherit && p.close_unused == on),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            command_for(Action::CloseParentEnd, &scene),
+            Some(Command::CloseParentEnd)
+        );
+    }
 }

@@ -627,4 +627,65 @@ mod tests {
         assert_eq!(w.queue.full_raised, 1);
         assert_eq!(w.proc(0).unwrap().timeouts, 1);
     }
+
+    #[test]
+    fn replies_go_back_apart_from_the_messages_and_count_as_neither_roles_work() {
+        let mut w = World::new(0);
+        w.apply(&spawn(0, 10, "sender", Role::Sender, 0));
+        w.apply(&spawn(1, 11, "receiver", Role::Receiver, 0));
+        let ev = |t, id, pid, kind, label: &str, seq| {
+            Event::new(t, id, pid, kind).with_item(label).with_seq(seq)
+        };
+        w.apply(&ev(1, 0, 10, Kind::Send, "url_0", 1));
+        w.apply(&ev(2, 1, 11, Kind::Recv, "url_0", 1));
+        w.apply(&ev(3, 1, 11, Kind::Reply, "ok url_0", 1));
+        assert_eq!(w.pipe.inside.count(), 0);
+        assert_eq!(w.pipe.back.items[0].label, "ok url_0");
+        w.apply(&Event::new(4, 0, 10, Kind::RecvWait));
+        assert_eq!(
+            w.proc(0).unwrap().activity,
+            Activity::WaitingToRecv { since_ns: 4 }
+        );
+        w.apply(&ev(6, 0, 10, Kind::GotReply, "ok url_0", 1));
+        let s = w.proc(0).unwrap();
+        assert_eq!(
+            (s.activity.clone(), s.done, s.blocked_ns),
+            (Activity::Active, 1, 2)
+        );
+        assert_eq!(s.did, Some(Did::GotReply));
+        assert_eq!(w.proc(1).unwrap().done, 1, "a reply is not a recv");
+        assert_eq!(w.proc(1).unwrap().item.as_deref(), Some("url_0"));
+        assert_eq!((w.pipe.replies, w.pipe.got_replies), (1, 1));
+        assert_eq!(w.pipe.back.count(), 0);
+    }
+
+    #[test]
+    fn ends_closed_by_a_child_and_by_the_parent_are_told_apart() {
+        let mut w = World::new(0);
+        w.apply(&spawn(1, 11, "receiver", Role::Receiver, 0));
+        let closed = |end| Kind::EndClosed { end };
+        w.apply(&Event::new(1, 1, 11, closed(crate::stream::PipeEnd::Send)));
+        assert_eq!(w.proc(1).unwrap().did, Some(Did::Closed));
+        assert!(!w.pipe.parent_closed);
+        w.apply(&Event::new(
+            2,
+            SUPERVISOR,
+            1,
+            closed(crate::stream::PipeEnd::Send),
+        ));
+        assert!(w.pipe.parent_closed);
+        w.apply(&Event::new(
+            3,
+            1,
+            11,
+            Kind::WrongWay {
+                call: PipeCall::Send,
+                error: "connection is read-only".into(),
+            },
+        ));
+        assert_eq!(
+            w.pipe.wrong_way,
+            Some((1, PipeCall::Send, "connection is read-only".into()))
+        );
+    }
 }

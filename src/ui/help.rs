@@ -72,7 +72,7 @@ fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
             .filter(|(k, _)| !(pipe_only(k) && scenario != ScenarioKind::Pipe))
             // A lesson's scenario never changes: what does not apply to it
             // is left out (a small screen holds the rest).
-            .filter(|(k, _)| !(lesson && !applies(k, scenario)))
+            .filter(|(k, _)| !lesson || applies(k, scenario))
             .map(line),
     );
     let mark = if theme.ascii { "!=" } else { "≠" };
