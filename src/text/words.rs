@@ -527,7 +527,8 @@ pub trait PipeWords: Sync {
     /// The receiver holds a copy of the send end itself (`parent_too`: so
     /// does the parent).
     fn stage_own_copy(&self, parent_too: bool, short: bool) -> &'static str;
-    /// The deadlock's mark before its chain.
+    /// The deadlock's word before its chain (with what follows it: a
+    /// space, or a full-width colon).
     fn stage_deadlock(&self) -> &'static str;
     /// One link of the chain, on the stage.
     fn stage_waits_for(&self, name: &str, pid: i32, on_name: &str, on_pid: i32) -> String;

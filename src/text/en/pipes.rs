@@ -95,7 +95,7 @@ impl PipeWords for En {
     }
 
     fn stage_deadlock(&self) -> &'static str {
-        "DEADLOCK:"
+        "DEADLOCK: "
     }
 
     fn stage_waits_for(&self, name: &str, pid: i32, on_name: &str, on_pid: i32) -> String {

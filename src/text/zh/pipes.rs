@@ -46,7 +46,7 @@ impl PipeWords for Zh {
     fn deadlock(&self, links: &[String]) -> String {
         format!(
             "死锁：{}。谁都不会再发送，两个进程永远等下去。",
-            links.join("，而")
+            links.join("，而 ")
         )
     }
 

@@ -287,7 +287,7 @@ pub(super) fn render_holders(app: &View, theme: &Theme, area: Rect, buf: &mut Bu
 /// waits in recv() for receiver 953".
 fn render_chain(theme: &Theme, chain: &[WaitLink], area: Rect, buf: &mut Buffer) {
     let mark = format!(
-        "{} {} ",
+        "{} {}",
         theme.glyph(Glyph::Blocked),
         text::words().stage_deadlock()
     );
