@@ -327,7 +327,10 @@ fn an_echo_run_with_inherited_ends_replays_to_exactly_the_live_scene() {
     p.reader_delay = DelayRange { lo: 0.0, hi: 0.004 };
     let run = run_live("echo", Scenario::Pipe(p), 3, |_| Vec::new());
     let last = &run.scenes.last().expect("the end").1;
-    assert_eq!((last.world.pipe.replies, last.world.pipe.got_replies), (30, 30));
+    assert_eq!(
+        (last.world.pipe.replies, last.world.pipe.got_replies),
+        (30, 30)
+    );
     assert!(last.world.pipe.eof);
     assert!(run.scenes.len() >= 10, "{} copies", run.scenes.len());
     replays_exactly(&run, 8, 7);

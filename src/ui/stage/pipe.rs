@@ -265,7 +265,7 @@ pub(super) fn place_from_right<'a>(
 /// Who holds each end of the pipe, one row each (the send end first), as
 /// the kernel shows it: a copy of the send end the parent kept, or one the
 /// receiver itself holds (inherited, never closed), is named with what it
-/// causes. While the two ends wait for each other, the chain of waits
+/// causes (not while a lesson's question is open: that is the answer). While the two ends wait for each other, the chain of waits
 /// instead.
 pub(super) fn render_holders(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(Note::Deadlock { chain }) = &app.scene.stuck
@@ -344,7 +344,14 @@ pub(super) fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> L
         };
         spans.push(Span::styled(who, style));
     }
-    let why = match (send, own, parent) {
+    // While the class thinks about a question, the stage shows who holds
+    // what, not what it causes.
+    let asking = app
+        .controls
+        .guide
+        .as_ref()
+        .is_some_and(|g| g.asking == crate::model::guide::Asking::Open);
+    let why = match (send && !asking, own, parent) {
         (false, _, _) | (true, false, false) => None,
         (true, false, true) => Some(text::words().stage_parent_holds_send(tier >= 1)),
         (true, true, parent_too) => Some(text::words().stage_own_copy(parent_too, tier >= 1)),
