@@ -77,6 +77,11 @@ pub struct ChildSlot {
     /// in its own address space; 0 until mapped. Gives a futex address seen
     /// in `/proc/<pid>/syscall` its meaning.
     map_base: AtomicU64,
+    /// 1: a counter takes the Value's lock from its next increment (a
+    /// knob switched live).
+    lock: AtomicU32,
+    /// The Array cell a counter increments (set before it starts).
+    cell: AtomicU32,
 }
 
 /// A mapping of the control block.
@@ -162,6 +167,16 @@ impl ChildSlot {
         sync::futex_wake(&self.gate, i32::MAX);
     }
 
+    /// A counter takes the lock (or not) from its next increment.
+    pub fn set_lock(&self, on: bool) {
+        self.lock.store(on as u32, Ordering::Release);
+    }
+
+    /// The Array cell a counter increments.
+    pub fn set_cell(&self, cell: u32) {
+        self.cell.store(cell, Ordering::Release);
+    }
+
     pub fn gate_closed(&self) -> bool {
         self.gate.load(Ordering::Acquire) != 0
     }
@@ -207,6 +222,14 @@ impl ChildSlot {
 
     pub fn map_base(&self) -> u64 {
         self.map_base.load(Ordering::Acquire)
+    }
+
+    pub fn lock_on(&self) -> bool {
+        self.lock.load(Ordering::Acquire) != 0
+    }
+
+    pub fn cell(&self) -> u32 {
+        self.cell.load(Ordering::Acquire)
     }
 
     // ---- child side ----

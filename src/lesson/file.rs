@@ -14,8 +14,8 @@ use serde::de::{self, Deserializer, Visitor};
 use toml::Spanned;
 
 use crate::config::{
-    CounterConfig, DelayRange, MAX_DELAY, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
-    MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
+    CounterConfig, DelayRange, MAX_CELLS, MAX_DELAY, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE,
+    MAX_MESSAGES, MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
 };
 use crate::stream::Role;
 use crate::stream::lesson::{
@@ -91,6 +91,9 @@ struct CounterFile {
     procs: Option<Spanned<u32>>,
     increments: Option<Spanned<u64>>,
     lock: Option<Spanned<bool>>,
+    step_delay: Option<Spanned<Delay>>,
+    full_speed: Option<Spanned<bool>>,
+    array: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +113,7 @@ struct QuestionFile {
     answer: Spanned<i64>,
     reveal: Spanned<String>,
     why: Option<Text>,
+    by_hand: Option<bool>,
 }
 
 /// A delay as a lesson file writes it: `"A..B"` (as on the command line)
@@ -296,11 +300,25 @@ fn scenario(s: &Spanned<ScenarioFile>) -> Result<Scenario, Located> {
         }
         ScenarioFile::Counter(c) => {
             let d = CounterConfig::defaults(mode);
+            let full_speed = flag(&c.full_speed);
+            if let (true, Some(f), Some(_)) = (full_speed, &c.full_speed, &c.step_delay) {
+                return Err(at(
+                    f,
+                    "full_speed = true cannot be used with step_delay: at full speed there is \
+                     no pause between steps",
+                ));
+            }
             Scenario::Counter(CounterConfig {
                 procs: range(&c.procs, "procs", 1, MAX_PROCS)?.unwrap_or(d.procs),
                 increments: range(&c.increments, "increments", 1, MAX_INCREMENTS)?
                     .unwrap_or(d.increments),
                 lock: c.lock.as_ref().map_or(d.lock, |b| *b.get_ref()),
+                step_delay: if full_speed {
+                    None
+                } else {
+                    delay(&c.step_delay).or(d.step_delay)
+                },
+                array: range(&c.array, "array", 1, MAX_CELLS)?.unwrap_or(d.array),
             })
         }
     })
@@ -388,6 +406,8 @@ struct Course {
     /// that can be put.
     writers_ever: u32,
     lock: bool,
+    /// The counters' Array cells (a Value: 1).
+    cells: u32,
 }
 
 fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scene>, Located> {
@@ -403,19 +423,29 @@ fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scen
             readers: q.readers,
             writers_ever: q.writers,
             lock: false,
+            cells: 1,
         },
         Scenario::Counter(c) => Course {
             maxsize: 0,
             readers: 0,
             writers_ever: 0,
             lock: c.lock,
+            cells: c.cells(),
         },
         Scenario::Pipe(_) => Course {
             maxsize: 0,
             readers: 0,
             writers_ever: 0,
             lock: false,
+            cells: 1,
         },
+    };
+    // A restart starts the run again as it is now: with the lock and the
+    // cells it has.
+    let restarted = |c: &Course| Course {
+        lock: c.lock,
+        cells: c.cells,
+        ..start()
     };
     let mut course = start();
     let mut out = Vec::new();
@@ -429,10 +459,15 @@ fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scen
                 Action::AddWriter => course.writers_ever += 1,
                 Action::AddReader => course.readers += 1,
                 Action::RemoveReader => course.readers = course.readers.saturating_sub(1),
-                Action::Restart => course = start(),
+                Action::Restart => course = restarted(&course),
                 Action::Lock(on) => {
-                    course = start();
+                    course = restarted(&course);
                     course.lock = on;
+                }
+                Action::LockNow(on) => course.lock = on,
+                Action::Array(n) => {
+                    course = restarted(&course);
+                    course.cells = n.max(1);
                 }
                 _ => {}
             }
@@ -492,7 +527,7 @@ fn applies(a: Action, s: &Scenario) -> Result<(), String> {
         | Action::RemoveWriter
         | Action::AddReader
         | Action::RemoveReader => needs("queue"),
-        Action::Lock(_) => needs("counter"),
+        Action::Lock(_) | Action::LockNow(_) | Action::Array(_) => needs("counter"),
         Action::Kill(r) | Action::Terminate(r) => has_role(s, r).map_err(|e| format!("'{a}': {e}")),
         Action::Freeze | Action::Resume | Action::SlowMotion(_) | Action::Restart => Ok(()),
     }
@@ -527,6 +562,7 @@ fn question(q: &QuestionFile, s: &Scenario, course: &Course) -> Result<Question,
         answer: answer as usize,
         reveal,
         why: q.why.clone(),
+        by_hand: q.by_hand.unwrap_or(false),
     })
 }
 
@@ -618,6 +654,11 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), String> {
                 never("the counters hold the Value's lock at this scene (`lock off` first)".into())
             } else if k.procs < 2 {
                 never("one counter alone loses no update; give procs = 2 or more".into())
+            } else if k.procs <= c.cells {
+                never(format!(
+                    "{} counters on an Array of {} cells each have a cell of their own",
+                    k.procs, c.cells
+                ))
             } else {
                 Ok(())
             }

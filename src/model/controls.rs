@@ -57,6 +57,8 @@ pub enum Intent {
     /// A lesson: the teacher skips the question.
     SkipQuestion,
     Quit,
+    /// The counters take the Value's lock, or stop taking it, live.
+    ToggleLock,
 }
 
 /// What a replay's timeline can be asked.
@@ -382,7 +384,10 @@ impl Controls {
                         .world
                         .procs
                         .iter()
-                        .filter(|p| p.alive() && matches!(p.role, Role::Writer | Role::Sender))
+                        .filter(|p| {
+                            p.alive()
+                                && matches!(p.role, Role::Writer | Role::Sender | Role::Counter)
+                        })
                         .map(|p| p.id)
                         .collect(),
                 };
@@ -447,7 +452,7 @@ impl Controls {
                     _ => hint = Some(Hint::SelectLiving),
                 }
             }
-            Intent::Restart => fx.push(Command::Restart(Box::new(scene.cfg.clone()))),
+            Intent::Restart => fx.push(Command::Restart(Box::new(super::race::config_now(scene)))),
             Intent::Switch(k) => {
                 let scenario = self
                     .configs
@@ -471,6 +476,10 @@ impl Controls {
                 }
                 fx.push(Command::SetSlowMotion(self.slow_motion));
             }
+            Intent::ToggleLock => match kind {
+                ScenarioKind::Counter => fx.push(Command::SetLock(!super::race::lock_on(scene))),
+                _ => hint = Some(not_here("l")),
+            },
             _ => {}
         }
         if let Some(h) = hint {
@@ -488,6 +497,10 @@ fn has_delay(cfg: &RunConfig, role: Role) -> bool {
         (Scenario::Queue(q), Role::Reader) => q.reader_delay,
         (Scenario::Pipe(p), Role::Sender) => p.delay,
         (Scenario::Pipe(p), Role::Receiver) => p.reader_delay,
+        (Scenario::Counter(c), Role::Counter) => match c.step_delay {
+            Some(d) => d,
+            None => return false,
+        },
         _ => return false,
     };
     d.hi > 0.0

@@ -37,4 +37,7 @@ pub enum Command {
     Signal(ProcId, Sig),
     /// Stops this run and starts this one.
     Restart(Box<RunConfig>),
+    /// The counters take the Value's lock (or stop taking it) from their
+    /// next increment, without a restart.
+    SetLock(bool),
 }

@@ -16,7 +16,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::event::Role;
-use super::run::{MAX_MAXSIZE, SLOW_MOTION, Scenario};
+use super::run::{MAX_CELLS, MAX_MAXSIZE, SLOW_MOTION, Scenario};
 
 pub use super::run::Lang;
 
@@ -95,10 +95,13 @@ pub enum ProgramRole {
     /// program has both kinds.
     LockedCounter,
     Parent,
+    /// A counter on a cell of an Array (`arr[i] += 1`), when the program
+    /// has one.
+    ArrayCounter,
 }
 
 impl ProgramRole {
-    pub const ALL: [ProgramRole; 7] = [
+    pub const ALL: [ProgramRole; 8] = [
         ProgramRole::Writer,
         ProgramRole::Reader,
         ProgramRole::Sender,
@@ -106,6 +109,7 @@ impl ProgramRole {
         ProgramRole::Counter,
         ProgramRole::LockedCounter,
         ProgramRole::Parent,
+        ProgramRole::ArrayCounter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -117,6 +121,7 @@ impl ProgramRole {
             ProgramRole::Counter => "counter",
             ProgramRole::LockedCounter => "locked_counter",
             ProgramRole::Parent => "parent",
+            ProgramRole::ArrayCounter => "array_counter",
         }
     }
 
@@ -127,7 +132,9 @@ impl ProgramRole {
             ProgramRole::Reader => Some(Role::Reader),
             ProgramRole::Sender => Some(Role::Sender),
             ProgramRole::Receiver => Some(Role::Receiver),
-            ProgramRole::Counter | ProgramRole::LockedCounter => Some(Role::Counter),
+            ProgramRole::Counter | ProgramRole::LockedCounter | ProgramRole::ArrayCounter => {
+                Some(Role::Counter)
+            }
             ProgramRole::Parent => None,
         }
     }
@@ -141,7 +148,10 @@ impl ProgramRole {
             ProgramRole::Reader => &[Start, Get, Empty, Sleep, Close, Exit],
             ProgramRole::Sender => &[Start, Send, Sleep, Close, Exit],
             ProgramRole::Receiver => &[Start, Recv, Eof, Sleep, Close, Exit],
-            ProgramRole::Counter | ProgramRole::LockedCounter => &[Start, Increment, Sleep, Exit],
+            ProgramRole::Counter | ProgramRole::ArrayCounter => {
+                &[Start, Increment, Read, Add, Write, Sleep, Exit]
+            }
+            ProgramRole::LockedCounter => &[Start, Lock, Increment, Read, Add, Write, Sleep, Exit],
             ProgramRole::Parent => &[Start, Join, Terminate, Kill, Close, Sleep, Exit],
         }
     }
@@ -187,6 +197,14 @@ pub enum Op {
     Empty,
     /// Where `EOFError` is caught.
     Eof,
+    /// `tmp = v.value`: a counter reads the shared value into its register.
+    Read,
+    /// `tmp += 1`: it adds one to its register.
+    Add,
+    /// `v.value = tmp`: it writes its register back.
+    Write,
+    /// `with v.get_lock():`: it takes the lock.
+    Lock,
 }
 
 impl Op {
@@ -207,6 +225,10 @@ impl Op {
             Op::Full => "full",
             Op::Empty => "empty",
             Op::Eof => "eof",
+            Op::Read => "read",
+            Op::Add => "add",
+            Op::Write => "write",
+            Op::Lock => "lock",
         }
     }
 
@@ -229,6 +251,10 @@ impl Op {
             (Op::Full, _) => &["Full"],
             (Op::Empty, _) => &["Empty"],
             (Op::Eof, _) => &["EOFError"],
+            (Op::Read, _) => &[".value", "["],
+            (Op::Add, _) => &["+= 1", "+ 1"],
+            (Op::Write, _) => &[".value =", "] ="],
+            (Op::Lock, _) => &["get_lock()"],
             (Op::Exit, _) => &[],
         }
     }
@@ -333,6 +359,10 @@ pub struct Question {
     /// Said when the answer is revealed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<Text>,
+    /// The world stays frozen once the class answers: the teacher steps
+    /// it (`.`) to the answer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_hand: bool,
 }
 
 impl Question {
@@ -367,14 +397,19 @@ pub enum Action {
     Terminate(Role),
     /// Start the lesson's run again from the beginning.
     Restart,
-    /// Start the counter run again with the Value's lock on or off (a run
-    /// cannot change its lock while counting).
+    /// Start the counter run again with the Value's lock on or off.
     Lock(bool),
+    /// The counters take the lock (or stop taking it) from their next
+    /// increment, the run going on (as the `l` key does).
+    LockNow(bool),
+    /// Start the counter run again on an Array of N cells (0: a Value).
+    Array(u32),
 }
 
 /// The phrases actions are written as, for error messages.
 pub const ACTION_FORMS: &str = "maxsize N, add_writer, remove_writer, add_reader, remove_reader, \
-     freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off";
+     freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off, \
+     lock_now on, lock_now off, array N";
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -391,6 +426,8 @@ impl fmt::Display for Action {
             Action::Terminate(r) => write!(f, "terminate {}", r.as_str()),
             Action::Restart => f.write_str("restart"),
             Action::Lock(on) => write!(f, "lock {}", if *on { "on" } else { "off" }),
+            Action::LockNow(on) => write!(f, "lock_now {}", if *on { "on" } else { "off" }),
+            Action::Array(n) => write!(f, "array {n}"),
         }
     }
 }
@@ -410,6 +447,14 @@ impl FromStr for Action {
             ["restart"] => one(Action::Restart),
             ["lock", "on"] => one(Action::Lock(true)),
             ["lock", "off"] => one(Action::Lock(false)),
+            ["lock_now", "on"] => one(Action::LockNow(true)),
+            ["lock_now", "off"] => one(Action::LockNow(false)),
+            ["array", n] => match n.parse::<u32>() {
+                Ok(n) if n <= MAX_CELLS => Ok(Action::Array(n)),
+                _ => Err(format!(
+                    "'{s}': array takes a number of cells from 1 to {MAX_CELLS} (0: a Value)"
+                )),
+            },
             ["maxsize", n] => match n.parse::<u32>() {
                 Ok(n) if n <= MAX_MAXSIZE => Ok(Action::Maxsize(n)),
                 _ => Err(format!(
@@ -477,7 +522,7 @@ pub enum Raised {
 /// | `writer blocks in put` (also `reader … get`, `sender … send`, `receiver … recv`) | a process of that role waits in that operation |
 /// | `queue.Full raised`, `queue.Empty raised` | a put (get) raised it |
 /// | `EOFError raised` | recv raised `EOFError` |
-/// | `lost updates > N` | the run's Value lost more than N increments |
+/// | `lost updates > N` | the run's Value (or Array) lost more than N increments since the scene started |
 /// | `reader done >= N` (any role) | that role's processes, together, did N operations (puts, gets, sends, recvs or increments) since the scene started (after its setup) |
 /// | `receiver ended` (any role) | a process of that role ended |
 /// | `stuck` | the run cannot go on (the supervisor says why) |
@@ -626,6 +671,10 @@ mod tests {
             "restart",
             "lock on",
             "lock off",
+            "lock_now on",
+            "lock_now off",
+            "array 4",
+            "array 0",
         ] {
             let a: Action = phrase.parse().unwrap_or_else(|e| panic!("{phrase}: {e}"));
             assert_eq!(a.to_string(), phrase);
@@ -645,6 +694,8 @@ mod tests {
             ("kill supervisor", "is not a role"),
             ("add_writers", "is not an action: write one of maxsize N"),
             ("lock maybe", "is not an action"),
+            ("array 17", "from 1 to 16"),
+            ("array x", "from 1 to 16"),
         ] {
             let e = bad.parse::<Action>().unwrap_err();
             assert!(e.contains(says) && e.contains(bad), "{bad}: {e}");
@@ -746,6 +797,7 @@ mod tests {
             answer: 2,
             reveal: Reveal::Stuck,
             why: None,
+            by_hand: false,
         };
         assert_eq!(q.right_choice(), Some(&t("b")));
         assert_eq!(

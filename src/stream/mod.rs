@@ -18,7 +18,7 @@ pub use event::{
     Ended, Event, Kind, Note, ObjectId, ProcId, Role, SIGKILL, SIGTERM, SUPERVISOR, Stuck,
 };
 pub use observation::{
-    Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView, QueuedView,
-    TelemetryView, ValueView,
+    CellView, Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView,
+    QueuedView, TelemetryView, ValueView,
 };
 pub use record::{Body, Record, RunInfo};

@@ -19,6 +19,13 @@ pub fn notice(n: &Notice) -> String {
         Notice::LockRepaired { who, pid } => t.notice_lock_repaired(who, *pid),
         Notice::TimeoutAfterResume { name, full } => t.notice_timeout_after_resume(name, *full),
         Notice::Note(note) => note_text(note),
+        Notice::Overwrote {
+            by,
+            victims,
+            lost,
+            value,
+            old,
+        } => super::overwrote_notice(by, victims, *lost, *value, *old),
     }
 }
 

@@ -76,6 +76,12 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         Kind::MaxsizeSet { maxsize } => t.maxsize_set(*maxsize),
         Kind::Missed { puts, gets } => t.missed(*puts, *gets),
         Kind::Stepped | Kind::DelayScaled { .. } | Kind::SlowMotion { .. } => return None,
+        Kind::ValueRead { .. }
+        | Kind::ValueAdd { .. }
+        | Kind::ValueWrite { .. }
+        | Kind::LockWait { .. }
+        | Kind::LockTaken
+        | Kind::LockSet { .. } => return super::race_line(ev, cx.array),
     })
 }
 

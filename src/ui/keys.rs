@@ -88,6 +88,7 @@ pub fn intent_for(key: KeyEvent, keys: impl Into<Keys>) -> Option<Intent> {
         KeyCode::Char('<') => Intent::SlowMore,
         KeyCode::Char('>') => Intent::SlowLess,
         KeyCode::Char('c') => Intent::ToggleCode,
+        KeyCode::Char('l') => Intent::ToggleLock,
         _ => return None,
     })
 }
@@ -196,6 +197,7 @@ mod tests {
             ('2', Intent::Switch(ScenarioKind::Pipe)),
             ('<', Intent::SlowMore),
             ('>', Intent::SlowLess),
+            ('l', Intent::ToggleLock),
         ];
         for (c, want) in cases {
             assert_eq!(

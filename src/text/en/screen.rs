@@ -24,6 +24,7 @@ impl ScreenWords for En {
             Activity::WaitingToSend { .. } => "BLOCKED send: pipe full",
             Activity::WaitingToRecv { .. } => "BLOCKED recv: pipe empty",
             Activity::Exited => "exited",
+            Activity::WaitingForLock { .. } => "BLOCKED: waiting for the lock",
         }
     }
 
@@ -36,6 +37,7 @@ impl ScreenWords for En {
             Activity::WaitingToSend { .. } => "BLOCKED send",
             Activity::WaitingToRecv { .. } => "BLOCKED recv",
             Activity::Exited => "exited",
+            Activity::WaitingForLock { .. } => "BLOCKED lock",
         }
     }
 

@@ -15,6 +15,7 @@
 mod errors;
 mod lesson;
 mod notices;
+mod race;
 mod screen;
 mod stage;
 mod transcript;

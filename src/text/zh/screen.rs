@@ -24,6 +24,7 @@ impl ScreenWords for Zh {
             Activity::WaitingToSend { .. } => "阻塞于 send：管道满",
             Activity::WaitingToRecv { .. } => "阻塞于 recv：管道空",
             Activity::Exited => "已退出",
+            Activity::WaitingForLock { .. } => "阻塞：等待锁",
         }
     }
 
@@ -36,6 +37,7 @@ impl ScreenWords for Zh {
             Activity::WaitingToSend { .. } => "阻塞于 send",
             Activity::WaitingToRecv { .. } => "阻塞于 recv",
             Activity::Exited => "已退出",
+            Activity::WaitingForLock { .. } => "阻塞于锁",
         }
     }
 
