@@ -78,8 +78,8 @@ impl Notice {
                 })
             }
             Kind::ValueWrite { .. } => {
-                let o = w.race.last.as_ref()?;
-                (o.by == ev.child && o.t_ns == ev.t_ns).then(|| Notice::Overwrote {
+                let o = w.race.overwrite_of(ev)?;
+                Some(Notice::Overwrote {
                     by: name(),
                     victims: o
                         .victims

@@ -73,6 +73,8 @@ struct Told {
     /// Its number among the cell's writes.
     n: u64,
     by: ProcId,
+    /// What it stored.
+    value: i64,
 }
 
 /// Writes remembered per cell to name the victims of an overwrite.
@@ -117,8 +119,9 @@ pub struct RaceTally {
     pub lost: i64,
     /// Writes that overwrote (or put back) updates.
     pub overwrites: u64,
-    /// The latest of them.
-    pub last: Option<Overwrite>,
+    /// The latest of them, oldest first (the event log names their
+    /// victims while it shows them).
+    pub recent: VecDeque<Overwrite>,
     /// The lock as last switched live (`None`: as the run started).
     pub lock_set: Option<bool>,
     /// The counter holding the lock, as the steps tell.
@@ -182,18 +185,15 @@ impl RaceTally {
             }
         }
         let c = self.cells.entry(cell).or_default();
-        let victims: Vec<ProcId> = match read_at {
-            Some(at) => c
-                .recent
-                .iter()
-                .filter(|t| t.n >= at && t.by != ev.child)
-                .map(|t| t.by)
-                .collect(),
+        let read = value.wrapping_sub(1);
+        let victims = match read_at {
+            Some(at) => chain(&c.recent, at, read, old),
             None => Vec::new(),
         };
         c.recent.push_back(Told {
             n: c.writes,
             by: ev.child,
+            value,
         });
         while c.recent.len() > REMEMBERED {
             c.recent.pop_front();
@@ -207,7 +207,7 @@ impl RaceTally {
             return None;
         }
         self.overwrites += 1;
-        self.last = Some(Overwrite {
+        self.recent.push_back(Overwrite {
             by: ev.child,
             cell,
             victims,
@@ -216,8 +216,48 @@ impl RaceTally {
             lost,
             t_ns: ev.t_ns,
         });
-        self.last.as_ref()
+        while self.recent.len() > KEPT {
+            self.recent.pop_front();
+        }
+        self.recent.back()
     }
+
+    /// The latest overwrite.
+    pub fn last(&self) -> Option<&Overwrite> {
+        self.recent.back()
+    }
+
+    /// The overwrite the write `ev` was, while it is kept.
+    pub fn overwrite_of(&self, ev: &Event) -> Option<&Overwrite> {
+        self.recent
+            .iter()
+            .rev()
+            .find(|o| o.by == ev.child && o.t_ns == ev.t_ns)
+    }
+}
+
+/// Overwrites kept for the event log (which keeps 500 lines).
+const KEPT: usize = 512;
+
+/// The writers of the updates a write replaces: the chain of writes made
+/// since its read (number `at` on) that took the value from `read` to
+/// `old`, one +1 each (`old`'s writer, the writer of `old - 1` before it,
+/// and so on), in the order they were made. Writes that were themselves
+/// overwritten are not in it: their updates were lost already.
+fn chain(recent: &VecDeque<Told>, at: u64, read: i64, old: i64) -> Vec<ProcId> {
+    let mut want = old;
+    let mut out = Vec::new();
+    for t in recent.iter().rev().take_while(|t| t.n >= at) {
+        if want <= read {
+            break;
+        }
+        if t.value == want {
+            out.push(t.by);
+            want -= 1;
+        }
+    }
+    out.reverse();
+    out
 }
 
 /// Whether the counters take the lock now: as switched live, else as the
@@ -299,6 +339,35 @@ pub fn next_step(p: &Proc, scene: &Scene) -> Option<(Step, bool)> {
     Some((next, false))
 }
 
+/// The name of the counter holding the lock a process waits for: the one
+/// that took it last, as the steps tell (the lock changes hands while a
+/// process waits), else the one the waiting process named (`reported`, a
+/// pid) when it began to wait.
+pub fn lock_holder(w: &super::world::World, reported: i32) -> Option<String> {
+    let now = w.race.holder.and_then(|id| w.proc(id));
+    let said = (reported > 0).then(|| w.by_pid(reported)).flatten();
+    now.or(said).map(|p| p.name.clone())
+}
+
+/// The cell `p` increments: as its steps told, else as the run assigns
+/// it (counter k on cell (k - 1) mod N).
+pub fn cell_of(p: &Proc, scene: &Scene) -> u32 {
+    if let Some(r) = scene.world.race.regs.get(&p.id)
+        && r.did.is_some()
+    {
+        return r.cell;
+    }
+    let k = p
+        .name
+        .rsplit_once('-')
+        .and_then(|(_, n)| n.parse::<u32>().ok())
+        .unwrap_or(1);
+    match &scene.cfg.scenario {
+        Scenario::Counter(c) => c.cell_of(k),
+        _ => 0,
+    }
+}
+
 /// Whether `p`'s current (or next) increment holds the lock.
 pub fn locked_increment(p: &Proc, scene: &Scene) -> bool {
     match scene.world.race.regs.get(&p.id) {
@@ -370,7 +439,27 @@ mod tests {
         let o = r.apply(&write(6, 1, 6, 6)).cloned().expect("an overwrite");
         assert_eq!((o.by, o.victims.clone(), o.lost), (1, vec![0], 1));
         assert_eq!((r.lost, r.overwrites, r.writes), (1, 1, 2));
-        assert_eq!(r.last, Some(o));
+        assert_eq!(r.last(), Some(&o));
+        assert_eq!(r.overwrite_of(&write(6, 1, 6, 6)), Some(&o));
+    }
+
+    /// Four read 10; the first write is clean, the next two lose one each
+    /// (the one before's); the last loses one too: the +1 that survived,
+    /// not the two already lost.
+    #[test]
+    fn a_write_names_only_the_updates_it_erased_not_those_already_lost() {
+        let mut r = RaceTally::default();
+        for id in 0..4 {
+            r.apply(&read(id as u64, id, 10));
+        }
+        assert!(r.apply(&write(10, 0, 11, 10)).is_none());
+        for (t, id) in [(11, 1), (12, 2)] {
+            let o = r.apply(&write(t, id, 11, 11)).cloned().unwrap();
+            assert_eq!((o.victims, o.lost), (vec![id - 1], 1));
+        }
+        let o = r.apply(&write(13, 3, 11, 11)).cloned().unwrap();
+        assert_eq!((o.victims, o.lost), (vec![2], 1));
+        assert_eq!(r.lost, 3);
     }
 
     #[test]

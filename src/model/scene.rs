@@ -299,6 +299,11 @@ impl Scene {
     }
 
     fn notice(&mut self, n: Notice) {
+        // One lost update at a time: the latest replaces the one before.
+        if matches!(n, Notice::Overwrote { .. }) {
+            self.notices
+                .retain(|(o, _)| !matches!(o, Notice::Overwrote { .. }));
+        }
         self.notices.push_back((n, self.now_ns + NOTICE_NS));
         while self.notices.len() > NOTICES {
             self.notices.pop_front();

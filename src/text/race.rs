@@ -23,7 +23,7 @@ pub fn step_code(step: Step, cell: u32, array: u32) -> String {
 }
 
 /// The transcript line of a race event (`None` for other kinds).
-pub fn race_line(ev: &Event, array: u32) -> Option<String> {
+pub fn race_line(ev: &Event, w: &World, array: u32) -> Option<String> {
     let t = words();
     let p = ev.pid;
     Some(match &ev.kind {
@@ -34,7 +34,14 @@ pub fn race_line(ev: &Event, array: u32) -> Option<String> {
             let lost = old.wrapping_sub(*value).wrapping_add(1);
             match lost {
                 0 => t.value_write(p, &shared, *value),
-                l if l > 0 => t.value_overwrote(p, &shared, *value, *old, l),
+                l if l > 0 => {
+                    let victims: Vec<String> = w
+                        .race
+                        .overwrite_of(ev)
+                        .map(|o| o.victims.iter().map(|v| name_of(w, *v)).collect())
+                        .unwrap_or_default();
+                    t.value_overwrote(p, &shared, (*value, *old), &victims, l)
+                }
                 _ => t.value_caught_up(p, &shared, *value, *old),
             }
         }
@@ -45,6 +52,12 @@ pub fn race_line(ev: &Event, array: u32) -> Option<String> {
     })
 }
 
+/// A process's name, by its number in the run.
+fn name_of(w: &World, id: crate::stream::ProcId) -> String {
+    w.proc(id)
+        .map_or_else(|| format!("child {id}"), |p| p.name.clone())
+}
+
 /// The overwrite notice in words.
 pub fn overwrote_notice(by: &str, victims: &[String], lost: i64, value: i64, old: i64) -> String {
     if lost > 0 {
@@ -52,10 +65,4 @@ pub fn overwrote_notice(by: &str, victims: &[String], lost: i64, value: i64, old
     } else {
         words().notice_caught_up(by, value, old)
     }
-}
-
-/// The name of the process with `pid` for the lock's holder (`None`: not
-/// known or not one of the run's).
-pub fn holder_name(w: &World, pid: i32) -> Option<String> {
-    (pid > 0).then(|| w.by_pid(pid).map(|p| p.name.clone()))?
 }

@@ -81,7 +81,7 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         | Kind::ValueWrite { .. }
         | Kind::LockWait { .. }
         | Kind::LockTaken
-        | Kind::LockSet { .. } => return super::race_line(ev, cx.array),
+        | Kind::LockSet { .. } => return super::race_line(ev, w, cx.array),
     })
 }
 

@@ -503,8 +503,16 @@ pub trait RaceWords: Sync {
     fn value_add(&self, pid: i32, register: i64) -> String;
     /// `v.value = tmp` stored `value`, over the value it had read.
     fn value_write(&self, pid: i32, shared: &str, value: i64) -> String;
-    /// The write replaced `old`, written after its read: `lost` updates lost.
-    fn value_overwrote(&self, pid: i32, shared: &str, value: i64, old: i64, lost: i64) -> String;
+    /// The write replaced `old`, made by `victims`' updates after its read
+    /// (in order; empty when not known): `lost` updates lost.
+    fn value_overwrote(
+        &self,
+        pid: i32,
+        shared: &str,
+        value_old: (i64, i64),
+        victims: &[String],
+        lost: i64,
+    ) -> String;
     /// The write replaced `old`, older than its read: the value goes up by
     /// more than one.
     fn value_caught_up(&self, pid: i32, shared: &str, value: i64, old: i64) -> String;
@@ -543,4 +551,8 @@ pub trait RaceWords: Sync {
     fn cell_lost(&self, lost: u64) -> String;
     /// The footer's word for `l`.
     fn footer_lock(&self) -> &'static str;
+    /// On the stage, the latest write that overwrote others' updates.
+    fn stage_overwrote(&self, by: &str, victims: &[String]) -> String;
+    /// The lock as switched live (`l`): what it does from now on.
+    fn lock_now(&self, on: bool) -> &'static str;
 }

@@ -408,6 +408,7 @@ pub fn lesson_app(scene: usize) -> Fixture {
                     op: Op::Get,
                 },
                 why: Some(t("because it is empty", "因为队列是空的")),
+                by_hand: false,
             }),
         },
         LessonScene {

@@ -36,14 +36,26 @@ impl RaceWords for En {
         format!("Process({pid}) wrote tmp = {value} to {shared}.")
     }
 
-    fn value_overwrote(&self, pid: i32, shared: &str, value: i64, old: i64, lost: i64) -> String {
+    fn value_overwrote(
+        &self,
+        pid: i32,
+        shared: &str,
+        (value, old): (i64, i64),
+        victims: &[String],
+        lost: i64,
+    ) -> String {
         let what = if lost == 1 {
             "1 update lost".to_string()
         } else {
             format!("{lost} updates lost")
         };
+        let made = match victims {
+            [] => "updates".to_string(),
+            [_] => format!("{} +1", whose(victims)),
+            _ => format!("{} +1s", whose(victims)),
+        };
         format!(
-            "Process({pid}) wrote tmp = {value} to {shared} over the {old} written after its read: {what}."
+            "Process({pid}) wrote tmp = {value} to {shared}, which held {old} ({made} made after its read): {what}."
         )
     }
 
@@ -155,5 +167,21 @@ impl RaceWords for En {
 
     fn footer_lock(&self) -> &'static str {
         "lock"
+    }
+
+    fn stage_overwrote(&self, by: &str, victims: &[String]) -> String {
+        match victims {
+            [] => format!("{by} overwrote an update"),
+            [_] => format!("{by} overwrote {} +1", whose(victims)),
+            _ => format!("{by} overwrote {} +1s", whose(victims)),
+        }
+    }
+
+    fn lock_now(&self, on: bool) -> &'static str {
+        if on {
+            "lock on: no update lost from now"
+        } else {
+            "lock off again: updates race"
+        }
     }
 }

@@ -69,6 +69,7 @@ impl ScreenWords for En {
                 "faster / slower: the selected process, or all writers",
             ),
             ("m/M", "maxsize down / up (queue only)"),
+            ("l", "lock on / off, live (counter only)"),
             ("space", "freeze / resume the world (SIGSTOP / SIGCONT)"),
             ("f", "freeze only the view (the processes keep running)"),
             (

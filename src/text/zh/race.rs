@@ -25,9 +25,21 @@ impl RaceWords for Zh {
         format!("Process({pid}) 把 tmp = {value} 写回 {shared}。")
     }
 
-    fn value_overwrote(&self, pid: i32, shared: &str, value: i64, old: i64, lost: i64) -> String {
+    fn value_overwrote(
+        &self,
+        pid: i32,
+        shared: &str,
+        (value, old): (i64, i64),
+        victims: &[String],
+        lost: i64,
+    ) -> String {
+        let made = if victims.is_empty() {
+            "别人在它读之后做的更新".to_string()
+        } else {
+            format!("{} 在它读之后做的 +1", victims.join("、"))
+        };
         format!(
-            "Process({pid}) 把 tmp = {value} 写回 {shared}，覆盖了它读之后别人写入的 {old}：丢失 {lost} 次更新。"
+            "Process({pid}) 把 tmp = {value} 写回 {shared}，那里已是 {old}（{made}）：丢失 {lost} 次更新。"
         )
     }
 
@@ -138,5 +150,21 @@ impl RaceWords for Zh {
 
     fn footer_lock(&self) -> &'static str {
         "锁"
+    }
+
+    fn stage_overwrote(&self, by: &str, victims: &[String]) -> String {
+        if victims.is_empty() {
+            format!("{by} 覆盖了一次更新")
+        } else {
+            format!("{by} 覆盖了 {} 的 +1", victims.join("、"))
+        }
+    }
+
+    fn lock_now(&self, on: bool) -> &'static str {
+        if on {
+            "已加锁：从现在起不再丢失更新"
+        } else {
+            "锁又关了：更新再次竞争"
+        }
     }
 }
