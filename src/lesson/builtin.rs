@@ -35,6 +35,7 @@ pub const BUILTIN: &[BuiltIn] = builtin![
     "pipe" => "pipe.py",
     "forgotten_close" => "forgotten_close.py",
     "value" => "value.py",
+    "race" => "race.py",
     "terminate" => "terminate.py",
 ];
 

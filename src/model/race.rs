@@ -306,6 +306,33 @@ pub fn lost(scene: &Scene) -> u64 {
         .map_or(0, |v| (v.expected as i128 - v.value as i128).max(0) as u64)
 }
 
+/// Whether every step of a paced run was reported (none dropped): then
+/// the writes told are the run's figures.
+fn all_told(scene: &Scene) -> bool {
+    stepped(scene) && scene.telemetry.dropped == 0 && scene.world.race.writes > 0
+}
+
+/// The increments made and the value (the sum of the cells), as the
+/// writes told them, when every step was reported.
+pub fn told_figures(scene: &Scene) -> Option<(u64, i64)> {
+    all_told(scene).then(|| {
+        let cells = scene.world.race.cells.values();
+        cells.fold((0, 0), |(e, v), c| (e + c.writes, v + c.value))
+    })
+}
+
+/// Cell `i`'s value and the increments made on it: as its writes told
+/// them when every step was reported, else as last read.
+pub fn cell_figures(scene: &Scene, i: u32) -> (i64, u64) {
+    let told = scene.world.race.cells.get(&i).map(|c| (c.value, c.writes));
+    let read = scene.cells.get(i as usize).map(|c| (c.value, c.expected));
+    match (all_told(scene), told, read) {
+        (true, Some(t), _) => t,
+        (_, _, Some(r)) => r,
+        (_, t, None) => t.unwrap_or((0, 0)),
+    }
+}
+
 /// Whether every update lost so far was told one by one (each write was
 /// reported): otherwise the lost count comes from the value alone.
 pub fn told_all(scene: &Scene) -> bool {

@@ -337,9 +337,14 @@ fn pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     stack(inner, buf, top, lines, None);
 }
 
-/// The increments begun and the value, from one consistent reading (or,
-/// before the first, from the counters' own reports).
+/// The increments made and the value, from one consistent reading (or,
+/// before the first, from the counters' own reports). A paced run tells
+/// every write with what it stored: as long as none went unreported, the
+/// writes are the figures, in step with what the cards say.
 pub fn counter_figures(app: &View) -> (u64, i64) {
+    if let Some(told) = crate::model::race::told_figures(app.scene) {
+        return told;
+    }
     match app.scene.value {
         Some(v) => (v.expected, v.value),
         None => (

@@ -455,9 +455,8 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
     // Narrow layouts have no exit column: the state says how it ended.
     let full = match p.activity {
         // Who holds the lock, as the waiting process said.
-        Activity::WaitingForLock { holder, .. } => text::words().lock_wait_state(
-            crate::model::race::lock_holder(&app.scene.world, holder).as_deref(),
-        ),
+        Activity::WaitingForLock { holder, .. } => text::words()
+            .lock_wait_state(crate::model::race::lock_holder(&app.scene.world, holder).as_deref()),
         _ => text::words()
             .activity(&p.activity, app.scene.maxsize)
             .to_string(),

@@ -4,12 +4,9 @@ use super::En;
 use crate::model::race::Step;
 use crate::text::words::RaceWords;
 
-/// `tmp=5`, or `tmp` before the first read.
+/// `tmp=5, ` (nothing before the first read).
 fn tmp(t: Option<i64>) -> String {
-    match t {
-        Some(v) => format!("tmp={v}"),
-        None => "tmp unset".into(),
-    }
+    t.map_or_else(String::new, |v| format!("tmp={v}, "))
 }
 
 /// "counter-1's", "counter-1's and counter-2's", "counter-1's, counter-2's
@@ -106,7 +103,7 @@ impl RaceWords for En {
     }
 
     fn race_next(&self, t: Option<i64>, next: &str) -> String {
-        format!("{}, next: {next}", tmp(t))
+        format!("{}next: {next}", tmp(t))
     }
 
     fn race_next_short(&self, t: Option<i64>, step: Step) -> String {
@@ -116,7 +113,7 @@ impl RaceWords for En {
             Step::Add => "add",
             Step::Write => "write",
         };
-        format!("{} → {word}", tmp(t))
+        format!("{}next: {word}", tmp(t))
     }
 
     fn lock_held_by(&self, name: Option<&str>) -> String {

@@ -4,12 +4,9 @@ use super::Zh;
 use crate::model::race::Step;
 use crate::text::words::RaceWords;
 
-/// `tmp=5`，首次读之前为“tmp 未赋值”。
+/// `tmp=5，`（首次读之前为空）。
 fn tmp(t: Option<i64>) -> String {
-    match t {
-        Some(v) => format!("tmp={v}"),
-        None => "tmp 未赋值".into(),
-    }
+    t.map_or_else(String::new, |v| format!("tmp={v}，"))
 }
 
 impl RaceWords for Zh {
@@ -89,7 +86,7 @@ impl RaceWords for Zh {
     }
 
     fn race_next(&self, t: Option<i64>, next: &str) -> String {
-        format!("{}，下一步：{next}", tmp(t))
+        format!("{}下一步：{next}", tmp(t))
     }
 
     fn race_next_short(&self, t: Option<i64>, step: Step) -> String {
@@ -99,7 +96,7 @@ impl RaceWords for Zh {
             Step::Add => "加",
             Step::Write => "写",
         };
-        format!("{} → {word}", tmp(t))
+        format!("{}下一步：{word}", tmp(t))
     }
 
     fn lock_held_by(&self, name: Option<&str>) -> String {

@@ -195,11 +195,7 @@ fn render_cells(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let n = race::array(app.scene) as usize;
     let w = &app.scene.world;
-    // Each cell as last read, else as its writes tell.
-    let cell = |i: usize| match app.scene.cells.get(i) {
-        Some(c) => (c.value, c.expected),
-        None => w.race.cells.get(&(i as u32)).map_or((0, 0), |c| (c.value, c.writes)),
-    };
+    let cell = |i: usize| race::cell_figures(app.scene, i as u32);
     let on = |i: usize| -> String {
         w.by_role(Role::Counter)
             .filter(|p| p.alive() && race::cell_of(p, app.scene) as usize == i)
@@ -228,7 +224,11 @@ fn render_cells(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
             let lost = (expected as i128 - value as i128).max(0) as u64;
             let gap = if k > 0 { " " } else { "" };
             let cut = |s: String| pad_center(&s, col as usize);
-            let lost_style = if lost > 0 { theme.blocked() } else { theme.ok() };
+            let lost_style = if lost > 0 {
+                theme.blocked()
+            } else {
+                theme.ok()
+            };
             for (row, (s, style)) in parts.iter_mut().zip([
                 (format!("arr[{i}]"), theme.dim()),
                 (group_thousands(value), theme.title()),
@@ -242,7 +242,10 @@ fn render_cells(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         lines.extend(parts.into_iter().map(Line::from));
     }
     if shown < n {
-        lines.push(Line::styled(text::words().stage_more(n - shown), theme.dim()));
+        lines.push(Line::styled(
+            text::words().stage_more(n - shown),
+            theme.dim(),
+        ));
     }
     lines.extend(keep.iter().map(|&i| facts[i].clone()));
     centred(lines, area, buf);
