@@ -315,7 +315,10 @@ fn v2_the_lock_switched_on_live_stops_the_losses_and_its_waiters_sleep_on_its_fu
         after.iter().filter_map(|e| lost_by(e)).all(|l| l == 0),
         "a write with the lock lost an update"
     );
-    assert_eq!(w.scene.world.race.lost, lost, "the lost count stopped rising");
+    assert_eq!(
+        w.scene.world.race.lost, lost,
+        "the lost count stopped rising"
+    );
     assert_eq!(lost_by_value(&w.scene), lost, "as the value itself says");
     let held_by = after.iter().find_map(|e| match e.kind {
         Kind::LockWait { holder } => Some(holder),
@@ -355,7 +358,8 @@ fn v2_at_full_speed_the_lock_switched_on_live_stops_the_losses_too() {
     };
     let first = frozen_lost(&mut w);
     w.until("the counters go on", |s| {
-        s.value.is_some_and(|v| v.expected > first.expected + 100_000)
+        s.value
+            .is_some_and(|v| v.expected > first.expected + 100_000)
     });
     let second = frozen_lost(&mut w);
     assert!(second.expected > first.expected);
