@@ -2,6 +2,7 @@
 
 mod errors;
 mod lesson;
+mod lesson_file;
 mod notices;
 mod race;
 mod screen;

@@ -142,6 +142,36 @@ fn centred(lines: Vec<Line<'static>>, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// Fact `i` as it fits in `width` columns: its runs of spaces squeezed if
+/// it is too wide, and a line of figures left out if even that is too wide
+/// (a number cut short would be false; the why, words, may be cut).
+fn fitted(facts: &[Line<'static>; 3], i: usize, width: u16) -> Option<Line<'static>> {
+    let line = facts[i].clone();
+    if line.width() <= width as usize {
+        return Some(line);
+    }
+    let squeezed = Line::from(
+        line.spans
+            .iter()
+            .map(|s| {
+                let mut t = String::new();
+                for c in s.content.chars() {
+                    if !(c == ' ' && t.ends_with(' ')) {
+                        t.push(c);
+                    }
+                }
+                Span::styled(t, s.style)
+            })
+            .collect::<Vec<_>>(),
+    )
+    .style(line.style);
+    if squeezed.width() <= width as usize || i == 2 {
+        Some(squeezed)
+    } else {
+        None
+    }
+}
+
 /// Which facts fit under `taken` rows of picture in `rows`: the lost line
 /// first, then expected vs actual, then the why.
 fn kept(rows: usize, taken: usize) -> &'static [usize] {
@@ -182,7 +212,7 @@ pub(super) fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buff
     if caption {
         lines.push(Line::raw(""));
     }
-    lines.extend(keep.iter().map(|&i| facts[i].clone()));
+    lines.extend(keep.iter().filter_map(|&i| fitted(&facts, i, area.width)));
     centred(lines, area, buf);
 }
 
@@ -247,7 +277,7 @@ fn render_cells(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
             theme.dim(),
         ));
     }
-    lines.extend(keep.iter().map(|&i| facts[i].clone()));
+    lines.extend(keep.iter().filter_map(|&i| fitted(&facts, i, area.width)));
     centred(lines, area, buf);
 }
 
