@@ -19,8 +19,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use crate::bench::BenchOptions;
 use crate::child::HiddenRole;
 use crate::config::{
-    CounterConfig, DelayRange, Lang, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
-    MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
+    CounterConfig, DelayRange, Lang, MAX_CELLS, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE,
+    MAX_MESSAGES, MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
 };
 use crate::lesson::Library;
 use crate::outfile::{self, Existing, What};
@@ -434,6 +434,20 @@ struct CounterArgs {
     /// Increment without the lock: the race [default]
     #[arg(long, overrides_with = "lock")]
     no_lock: bool,
+    /// Pause after each step of an increment (read, add, write), in seconds, each step shown [default: 0.05..0.15; none with --headless]
+    #[arg(
+        long,
+        value_name = "A..B",
+        allow_hyphen_values = true,
+        conflicts_with = "full_speed"
+    )]
+    step_delay: Option<DelayRange>,
+    /// No pause between steps: lost updates counted from the value, not told one by one [default with --headless]
+    #[arg(long)]
+    full_speed: bool,
+    /// An Array of N cells instead of a Value, 1-16: counter k increments cell (k-1) mod N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CELLS as i64))]
+    array: Option<u32>,
 }
 
 impl CounterArgs {
@@ -448,6 +462,12 @@ impl CounterArgs {
             procs: self.procs.unwrap_or(d.procs),
             increments: self.increments.unwrap_or(d.increments),
             lock,
+            step_delay: match (self.full_speed, self.step_delay) {
+                (true, _) => None,
+                (_, Some(d)) => Some(d),
+                _ => d.step_delay,
+            },
+            array: self.array.unwrap_or(d.array),
         }
     }
 }

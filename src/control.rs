@@ -80,6 +80,11 @@ pub struct ChildSlot {
     /// 1: at its next operation, try the wrong direction on its one-way
     /// pipe end (and report the error Python raises).
     wrong_way: AtomicU32,
+    /// 1: a counter takes the Value's lock from its next increment (a
+    /// knob switched live).
+    lock: AtomicU32,
+    /// The Array cell a counter increments (set before it starts).
+    cell: AtomicU32,
 }
 
 /// A mapping of the control block.
@@ -171,6 +176,16 @@ impl ChildSlot {
         self.wrong_way.store(1, Ordering::Release);
     }
 
+    /// A counter takes the lock (or not) from its next increment.
+    pub fn set_lock(&self, on: bool) {
+        self.lock.store(on as u32, Ordering::Release);
+    }
+
+    /// The Array cell a counter increments.
+    pub fn set_cell(&self, cell: u32) {
+        self.cell.store(cell, Ordering::Release);
+    }
+
     pub fn gate_closed(&self) -> bool {
         self.gate.load(Ordering::Acquire) != 0
     }
@@ -216,6 +231,14 @@ impl ChildSlot {
 
     pub fn map_base(&self) -> u64 {
         self.map_base.load(Ordering::Acquire)
+    }
+
+    pub fn lock_on(&self) -> bool {
+        self.lock.load(Ordering::Acquire) != 0
+    }
+
+    pub fn cell(&self) -> u32 {
+        self.cell.load(Ordering::Acquire)
     }
 
     // ---- child side ----

@@ -500,7 +500,7 @@ mod tests {
         assert_eq!(c, Choice::Quit, "a signal before any key");
         let (c, screen) = menu_after(vec![key(KeyCode::End)], false);
         assert_eq!(c, Choice::Quit, "the input gone");
-        assert!(screen.contains("▸ 10 terminate"), "{screen}");
+        assert!(screen.contains("▸ 11 terminate"), "{screen}");
     }
 
     #[test]

@@ -343,11 +343,36 @@ fn a_counter_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() 
         procs: 3,
         increments: 30_000,
         lock: false,
+        step_delay: None,
+        array: 0,
     };
     let run = run_live("counter", Scenario::Counter(c), 2, |_| Vec::new());
     assert!(run.scenes.len() > 10, "{} copies", run.scenes.len());
     replays_exactly(&run, 8, 5);
     replays_exactly(&run, CHECKPOINT_EVERY, 6);
+}
+
+/// A paced run on an Array, every step reported, the lock switched on
+/// live: registers, cells, lock waits and overwrites replay exactly.
+#[test]
+fn a_paced_array_run_with_the_lock_switched_live_replays_to_exactly_the_live_scene() {
+    let c = CounterConfig {
+        procs: 3,
+        increments: 60,
+        lock: false,
+        step_delay: Some(DelayRange { lo: 0.0, hi: 0.002 }),
+        array: 2,
+    };
+    let run = run_live("paced counter", Scenario::Counter(c), 20, |_| {
+        vec![Cmd::SetLock(true)]
+    });
+    let last = &run.scenes.last().expect("the end").1;
+    assert_eq!(last.world.race.lock_set, Some(true));
+    assert_eq!(last.world.race.writes, 180, "every write told");
+    assert_eq!(last.cells.len(), 2);
+    assert!(run.scenes.len() > 10, "{} copies", run.scenes.len());
+    replays_exactly(&run, 8, 7);
+    replays_exactly(&run, CHECKPOINT_EVERY, 8);
 }
 
 fn ipcscope(args: &[&str]) -> Output {

@@ -490,6 +490,8 @@ fn counter_cfg(lock: bool) -> RunConfig {
             procs: 2,
             increments: 100_000_000,
             lock,
+            step_delay: None,
+            array: 0,
         }),
         seed: 1,
         mode: Mode::Headless,

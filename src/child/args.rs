@@ -162,7 +162,9 @@ impl PipeEndArgs {
     }
 }
 
-/// A counter incrementing the shared value, with or without its lock.
+/// A counter incrementing one cell of the shared value or array, in
+/// steps; whether it takes the lock is a knob of its control slot (the
+/// lock can be switched live).
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct CounterArgs {
     #[arg(long)]
@@ -172,8 +174,12 @@ pub struct CounterArgs {
     pub procs: u32,
     #[arg(long)]
     pub increments: u64,
-    #[arg(long)]
-    pub lock: bool,
+    /// The cell it increments (0 for a Value).
+    #[arg(long, default_value_t = 0)]
+    pub cell: u32,
+    /// The pause after each step, each step reported; none: full speed.
+    #[arg(long, value_parser = delay_arg)]
+    pub step_delay: Option<DelayRange>,
 }
 
 impl CounterArgs {
@@ -182,8 +188,9 @@ impl CounterArgs {
         flag(&mut a, "value-fd", self.value_fd);
         flag(&mut a, "procs", self.procs);
         flag(&mut a, "increments", self.increments);
-        if self.lock {
-            a.push("--lock".into());
+        flag(&mut a, "cell", self.cell);
+        if let Some(d) = self.step_delay {
+            flag(&mut a, "step-delay", d);
         }
         a
     }
@@ -259,12 +266,13 @@ mod tests {
             };
             round_trip(&inherited, inherited.to_args());
         }
-        for lock in [false, true] {
+        for step_delay in [None, Some(d)] {
             let k = CounterArgs {
                 value_fd: 5,
                 procs: 4,
                 increments: 100,
-                lock,
+                cell: 3,
+                step_delay,
             };
             round_trip(&k, k.to_args());
         }

@@ -225,47 +225,25 @@ pub fn run(role: LessonRole) -> ChildResult {
                 value_fd,
                 procs,
                 increments,
-                lock,
+                cell,
+                step_delay,
             } = args;
-            let ctx = Ctx::new(&common)?;
+            let mut ctx = Ctx::new(&common)?;
             let v = SharedArray::from_fd(inherited(value_fd)?)?;
             ctx.slot().set_map_base(v.map_base());
             v.barrier_wait(procs, Duration::from_secs(600))?;
-            let every = (increments / 20).max(1);
-            let mut done = 0;
-            while done < increments {
-                if !ctx.pass_gate() {
-                    break;
-                }
-                // Counted as begun before its write: the value read at any
-                // moment never shows more increments than were counted.
-                ctx.slot().set_done(done + 1);
-                if lock {
-                    v.increment_locked(0, RACE_GAP)?;
-                } else {
-                    v.increment_unlocked(0, RACE_GAP)?;
-                }
-                done += 1;
-                if done % every == 0 || done == increments {
-                    ctx.emit(ctx.event(Kind::Count {
-                        done,
-                        value: v.get(0)?,
-                    }));
-                }
+            super::race::Counter {
+                ctx: &mut ctx,
+                v: &v,
+                cell,
+                pace: step_delay,
             }
-            ctx.slot().set_done(done);
+            .run(increments)?;
             ctx.exiting();
         }
     }
     Ok(())
 }
-
-/// Work between the read and the write of `v.value += 1`, as Python's
-/// interpreter does between its bytecodes: it keeps the window wide enough
-/// that racing processes really interleave (Python loses 40-62 % of four
-/// processes' updates; without a gap two processes on two cores can each
-/// finish inside one time slice and lose none).
-const RACE_GAP: Duration = Duration::from_nanos(300);
 
 /// Opens the inherited queue with timestamps on (events are ordered by the
 /// time read under the lock) and tells the supervisor where it is mapped.

@@ -38,6 +38,7 @@ pub const BUILTIN: &[BuiltIn] = builtin![
     "echo" => "echo.py",
     "both_recv" => "both_recv.py",
     "value" => "value.py",
+    "race" => "race.py",
     "terminate" => "terminate.py",
 ];
 

@@ -15,8 +15,8 @@ use toml::Spanned;
 use super::problem::{Bound, Never, Problem, roles_of};
 use super::shape::{self, Delay, Flag, ListOf, Quoted, Seconds, TableOf, Whole, place};
 use crate::config::{
-    CounterConfig, DelayRange, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES, MAX_PROCS,
-    Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
+    CounterConfig, DelayRange, MAX_CELLS, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
+    MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
 };
 use crate::model::ScenarioKind;
 use crate::stream::Role;
@@ -112,6 +112,9 @@ struct CounterFile {
     procs: Option<Spanned<Whole>>,
     increments: Option<Spanned<Whole>>,
     lock: Option<Spanned<Flag>>,
+    step_delay: Option<Spanned<Delay>>,
+    full_speed: Option<Spanned<Flag>>,
+    array: Option<Spanned<Whole>>,
 }
 
 #[derive(Deserialize)]
@@ -131,6 +134,7 @@ struct QuestionFile {
     answer: Spanned<Whole>,
     reveal: Spanned<Quoted<place::Reveal>>,
     why: Option<Spanned<TextFile>>,
+    by_hand: Option<Spanned<Flag>>,
 }
 
 fn text(t: &Spanned<TextFile>) -> Result<Text, Located> {
@@ -275,11 +279,21 @@ fn scenario(s: &Spanned<ScenarioTable>) -> Result<Scenario, Located> {
         (_, _, Some(c)) => {
             let c = c.get_ref();
             let d = CounterConfig::defaults(mode);
+            let full_speed = flag(&c.full_speed);
+            if let (true, Some(f), Some(_)) = (full_speed, &c.full_speed, &c.step_delay) {
+                return Err(at(f, Problem::FullSpeedWithStepDelay));
+            }
             Scenario::Counter(CounterConfig {
                 procs: range(&c.procs, "procs", 1, MAX_PROCS)?.unwrap_or(d.procs),
                 increments: range(&c.increments, "increments", 1, MAX_INCREMENTS)?
                     .unwrap_or(d.increments),
                 lock: c.lock.as_ref().map_or(d.lock, |b| b.get_ref().0),
+                step_delay: if full_speed {
+                    None
+                } else {
+                    delay(&c.step_delay, "step_delay")?.or(d.step_delay)
+                },
+                array: range(&c.array, "array", 1, MAX_CELLS)?.unwrap_or(d.array),
             })
         }
         (None, None, None) => unreachable!("n == 1"),
@@ -415,6 +429,8 @@ struct Course {
     close_unused: bool,
     /// The parent closed the copy of the send end it kept.
     parent_closed: bool,
+    /// The counters' Array cells (a Value: 1).
+    cells: u32,
 }
 
 fn scenes(
@@ -432,6 +448,7 @@ fn scenes(
             lock: false,
             close_unused: false,
             parent_closed: false,
+            cells: 1,
         };
         match scenario {
             Scenario::Queue(q) => Course {
@@ -442,6 +459,7 @@ fn scenes(
             },
             Scenario::Counter(c) => Course {
                 lock: c.lock,
+                cells: c.cells(),
                 ..none
             },
             Scenario::Pipe(p) => Course {
@@ -449,6 +467,14 @@ fn scenes(
                 ..none
             },
         }
+    };
+    // A restart starts the run again as it is now: with the lock, the
+    // cells and the pipe's ends as it has them.
+    let restarted = |c: &Course| Course {
+        lock: c.lock,
+        cells: c.cells,
+        close_unused: c.close_unused,
+        ..start()
     };
     let mut course = start();
     let mut out = Vec::new();
@@ -466,16 +492,21 @@ fn scenes(
                 Action::AddWriter => course.writers_ever += 1,
                 Action::AddReader => course.readers += 1,
                 Action::RemoveReader => course.readers = course.readers.saturating_sub(1),
-                Action::Restart => course = start(),
+                Action::Restart => course = restarted(&course),
                 Action::Lock(on) => {
-                    course = start();
+                    course = restarted(&course);
                     course.lock = on;
                 }
                 Action::CloseUnused(on) => {
-                    course = start();
+                    course = restarted(&course);
                     course.close_unused = on;
                 }
                 Action::CloseParentEnd => course.parent_closed = true,
+                Action::LockNow(on) => course.lock = on,
+                Action::Array(n) => {
+                    course = restarted(&course);
+                    course.cells = n.max(1);
+                }
                 _ => {}
             }
             setup.push(action);
@@ -509,7 +540,7 @@ fn applies(action: Action, s: &Scenario) -> Result<(), Problem> {
         | Action::RemoveWriter
         | Action::AddReader
         | Action::RemoveReader => needs(ScenarioKind::Queue),
-        Action::Lock(_) => needs(ScenarioKind::Counter),
+        Action::Lock(_) | Action::LockNow(_) | Action::Array(_) => needs(ScenarioKind::Counter),
         Action::CloseUnused(_) => match s {
             Scenario::Pipe(p) if !p.inherit => Err(Problem::ActionNeedsOption {
                 action,
@@ -567,6 +598,7 @@ fn question(q: &QuestionFile, s: &Scenario, course: &Course) -> Result<Question,
         answer: answer as usize,
         reveal,
         why: q.why.as_ref().map(text).transpose()?,
+        by_hand: flag(&q.by_hand),
     })
 }
 
@@ -659,6 +691,11 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), Never> {
                 Err(Never::LockHeld)
             } else if k.procs < 2 {
                 Err(Never::OneCounter)
+            } else if k.procs <= c.cells {
+                Err(Never::OwnCells {
+                    procs: k.procs,
+                    cells: c.cells,
+                })
             } else {
                 Ok(())
             }

@@ -72,6 +72,8 @@ pub enum Problem {
     CloseUnusedNeedsInherit,
     /// `echo` or `both_recv` (the option named) with a one-way pipe.
     NeedsDuplex(&'static str),
+    /// `full_speed = true` beside a `step_delay`.
+    FullSpeedWithStepDelay,
     /// A delay or a timeout the command line would refuse.
     Seconds {
         key: &'static str,
@@ -320,6 +322,8 @@ pub enum Never {
     LockHeld,
     /// Lost updates with one counter.
     OneCounter,
+    /// Lost updates with each counter on an Array cell of its own.
+    OwnCells { procs: u32, cells: u32 },
     /// Lost updates in a run that is not a counter.
     NotACounter(ScenarioKind),
     /// More operations than the run can do.
@@ -378,6 +382,7 @@ impl Problem {
             Problem::ActionNeedsOption { action, option } => {
                 t.action_needs_option(&action.to_string(), option)
             }
+            Problem::FullSpeedWithStepDelay => t.full_speed_with_step_delay().into(),
             Problem::Seconds { key, why } => t.bad_seconds(key, why),
             Problem::NoProgramName => t.no_program_name(),
             Problem::EmptyProgram(name) => t.empty_program(name),

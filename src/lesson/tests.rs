@@ -775,7 +775,7 @@ fn every_built_in_lesson_loads_cleanly() {
         let l = &c.lesson;
         assert_eq!(l.name, b.name);
         assert!(
-            (3..=6).contains(&l.scenes.len()),
+            (3..=7).contains(&l.scenes.len()),
             "{}: {} scenes",
             b.name,
             l.scenes.len()
@@ -832,6 +832,11 @@ fn every_built_in_line_map_points_at_the_right_calls() {
             Scenario::Pipe(_) => &[
                 (ProgramRole::Sender, Op::Send),
                 (ProgramRole::Receiver, Op::Recv),
+            ],
+            Scenario::Counter(c) if c.step_delay.is_some() => &[
+                (ProgramRole::Counter, Op::Read),
+                (ProgramRole::Counter, Op::Add),
+                (ProgramRole::Counter, Op::Write),
             ],
             Scenario::Counter(_) => &[(ProgramRole::Counter, Op::Increment)],
         };
@@ -921,7 +926,11 @@ fn a_plain_run_of_the_default_queue_or_counter_has_a_built_in_program() {
     };
     let queue = Scenario::Queue(QueueConfig::defaults(Mode::Tui));
     assert_eq!(file_for(&queue).as_deref(), Some("queue_demo.py"));
+    // Paced (the visualizer's default), the counters take three steps: the
+    // race's program; at full speed, whole `+= 1`s: the Value's.
     let counter = Scenario::Counter(CounterConfig::defaults(Mode::Tui));
+    assert_eq!(file_for(&counter).as_deref(), Some("race.py"));
+    let counter = Scenario::Counter(CounterConfig::defaults(Mode::Headless));
     assert_eq!(file_for(&counter).as_deref(), Some("value.py"));
     let mut pipe = PipeConfig::defaults(Mode::Tui);
     pipe.duplex = true;

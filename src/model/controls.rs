@@ -61,6 +61,8 @@ pub enum Intent {
     CloseParentEnd,
     /// The selected pipe end tries the wrong direction (`w`).
     WrongWay,
+    /// The counters take the Value's lock, or stop taking it, live.
+    ToggleLock,
 }
 
 /// What a replay's timeline can be asked.
@@ -398,7 +400,10 @@ impl Controls {
                         .world
                         .procs
                         .iter()
-                        .filter(|p| p.alive() && matches!(p.role, Role::Writer | Role::Sender))
+                        .filter(|p| {
+                            p.alive()
+                                && matches!(p.role, Role::Writer | Role::Sender | Role::Counter)
+                        })
                         .map(|p| p.id)
                         .collect(),
                 };
@@ -463,7 +468,7 @@ impl Controls {
                     _ => hint = Some(Hint::SelectLiving),
                 }
             }
-            Intent::Restart => fx.push(Command::Restart(Box::new(scene.cfg.clone()))),
+            Intent::Restart => fx.push(Command::Restart(Box::new(super::race::config_now(scene)))),
             Intent::Switch(k) => {
                 let scenario = self
                     .configs
@@ -512,6 +517,10 @@ impl Controls {
                 }
                 fx.push(Command::SetSlowMotion(self.slow_motion));
             }
+            Intent::ToggleLock => match kind {
+                ScenarioKind::Counter => fx.push(Command::SetLock(!super::race::lock_on(scene))),
+                _ => hint = Some(not_here("l")),
+            },
             _ => {}
         }
         if let Some(h) = hint {
@@ -555,6 +564,10 @@ fn has_delay(cfg: &RunConfig, role: Role) -> bool {
         (Scenario::Queue(q), Role::Reader) => q.reader_delay,
         (Scenario::Pipe(p), Role::Sender) => p.delay,
         (Scenario::Pipe(p), Role::Receiver) => p.reader_delay,
+        (Scenario::Counter(c), Role::Counter) => match c.step_delay {
+            Some(d) => d,
+            None => return false,
+        },
         _ => return false,
     };
     d.hi > 0.0

@@ -29,6 +29,16 @@ pub enum Notice {
         call: PipeCall,
         error: String,
     },
+    /// A counter's write replaced updates made after it read (`lost` > 0),
+    /// or an older value (`lost` < 0: the value goes up by more than one).
+    Overwrote {
+        by: String,
+        /// Whose updates it replaced, in order.
+        victims: Vec<String>,
+        lost: i64,
+        value: i64,
+        old: i64,
+    },
 }
 
 impl Notice {
@@ -72,6 +82,24 @@ impl Notice {
                 Some(Notice::TimeoutAfterResume {
                     name: name(),
                     full: ev.kind == Kind::PutFull,
+                })
+            }
+            Kind::ValueWrite { .. } => {
+                let o = w.race.overwrite_of(ev)?;
+                Some(Notice::Overwrote {
+                    by: name(),
+                    victims: o
+                        .victims
+                        .iter()
+                        .map(|v| {
+                            w.proc(*v)
+                                .map(|p| p.name.clone())
+                                .unwrap_or_else(|| format!("child {v}"))
+                        })
+                        .collect(),
+                    lost: o.lost,
+                    value: o.value,
+                    old: o.old,
                 })
             }
             Kind::Note { note } => match note {

@@ -30,6 +30,12 @@ pub enum Activity {
         since_ns: u64,
     },
     Exited,
+    /// A counter waits for the Value's lock, held by process `holder` (its
+    /// pid; 0: not known).
+    WaitingForLock {
+        holder: i32,
+        since_ns: u64,
+    },
 }
 
 impl Activity {
@@ -38,7 +44,8 @@ impl Activity {
             Activity::WaitingToPut { since_ns, .. }
             | Activity::WaitingToGet { since_ns }
             | Activity::WaitingToSend { since_ns, .. }
-            | Activity::WaitingToRecv { since_ns } => Some(*since_ns),
+            | Activity::WaitingToRecv { since_ns }
+            | Activity::WaitingForLock { since_ns, .. } => Some(*since_ns),
             _ => None,
         }
     }
@@ -234,6 +241,8 @@ pub struct World {
     pub recoveries: u64,
     pub losses: Vec<Loss>,
     pub events: u64,
+    /// The counters' race, step by step.
+    pub race: super::race::RaceTally,
 }
 
 impl World {
@@ -350,6 +359,17 @@ impl World {
                 self.pipe.wrong_way = Some((ev.child, *call, error.clone()));
             }
             Kind::Count { value, .. } => self.counter.value = *value,
+            Kind::ValueWrite { value, .. } => {
+                self.counter.value = *value;
+                self.race.apply(ev);
+            }
+            Kind::ValueRead { .. }
+            | Kind::ValueAdd { .. }
+            | Kind::LockTaken
+            | Kind::LockSet { .. }
+            | Kind::Exit { .. } => {
+                self.race.apply(ev);
+            }
             Kind::Recovered { dead, lost, .. } => {
                 self.recoveries += 1;
                 if let Some(item) = lost {
@@ -457,6 +477,27 @@ impl World {
             Kind::Count { done, .. } => {
                 p.activity = Activity::Active;
                 p.done = *done;
+                p.did = Some(Did::Count);
+            }
+            Kind::LockWait { holder } => {
+                finish_wait(p);
+                p.activity = Activity::WaitingForLock {
+                    holder: *holder,
+                    since_ns: t,
+                };
+            }
+            Kind::LockTaken | Kind::ValueRead { .. } | Kind::ValueAdd { .. } => {
+                finish_wait(p);
+                if p.activity != Activity::Exited {
+                    p.activity = Activity::Active;
+                }
+            }
+            Kind::ValueWrite { .. } => {
+                finish_wait(p);
+                if p.activity != Activity::Exited {
+                    p.activity = Activity::Active;
+                }
+                p.done += 1;
                 p.did = Some(Did::Count);
             }
             Kind::Exiting => p.said_exiting = true,

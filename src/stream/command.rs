@@ -42,4 +42,7 @@ pub enum Command {
     /// The process tries the wrong direction on its one-way pipe end (at
     /// its next operation) and reports the error Python raises.
     WrongWay(ProcId),
+    /// The counters take the Value's lock (or stop taking it) from their
+    /// next increment, without a restart.
+    SetLock(bool),
 }

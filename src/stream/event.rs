@@ -220,6 +220,25 @@ pub enum Kind {
     /// Python's error was raised (`error`: its message, e.g. "connection
     /// is write-only"); the process carries on.
     WrongWay { call: PipeCall, error: String },
+    /// A counter's step `tmp = v.value` (`tmp = arr[cell]`): it read
+    /// `value` into its register; `locked`: this increment holds the lock.
+    ValueRead { cell: u32, value: i64, locked: bool },
+    /// A counter's step `tmp += 1`: its register is now `register`.
+    ValueAdd { register: i64 },
+    /// A counter's step `v.value = tmp`: it stored `value` in `cell`, which
+    /// held `old` just before (one atomic exchange reads what the store
+    /// replaced). `old` > `value - 1`: it overwrote `old - value + 1`
+    /// updates made since its read. A locked increment releases the lock
+    /// here.
+    ValueWrite { cell: u32, value: i64, old: i64 },
+    /// A counter is about to wait for the Value's lock, held by process
+    /// `holder` (0: not known).
+    LockWait { holder: i32 },
+    /// A counter took the Value's lock (`with v.get_lock():`).
+    LockTaken,
+    /// The counters take the lock (`on`) from their next increment, or no
+    /// longer take it (the supervisor, live).
+    LockSet { on: bool },
 }
 
 impl Kind {
@@ -257,6 +276,12 @@ impl Kind {
             Kind::GotReply => "got_reply",
             Kind::EndClosed { .. } => "end_closed",
             Kind::WrongWay { .. } => "wrong_way",
+            Kind::ValueRead { .. } => "value_read",
+            Kind::ValueAdd { .. } => "value_add",
+            Kind::ValueWrite { .. } => "value_write",
+            Kind::LockWait { .. } => "lock_wait",
+            Kind::LockTaken => "lock_taken",
+            Kind::LockSet { .. } => "lock_set",
         }
     }
 
@@ -278,6 +303,11 @@ impl Kind {
                 | Kind::Count { .. }
                 | Kind::Reply
                 | Kind::GotReply
+                | Kind::ValueRead { .. }
+                | Kind::ValueAdd { .. }
+                | Kind::ValueWrite { .. }
+                | Kind::LockWait { .. }
+                | Kind::LockTaken
         )
     }
 
@@ -395,6 +425,20 @@ mod tests {
                 held_lock: true,
                 lost: None,
             },
+            Kind::ValueRead {
+                cell: 1,
+                value: 5,
+                locked: false,
+            },
+            Kind::ValueAdd { register: 6 },
+            Kind::ValueWrite {
+                cell: 0,
+                value: 6,
+                old: 6,
+            },
+            Kind::LockWait { holder: 42 },
+            Kind::LockTaken,
+            Kind::LockSet { on: true },
         ] {
             let s = serde_json::to_value(Event::new(0, 0, 0, k.clone())).unwrap();
             assert_eq!(s["ev"], k.name());

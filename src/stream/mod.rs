@@ -19,7 +19,7 @@ pub use event::{
 };
 pub use event::{PipeCall, PipeEnd, WaitLink};
 pub use observation::{
-    Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView, QueuedView,
-    TelemetryView, ValueView,
+    CellView, Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView,
+    QueuedView, TelemetryView, ValueView,
 };
 pub use record::{Body, Record, RunInfo};

@@ -40,6 +40,8 @@ pub const MAX_MAXSIZE: u32 = 65536;
 pub const MAX_MESSAGES: u32 = 100_000;
 /// Most increments per counter process (at least 1).
 pub const MAX_INCREMENTS: u64 = 100_000_000;
+/// Most cells of a counter run's Array (`--array N`).
+pub const MAX_CELLS: u32 = 16;
 /// The slow-motion factors the visualizer takes (every delay multiplied).
 pub const SLOW_MOTION: std::ops::RangeInclusive<f64> = 0.1..=20.0;
 
@@ -331,16 +333,49 @@ impl PipeConfig {
 pub struct CounterConfig {
     pub procs: u32,
     pub increments: u64,
+    /// The lock at the start (`l` switches it live).
     pub lock: bool,
+    /// The pause after each step of `v.value += 1` (taking the lock,
+    /// reading, adding, writing), so the race can be watched, each step
+    /// reported; `None`: full speed (no pause, steps not reported one by
+    /// one). A recording made before steps existed reads as full speed.
+    #[serde(default)]
+    pub step_delay: Option<DelayRange>,
+    /// 0: a `Value`; N: an `Array` of N cells, counter k on cell
+    /// (k - 1) mod N.
+    #[serde(default)]
+    pub array: u32,
 }
 
 impl CounterConfig {
-    pub fn defaults(_mode: Mode) -> CounterConfig {
+    /// The visualizer's pause after each step: a few increments a second
+    /// per process.
+    pub const STEP_DELAY: DelayRange = DelayRange { lo: 0.05, hi: 0.15 };
+
+    /// Headless runs at full speed, as before steps existed (its figures
+    /// are the lesson's 100,000 increments); the visualizer at a pace a
+    /// class can follow.
+    pub fn defaults(mode: Mode) -> CounterConfig {
         CounterConfig {
             procs: 4,
             increments: 100_000,
             lock: false,
+            step_delay: match mode {
+                Mode::Headless => None,
+                Mode::Tui => Some(Self::STEP_DELAY),
+            },
+            array: 0,
         }
+    }
+
+    /// The cells of the shared memory (a Value is one).
+    pub fn cells(&self) -> u32 {
+        self.array.max(1)
+    }
+
+    /// The cell counter `k` (from 1) increments.
+    pub fn cell_of(&self, k: u32) -> u32 {
+        k.saturating_sub(1) % self.cells()
     }
 }
 

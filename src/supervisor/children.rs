@@ -51,8 +51,9 @@ impl Objects {
             Scenario::Pipe(p) => {
                 o.pipe_ends = Some(pipe(p.duplex).map_err(|e| e.to_string())?);
             }
-            Scenario::Counter(_) => {
-                o.value = Some(SharedArray::value(true).map_err(|e| e.to_string())?);
+            Scenario::Counter(c) => {
+                let cells = c.cells() as usize;
+                o.value = Some(SharedArray::new(cells, true).map_err(|e| e.to_string())?);
             }
         }
         Ok(o)
@@ -282,19 +283,23 @@ impl Engine {
             .map(|v| v.fd().as_raw_fd())
             .ok_or_else(|| std::io::Error::other("no shared value"))?;
         let k = self.next_number(Role::Counter);
+        let cell = c.cell_of(k);
         let args = CounterArgs {
             value_fd,
             procs: c.procs,
             increments: c.increments,
-            lock: c.lock,
+            cell,
+            step_delay: c.step_delay,
         };
-        self.spawn_role(
+        let id = self.spawn_role(
             Role::Counter,
             format!("counter-{k}"),
             |common| LessonRole::Counter { common, args },
             &[value_fd],
-        )
-        .map(Some)
+        )?;
+        // For the sampler, which counts each cell's increments.
+        self.control.slot(id as usize).set_cell(cell);
+        Ok(Some(id))
     }
 
     fn queue_fd(&self) -> std::io::Result<RawFd> {
@@ -323,6 +328,7 @@ impl Engine {
         let id = id as ProcId;
         let slot = self.control.slot(id as usize);
         slot.set_delay_scale(self.slow_motion * self.scales.get(&id).copied().unwrap_or(1.0));
+        slot.set_lock(self.lock);
         if self.frozen {
             slot.close_gate();
         }

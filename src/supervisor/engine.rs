@@ -21,7 +21,7 @@ use crate::ipc::pipe::Connection;
 use crate::proc::spawn::{self, Exit};
 use crate::stream::{
     Body, Command, Event, Kind, Note, Observation, PipeEnd, ProcCounters, ProcId, Role, SUPERVISOR,
-    Sig, ValueView,
+    Sig,
 };
 use crate::telemetry::collect::OwnSender;
 use crate::telemetry::now_ns;
@@ -64,6 +64,8 @@ pub(crate) struct Engine {
     /// Processes let through for one step while frozen: stopped again once
     /// that step is over.
     stepping: Vec<Stepping>,
+    /// Counters take the Value's lock (switched live with `SetLock`).
+    pub(super) lock: bool,
 }
 
 /// A process let through for one operation while the world is frozen.
@@ -90,7 +92,9 @@ impl Engine {
         shared: Arc<Shared>,
         exe: Option<std::path::PathBuf>,
     ) -> Engine {
+        let lock = matches!(&cfg.scenario, crate::config::Scenario::Counter(c) if c.lock);
         Engine {
+            lock,
             cfg,
             objects,
             control,
@@ -303,12 +307,29 @@ impl Engine {
                 }
                 Ok(())
             }
+            Command::SetLock(on) => {
+                self.set_lock(on);
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.note(Note::CouldNotDo {
                 what: e.to_string(),
             });
         }
+    }
+
+    /// Every counter takes the lock (or stops taking it) from its next
+    /// increment; counters added later too.
+    fn set_lock(&mut self, on: bool) {
+        if self.objects.value.is_none() {
+            return;
+        }
+        self.lock = on;
+        for r in &self.running {
+            self.control.slot(r.id as usize).set_lock(on);
+        }
+        self.emit(self.supervisor_event(Kind::LockSet { on }));
     }
 
     fn signal(&mut self, id: ProcId, sig: Sig) {
@@ -481,11 +502,13 @@ impl Engine {
             .as_ref()
             .and_then(|q| q.observer().ok())
             .map(|o| super::sampler::queue_view(&o.snapshot(super::sampler::ITEMS)));
-        let done = |id: ProcId| self.control.slot(id as usize).done();
-        let value = self.objects.value.as_ref().map(|v| ValueView {
-            value: v.get(0).unwrap_or(0),
-            expected: children.iter().map(|c| done(c.id)).sum(),
-        });
+        let (value, cells) = match self.objects.value.as_ref() {
+            Some(v) => {
+                let (value, cells) = super::sampler::value_views(v, &children, &self.control);
+                (Some(value), cells)
+            }
+            None => (None, None),
+        };
         let counters = children
             .iter()
             .map(|c| {
@@ -502,6 +525,7 @@ impl Engine {
             t_ns: now_ns(),
             queue,
             value,
+            cells,
             counters: Some(counters),
             ..Observation::default()
         })));

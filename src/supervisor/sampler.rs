@@ -19,8 +19,9 @@ use crate::proc::fds;
 use crate::proc::probe::{self, FutexMap};
 use crate::stream::event::Stuck;
 use crate::stream::{
-    Body, Event, Holder, KernelRow, KernelWait, Kind, Note, Observation, PipeView, ProcCounters,
-    ProcId, QueueView, QueuedView, Role, SUPERVISOR, TelemetryView, ValueView, WaitLink,
+    Body, CellView, Event, Holder, KernelRow, KernelWait, Kind, Note, Observation, PipeView,
+    ProcCounters, ProcId, QueueView, QueuedView, Role, SUPERVISOR, TelemetryView, ValueView,
+    WaitLink,
 };
 use crate::telemetry::collect::{OwnSender, Stats};
 use crate::telemetry::now_ns;
@@ -140,8 +141,11 @@ impl Sampler {
                 obs.pipe = changed(&mut self.last.pipe, pipe_view(w, &children));
             }
             if let Some(v) = self.looks.value.as_ref() {
-                let value = self.value_view(v, &children);
+                let (value, cells) = value_views(v, &children, &self.control);
                 obs.value = changed(&mut self.last.value, value);
+                if let Some(cells) = cells {
+                    obs.cells = changed(&mut self.last.cells, cells);
+                }
             }
             let counters = self.counters(&children);
             obs.counters = changed(&mut self.last.counters, counters);
@@ -154,7 +158,8 @@ impl Sampler {
             || obs.pipe.is_some()
             || obs.value.is_some()
             || obs.counters.is_some()
-            || obs.telemetry.is_some();
+            || obs.telemetry.is_some()
+            || obs.cells.is_some();
         if any {
             self.own.send(Body::Observation(Box::new(obs)));
         }
@@ -191,17 +196,6 @@ impl Sampler {
                 }
             })
             .collect()
-    }
-
-    /// The value, then the increments begun: every write the value shows
-    /// was begun before it was read, so `value <= expected` holds.
-    fn value_view(&self, v: &SharedArray, children: &[ChildInfo]) -> ValueView {
-        let value = v.get(0).unwrap_or(0);
-        let expected = children
-            .iter()
-            .map(|c| self.control.slot(c.id as usize).done())
-            .sum();
-        ValueView { value, expected }
     }
 
     fn counters(&self, children: &[ChildInfo]) -> Vec<ProcCounters> {
@@ -384,6 +378,37 @@ impl Sampler {
             (false, false) => None,
         }
     }
+}
+
+/// The shared value (the sum of an Array's cells) and, for an Array, each
+/// cell; each read before the increments made on it (counted just before
+/// their store), so `value <= expected` holds for each.
+pub(super) fn value_views(
+    v: &SharedArray,
+    children: &[ChildInfo],
+    control: &Control,
+) -> (ValueView, Option<Vec<CellView>>) {
+    let n = v.len();
+    let values: Vec<i64> = (0..n).map(|i| v.get(i).unwrap_or(0)).collect();
+    let mut expected = vec![0u64; n];
+    for c in children.iter().filter(|c| c.role == Role::Counter) {
+        let slot = control.slot(c.id as usize);
+        if let Some(e) = expected.get_mut(slot.cell() as usize) {
+            *e += slot.done();
+        }
+    }
+    let whole = ValueView {
+        value: values.iter().fold(0i64, |a, &x| a.wrapping_add(x)),
+        expected: expected.iter().sum(),
+    };
+    let cells = (n > 1).then(|| {
+        values
+            .iter()
+            .zip(&expected)
+            .map(|(&value, &expected)| CellView { value, expected })
+            .collect()
+    });
+    (whole, cells)
 }
 
 /// `Some(new)` when it differs from what was last sent (and remembers it).

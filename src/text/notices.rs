@@ -20,6 +20,13 @@ pub fn notice(n: &Notice) -> String {
         Notice::TimeoutAfterResume { name, full } => t.notice_timeout_after_resume(name, *full),
         Notice::Note(note) => note_text(note),
         Notice::WrongWay { name, call, error } => t.notice_wrong_way(name, *call, error),
+        Notice::Overwrote {
+            by,
+            victims,
+            lost,
+            value,
+            old,
+        } => super::overwrote_notice(by, victims, *lost, *value, *old),
     }
 }
 

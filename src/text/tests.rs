@@ -188,6 +188,14 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
         Activity::WaitingToRecv { since_ns: 0 },
         Activity::Exited,
     ];
+    let activities = [
+        activities.as_slice(),
+        &[Activity::WaitingForLock {
+            holder: 5002,
+            since_ns: 0,
+        }],
+    ]
+    .concat();
     for a in &activities {
         say!(activity, a, 3);
         say!(activity, a, 0);
@@ -480,6 +488,53 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(menu_pipe_ends, true);
     say!(menu_pipe_replies, false);
     say!(menu_pipe_replies, true);
+    // the race
+    let victims = ["counter-1".to_string(), "counter-3".to_string()];
+    say!(value_read, 5001, "v.value", 5);
+    say!(value_read, 5001, "arr[1]", 5);
+    say!(value_add, 5001, 6);
+    say!(value_write, 5001, "v.value", 6);
+    say!(value_overwrote, 5002, "v.value", (6, 6), &victims[..1], 1);
+    say!(value_overwrote, 5002, "arr[0]", (6, 7), &victims, 2);
+    say!(value_overwrote, 5002, "v.value", (6, 6), &[], 1);
+    say!(value_caught_up, 5003, "v.value", 6, 4);
+    say!(lock_wait, 5001, Some(5002));
+    say!(lock_wait, 5001, None);
+    say!(lock_taken, 5002);
+    say!(lock_set, true);
+    say!(lock_set, false);
+    say!(notice_overwrote, "counter-2", &victims[..1], 1);
+    say!(notice_overwrote, "counter-4", &victims, 2);
+    say!(notice_overwrote, "counter-2", &[], 1);
+    say!(notice_caught_up, "counter-3", 6, 4);
+    say!(race_next, Some(5), "tmp += 1");
+    say!(race_next, None, "tmp = v.value");
+    for step in [
+        crate::model::race::Step::Lock,
+        crate::model::race::Step::Read,
+        crate::model::race::Step::Add,
+        crate::model::race::Step::Write,
+    ] {
+        say!(race_next_short, Some(5), step);
+    }
+    say!(lock_held_by, Some("counter-1"));
+    say!(lock_held_by, None);
+    say!(lock_wait_state, Some("counter-1"));
+    say!(lock_wait_state, None);
+    say!(race_full_speed);
+    say!(race_partial, 3, 5);
+    say!(stage_array_title, 4, false);
+    say!(stage_array_title, 2, true);
+    say!(array_title, false);
+    say!(array_title, true);
+    say!(cell_lost, 0);
+    say!(cell_lost, 3);
+    say!(footer_lock);
+    say!(stage_overwrote, "counter-2", &victims[..1]);
+    say!(stage_overwrote, "counter-4", &victims);
+    say!(stage_overwrote, "counter-2", &[]);
+    say!(lock_now, true);
+    say!(lock_now, false);
 
     // lesson files
     let why_io = "No such file or directory (os error 2)";
@@ -575,6 +630,8 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(answer_out_of_range, 3, 2);
     say!(not_an_action, "jump");
     say!(maxsize_takes, "maxsize x", 65_536);
+    say!(array_takes, "array 17", 16);
+    say!(full_speed_with_step_delay);
     say!(slow_motion_takes, "slow_motion 40", 0.1, 20.0);
     say!(
         not_a_role,
@@ -624,6 +681,7 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
         Never::NotAPipe(ScenarioKind::Queue),
         Never::LockHeld,
         Never::OneCounter,
+        Never::OwnCells { procs: 2, cells: 4 },
         Never::NotACounter(ScenarioKind::Queue),
         Never::AtMost {
             most: 16,

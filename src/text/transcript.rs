@@ -82,6 +82,12 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         Kind::EndClosed { .. } if ev.child == SUPERVISOR => t.parent_closed_send_end(),
         Kind::EndClosed { end } => t.end_closed(p, *end),
         Kind::WrongWay { call, error } => t.wrong_way(p, *call, error),
+        Kind::ValueRead { .. }
+        | Kind::ValueAdd { .. }
+        | Kind::ValueWrite { .. }
+        | Kind::LockWait { .. }
+        | Kind::LockTaken
+        | Kind::LockSet { .. } => return super::race_line(ev, w, cx.array),
     })
 }
 

@@ -32,6 +32,7 @@ pub trait Words:
     + LessonWords
     + LessonFileWords
     + PipeWords
+    + RaceWords
 {
 }
 
@@ -43,7 +44,8 @@ impl<
         + ErrorWords
         + LessonWords
         + LessonFileWords
-        + PipeWords,
+        + PipeWords
+        + RaceWords,
 > Words for T
 {
 }
@@ -568,6 +570,71 @@ pub trait PipeWords: Sync {
     fn menu_pipe_replies(&self, both_recv: bool) -> String;
 }
 
+/// The race on the shared value, step by step (`v.value += 1` as a read,
+/// an add and a write, each shown), the lock switched live, and an
+/// Array's cells.
+pub trait RaceWords: Sync {
+    // -- the transcript: each step of a paced counter --
+    /// `tmp = v.value` read `value` (`shared`: `v.value` or `arr[i]`).
+    fn value_read(&self, pid: i32, shared: &str, value: i64) -> String;
+    /// `tmp += 1`: the register is now `register`.
+    fn value_add(&self, pid: i32, register: i64) -> String;
+    /// `v.value = tmp` stored `value`, over the value it had read.
+    fn value_write(&self, pid: i32, shared: &str, value: i64) -> String;
+    /// The write replaced `old`, made by `victims`' updates after its read
+    /// (in order; empty when not known): `lost` updates lost.
+    fn value_overwrote(
+        &self,
+        pid: i32,
+        shared: &str,
+        value_old: (i64, i64),
+        victims: &[String],
+        lost: i64,
+    ) -> String;
+    /// The write replaced `old`, older than its read: the value goes up by
+    /// more than one.
+    fn value_caught_up(&self, pid: i32, shared: &str, value: i64, old: i64) -> String;
+    /// About to wait for the lock, held by `holder` (`None`: not known).
+    fn lock_wait(&self, pid: i32, holder: Option<i32>) -> String;
+    /// Took the lock.
+    fn lock_taken(&self, pid: i32) -> String;
+    /// The lock was switched on or off live.
+    fn lock_set(&self, on: bool) -> String;
+
+    // -- notices --
+    /// `by` overwrote the updates of `victims` (in order; may be empty):
+    /// `lost` updates lost.
+    fn notice_overwrote(&self, by: &str, victims: &[String], lost: i64) -> String;
+    /// `by` wrote `value` over an older `old`.
+    fn notice_caught_up(&self, by: &str, value: i64, old: i64) -> String;
+
+    // -- the stage and the panels --
+    /// A counter's card: its register and its next step as code.
+    fn race_next(&self, tmp: Option<i64>, next: &str) -> String;
+    /// The same, in fewer words.
+    fn race_next_short(&self, tmp: Option<i64>, step: crate::model::race::Step) -> String;
+    /// Who holds the lock a counter waits for (`None`: not known).
+    fn lock_held_by(&self, name: Option<&str>) -> String;
+    /// The processes panel's state of a counter waiting for the lock.
+    fn lock_wait_state(&self, holder: Option<&str>) -> String;
+    /// At full speed the lost updates are counted, not told one by one.
+    fn race_full_speed(&self) -> &'static str;
+    /// Some steps went unreported: `told` of the `lost` told one by one.
+    fn race_partial(&self, told: i64, lost: u64) -> String;
+    /// The stage's title for an Array of `cells`.
+    fn stage_array_title(&self, cells: u32, lock: bool) -> String;
+    /// The value panel's title for an Array.
+    fn array_title(&self, lock: bool) -> &'static str;
+    /// Under a cell: the updates it lost.
+    fn cell_lost(&self, lost: u64) -> String;
+    /// The footer's word for `l`.
+    fn footer_lock(&self) -> &'static str;
+    /// On the stage, the latest write that overwrote others' updates.
+    fn stage_overwrote(&self, by: &str, victims: &[String]) -> String;
+    /// The lock as switched live (`l`): what it does from now on.
+    fn lock_now(&self, on: bool) -> &'static str;
+}
+
 // The lesson-file words' types, imported beside their trait.
 use crate::lesson::{Found, Never, Syntax, Want};
 use crate::stream::lesson::{LineMismatch, Op, ProgramRole, TextError};
@@ -618,6 +685,8 @@ pub trait LessonFileWords: Sync {
     fn close_unused_needs_inherit(&self) -> &'static str;
     /// `echo` or `both_recv` (`option`) with `duplex = false`.
     fn option_needs_duplex(&self, option: &str) -> String;
+    /// `full_speed = true` and a `step_delay` together.
+    fn full_speed_with_step_delay(&self) -> &'static str;
     /// A delay or timeout option the command line would refuse (`why`:
     /// [`ErrorWords`]' sentence).
     fn bad_seconds(&self, key: &str, why: &dyn Display) -> String;
@@ -652,6 +721,8 @@ pub trait LessonFileWords: Sync {
     fn not_an_action(&self, phrase: &str) -> String;
     fn maxsize_takes(&self, phrase: &str, max: u32) -> String;
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String;
+    /// `array N` with N not a number of cells from 1 to `max`.
+    fn array_takes(&self, phrase: &str, max: u32) -> String;
     /// `word` is not a child's role (`roles`: those there are).
     fn not_a_role(&self, phrase: &str, word: &str, roles: &[&str]) -> String;
     /// An action only a `needs` run has; this lesson's run `is` another.

@@ -187,8 +187,13 @@ mod tests {
     fn help_marks_the_keys_that_do_not_apply_here() {
         let t = render_text(&pipe_app(), 160, 48, render);
         let marked: Vec<&str> = t.lines().filter(|l| l.contains("[n/a here]")).collect();
-        assert_eq!(marked.len(), 3, "{t}");
-        assert!(!render_text(&queue_app(), 160, 48, render).contains("n/a here]"));
+        // +/-, r/R, m/M and l (the lock is the counter's).
+        assert_eq!(marked.len(), 4, "{t}");
+        assert!(marked.iter().any(|l| l.contains(" l  lock")), "{t}");
+        let t = render_text(&queue_app(), 160, 48, render);
+        let marked: Vec<&str> = t.lines().filter(|l| l.contains("[n/a here]")).collect();
+        assert_eq!(marked.len(), 1, "only the lock:\n{t}");
+        assert!(marked[0].contains(" l  lock"), "{t}");
     }
 
     #[test]

@@ -90,6 +90,7 @@ pub fn intent_for(key: KeyEvent, keys: impl Into<Keys>) -> Option<Intent> {
         KeyCode::Char('c') => Intent::ToggleCode,
         KeyCode::Char('x') => Intent::CloseParentEnd,
         KeyCode::Char('w') => Intent::WrongWay,
+        KeyCode::Char('l') => Intent::ToggleLock,
         _ => return None,
     })
 }
@@ -200,6 +201,7 @@ mod tests {
             ('>', Intent::SlowLess),
             ('x', Intent::CloseParentEnd),
             ('w', Intent::WrongWay),
+            ('l', Intent::ToggleLock),
         ];
         for (c, want) in cases {
             assert_eq!(

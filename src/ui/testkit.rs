@@ -229,7 +229,11 @@ pub fn pipe_app() -> Fixture {
 
 /// The counter without the lock, all four done: updates were lost.
 pub fn counter_app() -> Fixture {
-    let mut app = Fixture::new(Scenario::Counter(CounterConfig::defaults(Mode::Tui)));
+    // 400,000 increments: a run at full speed.
+    let mut app = Fixture::new(Scenario::Counter(CounterConfig {
+        step_delay: None,
+        ..CounterConfig::defaults(Mode::Tui)
+    }));
     for i in 0..4u16 {
         app.spawn(
             i as u64,
@@ -408,6 +412,7 @@ pub fn lesson_app(scene: usize) -> Fixture {
                     op: Op::Get,
                 },
                 why: Some(t("because it is empty", "因为队列是空的")),
+                by_hand: false,
             }),
         },
         LessonScene {

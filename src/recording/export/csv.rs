@@ -111,7 +111,20 @@ pub fn detail(kind: &Kind) -> String {
         Kind::Missed { puts, gets } => format!("puts={puts} gets={gets}"),
         Kind::EndClosed { end } => format!("end={}", end_name(*end)),
         Kind::WrongWay { call, error } => format!("call={} error={error}", call_name(*call)),
-        Kind::Spawn { .. }
+        Kind::ValueRead {
+            cell,
+            value,
+            locked,
+        } => format!("cell={cell} value={value} locked={locked}"),
+        Kind::ValueAdd { register } => format!("register={register}"),
+        Kind::ValueWrite { cell, value, old } => format!(
+            "cell={cell} value={value} old={old} lost={}",
+            old.wrapping_sub(*value).wrapping_add(1)
+        ),
+        Kind::LockWait { holder } => format!("holder={holder}"),
+        Kind::LockSet { on } => format!("on={on}"),
+        Kind::LockTaken
+        | Kind::Spawn { .. }
         | Kind::PutWait
         | Kind::Put
         | Kind::PutFull

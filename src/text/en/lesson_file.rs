@@ -170,6 +170,11 @@ impl LessonFileWords for En {
         )
     }
 
+    fn full_speed_with_step_delay(&self) -> &'static str {
+        "full_speed = true cannot be used with step_delay: at full speed there is no pause \
+         between steps"
+    }
+
     fn nowait_with_timeout(&self, op: &str) -> String {
         format!(
             "nowait_{op} = true cannot be used with {op}_timeout: \
@@ -251,6 +256,10 @@ impl LessonFileWords for En {
 
     fn maxsize_takes(&self, phrase: &str, max: u32) -> String {
         format!("'{phrase}': maxsize takes a whole number from 0 (unbounded) to {max}")
+    }
+
+    fn array_takes(&self, phrase: &str, max: u32) -> String {
+        format!("'{phrase}': array takes a number of cells from 1 to {max} (0: a Value)")
     }
 
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String {
@@ -360,6 +369,9 @@ impl LessonFileWords for En {
                 "the counters hold the Value's lock at this scene (`lock off` first)".into()
             }
             Never::OneCounter => "one counter alone loses no update; give procs = 2 or more".into(),
+            Never::OwnCells { procs, cells } => format!(
+                "{procs} counters on an Array of {cells} cells each have a cell of their own"
+            ),
             Never::NotACounter(k) => format!(
                 "lost updates happen to a shared Value; this lesson's run is {}",
                 run(*k)

@@ -24,6 +24,7 @@ impl ScreenWords for En {
             Activity::WaitingToSend { .. } => "BLOCKED send: pipe full",
             Activity::WaitingToRecv { .. } => "BLOCKED recv: pipe empty",
             Activity::Exited => "exited",
+            Activity::WaitingForLock { .. } => "BLOCKED: waiting for the lock",
         }
     }
 
@@ -36,6 +37,7 @@ impl ScreenWords for En {
             Activity::WaitingToSend { .. } => "BLOCKED send",
             Activity::WaitingToRecv { .. } => "BLOCKED recv",
             Activity::Exited => "exited",
+            Activity::WaitingForLock { .. } => "BLOCKED lock",
         }
     }
 
@@ -67,6 +69,7 @@ impl ScreenWords for En {
                 "faster / slower: the selected process, or all writers",
             ),
             ("m/M", "maxsize down / up (queue only)"),
+            ("l", "lock on / off, live (counter only)"),
             ("space", "freeze / resume the world (SIGSTOP / SIGCONT)"),
             ("f", "freeze only the view (the processes keep running)"),
             (

@@ -196,6 +196,10 @@ impl LessonFileWords for Zh {
         )
     }
 
+    fn full_speed_with_step_delay(&self) -> &'static str {
+        "full_speed = true 不能和 step_delay 一起用：全速运行时步骤之间没有停顿"
+    }
+
     fn nowait_with_timeout(&self, op: &str) -> String {
         format!(
             "nowait_{op} = true 不能和 {op}_timeout 一起用：\
@@ -269,6 +273,10 @@ impl LessonFileWords for Zh {
 
     fn maxsize_takes(&self, phrase: &str, max: u32) -> String {
         format!("'{phrase}'：maxsize 后面要写 0（不限大小）到 {max} 的整数")
+    }
+
+    fn array_takes(&self, phrase: &str, max: u32) -> String {
+        format!("'{phrase}'：array 后面要写 1 到 {max} 的格数（0 表示 Value）")
     }
 
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String {
@@ -369,6 +377,9 @@ impl LessonFileWords for Zh {
             ),
             Never::LockHeld => "这个场景里计数进程持有 Value 的锁（先用 `lock off`）".into(),
             Never::OneCounter => "只有一个计数进程不会丢失更新；请设置 procs = 2 或更多".into(),
+            Never::OwnCells { procs, cells } => {
+                format!("{procs} 个计数进程、Array 有 {cells} 格：每个进程各有自己的一格")
+            }
             Never::NotACounter(k) => format!(
                 "丢失更新发生在共享 Value 上；这个课程是{}场景",
                 self.run(*k)

@@ -24,6 +24,7 @@ impl ScreenWords for Zh {
             Activity::WaitingToSend { .. } => "阻塞于 send：管道满",
             Activity::WaitingToRecv { .. } => "阻塞于 recv：管道空",
             Activity::Exited => "已退出",
+            Activity::WaitingForLock { .. } => "阻塞：等待锁",
         }
     }
 
@@ -36,6 +37,7 @@ impl ScreenWords for Zh {
             Activity::WaitingToSend { .. } => "阻塞于 send",
             Activity::WaitingToRecv { .. } => "阻塞于 recv",
             Activity::Exited => "已退出",
+            Activity::WaitingForLock { .. } => "阻塞于锁",
         }
     }
 
@@ -64,6 +66,7 @@ impl ScreenWords for Zh {
             ("r/R", "增加 / 减少一个读进程（仅队列）"),
             ("[/]", "加快 / 放慢：选中的进程，或全部写进程"),
             ("m/M", "maxsize 减小 / 增大（仅队列）"),
+            ("l", "加锁 / 解锁，立即生效（仅计数器）"),
             ("space", "冻结 / 恢复全部进程（SIGSTOP / SIGCONT）"),
             ("f", "只冻结画面（进程继续运行）"),
             (".", "单步：冻结时让选中的进程执行一次操作"),

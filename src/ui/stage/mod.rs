@@ -97,7 +97,13 @@ fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect
     let title = match &app.scene.cfg.scenario {
         Scenario::Queue(_) => text::stage_queue_title(app.scene.maxsize),
         Scenario::Pipe(p) => text::words().stage_pipe_title(p.duplex).to_string(),
-        Scenario::Counter(c) => text::words().stage_counter_title(c.lock).to_string(),
+        Scenario::Counter(c) => {
+            let lock = crate::model::race::lock_on(app.scene);
+            match c.array {
+                0 => text::words().stage_counter_title(lock).to_string(),
+                n => text::words().stage_array_title(n, lock),
+            }
+        }
     };
     let mut tags = Vec::new();
     if app.scene.frozen {
