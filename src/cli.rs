@@ -18,8 +18,8 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::bench::BenchOptions;
 use crate::child::HiddenRole;
 use crate::config::{
-    CounterConfig, DelayRange, Lang, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
-    MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
+    CounterConfig, DelayRange, Lang, MAX_CELLS, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE,
+    MAX_MESSAGES, MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
 };
 use crate::lesson::Library;
 use crate::outfile::{self, Existing, What};
@@ -220,9 +220,8 @@ where
 {
     let w = cli_words();
     let mut cmd = command(w);
-    let said = |e: clap::Error, cmd: &clap::Command| {
-        localize::error(e, cmd, w, localize::help_width())
-    };
+    let said =
+        |e: clap::Error, cmd: &clap::Command| localize::error(e, cmd, w, localize::help_width());
     let matches = cmd
         .try_get_matches_from_mut(args)
         .map_err(|e| said(e, &cmd))?;
@@ -413,6 +412,18 @@ struct PipeArgs {
     /// The parent keeps its copy of the send end: the receiver never sees EOF
     #[arg(long)]
     forget_close: bool,
+    /// Each child keeps copies of both ends, as a forked Python child does: the receiver's own copy of the send end keeps it waiting forever
+    #[arg(long)]
+    inherit: bool,
+    /// With --inherit: each child closes the end it does not use (the fix)
+    #[arg(long, requires = "inherit")]
+    close_unused: bool,
+    /// The receiver replies to each message through its own end and the sender waits for each reply (a duplex pipe)
+    #[arg(long)]
+    echo: bool,
+    /// As --echo, but the sender calls recv() first: both ends wait in recv(), a deadlock (a duplex pipe)
+    #[arg(long)]
+    both_recv: bool,
 }
 
 impl PipeArgs {
@@ -424,6 +435,10 @@ impl PipeArgs {
             reader_delay: self.reader_delay.unwrap_or(d.reader_delay),
             duplex: self.duplex.unwrap_or(d.duplex),
             forget_close: self.forget_close || d.forget_close,
+            inherit: self.inherit || d.inherit,
+            close_unused: self.close_unused || d.close_unused,
+            echo: self.echo || d.echo,
+            both_recv: self.both_recv || d.both_recv,
         }
     }
 }
@@ -444,6 +459,20 @@ struct CounterArgs {
     /// Increment without the lock: the race [default]
     #[arg(long, overrides_with = "lock")]
     no_lock: bool,
+    /// Pause after each step of an increment (read, add, write), in seconds, each step shown [default: 0.05..0.15; none with --headless]
+    #[arg(
+        long,
+        value_name = "A..B",
+        allow_hyphen_values = true,
+        conflicts_with = "full_speed"
+    )]
+    step_delay: Option<DelayRange>,
+    /// No pause between steps: lost updates counted from the value, not told one by one [default with --headless]
+    #[arg(long)]
+    full_speed: bool,
+    /// An Array of N cells instead of a Value, 1-16: counter k increments cell (k-1) mod N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CELLS as i64))]
+    array: Option<u32>,
 }
 
 impl CounterArgs {
@@ -458,6 +487,12 @@ impl CounterArgs {
             procs: self.procs.unwrap_or(d.procs),
             increments: self.increments.unwrap_or(d.increments),
             lock,
+            step_delay: match (self.full_speed, self.step_delay) {
+                (true, _) => None,
+                (_, Some(d)) => Some(d),
+                _ => d.step_delay,
+            },
+            array: self.array.unwrap_or(d.array),
         }
     }
 }
@@ -550,6 +585,20 @@ impl Cli {
     /// queue options add up to (defaults included), and that `--trace` and
     /// `--record` are different files.
     fn validate(&self, cmd: &clap::Command) -> Result<(), CliError> {
+        // A reply goes back through the receiver's end: a one-way pipe's
+        // receive end only receives.
+        if let Some(Command::Pipe { args, .. }) = &self.command
+            && args.duplex == Some(false)
+        {
+            for (on, option) in [(args.echo, "--echo"), (args.both_recv, "--both-recv")] {
+                if on {
+                    return Err(localize::usage_error(
+                        sub(cmd, "pipe"),
+                        words().needs_duplex(option),
+                    ));
+                }
+            }
+        }
         let (queue, common, cmd) = match &self.command {
             None => (Some(&self.queue), &self.common, cmd),
             Some(Command::Queue { args, common }) => (Some(args), common, sub(cmd, "queue")),

@@ -128,8 +128,7 @@ fn localize_arg(arg: Arg, key: &str, w: &dyn CliWords, long: bool) -> Arg {
     };
     let mut specs = Vec::new();
     let defaults = arg.get_default_values();
-    if arg.get_action().takes_values() && !arg.is_hide_default_value_set() && !defaults.is_empty()
-    {
+    if arg.get_action().takes_values() && !arg.is_hide_default_value_set() && !defaults.is_empty() {
         let values: Vec<String> = defaults
             .iter()
             .map(|v| v.to_string_lossy().into_owned())
@@ -513,7 +512,7 @@ fn message(e: &CliError, w: &dyn CliWords, styles: &Styles) -> String {
     let good = |s: &str| format!("{valid}{s}{valid:#}");
     let arg = string(e, ContextKind::InvalidArg);
     let value = string(e, ContextKind::InvalidValue);
-    let said = match (e.kind(), arg, value) {
+    match (e.kind(), arg, value) {
         (ErrorKind::ArgumentConflict, Some(a), _) => {
             let prior = e.get(ContextKind::PriorArg);
             if prior == Some(&ContextValue::String(a.to_string())) {
@@ -527,19 +526,17 @@ fn message(e: &CliError, w: &dyn CliWords, styles: &Styles) -> String {
                 w.cannot_be_used_with(Conflicting::Arg(&bad(a)), &with)
             }
         }
-        (ErrorKind::ArgumentConflict, None, _) => {
-            match string(e, ContextKind::InvalidSubcommand) {
-                Some(sub) => {
-                    let with: Vec<String> = strings(e, ContextKind::PriorArg)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|p| bad(p))
-                        .collect();
-                    w.cannot_be_used_with(Conflicting::Subcommand(&bad(sub)), &with)
-                }
-                None => w.bad_command_line(),
+        (ErrorKind::ArgumentConflict, None, _) => match string(e, ContextKind::InvalidSubcommand) {
+            Some(sub) => {
+                let with: Vec<String> = strings(e, ContextKind::PriorArg)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| bad(p))
+                    .collect();
+                w.cannot_be_used_with(Conflicting::Subcommand(&bad(sub)), &with)
             }
-        }
+            None => w.bad_command_line(),
+        },
         (ErrorKind::InvalidValue, Some(a), Some(v)) => {
             let mut s = if v.is_empty() {
                 w.value_required(&bad(a))
@@ -600,8 +597,7 @@ fn message(e: &CliError, w: &dyn CliWords, styles: &Styles) -> String {
             Some(source) => source.to_string(),
             None => w.bad_command_line(),
         },
-    };
-    said
+    }
 }
 
 /// The tips after the error: names close to what was typed, and clap's
@@ -679,7 +675,10 @@ mod tests {
 
     #[test]
     fn strip_ansi_leaves_what_the_terminal_shows() {
-        assert_eq!(strip_ansi("\u{1b}[1m\u{1b}[4mUsage:\u{1b}[0m x"), "Usage: x");
+        assert_eq!(
+            strip_ansi("\u{1b}[1m\u{1b}[4mUsage:\u{1b}[0m x"),
+            "Usage: x"
+        );
         assert_eq!(strip_ansi("队列"), "队列");
     }
 
@@ -723,9 +722,47 @@ mod tests {
     fn a_styled_line_keeps_the_style_before_its_help_column() {
         let line = "  \u{1b}[1m--ascii\u{1b}[0m  绘制时不用制表符或其他 Unicode 图形字符";
         let lines = wrap_line(line, 32);
-        assert!(lines[0].starts_with("  \u{1b}[1m--ascii\u{1b}[0m  "), "{lines:?}");
+        assert!(
+            lines[0].starts_with("  \u{1b}[1m--ascii\u{1b}[0m  "),
+            "{lines:?}"
+        );
         assert_eq!(strip_ansi(&lines[0]), "  --ascii  绘制时不用制表符或其");
         assert_eq!(lines[1], "           他 Unicode 图形字符");
+    }
+
+    /// Every option of every command, and every command's about, has its
+    /// words in both tables (none falls back to the derive's English).
+    #[test]
+    fn every_option_and_command_has_help_in_both_languages() {
+        use clap::CommandFactory;
+        fn walk(cmd: &mut Command, missing: &mut Vec<String>, w: &dyn CliWords) {
+            cmd.build();
+            // The hidden `child` command is ipcscope talking to itself.
+            if cmd.is_hide_set() {
+                return;
+            }
+            if w.help_text(&help_key(cmd)).is_none() {
+                missing.push(help_key(cmd));
+            }
+            for arg in cmd.get_arguments() {
+                let key = arg_key(cmd, arg);
+                if !arg.is_hide_set() && w.help_text(&key).is_none() {
+                    missing.push(key);
+                }
+            }
+            for sub in cmd.get_subcommands_mut() {
+                walk(sub, missing, w);
+            }
+        }
+        for lang in crate::text::Lang::ALL {
+            let mut missing = Vec::new();
+            walk(
+                &mut crate::cli::Cli::command(),
+                &mut missing,
+                crate::text::cli_table(lang),
+            );
+            assert!(missing.is_empty(), "{lang:?}: no words for {missing:?}");
+        }
     }
 
     #[test]
@@ -733,8 +770,14 @@ mod tests {
         let zh = crate::text::cli_table(crate::text::Lang::Zh);
         let en = crate::text::cli_table(crate::text::Lang::En);
         let styled = "\u{1b}[1m\u{1b}[4mUsage:\u{1b}[0m \u{1b}[1mipcscope\u{1b}[0m [OPTIONS]";
-        assert_eq!(strip_ansi(&say_usage(styled, zh)), "用法：ipcscope [OPTIONS]");
-        assert_eq!(strip_ansi(&say_usage(styled, en)), "Usage: ipcscope [OPTIONS]");
+        assert_eq!(
+            strip_ansi(&say_usage(styled, zh)),
+            "用法：ipcscope [OPTIONS]"
+        );
+        assert_eq!(
+            strip_ansi(&say_usage(styled, en)),
+            "Usage: ipcscope [OPTIONS]"
+        );
         assert_eq!(
             strip_ansi(&finish_help("Options:\n  -h  Print help   \n", zh, 80)),
             "选项：\n  -h  Print help\n"

@@ -17,8 +17,9 @@ pub use command::{Command, Sig};
 pub use event::{
     Ended, Event, Kind, Note, ObjectId, ProcId, Role, SIGKILL, SIGTERM, SUPERVISOR, Stuck,
 };
+pub use event::{PipeCall, PipeEnd, WaitLink};
 pub use observation::{
-    Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView, QueuedView,
-    TelemetryView, ValueView,
+    CellView, Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView,
+    QueuedView, TelemetryView, ValueView,
 };
 pub use record::{Body, Record, RunInfo};

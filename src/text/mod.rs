@@ -17,6 +17,7 @@ mod errors;
 mod lesson;
 mod notices;
 pub mod prints;
+mod race;
 mod screen;
 mod stage;
 mod transcript;
@@ -27,12 +28,13 @@ use std::cell::Cell;
 
 pub use lesson::*;
 pub use notices::*;
+pub use race::*;
 pub use screen::*;
 pub use stage::*;
 pub use transcript::*;
 pub use words::{
-    CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, ScreenWords,
-    StageWords, TranscriptWords, Words,
+    CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, RaceWords,
+    ScreenWords, StageWords, TranscriptWords, Words,
 };
 
 pub use crate::config::Lang;
@@ -104,6 +106,8 @@ pub struct Context {
     /// Increments each counter makes.
     pub increments: u64,
     pub counter_lock: bool,
+    /// An Array's cells (0: a Value).
+    pub array: u32,
 }
 
 impl Context {
@@ -122,6 +126,7 @@ impl Context {
             Scenario::Counter(c) => {
                 cx.increments = c.increments;
                 cx.counter_lock = c.lock;
+                cx.array = c.array;
             }
             Scenario::Pipe(_) => {}
         }

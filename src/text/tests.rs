@@ -13,7 +13,7 @@ use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
 use crate::stream::lesson::{LineMismatch, Op, ProgramRole, TextError};
-use crate::stream::{Ended, KernelWait, Role, SIGKILL, SIGTERM};
+use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role, SIGKILL, SIGTERM};
 
 /// Every method of [`Words`] and [`CliWords`] in `lang`, called with
 /// representative inputs: (method, what it said, in Debug form so tuples
@@ -190,6 +190,14 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
         Activity::WaitingToRecv { since_ns: 0 },
         Activity::Exited,
     ];
+    let activities = [
+        activities.as_slice(),
+        &[Activity::WaitingForLock {
+            holder: 5002,
+            since_ns: 0,
+        }],
+    ]
+    .concat();
     for a in &activities {
         say!(activity, a, 3);
         say!(activity, a, 0);
@@ -433,6 +441,103 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(negative_timeout, "-1", 3600.0);
     say!(not_seconds, "x", 3600.0);
 
+    // pipe ends as fork leaves them, replies, the deadlock
+    say!(end_closed, 953, PipeEnd::Send);
+    say!(end_closed, 952, PipeEnd::Recv);
+    say!(parent_closed_send_end);
+    say!(wrong_way, 952, PipeCall::Recv, "connection is write-only");
+    say!(wrong_way, 953, PipeCall::Send, "connection is read-only");
+    say!(own_send_end, 953, false, 2.0);
+    say!(own_send_end, 953, true, 2.5);
+    say!(deadlock_link, "sender", 952, "receiver", 953);
+    say!(
+        deadlock,
+        &[
+            t.deadlock_link("sender", 952, "receiver", 953),
+            t.deadlock_link("receiver", 953, "sender", 952)
+        ]
+    );
+    say!(replies_summary, 5, 4);
+    say!(needs_duplex, "--echo");
+    say!(stuck_own_send_end);
+    say!(stuck_deadlock);
+    say!(stage_end_label, "a", "send end");
+    say!(stage_end_held_by, "a (send end)");
+    for parent_too in [false, true] {
+        for short in [false, true] {
+            say!(stage_own_copy, parent_too, short);
+        }
+    }
+    say!(stage_deadlock);
+    say!(stage_waits_for, "sender", 952, "receiver", 953);
+    say!(
+        notice_wrong_way,
+        "sender",
+        PipeCall::Recv,
+        "connection is write-only"
+    );
+    say!(
+        notice_wrong_way,
+        "receiver",
+        PipeCall::Send,
+        "connection is read-only"
+    );
+    say!(hint_nothing_to_close, Some("receiver 953"));
+    say!(hint_nothing_to_close, None);
+    say!(hint_no_wrong_way);
+    say!(hint_wrong_way_later, "receiver");
+    say!(menu_pipe_ends, false);
+    say!(menu_pipe_ends, true);
+    say!(menu_pipe_replies, false);
+    say!(menu_pipe_replies, true);
+    // the race
+    let victims = ["counter-1".to_string(), "counter-3".to_string()];
+    say!(value_read, 5001, "v.value", 5);
+    say!(value_read, 5001, "arr[1]", 5);
+    say!(value_add, 5001, 6);
+    say!(value_write, 5001, "v.value", 6);
+    say!(value_overwrote, 5002, "v.value", (6, 6), &victims[..1], 1);
+    say!(value_overwrote, 5002, "arr[0]", (6, 7), &victims, 2);
+    say!(value_overwrote, 5002, "v.value", (6, 6), &[], 1);
+    say!(value_caught_up, 5003, "v.value", 6, 4);
+    say!(lock_wait, 5001, Some(5002));
+    say!(lock_wait, 5001, None);
+    say!(lock_taken, 5002);
+    say!(lock_set, true);
+    say!(lock_set, false);
+    say!(notice_overwrote, "counter-2", &victims[..1], 1);
+    say!(notice_overwrote, "counter-4", &victims, 2);
+    say!(notice_overwrote, "counter-2", &[], 1);
+    say!(notice_caught_up, "counter-3", 6, 4);
+    say!(race_next, Some(5), "tmp += 1");
+    say!(race_next, None, "tmp = v.value");
+    for step in [
+        crate::model::race::Step::Lock,
+        crate::model::race::Step::Read,
+        crate::model::race::Step::Add,
+        crate::model::race::Step::Write,
+    ] {
+        say!(race_next_short, Some(5), step);
+    }
+    say!(lock_held_by, Some("counter-1"));
+    say!(lock_held_by, None);
+    say!(lock_wait_state, Some("counter-1"));
+    say!(lock_wait_state, None);
+    say!(race_full_speed);
+    say!(race_partial, 3, 5);
+    say!(stage_array_title, 4, false);
+    say!(stage_array_title, 2, true);
+    say!(array_title, false);
+    say!(array_title, true);
+    say!(cell_lost, 0);
+    say!(cell_lost, 3);
+    say!(footer_lock);
+    say!(stage_overwrote, "counter-2", &victims[..1]);
+    say!(stage_overwrote, "counter-4", &victims);
+    say!(stage_overwrote, "counter-2", &[]);
+    say!(lock_now, true);
+    say!(lock_now, false);
+
     // lesson files
     let why_io = "No such file or directory (os error 2)";
     say!(cannot_read_lesson, why_io);
@@ -519,10 +624,16 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     );
     say!(line_lacks_call, &mismatch(&[]), "demo.py");
     say!(no_scenes);
+    say!(close_unused_needs_inherit);
+    say!(option_needs_duplex, "echo");
+    say!(action_needs_option, "close_unused on", "inherit");
+    say!(action_needs_option, "close_parent_end", "forget_close");
     say!(choice_count, 5);
     say!(answer_out_of_range, 3, 2);
     say!(not_an_action, "jump");
     say!(maxsize_takes, "maxsize x", 65_536);
+    say!(array_takes, "array 17", 16);
+    say!(full_speed_with_step_delay);
     say!(slow_motion_takes, "slow_motion 40", 0.1, 20.0);
     say!(
         not_a_role,
@@ -567,9 +678,12 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
         Never::GetWaitsForever,
         Never::NotAQueue(ScenarioKind::Pipe),
         Never::ForgetClose,
+        Never::OwnSendEnd,
+        Never::OneWayTraffic,
         Never::NotAPipe(ScenarioKind::Queue),
         Never::LockHeld,
         Never::OneCounter,
+        Never::OwnCells { procs: 2, cells: 4 },
         Never::NotACounter(ScenarioKind::Queue),
         Never::AtMost {
             most: 16,

@@ -91,6 +91,18 @@ impl CliWords for En {
             "PipeArgs.forget_close" => {
                 "The parent keeps its copy of the send end: the receiver never sees EOF"
             }
+            "PipeArgs.inherit" => {
+                "Each child keeps copies of both ends, as a forked Python child does: the receiver's own copy of the send end keeps it waiting forever"
+            }
+            "PipeArgs.close_unused" => {
+                "With --inherit: each child closes the end it does not use (the fix)"
+            }
+            "PipeArgs.echo" => {
+                "The receiver replies to each message through its own end and the sender waits for each reply (a duplex pipe)"
+            }
+            "PipeArgs.both_recv" => {
+                "As --echo, but the sender calls recv() first: both ends wait in recv(), a deadlock (a duplex pipe)"
+            }
 
             // Counter options.
             "CounterArgs.procs" => "Incrementing processes, 1-255 [default: 4]",
@@ -99,6 +111,15 @@ impl CliWords for En {
                 "Hold the Value's lock around each increment (last of --lock/--no-lock wins)"
             }
             "CounterArgs.no_lock" => "Increment without the lock: the race [default]",
+            "CounterArgs.step_delay" => {
+                "Pause after each step of an increment (read, add, write), in seconds, each step shown [default: 0.05..0.15; none with --headless]"
+            }
+            "CounterArgs.full_speed" => {
+                "No pause between steps: lost updates counted from the value, not told one by one [default with --headless]"
+            }
+            "CounterArgs.array" => {
+                "An Array of N cells instead of a Value, 1-16: counter k increments cell (k-1) mod N"
+            }
 
             // Lesson options.
             "LessonArgs.name" => "The lesson to run; without it, a menu to choose one (see --list)",

@@ -5,6 +5,8 @@ mod errors;
 mod lesson;
 mod lesson_file;
 mod notices;
+mod pipes;
+mod race;
 mod screen;
 mod stage;
 mod transcript;

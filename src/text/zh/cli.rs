@@ -70,6 +70,16 @@ impl CliWords for Zh {
             "PipeArgs.reader_delay" => "接收进程两次 recv 之间的随机延时，单位秒 [默认：0..1]",
             "PipeArgs.duplex" => "双向管道，即 Pipe(duplex=True) [默认：true]",
             "PipeArgs.forget_close" => "父进程留着自己那份发送端：接收进程永远等不到 EOF",
+            "PipeArgs.inherit" => {
+                "每个子进程都留着两端的副本，和 fork 出来的 Python 子进程一样：接收进程自己那份发送端让它永远等下去"
+            }
+            "PipeArgs.close_unused" => "配合 --inherit：每个子进程关掉自己不用的那一端（解决办法）",
+            "PipeArgs.echo" => {
+                "接收进程通过自己那一端回复每条消息，发送进程等待每条回复（需要双向管道）"
+            }
+            "PipeArgs.both_recv" => {
+                "和 --echo 一样，但发送进程先调用 recv()：两端都在 recv() 里等待，形成死锁（需要双向管道）"
+            }
 
             // Counter options.
             "CounterArgs.procs" => "加 1 的进程数，1-255 [默认：4]",
@@ -78,6 +88,15 @@ impl CliWords for Zh {
                 "每次加 1 都持有 Value 的锁（--lock 和 --no-lock 以最后给出的为准）"
             }
             "CounterArgs.no_lock" => "不持锁加 1：竞争条件 [默认]",
+            "CounterArgs.step_delay" => {
+                "加 1 的每一步（读、加、写）之后停顿的秒数，每一步都显示 [默认：0.05..0.15；加 --headless 时不停顿]"
+            }
+            "CounterArgs.full_speed" => {
+                "步骤之间不停顿：丢失的更新由数值算出，不逐个说明 [加 --headless 时默认如此]"
+            }
+            "CounterArgs.array" => {
+                "用 N 格的 Array 代替 Value，1-16：第 k 个计数进程给第 (k-1) mod N 格加 1"
+            }
 
             // Lesson options.
             "LessonArgs.name" => "要上的课程；不给时打开菜单来选（见 --list）",
