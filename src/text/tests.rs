@@ -146,6 +146,8 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(scene_keys, true);
     say!(answer_keys, 3);
     say!(answered, 2);
+    say!(answered_by_hand, Some(2));
+    say!(answered_by_hand, None);
     say!(skipped);
     say!(right, 2);
     say!(wrong, 1, 2);

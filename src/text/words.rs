@@ -465,6 +465,9 @@ pub trait LessonWords: Sync {
     fn answered(&self, choice: usize) -> String;
     /// The teacher skipped the question; the world runs until it shows.
     fn skipped(&self) -> &'static str;
+    /// The same, for a question the class answers by stepping the frozen
+    /// processes (`None`: skipped): the world stays frozen.
+    fn answered_by_hand(&self, choice: Option<usize>) -> String;
     /// The run showed it: the class's answer was right.
     fn right(&self, choice: usize) -> String;
     /// The run showed it: the class chose `choice`, the answer is `answer`.
