@@ -258,6 +258,9 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
             .collect();
         out.push(t.lost_items(&list));
     }
+    if w.value_lock_recoveries > 0 {
+        out.push(t.value_lock_recoveries_summary(w.value_lock_recoveries));
+    }
     if w.recoveries > 0 {
         out.push(t.recoveries_summary(w.recoveries));
     }

@@ -16,7 +16,7 @@ use ipcscope::model::Scene;
 use ipcscope::model::notice::Notice;
 use ipcscope::model::race::{self, Step};
 use ipcscope::model::world::Activity;
-use ipcscope::stream::{Body, Command, Event, KernelWait, Kind, ProcId, Record, Role};
+use ipcscope::stream::{Body, Command, Event, KernelWait, Kind, ProcId, Record, Role, Sig};
 use ipcscope::supervisor::Supervisor;
 
 fn counter(f: impl FnOnce(&mut CounterConfig)) -> RunConfig {
@@ -403,4 +403,56 @@ fn v2_array_counters_on_cells_of_their_own_lose_nothing_and_two_per_cell_lose_up
         tries.push(shared);
     }
     panic!("two counters per cell lost nothing on both cells in 5 runs: {tries:?}");
+}
+
+/// Python's lock stays taken when its holder dies, and every other process
+/// waits forever; ours is robust: the next counter takes it, says from
+/// whom, and the run goes on (the difference shown, V1).
+#[test]
+fn v1_a_counter_killed_holding_the_lock_is_named_and_the_next_one_recovers_it() {
+    let cfg = counter(|c| {
+        c.procs = 2;
+        c.increments = 1000;
+        c.lock = true;
+        c.step_delay = Some(DelayRange::fixed(0.02));
+    });
+    let mut w = Watch::start(&cfg);
+    w.until("some writes", |s| s.world.race.writes >= 4);
+    w.sup.send(Command::Freeze);
+    w.event("frozen", |e| e.kind == Kind::Frozen);
+    w.quiet(300);
+    let (a, b) = (w.id_of("counter-1"), w.id_of("counter-2"));
+    // Whoever holds the lock finishes its increment (one may hold it, the
+    // other waiting), then counter-1 takes the lock for its next one and
+    // holds it.
+    for id in [b, a, b] {
+        while w.next_of(id) != Step::Lock {
+            w.step(id);
+        }
+    }
+    let took = w.step(a);
+    assert_eq!(took.kind, Kind::LockTaken);
+    let dead = w.scene.world.proc(a).unwrap().pid;
+    let writes_of_b = |s: &Scene| s.world.proc(b).map_or(0, |p| p.done);
+    let before = writes_of_b(&w.scene);
+    w.sup.send(Command::Signal(a, Sig::Kill));
+    w.until("counter-1 is gone", |s| {
+        s.world.proc(a).is_some_and(|p| p.ended.is_some())
+    });
+    w.sup.send(Command::Resume);
+    let rec = w.event("the lock recovered", |e| {
+        matches!(e.kind, Kind::LockRecovered { .. })
+    });
+    assert_eq!(
+        (rec.child, rec.kind.clone()),
+        (b, Kind::LockRecovered { dead })
+    );
+    w.until("counter-2 goes on", |s| writes_of_b(s) > before + 2);
+    assert_eq!(w.scene.world.value_lock_recoveries, 1);
+    assert!(w.scene.notices.iter().any(|(n, _)| matches!(
+        n,
+        Notice::ValueLockRecovered { by, who, pid } if by == "counter-2" && who == "counter-1" && *pid == dead
+    )));
+    w.finish();
+    assert_eq!(lost_by_value(&w.scene), 0, "with the lock nothing is lost");
 }

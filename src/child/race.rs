@@ -18,7 +18,7 @@ use std::time::Duration;
 use super::ctx::Ctx;
 use crate::config::DelayRange;
 use crate::control::Phase;
-use crate::ipc::value::{SharedArray, ValueError, spin_for};
+use crate::ipc::value::{SharedArray, Taken, ValueError, spin_for};
 use crate::stream::Kind;
 
 /// Work between the read and the write of `v.value += 1` at full speed,
@@ -124,16 +124,29 @@ impl Counter<'_> {
     /// Takes the lock; when another holds it, says who and sleeps in the
     /// kernel until it is free.
     fn take_lock(&mut self) -> Result<(), ValueError> {
-        if self.v.try_lock()? {
-            return Ok(());
+        let mut holder = self.v.lock_holder();
+        let taken = match self.v.try_lock()? {
+            Some(taken) => taken,
+            None => {
+                holder = self.v.lock_holder();
+                self.tell(Kind::LockWait { holder });
+                self.ctx.slot().set_phase(Phase::Blocked);
+                let r = self.v.lock();
+                self.ctx.slot().set_phase(Phase::InOp);
+                r?
+            }
+        };
+        if let Taken::FromDead { dead } = taken {
+            // The dead holder as the lock kept it, else as last seen.
+            self.recovered(if dead > 0 { dead } else { holder });
         }
-        self.tell(Kind::LockWait {
-            holder: self.v.lock_holder(),
-        });
-        self.ctx.slot().set_phase(Phase::Blocked);
-        let r = self.v.lock();
-        self.ctx.slot().set_phase(Phase::InOp);
-        r
+        Ok(())
+    }
+
+    /// The lock came from a holder that died with it: said whether the run
+    /// is paced or not (nothing recovered goes unsaid).
+    fn recovered(&self, dead: i32) {
+        self.ctx.emit(self.ctx.event(Kind::LockRecovered { dead }));
     }
 
     /// Reports a step (paced only: at full speed they go by unreported).

@@ -9,7 +9,7 @@
 use std::cell::UnsafeCell;
 use std::mem::size_of;
 use std::os::fd::{BorrowedFd, OwnedFd};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::shm::{SharedRegion, ShmError};
@@ -48,7 +48,22 @@ struct Header {
     arrived: AtomicU32,
     /// Times a holder died with the lock and the next one recovered it.
     recoveries: AtomicU64,
+    /// The pid of the process holding the lock through [`SharedArray::lock`]
+    /// or [`SharedArray::try_lock`] (0: none, or not yet stored): the
+    /// kernel clears the owner from the lock word when it dies, this keeps
+    /// who it was.
+    holder: AtomicI32,
     mutex: UnsafeCell<libc::pthread_mutex_t>,
+}
+
+/// How a process came to hold the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// It was free (or became free).
+    Free,
+    /// Its holder, process `dead` (0: not known), had died with it:
+    /// recovered (Python's would stay taken).
+    FromDead { dead: i32 },
 }
 
 /// Offset of the lock's futex word from the start of the mapping (the
@@ -173,9 +188,9 @@ impl SharedArray {
         Ok(a.swap(v, Ordering::AcqRel))
     }
 
-    /// Takes the lock without waiting: `Ok(false)` when another process
+    /// Takes the lock without waiting: `Ok(None)` when another process
     /// holds it. A holder found dead is recovered from, as in [`Self::lock`].
-    pub fn try_lock(&self) -> Result<bool, ValueError> {
+    pub fn try_lock(&self) -> Result<Option<Taken>, ValueError> {
         if !self.has_lock() {
             return Err(ValueError::NoLock);
         }
@@ -183,11 +198,11 @@ impl SharedArray {
         // SAFETY: initialised at creation because has_lock is set.
         let rc = unsafe { libc::pthread_mutex_trylock(m) };
         match rc {
-            0 => Ok(true),
-            libc::EBUSY => Ok(false),
+            0 => Ok(Some(self.taken(false))),
+            libc::EBUSY => Ok(None),
             libc::EOWNERDEAD => {
                 self.recovered(m);
-                Ok(true)
+                Ok(Some(self.taken(true)))
             }
             libc::ENOTRECOVERABLE => Err(LockError::NotRecoverable.into()),
             e => Err(LockError::Os(nix::errno::Errno::from_raw(e)).into()),
@@ -197,21 +212,37 @@ impl SharedArray {
     /// Takes the lock (`v.get_lock().acquire()`), sleeping in the kernel
     /// (a futex wait on the lock word) while another process holds it;
     /// recovers from a holder that died with it.
-    pub fn lock(&self) -> Result<(), ValueError> {
+    pub fn lock(&self) -> Result<Taken, ValueError> {
         if !self.has_lock() {
             return Err(ValueError::NoLock);
         }
         let m = self.header().mutex.get();
         // SAFETY: initialised at creation because has_lock is set.
-        if unsafe { sync::lock(m, None) }? == Locked::OwnerDied {
+        let died = unsafe { sync::lock(m, None) }? == Locked::OwnerDied;
+        if died {
             self.recovered(m);
         }
-        Ok(())
+        Ok(self.taken(died))
+    }
+
+    /// Just acquired (`died`: from a dead holder): this process is the
+    /// holder now; says who held it before when it died.
+    fn taken(&self, died: bool) -> Taken {
+        let before = self
+            .header()
+            .holder
+            .swap(std::process::id() as i32, Ordering::AcqRel);
+        if died {
+            Taken::FromDead { dead: before }
+        } else {
+            Taken::Free
+        }
     }
 
     /// Releases the lock this process holds (`release()`).
     pub fn unlock(&self) {
         if self.has_lock() {
+            self.header().holder.store(0, Ordering::Release);
             // SAFETY: the caller holds it (an error-checking robust mutex
             // refuses an unlock by anyone else).
             unsafe { sync::unlock(self.header().mutex.get()) };
@@ -383,12 +414,12 @@ mod tests {
         let me = nix::unistd::gettid().as_raw();
         assert_eq!(v.lock_holder(), me);
         std::thread::scope(|s| {
-            let other = s.spawn(|| v.try_lock().unwrap());
+            let other = s.spawn(|| v.try_lock().unwrap().is_some());
             assert!(!other.join().unwrap(), "held by this thread");
         });
         v.unlock();
         assert_eq!(v.lock_holder(), 0);
-        assert!(v.try_lock().unwrap());
+        assert!(v.try_lock().unwrap().is_some());
         v.unlock();
     }
 

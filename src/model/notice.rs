@@ -18,6 +18,8 @@ pub enum Notice {
     Lost { item: String, who: String, pid: i32 },
     /// A process died holding the queue lock; the next one repaired it.
     LockRepaired { who: String, pid: i32 },
+    /// A counter took the Value's lock a dead process held.
+    ValueLockRecovered { by: String, who: String, pid: i32 },
     /// A timeout fired right after resuming: its clock ran while frozen.
     TimeoutAfterResume { name: String, full: bool },
     /// A note from the supervisor.
@@ -73,6 +75,11 @@ impl Notice {
                 lost: None,
                 ..
             } => Some(Notice::LockRepaired {
+                who: w.name_of(*dead),
+                pid: *dead,
+            }),
+            Kind::LockRecovered { dead } => Some(Notice::ValueLockRecovered {
+                by: name(),
                 who: w.name_of(*dead),
                 pid: *dead,
             }),

@@ -239,6 +239,8 @@ pub struct World {
     pub counter: CounterTally,
     /// Repairs after dead processes (lock repaired or item lost).
     pub recoveries: u64,
+    /// The Value's lock taken from a holder that died with it.
+    pub value_lock_recoveries: u64,
     pub losses: Vec<Loss>,
     pub events: u64,
     /// The counters' race, step by step.
@@ -370,6 +372,7 @@ impl World {
             | Kind::Exit { .. } => {
                 self.race.apply(ev);
             }
+            Kind::LockRecovered { .. } => self.value_lock_recoveries += 1,
             Kind::Recovered { dead, lost, .. } => {
                 self.recoveries += 1;
                 if let Some(item) = lost {

@@ -236,6 +236,11 @@ pub enum Kind {
     LockWait { holder: i32 },
     /// A counter took the Value's lock (`with v.get_lock():`).
     LockTaken,
+    /// A counter took the Value's lock from process `dead` (its pid; 0:
+    /// not known), which died holding it. Python's lock would stay taken
+    /// and every other process would wait forever; ours is a robust lock
+    /// and recovers (reported whether the run is paced or not).
+    LockRecovered { dead: i32 },
     /// The counters take the lock (`on`) from their next increment, or no
     /// longer take it (the supervisor, live).
     LockSet { on: bool },
@@ -281,6 +286,7 @@ impl Kind {
             Kind::ValueWrite { .. } => "value_write",
             Kind::LockWait { .. } => "lock_wait",
             Kind::LockTaken => "lock_taken",
+            Kind::LockRecovered { .. } => "lock_recovered",
             Kind::LockSet { .. } => "lock_set",
         }
     }
@@ -438,6 +444,7 @@ mod tests {
             },
             Kind::LockWait { holder: 42 },
             Kind::LockTaken,
+            Kind::LockRecovered { dead: 41 },
             Kind::LockSet { on: true },
         ] {
             let s = serde_json::to_value(Event::new(0, 0, 0, k.clone())).unwrap();

@@ -17,6 +17,7 @@ pub fn notice(n: &Notice) -> String {
         },
         Notice::Lost { item, who, pid } => t.notice_lost(item, who, *pid),
         Notice::LockRepaired { who, pid } => t.notice_lock_repaired(who, *pid),
+        Notice::ValueLockRecovered { by, who, pid } => t.notice_value_lock_recovered(by, who, *pid),
         Notice::TimeoutAfterResume { name, full } => t.notice_timeout_after_resume(name, *full),
         Notice::Note(note) => note_text(note),
         Notice::WrongWay { name, call, error } => t.notice_wrong_way(name, *call, error),

@@ -47,6 +47,7 @@ pub fn race_line(ev: &Event, w: &World, array: u32) -> Option<String> {
         }
         Kind::LockWait { holder } => t.lock_wait(p, (*holder > 0).then_some(*holder)),
         Kind::LockTaken => t.lock_taken(p),
+        Kind::LockRecovered { dead } => t.value_lock_recovered(p, (*dead > 0).then_some(*dead)),
         Kind::LockSet { on } => t.lock_set(*on),
         _ => return None,
     })

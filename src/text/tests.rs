@@ -505,6 +505,10 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(lock_wait, 5001, Some(5002));
     say!(lock_wait, 5001, None);
     say!(lock_taken, 5002);
+    say!(value_lock_recovered, 5002, Some(5001));
+    say!(value_lock_recovered, 5002, None);
+    say!(notice_value_lock_recovered, "counter-2", "counter-1", 5001);
+    say!(value_lock_recoveries_summary, 1);
     say!(lock_set, true);
     say!(lock_set, false);
     say!(notice_overwrote, "counter-2", &victims[..1], 1);

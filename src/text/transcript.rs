@@ -87,6 +87,7 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         | Kind::ValueWrite { .. }
         | Kind::LockWait { .. }
         | Kind::LockTaken
+        | Kind::LockRecovered { .. }
         | Kind::LockSet { .. } => return super::race_line(ev, w, cx.array),
     })
 }

@@ -601,6 +601,13 @@ pub trait RaceWords: Sync {
     fn lock_wait(&self, pid: i32, holder: Option<i32>) -> String;
     /// Took the lock.
     fn lock_taken(&self, pid: i32) -> String;
+    /// Took the lock from `dead` (`None`: not known), which died holding
+    /// it: Python's lock would stay taken; ours recovers.
+    fn value_lock_recovered(&self, pid: i32, dead: Option<i32>) -> String;
+    /// The notice of the same: `by` took the lock `who` died holding.
+    fn notice_value_lock_recovered(&self, by: &str, who: &str, pid: i32) -> String;
+    /// The summary's line: the Value's lock recovered `n` times.
+    fn value_lock_recoveries_summary(&self, n: u64) -> String;
     /// The lock was switched on or off live.
     fn lock_set(&self, on: bool) -> String;
 

@@ -123,6 +123,7 @@ pub fn detail(kind: &Kind) -> String {
         ),
         Kind::LockWait { holder } => format!("holder={holder}"),
         Kind::LockSet { on } => format!("on={on}"),
+        Kind::LockRecovered { dead } => format!("dead={dead}"),
         Kind::LockTaken
         | Kind::Spawn { .. }
         | Kind::PutWait

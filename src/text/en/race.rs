@@ -74,6 +74,26 @@ impl RaceWords for En {
         format!("Process({pid}) took the lock.")
     }
 
+    fn value_lock_recovered(&self, pid: i32, dead: Option<i32>) -> String {
+        let who = dead.map_or("a process".to_string(), |d| format!("Process({d})"));
+        format!(
+            "Process({pid}) took the Value's lock that {who} died holding. In Python the lock \
+             would stay taken and every other process would wait for it forever; ipcscope's \
+             lock is robust and recovers."
+        )
+    }
+
+    fn notice_value_lock_recovered(&self, by: &str, who: &str, pid: i32) -> String {
+        format!(
+            "{who} (Process {pid}) died holding the Value's lock; {by} recovered it \
+             (Python's lock would stay taken forever)."
+        )
+    }
+
+    fn value_lock_recoveries_summary(&self, n: u64) -> String {
+        format!("the Value's lock recovered after a dead holder: {n}")
+    }
+
     fn lock_set(&self, on: bool) -> String {
         if on {
             "The lock is on: each counter takes it from its next increment.".into()

@@ -58,6 +58,24 @@ impl RaceWords for Zh {
         format!("Process({pid}) 拿到了锁。")
     }
 
+    fn value_lock_recovered(&self, pid: i32, dead: Option<i32>) -> String {
+        let who = dead.map_or("某个进程".to_string(), |d| format!("Process({d})"));
+        format!(
+            "Process({pid}) 拿到了 {who} 死时还拿着的 Value 锁。在 Python 里这把锁会一直被占着，\
+             其他进程都会永远等下去；ipcscope 的锁是健壮锁，可以恢复。"
+        )
+    }
+
+    fn notice_value_lock_recovered(&self, by: &str, who: &str, pid: i32) -> String {
+        format!(
+            "{who}（Process {pid}）死时拿着 Value 的锁；{by} 恢复了它（Python 的锁会永远被占着）。"
+        )
+    }
+
+    fn value_lock_recoveries_summary(&self, n: u64) -> String {
+        format!("Value 的锁在持有者死后恢复的次数：{n}")
+    }
+
     fn lock_set(&self, on: bool) -> String {
         if on {
             "锁已打开：每个计数进程从下一次加 1 起先拿锁。".into()
