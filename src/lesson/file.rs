@@ -410,7 +410,7 @@ fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scen
             writers_ever: 0,
             lock: c.lock,
         },
-        Scenario::Pipe(_) => Course {
+        Scenario::Pipe(_) | Scenario::Program(_) => Course {
             maxsize: 0,
             readers: 0,
             writers_ever: 0,
@@ -457,6 +457,7 @@ fn roles(s: &Scenario) -> &'static [Role] {
         Scenario::Queue(_) => &[Role::Writer, Role::Reader],
         Scenario::Pipe(_) => &[Role::Sender, Role::Receiver],
         Scenario::Counter(_) => &[Role::Counter],
+        Scenario::Program(_) => &[Role::Program],
     }
 }
 

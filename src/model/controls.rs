@@ -81,6 +81,8 @@ pub enum ScenarioKind {
     Queue,
     Pipe,
     Counter,
+    /// A watched Python program (`ipcscope run`).
+    Program,
 }
 
 impl ScenarioKind {
@@ -89,6 +91,7 @@ impl ScenarioKind {
             Scenario::Queue(_) => ScenarioKind::Queue,
             Scenario::Pipe(_) => ScenarioKind::Pipe,
             Scenario::Counter(_) => ScenarioKind::Counter,
+            Scenario::Program(_) => ScenarioKind::Program,
         }
     }
 }
@@ -353,12 +356,12 @@ impl Controls {
             Intent::AddWriter => match kind {
                 ScenarioKind::Queue => fx.push(Command::AddWriter),
                 ScenarioKind::Counter => fx.push(Command::AddCounter),
-                ScenarioKind::Pipe => hint = Some(not_here("+")),
+                ScenarioKind::Pipe | ScenarioKind::Program => hint = Some(not_here("+")),
             },
             Intent::RemoveWriter => match kind {
                 ScenarioKind::Queue if live(Role::Writer) > 0 => fx.push(Command::RemoveWriter),
                 ScenarioKind::Counter if live(Role::Counter) > 0 => fx.push(Command::RemoveCounter),
-                ScenarioKind::Pipe => hint = Some(not_here("-")),
+                ScenarioKind::Pipe | ScenarioKind::Program => hint = Some(not_here("-")),
                 _ => hint = Some(Hint::NothingToRemove),
             },
             Intent::AddReader => match kind {
@@ -370,6 +373,11 @@ impl Controls {
                 ScenarioKind::Queue => hint = Some(Hint::NoReaderToRemove),
                 _ => hint = Some(not_here("R")),
             },
+            Intent::Faster | Intent::Slower if kind == ScenarioKind::Program => {
+                hint = Some(not_here("[/]"));
+            }
+            Intent::Step if kind == ScenarioKind::Program => hint = Some(not_here(".")),
+            Intent::Switch(_) if kind == ScenarioKind::Program => hint = Some(not_here("1/2/3")),
             Intent::Faster | Intent::Slower => {
                 let factor = if intent == Intent::Faster {
                     1.0 / 1.5

@@ -218,6 +218,8 @@ pub struct World {
     pub recoveries: u64,
     pub losses: Vec<Loss>,
     pub events: u64,
+    /// A watched Python program's objects, lines and waits.
+    pub program: super::program::ProgramWorld,
 }
 
 impl World {
@@ -260,6 +262,24 @@ impl World {
     pub fn apply(&mut self, ev: &Event) {
         self.events += 1;
         self.now_ns = self.now_ns.max(ev.t_ns);
+        if matches!(
+            ev.kind,
+            Kind::Program(_)
+                | Kind::Spawn {
+                    role: Role::Program,
+                    ..
+                }
+        ) || ev.at.is_some()
+            || !self.program.procs.is_empty()
+        {
+            self.program.apply(ev);
+        }
+        if let Kind::Program(crate::stream::ProgramOp::Begin { name, .. }) = &ev.kind
+            && let Some(p) = self.proc_mut(ev.child)
+        {
+            // A watched program's child says its multiprocessing name.
+            p.name = name.clone();
+        }
         if let Kind::Spawn { name, role } = &ev.kind {
             self.procs.push(Proc {
                 id: ev.child,

@@ -157,6 +157,8 @@ impl From<Role> for ProgramRole {
             Role::Receiver => ProgramRole::Receiver,
             Role::Counter => ProgramRole::Counter,
             Role::Supervisor => ProgramRole::Parent,
+            // A watched program has no lesson map: its lines are its own.
+            Role::Program => ProgramRole::Parent,
         }
     }
 }
@@ -509,7 +511,7 @@ pub fn blocking_op(role: Role) -> Option<Op> {
         Role::Reader => Some(Op::Get),
         Role::Sender => Some(Op::Send),
         Role::Receiver => Some(Op::Recv),
-        Role::Counter | Role::Supervisor => None,
+        Role::Counter | Role::Supervisor | Role::Program => None,
     }
 }
 

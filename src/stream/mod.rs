@@ -10,6 +10,7 @@ pub mod command;
 pub mod event;
 pub mod lesson;
 pub mod observation;
+pub mod program;
 pub mod record;
 pub mod run;
 
@@ -18,7 +19,8 @@ pub use event::{
     Ended, Event, Kind, Note, ObjectId, ProcId, Role, SIGKILL, SIGTERM, SUPERVISOR, Stuck,
 };
 pub use observation::{
-    Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView, QueuedView,
-    TelemetryView, ValueView,
+    Holder, KernelRow, KernelWait, ObjectView, Observation, PipeView, ProcCounters, QueueView,
+    QueuedView, TelemetryView, ValueView,
 };
+pub use program::{At, ObjKind, ObjectInfo, ProgramConfig, ProgramNote, ProgramOp};
 pub use record::{Body, Record, RunInfo};

@@ -54,6 +54,10 @@ impl Objects {
             Scenario::Counter(_) => {
                 o.value = Some(SharedArray::value(true).map_err(|e| e.to_string())?);
             }
+            // Someone's program runs under the attach source, not here.
+            Scenario::Program(_) => {
+                return Err("a Python program runs with `ipcscope run`".into());
+            }
         }
         Ok(o)
     }
@@ -167,6 +171,7 @@ impl Engine {
                 }
                 Ok(None)
             }
+            Scenario::Program(_) => Ok(None),
         }
     }
 

@@ -298,7 +298,7 @@ impl Sampler {
                     waited_ms: 0,
                 })
             }
-            Scenario::Counter(_) => None,
+            Scenario::Counter(_) | Scenario::Program(_) => None,
         }
     }
 }
@@ -350,7 +350,7 @@ fn futex_map(base: u64, scenario: &Scenario) -> FutexMap {
             m.lock.push(base + o.lock);
         }
         Scenario::Counter(_) => m.lock.push(base + value::lock_offset()),
-        Scenario::Pipe(_) => {}
+        Scenario::Pipe(_) | Scenario::Program(_) => {}
     }
     m
 }

@@ -17,6 +17,7 @@ mod errors;
 mod lesson;
 mod notices;
 pub mod prints;
+pub mod program;
 mod screen;
 mod stage;
 mod transcript;
@@ -31,8 +32,8 @@ pub use screen::*;
 pub use stage::*;
 pub use transcript::*;
 pub use words::{
-    ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, ScreenWords, StageWords,
-    TranscriptWords, Words,
+    AttachWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, ScreenWords,
+    StageWords, TranscriptWords, Words,
 };
 
 pub use crate::config::Lang;
@@ -90,6 +91,9 @@ pub struct Context {
     /// Increments each counter makes.
     pub increments: u64,
     pub counter_lock: bool,
+    /// A watched Python program: its own output is printed as it is, and
+    /// ipcscope's lines about it are told apart (`text::program`).
+    pub program: bool,
 }
 
 impl Context {
@@ -110,6 +114,7 @@ impl Context {
                 cx.counter_lock = c.lock;
             }
             Scenario::Pipe(_) => {}
+            Scenario::Program(_) => cx.program = true,
         }
         cx
     }

@@ -315,6 +315,14 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
             Activity::WaitingToRecv { since_ns: 0 },
         ],
         ScenarioKind::Counter => vec![],
+        ScenarioKind::Program => vec![
+            Activity::WaitingToPut {
+                item: String::new(),
+                since_ns: 0,
+            },
+            Activity::WaitingToGet { since_ns: 0 },
+            Activity::WaitingToRecv { since_ns: 0 },
+        ],
     };
     let ends = [
         Ended::Code(0),

@@ -17,9 +17,12 @@ without changing what they do or what they raise:
 - `time.sleep` (the line a process rests on; scaled by slow motion).
 
 Each operation is one JSON line (ipcscope's wire format, README "Watch your
-own program") written with one non-blocking write(2) to the descriptor in
-IPCSCOPE_FD: a full pipe counts the line as dropped (told later), never
-blocks the program. A line carries the process (pid), the object (a key the
+own program"), after a record separator byte (0x1e), written with one
+non-blocking write(2) to the descriptor in IPCSCOPE_FD: a full pipe counts
+the line as dropped (told later), never blocks the program. The program's
+standard output goes into the same FIFO (through a blocking descriptor of
+its own), so ipcscope reads what it prints and what it does in the order
+it happened. A line carries the process (pid), the object (a key the
 same in every process: a queue or pipe by its OS pipe's inode, a value by
 the process that made it), the item's label (a short repr), the phase (about
 to block, done, raised) and the file and line of the program's own code that
@@ -92,7 +95,7 @@ def _recheck(t):
         return False
     _state["fd"] = new
     os.environ["IPCSCOPE_FD"] = str(new)
-    _raw(f'{{"t_ns":{t},"pid":{_state["pid"]},"ev":"note","what":"{why}","fd":{fd}}}\n')
+    _raw(f'\x1e{{"t_ns":{t},"pid":{_state["pid"]},"ev":"note","what":"{why}","fd":{fd}}}\n')
     return True
 
 
@@ -103,7 +106,7 @@ def _raw(line):
         if _state["dropped"]:
             n = _state["dropped"]
             _state["dropped"] = 0
-            line = f'{{"t_ns":{_now()},"pid":{_state["pid"]},"ev":"dropped","n":{n}}}\n' + line
+            line = f'\x1e{{"t_ns":{_now()},"pid":{_state["pid"]},"ev":"dropped","n":{n}}}\n' + line
         _write(fd, line.encode("utf-8", "replace"))
     except BlockingIOError:
         _state["dropped"] += 1
@@ -118,7 +121,7 @@ def _send(ev, key, rest, t=None):
         t = _now()
     if t - _state["checked"] > _CHECK_NS and not _recheck(t):
         return
-    _raw(f'{{"t_ns":{t},"pid":{_state["pid"]},"ev":"{ev}","obj":"{key}"{rest}}}\n')
+    _raw(f'\x1e{{"t_ns":{t},"pid":{_state["pid"]},"ev":"{ev}","obj":"{key}"{rest}}}\n')
 
 
 # --------------------------------------------------------- where and what --
@@ -568,7 +571,8 @@ def _install_connection(connection):
     def close(self):
         d = self.__dict__
         if _state["on"] and not d.get("_ipcscope_internal") and self._handle is not None:
-            _send("closed", key_of(self), _where())
+            sends = "true" if self._writable and not self._readable else "false"
+            _send("closed", key_of(self), f',"sends":{sends}{_where()}')
         return orig_close(self)
 
     for f, o in ((send, orig_send), (recv, orig_recv), (poll, orig_poll), (close, orig_close), (pipe, orig_pipe)):

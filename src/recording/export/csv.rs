@@ -109,6 +109,7 @@ pub fn detail(kind: &Kind) -> String {
         Kind::DelayScaled { scale } => format!("scale={scale}"),
         Kind::SlowMotion { factor } => format!("factor={factor}"),
         Kind::Missed { puts, gets } => format!("puts={puts} gets={gets}"),
+        Kind::Program(op) => op.detail(),
         Kind::Spawn { .. }
         | Kind::PutWait
         | Kind::Put

@@ -85,6 +85,10 @@ fn draw(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
         ScenarioKind::Queue => render_queue(app, theme, inner, buf),
         ScenarioKind::Pipe => render_pipe(app, theme, inner, buf),
         ScenarioKind::Counter => render_counter(app, theme, inner, buf),
+        ScenarioKind::Program => {
+            super::program::render_stage(app, theme, inner, buf);
+            Spots::default()
+        }
     };
     render_flights(app, theme, &spots, inner, buf);
     spots
@@ -98,6 +102,9 @@ fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect
         Scenario::Queue(_) => text::stage_queue_title(app.scene.maxsize),
         Scenario::Pipe(p) => text::words().stage_pipe_title(p.duplex).to_string(),
         Scenario::Counter(c) => text::words().stage_counter_title(c.lock).to_string(),
+        Scenario::Program(p) => {
+            text::words().prog_stage_title(p.file_name(), app.scene.world.program.objects.len())
+        }
     };
     let mut tags = Vec::new();
     if app.scene.frozen {
