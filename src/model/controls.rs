@@ -202,9 +202,13 @@ impl Controls {
     /// The program the code panel shows for the run on `scene`, and
     /// whether it is the lesson's own (else one that makes the same calls
     /// with the same arguments as the run, maxsize as it is now).
-    pub fn program(&self, scene: &Scene) -> Option<(&super::code::Program, bool)> {
+    pub fn program<'a>(&'a self, scene: &'a Scene) -> Option<(&'a super::code::Program, bool)> {
         if let Some(g) = &self.guide {
             return Some((&g.program, true));
+        }
+        if let Scenario::Program(_) = &scene.cfg.scenario {
+            // A watched program is its own.
+            return scene.world.program.main.as_ref().map(|p| (p, true));
         }
         let mut now = scene.cfg.scenario.clone();
         if let Scenario::Queue(q) = &mut now {

@@ -508,6 +508,30 @@ impl ProgramWorld {
     }
 }
 
+/// Where each live process of a watched program is in its main file (file
+/// 0): the line of its last operation, blocked when it waits there (in a
+/// put, a get, a recv, a join, a poll).
+pub fn markers(scene: &super::scene::Scene) -> Vec<super::code::Marker> {
+    let w = &scene.world;
+    w.procs
+        .iter()
+        .filter(|p| p.alive())
+        .filter_map(|p| {
+            let info = w.program.info(p.id)?;
+            let at = info.at.filter(|a| a.file() == 0)?;
+            let blocked = p.activity.blocked_since().is_some()
+                || matches!(info.doing, Doing::Joining { .. } | Doing::Polling { .. });
+            Some(super::code::Marker {
+                line: at.line(),
+                who: short_name(p),
+                proc: Some(p.id),
+                blocked,
+                held: false,
+            })
+        })
+        .collect()
+}
+
 /// A process's short name beside the program's lines: `M` (the main
 /// process), `P1` (`Process-1`), or the first letters of its own name.
 pub fn short_name(p: &Proc) -> String {

@@ -481,6 +481,19 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
             full,
         ],
     };
+    // A watched program's process: what it waits for beyond put and get
+    // (a join, a sleep, a poll, its feeder).
+    let (state_glyph, state_style, state) = match super::program::doing(app, p) {
+        Some((blocked, s)) => {
+            let (g, st) = if blocked {
+                (theme.glyph(Glyph::Blocked), theme.blocked())
+            } else {
+                (state_glyph, state_style)
+            };
+            (g, st, [s.clone(), s.clone(), s.clone(), s])
+        }
+        None => (state_glyph, state_style, state),
+    };
     let kernel = app.scene.kernel_of(p.id);
     let (letter, words) = match kernel {
         Some(k) => (

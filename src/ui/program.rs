@@ -235,6 +235,25 @@ fn clip_spans(spans: Vec<Span<'_>>, max: usize) -> Line<'_> {
     Line::from(out)
 }
 
+/// What a live process of a watched program is doing beyond a put or a
+/// get, if anything: (blocked, the words).
+pub fn doing(app: &View, p: &crate::model::world::Proc) -> Option<(bool, String)> {
+    use crate::model::program::Doing;
+    if !p.alive() || p.activity.blocked_since().is_some() {
+        return None;
+    }
+    let info = app.scene.world.program.info(p.id)?;
+    let t = text::words();
+    Some(match info.doing {
+        Doing::Running => return None,
+        Doing::Joining { child, .. } => (true, t.prog_doing_join(child)),
+        Doing::Polling { .. } => (true, t.prog_doing_poll().to_string()),
+        Doing::Sleeping { secs, .. } => (false, t.prog_doing_sleep(secs)),
+        Doing::Finishing { buffered: 0 } => return None,
+        Doing::Finishing { buffered } => (true, t.prog_doing_finishing(buffered)),
+    })
+}
+
 /// The detail panel: the interpreter, the objects' kernel figures.
 pub fn render_panel(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let pw = &app.scene.world.program;
