@@ -373,6 +373,20 @@ impl Translator {
                 false,
                 out,
             ),
+            "many" => {
+                let what = str_of(v, "op");
+                let send = matches!(what.as_str(), "put" | "flushed" | "send");
+                kind_on(
+                    self,
+                    op(ProgramOp::Many {
+                        what,
+                        n: int(v, "n").unwrap_or(0).max(0) as u64,
+                    }),
+                    key,
+                    send,
+                    out,
+                )
+            }
             "started" => (
                 op(ProgramOp::Started {
                     child: int(v, "child").unwrap_or(0) as i32,

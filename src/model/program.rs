@@ -64,6 +64,15 @@ impl Items {
         self.take(label) || self.labels.pop_front().is_some()
     }
 
+    /// Takes `n` items not told one by one: those only counted first, then
+    /// the oldest labelled.
+    fn take_many(&mut self, n: u64) {
+        let counted = n.min(self.uncounted);
+        self.uncounted -= counted;
+        let rest = ((n - counted) as usize).min(self.labels.len());
+        self.labels.drain(..rest);
+    }
+
     pub fn len(&self) -> u64 {
         self.labels.len() as u64 + self.uncounted
     }
@@ -483,6 +492,7 @@ impl ProgramWorld {
                 };
             }
             ProgramOp::Stderr { .. } => {}
+            ProgramOp::Many { what, n } => self.many(ev, obj, end, what, *n),
             ProgramOp::Note { note } => {
                 if let ProgramNote::Started { python, .. } = note {
                     self.python = python.clone();
@@ -491,6 +501,50 @@ impl ProgramWorld {
             }
         }
         let _ = end;
+    }
+
+    /// Operations counted in a flood, not told one by one.
+    fn many(&mut self, ev: &Event, obj: ObjectId, end: u8, op: &str, n: u64) {
+        self.ops += n;
+        let Some(o) = self.objects.get_mut(&obj) else {
+            return;
+        };
+        let e = end as usize;
+        let use_ = o.users.entry(ev.child).or_default();
+        match op {
+            "put" | "send" => use_.0 += n,
+            "get" | "recv" => use_.1 += n,
+            _ => {}
+        }
+        match op {
+            "put" => {
+                o.puts += n;
+                if o.info.kind == ObjKind::SimpleQueue {
+                    o.flushed += n;
+                    o.inside[0].uncounted += n;
+                } else {
+                    o.buffers.entry(ev.child).or_default().uncounted += n;
+                }
+            }
+            "flushed" => {
+                o.flushed += n;
+                o.buffers.entry(ev.child).or_default().take_many(n);
+                o.inside[0].uncounted += n;
+            }
+            "get" => {
+                o.gets += n;
+                o.inside[0].take_many(n);
+            }
+            "send" => {
+                o.sent[e] += n;
+                o.inside[e].uncounted += n;
+            }
+            "recv" => {
+                o.received[e] += n;
+                o.inside[1 - e].take_many(n);
+            }
+            _ => {}
+        }
     }
 
     /// Takes in the kernel's view of the objects.
@@ -613,6 +667,30 @@ mod tests {
         w.apply(&ev(3, 2, 4, Kind::Recv).with_item("'x'"));
         let p = w.object(4).unwrap();
         assert_eq!((p.sent, p.received, p.inside[0].len()), ([1, 0], [0, 1], 0));
+    }
+
+    #[test]
+    fn a_flood_told_as_counts_keeps_the_queue_exact() {
+        let mut w = ProgramWorld::default();
+        w.apply(&ev(1, 0, 1, queue(ObjKind::Queue)));
+        w.apply(&ev(2, 1, 1, Kind::Put).with_item("'a'"));
+        let many = |what: &str, n| {
+            Kind::Program(ProgramOp::Many {
+                what: what.into(),
+                n,
+            })
+        };
+        w.apply(&ev(3, 1, 1, many("put", 999)));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.puts, q.buffered(), q.depth()), (1000, 1000, 1000));
+        w.apply(&ev(4, 1, 1, many("flushed", 1000)));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.buffered(), q.inside[0].len()), (0, 1000));
+        w.apply(&ev(5, 2, 1, many("get", 600)));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.gets, q.inside[0].len(), q.depth()), (600, 400, 400));
+        assert_eq!(q.users[&1].0, 1000);
+        assert_eq!(q.users[&2].1, 600);
     }
 
     #[test]

@@ -274,11 +274,22 @@ impl World {
         {
             self.program.apply(ev);
         }
-        if let Kind::Program(crate::stream::ProgramOp::Begin { name, .. }) = &ev.kind
-            && let Some(p) = self.proc_mut(ev.child)
-        {
+        match &ev.kind {
             // A watched program's child says its multiprocessing name.
-            p.name = name.clone();
+            Kind::Program(crate::stream::ProgramOp::Begin { name, .. }) => {
+                if let Some(p) = self.proc_mut(ev.child) {
+                    p.name = name.clone();
+                }
+            }
+            // Operations of a flood, counted: what the process has done.
+            Kind::Program(crate::stream::ProgramOp::Many { what, n })
+                if matches!(what.as_str(), "put" | "get" | "send" | "recv") =>
+            {
+                if let Some(p) = self.proc_mut(ev.child) {
+                    p.done += n;
+                }
+            }
+            _ => {}
         }
         if let Kind::Spawn { name, role } = &ev.kind {
             self.procs.push(Proc {

@@ -176,6 +176,10 @@ pub enum ProgramOp {
     Finishing { buffered: u64 },
     /// A line the program wrote to its standard error.
     Stderr { text: String },
+    /// `n` more operations `op` (`put`, `get`, `flushed`, `send`, `recv`)
+    /// on the object, too many at once to report one by one (a flood):
+    /// counted exactly.
+    Many { what: String, n: u64 },
     /// ipcscope's note on the program.
     Note { note: ProgramNote },
 }
@@ -199,6 +203,7 @@ impl ProgramOp {
             ProgramOp::Sleep { .. } => "sleep",
             ProgramOp::Finishing { .. } => "finishing",
             ProgramOp::Stderr { .. } => "stderr",
+            ProgramOp::Many { .. } => "many",
             ProgramOp::Note { .. } => "note",
         }
     }
@@ -245,6 +250,7 @@ impl ProgramOp {
             ProgramOp::Sleep { secs } => format!("{op}: secs={secs}"),
             ProgramOp::Finishing { buffered } => format!("{op}: buffered={buffered}"),
             ProgramOp::Stderr { text } => text.clone(),
+            ProgramOp::Many { what, n } => format!("{op}: {what} x{n}"),
             ProgramOp::Note { note } => format!("{op}: {note:?}"),
         }
     }
@@ -258,6 +264,7 @@ impl ProgramOp {
                 | ProgramOp::Sleep { .. }
                 | ProgramOp::PollWait
                 | ProgramOp::Polled { .. }
+                | ProgramOp::Many { .. }
         )
     }
 }

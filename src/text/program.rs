@@ -107,6 +107,9 @@ fn op_sentence(ev: &Event, op: &ProgramOp, w: &World) -> Option<String> {
         ProgramOp::JoinWait { child } => t.prog_join_wait(p, *child),
         ProgramOp::Joined { child, code } => t.prog_joined(p, *child, code.is_some()),
         ProgramOp::Finishing { buffered } if *buffered > 0 => t.prog_finishing(p, *buffered),
+        ProgramOp::Many { what, n } if what != "flushed" => {
+            t.prog_many(p, what, *n, &object_name(pw, ev.obj))
+        }
         ProgramOp::Note { note } => note_sentence(note),
         _ => return None,
     })
@@ -211,7 +214,10 @@ pub fn summary(w: &World, file: &str, main_ended: Option<Ended>) -> Vec<String> 
                 o.received[0] + o.received[1],
                 o.eof[0] || o.eof[1],
             ),
-            _ => t.prog_summary_value(&title, o.writes(), o.tallies.len(), &o.value),
+            _ => {
+                let writers = o.tallies.values().filter(|t| t.1 > 0).count();
+                t.prog_summary_value(&title, o.writes(), writers, &o.value)
+            }
         };
         out.push(line);
     }

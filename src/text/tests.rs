@@ -191,6 +191,7 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(prog_joined, 120, 124, true);
     say!(prog_joined, 120, 124, false);
     say!(prog_finishing, 124, 3);
+    say!(prog_many, 124, "put", 1200, "q");
     say!(prog_signalled, 120, 126, "SIGTERM");
     say!(prog_exit, 124, "Process-1", "exit code 0");
     say!(prog_how_code, 1);

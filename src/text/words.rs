@@ -539,6 +539,9 @@ pub trait AttachWords {
     fn prog_joined(&self, p: i32, child: i32, ended: bool) -> String;
     /// A child's target returned with items still in its feeder buffer.
     fn prog_finishing(&self, p: i32, buffered: u64) -> String;
+    /// `n` more operations `op` (`put`, `get`, `send`, `recv`: Python's
+    /// names) on `obj`, too fast to tell one by one.
+    fn prog_many(&self, p: i32, op: &str, n: u64, obj: &str) -> String;
     /// A process the program signalled (`terminate()`, `kill()`).
     fn prog_signalled(&self, p: i32, target: i32, signal: &str) -> String;
     /// A process ended (`how`: `exit code 0`, `SIGTERM`...).

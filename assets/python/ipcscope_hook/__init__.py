@@ -47,13 +47,11 @@ _state = {
     "pid": 0,
     "dropped": 0,
     "ino": 0,
-    "checked": 0,
     "mm": None,
 }
 _now = None  # time.monotonic_ns (CLOCK_MONOTONIC, as ipcscope's clock)
 _quote = None  # json's quoting of a str (C speed)
 _write = os.write
-_CHECK_NS = 20_000_000  # the descriptor is checked again after 20 ms
 
 
 def _open_fifo():
@@ -76,9 +74,10 @@ def _ours(fd):
 
 
 def _recheck(t):
-    """Checks the descriptor (at most every 20 ms): a program that closed or
-    reused it gets reports through a fresh one, and ipcscope is told."""
-    _state["checked"] = t
+    """Checks the descriptor (before every report: floods are counted, not
+    told, so this is at most a few hundred fstat calls a second): a program
+    that closed or reused it gets reports through a fresh one, and ipcscope
+    is told."""
     fd = _state["fd"]
     if fd >= 0 and _ours(fd):
         return True
@@ -119,9 +118,48 @@ def _send(ev, key, rest, t=None):
     """One report: `rest` is the rest of the JSON object (`,"item":...`)."""
     if t is None:
         t = _now()
-    if t - _state["checked"] > _CHECK_NS and not _recheck(t):
+    if not _recheck(t):
         return
     _raw(f'\x1e{{"t_ns":{t},"pid":{_state["pid"]},"ev":"{ev}","obj":"{key}"{rest}}}\n')
+
+
+# ------------------------------------------------------------------ floods --
+
+# A process reports at most _LIMIT routine operations (put, get, their
+# waits, the feeder's writes, send, recv) per 100 ms one by one; past that,
+# until the window ends, they are counted and told as one `many` report per
+# object and operation: a flood costs the program a counter, not a line.
+_LIMIT = 100
+_WINDOW = 100_000_000
+_win = [0, 0]  # the window's start, routine operations in it
+_burst = {}  # (ev, key) -> operations not told one by one
+
+
+def _busy():
+    """Whether this routine operation is one too many to tell alone."""
+    t = _now()
+    if t - _win[0] >= _WINDOW:
+        if _burst:
+            _flush_burst(t)
+        _win[0] = t
+        _win[1] = 0
+    _win[1] += 1
+    return _win[1] > _LIMIT
+
+
+def _count(ev, key):
+    k = (ev, key)
+    _burst[k] = _burst.get(k, 0) + 1
+
+
+def _flush_burst(t=None):
+    """Tells what was only counted (at a window's end, before a sleep, at exit)."""
+    if not _burst:
+        return
+    items = list(_burst.items())
+    _burst.clear()
+    for (ev, key), n in items:
+        _send("many", key, f',"op":"{ev}","n":{n}', t)
 
 
 # --------------------------------------------------------- where and what --
@@ -302,7 +340,10 @@ def _install_queues(queues):
             # Stamped before the write starts: a get of this item is always
             # after it.
             label = labels.popleft() if labels else '""'
-            _send("flushed", k, f',"item":{label},"bytes":{len(buf) + 4}')
+            if label is None or _win[1] > _LIMIT:
+                _count("flushed", k)
+            else:
+                _send("flushed", k, f',"item":{label},"bytes":{len(buf) + 4}')
             return send(buf, offset, size)
 
         self._send_bytes = send_bytes
@@ -341,6 +382,18 @@ def _install_queues(queues):
                 return orig(self, obj, block, timeout)
             _slow()
             k = key_of(self)
+            if _busy():
+                labels = self.__dict__.get("_ipcscope_labels")
+                if labels is not None:
+                    labels.append(None)  # its flush is counted too
+                try:
+                    orig(self, obj, block, timeout)
+                except BaseException:
+                    if labels:
+                        labels.pop()
+                    raise
+                _count("put", k)
+                return
             label = _label(obj)
             where = _where()
             t = _now()
@@ -374,6 +427,10 @@ def _install_queues(queues):
             return orig_get(self, block, timeout)
         _slow()
         k = key_of(self)
+        if _busy():
+            obj = orig_get(self, block, timeout)
+            _count("get", k)
+            return obj
         where = _where()
         if block and (timeout is None or timeout > 0) and depth(self) <= 0:
             _send("get_wait", k, f',"depth":0{where}')
@@ -440,6 +497,10 @@ def _install_simple(SQ, key_of, mark_internal):
             return orig_put(self, obj)
         _slow()
         k = key_of(self)
+        if _busy():
+            orig_put(self, obj)
+            _count("put", k)
+            return
         label = _label(obj)
         where = _where()
         # No feeder: the item goes straight into the pipe (stamped before).
@@ -455,6 +516,10 @@ def _install_simple(SQ, key_of, mark_internal):
             return orig_get(self)
         _slow()
         k = key_of(self)
+        if _busy():
+            obj = orig_get(self)
+            _count("get", k)
+            return obj
         where = _where()
         try:
             if not self._reader.poll():
@@ -521,6 +586,10 @@ def _install_connection(connection):
             return orig_send(self, obj)
         _slow()
         k = key_of(self)
+        if _busy():
+            r = orig_send(self, obj)
+            _count("send", k)
+            return r
         label = _label(obj)
         where = _where()
         # Stamped before the write starts (a recv is always after it).
@@ -537,6 +606,10 @@ def _install_connection(connection):
             return orig_recv(self)
         _slow()
         k = key_of(self)
+        if _busy():
+            obj = orig_recv(self)
+            _count("recv", k)
+            return obj
         where = _where()
         try:
             if self._handle is not None and self._readable and not orig_poll(self):
@@ -586,17 +659,17 @@ def _install_connection(connection):
 
 # ---------------------------------------------------------- shared memory --
 
-_values = []  # (key, SynchronizedBase) of this process, for the tallies
+_values = __import__("weakref").WeakSet()  # this process's tallies
 _pending_key = [None]
 _EVERY_NS = 50_000_000
 
 
 class _Tally:
-    __slots__ = ("key", "reads", "writes", "locks", "last", "sent", "reported", "obj")
+    __slots__ = ("key", "reads", "writes", "locks", "last", "sent", "reported", "obj", "__weakref__")
 
     def __init__(self, key, obj):
         self.key = key
-        self.obj = obj
+        self.obj = __import__("weakref").ref(obj)
         self.reads = self.writes = self.locks = 0
         self.last = 0  # operations so far
         self.sent = 0  # when last reported
@@ -613,7 +686,8 @@ class _Tally:
         self.sent = t
         self.reported = self.last
         try:
-            v = _label(self.obj._obj.value) if hasattr(self.obj._obj, "value") else _label(list(self.obj._obj[:8]))
+            raw = self.obj()._obj
+            v = _label(raw.value) if hasattr(raw, "value") else _label(list(raw[:8]))
         except Exception:
             v = '""'
         _send(
@@ -679,7 +753,7 @@ def _install_shared(sharedctypes):
             key = _new_key("v")
         tally = _Tally(key, self)
         self.__dict__["_ipcscope_tally"] = tally
-        _values.append(tally)
+        _values.add(tally)
         try:
             self._lock.__dict__["_ipcscope_tally"] = tally
         except Exception:
@@ -850,6 +924,7 @@ def _install_process(process):
         code = orig_bootstrap(self, *a, **kw)
         if _state["on"]:
             _flush_values()
+            _flush_burst()
             _send("ended", "", f',"code":{code if isinstance(code, int) else 1}')
         return code
 
@@ -895,6 +970,7 @@ def _install_util(util):
         # must reach the pipe before the process can end (join before drain).
         if _state["on"]:
             _flush_values()
+            _flush_burst()
             _send("exiting", "", f',"buffered":{_buffered()}')
         return orig_exit_function(*a, **kw)
 
@@ -975,6 +1051,7 @@ def _install_sleep():
         if not _state["on"]:
             return orig(secs)
         f = _factor()
+        _flush_burst()
         if secs >= 0.001 or f != 1.0:
             _send("sleep", "", f',"secs":{float(secs)!r}{_where()}')
         return orig(secs * f if f != 1.0 and secs > 0 else secs)
@@ -1017,10 +1094,11 @@ class _Finder:
 
 def _after_fork_child():
     _state["pid"] = os.getpid()
-    _state["checked"] = 0
-    for t in _values:  # this process's own tallies start from 0
+    _burst.clear()
+    _win[0] = _win[1] = 0
+    for t in list(_values):  # this process's own tallies start from 0
         t.reads = t.writes = t.locks = t.last = t.sent = 0
-        t.reported = -1
+        t.reported = 0  # nothing to tell until it uses the value
     if _state["on"]:
         _hello("fork")
 
@@ -1099,6 +1177,22 @@ def install():
         except OSError:
             pass
     os.register_at_fork(after_in_child=_after_fork_child)
+    import atexit
+
+    atexit.register(_flush_burst)
+    orig_exit = os._exit
+
+    def _exit(code):
+        # A forked child's end (it skips atexit): what it counted, and its code.
+        if _state["on"]:
+            try:
+                _flush_burst()
+                _send("ended", "", f',"code":{int(code)}')
+            except Exception:
+                pass
+        orig_exit(code)
+
+    os._exit = _exit
     _hello("start")
     _install_sleep()
     _install_tracebacks()

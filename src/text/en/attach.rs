@@ -99,6 +99,12 @@ impl AttachWords for En {
         )
     }
 
+    fn prog_many(&self, p: i32, op: &str, n: u64, obj: &str) -> String {
+        format!(
+            "Process({p}): {n} more {op}() on {obj}, too fast to tell one by one (counted exactly)."
+        )
+    }
+
     fn prog_signalled(&self, p: i32, target: i32, signal: &str) -> String {
         format!("Process({p}) sent {signal} to Process({target}).")
     }

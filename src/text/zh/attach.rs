@@ -97,6 +97,10 @@ impl AttachWords for Zh {
         )
     }
 
+    fn prog_many(&self, p: i32, op: &str, n: u64, obj: &str) -> String {
+        format!("Process({p})：对 {obj} 又做了 {n} 次 {op}()，太快无法逐条显示（计数准确）。")
+    }
+
     fn prog_signalled(&self, p: i32, target: i32, signal: &str) -> String {
         format!("Process({p}) 向 Process({target}) 发送了 {signal}。")
     }

@@ -1,0 +1,779 @@
+//! `ipcscope run`: real Python programs watched end to end, headless. Each
+//! lesson program runs with its own output and the events and lines its
+//! lesson expects; each start method (fork, spawn, forkserver) works; bad
+//! input gets a clear message; and nothing the program started is left
+//! running afterwards — not even after `kill -9` of ipcscope.
+//!
+//! Every run carries a marker in its environment (`IPCSCOPE_TEST_MARK`),
+//! which every process the program starts inherits; a test ends by waiting
+//! until no live process has it. Without `python3` the tests say so and
+//! pass.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Longest a run may take on a loaded 2-core machine.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+fn have_python(test: &str) -> bool {
+    let ok = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("SKIPPED {test}: python3 is not installed");
+    }
+    ok
+}
+
+fn lessons() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/lessons")
+}
+
+/// A marker no other test uses.
+fn marker(test: &str) -> String {
+    format!(
+        "{test}-{}-{}",
+        std::process::id(),
+        ipcscope::telemetry::now_ns()
+    )
+}
+
+/// What a run printed and how it ended.
+struct Ran {
+    code: Option<i32>,
+    out: String,
+    err: String,
+}
+
+impl Ran {
+    fn line(&self, needle: &str) -> &str {
+        self.out
+            .lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{}", self.out))
+    }
+
+    fn has(&self, needle: &str) -> bool {
+        self.out.contains(needle)
+    }
+
+    /// The index of the first line holding `needle`.
+    fn at(&self, needle: &str) -> usize {
+        self.out
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{}", self.out))
+    }
+}
+
+/// Runs `ipcscope run --headless ARGS` in `dir`, marked, to its end.
+fn run(dir: &Path, args: &[&str], mark: &str) -> Ran {
+    let mut child = Command::new(common::exe())
+        .arg("run")
+        .arg("--headless")
+        .args(args)
+        .current_dir(dir)
+        .env("LC_ALL", "C")
+        .env("IPCSCOPE_TEST_MARK", mark)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start ipcscope");
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = so.read_to_string(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = se.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ipcscope run {args:?} still running after {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let ran = Ran {
+        code: status.code(),
+        out: out.join().unwrap(),
+        err: err.join().unwrap(),
+    };
+    assert_nothing_left(mark);
+    ran
+}
+
+/// Live processes (not zombies) whose environment holds the marker.
+fn marked(mark: &str) -> Vec<i32> {
+    let want = format!("IPCSCOPE_TEST_MARK={mark}");
+    let mut found = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return found;
+    };
+    for e in dir.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) else {
+            continue;
+        };
+        let has = env.split(|&b| b == 0).any(|kv| kv == want.as_bytes());
+        let zombie = ipcscope::proc::tree::stat(pid).is_none_or(|s| s.state == 'Z');
+        if has && !zombie {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Waits until no process of the run is left alive.
+fn assert_nothing_left(mark: &str) {
+    let start = Instant::now();
+    loop {
+        let left = marked(mark);
+        if left.is_empty() {
+            return;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            for &p in &left {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(p),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            panic!("processes left running: {left:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The line of `file` (in the lessons) holding `text`, from 1.
+fn line_of(file: &Path, text: &str) -> usize {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("{text:?} not in {}", file.display()))
+        + 1
+}
+
+/// A folder of its own for a test's program.
+fn scratch(test: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(marker(test));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+// ------------------------------------------------------------- lessons --
+
+#[test]
+fn run_queue_lesson_prints_its_own_output_with_each_put_and_get_on_its_line() {
+    if !have_python("run_queue_lesson") {
+        return;
+    }
+    let dir = lessons();
+    let prog = dir.join("queue_demo.py");
+    let r = run(&dir, &["queue_demo.py"], &marker("queue"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    let put = line_of(&prog, "q.put(url)");
+    let get = line_of(&prog, "url = q.get(True)");
+    for n in 1..=6 {
+        // The program's own lines, and ipcscope's, each on its line of code.
+        assert!(r.has(&format!("Put url_{n} to queue...")), "{}", r.out);
+        assert!(r.has(&format!("Get url_{n} from queue.")), "{}", r.out);
+        let p = r.line(&format!("put 'url_{n}' on q"));
+        assert!(
+            p.starts_with("  · ") && p.ends_with(&format!("(queue_demo.py:{put})")),
+            "{p}"
+        );
+        let g = r.line(&format!("got 'url_{n}' from q"));
+        assert!(g.ends_with(&format!("(queue_demo.py:{get})")), "{g}");
+        // In the order it happened: printed, then put; got, then printed.
+        assert!(r.at(&format!("Put url_{n} to")) < r.at(&format!("put 'url_{n}' on q")));
+        assert!(r.at(&format!("got 'url_{n}' from")) < r.at(&format!("Get url_{n} from")));
+    }
+    assert!(r.has("made q = Queue()"), "{}", r.out);
+    assert!(r.has("waits in get(): q is empty"), "{}", r.out);
+    assert!(r.line("sent SIGTERM to Process(").ends_with(&format!(
+        "(queue_demo.py:{})",
+        line_of(&prog, "pr.terminate()")
+    )));
+    assert!(r.has("ended: killed by SIGTERM"), "{}", r.out);
+    assert!(r.has("q = Queue(): 6 put, 6 got, 0 left"), "{}", r.out);
+    assert!(r.has("queue_demo.py: exit code 0"), "{}", r.out);
+}
+
+#[test]
+fn run_maxsize_lesson_shows_puts_waiting_on_a_full_queue() {
+    if !have_python("run_maxsize_lesson") {
+        return;
+    }
+    let dir = lessons();
+    let prog = dir.join("maxsize.py");
+    let r = run(&dir, &["maxsize.py"], &marker("maxsize"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    let put = line_of(&prog, "q.put(url)");
+    let wait = r.line("waits in put(");
+    assert!(
+        wait.contains("q is full (2/2)") && wait.ends_with(&format!("(maxsize.py:{put})")),
+        "{wait}"
+    );
+    assert!(r.has("waited"), "the program's own line: {}", r.out);
+    assert!(
+        r.has("q = Queue(maxsize=2): 6 put, 6 got, 0 left"),
+        "{}",
+        r.out
+    );
+}
+
+#[test]
+fn run_timeouts_lesson_shows_full_and_empty_raised_where_they_are_caught() {
+    if !have_python("run_timeouts_lesson") {
+        return;
+    }
+    let dir = lessons();
+    let prog = dir.join("timeouts.py");
+    let r = run(&dir, &["timeouts.py"], &marker("timeouts"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    let put = line_of(&prog, "q.put(url, timeout=0.5)");
+    let get = line_of(&prog, "q.get(timeout=1)");
+    assert!(
+        r.line("queue.Full raised")
+            .ends_with(&format!("(timeouts.py:{put})"))
+    );
+    assert!(
+        r.line("queue.Empty raised")
+            .ends_with(&format!("(timeouts.py:{get})"))
+    );
+    assert!(r.has("queue.Full: no room for url_"), "{}", r.out);
+    assert!(r.has("get(block=False) on an empty queue: queue.Empty at once"));
+}
+
+#[test]
+fn run_pipe_lesson_sends_through_one_end_and_eof_comes_once_every_copy_is_closed() {
+    if !have_python("run_pipe_lesson") {
+        return;
+    }
+    let dir = lessons();
+    let prog = dir.join("pipe.py");
+    let r = run(&dir, &["pipe.py"], &marker("pipe"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    let send = line_of(&prog, "conn.send(url)");
+    let recv = line_of(&prog, "url = conn.recv()");
+    for n in 0..10 {
+        let s = r.line(&format!("sent 'url_{n}' through send_end"));
+        assert!(s.ends_with(&format!("(pipe.py:{send})")), "{s}");
+        assert!(
+            r.has(&format!("received 'url_{n}' from recv_end")),
+            "{}",
+            r.out
+        );
+        assert!(r.at(&format!("send: url_{n}")) < r.at(&format!("sent 'url_{n}'")));
+    }
+    assert!(r.line("closed send_end").ends_with(&format!(
+        "(pipe.py:{})",
+        line_of(&prog, "send_end.close()  # the parent")
+    )));
+    assert!(
+        r.line("EOFError raised")
+            .ends_with(&format!("(pipe.py:{recv})"))
+    );
+    assert!(
+        r.has("recv_end, send_end = Pipe(duplex=False): 10 sent, 10 received, EOFError raised")
+    );
+}
+
+#[test]
+fn run_forgotten_close_is_stuck_said_so_and_stopped_with_sigterm() {
+    if !have_python("run_forgotten_close") {
+        return;
+    }
+    let dir = lessons();
+    let prog = dir.join("forgotten_close.py");
+    let r = run(&dir, &["forgotten_close.py"], &marker("forgotten"));
+    // The hang ends by SIGTERM: ipcscope's exit status says so.
+    assert_eq!(r.code, Some(128 + 15), "{}\n{}", r.out, r.err);
+    let recv = line_of(&prog, "url = conn.recv()");
+    assert!(
+        r.line("waits in b.recv()")
+            .ends_with(&format!("(forgotten_close.py:{recv})"))
+    );
+    assert!(
+        r.has("none can move on: it will never end by itself"),
+        "{}",
+        r.out
+    );
+    assert!(r.has("recv: url_9"), "{}", r.out);
+    assert!(r.has("forgotten_close.py: killed by SIGTERM"), "{}", r.out);
+}
+
+#[test]
+fn run_value_lesson_counts_the_writes_of_each_value() {
+    if !have_python("run_value_lesson") {
+        return;
+    }
+    let dir = lessons();
+    let r = run(&dir, &["value.py"], &marker("value"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    assert!(r.has("without the lock:") && r.has("with get_lock(): 400000 of 400000"));
+    let made = r.out.matches("made v = Value('i')").count();
+    assert_eq!(made, 2, "{}", r.out);
+    let summary: Vec<&str> = r
+        .out
+        .lines()
+        .filter(|l| l.starts_with("v = Value('i'): 400000 writes by 4 process(es)"))
+        .collect();
+    assert_eq!(summary.len(), 2, "{}", r.out);
+    assert!(summary[1].ends_with("last seen 400000"), "{summary:?}");
+}
+
+#[test]
+fn run_terminate_lesson_shows_terminate_and_kill_from_the_program() {
+    if !have_python("run_terminate_lesson") {
+        return;
+    }
+    let dir = lessons();
+    let prog = dir.join("terminate.py");
+    let r = run(&dir, &["terminate.py"], &marker("terminate"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    assert!(r.line("sent SIGTERM to Process(").ends_with(&format!(
+        "(terminate.py:{})",
+        line_of(&prog, "pr1.terminate()")
+    )));
+    assert!(
+        r.line("sent SIGKILL to Process(")
+            .ends_with(&format!("(terminate.py:{})", line_of(&prog, "ps.kill()")))
+    );
+    assert!(r.has("ended: killed by SIGKILL"), "{}", r.out);
+    assert!(r.has("recv: EOFError, the killed sender's end is closed"));
+}
+
+// ------------------------------------------------------- start methods --
+
+const START_METHODS: &str = r#"import multiprocessing as mp
+import sys
+
+
+def work(q, n):
+    for i in range(n):
+        q.put(f"item_{i}")
+
+
+if __name__ == "__main__":
+    mp.set_start_method(sys.argv[1])
+    q = mp.Queue()
+    p = mp.Process(target=work, args=(q, 3))
+    p.start()
+    for _ in range(3):
+        print("got", q.get(), flush=True)
+    p.join()
+"#;
+
+fn start_method(method: &str, python: Option<&str>) {
+    let dir = scratch(
+        &format!("method-{method}"),
+        &[("methods.py", START_METHODS)],
+    );
+    let mark = marker(method);
+    let mut args = vec![];
+    if let Some(py) = python {
+        args.extend(["--", py]);
+    }
+    args.extend(["methods.py", method]);
+    let r = run(&dir, &args, &mark);
+    assert_eq!(r.code, Some(0), "{method}: {}\n{}", r.out, r.err);
+    assert!(
+        r.has(&format!("Process-1, running work() ({method})")),
+        "{method}: {}",
+        r.out
+    );
+    for i in 0..3 {
+        assert!(r.has(&format!("got item_{i}")), "{}", r.out);
+        let put = r.line(&format!("put 'item_{i}' on q"));
+        assert!(put.ends_with("(methods.py:7)"), "{method}: {put}");
+    }
+    if method == "forkserver" {
+        assert!(r.has("is multiprocessing's forkserver"), "{}", r.out);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn run_works_with_the_fork_start_method() {
+    if have_python("fork") {
+        start_method("fork", None);
+    }
+}
+
+#[test]
+fn run_works_with_the_spawn_start_method() {
+    if have_python("spawn") {
+        start_method("spawn", None);
+    }
+}
+
+#[test]
+fn run_works_with_the_forkserver_start_method() {
+    if have_python("forkserver") {
+        start_method("forkserver", None);
+    }
+}
+
+/// Other Pythons on this machine (pyenv's), 3.11 and newer, by path.
+fn other_pythons() -> Vec<(String, (u32, u32))> {
+    let mut out = Vec::new();
+    let root = std::env::var("PYENV_ROOT").unwrap_or_else(|_| {
+        std::env::var("HOME").map_or("/root/.pyenv".into(), |h| format!("{h}/.pyenv"))
+    });
+    let Ok(dir) = std::fs::read_dir(Path::new(&root).join("versions")) else {
+        return out;
+    };
+    for e in dir.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let mut parts = name.split('.').map(|p| p.parse::<u32>().ok());
+        let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let py = e.path().join("bin/python3");
+        if major == 3 && py.is_file() {
+            out.push((py.to_string_lossy().into_owned(), (major, minor)));
+        }
+    }
+    out.sort_by_key(|p| p.1);
+    out
+}
+
+#[test]
+fn run_works_with_every_python_from_3_11_found_and_says_older_ones_are_not_enough() {
+    let pythons = other_pythons();
+    if pythons.is_empty() {
+        eprintln!("SKIPPED: no other Python found (pyenv)");
+        return;
+    }
+    for (py, (_, minor)) in pythons {
+        if minor >= 11 {
+            start_method("spawn", Some(&py));
+        } else if minor == 10 {
+            let dir = scratch("old", &[("methods.py", START_METHODS)]);
+            let r = run(&dir, &["--", &py, "methods.py", "fork"], &marker("old"));
+            assert_eq!(r.code, Some(0), "{py}: {}\n{}", r.out, r.err);
+            assert!(
+                r.has("ipcscope needs Python 3.11 or newer to look inside it"),
+                "{py}: {}",
+                r.out
+            );
+            assert!(r.has("got item_2"), "{}", r.out);
+        }
+    }
+}
+
+// ----------------------------------------------------------- bad input --
+
+#[test]
+fn run_a_missing_interpreter_is_a_clear_error_exit_2() {
+    let dir = scratch("nopython", &[("p.py", "print(1)\n")]);
+    let r = run(
+        &dir,
+        &["--", "no-such-python3", "p.py"],
+        &marker("nopython"),
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.err
+            .contains("cannot run 'no-such-python3': no such program"),
+        "{}",
+        r.err
+    );
+}
+
+#[test]
+fn run_a_missing_program_is_a_clear_error_exit_2() {
+    if !have_python("missing_program") {
+        return;
+    }
+    let dir = scratch("noprog", &[]);
+    let r = run(&dir, &["nope.py"], &marker("noprog"));
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.err
+            .contains("cannot run 'nope.py': No such file or directory"),
+        "{}",
+        r.err
+    );
+}
+
+#[test]
+fn run_a_syntax_error_shows_the_whole_traceback_and_its_exit_status() {
+    if !have_python("syntax_error") {
+        return;
+    }
+    let dir = scratch("syntax", &[("bad.py", "import os\ndef f(:\n    pass\n")]);
+    let r = run(&dir, &["bad.py"], &marker("syntax"));
+    assert_eq!(r.code, Some(1), "{}\n{}", r.out, r.err);
+    for want in ["File \"", "bad.py\", line 2", "def f(:", "SyntaxError"] {
+        assert!(r.has(want), "{want}: {}", r.out);
+    }
+    assert!(r.has("bad.py: exit code 1"), "{}", r.out);
+}
+
+#[test]
+fn run_a_program_without_multiprocessing_says_so() {
+    if !have_python("no_mp") {
+        return;
+    }
+    let dir = scratch("nomp", &[("hello.py", "print('hello, world')\n")]);
+    let r = run(&dir, &["hello.py"], &marker("nomp"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    assert!(r.has("hello, world"));
+    assert!(r.has("without using multiprocessing"), "{}", r.out);
+}
+
+const IGNORES_TERM: &str = r#"import multiprocessing as mp
+import signal
+import time
+
+
+def stubborn():
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    print("ignoring SIGTERM", flush=True)
+    time.sleep(3600)
+
+
+if __name__ == "__main__":
+    p = mp.Process(target=stubborn)
+    p.start()
+    p.join()
+"#;
+
+#[test]
+fn run_a_process_that_ignores_sigterm_gets_sigkill_and_nothing_is_left() {
+    if !have_python("ignores_term") {
+        return;
+    }
+    let dir = scratch("stubborn", &[("stubborn.py", IGNORES_TERM)]);
+    let r = run(
+        &dir,
+        &["--timeout", "3", "stubborn.py"],
+        &marker("stubborn"),
+    );
+    assert!(r.has("ignoring SIGTERM"), "{}", r.out);
+    assert!(r.has("(--timeout): ipcscope stops it"), "{}", r.out);
+    assert!(r.has("ignored SIGTERM for 2 s: SIGKILL"), "{}", r.out);
+    assert_eq!(r.code, Some(128 + 15), "{}\n{}", r.out, r.err);
+}
+
+const HUNDREDS: &str = r#"import multiprocessing as mp
+import time
+
+
+def rest():
+    time.sleep(3600)
+
+
+if __name__ == "__main__":
+    ps = [mp.Process(target=rest) for _ in range(300)]
+    for p in ps:
+        p.start()
+    print("started 300", flush=True)
+    for p in ps:
+        p.join()
+"#;
+
+#[test]
+fn run_a_program_forking_hundreds_is_followed_up_to_the_limit_and_all_end() {
+    if !have_python("hundreds") {
+        return;
+    }
+    let dir = scratch("hundreds", &[("hundreds.py", HUNDREDS)]);
+    let r = run(
+        &dir,
+        &["--timeout", "20", "hundreds.py"],
+        &marker("hundreds"),
+    );
+    assert!(r.has("started 300"), "{}\n{}", r.out, r.err);
+    assert!(r.has("more than 256 processes at once"), "{}", r.out);
+}
+
+const CLOSES_FD: &str = r#"import multiprocessing as mp
+import os
+import time
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    q.put("before")
+    print("got", q.get(), flush=True)
+    os.close(int(os.environ["IPCSCOPE_FD"]))
+    time.sleep(0.2)
+    q.put("after")
+    print("got", q.get(), flush=True)
+"#;
+
+#[test]
+fn run_a_program_that_closes_the_reporting_descriptor_is_still_watched_and_told() {
+    if !have_python("closes_fd") {
+        return;
+    }
+    let dir = scratch("closefd", &[("closefd.py", CLOSES_FD)]);
+    let r = run(&dir, &["closefd.py"], &marker("closefd"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    assert!(r.has("closed ipcscope's reporting descriptor"), "{}", r.out);
+    assert!(r.has("put 'after' on q"), "{}", r.out);
+}
+
+const REUSES_FD: &str = r#"import multiprocessing as mp
+import os
+import time
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    q.put("before")
+    print("got", q.get(), flush=True)
+    fd = int(os.environ["IPCSCOPE_FD"])
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    os.dup2(w, fd)
+    time.sleep(0.2)
+    q.put("after")
+    print("got", q.get(), flush=True)
+    try:
+        mine = os.read(r, 65536)
+    except BlockingIOError:
+        mine = b""
+    print("reports in the program's own pipe:", mine.count(b"\x1e"), flush=True)
+"#;
+
+#[test]
+fn run_a_program_that_reuses_the_reporting_descriptor_keeps_its_data_and_is_told() {
+    if !have_python("reuses_fd") {
+        return;
+    }
+    let dir = scratch("reusefd", &[("reusefd.py", REUSES_FD)]);
+    let r = run(&dir, &["reusefd.py"], &marker("reusefd"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    assert!(r.has("reused ipcscope's reporting descriptor"), "{}", r.out);
+    assert!(r.has("reports in the program's own pipe: 0"), "{}", r.out);
+    assert!(r.has("put 'after' on q"), "{}", r.out);
+}
+
+// ------------------------------------------------------ without a hook --
+
+#[test]
+fn run_no_instrument_still_shows_processes_and_their_pipes_from_proc() {
+    if !have_python("no_instrument") {
+        return;
+    }
+    let dir = lessons();
+    let r = run(&dir, &["--no-instrument", "pipe.py"], &marker("noinst"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    assert!(r.has("No instrumentation (--no-instrument)"), "{}", r.out);
+    assert!(r.has("recv: EOFError, nothing more will come"), "{}", r.out);
+    assert!(!r.has("sent 'url_0'"), "no reports without the hook");
+    // The processes the kernel showed, and the pipe they shared.
+    assert!(r.has("The program started as Process("), "{}", r.out);
+    assert!(
+        r.out.lines().filter(|l| l.contains(" Process(")).count() >= 3,
+        "{}",
+        r.out
+    );
+    assert!(r.has("made pipe:["), "{}", r.out);
+}
+
+// ------------------------------------------------------------ no orphan --
+
+const LINGERS: &str = r#"import multiprocessing as mp
+import sys
+import time
+
+
+def rest():
+    time.sleep(3600)
+
+
+if __name__ == "__main__":
+    mp.set_start_method(sys.argv[1])
+    ps = [mp.Process(target=rest) for _ in range(3)]
+    for p in ps:
+        p.start()
+    print("ready", flush=True)
+    for p in ps:
+        p.join()
+"#;
+
+#[test]
+fn run_leaves_no_process_behind_after_kill_9_of_ipcscope() {
+    if !have_python("kill9") {
+        return;
+    }
+    for method in ["fork", "forkserver"] {
+        let dir = scratch("kill9", &[("lingers.py", LINGERS)]);
+        let mark = marker("kill9");
+        let mut child = Command::new(common::exe())
+            .args(["run", "--headless", "lingers.py", method])
+            .current_dir(&dir)
+            .env("LC_ALL", "C")
+            .env("IPCSCOPE_TEST_MARK", &mark)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut so = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut seen = String::new();
+        let start = Instant::now();
+        while !seen.contains("ready") {
+            let mut l = String::new();
+            use std::io::BufRead;
+            if so.read_line(&mut l).unwrap_or(0) == 0 {
+                break;
+            }
+            seen.push_str(&l);
+            assert!(start.elapsed() < DEADLINE, "{seen}");
+        }
+        assert!(seen.contains("ready"), "{seen}");
+        // The program and its children (and its forkserver) run.
+        common::wait_until("the program's processes run", || marked(&mark).len() >= 4);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_nothing_left(&mark);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+// ------------------------------------------------- the Python side alone --
+
+#[test]
+fn the_instrumentation_passes_its_own_python_tests() {
+    if !have_python("hook unit tests") {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("python3")
+        .args(["-m", "unittest", "discover", "-s", "tests/python", "-v"])
+        .current_dir(root)
+        .env("PYTHONPATH", root.join("assets/python"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("OK"), "{err}");
+}
