@@ -1,7 +1,13 @@
 //! Headless mode: runs a scenario with real processes and prints the
 //! lesson-style transcript as it happens, then a closing summary. The
 //! transcript, the recording and the summary all read the one stream,
-//! folded into the same scene the visualizer draws.
+//! folded into the same scene the visualizer draws. A lesson run headless
+//! ([`lesson`]) is the same transcript with the lesson's scenes applied
+//! and their captions printed where they start (`guided`).
+
+mod guided;
+
+pub use guided::lesson;
 
 use std::io::Write;
 use std::sync::atomic::Ordering;
@@ -12,6 +18,7 @@ use crate::model::Scene;
 use crate::model::world::Activity;
 use crate::outfile::What;
 use crate::recording::Recorder;
+use crate::source::live::Tap;
 use crate::stream::{Body, Command, Event, Kind, Note, Record, Role, Sig};
 use crate::supervisor::Supervisor;
 use crate::text;
@@ -51,14 +58,7 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
     crate::proc::spawn::registry::install_panic_hook();
     let recorders = recorders(cfg)?;
     let mut sup = Supervisor::start(cfg, WINDOW)?;
-    let mut p = Printer {
-        scene: Scene::new(cfg.clone()),
-        cx: text::Context::for_run(cfg),
-        n: 0,
-        recorders,
-        out: std::io::stdout(),
-        closed: false,
-    };
+    let mut p = Printer::new(cfg, recorders);
     let mut ending = Ending::Running;
     loop {
         match sup.records().recv_timeout(Duration::from_millis(50)) {
@@ -66,14 +66,21 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
         }
-        if p.closed {
+        if p.out.closed {
             break;
         }
         if stop.load(Ordering::Acquire) {
             sup.note(Note::Interrupted);
             break;
         }
-        ending = ending.step(&sup, &p.scene);
+        let acts;
+        (ending, acts) = ending.step(&p.scene, Instant::now());
+        for a in acts {
+            match a {
+                Act::Note(n) => sup.note(n),
+                Act::Do(c) => sup.send(c),
+            }
+        }
         if matches!(ending, Ending::Done) {
             break;
         }
@@ -85,39 +92,91 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
     for r in &mut p.recorders {
         r.finish();
     }
-    if !p.closed {
-        p.summary();
-        let gaps: Vec<String> = p
-            .recorders
-            .iter()
-            .filter(|r| r.dropped > 0)
-            .map(|r| text::words().recording_gaps_summary(r.path(), r.dropped))
-            .collect();
-        for g in gaps {
-            p.print(&g);
-        }
-    }
+    let gaps: Vec<(std::path::PathBuf, u64)> = p
+        .recorders
+        .iter()
+        .map(|r| (r.path().to_path_buf(), r.dropped))
+        .collect();
+    p.out.end(&p.scene, &gaps);
     Ok(())
 }
 
 /// The transcript's line for `ev`, once folded into `scene`: told against
-/// the queue's maxsize in force (it may have been changed live).
-fn transcript_line(scene: &Scene, cx: &text::Context, ev: &Event) -> Option<String> {
-    text::line(ev, &scene.world, &cx.with_maxsize(scene.maxsize))
+/// the run's settings and the queue's maxsize in force (it may have been
+/// changed live).
+fn transcript_line(scene: &Scene, ev: &Event) -> Option<String> {
+    let cx = text::Context::for_run(&scene.cfg).with_maxsize(scene.maxsize);
+    text::line(ev, &scene.world, &cx)
 }
 
-/// Folds records into the scene, prints their lines, records them.
-struct Printer {
-    scene: Scene,
-    cx: text::Context,
-    n: u64,
-    recorders: Vec<Recorder>,
+/// The transcript as it is printed, line by line, flushed: every headless
+/// run prints through it.
+pub(crate) struct Transcript {
     out: std::io::Stdout,
     /// Stdout was closed (`| head`): the run ends quietly.
-    closed: bool,
+    pub closed: bool,
+}
+
+impl Transcript {
+    pub fn new() -> Transcript {
+        Transcript {
+            out: std::io::stdout(),
+            closed: false,
+        }
+    }
+
+    /// Prints a line; a closed stdout ends the run quietly, as Unix tools do.
+    pub fn print(&mut self, line: &str) {
+        if self.closed {
+            return;
+        }
+        let mut o = self.out.lock();
+        if writeln!(o, "{line}").and_then(|_| o.flush()).is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// The run's end: the summary, then any recording that left records
+    /// out (its path and how many). Nothing once stdout is closed.
+    pub fn end(&mut self, scene: &Scene, gaps: &[(std::path::PathBuf, u64)]) {
+        for l in summary_lines(scene) {
+            self.print(&l);
+        }
+        for (path, dropped) in gaps.iter().filter(|(_, d)| *d > 0) {
+            self.print(&text::words().recording_gaps_summary(path, *dropped));
+        }
+    }
+}
+
+/// An event's line, told on the scene it was just folded into.
+impl Tap for Transcript {
+    fn folded(&mut self, scene: &Scene, rec: &Record) {
+        if let Body::Event(ev) = &rec.body
+            && let Some(line) = transcript_line(scene, ev)
+        {
+            self.print(&line);
+        }
+    }
+}
+
+/// Folds records into the scene, records them, prints their lines.
+struct Printer {
+    scene: Scene,
+    n: u64,
+    recorders: Vec<Recorder>,
+    out: Transcript,
 }
 
 impl Printer {
+    fn new(cfg: &RunConfig, recorders: Vec<Recorder>) -> Printer {
+        Printer {
+            scene: Scene::new(cfg.clone()),
+            n: 0,
+            recorders,
+            out: Transcript::new(),
+        }
+    }
+
     fn take(&mut self, body: Body) {
         let rec = Record { n: self.n, body };
         self.n += 1;
@@ -132,29 +191,7 @@ impl Printer {
                 );
             }
         }
-        if let Body::Event(ev) = &rec.body
-            && let Some(line) = transcript_line(&self.scene, &self.cx, ev)
-        {
-            self.print(&line);
-        }
-    }
-
-    /// Prints a line; a closed stdout ends the run quietly, as Unix tools do.
-    fn print(&mut self, line: &str) {
-        if self.closed {
-            return;
-        }
-        let mut o = self.out.lock();
-        if writeln!(o, "{line}").and_then(|_| o.flush()).is_err() {
-            self.closed = true;
-        }
-    }
-
-    fn summary(&mut self) {
-        let lines = summary_lines(&self.scene);
-        for l in lines {
-            self.print(&l);
-        }
+        self.out.folded(&self.scene, &rec);
     }
 }
 
@@ -232,6 +269,13 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
     out
 }
 
+/// What the parent does as the run ends: a note in the stream, or a
+/// command to the run.
+enum Act {
+    Note(Note),
+    Do(Command),
+}
+
 /// How a headless run comes to its end, as the lesson's parent does it.
 enum Ending {
     Running,
@@ -243,28 +287,28 @@ enum Ending {
 }
 
 impl Ending {
-    fn step(self, sup: &Supervisor, s: &Scene) -> Ending {
+    /// The next state on `s` at `now`, and what the parent does to get there.
+    fn step(self, s: &Scene, now: Instant) -> (Ending, Vec<Act>) {
         if s.finished() {
-            return Ending::Done;
+            return (Ending::Done, Vec::new());
         }
         // The supervisor said the run cannot go on: end it, for the reason given.
         let stuck = s.stuck.clone();
         match (self, &s.cfg.scenario, stuck) {
             (Ending::Running, Scenario::Pipe(_), Some(Note::ForgottenSendEnd { .. })) => {
-                terminate(sup, s, Role::Receiver);
-                Ending::Terminating
+                (Ending::Terminating, terminate(s, Role::Receiver))
             }
             (Ending::Running | Ending::Draining(_), _, Some(Note::NoProgress { .. })) => {
-                Ending::Done
+                (Ending::Done, Vec::new())
             }
             (Ending::Running, Scenario::Queue(q), _) => {
                 let writers: Vec<_> = s.world.by_role(Role::Writer).collect();
                 let writers_done =
                     q.items > 0 && !writers.is_empty() && writers.iter().all(|p| !p.alive());
                 if writers_done {
-                    Ending::Draining(Instant::now() + DRAIN)
+                    (Ending::Draining(now + DRAIN), Vec::new())
                 } else {
-                    Ending::Running
+                    (Ending::Running, Vec::new())
                 }
             }
             (Ending::Draining(deadline), Scenario::Queue(_), _) => {
@@ -275,26 +319,29 @@ impl Ending {
                     .by_role(Role::Reader)
                     .filter(|p| p.alive())
                     .all(|p| matches!(p.activity, Activity::WaitingToGet { .. }));
-                if depth == 0 && readers_idle || Instant::now() >= deadline {
+                if depth == 0 && readers_idle || now >= deadline {
+                    let mut acts = Vec::new();
                     if depth > 0 {
-                        sup.note(Note::DrainTimeout { left: depth });
+                        acts.push(Act::Note(Note::DrainTimeout { left: depth }));
                     }
-                    terminate(sup, s, Role::Reader);
-                    Ending::Terminating
+                    acts.extend(terminate(s, Role::Reader));
+                    (Ending::Terminating, acts)
                 } else {
-                    Ending::Draining(deadline)
+                    (Ending::Draining(deadline), Vec::new())
                 }
             }
-            (state, _, _) => state,
+            (state, _, _) => (state, Vec::new()),
         }
     }
 }
 
 /// The parent terminates every living process of `role`.
-fn terminate(sup: &Supervisor, s: &Scene, role: Role) {
-    for p in s.world.by_role(role).filter(|p| p.alive()) {
-        sup.send(Command::Signal(p.id, Sig::Term));
-    }
+fn terminate(s: &Scene, role: Role) -> Vec<Act> {
+    s.world
+        .by_role(role)
+        .filter(|p| p.alive())
+        .map(|p| Act::Do(Command::Signal(p.id, Sig::Term)))
+        .collect()
 }
 
 /// Whether an event is the supervisor's note that nobody can progress.
@@ -332,24 +379,14 @@ pub fn replay(opts: &crate::cli::ReplayOptions) -> i32 {
         );
         return 2;
     };
-    let mut p = Printer {
-        scene: Scene::new(cfg.clone()),
-        cx: text::Context::for_run(&cfg),
-        n: 0,
-        recorders: Vec::new(),
-        out: std::io::stdout(),
-        closed: false,
-    };
+    let mut p = Printer::new(&cfg, Vec::new());
     for r in rec.records {
-        if let Body::Run(info) = &r.body {
-            p.cx = text::Context::for_run(&info.config);
-        }
         p.take(r.body);
-        if p.closed {
+        if p.out.closed {
             return 0;
         }
     }
-    p.summary();
+    p.out.end(&p.scene, &[]);
     0
 }
 
@@ -373,7 +410,6 @@ mod tests {
             lang: Default::default(),
             classroom: false,
         };
-        let cx = text::Context::for_run(&cfg);
         let mut scene = Scene::new(cfg.clone());
         let mut n = 0;
         let mut fold = |scene: &mut Scene, body: Body| {
@@ -397,7 +433,7 @@ mod tests {
             .with_item("url_11")
             .with_depth(10);
         fold(&mut scene, Body::Event(wait.clone()));
-        let line = transcript_line(&scene, &cx, &wait).unwrap();
+        let line = transcript_line(&scene, &wait).unwrap();
         assert!(line.contains("holds 10, over its maxsize 2"), "{line}");
         assert!(!line.contains("ring"), "{line}");
     }

@@ -18,17 +18,10 @@ fn main() {
             Mode::Tui => ipcscope::tui::run(cfg),
         },
         Invocation::Lesson(run) => {
-            // Headless, the scenes make a handout before the transcript.
+            // Headless, the scenes' captions in the transcript make a handout.
             let cfg = run.run_config();
             match cfg.mode {
-                Mode::Headless => {
-                    use std::io::Write;
-                    let mut out = std::io::stdout();
-                    for line in ipcscope::lesson::handout(&run.lesson, run.lang) {
-                        let _ = writeln!(out, "{line}");
-                    }
-                    ipcscope::headless::run(&cfg)
-                }
+                Mode::Headless => ipcscope::headless::lesson(&cfg, &run.lesson),
                 Mode::Tui => ipcscope::tui::run_lesson(cfg, run.lesson),
             }
         }

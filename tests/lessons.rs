@@ -1,8 +1,8 @@
 //! `ipcscope lesson` through the real binary: `--list` (both languages,
 //! the locale's default), `--check` (exit 0 with the scene count, exit 2
-//! with file:line:column), an unknown name (exit 2 listing the names), a
+//! with file:line:column, in the language asked for), an unknown name (exit 2 listing the names), a
 //! teacher's folder (`--lessons DIR`), and a headless lesson run printing
-//! its scenes before the transcript.
+//! each scene where it starts in the transcript (more in `handout.rs`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -219,6 +219,61 @@ fn check_says_ok_with_the_scene_count_or_exits_2_with_file_line_column() {
     );
 }
 
+/// `--check` says what is wrong, and warns, in the language asked for, at
+/// the same file:line:column.
+#[test]
+fn check_speaks_chinese_when_asked() {
+    let dir = Scratch::new("check-zh");
+    dir.write("mine.py", PROGRAM);
+    let zh = |file: &Path| {
+        ipcscope(
+            &["lesson", "--check", file.to_str().unwrap(), "--lang", "zh"],
+            &[],
+        )
+    };
+    let bad = dir.write("bad.toml", &LESSON.replace("answer = 1", "answer = 3"));
+    let out = zh(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "ipcscope: {}:15:130: answer = 3 超出范围：请选 1 到 2（选项从 1 开始数）\n",
+            bad.display()
+        )
+    );
+    let typed = dir.write(
+        "typed.toml",
+        &LESSON.replace("answer = 1", "answer = \"1\""),
+    );
+    let out = zh(&typed);
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "ipcscope: {}:15:130: `scenes.question.answer` 应该是整数，而这里是字符串 \"1\"\n",
+            typed.display()
+        )
+    );
+    let warned = dir.write("warned.toml", &LESSON.replace("send = 4", "send = 1"));
+    let out = zh(&warned);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "ok：2 个场景\n");
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "警告: {}:8:19: lines.sender.send = 1：mine.py 的第 1 行是 \
+             `from multiprocessing import Pipe`，不是含有 `send(` 的行\n",
+            warned.display()
+        )
+    );
+    let out = zh(Path::new("/nonexistent/none.toml"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("ipcscope: /nonexistent/none.toml: 无法读取课程文件："),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn every_built_in_lesson_file_checks_ok() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/lessons");
@@ -275,16 +330,32 @@ fn a_teachers_folder_replaces_the_built_in_lessons() {
     let out = ipcscope(&["lesson", "--list", "--lessons", d], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains(&format!("{d}/broken.toml:8:1: unknown variant `writr`")),
+        text(&out.stderr).contains(&format!(
+            "{d}/broken.toml:8:1: [lines] has no part `writr`: a program's parts are writer, "
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    // In the locale's language when no --lang is given.
+    let out = ipcscope(
+        &["lesson", "--list", "--lessons", d],
+        &[("LANG", "zh_CN.UTF-8")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "{d}/broken.toml:8:1: [lines] 里不能写 `writr`：程序的部分只有 writer、"
+        )),
         "{}",
         text(&out.stderr)
     );
 }
 
-/// `lesson NAME --headless` prints the scenes (captions and questions,
-/// not the answers) in the language asked, then the run's transcript.
+/// `lesson NAME --headless` is a handout in the language asked: the title,
+/// then each scene's caption and question (not the answer) where the scene
+/// starts in the run's transcript, then the summary.
 #[test]
-fn a_headless_lesson_prints_its_scenes_then_the_transcript() {
+fn a_headless_lesson_prints_each_scene_where_it_starts_in_the_language_asked() {
     let out = ipcscope(
         &[
             "lesson",
@@ -310,38 +381,50 @@ fn a_headless_lesson_prints_its_scenes_then_the_transcript() {
             .position(|l| l.starts_with(&format!("场景 {n}：")))
             .unwrap_or_else(|| panic!("no scene {n}:\n{s}"))
     };
+    assert_eq!(scene(1), 2, "{s}");
     assert!(scene(1) < scene(2) && scene(2) < scene(3) && scene(3) < scene(4));
-    assert!(
-        s.contains("   问题：读进程会按什么顺序取到这六个 url？"),
-        "{s}"
+    assert!(scene(4) < scene(5));
+    assert_eq!(
+        lines[scene(2) + 1],
+        "   问题：读进程会按什么顺序取到这六个 url？"
     );
-    assert!(
-        s.contains("     2) 每个写进程的 url 保持它放入的顺序"),
-        "{s}"
+    assert_eq!(
+        lines[scene(2) + 3],
+        "     2) 每个写进程的 url 保持它放入的顺序，两个写进程的交错在一起"
     );
     assert!(
         !s.contains("why") && !s.contains("Queue 是先进先出的"),
         "{s}"
     );
-    let transcript = lines
-        .iter()
-        .position(|l| *l == "--- 运行过程 ---")
-        .expect("the transcript's heading");
-    assert!(transcript > scene(4));
-    let after = &lines[transcript..];
+    // Scene 2 restarts the run: urls got before it, all six after.
+    assert!(
+        lines[scene(1)..scene(2)]
+            .iter()
+            .any(|l| l.starts_with("Get url_")),
+        "{s}"
+    );
     for n in 1..=6 {
         let get = format!("Get url_{n} from queue.");
-        assert!(after.contains(&get.as_str()), "{get}:\n{s}");
+        assert!(
+            lines[scene(2)..scene(3)].contains(&get.as_str()),
+            "{get}:\n{s}"
+        );
     }
+    let answered = lines
+        .iter()
+        .position(|l| *l == "（运行在这里回答了场景 2 的问题。）")
+        .expect("the run answers scene 2");
+    assert!(scene(2) < answered && answered < scene(3), "{s}");
     let summary = ipcscope::text::with_lang(ipcscope::config::Lang::Zh, || {
         ipcscope::text::words().summary_header()
     });
-    assert!(after.contains(&summary.as_str()), "{s}");
+    let at = lines.iter().position(|l| *l == summary).expect("a summary");
+    assert!(at > scene(5), "{s}");
 }
 
 /// The README's example lesson (its `python` and `toml` blocks under
 /// "Lesson files") checks ok, and with `answer = 3` fails as the README
-/// shows.
+/// shows, in English and in Chinese.
 #[test]
 fn the_readme_example_lesson_checks_as_the_readme_says() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
@@ -368,13 +451,24 @@ fn the_readme_example_lesson_checks_as_the_readme_says() {
     assert_eq!(toml.matches("answer = 1 ").count(), 1);
     dir.write("mypipe.toml", &toml.replace("answer = 1 ", "answer = 3 "));
     // Run in the folder, so the file is named as the README names it.
-    let out = ipcscope_in(Some(&dir.0), &["lesson", "--check", "mypipe.toml"], &[]);
-    assert_eq!(out.status.code(), Some(2));
-    let shown = section
+    let shown: Vec<&str> = section
         .lines()
-        .find(|l| l.starts_with("ipcscope: mypipe.toml:"))
-        .expect("the README shows the error");
-    assert_eq!(text(&out.stderr).trim_end(), shown);
+        .filter(|l| l.starts_with("ipcscope: mypipe.toml:"))
+        .collect();
+    assert_eq!(
+        shown.len(),
+        2,
+        "the README shows the error in English and Chinese"
+    );
+    for (lang, shown) in ["en", "zh"].into_iter().zip(shown) {
+        let out = ipcscope_in(
+            Some(&dir.0),
+            &["lesson", "--check", "mypipe.toml", "--lang", lang],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(text(&out.stderr).trim_end(), shown);
+    }
 }
 
 /// The README's `ipcscope lesson --list` sample is the real output.

@@ -6,7 +6,7 @@
 //! its folder (multiprocessing imports it), so no program here may share a
 //! name with a module of Python's standard library.
 
-use super::{Checked, LessonError, parse};
+use super::{Checked, LessonError, Problem, parse};
 
 /// A lesson file and its program, as compiled in.
 #[derive(Debug, Clone, Copy)]
@@ -50,9 +50,10 @@ impl BuiltIn {
             if name == file {
                 Ok(text.to_string())
             } else {
-                Err(format!(
-                    "a built-in lesson's program is {file} (beside it), not {name}"
-                ))
+                Err(Problem::NotTheBuiltInProgram {
+                    file: file.to_string(),
+                    named: name.to_string(),
+                })
             }
         };
         parse(self.name, &self.path(), self.toml, &read)

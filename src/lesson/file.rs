@@ -3,148 +3,136 @@
 //! visualizer's defaults and checked with the command line's ranges, line
 //! numbers checked against the program, actions and reveal conditions
 //! parsed and checked against the scenario (a question's reveal must be a
-//! condition that can hold in that run).
+//! condition that can hold in that run). Every problem is a [`Problem`]
+//! at a place in the file; its words are in `crate::text`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
 use toml::Spanned;
 
+use super::problem::{Bound, Never, Problem, roles_of};
+use super::shape::{self, Delay, Flag, ListOf, Quoted, Seconds, TableOf, Whole, place};
 use crate::config::{
-    CounterConfig, DelayRange, MAX_DELAY, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
-    MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
+    CounterConfig, DelayRange, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES, MAX_PROCS,
+    Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
 };
+use crate::model::ScenarioKind;
 use crate::stream::Role;
 use crate::stream::lesson::{
     Action, LineMap, Op, ProgramRole, Question, Raised, Reveal, Scene, Text,
 };
 
 /// A problem at a place in the lesson file (a byte range of its text).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Located {
     pub span: Range<usize>,
-    pub message: String,
+    pub problem: Problem,
 }
 
-fn at<T>(s: &Spanned<T>, message: impl Into<String>) -> Located {
+fn at<T>(s: &Spanned<T>, problem: Problem) -> Located {
     Located {
         span: s.span(),
-        message: message.into(),
+        problem,
     }
 }
 
-/// The top level of `NAME.toml`.
+/// The top level of `NAME.toml`. Each type read from the file says what
+/// it is in `expecting` (a [`super::problem::Want`]'s tag), so serde's
+/// errors never name a Rust type.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "@lesson")]
 struct LessonFile {
-    title: Text,
+    title: Spanned<TextFile>,
     /// The program's file, beside the lesson file.
-    program: Spanned<String>,
-    scenario: Spanned<ScenarioFile>,
+    program: Spanned<Quoted<place::FileName>>,
+    scenario: Spanned<ScenarioTable>,
     #[serde(default)]
-    lines: BTreeMap<Spanned<ProgramRole>, BTreeMap<Spanned<Op>, Spanned<i64>>>,
-    scenes: Spanned<Vec<SceneFile>>,
+    lines: TableOf<Spanned<String>, Spanned<PartLines>, place::Lines>,
+    scenes: Spanned<ListOf<SceneFile, place::Scenes>>,
 }
 
-/// `[scenario.queue]`, `[scenario.pipe]` or `[scenario.counter]`, with
-/// the command line's options (snake_case); what is left out takes the
+/// `lines.writer = { put = 6 }`: operations' names to line numbers.
+type PartLines = TableOf<Spanned<String>, Spanned<Whole>, place::PartLines>;
+
+/// One text in both languages, as written: checked after reading
+/// ([`Text::new`]), so a missing language is said where the text is.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "@text")]
+struct TextFile {
+    en: Option<Quoted<place::Sentence>>,
+    zh: Option<Quoted<place::Sentence>>,
+}
+
+/// `[scenario.queue]`, `[scenario.pipe]` or `[scenario.counter]`: exactly
+/// one, checked after reading.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "@scenario")]
+struct ScenarioTable {
+    queue: Option<Spanned<QueueFile>>,
+    pipe: Option<Spanned<PipeFile>>,
+    counter: Option<Spanned<CounterFile>>,
+}
+
+/// The command line's options (snake_case); what is left out takes the
 /// visualizer's default.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "lowercase")]
-enum ScenarioFile {
-    Queue(QueueFile),
-    Pipe(PipeFile),
-    Counter(CounterFile),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "@options")]
 struct QueueFile {
-    writers: Option<Spanned<u32>>,
-    readers: Option<Spanned<u32>>,
-    items: Option<Spanned<u64>>,
+    writers: Option<Spanned<Whole>>,
+    readers: Option<Spanned<Whole>>,
+    items: Option<Spanned<Whole>>,
     delay: Option<Spanned<Delay>>,
     reader_delay: Option<Spanned<Delay>>,
-    maxsize: Option<Spanned<u32>>,
-    put_timeout: Option<Spanned<f64>>,
-    get_timeout: Option<Spanned<f64>>,
-    nowait_put: Option<Spanned<bool>>,
-    nowait_get: Option<Spanned<bool>>,
+    maxsize: Option<Spanned<Whole>>,
+    put_timeout: Option<Spanned<Seconds>>,
+    get_timeout: Option<Spanned<Seconds>>,
+    nowait_put: Option<Spanned<Flag>>,
+    nowait_get: Option<Spanned<Flag>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "@options")]
 struct PipeFile {
-    messages: Option<Spanned<u32>>,
+    messages: Option<Spanned<Whole>>,
     delay: Option<Spanned<Delay>>,
     reader_delay: Option<Spanned<Delay>>,
-    duplex: Option<Spanned<bool>>,
-    forget_close: Option<Spanned<bool>>,
+    duplex: Option<Spanned<Flag>>,
+    forget_close: Option<Spanned<Flag>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "@options")]
 struct CounterFile {
-    procs: Option<Spanned<u32>>,
-    increments: Option<Spanned<u64>>,
-    lock: Option<Spanned<bool>>,
+    procs: Option<Spanned<Whole>>,
+    increments: Option<Spanned<Whole>>,
+    lock: Option<Spanned<Flag>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "@scene")]
 struct SceneFile {
-    caption: Text,
+    caption: Spanned<TextFile>,
     #[serde(default)]
-    setup: Vec<Spanned<String>>,
+    setup: ListOf<Spanned<Quoted<place::Action>>, place::Actions>,
     question: Option<QuestionFile>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "@question")]
 struct QuestionFile {
-    prompt: Text,
-    choices: Spanned<Vec<Text>>,
-    answer: Spanned<i64>,
-    reveal: Spanned<String>,
-    why: Option<Text>,
+    prompt: Spanned<TextFile>,
+    choices: Spanned<ListOf<Spanned<TextFile>, place::Choices>>,
+    answer: Spanned<Whole>,
+    reveal: Spanned<Quoted<place::Reveal>>,
+    why: Option<Spanned<TextFile>>,
 }
 
-/// A delay as a lesson file writes it: `"A..B"` (as on the command line)
-/// or a number of seconds.
-struct Delay(DelayRange);
-
-impl<'de> Deserialize<'de> for Delay {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Delay, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Delay;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a delay: \"A..B\" in seconds (like \"0..1\") or a number of seconds")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Delay, E> {
-                s.parse().map(Delay).map_err(E::custom)
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Delay, E> {
-                if (0.0..=MAX_DELAY).contains(&v) {
-                    Ok(Delay(DelayRange::fixed(v)))
-                } else {
-                    Err(E::custom(format!(
-                        "{v} is out of range: a delay is 0 to {MAX_DELAY} seconds"
-                    )))
-                }
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Delay, E> {
-                self.visit_f64(v as f64)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Delay, E> {
-                self.visit_f64(v as f64)
-            }
-        }
-        d.deserialize_any(V)
-    }
+fn text(t: &Spanned<TextFile>) -> Result<Text, Located> {
+    let f = t.get_ref();
+    let lang = |q: &Option<Quoted<place::Sentence>>| q.as_ref().map(|q| q.0.clone());
+    Text::new(lang(&f.en), lang(&f.zh)).map_err(|e| at(t, Problem::Text(e)))
 }
 
 /// What [`resolve`] makes of a file: the lesson, and warnings (mapped
@@ -163,51 +151,43 @@ pub(super) struct Resolved {
 /// file names (relative to the lesson file), or says why it cannot.
 pub(super) fn resolve(
     text: &str,
-    read_program: &dyn Fn(&str) -> Result<String, String>,
+    read_program: &dyn Fn(&str) -> Result<String, Problem>,
 ) -> Result<Resolved, Located> {
-    let file: LessonFile = toml::from_str(text).map_err(from_toml)?;
+    let parsed = toml::de::Deserializer::parse(text).map_err(|e| {
+        let (span, problem) = shape::syntax(&e, text);
+        Located { span, problem }
+    })?;
+    let file = LessonFile::deserialize(parsed).map_err(|e| {
+        let (span, problem) = shape::shape(&e);
+        Located { span, problem }
+    })?;
+    let title = self::text(&file.title)?;
     let scenario = scenario(&file.scenario)?;
-    let name = file.program.get_ref();
+    let name = &file.program.get_ref().0;
     if name.trim().is_empty() {
-        return Err(at(
-            &file.program,
-            "program is empty: name the .py file beside the lesson",
-        ));
+        return Err(at(&file.program, Problem::NoProgramName));
     }
     let program = read_program(name).map_err(|e| at(&file.program, e))?;
     let count = program.lines().count();
     if count == 0 {
-        return Err(at(&file.program, format!("{name} is empty")));
+        return Err(at(&file.program, Problem::EmptyProgram(name.clone())));
     }
     let (lines, spans) = line_map(&file.lines, name, count)?;
     let warnings = lines
         .mismatches(&program)
         .into_iter()
-        .map(|m| {
-            let wants = m
-                .expected
-                .iter()
-                .map(|e| format!("`{e}`"))
-                .collect::<Vec<_>>()
-                .join(" or ");
-            let what = if wants.is_empty() {
-                "a line of code".to_string()
-            } else {
-                format!("a line with {wants}")
-            };
-            Located {
-                span: spans[&(m.role, m.op)].clone(),
-                message: format!(
-                    "lines.{}.{} = {}: line {} of {name} is `{}`, not {what}",
-                    m.role, m.op, m.line, m.line, m.text
-                ),
-            }
+        .map(|m| Located {
+            span: spans[&(m.role, m.op)].clone(),
+            problem: Problem::LineLacksCall {
+                line: m,
+                program: name.clone(),
+            },
         })
         .collect();
     let scenes = scenes(&file.scenes, &scenario)?;
     Ok(Resolved {
         scenario,
-        title: file.title,
+        title,
         program_file: name.clone(),
         program,
         lines,
@@ -216,29 +196,17 @@ pub(super) fn resolve(
     })
 }
 
-/// A toml error, located, in words a teacher can act on.
-fn from_toml(e: toml::de::Error) -> Located {
-    let message = e.message().trim().to_string();
-    let message = if message.starts_with("wanted exactly 1 element") {
-        "give exactly one scenario: [scenario.queue], [scenario.pipe] or [scenario.counter]"
-            .to_string()
-    } else if message.starts_with("invalid type: unit variant, expected newtype variant") {
-        "write the scenario as a table: [scenario.queue] (or pipe, counter), its options below it"
-            .to_string()
-    } else {
-        message
-    };
-    Located {
-        span: e.span().unwrap_or(0..0),
-        message,
-    }
-}
-
-fn scenario(s: &Spanned<ScenarioFile>) -> Result<Scenario, Located> {
+/// The one scenario `[scenario]` holds, its options checked.
+fn scenario(s: &Spanned<ScenarioTable>) -> Result<Scenario, Located> {
+    let t = s.get_ref();
+    let given = [t.queue.is_some(), t.pipe.is_some(), t.counter.is_some()];
+    let n = given.iter().filter(|g| **g).count();
     // Options left out take the visualizer's defaults.
     let mode = Mode::Tui;
-    Ok(match s.get_ref() {
-        ScenarioFile::Queue(q) => {
+    Ok(match (&t.queue, &t.pipe, &t.counter) {
+        _ if n != 1 => return Err(at(s, Problem::ScenarioCount(n))),
+        (Some(q), _, _) => {
+            let q = q.get_ref();
             let d = QueueConfig::defaults(mode);
             let writers = range(&q.writers, "writers", 1, MAX_PROCS)?.unwrap_or(d.writers);
             let readers = range(&q.readers, "readers", 0, MAX_PROCS)?.unwrap_or(d.readers);
@@ -246,37 +214,27 @@ fn scenario(s: &Spanned<ScenarioFile>) -> Result<Scenario, Located> {
                 let place = q.writers.as_ref().or(q.readers.as_ref());
                 return Err(Located {
                     span: place.map_or(s.span(), |p| p.span()),
-                    message: format!(
-                        "{writers} writers and {readers} readers make {} processes; \
-                         a run has at most {MAX_PROCS} at once",
-                        writers + readers
-                    ),
+                    problem: Problem::TooManyProcesses { writers, readers },
                 });
             }
             let put_timeout = timeout(&q.put_timeout, "put_timeout")?;
             let get_timeout = timeout(&q.get_timeout, "get_timeout")?;
             let nowait_put = flag(&q.nowait_put);
             let nowait_get = flag(&q.nowait_get);
-            for (nowait, flag, timeout, name) in [
+            for (nowait, flag, timeout, op) in [
                 (nowait_put, &q.nowait_put, put_timeout, "put"),
                 (nowait_get, &q.nowait_get, get_timeout, "get"),
             ] {
                 if let (true, Some(f), Some(_)) = (nowait, flag, timeout) {
-                    return Err(at(
-                        f,
-                        format!(
-                            "nowait_{name} = true cannot be used with {name}_timeout: \
-                             block=False never waits, so it has no timeout"
-                        ),
-                    ));
+                    return Err(at(f, Problem::NowaitWithTimeout { op }));
                 }
             }
             Scenario::Queue(QueueConfig {
                 writers,
                 readers,
                 items: range(&q.items, "items", 0, MAX_ITEMS)?.unwrap_or(d.items),
-                delay: delay(&q.delay).unwrap_or(d.delay),
-                reader_delay: delay(&q.reader_delay).unwrap_or(d.reader_delay),
+                delay: delay(&q.delay, "delay")?.unwrap_or(d.delay),
+                reader_delay: delay(&q.reader_delay, "reader_delay")?.unwrap_or(d.reader_delay),
                 maxsize: range(&q.maxsize, "maxsize", 0, MAX_MAXSIZE)?.unwrap_or(d.maxsize),
                 put_timeout: put_timeout.or(d.put_timeout),
                 get_timeout: get_timeout.or(d.get_timeout),
@@ -284,91 +242,137 @@ fn scenario(s: &Spanned<ScenarioFile>) -> Result<Scenario, Located> {
                 get_nowait: nowait_get || d.get_nowait,
             })
         }
-        ScenarioFile::Pipe(p) => {
+        (_, Some(p), _) => {
+            let p = p.get_ref();
             let d = PipeConfig::defaults(mode);
             Scenario::Pipe(PipeConfig {
                 messages: range(&p.messages, "messages", 0, MAX_MESSAGES)?.unwrap_or(d.messages),
-                delay: delay(&p.delay).unwrap_or(d.delay),
-                reader_delay: delay(&p.reader_delay).unwrap_or(d.reader_delay),
-                duplex: p.duplex.as_ref().map_or(d.duplex, |b| *b.get_ref()),
+                delay: delay(&p.delay, "delay")?.unwrap_or(d.delay),
+                reader_delay: delay(&p.reader_delay, "reader_delay")?.unwrap_or(d.reader_delay),
+                duplex: p.duplex.as_ref().map_or(d.duplex, |b| b.get_ref().0),
                 forget_close: flag(&p.forget_close) || d.forget_close,
             })
         }
-        ScenarioFile::Counter(c) => {
+        (_, _, Some(c)) => {
+            let c = c.get_ref();
             let d = CounterConfig::defaults(mode);
             Scenario::Counter(CounterConfig {
                 procs: range(&c.procs, "procs", 1, MAX_PROCS)?.unwrap_or(d.procs),
                 increments: range(&c.increments, "increments", 1, MAX_INCREMENTS)?
                     .unwrap_or(d.increments),
-                lock: c.lock.as_ref().map_or(d.lock, |b| *b.get_ref()),
+                lock: c.lock.as_ref().map_or(d.lock, |b| b.get_ref().0),
             })
         }
+        (None, None, None) => unreachable!("n == 1"),
     })
 }
 
-fn range<T: PartialOrd + Copy + fmt::Display>(
-    v: &Option<Spanned<T>>,
-    name: &str,
+/// A whole number in `lo..=hi` (as the command line's range for the
+/// option `key`), as the option's type.
+fn range<T: TryFrom<i128> + Into<u64> + Copy>(
+    v: &Option<Spanned<Whole>>,
+    key: &'static str,
     lo: T,
     hi: T,
 ) -> Result<Option<T>, Located> {
-    match v {
-        None => Ok(None),
-        Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(Some(*s.get_ref())),
-        Some(s) => Err(at(
+    let Some(s) = v else { return Ok(None) };
+    let n = s.get_ref().0;
+    let (lo, hi) = (lo.into(), hi.into());
+    match T::try_from(n) {
+        Ok(t) if (lo..=hi).contains(&t.into()) => Ok(Some(t)),
+        _ => Err(at(
             s,
-            format!("{name} = {} is out of range: {lo} to {hi}", s.get_ref()),
+            Problem::OutOfRange {
+                key,
+                value: n,
+                lo,
+                hi,
+            },
         )),
     }
 }
 
 /// A timeout checked as the command line checks `--put-timeout`.
-fn timeout(v: &Option<Spanned<f64>>, name: &str) -> Result<Option<f64>, Located> {
+fn timeout(v: &Option<Spanned<Seconds>>, key: &'static str) -> Result<Option<f64>, Located> {
     let Some(s) = v else { return Ok(None) };
-    parse_timeout(&s.get_ref().to_string())
+    parse_timeout(&as_written(s.get_ref().0))
         .map(Some)
-        .map_err(|e| at(s, format!("{name}: {e}")))
+        .map_err(|why| at(s, Problem::Seconds { key, why }))
 }
 
-fn flag(v: &Option<Spanned<bool>>) -> bool {
-    v.as_ref().is_some_and(|b| *b.get_ref())
+/// A number as TOML writes it (`nan`, `inf`), for the command line's
+/// checks and their words.
+fn as_written(x: f64) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        x.to_string().to_lowercase()
+    }
 }
 
-fn delay(v: &Option<Spanned<Delay>>) -> Option<DelayRange> {
-    v.as_ref().map(|d| d.get_ref().0)
+fn flag(v: &Option<Spanned<Flag>>) -> bool {
+    v.as_ref().is_some_and(|b| b.get_ref().0)
+}
+
+/// A delay checked as the command line checks `--delay` (a number of
+/// seconds as the fixed delay `A`).
+fn delay(v: &Option<Spanned<Delay>>, key: &'static str) -> Result<Option<DelayRange>, Located> {
+    let Some(s) = v else { return Ok(None) };
+    let written = match s.get_ref() {
+        Delay::Range(r) => r.clone(),
+        Delay::Seconds(x) => as_written(*x),
+    };
+    written
+        .parse()
+        .map(Some)
+        .map_err(|why| at(s, Problem::Seconds { key, why }))
 }
 
 type LineSpans = BTreeMap<(ProgramRole, Op), Range<usize>>;
 
 fn line_map(
-    raw: &BTreeMap<Spanned<ProgramRole>, BTreeMap<Spanned<Op>, Spanned<i64>>>,
+    raw: &TableOf<Spanned<String>, Spanned<PartLines>, place::Lines>,
     program: &str,
     count: usize,
 ) -> Result<(LineMap, LineSpans), Located> {
     let mut map = LineMap::default();
     let mut spans = LineSpans::new();
-    for (role, ops) in raw {
-        let r = *role.get_ref();
-        for (op, line) in ops {
-            let o = *op.get_ref();
-            if !r.ops().contains(&o) {
-                let list: Vec<&str> = r.ops().iter().map(|o| o.as_str()).collect();
-                return Err(at(
-                    op,
-                    format!(
-                        "a {r} has no `{o}` in a line map: its operations are {}",
-                        list.join(", ")
-                    ),
-                ));
-            }
-            let n = *line.get_ref();
+    for (role, ops) in &raw.0 {
+        let r = ProgramRole::from_name(role.get_ref())
+            .ok_or_else(|| at(role, Problem::UnknownPart(role.get_ref().clone())))?;
+        for (op, line) in &ops.get_ref().0 {
+            let o = Op::from_name(op.get_ref())
+                .filter(|o| r.ops().contains(o))
+                .ok_or_else(|| {
+                    at(
+                        op,
+                        Problem::NoSuchOp {
+                            role: r,
+                            op: op.get_ref().clone(),
+                        },
+                    )
+                })?;
+            let n = line.get_ref().0;
             if n < 1 {
-                return Err(at(line, format!("lines.{r}.{o} = {n}: lines count from 1")));
-            }
-            if n as u64 > count as u64 {
                 return Err(at(
                     line,
-                    format!("lines.{r}.{o} = {n} is past the end of {program} ({count} lines)"),
+                    Problem::LineFromOne {
+                        role: r,
+                        op: o,
+                        line: n,
+                    },
+                ));
+            }
+            if n > count as i128 {
+                return Err(at(
+                    line,
+                    Problem::LinePastEnd {
+                        role: r,
+                        op: o,
+                        line: n,
+                        program: program.to_string(),
+                        count,
+                    },
                 ));
             }
             map.0.entry(r).or_default().insert(o, n as u32);
@@ -390,12 +394,12 @@ struct Course {
     lock: bool,
 }
 
-fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scene>, Located> {
-    if raw.get_ref().is_empty() {
-        return Err(at(
-            raw,
-            "a lesson has at least one scene ([[scenes]] with a caption)",
-        ));
+fn scenes(
+    raw: &Spanned<ListOf<SceneFile, place::Scenes>>,
+    scenario: &Scenario,
+) -> Result<Vec<Scene>, Located> {
+    if raw.get_ref().0.is_empty() {
+        return Err(at(raw, Problem::NoScenes));
     }
     let start = || match scenario {
         Scenario::Queue(q) => Course {
@@ -419,11 +423,15 @@ fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scen
     };
     let mut course = start();
     let mut out = Vec::new();
-    for scene in raw.get_ref() {
+    for scene in &raw.get_ref().0 {
         let mut setup = Vec::new();
-        for a in &scene.setup {
-            let action: Action = a.get_ref().parse().map_err(|e: String| at(a, e))?;
-            applies(action, scenario).map_err(|e| at(a, e))?;
+        for a in &scene.setup.0 {
+            let action: Action = a
+                .get_ref()
+                .0
+                .parse()
+                .map_err(|e| at(a, Problem::Action(e)))?;
+            applies(action, scenario).map_err(|p| at(a, p))?;
             match action {
                 Action::Maxsize(n) => course.maxsize = n,
                 Action::AddWriter => course.writers_ever += 1,
@@ -443,7 +451,7 @@ fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scen
             Some(q) => Some(question(q, scenario, &course)?),
         };
         out.push(Scene {
-            caption: scene.caption.clone(),
+            caption: text(&scene.caption)?,
             setup,
             question,
         });
@@ -451,95 +459,80 @@ fn scenes(raw: &Spanned<Vec<SceneFile>>, scenario: &Scenario) -> Result<Vec<Scen
     Ok(out)
 }
 
-/// The roles a scenario's processes have.
-fn roles(s: &Scenario) -> &'static [Role] {
-    match s {
-        Scenario::Queue(_) => &[Role::Writer, Role::Reader],
-        Scenario::Pipe(_) => &[Role::Sender, Role::Receiver],
-        Scenario::Counter(_) => &[Role::Counter],
-        Scenario::Program(_) => &[Role::Program],
-    }
-}
-
-fn has_role(s: &Scenario, role: Role) -> Result<(), String> {
-    if roles(s).contains(&role) {
-        Ok(())
-    } else {
-        let names: Vec<&str> = roles(s).iter().map(|r| r.as_str()).collect();
-        Err(format!(
-            "a {} run has no {}: its processes are {}",
-            s.name(),
-            role.as_str(),
-            names.join(" and ")
-        ))
-    }
-}
-
 /// Whether an action can be done to this scenario's run.
-fn applies(a: Action, s: &Scenario) -> Result<(), String> {
-    let needs = |kind: &str| {
-        if s.name() == kind {
+fn applies(action: Action, s: &Scenario) -> Result<(), Problem> {
+    let is = ScenarioKind::of(s);
+    let needs = |needs: ScenarioKind| {
+        if is == needs {
             Ok(())
         } else {
-            Err(format!(
-                "'{a}' needs a {kind} run; this lesson's is {}",
-                s.name()
-            ))
+            Err(Problem::ActionNeeds { action, needs, is })
         }
     };
-    match a {
+    match action {
         Action::Maxsize(_)
         | Action::AddWriter
         | Action::RemoveWriter
         | Action::AddReader
-        | Action::RemoveReader => needs("queue"),
-        Action::Lock(_) => needs("counter"),
-        Action::Kill(r) | Action::Terminate(r) => has_role(s, r).map_err(|e| format!("'{a}': {e}")),
-        Action::Freeze | Action::Resume | Action::SlowMotion(_) | Action::Restart => Ok(()),
+        | Action::RemoveReader => needs(ScenarioKind::Queue),
+        Action::Lock(_) => needs(ScenarioKind::Counter),
+        Action::Kill(role) | Action::Terminate(role) if !roles_of(is).contains(&role) => {
+            Err(Problem::NoSuchProcess {
+                action,
+                scenario: is,
+                role,
+            })
+        }
+        Action::Kill(_)
+        | Action::Terminate(_)
+        | Action::Freeze
+        | Action::Resume
+        | Action::SlowMotion(_)
+        | Action::Restart => Ok(()),
     }
 }
 
 fn question(q: &QuestionFile, s: &Scenario, course: &Course) -> Result<Question, Located> {
-    let n = q.choices.get_ref().len();
+    let choices = &q.choices.get_ref().0;
+    let n = choices.len();
     if !(2..=4).contains(&n) {
-        return Err(at(
-            &q.choices,
-            format!("a question has 2 to 4 choices; this one has {n}"),
-        ));
+        return Err(at(&q.choices, Problem::ChoiceCount(n)));
     }
-    let answer = *q.answer.get_ref();
-    if answer < 1 || answer as u64 > n as u64 {
+    let answer = q.answer.get_ref().0;
+    if answer < 1 || answer > n as i128 {
         return Err(at(
             &q.answer,
-            format!(
-                "answer = {answer} is out of range: choose 1 to {n} (the choices count from 1)"
-            ),
+            Problem::AnswerOutOfRange { answer, choices: n },
         ));
     }
     let reveal: Reveal = q
         .reveal
         .get_ref()
+        .0
         .parse()
-        .map_err(|e: String| at(&q.reveal, e))?;
-    can_hold(reveal, s, course).map_err(|e| at(&q.reveal, format!("'{reveal}' {e}")))?;
+        .map_err(|e| at(&q.reveal, Problem::Reveal(e)))?;
+    can_hold(reveal, s, course)
+        .map_err(|why| at(&q.reveal, Problem::NeverHolds { reveal, why }))?;
     Ok(Question {
-        prompt: q.prompt.clone(),
-        choices: q.choices.get_ref().clone(),
+        prompt: text(&q.prompt)?,
+        choices: choices.iter().map(text).collect::<Result<_, _>>()?,
         answer: answer as usize,
         reveal,
-        why: q.why.clone(),
+        why: q.why.as_ref().map(text).transpose()?,
     })
 }
 
-/// Whether `reveal` can hold in this run at this scene; if not, why
-/// (completing "'REVEAL' ...").
-fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), String> {
-    let never = |why: String| Err(format!("can never hold here: {why}"));
+/// Whether `reveal` can hold in this run at this scene; if not, why.
+fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), Never> {
+    let kind = ScenarioKind::of(s);
     match (reveal, s) {
         (Reveal::Blocks { role, .. } | Reveal::Done { role, .. } | Reveal::Ended { role }, _)
-            if !roles(s).contains(&role) =>
+            if !roles_of(kind).contains(&role) =>
         {
-            never(has_role(s, role).unwrap_err())
+            Err(Never::NoSuchProcess {
+                scenario: kind,
+                role,
+            })
         }
         (
             Reveal::Blocks {
@@ -548,13 +541,9 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), String> {
             Scenario::Queue(q),
         ) => {
             if q.put_nowait {
-                never("the writers put with block=False (nowait_put), which never waits".into())
+                Err(Never::PutNowait)
             } else if c.maxsize == 0 {
-                never(
-                    "the queue is unbounded (maxsize 0) at this scene, so a put never waits; \
-                       set maxsize in [scenario.queue] or a `maxsize N` action first"
-                        .into(),
-                )
+                Err(Never::Unbounded)
             } else {
                 Ok(())
             }
@@ -566,9 +555,9 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), String> {
             Scenario::Queue(q),
         ) => {
             if q.get_nowait {
-                never("the readers get with block=False (nowait_get), which never waits".into())
+                Err(Never::GetNowait)
             } else if c.readers == 0 {
-                never("no reader runs at this scene (add one with `add_reader`)".into())
+                Err(Never::NoReader)
             } else {
                 Ok(())
             }
@@ -580,9 +569,9 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), String> {
             Scenario::Queue(q),
         ) => {
             if q.put_timeout.is_none() && !q.put_nowait {
-                never("the writers wait for room forever; give put_timeout or nowait_put".into())
+                Err(Never::PutWaitsForever)
             } else if c.maxsize == 0 {
-                never("the queue is unbounded (maxsize 0) at this scene; set maxsize".into())
+                Err(Never::UnboundedFull)
             } else {
                 Ok(())
             }
@@ -594,41 +583,29 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), String> {
             Scenario::Queue(q),
         ) => {
             if q.get_timeout.is_none() && !q.get_nowait {
-                never("the readers wait for an item forever; give get_timeout or nowait_get".into())
+                Err(Never::GetWaitsForever)
             } else if c.readers == 0 {
-                never("no reader runs at this scene".into())
+                Err(Never::NoReader)
             } else {
                 Ok(())
             }
         }
-        (Reveal::Raised { .. }, _) => never(format!(
-            "queue.Full and queue.Empty are raised by a queue; this lesson's run is {}",
-            s.name()
-        )),
-        (Reveal::Eof, Scenario::Pipe(p)) if p.forget_close => never(
-            "forget_close keeps the parent's copy of the send end open, so recv never sees EOF"
-                .into(),
-        ),
+        (Reveal::Raised { .. }, _) => Err(Never::NotAQueue(kind)),
+        (Reveal::Eof, Scenario::Pipe(p)) if p.forget_close => Err(Never::ForgetClose),
         (Reveal::Eof, Scenario::Pipe(_)) => Ok(()),
-        (Reveal::Eof, _) => never(format!(
-            "EOFError is raised by a pipe's recv; this lesson's run is {}",
-            s.name()
-        )),
+        (Reveal::Eof, _) => Err(Never::NotAPipe(kind)),
         (Reveal::LostUpdates { .. }, Scenario::Counter(k)) => {
             if c.lock {
-                never("the counters hold the Value's lock at this scene (`lock off` first)".into())
+                Err(Never::LockHeld)
             } else if k.procs < 2 {
-                never("one counter alone loses no update; give procs = 2 or more".into())
+                Err(Never::OneCounter)
             } else {
                 Ok(())
             }
         }
-        (Reveal::LostUpdates { .. }, _) => never(format!(
-            "lost updates happen to a shared Value; this lesson's run is {}",
-            s.name()
-        )),
+        (Reveal::LostUpdates { .. }, _) => Err(Never::NotACounter(kind)),
         (Reveal::Done { role, at_least }, _) => match most_done(role, s, c) {
-            Some((most, what)) if at_least > most => never(format!("at most {most} {what}")),
+            Some((most, bound)) if at_least > most => Err(Never::AtMost { most, bound }),
             _ => Ok(()),
         },
         (Reveal::Blocks { .. } | Reveal::Ended { .. } | Reveal::Stuck, _) => Ok(()),
@@ -637,19 +614,22 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), String> {
 
 /// The most operations a role can do in this run, and what bounds it;
 /// `None` when unbounded.
-fn most_done(role: Role, s: &Scenario, c: &Course) -> Option<(u64, String)> {
+fn most_done(role: Role, s: &Scenario, c: &Course) -> Option<(u64, Bound)> {
     match s {
         Scenario::Queue(q) if q.items > 0 => Some((
             u64::from(c.writers_ever) * q.items,
-            format!(
-                "items are put ({} writers x {} items)",
-                c.writers_ever, q.items
-            ),
+            Bound::Items {
+                writers: c.writers_ever,
+                items: q.items,
+            },
         )),
-        Scenario::Pipe(p) => Some((u64::from(p.messages), "messages are sent".into())),
+        Scenario::Pipe(p) => Some((u64::from(p.messages), Bound::Messages)),
         Scenario::Counter(k) if role == Role::Counter => Some((
             u64::from(k.procs) * k.increments,
-            format!("increments are made ({} x {})", k.procs, k.increments),
+            Bound::Increments {
+                procs: k.procs,
+                increments: k.increments,
+            },
         )),
         _ => None,
     }

@@ -2,7 +2,8 @@
 //! [`crate::stream::lesson::Lesson`], from the lessons built into the
 //! binary or from a teacher's folder (`--lessons DIR`). Every problem is
 //! a [`LessonError`] naming the file, the line and the column, in words a
-//! teacher can act on.
+//! teacher can act on, in the language the thread speaks (a [`Problem`],
+//! said by `crate::text`).
 //!
 //! The format (documented in the README, "Lesson files"):
 //!
@@ -31,13 +32,16 @@ mod builtin;
 mod file;
 pub mod menu;
 mod print;
+mod problem;
+mod shape;
 
 use std::path::{Path, PathBuf};
 
 use crate::stream::lesson::Lesson;
 
 pub use builtin::{BUILTIN, BuiltIn};
-pub use print::{check, handout, list, listing};
+pub use print::{check, handout_scene, handout_title, list, listing};
+pub use problem::{Bound, Found, Never, Problem, Syntax, Want, roles_of};
 
 /// A problem with a lesson file: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +52,7 @@ pub struct LessonError {
     /// Line and column, from 1 (columns count characters); `None` when the
     /// file itself cannot be read.
     pub at: Option<(usize, usize)>,
+    /// What is wrong, in the language the thread spoke when it was found.
     pub message: String,
 }
 
@@ -56,11 +61,11 @@ fn place(at: Option<(usize, usize)>) -> String {
 }
 
 impl LessonError {
-    fn whole(file: impl Into<String>, message: impl Into<String>) -> LessonError {
+    fn whole(file: impl Into<String>, problem: Problem) -> LessonError {
         LessonError {
             file: file.into(),
             at: None,
-            message: message.into(),
+            message: problem.message(),
         }
     }
 }
@@ -79,7 +84,7 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// A lesson checked and resolved, with what looked wrong but does not stop
 /// it (a mapped line that lacks its operation's call), each `file:line:col:
-/// message`.
+/// message` in the language the thread speaks.
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub lesson: Lesson,
@@ -93,11 +98,11 @@ pub fn parse(
     name: &str,
     file: &str,
     text: &str,
-    read_program: &dyn Fn(&str) -> Result<String, String>,
+    read_program: &dyn Fn(&str) -> Result<String, Problem>,
 ) -> Result<Checked, LessonError> {
     let located = |l: file::Located| {
         let at = line_column(text, l.span.start);
-        (at, l.message)
+        (at, l.problem.message())
     };
     match file::resolve(text, read_program) {
         Ok(r) => Ok(Checked {
@@ -135,18 +140,16 @@ pub fn parse(
 pub fn load_file(path: &Path) -> Result<Checked, LessonError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
-        .map_err(|e| LessonError::whole(&shown, format!("cannot read the lesson file: {e}")))?;
+        .map_err(|e| LessonError::whole(&shown, Problem::CannotReadLesson(e.to_string())))?;
     let name = path
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let read = move |program: &str| -> Result<String, String> {
+    let read = move |program: &str| -> Result<String, Problem> {
         let p = dir.join(program);
-        std::fs::read_to_string(&p).map_err(|e| {
-            format!(
-                "cannot read the program {} (named beside the lesson file): {e}",
-                p.display()
-            )
+        std::fs::read_to_string(&p).map_err(|e| Problem::CannotReadProgram {
+            path: p.display().to_string(),
+            why: e.to_string(),
         })
     };
     parse(&name, &shown, &text, &read)
@@ -169,7 +172,7 @@ impl Library {
             Library::Dir(dir) => {
                 let shown = dir.display().to_string();
                 let entries = std::fs::read_dir(dir).map_err(|e| {
-                    LessonError::whole(&shown, format!("cannot read the lessons folder: {e}"))
+                    LessonError::whole(&shown, Problem::CannotReadFolder(e.to_string()))
                 })?;
                 let mut names: Vec<String> = entries
                     .filter_map(|e| e.ok())

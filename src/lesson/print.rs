@@ -1,6 +1,7 @@
 //! What `ipcscope lesson` prints: the listing (`--list`), a file's check
-//! (`--check`) and, before a headless run's transcript, the lesson as a
-//! handout (its scenes' captions and questions, without the answers).
+//! (`--check`) and, in a headless run's transcript, the lesson as a
+//! handout (its title, and each scene's caption and question where the
+//! scene starts, without the answers).
 
 use std::io::Write;
 use std::path::Path;
@@ -70,28 +71,29 @@ pub fn check(file: &Path, lang: Lang) -> i32 {
     }
 }
 
-/// The lesson as a handout, in `lang`: its title and program, then each
-/// scene's caption and question with its choices (not the answer).
-pub fn handout(lesson: &Lesson, lang: Lang) -> Vec<String> {
-    let mut out = vec![text::handout_title(
-        lesson.title.get(lang),
-        &lesson.program_file,
-        lang,
-    )];
-    for (i, scene) in lesson.scenes.iter().enumerate() {
-        out.push(String::new());
-        out.push(text::scene_line(i + 1, scene.caption.get(lang), lang));
-        if let Some(q) = &scene.question {
-            out.push(format!(
-                "   {}",
-                text::question_line(q.prompt.get(lang), lang)
-            ));
-            for (n, c) in q.choices.iter().enumerate() {
-                out.push(format!("     {}) {}", n + 1, c.get(lang)));
-            }
+/// The handout's first line, in `lang`: the lesson's title and program.
+pub fn handout_title(lesson: &Lesson, lang: Lang) -> String {
+    text::handout_title(lesson.title.get(lang), &lesson.program_file, lang)
+}
+
+/// Scene `i` (from 0) as the handout prints it, in `lang`: a blank line,
+/// its caption, and its question with its choices (not the answer).
+pub fn handout_scene(lesson: &Lesson, i: usize, lang: Lang) -> Vec<String> {
+    let Some(scene) = lesson.scenes.get(i) else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        String::new(),
+        text::scene_line(i + 1, scene.caption.get(lang), lang),
+    ];
+    if let Some(q) = &scene.question {
+        out.push(format!(
+            "   {}",
+            text::question_line(q.prompt.get(lang), lang)
+        ));
+        for (n, c) in q.choices.iter().enumerate() {
+            out.push(format!("     {}) {}", n + 1, c.get(lang)));
         }
     }
-    out.push(String::new());
-    out.push(text::transcript_heading(lang).to_string());
     out
 }

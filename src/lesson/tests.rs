@@ -9,6 +9,7 @@ use super::*;
 use crate::config::{CounterConfig, DelayRange, Mode, PipeConfig, QueueConfig, Scenario};
 use crate::stream::Role;
 use crate::stream::lesson::{Action, Lang, Op, ProgramRole, Raised, Reveal};
+use crate::text;
 
 /// A program of 12 lines for the test lessons.
 const PROGRAM: &str = "import os
@@ -54,11 +55,14 @@ reveal = "writer blocks in put"
 why = { en = "Because.", zh = "因为。" }
 "#;
 
-fn read_demo(name: &str) -> Result<String, String> {
+fn read_demo(name: &str) -> Result<String, Problem> {
     if name == "demo.py" {
         Ok(PROGRAM.to_string())
     } else {
-        Err(format!("cannot read the program {name}: no such file"))
+        Err(Problem::CannotReadProgram {
+            path: name.to_string(),
+            why: "no such file".to_string(),
+        })
     }
 }
 
@@ -67,26 +71,48 @@ fn load(text: &str) -> Result<Checked, LessonError> {
 }
 
 /// Parses `marked` without its `«` and checks the error names the file,
-/// the marker's line and column, and says `says`.
+/// the marker's line and column, and says `says`; and that in Chinese it
+/// is at the same place and said in Chinese (see [`rejected_in`]).
 #[track_caller]
 fn rejected(marked: &str, says: &str) {
+    rejected_in(marked, says, "");
+}
+
+/// [`rejected`], and the Chinese message says `zh_says` (when not empty).
+#[track_caller]
+fn rejected_in(marked: &str, says: &str, zh_says: &str) {
     let offset = marked.find('«').expect("a « marks where the error points");
     let before = &marked[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
     let text = marked.replacen('«', "", 1);
-    let e = match load(&text) {
+    let [en, zh] = Lang::ALL.map(|lang| match text::with_lang(lang, || load(&text)) {
         Ok(_) => panic!("should be rejected ({says}):\n{text}"),
         Err(e) => e,
-    };
-    assert_eq!(e.file, "demo.toml");
-    assert_eq!(e.at, Some((line, column)), "{e}");
-    assert!(e.message.contains(says), "{e}\nshould say: {says}");
-    assert!(
-        e.to_string()
-            .starts_with(&format!("demo.toml:{line}:{column}: ")),
-        "{e}"
-    );
+    });
+    for e in [&en, &zh] {
+        assert_eq!(e.file, "demo.toml");
+        assert_eq!(e.at, Some((line, column)), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("demo.toml:{line}:{column}: ")),
+            "{e}"
+        );
+    }
+    assert!(en.message.contains(says), "{en}\nshould say: {says}");
+    assert!(zh.message.contains(zh_says), "{zh}\nshould say: {zh_says}");
+    assert!(has_cjk(&zh.message), "not said in Chinese: {zh}");
+    assert_ne!(en.message, zh.message);
+}
+
+/// Whether `s` has Chinese in it (as `crate::text`'s tests tell): an
+/// ideograph, or CJK or full-width punctuation.
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c,
+            '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{3000}'..='\u{303F}'
+            | '\u{FF00}'..='\u{FFEF}')
+    })
 }
 
 /// GOOD with `from` replaced by `to` (which must be there once).
@@ -166,12 +192,7 @@ fn pipe_and_counter_scenarios_take_their_defaults() {
         "[scenario.counter]\ndelay = 1\n",
     ));
     // `delay` is not a counter option.
-    assert!(
-        counter
-            .unwrap_err()
-            .message
-            .contains("unknown field `delay`")
-    );
+    assert!(counter.unwrap_err().message.contains("unknown key `delay`"));
     let counter = load(
         &good_with(
             "[scenario.queue]\nwriters = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n",
@@ -202,23 +223,23 @@ fn pipe_and_counter_scenarios_take_their_defaults() {
 fn unknown_fields_are_rejected_where_they_are() {
     rejected(
         &good_with("program =", "«titel = 1\nprogram ="),
-        "unknown field `titel`",
+        "unknown key `titel`: the keys here are `title`, `program`, `scenario`, `lines` and `scenes`",
     );
     rejected(
         &good_with("caption = { en = \"First\"", "«captoin = { en = \"First\""),
-        "unknown field `captoin`",
+        "unknown key `captoin`",
     );
     rejected(
         &good_with("reveal =", "«hint = 1\nreveal ="),
-        "unknown field `hint`",
+        "unknown key `hint`",
     );
     rejected(
         &good_with("maxsize = 2", "«max_size = 2"),
-        "unknown field `max_size`",
+        "unknown key `max_size`",
     );
     rejected(
         &good_with("zh = \"第一\" }", "zh = \"第一\", «fr = \"Premier\" }"),
-        "unknown field `fr`",
+        "unknown key `fr`: the keys here are `en` and `zh`",
     );
 }
 
@@ -284,7 +305,7 @@ fn questions_are_checked() {
             "reveal = \"writer blocks in put\"",
             "reveal = \"writer blocks in put\"\n«reveal = 1",
         ),
-        "duplicate key",
+        "`reveal` is given twice",
     );
 }
 
@@ -298,11 +319,11 @@ fn line_numbers_are_checked_against_the_program() {
     rejected(&good_with("put = 6", "put = «-4"), "lines count from 1");
     rejected(
         &good_with("reader = { get", "«readr = { get"),
-        "unknown variant `readr`",
+        "[lines] has no part `readr`: a program's parts are writer, reader",
     );
     rejected(
         &good_with("{ get = 10 }", "{ «gett = 10 }"),
-        "unknown variant `gett`",
+        "a reader has no `gett` in a line map",
     );
     rejected(
         &good_with("{ get = 10 }", "{ get = 10, «put = 6 }"),
@@ -318,6 +339,26 @@ fn a_mapped_line_without_its_call_is_a_warning_not_an_error() {
     assert!(
         w.starts_with("demo.toml:10:29: lines.writer.put = 5: line 5 of demo.py is `print('writing')`, not a line with `put(` or `put_nowait(`"),
         "{w}"
+    );
+    // In the language the thread speaks, at the same place.
+    let c = text::with_lang(Lang::Zh, || load(&good_with("put = 6", "put = 5"))).unwrap();
+    assert_eq!(
+        c.warnings,
+        [
+            "demo.toml:10:29: lines.writer.put = 5：demo.py 的第 5 行是 `print('writing')`，\
+          不是含有 `put(` 或 `put_nowait(` 的行"
+        ]
+    );
+    let c = text::with_lang(Lang::Zh, || {
+        load(&good_with(
+            "{ start = 5, put = 6 }",
+            "{ start = 5, put = 6, exit = 7 }",
+        ))
+    })
+    .unwrap();
+    assert_eq!(
+        c.warnings,
+        ["demo.toml:10:39: lines.writer.exit = 7：demo.py 的第 7 行是 ``，不是一行代码"]
     );
 }
 
@@ -341,11 +382,11 @@ fn scenario_options_take_the_command_lines_ranges() {
     );
     rejected(
         &good_with("maxsize = 2", "maxsize = «-1"),
-        "invalid value: integer `-1`",
+        "maxsize = -1 is out of range: 0 to 65536",
     );
     rejected(
         &good_with("maxsize = 2", "maxsize = «\"2\""),
-        "invalid type: string \"2\"",
+        "`scenario.queue.maxsize` should be a whole number, not the string \"2\"",
     );
     rejected(
         &good_with("delay = \"0.5..1\"", "delay = «\"1..0\""),
@@ -357,7 +398,7 @@ fn scenario_options_take_the_command_lines_ranges() {
     );
     rejected(
         &good_with("delay = \"0.5..1\"", "delay = «-1"),
-        "-1 is out of range: a delay is 0 to 3600",
+        "delay: '-1' is out of range: a delay is 0 to 3600 seconds",
     );
     rejected(
         &good_with("maxsize = 2", "maxsize = 2\nput_timeout = «-1"),
@@ -376,7 +417,7 @@ fn scenario_options_take_the_command_lines_ranges() {
     );
     rejected(
         &good_with("[scenario.queue]", "[scenario.«queu]"),
-        "unknown variant `queu`",
+        "unknown key `queu`: the keys here are `queue`, `pipe` and `counter`",
     );
     rejected(
         &good_with("[scenario.queue]", "[«scenario.pipe]\n[scenario.queue]"),
@@ -584,10 +625,10 @@ fn missing_or_broken_parts_are_located() {
     // An inline table left open: toml says where it noticed.
     rejected(
         &good_with("zh = \"一课\" }\nprogram", "zh = \"一课\"\n«program"),
-        "missing comma between key-value pairs",
+        "TOML syntax: a comma `,` is missing",
     );
     let no_scenes = GOOD.split("[[scenes]]").next().unwrap().to_string();
-    rejected(&format!("«{no_scenes}"), "missing field `scenes`");
+    rejected(&format!("«{no_scenes}"), "missing key `scenes`");
     rejected(
         &format!("scenes = «[]\n{no_scenes}"),
         "a lesson has at least one scene",
@@ -596,13 +637,13 @@ fn missing_or_broken_parts_are_located() {
         "[scenario.queue]\nwriters = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n",
         "",
     );
-    rejected(&format!("«{no_scenario}"), "missing field `scenario`");
+    rejected(&format!("«{no_scenario}"), "missing key `scenario`");
     rejected(
         &good_with(
             "[scenario.queue]\nwriters = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n",
             "scenario = «\"queue\"\n",
         ),
-        "write the scenario as a table: [scenario.queue]",
+        "`scenario` should be a table: [scenario.queue], [scenario.pipe] or [scenario.counter]",
     );
 }
 
@@ -697,6 +738,21 @@ fn an_unreadable_file_or_folder_is_an_error_naming_it() {
         e.to_string().contains("cannot read the lessons folder"),
         "{e}"
     );
+    // In Chinese, with the system's reason as it says it.
+    text::with_lang(Lang::Zh, || {
+        let e = load_file(std::path::Path::new("/nonexistent/x.toml")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("/nonexistent/x.toml: 无法读取课程文件：No such file"),
+            "{e}"
+        );
+        let e = Library::Dir("/nonexistent".into()).names().unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("/nonexistent: 无法读取课程文件夹："),
+            "{e}"
+        );
+    });
 }
 
 #[test]
@@ -882,4 +938,690 @@ fn a_plain_run_of_the_default_queue_or_counter_has_a_built_in_program() {
     let mut q = QueueConfig::defaults(Mode::Tui);
     q.maxsize = 7;
     assert_eq!(file_for(&Scenario::Queue(q)), None);
+}
+
+// ------------------------------------------------- every error, both ways --
+
+/// One case of each family of problem: where it points, a piece of the
+/// English and of the Chinese.
+#[test]
+fn every_kind_of_problem_is_said_in_english_and_chinese() {
+    let setup = r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#;
+    let reveal = r#"reveal = "writer blocks in put""#;
+    let scenario = "[scenario.queue]\nwriters = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n";
+    let cases: Vec<(String, &str, &str)> = vec![
+        // The file's shape.
+        (
+            "title = «3\n".into(),
+            "`title` should be a text: { en = \"...\", zh = \"...\" }, not the whole number 3",
+            "`title` 应该是一段文本：{ en = \"...\", zh = \"...\" }，而这里是整数 3",
+        ),
+        (
+            good_with("program =", "«titel = 1\nprogram ="),
+            "unknown key `titel`: the keys here are `title`, `program`",
+            "未知的键 `titel`：这里可以写的键是 `title`、`program`",
+        ),
+        (
+            format!("«{}", GOOD.split("[[scenes]]").next().unwrap()),
+            "missing key `scenes`: this table needs it",
+            "缺少键 `scenes`：这个表必须写它",
+        ),
+        (
+            good_with(reveal, &format!("{reveal}\n«reveal = 1")),
+            "`reveal` is given twice: a key is written once in its table",
+            "`reveal` 写了两次",
+        ),
+        (
+            good_with(setup, r#"setup = «"maxsize 1""#),
+            "`scenes.setup` should be a list of actions, like [\"maxsize 2\", \"add_reader\"], \
+             not the string \"maxsize 1\"",
+            "`scenes.setup` 应该是动作列表",
+        ),
+        (
+            good_with(setup, r#"setup = [«1]"#),
+            "`scenes.setup` should be an action in quotes, like \"maxsize 2\", not the whole number 1",
+            "应该是引号里的动作，例如 \"maxsize 2\"，而这里是整数 1",
+        ),
+        (
+            good_with("delay = \"0.5..1\"", "delay = «true"),
+            "`scenario.queue.delay` should be a delay: \"A..B\" in seconds",
+            "应该是延时",
+        ),
+        (
+            good_with("maxsize = 2", "maxsize = «2.5"),
+            "`scenario.queue.maxsize` should be a whole number, not the number 2.5",
+            "`scenario.queue.maxsize` 应该是整数，而这里是小数 2.5",
+        ),
+        (
+            good_with("maxsize = 2", "maxsize = 2\nnowait_put = «1"),
+            "`scenario.queue.nowait_put` should be true or false, not the whole number 1",
+            "应该是 true 或 false，而这里是整数 1",
+        ),
+        (
+            good_with("maxsize = 2", "maxsize = 2\nput_timeout = «\"1\""),
+            "`scenario.queue.put_timeout` should be a number of seconds, not the string \"1\"",
+            "应该是秒数，而这里是字符串 \"1\"",
+        ),
+        (
+            good_with("answer = 2", "answer = «true"),
+            "`scenes.question.answer` should be a whole number, not true",
+            "应该是整数，而这里是布尔值 true",
+        ),
+        (
+            good_with("program = \"demo.py\"", "program = «[\"demo.py\"]"),
+            "`program` should be the program's file name in quotes, like \"queue_demo.py\", not a list",
+            "应该是引号里的程序文件名",
+        ),
+        (
+            good_with("reader = { get = 10 }", "reader = «10"),
+            "`lines.reader` should be a table of operations' line numbers",
+            "应该是各操作所在行号的表",
+        ),
+        (
+            good_with(
+                "choices = [{ en = \"a\", zh = \"甲\" }, { en = \"b\", zh = \"乙\" }]",
+                "choices = [«\"a\", \"b\"]",
+            ),
+            "`scenes.question.choices` should be a text: { en = \"...\", zh = \"...\" }, \
+             not the string \"a\"",
+            "应该是一段文本",
+        ),
+        (
+            good_with("[scenes.question]", "question = «3\n[scenes.question0]"),
+            "`scenes.question` should be a question: a [scenes.question] table",
+            "应该是一道题",
+        ),
+        (
+            format!("scenes = «3\n{}", GOOD.split("[[scenes]]").next().unwrap()),
+            "`scenes` should be a list of scenes: [[scenes]] tables, each with a caption",
+            "`scenes` 应该是场景列表",
+        ),
+        (
+            good_with(
+                "title = { en = \"A lesson\", zh = \"一课\" }",
+                "title = { en = «3, zh = \"一课\" }",
+            ),
+            "`title.en` should be a sentence in quotes, not the whole number 3",
+            "`title.en` 应该是引号里的一句话，而这里是整数 3",
+        ),
+        (
+            good_with(
+                "answer = 2",
+                "answer = «999999999999999999999999999999999999999999",
+            ),
+            "`scenes.question.answer` holds a number TOML cannot read",
+            "`scenes.question.answer` 的数字 TOML 无法读取",
+        ),
+        (
+            good_with("answer = 2", "answer = «0x"),
+            "holds a number TOML cannot read (too big, or not written as a number)",
+            "的数字 TOML 无法读取（太大，或者写法不是数字）",
+        ),
+        // Texts.
+        (
+            good_with(
+                "caption = { en = \"First\", zh = \"第一\" }",
+                "caption = «{ en = \"First\" }",
+            ),
+            "this text has no `zh`: every text is written in English (en) and Chinese (zh)",
+            "这段文本缺少 `zh`：每段文本都要写英文（en）和中文（zh）两种",
+        ),
+        (
+            good_with(
+                "why = { en = \"Because.\", zh = \"因为。\" }",
+                "why = «{ en = \"Because.\", zh = \"\" }",
+            ),
+            "this text's `zh` is empty",
+            "这段文本的 `zh` 是空的",
+        ),
+        // The scenario.
+        (
+            good_with(scenario, "«[scenario]\n"),
+            "give exactly one scenario: [scenario.queue], [scenario.pipe] or [scenario.counter]",
+            "请写且只写一个场景类型",
+        ),
+        (
+            good_with("[scenario.queue]", "[«scenario.pipe]\n[scenario.queue]"),
+            "give exactly one scenario, not 2",
+            "只能写一个场景类型，这里写了 2 个",
+        ),
+        (
+            good_with("maxsize = 2", "maxsize = «99999999999999999999"),
+            "maxsize = 99999999999999999999 is out of range: 0 to 65536",
+            "maxsize = 99999999999999999999 超出范围：应为 0 到 65536",
+        ),
+        (
+            good_with("writers = 3", "writers = «200\nreaders = 100"),
+            "200 writers and 100 readers make 300 processes",
+            "200 个写进程加 100 个读进程，共 300 个进程",
+        ),
+        (
+            good_with(
+                "maxsize = 2",
+                "maxsize = 2\nput_timeout = 1\nnowait_put = «true",
+            ),
+            "nowait_put = true cannot be used with put_timeout",
+            "nowait_put = true 不能和 put_timeout 一起用",
+        ),
+        (
+            good_with("maxsize = 2", "maxsize = 2\nput_timeout = «-1"),
+            "put_timeout: '-1' is negative",
+            "put_timeout：'-1' 是负数",
+        ),
+        (
+            good_with("delay = \"0.5..1\"", "delay = «\"fast\""),
+            "delay: 'fast' is not a delay",
+            "delay：'fast' 不是延时",
+        ),
+        // The program.
+        (
+            good_with("program = \"demo.py\"", "program = «\" \""),
+            "program is empty: name the .py file beside the lesson",
+            "program 是空的",
+        ),
+        (
+            good_with("program = \"demo.py\"", "program = «\"gone.py\""),
+            "cannot read the program gone.py (named beside the lesson file): no such file",
+            "无法读取程序 gone.py（课程文件指定的、放在它旁边的程序）：no such file",
+        ),
+        // [lines]
+        (
+            good_with("reader = { get", "«readr = { get"),
+            "[lines] has no part `readr`: a program's parts are writer, reader, sender, \
+             receiver, counter, locked_counter, parent",
+            "[lines] 里不能写 `readr`：程序的部分只有 writer、reader、sender",
+        ),
+        (
+            good_with("{ get = 10 }", "{ get = 10, «put = 6 }"),
+            "a reader has no `put` in a line map: its operations are start, get, empty",
+            "行号表里的 `reader` 没有 `put`：它的操作是 start、get、empty",
+        ),
+        (
+            good_with("put = 6", "put = «-4"),
+            "lines.writer.put = -4: lines count from 1",
+            "lines.writer.put = -4：行号从 1 开始",
+        ),
+        (
+            good_with("put = 6", "put = «13"),
+            "lines.writer.put = 13 is past the end of demo.py (12 lines)",
+            "lines.writer.put = 13 超出了 demo.py 的末尾（共 12 行）",
+        ),
+        // Scenes and questions.
+        (
+            format!("scenes = «[]\n{}", GOOD.split("[[scenes]]").next().unwrap()),
+            "a lesson has at least one scene ([[scenes]] with a caption)",
+            "一个课程至少要有一个场景",
+        ),
+        (
+            good_with(
+                "choices = [{ en = \"a\", zh = \"甲\" }, { en = \"b\", zh = \"乙\" }]",
+                "choices = «[{ en = \"a\", zh = \"甲\" }]",
+            ),
+            "a question has 2 to 4 choices; this one has 1",
+            "一道题要有 2 到 4 个选项；这道题有 1 个",
+        ),
+        (
+            good_with("answer = 2", "answer = «3"),
+            "answer = 3 is out of range: choose 1 to 2 (the choices count from 1)",
+            "answer = 3 超出范围：请选 1 到 2（选项从 1 开始数）",
+        ),
+        // Actions.
+        (
+            good_with(setup, r#"setup = [«"jump"]"#),
+            "'jump' is not an action: write one of maxsize N, add_writer",
+            "'jump' 不是动作：请写以下之一：maxsize N, add_writer",
+        ),
+        (
+            good_with(setup, r#"setup = [«"maxsize x"]"#),
+            "'maxsize x': maxsize takes a whole number from 0 (unbounded) to 65536",
+            "'maxsize x'：maxsize 后面要写 0（不限大小）到 65536 的整数",
+        ),
+        (
+            good_with(setup, r#"setup = [«"slow_motion 40"]"#),
+            "'slow_motion 40': slow_motion takes a factor from 0.1 to 20",
+            "'slow_motion 40'：slow_motion 后面要写 0.1 到 20 之间的倍数",
+        ),
+        (
+            good_with(setup, r#"setup = [«"kill parent"]"#),
+            "'kill parent': 'parent' is not a role: writer, reader, sender, receiver or counter",
+            "'kill parent'：'parent' 不是进程角色：可以写 writer、reader、sender、receiver、counter",
+        ),
+        (
+            good_with(setup, r#"setup = [«"lock on"]"#),
+            "'lock on' needs a counter run; this lesson's is queue",
+            "'lock on' 只能用于计数器（counter）场景；这个课程是队列（queue）场景",
+        ),
+        (
+            good_with(setup, r#"setup = [«"kill sender"]"#),
+            "'kill sender': a queue run has no sender: its processes are writer and reader",
+            "'kill sender'：队列（queue）场景里没有发送进程（sender）：\
+             它的进程是写进程（writer）和读进程（reader）",
+        ),
+        // Reveal conditions.
+        (
+            good_with(reveal, r#"reveal = «"the writer waits""#),
+            "'the writer waits' is not a reveal condition: write one of ROLE blocks in OP",
+            "'the writer waits' 不是揭示条件：请写以下之一：ROLE blocks in OP",
+        ),
+        (
+            good_with(reveal, r#"reveal = «"writer blocks in get""#),
+            "'writer blocks in get': a writer blocks in put, not in 'get' (write: writer blocks in put)",
+            "'writer blocks in get'：写进程（writer）阻塞在 put，不是 'get'（请写：writer blocks in put）",
+        ),
+        (
+            good_with(reveal, r#"reveal = «"counter blocks in increment""#),
+            "'counter blocks in increment': a counter never blocks",
+            "'counter blocks in increment'：计数进程（counter）从不阻塞",
+        ),
+        (
+            good_with(reveal, r#"reveal = «"reader done >= many""#),
+            "'reader done >= many': 'many' is not a whole number",
+            "'reader done >= many'：'many' 不是整数",
+        ),
+        (
+            good_with(reveal, r#"reveal = «"parent ended""#),
+            "'parent ended': 'parent' is not a role",
+            "'parent' 不是进程角色",
+        ),
+        (
+            good_with(reveal, r#"reveal = «"receiver ended""#),
+            "'receiver ended' can never hold here: a queue run has no receiver",
+            "'receiver ended' 在这里永远不会成立：队列（queue）场景里没有接收进程（receiver）",
+        ),
+        (
+            good_with(reveal, r#"reveal = «"queue.Full raised""#),
+            "'queue.Full raised' can never hold here: the writers wait for room forever",
+            "写进程会一直等到队列有空位；请设置 put_timeout 或 nowait_put",
+        ),
+        (
+            good_with(reveal, r#"reveal = «"EOFError raised""#),
+            "EOFError is raised by a pipe's recv; this lesson's run is queue",
+            "EOFError 由管道的 recv 抛出；这个课程是队列（queue）场景",
+        ),
+    ];
+    for (marked, en, zh) in &cases {
+        rejected_in(marked, en, zh);
+    }
+}
+
+/// A Chinese keyboard's punctuation outside quotes is pointed at where it
+/// is, with the ASCII character to write; inside quotes and comments it
+/// is text.
+#[test]
+fn full_width_punctuation_is_pointed_at_with_its_ascii_twin() {
+    let reveal = r#"reveal = "writer blocks in put""#;
+    for (marked, found, ascii) in [
+        (
+            good_with(reveal, "reveal = «“writer blocks in put”"),
+            '“',
+            '"',
+        ),
+        (
+            good_with(reveal, "reveal «＝ \"writer blocks in put\""),
+            '＝',
+            '=',
+        ),
+        (
+            good_with(reveal, "reveal«：\"writer blocks in put\""),
+            '：',
+            '=',
+        ),
+        (
+            good_with(
+                r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#,
+                r#"setup = ["maxsize 1"«，"add_reader"]"#,
+            ),
+            '，',
+            ',',
+        ),
+        (
+            // The comma inside the quotes is the caption's own.
+            good_with(
+                "caption = { en = \"First\", zh = \"第一\" }",
+                "caption = { en = \"First\"«，zh = \"第一，二\" }",
+            ),
+            '，',
+            ',',
+        ),
+        (
+            good_with("[scenario.queue]", "«【scenario.queue】"),
+            '【',
+            '[',
+        ),
+        (
+            good_with("writers = 3", "writers«\u{3000}= 3"),
+            '\u{3000}',
+            ' ',
+        ),
+    ] {
+        rejected_in(
+            &marked,
+            &format!(
+                "TOML syntax: `{found}` is a full-width (Chinese) character; \
+                 outside quotes TOML needs the plain `{ascii}`"
+            ),
+            &format!(
+                "TOML 语法错误：`{found}` 是全角（中文）符号；引号外面 TOML 只认半角符号，这里请写 `{ascii}`"
+            ),
+        );
+    }
+    // Chinese punctuation in a string or a comment is no mistake.
+    assert!(load(&good_with("answer = 2", "answer = 2  # 第二，对吧？")).is_ok());
+    assert!(load(&good_with("\"然后呢？\"", "\"然后呢？“”，\"")).is_ok());
+}
+
+/// Each of toml's syntax errors we name in our words, and one we do not.
+#[test]
+fn toml_syntax_errors_are_named_in_our_words() {
+    let reveal = r#"reveal = "writer blocks in put""#;
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            good_with(reveal, "reveal = «writer blocks in put"),
+            "TOML syntax: a text must be in quotes, like \"maxsize 2\" (numbers, true and false need none)",
+            "TOML 语法错误：文字要放在引号里",
+        ),
+        (
+            good_with("zh = \"一课\" }\nprogram", "zh = \"一课\"\n«program"),
+            "TOML syntax: a comma `,` is missing between two items",
+            "TOML 语法错误：两项之间少了逗号 `,`",
+        ),
+        (
+            good_with(
+                r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#,
+                "setup = [\"maxsize 1\" «\"add_reader\"]",
+            ),
+            "TOML syntax: a comma `,` is missing between two items",
+            "两项之间少了逗号",
+        ),
+        (
+            good_with(reveal, "reveal «\"writer blocks in put\""),
+            "TOML syntax: this key has no `= value` (a key is one word: use `_`, not spaces)",
+            "TOML 语法错误：这个键后面缺少 `= 值`",
+        ),
+        (
+            good_with(reveal, "reveal = \"writer blocks in put«"),
+            "TOML syntax: this string is not closed: end it with `\"` on the same line",
+            "TOML 语法错误：这个字符串没有结束：请在同一行用 `\"` 结束它",
+        ),
+        (
+            good_with(reveal, "reveal = 'writer blocks in put«"),
+            "TOML syntax: this string is not closed: end it with `'` on the same line",
+            "请在同一行用 `'` 结束它",
+        ),
+        (
+            good_with("[[scenes]]\ncaption.en", "[[scenes]«\ncaption.en"),
+            "TOML syntax: `]` is missing: something opened above is not closed before here",
+            "TOML 语法错误：缺少 `]`：前面打开的括号在这里之前没有关上",
+        ),
+        (
+            // An inline table may go on over lines: toml notices at the
+            // next table.
+            good_with(
+                "{ get = 10 }\n\n[[scenes]]\ncaption = { en = \"First\"",
+                "{ get = 10\n\n«[[scenes]]\ncaption = { en = \"First\"",
+            ),
+            "TOML syntax: `}` is missing: something opened above is not closed before here",
+            "缺少 `}`",
+        ),
+        (
+            // Not a string left open: toml's words.
+            good_with("{ get = 10 }", "{ 1 «}"),
+            "TOML syntax: toml says \"invalid literal string, expected `'`\"",
+            "toml 的原话是",
+        ),
+        (
+            // A list may go on over lines too.
+            good_with(
+                "setup = [\"maxsize 1\", \"add_reader\", \"kill writer\"]\n\n[scenes.question]",
+                "setup = [\"maxsize 1\"\n\n«[scenes.question]",
+            ),
+            "TOML syntax: `]` is missing: something opened above is not closed before here",
+            "缺少 `]`",
+        ),
+        (
+            // A comma missing between the lines of a list.
+            good_with(
+                r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#,
+                "setup = [\n  \"maxsize 1\"\n  «\"add_reader\",\n]",
+            ),
+            "TOML syntax: a comma `,` is missing between two items",
+            "两项之间少了逗号",
+        ),
+        (
+            good_with("answer = 2", "answer = «tru"),
+            "TOML syntax: toml says \"invalid boolean, expected `true`\"",
+            "TOML 语法错误：toml 的原话是 \"invalid boolean, expected `true`\"",
+        ),
+    ];
+    for (marked, en, zh) in &cases {
+        rejected_in(marked, en, zh);
+    }
+}
+
+#[test]
+fn a_built_in_lesson_naming_another_program_is_an_error() {
+    let b = BuiltIn {
+        name: "demo",
+        toml: GOOD,
+        program: ("pipe.py", PROGRAM),
+    };
+    let [en, zh] = Lang::ALL.map(|l| text::with_lang(l, || b.load().unwrap_err()));
+    assert_eq!(
+        (en.file.as_str(), en.at),
+        ("assets/lessons/demo.toml", Some((2, 11)))
+    );
+    assert_eq!(
+        en.message,
+        "a built-in lesson's program is pipe.py (beside it), not demo.py"
+    );
+    assert_eq!(zh.message, "内置课程的程序是它旁边的 pipe.py，不是 demo.py");
+}
+
+#[test]
+fn an_empty_program_is_an_error_at_its_name() {
+    let empty = |_: &str| Ok(String::new());
+    let [en, zh] = Lang::ALL
+        .map(|l| text::with_lang(l, || parse("demo", "demo.toml", GOOD, &empty).unwrap_err()));
+    assert_eq!((en.at, zh.at), (Some((2, 11)), Some((2, 11))));
+    assert_eq!(en.message, "demo.py is empty");
+    assert_eq!(zh.message, "demo.py 是空文件");
+}
+
+/// The bad files of every test here and more, each broken one way.
+fn bad_files() -> Vec<String> {
+    let reveal = r#"reveal = "writer blocks in put""#;
+    let setup = r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#;
+    let choices = "choices = [{ en = \"a\", zh = \"甲\" }, { en = \"b\", zh = \"乙\" }]";
+    let head = GOOD.split("[[scenes]]").next().unwrap();
+    let mut files: Vec<String> = vec![
+        "title = 3\n".into(),
+        String::new(),
+        "\u{feff}title = 1\n".into(),
+        "[[title]]\n".into(),
+        format!("scenes = 3\n{head}"),
+        format!("scenes = [3]\n{head}"),
+        format!("scenes = [{{}}]\n{head}"),
+        format!("scenes = []\n{head}"),
+        format!("lines = 3\n{GOOD}").replacen("[lines]", "[lines0]", 1),
+        head.to_string(),
+        good_with("[scenario.queue]", "[scenario.queue.x]"),
+        good_with("[scenario.queue]", "[scenario.queu]"),
+        good_with("[scenario.queue]", "[scenario]\nqueue = 3\n[scenario.pipe]"),
+        good_with("[scenario.queue]", "[scenario.counter]\n[scenario.pipe]"),
+        good_with("writers = 3", "writers = 1979-05-27"),
+        good_with("writers = 3", "writers = 07:32:00"),
+        good_with("writers = 3", "writers = [3]"),
+        good_with("writers = 3", "writers = nan"),
+        good_with("writers = 3", "writers = inf"),
+        good_with("maxsize = 2", "maxsize = 2\nput_timeout = nan"),
+        good_with("maxsize = 2", "maxsize = 2\nput_timeout = inf"),
+        good_with("maxsize = 2", "maxsize = 2\nput_timeout = []"),
+        good_with("maxsize = 2", "maxsize = 2\nnowait_get = \"yes\""),
+        good_with("delay = \"0.5..1\"", "delay = [0, 1]"),
+        good_with("delay = \"0.5..1\"", "delay = { lo = 0 }"),
+        good_with("delay = \"0.5..1\"", "delay = 1e999"),
+        good_with(
+            "title = { en = \"A lesson\", zh = \"一课\" }",
+            "title = \"A lesson\"",
+        ),
+        good_with("title = { en = \"A lesson\", zh = \"一课\" }", "title = []"),
+        good_with(
+            "title = { en = \"A lesson\", zh = \"一课\" }",
+            "title = { en = [], zh = \"一课\" }",
+        ),
+        good_with(
+            "title = { en = \"A lesson\", zh = \"一课\" }",
+            "title = { en = \"x\", zh = \"一课\", en = \"y\" }",
+        ),
+        good_with("title = { en = \"A lesson\", zh = \"一课\" }", "title = {}"),
+        good_with("program = \"demo.py\"", "program = 3"),
+        good_with("program = \"demo.py\"", "program = { file = \"demo.py\" }"),
+        good_with("reader = { get = 10 }", "reader = [10]"),
+        good_with("reader = { get = 10 }", "reader = { get = \"10\" }"),
+        good_with("reader = { get = 10 }", "reader = { get = 10.5 }"),
+        good_with("reader = { get = 10 }", "reader = { get = { line = 10 } }"),
+        good_with("reader = { get", "Reader = { get"),
+        good_with(setup, "setup = [[\"maxsize 1\"]]"),
+        good_with(setup, "setup = [{ action = \"maxsize 1\" }]"),
+        good_with(setup, "setup = { a = 1 }"),
+        good_with(setup, "setup = true"),
+        good_with(choices, "choices = 2"),
+        good_with(choices, "choices = [[\"a\"], [\"b\"]]"),
+        good_with(
+            choices,
+            "choices = [{ en = \"a\" }, { en = \"b\", zh = \"乙\" }]",
+        ),
+        good_with("answer = 2", "answer = \"two\""),
+        good_with("answer = 2", "answer = [2]"),
+        good_with("answer = 2", "answer = 2.0"),
+        good_with("answer = 2", "answer = 0b"),
+        good_with(reveal, "reveal = [\"writer blocks in put\"]"),
+        good_with(reveal, "reveal = { role = \"writer\" }"),
+        good_with(reveal, "reveal = 1"),
+        good_with(
+            "why = { en = \"Because.\", zh = \"因为。\" }",
+            "why = \"Because.\"",
+        ),
+        good_with(
+            "why = { en = \"Because.\", zh = \"因为。\" }",
+            "why = { en = \"Because.\", zh = \"因为。\", fr = \"Parce que.\" }",
+        ),
+        good_with("[scenes.question]", "question = 3\n[scenes.question0]"),
+        good_with("[scenes.question]", "[scenes.question.extra]"),
+        good_with("[scenes.question]", "[[scenes.question]]"),
+        good_with("caption = { en = \"First\", zh = \"第一\" }", "caption = 1"),
+        good_with(
+            "caption = { en = \"First\", zh = \"第一\" }",
+            "captions = []",
+        ),
+        good_with("caption = { en = \"First\", zh = \"第一\" }", ""),
+    ];
+    // And some the other tests here refuse, one of each kind of check.
+    files.extend([
+        good_with("answer = 2", "answer = 3"),
+        good_with("put = 6", "put = 13"),
+        good_with("writers = 3", "writers = 0"),
+        good_with(setup, r#"setup = ["lock on"]"#),
+        good_with(setup, r#"setup = ["jump"]"#),
+        good_with(reveal, r#"reveal = "receiver ended""#),
+        good_with(reveal, r#"reveal = "lost updates > 0""#),
+        good_with(reveal, r#"reveal = "writer blocks in get""#),
+        good_with(reveal, "reveal = writer blocks in put"),
+        good_with(reveal, "reveal = “writer blocks in put”"),
+        good_with("answer = 2", "answer = tru"),
+    ]);
+    files
+}
+
+/// The names of the types in the lesson's modules (`struct X`, `enum X`,
+/// `type X`, `trait X` at the top level: not a visitor's `type Value`),
+/// none of which a message may say.
+fn lesson_type_names() -> Vec<String> {
+    let sources = [
+        include_str!("file.rs"),
+        include_str!("shape.rs"),
+        include_str!("problem.rs"),
+        include_str!("mod.rs"),
+        include_str!("../stream/lesson.rs"),
+        include_str!("../stream/run.rs"),
+    ];
+    let mut names: Vec<String> = sources
+        .iter()
+        .flat_map(|s| s.lines())
+        .filter(|line| !line.starts_with(char::is_whitespace))
+        .filter_map(|line| {
+            let mut words = line.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+            while let Some(w) = words.next() {
+                if matches!(w, "struct" | "enum" | "type" | "trait") {
+                    return words.find(|w| !w.is_empty()).map(str::to_string);
+                }
+            }
+            None
+        })
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+        .collect();
+    // And the types a lesson file is read into that serde or toml could name.
+    names.extend(["Spanned", "BTreeMap", "Vec", "Option", "String"].map(String::from));
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether `word` looks like a Rust type's name: upper camel case with at
+/// least two humps (`RawText`; not `TOML`, `EOFError` or `Python`).
+fn upper_camel(word: &str) -> bool {
+    let mut chars = word.chars();
+    let first_upper = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+    let second_lower = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    let humps = word
+        .char_indices()
+        .skip(1)
+        .filter(|&(i, c)| {
+            c.is_ascii_uppercase() && word[..i].ends_with(|p: char| p.is_ascii_lowercase())
+        })
+        .count();
+    first_upper && second_lower && humps >= 1
+}
+
+#[test]
+fn no_message_names_a_rust_type() {
+    let types = lesson_type_names();
+    for t in [
+        "RawText",
+        "LessonFile",
+        "TextFile",
+        "Problem",
+        "Want",
+        "Spanned",
+        "Whole",
+    ] {
+        assert!(types.iter().any(|n| n == t), "{t} not among {types:?}");
+    }
+    assert!(upper_camel("RawText") && upper_camel("QueueFile"));
+    assert!(!upper_camel("TOML") && !upper_camel("EOFError") && !upper_camel("Python"));
+    let mut said = 0;
+    for file in bad_files() {
+        for lang in Lang::ALL {
+            let message = match text::with_lang(lang, || load(&file)) {
+                Ok(_) => panic!("should be rejected:\n{file}"),
+                Err(e) => e.message,
+            };
+            said += 1;
+            for word in message.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                assert!(
+                    !types.iter().any(|t| t == word) && !upper_camel(word),
+                    "{lang:?}: `{word}` in: {message}\n{file}"
+                );
+            }
+            assert!(!message.contains('@'), "a tag of ours: {message}");
+            assert!(
+                !message.contains("struct ") && !message.contains("variant"),
+                "{message}"
+            );
+            if lang == Lang::Zh {
+                assert!(has_cjk(&message), "not in Chinese: {message}");
+            }
+        }
+    }
+    assert!(said > 130, "{said}");
 }

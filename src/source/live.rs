@@ -1,5 +1,6 @@
 //! The live source: the supervisor running real processes. Records are
-//! numbered here, folded into the scene, and handed to the recorders.
+//! numbered here, folded into the scene, and handed to the recorders and
+//! to the tap (the headless transcript sees each one there).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -8,12 +9,24 @@ use super::Source;
 use crate::config::RunConfig;
 use crate::model::{Hint, Scene, Timeline, TimelineCmd};
 use crate::recording::Recorder;
-use crate::stream::{Body, Command, Record};
+use crate::stream::{Body, Command, Note, Record};
 use crate::supervisor::{StartError, Supervisor};
 use crate::telemetry::now_ns;
 
-/// The live run.
-pub struct Live {
+/// Sees each record just after it is folded into the scene (whatever
+/// folds it: [`Source::advance`], a restart, the shutdown), so a line
+/// about it can be told on the scene it made.
+pub trait Tap {
+    fn folded(&mut self, scene: &Scene, rec: &Record);
+}
+
+/// No tap: the visualizer draws the scene instead.
+impl Tap for () {
+    fn folded(&mut self, _scene: &Scene, _rec: &Record) {}
+}
+
+/// The live run, its records shown to `T`.
+pub struct Live<T: Tap = ()> {
     sup: Supervisor,
     window: Duration,
     /// The ipcscope binary the children run from (`None`: this process's own).
@@ -25,6 +38,7 @@ pub struct Live {
     /// Whether a recording falling behind has been told.
     told_gaps: bool,
     problems: Vec<String>,
+    tap: T,
 }
 
 impl Live {
@@ -45,6 +59,20 @@ impl Live {
         recorders: Vec<Recorder>,
         exe: Option<PathBuf>,
     ) -> Result<Live, StartError> {
+        Live::tapped(cfg, window, recorders, exe, ())
+    }
+}
+
+impl<T: Tap> Live<T> {
+    /// As [`Live::start_with_exe`], every record shown to `tap` once
+    /// folded.
+    pub fn tapped(
+        cfg: &RunConfig,
+        window: Duration,
+        recorders: Vec<Recorder>,
+        exe: Option<PathBuf>,
+        tap: T,
+    ) -> Result<Live<T>, StartError> {
         Ok(Live {
             sup: Supervisor::start_with_exe(cfg, window, exe.clone())?,
             window,
@@ -54,7 +82,36 @@ impl Live {
             slow_motion: 1.0,
             told_gaps: false,
             problems: Vec::new(),
+            tap,
         })
+    }
+
+    pub fn tap(&mut self) -> &mut T {
+        &mut self.tap
+    }
+
+    /// Waits up to `timeout` for a record to be ready (takes none).
+    pub fn wait(&self, timeout: Duration) {
+        let mut sel = crossbeam_channel::Select::new();
+        sel.recv(self.sup.records());
+        let _ = sel.ready_timeout(timeout);
+    }
+
+    /// Adds the parent's note to the stream, in time order.
+    pub fn note(&self, note: Note) {
+        self.sup.note(note);
+    }
+
+    /// Finishes the recordings (after [`Source::shutdown`]): each file's
+    /// path and the records it had to leave out.
+    pub fn finish_recordings(&mut self) -> Vec<(PathBuf, u64)> {
+        self.recorders
+            .iter_mut()
+            .map(|r| {
+                r.finish();
+                (r.path().to_path_buf(), r.dropped)
+            })
+            .collect()
     }
 
     /// Records taken from the run so far (numbered, folded and recorded).
@@ -76,7 +133,9 @@ impl Live {
                     .push(crate::text::words().recording_gaps(r.path()));
             }
         }
-        scene.apply(&rec)
+        let changed = scene.apply(&rec);
+        self.tap.folded(scene, &rec);
+        changed
     }
 
     fn restart(&mut self, cfg: &RunConfig, scene: &mut Scene) -> Result<(), Hint> {
@@ -93,7 +152,7 @@ impl Live {
     }
 }
 
-impl Source for Live {
+impl<T: Tap> Source for Live<T> {
     fn advance(&mut self, scene: &mut Scene, budget: Duration) -> bool {
         let until = Instant::now() + budget;
         let mut changed = false;
@@ -145,7 +204,7 @@ impl Source for Live {
     }
 }
 
-impl Drop for Live {
+impl<T: Tap> Drop for Live<T> {
     fn drop(&mut self) {
         self.sup.shutdown();
         for r in &mut self.recorders {

@@ -8,6 +8,9 @@
 //! here. Actions and reveal conditions are written as short phrases
 //! (`"maxsize 2"`, `"writer blocks in put"`) that parse into enums and
 //! print back the same, so a lesson file and a recording say them alike.
+//! A phrase or a text that cannot be read is a typed error
+//! ([`ActionError`], [`RevealError`], [`TextError`]): `crate::text` says
+//! it in the current language, this module says nothing.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -37,30 +40,49 @@ impl Text {
     }
 }
 
-/// A text as written: a missing or empty language is reported in our words.
+impl Text {
+    /// A text from its two languages as written: both required, neither
+    /// empty (blank counts as empty).
+    pub fn new(en: Option<String>, zh: Option<String>) -> Result<Text, TextError> {
+        match (en, zh) {
+            (None, None) => Err(TextError::Neither),
+            (None, Some(_)) => Err(TextError::Missing(Lang::En)),
+            (Some(_), None) => Err(TextError::Missing(Lang::Zh)),
+            (Some(en), _) if en.trim().is_empty() => Err(TextError::Empty(Lang::En)),
+            (_, Some(zh)) if zh.trim().is_empty() => Err(TextError::Empty(Lang::Zh)),
+            (Some(en), Some(zh)) => Ok(Text { en, zh }),
+        }
+    }
+}
+
+/// Why a text cannot be used (said in words by `crate::text`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextError {
+    /// Neither `en` nor `zh`.
+    Neither,
+    /// One language is not there.
+    Missing(Lang),
+    /// One language is empty or blank.
+    Empty(Lang),
+}
+
+impl std::error::Error for TextError {}
+
+/// A text as written: a missing or empty language is a [`TextError`].
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a text: { en = \"...\", zh = \"...\" }"
+)]
 struct RawText {
     en: Option<String>,
     zh: Option<String>,
 }
 
 impl TryFrom<RawText> for Text {
-    type Error = String;
-    fn try_from(raw: RawText) -> Result<Text, String> {
-        let both = "every text is written in English (en) and Chinese (zh)";
-        match (raw.en, raw.zh) {
-            (None, None) => Err(format!("this text has neither `en` nor `zh`: {both}")),
-            (None, Some(_)) => Err(format!("this text has no `en`: {both}")),
-            (Some(_), None) => Err(format!("this text has no `zh`: {both}")),
-            (Some(en), _) if en.trim().is_empty() => {
-                Err(format!("this text's `en` is empty: {both}"))
-            }
-            (_, Some(zh)) if zh.trim().is_empty() => {
-                Err(format!("this text's `zh` is empty: {both}"))
-            }
-            (Some(en), Some(zh)) => Ok(Text { en, zh }),
-        }
+    type Error = TextError;
+    fn try_from(raw: RawText) -> Result<Text, TextError> {
+        Text::new(raw.en, raw.zh)
     }
 }
 
@@ -107,6 +129,12 @@ impl ProgramRole {
         ProgramRole::LockedCounter,
         ProgramRole::Parent,
     ];
+
+    /// The part of a program a lesson file names (`writer`, ...,
+    /// `locked_counter`, `parent`).
+    pub fn from_name(name: &str) -> Option<ProgramRole> {
+        ProgramRole::ALL.into_iter().find(|r| r.as_str() == name)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -192,6 +220,29 @@ pub enum Op {
 }
 
 impl Op {
+    pub const ALL: [Op; 15] = [
+        Op::Start,
+        Op::Put,
+        Op::Get,
+        Op::Sleep,
+        Op::Send,
+        Op::Recv,
+        Op::Close,
+        Op::Increment,
+        Op::Join,
+        Op::Terminate,
+        Op::Kill,
+        Op::Exit,
+        Op::Full,
+        Op::Empty,
+        Op::Eof,
+    ];
+
+    /// The operation a lesson file names (`put`, `join`, ...).
+    pub fn from_name(name: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Start => "start",
@@ -397,9 +448,33 @@ impl fmt::Display for Action {
     }
 }
 
+/// Why a phrase is not an action (said in words by `crate::text`); each
+/// holds the phrase as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionError {
+    /// None of [`ACTION_FORMS`].
+    Unknown(String),
+    /// `maxsize N` with N not a whole number from 0 to [`MAX_MAXSIZE`].
+    Maxsize(String),
+    /// `slow_motion F` with F outside [`SLOW_MOTION`].
+    SlowMotion(String),
+    /// `kill ROLE` or `terminate ROLE` naming no child's role.
+    Role(NotARole),
+}
+
+impl std::error::Error for ActionError {}
+
+/// A word where a child's role must be (`writer` ... `counter`), in the
+/// phrase it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotARole {
+    pub phrase: String,
+    pub word: String,
+}
+
 impl FromStr for Action {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Action, String> {
+    type Err = ActionError;
+    fn from_str(s: &str) -> Result<Action, ActionError> {
         let words: Vec<&str> = s.split_whitespace().collect();
         let one = |a: Action| Ok(a);
         match words.as_slice() {
@@ -414,23 +489,17 @@ impl FromStr for Action {
             ["lock", "off"] => one(Action::Lock(false)),
             ["maxsize", n] => match n.parse::<u32>() {
                 Ok(n) if n <= MAX_MAXSIZE => Ok(Action::Maxsize(n)),
-                _ => Err(format!(
-                    "'{s}': maxsize takes a whole number from 0 (unbounded) to {MAX_MAXSIZE}"
-                )),
+                _ => Err(ActionError::Maxsize(s.to_string())),
             },
             ["slow_motion", x] => match x.parse::<f64>() {
                 Ok(x) if SLOW_MOTION.contains(&x) => Ok(Action::SlowMotion(x)),
-                _ => Err(format!(
-                    "'{s}': slow_motion takes a factor from {} to {}",
-                    SLOW_MOTION.start(),
-                    SLOW_MOTION.end()
-                )),
+                _ => Err(ActionError::SlowMotion(s.to_string())),
             },
-            ["kill", r] => Ok(Action::Kill(child_role(r, s)?)),
-            ["terminate", r] => Ok(Action::Terminate(child_role(r, s)?)),
-            _ => Err(format!(
-                "'{s}' is not an action: write one of {ACTION_FORMS}"
+            ["kill", r] => Ok(Action::Kill(child_role(r, s).map_err(ActionError::Role)?)),
+            ["terminate", r] => Ok(Action::Terminate(
+                child_role(r, s).map_err(ActionError::Role)?,
             )),
+            _ => Err(ActionError::Unknown(s.to_string())),
         }
     }
 }
@@ -442,25 +511,35 @@ impl From<Action> for String {
 }
 
 impl TryFrom<String> for Action {
-    type Error = String;
-    fn try_from(s: String) -> Result<Action, String> {
+    type Error = ActionError;
+    fn try_from(s: String) -> Result<Action, ActionError> {
         s.parse()
     }
 }
 
 /// A child process's role by its name (`writer` ... `counter`).
-fn child_role(word: &str, phrase: &str) -> Result<Role, String> {
+fn child_role(word: &str, phrase: &str) -> Result<Role, NotARole> {
     match word {
         "writer" => Ok(Role::Writer),
         "reader" => Ok(Role::Reader),
         "sender" => Ok(Role::Sender),
         "receiver" => Ok(Role::Receiver),
         "counter" => Ok(Role::Counter),
-        _ => Err(format!(
-            "'{phrase}': '{word}' is not a role: writer, reader, sender, receiver or counter"
-        )),
+        _ => Err(NotARole {
+            phrase: phrase.to_string(),
+            word: word.to_string(),
+        }),
     }
 }
+
+/// The children's roles, as actions and reveal conditions name them.
+pub const CHILD_ROLES: [Role; 5] = [
+    Role::Writer,
+    Role::Reader,
+    Role::Sender,
+    Role::Receiver,
+    Role::Counter,
+];
 
 /// An exception a queue operation raises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -534,23 +613,56 @@ impl fmt::Display for Reveal {
     }
 }
 
+/// Why a phrase is not a reveal condition (said in words by
+/// `crate::text`); each holds the phrase as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevealError {
+    /// None of [`REVEAL_FORMS`].
+    Unknown(String),
+    /// `ROLE blocks in OP` with the wrong operation for the role
+    /// (`written`); `op` is the one it blocks in.
+    WrongOp {
+        phrase: String,
+        role: Role,
+        op: Op,
+        written: String,
+    },
+    /// `counter blocks in ...`: a counter never blocks.
+    NeverBlocks { phrase: String, role: Role },
+    /// A count (`word`) that is not a whole number.
+    NotACount { phrase: String, word: String },
+    /// A role's place holds no child's role.
+    Role(NotARole),
+}
+
+impl std::error::Error for RevealError {}
+
 impl FromStr for Reveal {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Reveal, String> {
+    type Err = RevealError;
+    fn from_str(s: &str) -> Result<Reveal, RevealError> {
         let words: Vec<&str> = s.split_whitespace().collect();
         let count = |n: &str| {
-            n.parse::<u64>()
-                .map_err(|_| format!("'{s}': '{n}' is not a whole number"))
+            n.parse::<u64>().map_err(|_| RevealError::NotACount {
+                phrase: s.to_string(),
+                word: n.to_string(),
+            })
         };
+        let role = |r: &str| child_role(r, s).map_err(RevealError::Role);
         match words.as_slice() {
             [r, "blocks", "in", op] => {
-                let role = child_role(r, s)?;
+                let role = role(r)?;
                 match blocking_op(role) {
                     Some(o) if o.as_str() == *op => Ok(Reveal::Blocks { role, op: o }),
-                    Some(o) => Err(format!(
-                        "'{s}': a {r} blocks in {o}, not in '{op}' (write: {r} blocks in {o})"
-                    )),
-                    None => Err(format!("'{s}': a {r} never blocks")),
+                    Some(o) => Err(RevealError::WrongOp {
+                        phrase: s.to_string(),
+                        role,
+                        op: o,
+                        written: op.to_string(),
+                    }),
+                    None => Err(RevealError::NeverBlocks {
+                        phrase: s.to_string(),
+                        role,
+                    }),
                 }
             }
             ["queue.Full" | "Full", "raised"] => Ok(Reveal::Raised {
@@ -564,16 +676,12 @@ impl FromStr for Reveal {
                 more_than: count(n)?,
             }),
             [r, "done", ">=", n] => Ok(Reveal::Done {
-                role: child_role(r, s)?,
+                role: role(r)?,
                 at_least: count(n)?,
             }),
-            [r, "ended"] => Ok(Reveal::Ended {
-                role: child_role(r, s)?,
-            }),
+            [r, "ended"] => Ok(Reveal::Ended { role: role(r)? }),
             ["stuck"] => Ok(Reveal::Stuck),
-            _ => Err(format!(
-                "'{s}' is not a reveal condition: write one of {REVEAL_FORMS}"
-            )),
+            _ => Err(RevealError::Unknown(s.to_string())),
         }
     }
 }
@@ -585,8 +693,8 @@ impl From<Reveal> for String {
 }
 
 impl TryFrom<String> for Reveal {
-    type Error = String;
-    fn try_from(s: String) -> Result<Reveal, String> {
+    type Error = RevealError;
+    fn try_from(s: String) -> Result<Reveal, RevealError> {
         s.parse()
     }
 }
@@ -636,20 +744,29 @@ mod tests {
     }
 
     #[test]
-    fn bad_actions_say_what_is_wrong() {
-        for (bad, says) in [
-            ("maxsize", "is not an action"),
-            ("maxsize -1", "0 (unbounded) to 65536"),
-            ("maxsize 65537", "0 (unbounded) to 65536"),
-            ("slow_motion 50", "from 0.1 to 20"),
-            ("slow_motion nan", "from 0.1 to 20"),
-            ("kill parent", "'parent' is not a role"),
-            ("kill supervisor", "is not a role"),
-            ("add_writers", "is not an action: write one of maxsize N"),
-            ("lock maybe", "is not an action"),
+    fn bad_actions_say_which_kind_of_wrong_with_the_phrase() {
+        use ActionError::*;
+        let role = |phrase: &str, word: &str| {
+            Role(NotARole {
+                phrase: phrase.into(),
+                word: word.into(),
+            })
+        };
+        for (bad, why) in [
+            ("maxsize", Unknown("maxsize".into())),
+            ("maxsize -1", Maxsize("maxsize -1".into())),
+            ("maxsize 65537", Maxsize("maxsize 65537".into())),
+            ("slow_motion 50", SlowMotion("slow_motion 50".into())),
+            ("slow_motion nan", SlowMotion("slow_motion nan".into())),
+            ("kill parent", role("kill parent", "parent")),
+            (
+                "terminate supervisor",
+                role("terminate supervisor", "supervisor"),
+            ),
+            ("add_writers", Unknown("add_writers".into())),
+            ("lock maybe", Unknown("lock maybe".into())),
         ] {
-            let e = bad.parse::<Action>().unwrap_err();
-            assert!(e.contains(says) && e.contains(bad), "{bad}: {e}");
+            assert_eq!(bad.parse::<Action>(), Err(why), "{bad}");
         }
     }
 
@@ -682,21 +799,80 @@ mod tests {
     }
 
     #[test]
-    fn bad_reveals_say_what_is_wrong() {
-        for (bad, says) in [
+    fn bad_reveals_say_which_kind_of_wrong_with_the_phrase() {
+        use RevealError::{NeverBlocks, NotACount, Unknown, WrongOp};
+        let phrase = |s: &str| s.to_string();
+        for (bad, why) in [
             (
                 "writer blocks in get",
-                "a writer blocks in put, not in 'get'",
+                WrongOp {
+                    phrase: phrase("writer blocks in get"),
+                    role: Role::Writer,
+                    op: Op::Put,
+                    written: "get".into(),
+                },
             ),
-            ("counter blocks in increment", "a counter never blocks"),
-            ("reader done >= many", "'many' is not a whole number"),
-            ("lost updates > -1", "'-1' is not a whole number"),
-            ("parent ended", "'parent' is not a role"),
-            ("the reader got 6", "is not a reveal condition"),
+            (
+                "counter blocks in increment",
+                NeverBlocks {
+                    phrase: phrase("counter blocks in increment"),
+                    role: Role::Counter,
+                },
+            ),
+            (
+                "reader done >= many",
+                NotACount {
+                    phrase: phrase("reader done >= many"),
+                    word: "many".into(),
+                },
+            ),
+            (
+                "lost updates > -1",
+                NotACount {
+                    phrase: phrase("lost updates > -1"),
+                    word: "-1".into(),
+                },
+            ),
+            (
+                "parent ended",
+                RevealError::Role(NotARole {
+                    phrase: phrase("parent ended"),
+                    word: "parent".into(),
+                }),
+            ),
+            ("the reader got 6", Unknown(phrase("the reader got 6"))),
         ] {
-            let e = bad.parse::<Reveal>().unwrap_err();
-            assert!(e.contains(says), "{bad}: {e}");
+            assert_eq!(bad.parse::<Reveal>(), Err(why), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_text_needs_both_languages_and_neither_blank() {
+        let s = |t: &str| Some(t.to_string());
+        assert_eq!(Text::new(None, None), Err(TextError::Neither));
+        assert_eq!(Text::new(None, s("一")), Err(TextError::Missing(Lang::En)));
+        assert_eq!(Text::new(s("a"), None), Err(TextError::Missing(Lang::Zh)));
+        assert_eq!(Text::new(s(" "), s("一")), Err(TextError::Empty(Lang::En)));
+        assert_eq!(Text::new(s("a"), s("")), Err(TextError::Empty(Lang::Zh)));
+        assert_eq!(
+            Text::new(s("a"), s("一")),
+            Ok(Text {
+                en: "a".into(),
+                zh: "一".into()
+            })
+        );
+    }
+
+    #[test]
+    fn roles_and_operations_are_found_by_their_names() {
+        for r in ProgramRole::ALL {
+            assert_eq!(ProgramRole::from_name(r.as_str()), Some(r));
+        }
+        for o in Op::ALL {
+            assert_eq!(Op::from_name(o.as_str()), Some(o));
+        }
+        assert_eq!(ProgramRole::from_name("Writer"), None);
+        assert_eq!(Op::from_name("gett"), None);
     }
 
     #[test]

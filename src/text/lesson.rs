@@ -36,9 +36,14 @@ pub fn handout_title(title: &str, program: &str, lang: Lang) -> String {
     table(lang).handout_title(title, program)
 }
 
-/// Between the handout's scenes and the run's transcript.
-pub fn transcript_heading(lang: Lang) -> &'static str {
-    table(lang).transcript_heading()
+/// A headless lesson: the run answers scene `n`'s question here.
+pub fn answered_here(n: usize, lang: Lang) -> String {
+    table(lang).answered_here(n)
+}
+
+/// A headless lesson: the run did not answer scene `n`'s question in time.
+pub fn not_answered(n: usize, lang: Lang) -> String {
+    table(lang).not_answered(n)
 }
 
 /// What a lesson's scenario runs, in a few parts for one line: its

@@ -7,10 +7,12 @@ use std::path::Path;
 
 use super::words::KeyTable;
 use super::*;
+use crate::lesson::{Bound, Found, Never, Syntax, Want};
 use crate::model::ScenarioKind;
 use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
+use crate::stream::lesson::{LineMismatch, Op, ProgramRole, TextError};
 use crate::stream::{Ended, KernelWait, Role, SIGKILL, SIGTERM};
 
 /// Every method of [`Words`] called with representative inputs: (method,
@@ -135,7 +137,8 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(scene_line, 2, "caption");
     say!(question_line, "prompt?");
     say!(handout_title, "Title", "queue_demo.py");
-    say!(transcript_heading);
+    say!(answered_here, 2);
+    say!(not_answered, 2);
     say!(scene_of, 2, 4);
     say!(scene_keys, false);
     say!(scene_keys, true);
@@ -493,6 +496,167 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(timeout_out_of_range, "3600.5", 3600.0);
     say!(negative_timeout, "-1", 3600.0);
     say!(not_seconds, "x", 3600.0);
+
+    // lesson files
+    let why_io = "No such file or directory (os error 2)";
+    say!(cannot_read_lesson, why_io);
+    say!(cannot_read_lessons_folder, why_io);
+    say!(cannot_read_program, "lessons/demo.py", why_io);
+    say!(not_the_built_in_program, "pipe.py", "other.py");
+    for syntax in [
+        // A Chinese quote: the English sentence quoting it has no CJK.
+        Syntax::FullWidth {
+            found: '“',
+            ascii: '"',
+        },
+        Syntax::Unquoted,
+        Syntax::MissingComma,
+        Syntax::NoValue,
+        Syntax::UnclosedString { quote: '"' },
+        Syntax::Unclosed { close: '}' },
+        Syntax::Other("invalid boolean, expected `true`".into()),
+    ] {
+        say!(toml_syntax, &syntax);
+    }
+    say!(duplicate_key, "reveal");
+    say!(unknown_key, "fr", &["en".to_string(), "zh".to_string()]);
+    say!(unknown_key, "x", &[]);
+    say!(missing_key, "scenes");
+    let found = [
+        Found::WholeNumber("3".into()),
+        Found::Number("2.5".into()),
+        Found::TrueFalse("true".into()),
+        Found::Str("\"2\"".into()),
+        Found::List,
+        Found::Table,
+        Found::Other,
+    ];
+    for f in &found {
+        say!(found, f);
+        say!(wrong_kind, Some("title"), Want::Text, f);
+    }
+    for w in Want::ALL {
+        say!(want, w);
+        say!(wrong_kind, None, w, &Found::WholeNumber("3".into()));
+    }
+    say!(unreadable, "wanted string or table");
+    say!(unreadable_number, Some("scenes.question.answer"));
+    say!(unreadable_number, None);
+    for e in [
+        TextError::Neither,
+        TextError::Missing(Lang::En),
+        TextError::Missing(Lang::Zh),
+        TextError::Empty(Lang::En),
+        TextError::Empty(Lang::Zh),
+    ] {
+        say!(text_problem, e);
+    }
+    say!(scenario_count, 0);
+    say!(scenario_count, 2);
+    say!(option_out_of_range, "maxsize", -1, 0, 65_536);
+    say!(nowait_with_timeout, "put");
+    say!(bad_seconds, "put_timeout", &"'-1' is negative");
+    say!(no_program_name);
+    say!(empty_program, "demo.py");
+    say!(unknown_part, "readr", &["writer", "reader", "parent"]);
+    say!(no_such_op, ProgramRole::Reader, "put", &["start", "get"]);
+    say!(line_from_one, ProgramRole::Writer, Op::Put, 0);
+    say!(
+        line_past_end,
+        ProgramRole::Writer,
+        Op::Put,
+        13,
+        "demo.py",
+        12
+    );
+    let mismatch = |expected| LineMismatch {
+        role: ProgramRole::Writer,
+        op: Op::Put,
+        line: 5,
+        expected,
+        text: "print('writing')".into(),
+    };
+    say!(
+        line_lacks_call,
+        &mismatch(&["put(", "put_nowait("]),
+        "demo.py"
+    );
+    say!(line_lacks_call, &mismatch(&[]), "demo.py");
+    say!(no_scenes);
+    say!(choice_count, 5);
+    say!(answer_out_of_range, 3, 2);
+    say!(not_an_action, "jump");
+    say!(maxsize_takes, "maxsize x", 65_536);
+    say!(slow_motion_takes, "slow_motion 40", 0.1, 20.0);
+    say!(
+        not_a_role,
+        "kill parent",
+        "parent",
+        &["writer", "reader", "counter"]
+    );
+    say!(
+        action_needs,
+        "lock on",
+        ScenarioKind::Counter,
+        ScenarioKind::Queue
+    );
+    say!(no_such_process, ScenarioKind::Queue, Role::Sender);
+    say!(
+        action_no_such_process,
+        "kill sender",
+        ScenarioKind::Queue,
+        Role::Sender
+    );
+    say!(not_a_reveal, "the writer waits");
+    say!(
+        blocks_in,
+        "writer blocks in get",
+        Role::Writer,
+        Op::Put,
+        "get"
+    );
+    say!(never_blocks, "counter blocks in increment", Role::Counter);
+    say!(not_a_count, "reader done >= many", "many");
+    let nevers = [
+        Never::NoSuchProcess {
+            scenario: ScenarioKind::Queue,
+            role: Role::Receiver,
+        },
+        Never::PutNowait,
+        Never::Unbounded,
+        Never::GetNowait,
+        Never::NoReader,
+        Never::PutWaitsForever,
+        Never::UnboundedFull,
+        Never::GetWaitsForever,
+        Never::NotAQueue(ScenarioKind::Pipe),
+        Never::ForgetClose,
+        Never::NotAPipe(ScenarioKind::Queue),
+        Never::LockHeld,
+        Never::OneCounter,
+        Never::NotACounter(ScenarioKind::Queue),
+        Never::AtMost {
+            most: 16,
+            bound: Bound::Items {
+                writers: 4,
+                items: 4,
+            },
+        },
+        Never::AtMost {
+            most: 10,
+            bound: Bound::Messages,
+        },
+        Never::AtMost {
+            most: 400_000,
+            bound: Bound::Increments {
+                procs: 4,
+                increments: 100_000,
+            },
+        },
+    ];
+    for why in &nevers {
+        say!(never_holds, "reader done >= 17", why);
+    }
     v
 }
 

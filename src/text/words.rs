@@ -24,7 +24,14 @@ use crate::stream::{Ended, KernelWait, Role};
 
 /// Every sentence, in one language.
 pub trait Words:
-    TranscriptWords + NoticeWords + ScreenWords + StageWords + ErrorWords + LessonWords + AttachWords
+    TranscriptWords
+    + NoticeWords
+    + ScreenWords
+    + StageWords
+    + ErrorWords
+    + LessonWords
+    + LessonFileWords
+    + AttachWords
 {
 }
 
@@ -35,6 +42,7 @@ impl<
         + StageWords
         + ErrorWords
         + LessonWords
+        + LessonFileWords
         + AttachWords,
 > Words for T
 {
@@ -439,8 +447,12 @@ pub trait LessonWords: Sync {
     fn question_line(&self, prompt: &str) -> String;
     /// The handout's title line: the lesson's title and its program's file.
     fn handout_title(&self, title: &str, program: &str) -> String;
-    /// Between the handout's scenes and the run's transcript.
-    fn transcript_heading(&self) -> &'static str;
+    /// A headless lesson: the run shows the answer to scene `n`'s
+    /// question here (the handout does not say which).
+    fn answered_here(&self, n: usize) -> String;
+    /// A headless lesson: the run did not show the answer to scene `n`'s
+    /// question in time; the lesson goes on.
+    fn not_answered(&self, n: usize) -> String;
     /// The caption bar's title: scene `i` of `n` (from 1).
     fn scene_of(&self, i: usize, n: usize) -> String;
     /// The caption bar's keys (the last scene has no next).
@@ -592,4 +604,104 @@ pub trait AttachWords {
     fn prog_doing_finishing(&self, buffered: u64) -> String;
     /// The holders of a pipe end, on the stage.
     fn prog_holders(&self, end: &str, who: &str) -> String;
+}
+
+// The lesson-file words' types, imported beside their trait.
+use crate::lesson::{Found, Never, Syntax, Want};
+use crate::stream::lesson::{LineMismatch, Op, ProgramRole, TextError};
+
+/// What is wrong with a lesson file (`ipcscope lesson --check FILE`,
+/// `lesson NAME`, `--lessons DIR`), said after `FILE:LINE:COLUMN: `: what
+/// is wrong and what to write instead. TOML keys, Python names, actions
+/// and reveal conditions stay as written, as code; what the system says
+/// (a file that cannot be read) and toml's own words about a syntax error
+/// stay as they say it.
+pub trait LessonFileWords: Sync {
+    // -- reading the files --
+    fn cannot_read_lesson(&self, why: &str) -> String;
+    fn cannot_read_lessons_folder(&self, why: &str) -> String;
+    /// The program a lesson names, at `path` beside it.
+    fn cannot_read_program(&self, path: &str, why: &str) -> String;
+    /// A built-in lesson names `named`; its program is `file`.
+    fn not_the_built_in_program(&self, file: &str, named: &str) -> String;
+
+    // -- TOML, and the file's shape --
+    /// Not TOML (toml's own words for a mistake we do not name).
+    fn toml_syntax(&self, s: &Syntax) -> String;
+    fn duplicate_key(&self, key: &str) -> String;
+    /// A key the table does not take (`allowed`: those it takes).
+    fn unknown_key(&self, key: &str, allowed: &[String]) -> String;
+    fn missing_key(&self, key: &str) -> String;
+    /// A value of the wrong kind (at `key` when known).
+    fn wrong_kind(&self, key: Option<&str>, want: Want, found: &Found) -> String;
+    /// What a place takes, in lesson terms.
+    fn want(&self, want: Want) -> &'static str;
+    /// What was found instead.
+    fn found(&self, found: &Found) -> String;
+    /// A value neither toml nor serde explained in a way we know
+    /// (`detail`: their words).
+    fn unreadable(&self, detail: &str) -> String;
+    /// A number toml cannot read: too big, or not a number (at `key`).
+    fn unreadable_number(&self, key: Option<&str>) -> String;
+    /// A text without both languages.
+    fn text_problem(&self, e: TextError) -> String;
+
+    // -- the scenario --
+    /// `[scenario]` holds `n` (not 1) of queue, pipe and counter.
+    fn scenario_count(&self, n: usize) -> String;
+    fn option_out_of_range(&self, key: &str, value: i128, lo: u64, hi: u64) -> String;
+    /// `nowait_put` with `put_timeout` (`op`: `put` or `get`).
+    fn nowait_with_timeout(&self, op: &str) -> String;
+    /// A delay or timeout option the command line would refuse (`why`:
+    /// [`ErrorWords`]' sentence).
+    fn bad_seconds(&self, key: &str, why: &dyn Display) -> String;
+
+    // -- the program --
+    fn no_program_name(&self) -> String;
+    fn empty_program(&self, name: &str) -> String;
+
+    // -- [lines] --
+    /// Not a part of a program (`parts`: those there are).
+    fn unknown_part(&self, name: &str, parts: &[&str]) -> String;
+    /// `role` does not do `op` (`ops`: what it does).
+    fn no_such_op(&self, role: ProgramRole, op: &str, ops: &[&str]) -> String;
+    fn line_from_one(&self, role: ProgramRole, op: Op, line: i128) -> String;
+    fn line_past_end(
+        &self,
+        role: ProgramRole,
+        op: Op,
+        line: i128,
+        program: &str,
+        count: usize,
+    ) -> String;
+    /// A warning: a mapped line of `program` lacks its operation's call.
+    fn line_lacks_call(&self, m: &LineMismatch, program: &str) -> String;
+
+    // -- scenes and questions --
+    fn no_scenes(&self) -> String;
+    fn choice_count(&self, n: usize) -> String;
+    fn answer_out_of_range(&self, answer: i128, choices: usize) -> String;
+
+    // -- actions --
+    fn not_an_action(&self, phrase: &str) -> String;
+    fn maxsize_takes(&self, phrase: &str, max: u32) -> String;
+    fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String;
+    /// `word` is not a child's role (`roles`: those there are).
+    fn not_a_role(&self, phrase: &str, word: &str, roles: &[&str]) -> String;
+    /// An action only a `needs` run has; this lesson's run `is` another.
+    fn action_needs(&self, action: &str, needs: ScenarioKind, is: ScenarioKind) -> String;
+    /// A `scenario` run has no `role`.
+    fn no_such_process(&self, scenario: ScenarioKind, role: Role) -> String;
+    /// `kill ROLE` or `terminate ROLE` for a role the run does not have.
+    fn action_no_such_process(&self, action: &str, scenario: ScenarioKind, role: Role) -> String;
+
+    // -- reveal conditions --
+    fn not_a_reveal(&self, phrase: &str) -> String;
+    /// `role` blocks in `op`, not in `written`.
+    fn blocks_in(&self, phrase: &str, role: Role, op: Op, written: &str) -> String;
+    fn never_blocks(&self, phrase: &str, role: Role) -> String;
+    /// `word` is not a whole number (a count).
+    fn not_a_count(&self, phrase: &str, word: &str) -> String;
+    /// `reveal` can never hold in this run at this scene, because `why`.
+    fn never_holds(&self, reveal: &str, why: &Never) -> String;
 }

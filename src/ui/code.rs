@@ -7,6 +7,7 @@
 //! numbers say which). Comments written in the other language are left
 //! out. Reads the model, never changes it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use ratatui::buffer::Buffer;
@@ -37,8 +38,9 @@ pub enum Row {
 
 /// The program's lines the panel may show, numbered from 1: all but
 /// comments written in the other language (a comment line in English is
-/// followed by its Chinese).
-pub fn shown_lines(text: &str, lang: Lang) -> Vec<(u32, &str)> {
+/// followed by its Chinese; a comment after code says both, `# en / 中`,
+/// and keeps its half in the class's language).
+pub fn shown_lines(text: &str, lang: Lang) -> Vec<(u32, Cow<'_, str>)> {
     let lines: Vec<&str> = text.lines().collect();
     let comment = |s: &str| s.trim_start().starts_with('#');
     let chinese = |s: &str| s.chars().any(is_cjk);
@@ -58,8 +60,28 @@ pub fn shown_lines(text: &str, lang: Lang) -> Vec<(u32, &str)> {
                 }
             }
         })
-        .map(|(i, l)| (i as u32 + 1, *l))
+        .map(|(i, l)| (i as u32 + 1, own_half(l, lang)))
         .collect()
+}
+
+/// A line of code whose comment says both (`x()  # en / 中文`) without
+/// the other language's half; any other line as it is.
+fn own_half(line: &str, lang: Lang) -> Cow<'_, str> {
+    let chinese = |s: &str| s.chars().any(is_cjk);
+    let Some(at) = line.find("  # ") else {
+        return Cow::Borrowed(line);
+    };
+    let (code, comment) = (&line[..at + 4], &line[at + 4..]);
+    let Some((en, zh)) = comment.split_once(" / ") else {
+        return Cow::Borrowed(line);
+    };
+    if code.trim() == "#" || chinese(en) || !chinese(zh) {
+        return Cow::Borrowed(line);
+    }
+    match lang {
+        Lang::En => Cow::Borrowed(&line[..at + 4 + en.len()]),
+        Lang::Zh => Cow::Owned(format!("{code}{zh}")),
+    }
 }
 
 fn is_cjk(c: char) -> bool {
@@ -209,7 +231,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let shown = shown_lines(&program.text, text::lang());
-    let texts: Vec<&str> = shown.iter().map(|(_, l)| *l).collect();
+    let texts: Vec<&str> = shown.iter().map(|(_, l)| l.as_ref()).collect();
     // The markers by shown line.
     let mut by_line: BTreeMap<usize, Vec<&Marker>> = BTreeMap::new();
     for m in &all {
@@ -241,7 +263,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 theme.dim(),
             )),
             Row::Line(i) => {
-                let (n, code) = shown[i];
+                let (n, code) = (shown[i].0, shown[i].1.as_ref());
                 let ms = by_line.get(&i);
                 let blocked = ms.is_some_and(|ms| ms.iter().any(|m| m.blocked));
                 let here = ms.is_some();
@@ -303,6 +325,15 @@ main()
         let zh: Vec<u32> = shown_lines(PROGRAM, Lang::Zh).iter().map(|l| l.0).collect();
         assert!(!zh.contains(&3) && zh.contains(&4), "{zh:?}");
         assert_eq!(en.len(), 12);
+    }
+
+    #[test]
+    fn a_comment_after_code_keeps_its_half_in_the_class_language() {
+        let text = "    q.put(url)  # put it / 放入\n    s = 'a / b'  # just English\n";
+        let line = |lang, i: usize| shown_lines(text, lang)[i].1.to_string();
+        assert_eq!(line(Lang::En, 0), "    q.put(url)  # put it");
+        assert_eq!(line(Lang::Zh, 0), "    q.put(url)  # 放入");
+        assert_eq!(line(Lang::Zh, 1), "    s = 'a / b'  # just English");
     }
 
     #[test]

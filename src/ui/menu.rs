@@ -39,7 +39,7 @@ pub struct Areas {
 }
 
 /// The menu's layout in `area`: the list as tall as its lessons (a long
-/// one leaves the preview [`PREVIEW_MIN`] rows and scrolls), the preview
+/// one leaves the preview `PREVIEW_MIN` rows and scrolls), the preview
 /// under it, the keys on the last row.
 pub fn areas(menu: &Menu, area: Rect) -> Areas {
     let footer_h = area.height.min(1);

@@ -33,8 +33,12 @@ impl LessonWords for En {
         format!("== {title} (program: {program}) ==")
     }
 
-    fn transcript_heading(&self) -> &'static str {
-        "--- the run ---"
+    fn answered_here(&self, n: usize) -> String {
+        format!("(Here the run answers the question of scene {n}.)")
+    }
+
+    fn not_answered(&self, n: usize) -> String {
+        format!("(The run has not answered the question of scene {n}: the lesson goes on.)")
     }
 
     fn scene_of(&self, i: usize, n: usize) -> String {

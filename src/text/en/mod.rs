@@ -3,6 +3,7 @@
 mod attach;
 mod errors;
 mod lesson;
+mod lesson_file;
 mod notices;
 mod screen;
 mod stage;

@@ -30,8 +30,12 @@ impl LessonWords for Zh {
         format!("== {title}（程序：{program}）==")
     }
 
-    fn transcript_heading(&self) -> &'static str {
-        "--- 运行过程 ---"
+    fn answered_here(&self, n: usize) -> String {
+        format!("（运行在这里回答了场景 {n} 的问题。）")
+    }
+
+    fn not_answered(&self, n: usize) -> String {
+        format!("（运行没有回答场景 {n} 的问题：课程继续。）")
     }
 
     fn scene_of(&self, i: usize, n: usize) -> String {

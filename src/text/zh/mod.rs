@@ -7,7 +7,8 @@
 //! (item), 阻塞 (blocked), 冻结 / 恢复 (freeze / resume), 单步 (step),
 //! 杀死 (SIGKILL), 终止 (SIGTERM), 锁, 深度 (a queue's depth), 环形缓冲区
 //! (an unbounded queue's ring), 发送端 / 接收端 (a pipe's ends), 回放
-//! (replay), 录制文件 (recording). Python names stay as code: `put`,
+//! (replay), 录制文件 (recording), 演示 (a scenario: queue, pipe,
+//! counter), 课程 / 场景 (a lesson / its scenes). Python names stay as code: `put`,
 //! `get`, `send`, `recv`, `queue.Full`, `EOFError`, `maxsize`,
 //! `Process(PID)`, `v.value += 1`; so do signal names. Full-width
 //! punctuation, and a space between Chinese and Latin words or numbers.
@@ -15,6 +16,7 @@
 mod attach;
 mod errors;
 mod lesson;
+mod lesson_file;
 mod notices;
 mod screen;
 mod stage;

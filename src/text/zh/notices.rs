@@ -47,7 +47,7 @@ impl NoticeWords for Zh {
     }
 
     fn hint_not_here(&self, key: &str, scenario: &str) -> String {
-        format!("{key} 在{scenario}场景中不可用。")
+        format!("{key} 在{scenario}演示中不可用。")
     }
 
     fn hint_nothing_to_remove(&self) -> String {
@@ -87,7 +87,7 @@ impl NoticeWords for Zh {
     }
 
     fn hint_lesson_keeps_scenario(&self) -> String {
-        "课程固定了场景：1/2/3 不会切换。".into()
+        "课程固定了演示：1/2/3 不会切换。".into()
     }
 
     fn hint_no_program(&self) -> String {
