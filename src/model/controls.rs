@@ -715,6 +715,70 @@ mod tests {
     }
 
     #[test]
+    fn in_a_watched_program_freeze_kill_and_slow_motion_act_and_other_keys_say_they_cannot() {
+        let mut cf = cfg();
+        cf.scenario = Scenario::Program(crate::stream::ProgramConfig {
+            python: "python3".into(),
+            argv: vec!["prog.py".into()],
+            cwd: ".".into(),
+            instrument: true,
+            timeout: None,
+        });
+        let mut s = Scene::new(cf.clone());
+        let spawn = Kind::Spawn {
+            name: "MainProcess".into(),
+            role: Role::Program,
+        };
+        s.apply(&Record {
+            n: 0,
+            body: Body::Event(Event::new(1, 0, 100, spawn)),
+        });
+        let mut c = Controls::new(&cf, false);
+        let act = |c: &mut Controls, s: &Scene, i| c.update(s, i, 0);
+        assert_eq!(
+            act(&mut c, &s, Intent::ToggleFreeze),
+            [Effect::Do(Command::Freeze)]
+        );
+        assert_eq!(
+            act(&mut c, &s, Intent::SlowMore),
+            [Effect::Do(Command::SetSlowMotion(1.5))]
+        );
+        c.update(&s, Intent::Select(0), 0);
+        assert_eq!(
+            act(&mut c, &s, Intent::Terminate),
+            [Effect::Do(Command::Signal(0, Sig::Term))]
+        );
+        assert_eq!(
+            act(&mut c, &s, Intent::Kill),
+            [Effect::Do(Command::Signal(0, Sig::Kill))]
+        );
+        assert!(matches!(
+            &act(&mut c, &s, Intent::Restart)[..],
+            [Effect::Do(Command::Restart(_))]
+        ));
+        for (intent, key) in [
+            (Intent::AddWriter, "+"),
+            (Intent::RemoveWriter, "-"),
+            (Intent::AddReader, "r"),
+            (Intent::RemoveReader, "R"),
+            (Intent::Faster, "[/]"),
+            (Intent::MaxsizeUp, "m/M"),
+            (Intent::Step, "."),
+            (Intent::Switch(ScenarioKind::Pipe), "1/2/3"),
+        ] {
+            assert!(act(&mut c, &s, intent).is_empty(), "{key}");
+            assert_eq!(
+                c.hints.back().unwrap().0,
+                Hint::NotHere {
+                    key,
+                    scenario: ScenarioKind::Program
+                },
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
     fn switching_scenario_keeps_the_options_given_for_it() {
         let mut cf = cfg();
         let mut p = PipeConfig::defaults(Mode::Tui);
