@@ -123,6 +123,12 @@ fn run(dir: &Path, args: &[&str], mark: &str) -> Ran {
 /// Live processes (not zombies) whose environment holds the marker.
 fn marked(mark: &str) -> Vec<i32> {
     let want = format!("IPCSCOPE_TEST_MARK={mark}");
+    live_where(|env, _| env.split(|&b| b == 0).any(|kv| kv == want.as_bytes()))
+}
+
+/// Live processes (not zombies) whose environment and command line (its
+/// words joined by spaces) pass `test`.
+fn live_where(test: impl Fn(&[u8], &str) -> bool) -> Vec<i32> {
     let mut found = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return found;
@@ -134,9 +140,10 @@ fn marked(mark: &str) -> Vec<i32> {
         let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) else {
             continue;
         };
-        let has = env.split(|&b| b == 0).any(|kv| kv == want.as_bytes());
+        let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
         let zombie = ipcscope::proc::tree::stat(pid).is_none_or(|s| s.state == 'Z');
-        if has && !zombie {
+        if test(&env, &cmd) && !zombie {
             found.push(pid);
         }
     }
@@ -145,9 +152,16 @@ fn marked(mark: &str) -> Vec<i32> {
 
 /// Waits until no process of the run is left alive.
 fn assert_nothing_left(mark: &str) {
+    let want = format!("IPCSCOPE_TEST_MARK={mark}");
+    assert_nothing_left_where(|env, _| env.split(|&b| b == 0).any(|kv| kv == want.as_bytes()));
+}
+
+/// Waits until no live process passes `test` (as [`live_where`]); kills
+/// what is left after 30 s, and fails.
+fn assert_nothing_left_where(test: impl Fn(&[u8], &str) -> bool) {
     let start = Instant::now();
     loop {
-        let left = marked(mark);
+        let left = live_where(&test);
         if left.is_empty() {
             return;
         }
@@ -706,6 +720,312 @@ fn run_no_instrument_still_shows_processes_and_their_pipes_from_proc() {
         r.out
     );
     assert!(r.has("made pipe:["), "{}", r.out);
+}
+
+// ------------------------------------------------------------ controls --
+
+const TICKS: &str = r#"import multiprocessing as mp
+import sys
+import time
+
+
+def work(q):
+    i = 0
+    while True:
+        t = time.monotonic()
+        q.put(i)
+        print(f"tick {i} put took {time.monotonic() - t:.3f}", flush=True)
+        i += 1
+        time.sleep(0.05)
+
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")  # the children keep the marker in their cmdline
+    ps = [mp.Process(target=work, args=(mp.Queue(),)) for _ in range(2)]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+        print(f"{p.name} exitcode {p.exitcode}", flush=True)
+"#;
+
+/// A program watched through the library's [`Attach`] (as the screen
+/// watches it), its records kept as they come.
+struct Watched {
+    attach: ipcscope::attach::Attach,
+    seen: Vec<ipcscope::stream::Body>,
+    mark: String,
+    dir: PathBuf,
+}
+
+impl Watched {
+    /// Starts `program` (the marker is its argument, so every process
+    /// forked from it, and the guard, carry it in their command line).
+    fn start(test: &str, program: &str) -> Watched {
+        use ipcscope::config::{Mode, RunConfig, Scenario};
+        let dir = scratch(test, &[("prog.py", program)]);
+        let mark = marker(test);
+        let cfg = RunConfig {
+            scenario: Scenario::Program(ipcscope::stream::ProgramConfig {
+                python: "python3".into(),
+                argv: vec!["prog.py".into(), mark.clone()],
+                cwd: dir.to_string_lossy().into_owned(),
+                instrument: true,
+                timeout: None,
+            }),
+            seed: 1,
+            mode: Mode::Headless,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Default::default(),
+            classroom: false,
+        };
+        let attach = ipcscope::attach::Attach::start(
+            &cfg,
+            Duration::from_millis(30),
+            Some(common::exe().to_path_buf()),
+        )
+        .expect("start the program");
+        Watched {
+            attach,
+            seen: Vec::new(),
+            mark,
+            dir,
+        }
+    }
+
+    /// Takes records until `cond` holds of what was seen (all of it).
+    fn until(&mut self, what: &str, mut cond: impl FnMut(&[ipcscope::stream::Body]) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !cond(&self.seen) {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            if let Ok(b) = self
+                .attach
+                .records()
+                .recv_timeout(Duration::from_millis(20))
+            {
+                self.seen.push(b);
+            }
+        }
+    }
+
+    /// Takes records for a while (to see that something does not come).
+    fn take_for(&mut self, d: Duration) {
+        let end = Instant::now() + d;
+        while Instant::now() < end {
+            if let Ok(b) = self
+                .attach
+                .records()
+                .recv_timeout(Duration::from_millis(20))
+            {
+                self.seen.push(b);
+            }
+        }
+    }
+
+    /// The program's own lines so far.
+    fn output(&self) -> Vec<&str> {
+        self.seen
+            .iter()
+            .filter_map(|b| match b {
+                ipcscope::stream::Body::Event(e) => match &e.kind {
+                    ipcscope::stream::Kind::Output { text } => Some(text.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn ticks(&self) -> usize {
+        ticks(&self.seen)
+    }
+
+    /// The id ipcscope gave the child named `name`.
+    fn child(&self, name: &str) -> Option<u16> {
+        self.seen.iter().find_map(|b| match b {
+            ipcscope::stream::Body::Event(e) => match &e.kind {
+                ipcscope::stream::Kind::Program(ipcscope::stream::ProgramOp::Begin {
+                    name: n,
+                    ..
+                }) if n == name => Some(e.child),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// Whether ipcscope said `kind` happened (its own event).
+    fn said(&self, kind: &ipcscope::stream::Kind) -> bool {
+        self.seen
+            .iter()
+            .any(|b| matches!(b, ipcscope::stream::Body::Event(e) if &e.kind == kind))
+    }
+
+    /// The program's processes (not ipcscope's guard) and their states.
+    fn states(&self) -> Vec<(i32, char)> {
+        marked_cmdline(&self.mark)
+            .into_iter()
+            .filter(|(_, cmd)| !cmd.contains("attach-guard"))
+            .filter_map(|(pid, _)| ipcscope::proc::tree::stat(pid).map(|s| (pid, s.state)))
+            .collect()
+    }
+
+    /// Stops the program and checks that nothing of it is left.
+    fn end(mut self) {
+        self.attach.shutdown();
+        assert_nothing_left_where(|_, cmd| cmd.contains(&self.mark));
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Live processes whose command line holds `mark`, with that line.
+fn marked_cmdline(mark: &str) -> Vec<(i32, String)> {
+    live_where(|_, cmd| cmd.contains(mark))
+        .into_iter()
+        .map(|pid| {
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            (pid, String::from_utf8_lossy(&cmd).replace('\0', " "))
+        })
+        .collect()
+}
+
+fn is_tick(b: &ipcscope::stream::Body) -> bool {
+    matches!(b, ipcscope::stream::Body::Event(e)
+        if matches!(&e.kind, ipcscope::stream::Kind::Output { text } if text.starts_with("tick ")))
+}
+
+fn ticks(seen: &[ipcscope::stream::Body]) -> usize {
+    seen.iter().filter(|b| is_tick(b)).count()
+}
+
+/// Waits until both children of [`TICKS`] have begun and ticked.
+fn both_ticking(w: &mut Watched) {
+    w.until("both children tick", |seen| ticks(seen) >= 4);
+    assert!(w.child("Process-1").is_some() && w.child("Process-2").is_some());
+}
+
+#[test]
+fn freeze_stops_every_process_of_the_program_and_resume_lets_them_go_on() {
+    use ipcscope::stream::{Command, Kind};
+    if !have_python("freeze") {
+        return;
+    }
+    let mut w = Watched::start("freeze", TICKS);
+    both_ticking(&mut w);
+    w.attach.send(Command::Freeze);
+    common::wait_until("every process of the program is stopped", || {
+        let s = w.states();
+        s.len() >= 3 && s.iter().all(|&(_, st)| st == 'T')
+    });
+    w.until("ipcscope says it froze the program", |seen| {
+        seen.iter()
+            .any(|b| matches!(b, ipcscope::stream::Body::Event(e) if e.kind == Kind::Frozen))
+    });
+    // Stopped: what was printed before the freeze arrives, then nothing.
+    w.take_for(Duration::from_millis(300));
+    let frozen = w.ticks();
+    w.take_for(Duration::from_millis(500));
+    assert_eq!(w.ticks(), frozen, "ticks while frozen: {:?}", w.output());
+    w.attach.send(Command::Resume);
+    w.until("the program ticks again", |seen| ticks(seen) >= frozen + 4);
+    assert!(w.said(&Kind::Resumed));
+    assert!(
+        w.states().iter().all(|&(_, st)| st != 'T'),
+        "{:?}",
+        w.states()
+    );
+    w.end();
+}
+
+#[test]
+fn kill_ends_the_selected_process_only_and_the_program_sees_it() {
+    use ipcscope::stream::{Command, Ended, Kind, Sig};
+    if !have_python("kill") {
+        return;
+    }
+    let mut w = Watched::start("kill", TICKS);
+    both_ticking(&mut w);
+    let one = w.child("Process-1").unwrap();
+    w.attach.send(Command::Signal(one, Sig::Kill));
+    w.until("the program's join returns", |seen| {
+        seen.iter().any(|b| {
+            matches!(b, ipcscope::stream::Body::Event(e)
+                if matches!(&e.kind, Kind::Output { text } if text == "Process-1 exitcode -9"))
+        })
+    });
+    w.until("ipcscope says Process-1 was killed", |seen| {
+        seen.iter().any(|b| {
+            matches!(b, ipcscope::stream::Body::Event(e)
+                if e.child == one && e.kind == Kind::Exit { ended: Ended::Signal(9) })
+        })
+    });
+    // The other child goes on.
+    let now = w.ticks();
+    w.until("Process-2 ticks on", |seen| ticks(seen) >= now + 3);
+    w.end();
+}
+
+#[test]
+fn terminate_ends_the_selected_process_with_sigterm() {
+    use ipcscope::stream::{Command, Kind, Sig};
+    if !have_python("terminate") {
+        return;
+    }
+    let mut w = Watched::start("terminate", TICKS);
+    both_ticking(&mut w);
+    let one = w.child("Process-1").unwrap();
+    w.attach.send(Command::Signal(one, Sig::Term));
+    w.until("the program's join returns", |seen| {
+        seen.iter().any(|b| {
+            matches!(b, ipcscope::stream::Body::Event(e)
+                if matches!(&e.kind, Kind::Output { text } if text == "Process-1 exitcode -15"))
+        })
+    });
+    w.end();
+}
+
+/// How long the slowest of the last `n` puts took, as the program printed.
+fn slowest_of_last(w: &Watched, n: usize) -> f64 {
+    let took: Vec<f64> = w
+        .output()
+        .iter()
+        .filter_map(|l| l.rsplit("put took ").next().and_then(|v| v.parse().ok()))
+        .collect();
+    took.iter().rev().take(n).fold(0.0, |a: f64, &b| a.max(b))
+}
+
+#[test]
+fn slow_motion_makes_each_operation_wait_live_and_back_to_normal() {
+    use ipcscope::stream::Command;
+    if !have_python("slow") {
+        return;
+    }
+    let mut w = Watched::start("slow", TICKS);
+    both_ticking(&mut w);
+    assert!(slowest_of_last(&w, 4) < 0.2, "{:?}", w.output());
+    // Factor 5: each put first waits (5 - 1) x 100 ms.
+    w.attach.send(Command::SetSlowMotion(5.0));
+    w.until("a put takes 0.4 s", |seen| {
+        seen.iter().rev().take(8).any(|b| match b {
+            ipcscope::stream::Body::Event(e) => match &e.kind {
+                ipcscope::stream::Kind::Output { text } => text
+                    .rsplit("put took ")
+                    .next()
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .is_some_and(|t| t >= 0.39),
+                _ => false,
+            },
+            _ => false,
+        })
+    });
+    w.attach.send(Command::SetSlowMotion(1.0));
+    let now = w.ticks();
+    // Back to normal: the last puts (after the change) wait no more.
+    w.until("six puts after the change", |seen| ticks(seen) >= now + 6);
+    assert!(slowest_of_last(&w, 2) < 0.3, "{:?}", w.output());
+    w.end();
 }
 
 // ------------------------------------------------------------ no orphan --
