@@ -117,6 +117,13 @@ fn run(dir: &Path, args: &[&str], mark: &str) -> Ran {
         err: err.join().unwrap(),
     };
     assert_nothing_left(mark);
+    // Whatever went wrong is said in words, never as a Rust panic.
+    for text in [&ran.out, &ran.err] {
+        assert!(
+            !text.contains("panicked") && !text.contains("RUST_BACKTRACE"),
+            "ipcscope run {args:?} panicked:\n{text}"
+        );
+    }
     ran
 }
 
@@ -570,6 +577,33 @@ fn run_a_program_without_multiprocessing_says_so() {
     assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
     assert!(r.has("hello, world"));
     assert!(r.has("without using multiprocessing"), "{}", r.out);
+}
+
+#[test]
+fn run_bad_input_is_told_in_chinese_with_lang_zh() {
+    let dir = scratch("zh", &[("hello.py", "print('hello, world')\n")]);
+    let r = run(
+        &dir,
+        &["--lang", "zh", "--", "no-such-python3", "hello.py"],
+        &marker("zh1"),
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.err.contains("无法运行 'no-such-python3'：没有这个程序"),
+        "{}",
+        r.err
+    );
+    if !have_python("bad input in Chinese") {
+        return;
+    }
+    let r = run(&dir, &["--lang", "zh", "nope.py"], &marker("zh2"));
+    assert_eq!(r.code, Some(2));
+    assert!(r.err.contains("无法运行 'nope.py'："), "{}", r.err);
+    let r = run(&dir, &["--lang", "zh", "hello.py"], &marker("zh3"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    assert!(r.has("hello, world"));
+    assert!(r.has("没有用到 multiprocessing"), "{}", r.out);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 const IGNORES_TERM: &str = r#"import multiprocessing as mp
