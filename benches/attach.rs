@@ -7,21 +7,17 @@
 //! each round prints the program's own items per second, and the end the
 //! medians and the ratio instrumented / plain. Target: >= 0.5.
 //!
-//! Not a test: it prints figures. Build the release binary first (`cargo
-//! build --release`); `IPCSCOPE_BIN` overrides its path; `ROUNDS` (5) and
-//! `ITEMS` (200000) the size.
+//! Not a test: it prints figures. It runs the `ipcscope` binary cargo
+//! builds for the bench (optimized, always the current source);
+//! `IPCSCOPE_BIN` overrides its path; `ROUNDS` (5) and `ITEMS` (200000)
+//! the size.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn bin() -> PathBuf {
     std::env::var_os("IPCSCOPE_BIN").map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/target/release/ipcscope"
-            ))
-        },
+        || PathBuf::from(env!("CARGO_BIN_EXE_ipcscope")),
         PathBuf::from,
     )
 }
