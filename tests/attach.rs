@@ -1083,44 +1083,101 @@ if __name__ == "__main__":
         p.join()
 "#;
 
+/// `ipcscope run --headless lingers.py METHOD`, marked, once the program
+/// said "ready" and its processes run; its output so far, and the rest
+/// of its output is read on.
+fn start_lingering(test: &str, method: &str) -> (std::process::Child, String, PathBuf) {
+    use std::io::BufRead;
+    let dir = scratch(test, &[("lingers.py", LINGERS)]);
+    let mark = marker(test);
+    let mut child = Command::new(common::exe())
+        .args(["run", "--headless", "lingers.py", method])
+        .current_dir(&dir)
+        .env("LC_ALL", "C")
+        .env("IPCSCOPE_TEST_MARK", &mark)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut so = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    let start = Instant::now();
+    while !seen.contains("ready") {
+        let mut l = String::new();
+        if so.read_line(&mut l).unwrap_or(0) == 0 {
+            break;
+        }
+        seen.push_str(&l);
+        assert!(start.elapsed() < DEADLINE, "{seen}");
+    }
+    assert!(seen.contains("ready"), "{seen}");
+    // The program and its children (and its forkserver) run.
+    common::wait_until("the program's processes run", || marked(&mark).len() >= 4);
+    // The rest of the output, read on so ipcscope never blocks writing.
+    let rest = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = so.read_to_string(&mut s);
+        s
+    });
+    drop(rest); // detached: it ends when the pipe closes
+    (child, mark, dir)
+}
+
 #[test]
 fn run_leaves_no_process_behind_after_kill_9_of_ipcscope() {
     if !have_python("kill9") {
         return;
     }
     for method in ["fork", "forkserver"] {
-        let dir = scratch("kill9", &[("lingers.py", LINGERS)]);
-        let mark = marker("kill9");
-        let mut child = Command::new(common::exe())
-            .args(["run", "--headless", "lingers.py", method])
-            .current_dir(&dir)
-            .env("LC_ALL", "C")
-            .env("IPCSCOPE_TEST_MARK", &mark)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut so = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut seen = String::new();
-        let start = Instant::now();
-        while !seen.contains("ready") {
-            let mut l = String::new();
-            use std::io::BufRead;
-            if so.read_line(&mut l).unwrap_or(0) == 0 {
-                break;
-            }
-            seen.push_str(&l);
-            assert!(start.elapsed() < DEADLINE, "{seen}");
-        }
-        assert!(seen.contains("ready"), "{seen}");
-        // The program and its children (and its forkserver) run.
-        common::wait_until("the program's processes run", || marked(&mark).len() >= 4);
+        let (mut child, mark, dir) = start_lingering("kill9", method);
         child.kill().unwrap();
         child.wait().unwrap();
         assert_nothing_left(&mark);
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+#[test]
+fn run_stopped_by_sigterm_or_sighup_ends_the_whole_tree_and_exits_as_the_program_did() {
+    use nix::sys::signal::{Signal, kill};
+    if !have_python("sigterm") {
+        return;
+    }
+    for sig in [Signal::SIGTERM, Signal::SIGHUP] {
+        let (mut child, mark, dir) = start_lingering("sigterm", "fork");
+        kill(nix::unistd::Pid::from_raw(child.id() as i32), sig).unwrap();
+        let status = child.wait().unwrap();
+        // The program's main process ended by ipcscope's SIGTERM.
+        assert_eq!(status.code(), Some(128 + 15), "{sig}");
+        assert_nothing_left(&mark);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn run_recorded_replays_to_the_same_transcript() {
+    if !have_python("record") {
+        return;
+    }
+    let rec = std::env::temp_dir().join(format!("{}.rec", marker("record")));
+    let rec_s = rec.to_string_lossy().into_owned();
+    let r = run(
+        &lessons(),
+        &["--record", &rec_s, "pipe.py"],
+        &marker("record"),
+    );
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    let replay = Command::new(common::exe())
+        .args(["replay", "--headless", &rec_s])
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(replay.status.success());
+    assert_eq!(String::from_utf8_lossy(&replay.stdout), r.out);
+    assert!(r.has("received 'url_9' from recv_end"), "{}", r.out);
+    let _ = std::fs::remove_file(rec);
 }
 
 // ------------------------------------------------- the Python side alone --
