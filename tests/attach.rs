@@ -1062,6 +1062,54 @@ fn slow_motion_makes_each_operation_wait_live_and_back_to_normal() {
     w.end();
 }
 
+#[test]
+fn run_in_the_visualizer_shows_the_source_freezes_the_tree_says_what_cannot_apply_and_q_ends_it_all()
+ {
+    if !have_python("visualizer") {
+        return;
+    }
+    let dir = scratch("tui", &[("ticks.py", TICKS)]);
+    let mark = marker("tui");
+    let prog = dir.join("ticks.py");
+    let mut tui = common::pty::Tui::start(common::exe(), &["run", prog.to_str().unwrap(), &mark]);
+    let ipcscope = tui.pid;
+    let program = || -> Vec<(i32, char)> {
+        marked_cmdline(&mark)
+            .into_iter()
+            .filter(|&(pid, ref cmd)| pid != ipcscope && !cmd.contains("attach-guard"))
+            .filter_map(|(pid, _)| ipcscope::proc::tree::stat(pid).map(|s| (pid, s.state)))
+            .collect()
+    };
+    common::wait_until(
+        "the program's source and its children are on screen",
+        || {
+            let t = tui.text();
+            t.contains("Program: ticks.py") && t.contains("q.put(i)") && t.contains("Process-2")
+        },
+    );
+    // A key that would change the program's own make-up says it cannot.
+    tui.press("+");
+    common::wait_until("+ says it does not apply", || {
+        tui.text().contains("not for someone else's program")
+    });
+    // Space freezes the whole tree and resumes it.
+    tui.press(" ");
+    common::wait_until("every process of the program is stopped", || {
+        let s = program();
+        s.len() >= 3 && s.iter().all(|&(_, st)| st == 'T')
+    });
+    common::wait_until("the screen says frozen", || tui.text().contains("FROZEN"));
+    tui.press(" ");
+    common::wait_until("no process of the program is stopped", || {
+        program().iter().all(|&(_, st)| st != 'T')
+    });
+    tui.press("q");
+    assert!(tui.wait_exit(DEADLINE).is_some(), "q quits");
+    common::wait_until("the alternate screen is left", || !tui.alternate());
+    assert_nothing_left_where(|_, cmd| cmd.contains(&mark));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 // ------------------------------------------------------------ no orphan --
 
 const LINGERS: &str = r#"import multiprocessing as mp
