@@ -178,6 +178,22 @@ class Hooked(unittest.TestCase):
             self.assertEqual(alone + counted, 3000, op)
             self.assertGreater(counted, 0, f"{op}: a flood is counted, not told one by one")
 
+    def test_an_object_is_named_only_by_a_line_that_assigns_it(self):
+        status, out, err, reports = run_hooked(
+            """\
+            import multiprocessing as mp
+            if __name__ == "__main__":
+                q = mp.Queue()
+                qs = [mp.Queue()]
+                v = mp.Value("i", 0)
+                n = len([mp.Array("i", 3)])
+                r, w = mp.Pipe()
+            """
+        )
+        self.assertEqual(status, 0, err)
+        names = [r["name"] for r in reports if r["ev"] == "object"]
+        self.assertEqual(names, ["q", "", "v", "", "r,w"])
+
     def test_a_pipe_reports_its_ends_and_eof(self):
         status, out, err, reports = run_hooked(
             """\

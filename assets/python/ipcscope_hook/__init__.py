@@ -265,8 +265,17 @@ def _new_key(prefix):
     return f"{prefix}{_state['pid']}.{_counter[0]}"
 
 
+# `NAMES = Queue(...)`: a line that assigns the new object itself (not a
+# list, a call or a Process holding it) names it.
+_ASSIGNS = (
+    r"\s*([A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*"
+    r"(?:[A-Za-z_][\w.]*\.)?(?:Queue|SimpleQueue|JoinableQueue|Pipe|Value|Array|RawValue|RawArray)\s*\("
+)
+
+
 def _names(where):
-    """What the creating line assigns to: `q`, `recv_end, send_end`."""
+    """What the creating line assigns to: `q`, `recv_end, send_end`; ""
+    when the line assigns something else (`ps = [Process(args=(Queue(),))]`)."""
     if not where:
         return ""
     try:
@@ -277,7 +286,7 @@ def _names(where):
         file = __import__("json").loads(where[len(',"file":'):i])
         line = int(where[i + len(',"line":'):])
         text = linecache.getline(file, line)
-        m = re.match(r"\s*([A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*)\s*=[^=]", text)
+        m = re.match(_ASSIGNS, text)
         return m.group(1).replace(" ", "") if m else ""
     except Exception:
         return ""
