@@ -796,25 +796,9 @@ impl Watched {
     /// Starts `program` (the marker is its argument, so every process
     /// forked from it, and the guard, carry it in their command line).
     fn start(test: &str, program: &str) -> Watched {
-        use ipcscope::config::{Mode, RunConfig, Scenario};
         let dir = scratch(test, &[("prog.py", program)]);
         let mark = marker(test);
-        let cfg = RunConfig {
-            scenario: Scenario::Program(ipcscope::stream::ProgramConfig {
-                python: "python3".into(),
-                argv: vec!["prog.py".into(), mark.clone()],
-                cwd: dir.to_string_lossy().into_owned(),
-                instrument: true,
-                timeout: None,
-            }),
-            seed: 1,
-            mode: Mode::Headless,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        };
+        let cfg = program_cfg(&dir, &mark);
         let attach = ipcscope::attach::Attach::start(
             &cfg,
             Duration::from_millis(30),
@@ -911,6 +895,27 @@ impl Watched {
         self.attach.shutdown();
         assert_nothing_left_where(|_, cmd| cmd.contains(&self.mark));
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Watching `dir/prog.py MARK`, headless, as the library's callers do.
+fn program_cfg(dir: &Path, mark: &str) -> ipcscope::config::RunConfig {
+    use ipcscope::config::{Mode, RunConfig, Scenario};
+    RunConfig {
+        scenario: Scenario::Program(ipcscope::stream::ProgramConfig {
+            python: "python3".into(),
+            argv: vec!["prog.py".into(), mark.into()],
+            cwd: dir.to_string_lossy().into_owned(),
+            instrument: true,
+            timeout: None,
+        }),
+        seed: 1,
+        mode: Mode::Headless,
+        trace: None,
+        record: None,
+        ascii: false,
+        lang: Default::default(),
+        classroom: false,
     }
 }
 
@@ -1018,6 +1023,52 @@ fn terminate_ends_the_selected_process_with_sigterm() {
         })
     });
     w.end();
+}
+
+#[test]
+fn restart_ends_the_programs_tree_and_runs_it_again() {
+    use ipcscope::source::Source;
+    use ipcscope::stream::Command;
+    if !have_python("restart") {
+        return;
+    }
+    let dir = scratch("restart", &[("prog.py", TICKS)]);
+    let mark = marker("restart");
+    let cfg = program_cfg(&dir, &mark);
+    let mut src = ipcscope::source::attach::AttachSource::start(
+        &cfg,
+        Duration::from_millis(30),
+        Vec::new(),
+        Some(common::exe().to_path_buf()),
+    )
+    .unwrap();
+    let mut scene = ipcscope::model::Scene::new(cfg.clone());
+    let program = || -> Vec<i32> {
+        marked_cmdline(&mark)
+            .into_iter()
+            .filter(|(_, cmd)| !cmd.contains("attach-guard"))
+            .map(|(pid, _)| pid)
+            .collect()
+    };
+    common::wait_until("the program and its two children run", || {
+        src.advance(&mut scene, Duration::from_millis(5));
+        scene.world.procs.iter().any(|p| p.name == "Process-2") && program().len() >= 3
+    });
+    let first = program();
+    src.command(Command::Restart(Box::new(cfg.clone())), &mut scene)
+        .unwrap();
+    common::wait_until("the first run ended and a new one runs", || {
+        src.advance(&mut scene, Duration::from_millis(5));
+        let now = program();
+        now.len() >= 3 && now.iter().all(|p| !first.contains(p))
+    });
+    assert!(
+        program().iter().all(|p| !first.contains(p)),
+        "the first run ended"
+    );
+    src.shutdown(&mut scene);
+    assert_nothing_left_where(|_, cmd| cmd.contains(&mark));
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// How long the slowest of the last `n` puts took, as the program printed.
