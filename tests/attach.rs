@@ -1182,10 +1182,18 @@ if __name__ == "__main__":
         p.join()
 "#;
 
+/// What [`start_lingering`] started.
+struct Lingering {
+    child: std::process::Child,
+    mark: String,
+    dir: PathBuf,
+    /// All it prints, once it has ended.
+    out: std::thread::JoinHandle<String>,
+}
+
 /// `ipcscope run --headless lingers.py METHOD`, marked, once the program
-/// said "ready" and its processes run; its output so far, and the rest
-/// of its output is read on.
-fn start_lingering(test: &str, method: &str) -> (std::process::Child, String, PathBuf) {
+/// said "ready" and its processes run.
+fn start_lingering(test: &str, method: &str) -> Lingering {
     use std::io::BufRead;
     let dir = scratch(test, &[("lingers.py", LINGERS)]);
     let mark = marker(test);
@@ -1214,13 +1222,16 @@ fn start_lingering(test: &str, method: &str) -> (std::process::Child, String, Pa
     // The program and its children (and its forkserver) run.
     common::wait_until("the program's processes run", || marked(&mark).len() >= 4);
     // The rest of the output, read on so ipcscope never blocks writing.
-    let rest = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = so.read_to_string(&mut s);
-        s
+    let out = std::thread::spawn(move || {
+        let _ = so.read_to_string(&mut seen);
+        seen
     });
-    drop(rest); // detached: it ends when the pipe closes
-    (child, mark, dir)
+    Lingering {
+        child,
+        mark,
+        dir,
+        out,
+    }
 }
 
 #[test]
@@ -1229,28 +1240,37 @@ fn run_leaves_no_process_behind_after_kill_9_of_ipcscope() {
         return;
     }
     for method in ["fork", "forkserver"] {
-        let (mut child, mark, dir) = start_lingering("kill9", method);
-        child.kill().unwrap();
-        child.wait().unwrap();
-        assert_nothing_left(&mark);
-        let _ = std::fs::remove_dir_all(dir);
+        let mut l = start_lingering("kill9", method);
+        l.child.kill().unwrap();
+        l.child.wait().unwrap();
+        assert_nothing_left(&l.mark);
+        let _ = std::fs::remove_dir_all(l.dir);
     }
 }
 
 #[test]
-fn run_stopped_by_sigterm_or_sighup_ends_the_whole_tree_and_exits_as_the_program_did() {
+fn run_stopped_by_sigterm_or_sighup_says_so_ends_the_whole_tree_and_exits_as_the_program_did() {
     use nix::sys::signal::{Signal, kill};
     if !have_python("sigterm") {
         return;
     }
     for sig in [Signal::SIGTERM, Signal::SIGHUP] {
-        let (mut child, mark, dir) = start_lingering("sigterm", "fork");
-        kill(nix::unistd::Pid::from_raw(child.id() as i32), sig).unwrap();
-        let status = child.wait().unwrap();
+        let mut l = start_lingering("sigterm", "fork");
+        kill(nix::unistd::Pid::from_raw(l.child.id() as i32), sig).unwrap();
+        let status = l.child.wait().unwrap();
+        let out = l.out.join().unwrap();
         // The program's main process ended by ipcscope's SIGTERM.
-        assert_eq!(status.code(), Some(128 + 15), "{sig}");
-        assert_nothing_left(&mark);
-        let _ = std::fs::remove_dir_all(dir);
+        assert_eq!(status.code(), Some(128 + 15), "{sig}: {out}");
+        assert!(
+            out.contains("ipcscope is stopping the program (SIGTERM to each process"),
+            "{sig}: {out}"
+        );
+        assert!(
+            out.contains("lingers.py: killed by SIGTERM"),
+            "{sig}: {out}"
+        );
+        assert_nothing_left(&l.mark);
+        let _ = std::fs::remove_dir_all(l.dir);
     }
 }
 

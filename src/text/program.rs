@@ -77,6 +77,10 @@ fn sentence(ev: &Event, w: &World) -> Option<String> {
             let name = w.proc(ev.child).map_or("?", |x| x.name.as_str());
             t.prog_exit(p, name, &how(*ended))
         }
+        // ipcscope stops someone's program: how.
+        Kind::Note {
+            note: crate::stream::Note::Interrupted,
+        } => t.prog_interrupted(),
         Kind::Note { note } => super::note_text(note),
         Kind::Frozen => t.frozen(),
         Kind::Resumed => t.resumed(),
