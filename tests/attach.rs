@@ -538,7 +538,7 @@ fn run_a_missing_interpreter_is_a_clear_error_exit_2() {
 }
 
 #[test]
-fn run_a_missing_program_is_a_clear_error_exit_2() {
+fn run_a_missing_program_or_a_folder_is_a_clear_error_exit_2() {
     if !have_python("missing_program") {
         return;
     }
@@ -547,7 +547,16 @@ fn run_a_missing_program_is_a_clear_error_exit_2() {
     assert_eq!(r.code, Some(2));
     assert!(
         r.err
-            .contains("cannot run 'nope.py': No such file or directory"),
+            .contains("cannot run 'nope.py': there is no such file"),
+        "{}",
+        r.err
+    );
+    std::fs::create_dir_all(dir.join("folder.py")).unwrap();
+    let r = run(&dir, &["folder.py"], &marker("folder"));
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.err
+            .contains("cannot run 'folder.py': it is a directory, not a regular file"),
         "{}",
         r.err
     );
@@ -598,7 +607,11 @@ fn run_bad_input_is_told_in_chinese_with_lang_zh() {
     }
     let r = run(&dir, &["--lang", "zh", "nope.py"], &marker("zh2"));
     assert_eq!(r.code, Some(2));
-    assert!(r.err.contains("无法运行 'nope.py'："), "{}", r.err);
+    assert!(
+        r.err.contains("无法运行 'nope.py'：没有这个文件"),
+        "{}",
+        r.err
+    );
     let r = run(&dir, &["--lang", "zh", "hello.py"], &marker("zh3"));
     assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
     assert!(r.has("hello, world"));

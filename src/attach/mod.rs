@@ -62,8 +62,8 @@ const MAX_OUTPUT: usize = 4096;
 pub enum StartError {
     #[error("{}", crate::text::words().run_no_python(.0))]
     NoPython(String),
-    #[error("{}", crate::text::words().run_no_program(.0, .1))]
-    NoProgram(String, String),
+    #[error("{}", crate::text::words().run_no_program(.0, &.1.to_string()))]
+    NoProgram(String, NoProgram),
     #[error("{}", crate::text::words().run_cannot_start(.0))]
     Io(String),
 }
@@ -88,6 +88,39 @@ pub struct Attach {
     thread: Option<JoinHandle<()>>,
     leftover: Vec<Body>,
     main_ended: Arc<Mutex<Option<Ended>>>,
+}
+
+/// Why the program's file cannot be run, said in the current language
+/// (other failures as the system says them).
+#[derive(Debug)]
+pub enum NoProgram {
+    NotFound,
+    Denied,
+    Directory,
+    Os(String),
+}
+
+impl NoProgram {
+    fn of(e: &std::io::Error) -> NoProgram {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => NoProgram::NotFound,
+            std::io::ErrorKind::PermissionDenied => NoProgram::Denied,
+            std::io::ErrorKind::IsADirectory => NoProgram::Directory,
+            _ => NoProgram::Os(plain_io(e)),
+        }
+    }
+}
+
+impl std::fmt::Display for NoProgram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = crate::text::words();
+        f.write_str(&match self {
+            NoProgram::NotFound => t.run_no_such_file(),
+            NoProgram::Denied => t.permission_denied(),
+            NoProgram::Directory => t.not_regular(crate::outfile::Kind::Directory),
+            NoProgram::Os(why) => why.clone(),
+        })
+    }
 }
 
 /// Where the interpreter is: a path as given, or the first match in PATH.
@@ -116,15 +149,17 @@ pub fn check(p: &ProgramConfig) -> Result<PathBuf, StartError> {
         let path = Path::new(&p.cwd).join(prog);
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => {
-                let why = std::io::Error::from(std::io::ErrorKind::IsADirectory).to_string();
-                return Err(StartError::NoProgram(prog.to_string(), why));
+                return Err(StartError::NoProgram(
+                    prog.to_string(),
+                    NoProgram::Directory,
+                ));
             }
             Ok(_) => {
                 if let Err(e) = std::fs::File::open(&path) {
-                    return Err(StartError::NoProgram(prog.to_string(), plain_io(&e)));
+                    return Err(StartError::NoProgram(prog.to_string(), NoProgram::of(&e)));
                 }
             }
-            Err(e) => return Err(StartError::NoProgram(prog.to_string(), plain_io(&e))),
+            Err(e) => return Err(StartError::NoProgram(prog.to_string(), NoProgram::of(&e))),
         }
     }
     Ok(python)

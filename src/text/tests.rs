@@ -200,6 +200,7 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(prog_how_code, 1);
     say!(prog_how_signal, "SIGTERM");
     say!(prog_interrupted);
+    say!(run_no_such_file);
     say!(prog_note_started, "3.11.7", 120);
     say!(prog_note_not_instrumented);
     say!(prog_note_old_python, "3.9.18");

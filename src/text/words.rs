@@ -587,6 +587,8 @@ pub trait AttachWords {
     fn run_no_python(&self, python: &str) -> String;
     /// The program's file does not exist or cannot be read.
     fn run_no_program(&self, path: &str, why: &str) -> String;
+    /// Why: the program's file is not there.
+    fn run_no_such_file(&self) -> String;
     /// The run could not be set up (the OS's words).
     fn run_cannot_start(&self, why: &str) -> String;
     /// A key that cannot act on someone else's program.

@@ -231,6 +231,10 @@ impl AttachWords for En {
         format!("cannot run '{path}': {why}")
     }
 
+    fn run_no_such_file(&self) -> String {
+        "there is no such file".into()
+    }
+
     fn run_cannot_start(&self, why: &str) -> String {
         format!("cannot start the program: {why}")
     }

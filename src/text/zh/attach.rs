@@ -214,6 +214,10 @@ impl AttachWords for Zh {
         format!("无法运行 '{path}'：{why}")
     }
 
+    fn run_no_such_file(&self) -> String {
+        "没有这个文件".into()
+    }
+
     fn run_cannot_start(&self, why: &str) -> String {
         format!("无法启动程序：{why}")
     }
