@@ -349,10 +349,19 @@ fn run_forgotten_close_is_stuck_said_so_and_stopped_with_sigterm() {
         r.line("waits in b.recv()")
             .ends_with(&format!("(forgotten_close.py:{recv})"))
     );
+    // The deadlock named: the parent joins the receiver, which waits for a
+    // message through `a`, which only the parent (and the receiver's own
+    // inherited copy) still hold.
+    let stuck = r.line("none can move on");
+    assert!(stuck.ends_with("It will never end by itself."), "{stuck}");
+    assert!(stuck.contains("waits in join() for Process("), "{stuck}");
     assert!(
-        r.has("none can move on: it will never end by itself"),
-        "{}",
-        r.out
+        stuck.contains("waits in b.recv(), and only Process("),
+        "{stuck}"
+    );
+    assert!(
+        stuck.contains("still hold a, the end a message would come through"),
+        "{stuck}"
     );
     assert!(r.has("recv: url_9"), "{}", r.out);
     assert!(r.has("forgotten_close.py: killed by SIGTERM"), "{}", r.out);

@@ -232,6 +232,61 @@ impl Default for ProcInfo {
     }
 }
 
+/// What a live process of a watched program waits for, as its reports
+/// and the kernel's view show it: the parts of a stuck program's "why".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wait {
+    /// In `join()`, for this child (its pid) to end.
+    Join { child: i32 },
+    /// In `recv()` on `end` of `pipe`: a message can only come through the
+    /// other end, which these processes (pids, from /proc) still hold.
+    Recv {
+        pipe: ObjectId,
+        end: u8,
+        holders: Vec<i32>,
+    },
+    /// In `get()` on an empty queue.
+    Get { obj: ObjectId },
+    /// In `put()` on a full queue.
+    Put { obj: ObjectId },
+    /// In `send()` on a full pipe end.
+    Send { pipe: ObjectId, end: u8 },
+}
+
+/// What each live process of the program waits for (pid, wait), in the
+/// order the processes started; a process not waiting is left out.
+pub fn waits(procs: &[Proc], pw: &ProgramWorld) -> Vec<(i32, Wait)> {
+    use super::world::Activity;
+    let mut out = Vec::new();
+    for p in procs.iter().filter(|p| p.alive()) {
+        let info = pw.info(p.id);
+        let on = info.and_then(|i| i.on);
+        let wait = match (&p.activity, info.map(|i| &i.doing), on) {
+            (Activity::WaitingToRecv { .. }, _, Some(obj)) => {
+                let (pipe, end) = pw.end_of(obj);
+                let mut holders: Vec<i32> = pw
+                    .objects
+                    .get(&pipe)
+                    .map(|o| o.holders[1 - end as usize].iter().map(|h| h.pid).collect())
+                    .unwrap_or_default();
+                holders.sort_unstable();
+                holders.dedup();
+                Wait::Recv { pipe, end, holders }
+            }
+            (Activity::WaitingToSend { .. }, _, Some(obj)) => {
+                let (pipe, end) = pw.end_of(obj);
+                Wait::Send { pipe, end }
+            }
+            (Activity::WaitingToGet { .. }, _, Some(obj)) => Wait::Get { obj },
+            (Activity::WaitingToPut { .. }, _, Some(obj)) => Wait::Put { obj },
+            (_, Some(Doing::Joining { child, .. }), _) => Wait::Join { child: *child },
+            _ => continue,
+        };
+        out.push((p.pid, wait));
+    }
+    out
+}
+
 /// The watched program's side of the world.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProgramWorld {
@@ -691,6 +746,61 @@ mod tests {
         assert_eq!((q.gets, q.inside[0].len(), q.depth()), (600, 400, 400));
         assert_eq!(q.users[&1].0, 1000);
         assert_eq!(q.users[&2].1, 600);
+    }
+
+    #[test]
+    fn waits_name_the_join_and_the_holders_of_the_other_end_a_recv_waits_for() {
+        use crate::model::world::World;
+        use crate::stream::{Holder, ObjectView};
+        let mut w = World::new(0);
+        for (id, pid, name) in [(0, 100, "MainProcess"), (1, 101, "Process-1")] {
+            w.apply(&Event::new(
+                1,
+                id,
+                pid,
+                Kind::Spawn {
+                    name: name.into(),
+                    role: Role::Program,
+                },
+            ));
+        }
+        let mut pipe = queue(ObjKind::Pipe);
+        if let Kind::Program(ProgramOp::Object { info }) = &mut pipe {
+            info.duplex = true;
+        }
+        w.apply(&ev(2, 0, 3, pipe));
+        w.apply(&ev(
+            3,
+            0,
+            0,
+            Kind::Program(ProgramOp::JoinWait { child: 101 }),
+        ));
+        // Process-1 waits on the pipe's second end (3 + 1).
+        w.apply(&ev(4, 1, 4, Kind::RecvWait));
+        let holder = |pid| Holder { pid, proc: None };
+        w.program.observe(&[ObjectView {
+            obj: 3,
+            bytes: None,
+            capacity: None,
+            ends: [
+                vec![holder(101), holder(100), holder(101)],
+                vec![holder(101)],
+            ],
+        }]);
+        assert_eq!(
+            waits(&w.procs, &w.program),
+            [
+                (100, Wait::Join { child: 101 }),
+                (
+                    101,
+                    Wait::Recv {
+                        pipe: 3,
+                        end: 1,
+                        holders: vec![100, 101]
+                    }
+                )
+            ]
+        );
     }
 
     #[test]

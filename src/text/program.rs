@@ -114,9 +114,44 @@ fn op_sentence(ev: &Event, op: &ProgramOp, w: &World) -> Option<String> {
         ProgramOp::Many { what, n } if what != "flushed" => {
             t.prog_many(p, what, *n, &object_name(pw, ev.obj))
         }
+        ProgramOp::Note {
+            note: ProgramNote::AllBlocked { waited_ms },
+        } => stuck_sentence(*waited_ms as f64 / 1e3, w),
         ProgramOp::Note { note } => note_sentence(note),
         _ => return None,
     })
+}
+
+/// A stuck program: every process blocked, and what each waits for (a
+/// process in `recv()` waits for those still holding the other end).
+fn stuck_sentence(secs: f64, w: &World) -> String {
+    use crate::model::program::{Wait, waits};
+    let t = words();
+    let pw = &w.program;
+    let end = |pipe, end: u8| {
+        pw.objects
+            .get(&pipe)
+            .map_or_else(|| format!("#{pipe}"), |o| end_name(o, end))
+    };
+    let why: Vec<String> = waits(&w.procs, pw)
+        .into_iter()
+        .map(|(p, wait)| match wait {
+            Wait::Join { child } => t.prog_why_join(p, child),
+            Wait::Recv {
+                pipe,
+                end: e,
+                holders,
+            } => t.prog_why_recv(p, &end(pipe, e), &end(pipe, 1 - e), &holders),
+            Wait::Send { pipe, end: e } => t.prog_why_send(p, &end(pipe, e)),
+            Wait::Get { obj } => t.prog_why_get(p, &object_name(pw, obj)),
+            Wait::Put { obj } => t.prog_why_put(p, &object_name(pw, obj)),
+        })
+        .collect();
+    if why.is_empty() {
+        t.prog_note_all_blocked(secs)
+    } else {
+        t.prog_note_all_blocked_why(secs, &why)
+    }
 }
 
 /// ipcscope's note on the program, in words.

@@ -201,6 +201,18 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(prog_how_signal, "SIGTERM");
     say!(prog_interrupted);
     say!(run_no_such_file);
+    say!(
+        prog_note_all_blocked_why,
+        3.1,
+        &["a".to_string(), "b".to_string()]
+    );
+    say!(prog_why_join, 120, 124);
+    say!(prog_why_recv, 124, "b", "a", &[120, 124]);
+    say!(prog_why_recv, 124, "b", "a", &[120]);
+    say!(prog_why_recv, 124, "b", "a", &[]);
+    say!(prog_why_send, 124, "a");
+    say!(prog_why_get, 124, "q");
+    say!(prog_why_put, 124, "q");
     say!(prog_note_started, "3.11.7", 120);
     say!(prog_note_not_instrumented);
     say!(prog_note_old_python, "3.9.18");

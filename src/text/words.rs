@@ -572,6 +572,17 @@ pub trait AttachWords {
     fn prog_note_too_many(&self, limit: u32) -> String;
     fn prog_note_timed_out(&self, secs: u64) -> String;
     fn prog_note_all_blocked(&self, secs: f64) -> String;
+    /// Every process blocked, and why (`why`: a [`AttachWords::prog_why_join`]
+    /// ... sentence part per waiting process).
+    fn prog_note_all_blocked_why(&self, secs: f64, why: &[String]) -> String;
+    /// Parts of the why: `p` waits in `join()` for `child`.
+    fn prog_why_join(&self, p: i32, child: i32) -> String;
+    /// `p` waits in `end.recv()`; only `holders` still hold `other`, the
+    /// end a message would come through.
+    fn prog_why_recv(&self, p: i32, end: &str, other: &str, holders: &[i32]) -> String;
+    fn prog_why_send(&self, p: i32, end: &str) -> String;
+    fn prog_why_get(&self, p: i32, obj: &str) -> String;
+    fn prog_why_put(&self, p: i32, obj: &str) -> String;
     fn prog_note_ignored_term(&self, pid: i32) -> String;
     fn prog_note_left_behind(&self, count: u32) -> String;
     fn prog_note_no_multiprocessing(&self) -> String;

@@ -174,6 +174,55 @@ impl AttachWords for En {
         )
     }
 
+    fn prog_note_all_blocked_why(&self, secs: f64, why: &[String]) -> String {
+        format!(
+            "Every process of the program has waited {secs:.1} s and none can move on: {}. It \
+             will never end by itself.",
+            why.join("; ")
+        )
+    }
+
+    fn prog_why_join(&self, p: i32, child: i32) -> String {
+        format!("Process({p}) waits in join() for Process({child})")
+    }
+
+    fn prog_why_recv(&self, p: i32, end: &str, other: &str, holders: &[i32]) -> String {
+        let who: Vec<String> = holders
+            .iter()
+            .map(|h| {
+                if *h == p {
+                    format!("Process({h}) itself")
+                } else {
+                    format!("Process({h})")
+                }
+            })
+            .collect();
+        match who.as_slice() {
+            [] => format!("Process({p}) waits in {end}.recv()"),
+            [one] => format!(
+                "Process({p}) waits in {end}.recv(), and only {one} still holds {other}, the end a \
+                 message would come through"
+            ),
+            _ => format!(
+                "Process({p}) waits in {end}.recv(), and only {} still hold {other}, the end a \
+                 message would come through",
+                who.join(" and ")
+            ),
+        }
+    }
+
+    fn prog_why_send(&self, p: i32, end: &str) -> String {
+        format!("Process({p}) waits in {end}.send(): the pipe is full")
+    }
+
+    fn prog_why_get(&self, p: i32, obj: &str) -> String {
+        format!("Process({p}) waits in {obj}.get(): it is empty")
+    }
+
+    fn prog_why_put(&self, p: i32, obj: &str) -> String {
+        format!("Process({p}) waits in {obj}.put(): it is full")
+    }
+
     fn prog_note_ignored_term(&self, pid: i32) -> String {
         format!("Process({pid}) ignored SIGTERM for 2 s: SIGKILL.")
     }

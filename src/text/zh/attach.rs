@@ -161,6 +161,52 @@ impl AttachWords for Zh {
         format!("程序的每个进程都已等待 {secs:.1} 秒，没有一个能继续：它永远不会自己结束。")
     }
 
+    fn prog_note_all_blocked_why(&self, secs: f64, why: &[String]) -> String {
+        format!(
+            "程序的每个进程都已等待 {secs:.1} 秒，没有一个能继续：{}。它永远不会自己结束。",
+            why.join("；")
+        )
+    }
+
+    fn prog_why_join(&self, p: i32, child: i32) -> String {
+        format!("Process({p}) 在 join() 中等待 Process({child})")
+    }
+
+    fn prog_why_recv(&self, p: i32, end: &str, other: &str, holders: &[i32]) -> String {
+        let who: Vec<String> = holders
+            .iter()
+            .map(|h| {
+                if *h == p {
+                    format!("Process({h}) 自己")
+                } else {
+                    format!("Process({h})")
+                }
+            })
+            .collect();
+        if who.is_empty() {
+            format!("Process({p}) 在 {end}.recv() 中等待")
+        } else {
+            let who = who.join(" 和 ");
+            // 「自己」后不空格；拉丁文字后空一格。
+            let gap = if who.ends_with("自己") { "" } else { " " };
+            format!(
+                "Process({p}) 在 {end}.recv() 中等待，而消息要经过的另一端 {other} 只有 {who}{gap}还持有"
+            )
+        }
+    }
+
+    fn prog_why_send(&self, p: i32, end: &str) -> String {
+        format!("Process({p}) 在 {end}.send() 中等待：管道已满")
+    }
+
+    fn prog_why_get(&self, p: i32, obj: &str) -> String {
+        format!("Process({p}) 在 {obj}.get() 中等待：队列是空的")
+    }
+
+    fn prog_why_put(&self, p: i32, obj: &str) -> String {
+        format!("Process({p}) 在 {obj}.put() 中等待：队列已满")
+    }
+
     fn prog_note_ignored_term(&self, pid: i32) -> String {
         format!("Process({pid}) 2 秒内没有响应 SIGTERM：SIGKILL。")
     }
