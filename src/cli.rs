@@ -12,21 +12,24 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::builder::{PathBufValueParser, TypedValueParser};
-use clap::error::ErrorKind;
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::builder::{PathBufValueParser, StringValueParser, TypedValueParser};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::bench::BenchOptions;
 use crate::child::HiddenRole;
 use crate::config::{
-    CounterConfig, DelayRange, Lang, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
-    MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
+    CounterConfig, DelayRange, Lang, MAX_CELLS, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE,
+    MAX_MESSAGES, MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
 };
 use crate::lesson::Library;
 use crate::outfile::{self, Existing, What};
 use crate::recording::export::Format;
 use crate::stream::lesson::Lesson;
-use crate::text::words;
+use crate::text::{cli_words, words};
+
+mod localize;
+
+pub use localize::{CliError, Localized};
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -154,12 +157,14 @@ pub struct ExportOptions {
     pub force: bool,
 }
 
-/// Parses the process's arguments; on bad input prints clap's error and
-/// exits 2 (`--help` and `--version` print and exit 0).
+/// Parses the process's arguments; on bad input prints the error and
+/// exits 2 (`--help` and `--version` print and exit 0), in the language
+/// asked for.
 pub fn parse_args() -> Invocation {
     let args: Vec<OsString> = std::env::args_os().collect();
-    // Our own reasons inside clap's errors (a file that cannot be written)
-    // are told in the language asked for, before clap has parsed it.
+    // The help, the errors and our reasons inside them (a file that cannot
+    // be written) are told in the language asked for, found before clap
+    // has parsed it.
     crate::text::set_lang(lang_in(&args).unwrap_or_else(env_lang));
     invocation_from(args).unwrap_or_else(|e| e.exit())
 }
@@ -206,15 +211,35 @@ fn lang_parser() -> impl TypedValueParser<Value = Lang> {
 }
 
 /// Parses `args` (the first one is the program name), for tests and
-/// [`parse_args`].
-pub fn invocation_from<I, T>(args: I) -> Result<Invocation, clap::Error>
+/// [`parse_args`]. The help and the errors speak the thread's language
+/// ([`crate::text::lang`]).
+pub fn invocation_from<I, T>(args: I) -> Result<Invocation, CliError>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = Cli::try_parse_from(args)?;
-    cli.validate()?;
-    cli.into_invocation()
+    let w = cli_words();
+    let mut cmd = command(w);
+    let said =
+        |e: clap::Error, cmd: &clap::Command| localize::error(e, cmd, w, localize::help_width());
+    let matches = cmd
+        .try_get_matches_from_mut(args)
+        .map_err(|e| said(e, &cmd))?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| said(e, &cmd))?;
+    cli.validate(&cmd)?;
+    cli.into_invocation(&cmd)
+}
+
+/// The command line, built, speaking `w`: every about, option help,
+/// default and value from the table (see `cli::localize`).
+pub fn command(w: &dyn crate::text::CliWords) -> clap::Command {
+    localize::command(Cli::command(), w)
+}
+
+/// `cmd`'s subcommand `name` (`cmd` itself when there is none), for the
+/// usage an error shows.
+fn sub<'a>(cmd: &'a clap::Command, name: &str) -> &'a clap::Command {
+    cmd.find_subcommand(name).unwrap_or(cmd)
 }
 
 /// `ipcscope [SCENARIO] [OPTIONS]`. With no scenario the queue options are
@@ -336,7 +361,7 @@ impl RunArgs {
 #[command(next_help_heading = "Common options")]
 struct CommonArgs {
     /// Seed for the random delays: same seed, same delays [default: random]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = number::<u64>(0, u64::MAX))]
     seed: Option<u64>,
     /// Print the transcript instead of opening the visualizer
     #[arg(long)]
@@ -350,7 +375,7 @@ struct CommonArgs {
     /// Draw without box-drawing or other Unicode glyphs
     #[arg(long)]
     ascii: bool,
-    /// Language of the screen and the transcript: en or zh [default: from LC_ALL, LC_MESSAGES or LANG]
+    /// Language of the screen, the transcript and the command line: en or zh [default: from LC_ALL, LC_MESSAGES or LANG]
     #[arg(long, value_name = "LANG", value_parser = lang_parser())]
     lang: Option<Lang>,
     /// For a projector: a bigger stage and program, each process's name, PID and state only, telemetry only when something is dropped or late, a log a class can read, high contrast (the visualizer only)
@@ -372,13 +397,13 @@ impl CommonArgs {
 #[command(next_help_heading = "Queue options")]
 struct QueueArgs {
     /// Writer processes, 1 or more; writers + readers at most 255 [default: 2]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_PROCS as i64))]
+    #[arg(long, value_name = "N", value_parser = number::<u32>(1, u64::from(MAX_PROCS)))]
     writers: Option<u32>,
     /// Reader processes, 0 or more; writers + readers at most 255 [default: 1]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_PROCS as i64))]
+    #[arg(long, value_name = "N", value_parser = number::<u32>(0, u64::from(MAX_PROCS)))]
     readers: Option<u32>,
     /// Items per writer, 0 = unlimited [default: 3 with --headless, else 0]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=MAX_ITEMS))]
+    #[arg(long, value_name = "N", value_parser = number::<u64>(0, MAX_ITEMS))]
     items: Option<u64>,
     /// Writer's random delay between puts, in seconds [default: 0..1]
     #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
@@ -387,7 +412,7 @@ struct QueueArgs {
     #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
     reader_delay: Option<DelayRange>,
     /// Queue capacity, 0 = unbounded, up to 65536 [default: 0]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_MAXSIZE as i64))]
+    #[arg(long, value_name = "N", value_parser = number::<u32>(0, u64::from(MAX_MAXSIZE)))]
     maxsize: Option<u32>,
     /// Seconds a put waits for space before Full (then retries), 0-3600; 0 raises at once [default: forever]
     #[arg(long, value_name = "S", value_parser = parse_timeout, allow_hyphen_values = true)]
@@ -425,7 +450,7 @@ impl QueueArgs {
 #[command(next_help_heading = "Pipe options")]
 struct PipeArgs {
     /// Messages to send, url_0, url_1, ..., 0-100000 [default: 10]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_MESSAGES as i64))]
+    #[arg(long, value_name = "N", value_parser = number::<u32>(0, u64::from(MAX_MESSAGES)))]
     messages: Option<u32>,
     /// Sender's random delay between sends, in seconds [default: 0..1]
     #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
@@ -439,6 +464,18 @@ struct PipeArgs {
     /// The parent keeps its copy of the send end: the receiver never sees EOF
     #[arg(long)]
     forget_close: bool,
+    /// Each child keeps copies of both ends, as a forked Python child does: the receiver's own copy of the send end keeps it waiting forever
+    #[arg(long)]
+    inherit: bool,
+    /// With --inherit: each child closes the end it does not use (the fix)
+    #[arg(long, requires = "inherit")]
+    close_unused: bool,
+    /// The receiver replies to each message through its own end and the sender waits for each reply (a duplex pipe)
+    #[arg(long)]
+    echo: bool,
+    /// As --echo, but the sender calls recv() first: both ends wait in recv(), a deadlock (a duplex pipe)
+    #[arg(long)]
+    both_recv: bool,
 }
 
 impl PipeArgs {
@@ -450,6 +487,10 @@ impl PipeArgs {
             reader_delay: self.reader_delay.unwrap_or(d.reader_delay),
             duplex: self.duplex.unwrap_or(d.duplex),
             forget_close: self.forget_close || d.forget_close,
+            inherit: self.inherit || d.inherit,
+            close_unused: self.close_unused || d.close_unused,
+            echo: self.echo || d.echo,
+            both_recv: self.both_recv || d.both_recv,
         }
     }
 }
@@ -459,10 +500,10 @@ impl PipeArgs {
 #[command(next_help_heading = "Counter options")]
 struct CounterArgs {
     /// Incrementing processes, 1-255 [default: 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_PROCS as i64))]
+    #[arg(long, value_name = "N", value_parser = number::<u32>(1, u64::from(MAX_PROCS)))]
     procs: Option<u32>,
     /// Increments per process, 1-100000000 [default: 100000]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_INCREMENTS))]
+    #[arg(long, value_name = "N", value_parser = number::<u64>(1, MAX_INCREMENTS))]
     increments: Option<u64>,
     /// Hold the Value's lock around each increment (last of --lock/--no-lock wins)
     #[arg(long, overrides_with = "no_lock")]
@@ -470,6 +511,20 @@ struct CounterArgs {
     /// Increment without the lock: the race [default]
     #[arg(long, overrides_with = "lock")]
     no_lock: bool,
+    /// Pause after each step of an increment (read, add, write), in seconds, each step shown [default: 0.05..0.15; none with --headless]
+    #[arg(
+        long,
+        value_name = "A..B",
+        allow_hyphen_values = true,
+        conflicts_with = "full_speed"
+    )]
+    step_delay: Option<DelayRange>,
+    /// No pause between steps: lost updates counted from the value, not told one by one [default with --headless]
+    #[arg(long)]
+    full_speed: bool,
+    /// An Array of N cells instead of a Value, 1-16: counter k increments cell (k-1) mod N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CELLS as i64))]
+    array: Option<u32>,
 }
 
 impl CounterArgs {
@@ -484,6 +539,12 @@ impl CounterArgs {
             procs: self.procs.unwrap_or(d.procs),
             increments: self.increments.unwrap_or(d.increments),
             lock,
+            step_delay: match (self.full_speed, self.step_delay) {
+                (true, _) => None,
+                (_, Some(d)) => Some(d),
+                _ => d.step_delay,
+            },
+            array: self.array.unwrap_or(d.array),
         }
     }
 }
@@ -518,7 +579,7 @@ struct ReplayArgs {
     /// Draw without box-drawing or other Unicode glyphs
     #[arg(long)]
     ascii: bool,
-    /// Language of the screen and the transcript: en or zh [default: from LC_ALL, LC_MESSAGES or LANG]
+    /// Language of the screen, the transcript and the command line: en or zh [default: from LC_ALL, LC_MESSAGES or LANG]
     #[arg(long, value_name = "LANG", value_parser = lang_parser())]
     lang: Option<Lang>,
 }
@@ -542,12 +603,13 @@ struct ExportArgs {
 impl ExportArgs {
     /// Refuses an output that cannot be written, or that is the recording
     /// itself, before anything is read.
-    fn validate(&self) -> Result<(), clap::Error> {
+    fn validate(&self, cmd: &clap::Command) -> Result<(), CliError> {
         let policy = if self.force {
             Existing::Overwrite
         } else {
             Existing::Refuse
         };
+        let usage_error = |message| localize::usage_error(cmd, message);
         outfile::check(&self.output, What::Export, policy)
             .map_err(|e| usage_error(e.to_string()))?;
         if outfile::same_file(&self.file, &self.output) {
@@ -566,7 +628,7 @@ struct BenchArgs {
     #[arg(long)]
     json: bool,
     /// Items per case, 1-100000000 [default: sized per case]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_name = "N", value_parser = number::<u64>(1, 100_000_000))]
     items: Option<u64>,
 }
 
@@ -574,19 +636,32 @@ impl Cli {
     /// Checks what no single option's parser can: how many processes the
     /// queue options add up to (defaults included), and that `--trace` and
     /// `--record` are different files.
-    fn validate(&self) -> Result<(), clap::Error> {
-        let (queue, common) = match &self.command {
-            None => (Some(&self.queue), &self.common),
-            Some(Command::Queue { args, common }) => (Some(args), common),
-            Some(
-                Command::Pipe { common, .. }
-                | Command::Counter { common, .. }
-                | Command::Lesson(LessonArgs { common, .. }),
-            ) => (None, common),
-            Some(Command::Export(a)) => return a.validate(),
-            Some(Command::Run(a)) => (None, &a.common),
+    fn validate(&self, cmd: &clap::Command) -> Result<(), CliError> {
+        // A reply goes back through the receiver's end: a one-way pipe's
+        // receive end only receives.
+        if let Some(Command::Pipe { args, .. }) = &self.command
+            && args.duplex == Some(false)
+        {
+            for (on, option) in [(args.echo, "--echo"), (args.both_recv, "--both-recv")] {
+                if on {
+                    return Err(localize::usage_error(
+                        sub(cmd, "pipe"),
+                        words().needs_duplex(option),
+                    ));
+                }
+            }
+        }
+        let (queue, common, cmd) = match &self.command {
+            None => (Some(&self.queue), &self.common, cmd),
+            Some(Command::Queue { args, common }) => (Some(args), common, sub(cmd, "queue")),
+            Some(Command::Pipe { common, .. }) => (None, common, sub(cmd, "pipe")),
+            Some(Command::Counter { common, .. }) => (None, common, sub(cmd, "counter")),
+            Some(Command::Lesson(LessonArgs { common, .. })) => (None, common, sub(cmd, "lesson")),
+            Some(Command::Export(a)) => return a.validate(sub(cmd, "export")),
+            Some(Command::Run(a)) => (None, &a.common, sub(cmd, "run")),
             Some(Command::Bench(_) | Command::Replay(_) | Command::Child { .. }) => return Ok(()),
         };
+        let usage_error = |message| localize::usage_error(cmd, message);
         if let Some(q) = queue {
             let d = QueueConfig::defaults(common.mode());
             let (w, r) = (
@@ -605,7 +680,7 @@ impl Cli {
         Ok(())
     }
 
-    fn into_invocation(self) -> Result<Invocation, clap::Error> {
+    fn into_invocation(self, cmd: &clap::Command) -> Result<Invocation, CliError> {
         Ok(match self.command {
             None => run(self.common, |mode| {
                 Scenario::Queue(self.queue.resolve(mode))
@@ -638,7 +713,7 @@ impl Cli {
             }),
             Some(Command::Child { role }) => Invocation::Child(role),
             Some(Command::Run(a)) => Invocation::Run(a.config()),
-            Some(Command::Lesson(a)) => return a.into_invocation(),
+            Some(Command::Lesson(a)) => return a.into_invocation(sub(cmd, "lesson")),
         })
     }
 }
@@ -646,7 +721,8 @@ impl Cli {
 impl LessonArgs {
     /// Resolves the lesson named (an unknown name or a broken lesson file
     /// is a usage error, exit 2), or the listing or the check asked for.
-    fn into_invocation(self) -> Result<Invocation, clap::Error> {
+    fn into_invocation(self, cmd: &clap::Command) -> Result<Invocation, CliError> {
+        let usage_error = |message| localize::usage_error(cmd, message);
         let lang = self.common.lang.unwrap_or_else(env_lang);
         if let Some(file) = self.check {
             return Ok(Invocation::LessonCheck(LessonCheckOptions { file, lang }));
@@ -671,14 +747,10 @@ impl LessonArgs {
             Ok(Some(checked)) => checked.lesson,
             Ok(None) => {
                 let names = library.names().map_err(|e| usage_error(e.to_string()))?;
-                let known = if names.is_empty() {
-                    "there are none (a lesson is a NAME.toml file)".to_string()
-                } else {
-                    format!("the lessons are {}", names.join(", "))
-                };
-                return Err(usage_error(format!(
-                    "no lesson named '{name}' in {}; {known}",
-                    library.describe()
+                return Err(usage_error(cli_words().no_lesson_named(
+                    &name,
+                    &library.describe(),
+                    &names,
                 )));
             }
             Err(e) => return Err(usage_error(e.to_string())),
@@ -720,11 +792,47 @@ fn output_path(what: What) -> impl TypedValueParser<Value = PathBuf> {
         .try_map(move |path| outfile::check(&path, what, Existing::Overwrite).map(|()| path))
 }
 
-/// A usage error found after parsing, printed and exiting like clap's own
-/// (code 2).
-fn usage_error(message: String) -> clap::Error {
-    Cli::command().error(ErrorKind::ArgumentConflict, message)
+/// A whole number from `lo` to `hi` in plain digits (`T` holds `hi`); any
+/// other text is refused in our words ([`BadNumber`]), in the language
+/// asked for.
+fn number<T>(lo: u64, hi: u64) -> impl TypedValueParser<Value = T>
+where
+    T: TryFrom<u64> + Clone + Send + Sync + 'static,
+{
+    StringValueParser::new().try_map(move |text| {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(BadNumber::NotANumber(text));
+        }
+        match text.parse::<u64>().ok().filter(|n| (lo..=hi).contains(n)) {
+            Some(n) => T::try_from(n).map_err(|_| BadNumber::OutOfRange { text, lo, hi }),
+            None => Err(BadNumber::OutOfRange { text, lo, hi }),
+        }
+    })
 }
+
+/// A number a count option refused (it displays as a sentence in the
+/// current language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadNumber {
+    /// Not plain digits.
+    NotANumber(String),
+    /// Digits, outside `lo..=hi`.
+    OutOfRange { text: String, lo: u64, hi: u64 },
+}
+
+impl std::fmt::Display for BadNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let w = cli_words();
+        match self {
+            BadNumber::NotANumber(text) => f.write_str(&w.not_a_whole_number(text)),
+            BadNumber::OutOfRange { text, lo, hi } => {
+                f.write_str(&w.number_out_of_range(text, *lo, *hi))
+            }
+        }
+    }
+}
+
+impl std::error::Error for BadNumber {}
 
 #[cfg(test)]
 mod tests {

@@ -77,6 +77,14 @@ pub struct ChildSlot {
     /// in its own address space; 0 until mapped. Gives a futex address seen
     /// in `/proc/<pid>/syscall` its meaning.
     map_base: AtomicU64,
+    /// 1: at its next operation, try the wrong direction on its one-way
+    /// pipe end (and report the error Python raises).
+    wrong_way: AtomicU32,
+    /// 1: a counter takes the Value's lock from its next increment (a
+    /// knob switched live).
+    lock: AtomicU32,
+    /// The Array cell a counter increments (set before it starts).
+    cell: AtomicU32,
 }
 
 /// A mapping of the control block.
@@ -162,6 +170,22 @@ impl ChildSlot {
         sync::futex_wake(&self.gate, i32::MAX);
     }
 
+    /// Asks a pipe end's process to try the wrong direction once, at its
+    /// next operation.
+    pub fn request_wrong_way(&self) {
+        self.wrong_way.store(1, Ordering::Release);
+    }
+
+    /// A counter takes the lock (or not) from its next increment.
+    pub fn set_lock(&self, on: bool) {
+        self.lock.store(on as u32, Ordering::Release);
+    }
+
+    /// The Array cell a counter increments.
+    pub fn set_cell(&self, cell: u32) {
+        self.cell.store(cell, Ordering::Release);
+    }
+
     pub fn gate_closed(&self) -> bool {
         self.gate.load(Ordering::Acquire) != 0
     }
@@ -209,7 +233,21 @@ impl ChildSlot {
         self.map_base.load(Ordering::Acquire)
     }
 
+    pub fn lock_on(&self) -> bool {
+        self.lock.load(Ordering::Acquire) != 0
+    }
+
+    pub fn cell(&self) -> u32 {
+        self.cell.load(Ordering::Acquire)
+    }
+
     // ---- child side ----
+
+    /// Whether the wrong direction was asked for since last time (the
+    /// request is taken).
+    pub fn take_wrong_way(&self) -> bool {
+        self.wrong_way.swap(0, Ordering::AcqRel) != 0
+    }
 
     pub fn set_map_base(&self, addr: u64) {
         self.map_base.store(addr, Ordering::Release);

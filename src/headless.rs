@@ -227,8 +227,11 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
                 out.push(t.left_in_queue(&labels));
             }
         }
-        Scenario::Pipe(_) => {
+        Scenario::Pipe(p) => {
             out.push(t.pipe_summary(w.pipe.sent, w.pipe.received, w.pipe.eof));
+            if p.replies() {
+                out.push(t.replies_summary(w.pipe.replies, w.pipe.got_replies));
+            }
         }
         Scenario::Counter(c) => {
             let v = s.value.unwrap_or_default();
@@ -295,12 +298,16 @@ impl Ending {
         // The supervisor said the run cannot go on: end it, for the reason given.
         let stuck = s.stuck.clone();
         match (self, &s.cfg.scenario, stuck) {
-            (Ending::Running, Scenario::Pipe(_), Some(Note::ForgottenSendEnd { .. })) => {
-                (Ending::Terminating, terminate(s, Role::Receiver))
-            }
-            (Ending::Running | Ending::Draining(_), _, Some(Note::NoProgress { .. })) => {
-                (Ending::Done, Vec::new())
-            }
+            (
+                Ending::Running,
+                Scenario::Pipe(_),
+                Some(Note::ForgottenSendEnd { .. } | Note::OwnSendEnd { .. }),
+            ) => (Ending::Terminating, terminate(s, Role::Receiver)),
+            (
+                Ending::Running | Ending::Draining(_),
+                _,
+                Some(Note::NoProgress { .. } | Note::Deadlock { .. }),
+            ) => (Ending::Done, Vec::new()),
             (Ending::Running, Scenario::Queue(q), _) => {
                 let writers: Vec<_> = s.world.by_role(Role::Writer).collect();
                 let writers_done =

@@ -510,7 +510,7 @@ mod tests {
     fn menu_loop_down_and_enter_open_the_second_lesson() {
         let (c, screen) = menu_after(vec![key(KeyCode::Down), key(KeyCode::Enter)], false);
         assert_eq!(opened(c), "maxsize");
-        assert!(screen.contains("▸ 2 maxsize"), "{screen}");
+        assert!(screen.contains("▸  2 maxsize"), "{screen}");
     }
 
     #[test]
@@ -527,7 +527,7 @@ mod tests {
         assert_eq!(c, Choice::Quit, "a signal before any key");
         let (c, screen) = menu_after(vec![key(KeyCode::End)], false);
         assert_eq!(c, Choice::Quit, "the input gone");
-        assert!(screen.contains("▸ 7 terminate"), "{screen}");
+        assert!(screen.contains("▸ 11 terminate"), "{screen}");
     }
 
     #[test]

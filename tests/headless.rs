@@ -288,6 +288,99 @@ fn pipe_forget_close_says_the_receiver_would_wait_forever() {
     assert_all_children_gone(&trace);
 }
 
+#[test]
+fn pipe_inherit_says_the_receiver_waits_for_its_own_copy_and_close_unused_ends_it() {
+    let zero = [
+        "--delay",
+        "0..0",
+        "--reader-delay",
+        "0..0",
+        "--messages",
+        "2",
+    ];
+    let (out, trace) = run("inherit", &[&["pipe", "--inherit"][..], &zero].concat());
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.contains("it holds a copy of the send end itself (inherited, never closed)"),
+        "{text}"
+    );
+    assert!(
+        evs(&trace, "recv_eof").is_empty(),
+        "EOF despite its own copy"
+    );
+    assert_eq!(evs(&trace, "recv").len(), 2);
+    assert_all_children_gone(&trace);
+
+    let args = [&["pipe", "--inherit", "--close-unused"][..], &zero].concat();
+    let (out, trace) = run("close-unused", &args);
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.contains("closed its copy of the send end: it only receives"),
+        "{text}"
+    );
+    assert!(
+        text.contains("closed its copy of the receive end: it only sends"),
+        "{text}"
+    );
+    assert_eq!(evs(&trace, "recv_eof").len(), 1, "{text}");
+    assert!(!text.contains("would wait forever"), "{text}");
+}
+
+/// Both ends in recv: the run names the deadlock with its chain of waits
+/// and ends (exit 0, as every stuck run), nothing sent.
+#[test]
+fn pipe_both_recv_ends_with_the_deadlock_named() {
+    let (out, trace) = run("both-recv", &["pipe", "--both-recv", "--seed", "2"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Deadlock: "))
+        .unwrap_or_else(|| panic!("no deadlock named:\n{text}"));
+    assert!(
+        line.contains("sender (Process(")
+            && line.contains("waits in recv() for a message from receiver"),
+        "{line}"
+    );
+    assert!(line.contains("Neither will ever send"), "{line}");
+    assert!(evs(&trace, "send").is_empty());
+    let notes = evs(&trace, "note");
+    assert!(
+        notes.iter().any(|n| n["note"].get("deadlock").is_some()),
+        "{notes:?}"
+    );
+    assert!(text.contains("--- summary ---"), "{text}");
+    assert_all_children_gone(&trace);
+}
+
+/// A one-way pipe cannot carry replies: refused before anything runs.
+#[test]
+fn echo_and_both_recv_need_a_duplex_pipe() {
+    for opt in ["--echo", "--both-recv"] {
+        let out = Command::new(exe())
+            .env("LC_ALL", "C")
+            .args(["pipe", "--duplex", "false", opt, "--headless"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("{opt} needs a duplex pipe")), "{err}");
+    }
+    let out = Command::new(exe())
+        .args(["pipe", "--close-unused", "--headless"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--close-unused needs --inherit: {out:?}"
+    );
+}
+
 fn counter_actual(text: &str) -> (u64, u64) {
     let s = text.split("expected ").nth(1).expect("counter summary");
     let expected: u64 = s.split(',').next().unwrap().trim().parse().unwrap();

@@ -1,7 +1,8 @@
 //! Each lesson's Python program, run as it is with `python3`, does what its
 //! lesson says: the lines it prints, in the order that matters, and its
-//! end (exit 0; or, for `forgotten_close`, the documented hang: still
-//! running with every url received, then killed).
+//! end (exit 0; or, for `forgotten_close`, `inherited_ends` and
+//! `both_recv`, the documented hang: still running, asleep, after what
+//! they print, then killed).
 //!
 //! Each program runs in a process group of its own (led by the `python3`
 //! this test starts), so ending it ends its children too and nothing else;
@@ -52,8 +53,14 @@ struct Program {
 
 impl Program {
     fn start(file: &str) -> Program {
+        Program::start_with(file, &[])
+    }
+
+    /// Runs `file` with these command-line arguments.
+    fn start_with(file: &str, args: &[&str]) -> Program {
         let mut child = Command::new("python3")
             .arg(file)
+            .args(args)
             .current_dir(lessons_dir())
             .env_remove("PYTHONUNBUFFERED")
             .stdin(Stdio::null())
@@ -195,7 +202,12 @@ fn by_process(line: &str) -> Option<(i32, &str)> {
 
 /// Runs `file` to its end and checks it exited 0 with nothing on stderr.
 fn run_ok(file: &str) -> Vec<String> {
-    let (status, lines, stderr) = Program::start(file).finish();
+    run_ok_with(file, &[])
+}
+
+/// Runs `file` with `args` to its end, as [`run_ok`].
+fn run_ok_with(file: &str, args: &[&str]) -> Vec<String> {
+    let (status, lines, stderr) = Program::start_with(file, args).finish();
     assert!(
         status.success(),
         "{file}: {status}\n{}\n{stderr}",
@@ -553,4 +565,147 @@ fn no_lesson_program_shadows_a_standard_module() {
             b.program.0
         );
     }
+}
+
+/// Waits until `done` holds for the lines printed so far (failing past the
+/// deadline), then checks the program hangs: for [`HANG`] it neither ends
+/// nor prints, and each of `asleep` (PIDs picked from the lines) sleeps in
+/// the kernel, in its group; then kills the group.
+fn hangs_after(
+    mut p: Program,
+    done: impl Fn(&[String]) -> bool,
+    asleep: impl Fn(&[String]) -> Vec<i32>,
+) -> Vec<String> {
+    let start = Instant::now();
+    let mut lines = Vec::new();
+    while !done(&lines) {
+        let left = DEADLINE.saturating_sub(start.elapsed());
+        match p.lines.recv_timeout(left) {
+            Ok(l) => lines.push(l),
+            Err(e) => panic!("{}: {e:?} before the hang: {lines:?}", p.name),
+        }
+    }
+    let hang_from = Instant::now();
+    while hang_from.elapsed() < HANG {
+        assert!(
+            p.child.try_wait().unwrap().is_none(),
+            "{} ended by itself: {lines:?}",
+            p.name
+        );
+        match p.lines.recv_timeout(Duration::from_millis(100)) {
+            Err(RecvTimeoutError::Timeout) => {}
+            other => panic!("{} printed during the hang: {other:?}", p.name),
+        }
+    }
+    assert!(
+        matches!(stat(p.group()), Some(('S', _))),
+        "{}: the parent: {:?}",
+        p.name,
+        stat(p.group())
+    );
+    for pid in asleep(&lines) {
+        assert!(
+            matches!(stat(pid), Some(('S', g)) if g == p.group()),
+            "{} {pid}: {:?}",
+            p.name,
+            stat(pid)
+        );
+    }
+    p.kill();
+    assert!(live_members(p.group()).is_empty());
+    lines
+}
+
+/// The PIDs that printed a line whose rest (after `Process(PID) `) `rest`
+/// accepts.
+fn pids_saying(lines: &[String], rest: impl Fn(&str) -> bool) -> Vec<i32> {
+    let mut v: Vec<i32> = lines
+        .iter()
+        .filter_map(|l| by_process(l))
+        .filter(|(_, r)| rest(r))
+        .map(|(pid, _)| pid)
+        .collect();
+    v.dedup();
+    v
+}
+
+/// Each child is handed both ends: after url_4 the receiver waits in recv
+/// for itself (its own copy of `a`) and the parent in join; with
+/// `--close-unused` each closes the end it does not use and recv raises
+/// EOFError.
+#[test]
+fn inherited_ends_hangs_on_the_receivers_own_copy_and_the_fix_ends_with_eoferror() {
+    if !have_python("inherited_ends") {
+        return;
+    }
+    let received = |lines: &[String]| lines.iter().filter(|l| l.contains(" recv: url_")).count();
+    let lines = hangs_after(
+        Program::start("inherited_ends.py"),
+        |l| received(l) == 5,
+        |l| pids_saying(l, |r| r.starts_with("recv: ")),
+    );
+    assert!(!lines.iter().any(|l| l.contains("EOFError")), "{lines:?}");
+
+    let lines = run_ok_with("inherited_ends.py", &["--close-unused"]);
+    let got: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| by_process(l))
+        .filter_map(|(_, r)| r.strip_prefix("recv: "))
+        .collect();
+    let mut want = urls(0..=4);
+    want.push("EOFError, nothing more will come".into());
+    assert_eq!(got, want);
+}
+
+/// A reply channel: every url goes one way and `ok url` comes back, in
+/// order, then the receiver sees EOFError.
+#[test]
+fn echo_answers_every_url_through_the_same_pipe_then_eoferror() {
+    if !have_python("echo") {
+        return;
+    }
+    let lines = run_ok("echo.py");
+    let at = |want: String| {
+        lines
+            .iter()
+            .position(|l| by_process(l).is_some_and(|(_, r)| r == want))
+            .unwrap_or_else(|| panic!("no line {want:?}: {lines:?}"))
+    };
+    for n in 0..5 {
+        let steps = [
+            at(format!("send: url_{n}")),
+            at(format!("recv: url_{n}")),
+            at(format!("send: ok url_{n}")),
+            at(format!("recv: ok url_{n}")),
+        ];
+        assert!(steps.windows(2).all(|s| s[0] < s[1]), "url_{n}: {lines:?}");
+    }
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .ends_with("recv: EOFError, the sender is done"),
+        "{lines:?}"
+    );
+}
+
+/// Both ends call recv first: each child says it waits, then nothing more
+/// happens; both sleep in recv, the parent in join.
+#[test]
+fn both_recv_deadlocks_with_both_children_asleep_in_recv() {
+    if !have_python("both_recv") {
+        return;
+    }
+    let waiting = |lines: &[String]| pids_saying(lines, |r| r.starts_with("waits in recv()"));
+    let lines = hangs_after(
+        Program::start("both_recv.py"),
+        |l| waiting(l).len() == 2,
+        |l| {
+            let mut pids = waiting(l);
+            pids.sort_unstable();
+            pids.dedup();
+            pids
+        },
+    );
+    assert_eq!(lines.len(), 2, "{lines:?}");
 }

@@ -314,17 +314,65 @@ fn a_pipe_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() {
     replays_exactly(&run, CHECKPOINT_EVERY, 4);
 }
 
+/// Replies on their way back, and ends inherited and closed: the replay
+/// shows them exactly as the live run did.
+#[test]
+fn an_echo_run_with_inherited_ends_replays_to_exactly_the_live_scene() {
+    let mut p = PipeConfig::defaults(Mode::Headless);
+    p.messages = 30;
+    p.echo = true;
+    p.inherit = true;
+    p.close_unused = true;
+    p.delay = DelayRange { lo: 0.0, hi: 0.004 };
+    p.reader_delay = DelayRange { lo: 0.0, hi: 0.004 };
+    let run = run_live("echo", Scenario::Pipe(p), 3, |_| Vec::new());
+    let last = &run.scenes.last().expect("the end").1;
+    assert_eq!(
+        (last.world.pipe.replies, last.world.pipe.got_replies),
+        (30, 30)
+    );
+    assert!(last.world.pipe.eof);
+    assert!(run.scenes.len() >= 10, "{} copies", run.scenes.len());
+    replays_exactly(&run, 8, 7);
+    replays_exactly(&run, CHECKPOINT_EVERY, 8);
+}
+
 #[test]
 fn a_counter_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() {
     let c = CounterConfig {
         procs: 3,
         increments: 30_000,
         lock: false,
+        step_delay: None,
+        array: 0,
     };
     let run = run_live("counter", Scenario::Counter(c), 2, |_| Vec::new());
     assert!(run.scenes.len() > 10, "{} copies", run.scenes.len());
     replays_exactly(&run, 8, 5);
     replays_exactly(&run, CHECKPOINT_EVERY, 6);
+}
+
+/// A paced run on an Array, every step reported, the lock switched on
+/// live: registers, cells, lock waits and overwrites replay exactly.
+#[test]
+fn a_paced_array_run_with_the_lock_switched_live_replays_to_exactly_the_live_scene() {
+    let c = CounterConfig {
+        procs: 3,
+        increments: 60,
+        lock: false,
+        step_delay: Some(DelayRange { lo: 0.0, hi: 0.002 }),
+        array: 2,
+    };
+    let run = run_live("paced counter", Scenario::Counter(c), 20, |_| {
+        vec![Cmd::SetLock(true)]
+    });
+    let last = &run.scenes.last().expect("the end").1;
+    assert_eq!(last.world.race.lock_set, Some(true));
+    assert_eq!(last.world.race.writes, 180, "every write told");
+    assert_eq!(last.cells.len(), 2);
+    assert!(run.scenes.len() > 10, "{} copies", run.scenes.len());
+    replays_exactly(&run, 8, 7);
+    replays_exactly(&run, CHECKPOINT_EVERY, 8);
 }
 
 fn ipcscope(args: &[&str]) -> Output {
@@ -397,6 +445,30 @@ fn replay_headless_prints_exactly_what_the_live_pipe_runs_printed() {
             "--messages",
             "2",
             "--delay",
+            "0..0.02",
+        ],
+    );
+}
+
+#[test]
+fn replay_headless_prints_exactly_what_the_live_pipe_end_runs_printed() {
+    // The receiver waiting for its own copy; the deadlock of two receivers;
+    // replies both ways.
+    headless_replay_prints_what_the_live_run_printed(
+        "h-pipe-inherit",
+        &["pipe", "--inherit", "--messages", "2", "--delay", "0..0.02"],
+    );
+    headless_replay_prints_what_the_live_run_printed("h-pipe-both", &["pipe", "--both-recv"]);
+    headless_replay_prints_what_the_live_run_printed(
+        "h-pipe-echo",
+        &[
+            "pipe",
+            "--echo",
+            "--messages",
+            "4",
+            "--delay",
+            "0..0.02",
+            "--reader-delay",
             "0..0.02",
         ],
     );

@@ -308,6 +308,7 @@ fn pipe_stats_name_who_holds_each_end_including_a_forgotten_copy() {
             reader_delay: DelayRange::ZERO,
             duplex: false,
             forget_close: true,
+            ..PipeConfig::defaults(Mode::Headless)
         }),
         seed: 1,
         mode: Mode::Headless,
@@ -489,6 +490,8 @@ fn counter_cfg(lock: bool) -> RunConfig {
             procs: 2,
             increments: 100_000_000,
             lock,
+            step_delay: None,
+            array: 0,
         }),
         seed: 1,
         mode: Mode::Headless,

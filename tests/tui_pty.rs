@@ -151,14 +151,14 @@ fn lesson_menu_down_enter_opens_the_second_lesson_and_q_quits_cleanly() {
     let mut tui = Tui::start(exe(), &["lesson", "--seed", "4"]);
     wait_until("the menu lists the lessons", || {
         let text = tui.text();
-        text.contains("Lessons") && text.contains("▸ 1 queue") && text.contains("terminate")
+        text.contains("Lessons") && text.contains("▸  1 queue") && text.contains("terminate")
     });
     assert!(tui.alternate(), "the menu uses the alternate screen");
     assert!(tui.children().is_empty(), "the menu starts no process");
     tui.press(DOWN);
     wait_until("the second lesson is highlighted and previewed", || {
         let text = tui.text();
-        text.contains("▸ 2 maxsize") && text.contains("Runs: Queue(maxsize=2)")
+        text.contains("▸  2 maxsize") && text.contains("Runs: Queue(maxsize=2)")
     });
     tui.press("\r");
     wait_until("the lesson's first scene is on screen", || {
@@ -195,7 +195,9 @@ fn q_or_ctrl_c_in_the_lesson_menu_exits_0_without_starting_anything() {
 #[test]
 fn sigterm_in_the_lesson_menu_restores_the_terminal_and_runs_nothing() {
     let mut tui = Tui::start(exe(), &["lesson"]);
-    wait_until("the menu is on screen", || tui.text().contains("▸ 1 queue"));
+    wait_until("the menu is on screen", || {
+        tui.text().contains("▸  1 queue")
+    });
     // SAFETY: signalling the process this test started.
     unsafe { libc::kill(tui.pid, libc::SIGTERM) };
     assert_eq!(tui.wait_exit(DEADLINE), Some(0));

@@ -121,6 +121,20 @@ pub struct PipeEndArgs {
     pub messages: u32,
     #[arg(long, value_parser = delay_arg)]
     pub delay: DelayRange,
+    /// The other end's fd, inherited as a forked child inherits it: held
+    /// (never used) until the process exits, unless `close_unused`.
+    #[arg(long)]
+    pub other_fd: Option<RawFd>,
+    /// Close the inherited other end first thing, as the fix does.
+    #[arg(long)]
+    pub close_unused: bool,
+    /// Replies: the receiver answers each message, the sender waits for
+    /// each answer.
+    #[arg(long)]
+    pub echo: bool,
+    /// The sender calls recv before it sends anything.
+    #[arg(long)]
+    pub recv_first: bool,
 }
 
 impl PipeEndArgs {
@@ -132,11 +146,25 @@ impl PipeEndArgs {
         }
         flag(&mut a, "messages", self.messages);
         flag(&mut a, "delay", self.delay);
+        if let Some(fd) = self.other_fd {
+            flag(&mut a, "other-fd", fd);
+        }
+        for (on, name) in [
+            (self.close_unused, "--close-unused"),
+            (self.echo, "--echo"),
+            (self.recv_first, "--recv-first"),
+        ] {
+            if on {
+                a.push(name.into());
+            }
+        }
         a
     }
 }
 
-/// A counter incrementing the shared value, with or without its lock.
+/// A counter incrementing one cell of the shared value or array, in
+/// steps; whether it takes the lock is a knob of its control slot (the
+/// lock can be switched live).
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct CounterArgs {
     #[arg(long)]
@@ -146,8 +174,12 @@ pub struct CounterArgs {
     pub procs: u32,
     #[arg(long)]
     pub increments: u64,
-    #[arg(long)]
-    pub lock: bool,
+    /// The cell it increments (0 for a Value).
+    #[arg(long, default_value_t = 0)]
+    pub cell: u32,
+    /// The pause after each step, each step reported; none: full speed.
+    #[arg(long, value_parser = delay_arg)]
+    pub step_delay: Option<DelayRange>,
 }
 
 impl CounterArgs {
@@ -156,8 +188,9 @@ impl CounterArgs {
         flag(&mut a, "value-fd", self.value_fd);
         flag(&mut a, "procs", self.procs);
         flag(&mut a, "increments", self.increments);
-        if self.lock {
-            a.push("--lock".into());
+        flag(&mut a, "cell", self.cell);
+        if let Some(d) = self.step_delay {
+            flag(&mut a, "step-delay", d);
         }
         a
     }
@@ -218,15 +251,28 @@ mod tests {
                 duplex,
                 messages: 10,
                 delay: d,
+                other_fd: None,
+                close_unused: false,
+                echo: false,
+                recv_first: false,
             };
             round_trip(&p, p.to_args());
+            let inherited = PipeEndArgs {
+                other_fd: Some(7),
+                close_unused: duplex,
+                echo: !duplex,
+                recv_first: duplex,
+                ..p
+            };
+            round_trip(&inherited, inherited.to_args());
         }
-        for lock in [false, true] {
+        for step_delay in [None, Some(d)] {
             let k = CounterArgs {
                 value_fd: 5,
                 procs: 4,
                 increments: 100,
-                lock,
+                cell: 3,
+                step_delay,
             };
             round_trip(&k, k.to_args());
         }

@@ -76,6 +76,30 @@ impl Ctx {
         self.slot().sleep_scaled(Duration::from_secs_f64(secs))
     }
 
+    /// A counter's pause after a step: a random delay from `range`
+    /// (scaled live), cut short when the world freezes (the gate closes),
+    /// so a frozen counter parks at once and a step is not held up by what
+    /// was left of its pause. False when asked to stop.
+    pub fn pause(&mut self, range: DelayRange) -> bool {
+        let secs = if range.hi > range.lo {
+            self.rng.random_range(range.lo..range.hi)
+        } else {
+            range.lo
+        };
+        let slot = self.slot();
+        let mut left = Duration::from_secs_f64(secs).mul_f64(slot.delay_scale());
+        slot.set_phase(Phase::Sleeping);
+        while !left.is_zero() && !slot.gate_closed() {
+            if slot.stop_requested() {
+                return false;
+            }
+            let slice = left.min(Duration::from_millis(20));
+            std::thread::sleep(slice);
+            left -= slice;
+        }
+        !slot.stop_requested()
+    }
+
     /// Reports that this process is about to exit on its own.
     pub fn exiting(&self) {
         self.slot().set_phase(Phase::Exiting);

@@ -12,10 +12,10 @@ use super::args::{CommonArgs, CounterArgs, PipeEndArgs, ReaderArgs, WriterArgs};
 use super::ctx::Ctx;
 use super::{ChildResult, inherited, inherited_connection};
 use crate::control::Phase;
-use crate::ipc::pipe::PipeError;
+use crate::ipc::pipe::{Connection, PipeError};
 use crate::ipc::queue::{Item, Queue, QueueError};
 use crate::ipc::value::SharedArray;
-use crate::stream::Kind;
+use crate::stream::{Kind, PipeCall, PipeEnd, Role};
 
 #[derive(Debug, Subcommand)]
 pub enum LessonRole {
@@ -134,31 +134,30 @@ pub fn run(role: LessonRole) -> ChildResult {
             ctx.exiting();
         }
         LessonRole::Sender { common, args } => {
-            let PipeEndArgs {
-                fd,
-                duplex,
-                messages,
-                delay,
-            } = args;
             let mut ctx = Ctx::new(&common)?;
-            let mut c = inherited_connection(fd, duplex, true, duplex)?;
-            for m in 0..messages {
-                if !ctx.pass_gate() {
+            let mut c = inherited_connection(args.fd, args.duplex, true, args.duplex)?;
+            // Held (never used) until this process exits, as a forked
+            // child holds it, unless its role closes it.
+            let _other = inherited_other(&ctx, &args, Role::Sender)?;
+            let mut replies = 0u64;
+            let mut open = true;
+            if args.recv_first && ctx.pass_gate() {
+                // Waits for a greeting before sending anything.
+                match recv_one(&ctx, &mut c)? {
+                    Some(m) => {
+                        replies += 1;
+                        got_reply(&ctx, m, replies);
+                    }
+                    None => open = false,
+                }
+            }
+            for m in 0..args.messages {
+                if !open || !ctx.pass_gate() {
                     break;
                 }
+                wrong_way_if_asked(&ctx, &mut c);
                 let label = format!("url_{m}");
-                if !writable_now(&c) {
-                    ctx.emit(ctx.event(Kind::SendWait).with_item(label.clone()));
-                    ctx.slot().set_phase(Phase::Blocked);
-                }
-                // Stamped before the write starts: a send sorts before its recv.
-                let sent = ctx
-                    .event(Kind::Send)
-                    .with_item(label.clone())
-                    .with_seq(m as u64 + 1);
-                let r = c.send(label.as_bytes());
-                ctx.slot().set_phase(Phase::InOp);
-                match r {
+                match send_one(&ctx, &mut c, &label, Kind::Send, m as u64 + 1) {
                     Ok(()) => {}
                     Err(PipeError::BrokenPipe) => {
                         ctx.emit(ctx.event(Kind::Exiting).with_item("BrokenPipeError"));
@@ -166,9 +165,18 @@ pub fn run(role: LessonRole) -> ChildResult {
                     }
                     Err(e) => return Err(e.into()),
                 }
-                ctx.emit(sent);
                 ctx.slot().add_done();
-                if m + 1 < messages && !ctx.delay(delay) {
+                if args.echo {
+                    // The reply comes back through the same end.
+                    match recv_one(&ctx, &mut c)? {
+                        Some(r) => {
+                            replies += 1;
+                            got_reply(&ctx, r, replies);
+                        }
+                        None => break,
+                    }
+                }
+                if m + 1 < args.messages && !ctx.delay(args.delay) {
                     break;
                 }
             }
@@ -176,38 +184,38 @@ pub fn run(role: LessonRole) -> ChildResult {
             ctx.exiting();
         }
         LessonRole::Receiver { common, args } => {
-            let PipeEndArgs {
-                fd, duplex, delay, ..
-            } = args;
             let mut ctx = Ctx::new(&common)?;
-            let mut c = inherited_connection(fd, true, duplex, duplex)?;
+            let mut c = inherited_connection(args.fd, true, args.duplex, args.duplex)?;
+            let _other = inherited_other(&ctx, &args, Role::Receiver)?;
             let mut received = 0u64;
             loop {
                 if !ctx.pass_gate() {
                     break;
                 }
-                if !c.poll(Some(0.0))? {
-                    ctx.emit(ctx.event(Kind::RecvWait));
-                    ctx.slot().set_phase(Phase::Blocked);
-                }
-                let r = c.recv();
-                ctx.slot().set_phase(Phase::InOp);
-                match r {
-                    Ok(m) => {
-                        let label = String::from_utf8_lossy(&m).into_owned();
-                        received += 1;
-                        // Stamped after the read ended.
-                        ctx.emit(ctx.event(Kind::Recv).with_item(label).with_seq(received));
-                        ctx.slot().add_done();
-                    }
-                    Err(PipeError::Eof) => {
-                        ctx.emit(ctx.event(Kind::RecvEof));
-                        break;
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-                if !ctx.delay(delay) {
+                wrong_way_if_asked(&ctx, &mut c);
+                let Some(label) = recv_one(&ctx, &mut c)? else {
                     break;
+                };
+                received += 1;
+                // Stamped after the read ended.
+                ctx.emit(
+                    ctx.event(Kind::Recv)
+                        .with_item(label.clone())
+                        .with_seq(received),
+                );
+                ctx.slot().add_done();
+                // It works on the message (its delay), then answers it.
+                if !ctx.delay(args.delay) {
+                    break;
+                }
+                if args.echo {
+                    let reply = format!("ok {label}");
+                    match send_one(&ctx, &mut c, &reply, Kind::Reply, received) {
+                        Ok(()) => {}
+                        // The sender is gone: nobody to answer.
+                        Err(PipeError::BrokenPipe) => break,
+                        Err(e) => return Err(e.into()),
+                    }
                 }
             }
             ctx.exiting();
@@ -217,47 +225,25 @@ pub fn run(role: LessonRole) -> ChildResult {
                 value_fd,
                 procs,
                 increments,
-                lock,
+                cell,
+                step_delay,
             } = args;
-            let ctx = Ctx::new(&common)?;
+            let mut ctx = Ctx::new(&common)?;
             let v = SharedArray::from_fd(inherited(value_fd)?)?;
             ctx.slot().set_map_base(v.map_base());
             v.barrier_wait(procs, Duration::from_secs(600))?;
-            let every = (increments / 20).max(1);
-            let mut done = 0;
-            while done < increments {
-                if !ctx.pass_gate() {
-                    break;
-                }
-                // Counted as begun before its write: the value read at any
-                // moment never shows more increments than were counted.
-                ctx.slot().set_done(done + 1);
-                if lock {
-                    v.increment_locked(0, RACE_GAP)?;
-                } else {
-                    v.increment_unlocked(0, RACE_GAP)?;
-                }
-                done += 1;
-                if done % every == 0 || done == increments {
-                    ctx.emit(ctx.event(Kind::Count {
-                        done,
-                        value: v.get(0)?,
-                    }));
-                }
+            super::race::Counter {
+                ctx: &mut ctx,
+                v: &v,
+                cell,
+                pace: step_delay,
             }
-            ctx.slot().set_done(done);
+            .run(increments)?;
             ctx.exiting();
         }
     }
     Ok(())
 }
-
-/// Work between the read and the write of `v.value += 1`, as Python's
-/// interpreter does between its bytecodes: it keeps the window wide enough
-/// that racing processes really interleave (Python loses 40-62 % of four
-/// processes' updates; without a gap two processes on two cores can each
-/// finish inside one time slice and lose none).
-const RACE_GAP: Duration = Duration::from_nanos(300);
 
 /// Opens the inherited queue with timestamps on (events are ordered by the
 /// time read under the lock) and tells the supervisor where it is mapped.
@@ -384,6 +370,104 @@ fn get_one(ctx: &Ctx, q: &mut Queue, timeout: Option<f64>) -> Result<Got, QueueE
         }
         Err(false) => Got::Stopped,
     })
+}
+
+/// The other end a child inherited (`--other-fd`), as a forked child holds
+/// it: kept open and never used until the process exits; or, with
+/// `--close-unused`, really closed first thing (as the fix does) and
+/// reported. The sender's other end is the receive end, the receiver's
+/// the send end.
+fn inherited_other(
+    ctx: &Ctx,
+    a: &PipeEndArgs,
+    role: Role,
+) -> Result<Option<Connection>, Box<dyn std::error::Error>> {
+    let Some(fd) = a.other_fd else {
+        return Ok(None);
+    };
+    let sender = role == Role::Sender;
+    let (readable, writable) = if sender {
+        (true, a.duplex)
+    } else {
+        (a.duplex, true)
+    };
+    let mut c = inherited_connection(fd, readable, writable, a.duplex)?;
+    if a.close_unused {
+        c.close();
+        let end = if sender { PipeEnd::Recv } else { PipeEnd::Send };
+        ctx.emit(ctx.event(Kind::EndClosed { end }));
+        return Ok(None);
+    }
+    Ok(Some(c))
+}
+
+/// Tries the wrong direction once, if the supervisor asked: `recv` on an
+/// end that only sends, `send` on one that only receives. Python raises
+/// at once, before any system call (a connection knows its direction),
+/// and so does ours; the error is reported and the process carries on. A
+/// duplex end has no wrong way: nothing is tried.
+fn wrong_way_if_asked(ctx: &Ctx, c: &mut Connection) {
+    if !ctx.slot().take_wrong_way() {
+        return;
+    }
+    let (call, tried) = if !c.readable() {
+        (PipeCall::Recv, c.recv().map(drop))
+    } else if !c.writable() {
+        (PipeCall::Send, c.send(b""))
+    } else {
+        return;
+    };
+    if let Err(e) = tried {
+        let error = e.to_string();
+        ctx.emit(ctx.event(Kind::WrongWay { call, error }));
+    }
+}
+
+/// Receives one message as the lesson's processes do: at once if one is
+/// waiting, otherwise after reporting the wait, blocked in the kernel.
+/// `None`: recv raised EOFError (reported).
+fn recv_one(ctx: &Ctx, c: &mut Connection) -> Result<Option<String>, PipeError> {
+    if !c.poll(Some(0.0))? {
+        ctx.emit(ctx.event(Kind::RecvWait));
+        ctx.slot().set_phase(Phase::Blocked);
+    }
+    let r = c.recv();
+    ctx.slot().set_phase(Phase::InOp);
+    match r {
+        Ok(m) => Ok(Some(String::from_utf8_lossy(&m).into_owned())),
+        Err(PipeError::Eof) => {
+            ctx.emit(ctx.event(Kind::RecvEof));
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Reports a reply the sender received (stamped after its read ended).
+fn got_reply(ctx: &Ctx, label: String, seq: u64) {
+    ctx.emit(ctx.event(Kind::GotReply).with_item(label).with_seq(seq));
+}
+
+/// Sends one message, reporting a wait when the buffer is full; the event
+/// (`kind`, numbered `seq`) is stamped before the write starts, so a send
+/// sorts before its recv, and reported once it is written.
+fn send_one(
+    ctx: &Ctx,
+    c: &mut Connection,
+    label: &str,
+    kind: Kind,
+    seq: u64,
+) -> Result<(), PipeError> {
+    if !writable_now(c) {
+        ctx.emit(ctx.event(Kind::SendWait).with_item(label));
+        ctx.slot().set_phase(Phase::Blocked);
+    }
+    let sent = ctx.event(kind).with_item(label).with_seq(seq);
+    let r = c.send(label.as_bytes());
+    ctx.slot().set_phase(Phase::InOp);
+    r?;
+    ctx.emit(sent);
+    Ok(())
 }
 
 fn writable_now(c: &crate::ipc::pipe::Connection) -> bool {

@@ -6,6 +6,7 @@ pub mod args;
 pub mod bench;
 pub mod ctx;
 pub mod lesson;
+pub mod race;
 pub mod testing;
 
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};

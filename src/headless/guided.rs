@@ -459,6 +459,7 @@ mod tests {
                 op: Op::Get,
             },
             why: Some(t("because")),
+            by_hand: false,
         };
         let lesson = Lesson {
             name: "x".into(),

@@ -161,6 +161,85 @@ impl SharedArray {
         Ok(())
     }
 
+    /// Stores `v` in element `index` and returns what it held just before,
+    /// in one atomic exchange: a plain store as far as the race goes (a
+    /// read-modify-write split in steps is still lost between them), which
+    /// also tells exactly what it overwrote.
+    pub fn exchange(&self, index: usize, v: i64) -> Result<i64, ValueError> {
+        let p = self.cell(index)?;
+        // SAFETY: a valid 8-aligned cell in a live shared mapping; every
+        // access to it is a single aligned load or store (or this exchange).
+        let a = unsafe { &*(p as *const std::sync::atomic::AtomicI64) };
+        Ok(a.swap(v, Ordering::AcqRel))
+    }
+
+    /// Takes the lock without waiting: `Ok(false)` when another process
+    /// holds it. A holder found dead is recovered from, as in [`Self::lock`].
+    pub fn try_lock(&self) -> Result<bool, ValueError> {
+        if !self.has_lock() {
+            return Err(ValueError::NoLock);
+        }
+        let m = self.header().mutex.get();
+        // SAFETY: initialised at creation because has_lock is set.
+        let rc = unsafe { libc::pthread_mutex_trylock(m) };
+        match rc {
+            0 => Ok(true),
+            libc::EBUSY => Ok(false),
+            libc::EOWNERDEAD => {
+                self.recovered(m);
+                Ok(true)
+            }
+            libc::ENOTRECOVERABLE => Err(LockError::NotRecoverable.into()),
+            e => Err(LockError::Os(nix::errno::Errno::from_raw(e)).into()),
+        }
+    }
+
+    /// Takes the lock (`v.get_lock().acquire()`), sleeping in the kernel
+    /// (a futex wait on the lock word) while another process holds it;
+    /// recovers from a holder that died with it.
+    pub fn lock(&self) -> Result<(), ValueError> {
+        if !self.has_lock() {
+            return Err(ValueError::NoLock);
+        }
+        let m = self.header().mutex.get();
+        // SAFETY: initialised at creation because has_lock is set.
+        if unsafe { sync::lock(m, None) }? == Locked::OwnerDied {
+            self.recovered(m);
+        }
+        Ok(())
+    }
+
+    /// Releases the lock this process holds (`release()`).
+    pub fn unlock(&self) {
+        if self.has_lock() {
+            // SAFETY: the caller holds it (an error-checking robust mutex
+            // refuses an unlock by anyone else).
+            unsafe { sync::unlock(self.header().mutex.get()) };
+        }
+    }
+
+    /// The process holding the lock (its thread id, which is its pid: our
+    /// processes are single-threaded), 0 when free. Read from the lock
+    /// word, where the kernel's robust futex protocol keeps the owner's
+    /// tid; racy by nature (a hint for the screen).
+    pub fn lock_holder(&self) -> i32 {
+        if !self.has_lock() {
+            return 0;
+        }
+        // SAFETY: the lock word is the mutex's first 4 bytes, aligned, in
+        // a live mapping; we only read it.
+        let word = unsafe { &*(self.header().mutex.get() as *const AtomicU32) };
+        (word.load(Ordering::Relaxed) & FUTEX_TID_MASK) as i32
+    }
+
+    /// A holder died with the lock: a single store is all a holder does, so
+    /// there is nothing to repair; count it and mark the lock consistent.
+    fn recovered(&self, m: *mut libc::pthread_mutex_t) {
+        self.header().recoveries.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: we hold it (just acquired with EOWNERDEAD).
+        unsafe { sync::mark_consistent(m) };
+    }
+
     /// `v.value += 1` without the lock: a read, then `gap` of work, then a
     /// write. Another process's increment in between is lost (V2).
     pub fn increment_unlocked(&self, index: usize, gap: Duration) -> Result<(), ValueError> {
@@ -224,9 +303,12 @@ impl SharedArray {
     }
 }
 
+/// The owner's tid in a robust futex word (the kernel's `FUTEX_TID_MASK`).
+const FUTEX_TID_MASK: u32 = 0x3fff_ffff;
+
 /// Busy work of a given length: keeps the read and the write apart without
 /// a syscall (a sleep would make the race too easy to see and too slow).
-fn spin_for(gap: Duration) {
+pub fn spin_for(gap: Duration) {
     if gap.is_zero() {
         return;
     }
@@ -282,6 +364,32 @@ mod tests {
             SharedArray::new(0, true),
             Err(ValueError::BadLength(0))
         ));
+    }
+
+    #[test]
+    fn exchange_stores_and_returns_what_it_replaced() {
+        let a = SharedArray::new(2, false).unwrap();
+        a.set(1, 5).unwrap();
+        assert_eq!(a.exchange(1, 6).unwrap(), 5);
+        assert_eq!(a.get(1).unwrap(), 6);
+        assert!(a.exchange(2, 0).is_err());
+    }
+
+    #[test]
+    fn the_lock_word_names_its_holder_and_try_lock_sees_it_taken() {
+        let v = SharedArray::value(true).unwrap();
+        assert_eq!(v.lock_holder(), 0);
+        v.lock().unwrap();
+        let me = nix::unistd::gettid().as_raw();
+        assert_eq!(v.lock_holder(), me);
+        std::thread::scope(|s| {
+            let other = s.spawn(|| v.try_lock().unwrap());
+            assert!(!other.join().unwrap(), "held by this thread");
+        });
+        v.unlock();
+        assert_eq!(v.lock_holder(), 0);
+        assert!(v.try_lock().unwrap());
+        v.unlock();
     }
 
     #[test]

@@ -34,7 +34,11 @@ pub const BUILTIN: &[BuiltIn] = builtin![
     "timeouts" => "timeouts.py",
     "pipe" => "pipe.py",
     "forgotten_close" => "forgotten_close.py",
+    "inherited_ends" => "inherited_ends.py",
+    "echo" => "echo.py",
+    "both_recv" => "both_recv.py",
     "value" => "value.py",
+    "race" => "race.py",
     "terminate" => "terminate.py",
 ];
 

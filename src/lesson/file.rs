@@ -15,8 +15,8 @@ use toml::Spanned;
 use super::problem::{Bound, Never, Problem, roles_of};
 use super::shape::{self, Delay, Flag, ListOf, Quoted, Seconds, TableOf, Whole, place};
 use crate::config::{
-    CounterConfig, DelayRange, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES, MAX_PROCS,
-    Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
+    CounterConfig, DelayRange, MAX_CELLS, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
+    MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
 };
 use crate::model::ScenarioKind;
 use crate::stream::Role;
@@ -100,6 +100,10 @@ struct PipeFile {
     reader_delay: Option<Spanned<Delay>>,
     duplex: Option<Spanned<Flag>>,
     forget_close: Option<Spanned<Flag>>,
+    inherit: Option<Spanned<Flag>>,
+    close_unused: Option<Spanned<Flag>>,
+    echo: Option<Spanned<Flag>>,
+    both_recv: Option<Spanned<Flag>>,
 }
 
 #[derive(Deserialize)]
@@ -108,6 +112,9 @@ struct CounterFile {
     procs: Option<Spanned<Whole>>,
     increments: Option<Spanned<Whole>>,
     lock: Option<Spanned<Flag>>,
+    step_delay: Option<Spanned<Delay>>,
+    full_speed: Option<Spanned<Flag>>,
+    array: Option<Spanned<Whole>>,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +134,7 @@ struct QuestionFile {
     answer: Spanned<Whole>,
     reveal: Spanned<Quoted<place::Reveal>>,
     why: Option<Spanned<TextFile>>,
+    by_hand: Option<Spanned<Flag>>,
 }
 
 fn text(t: &Spanned<TextFile>) -> Result<Text, Located> {
@@ -245,22 +253,47 @@ fn scenario(s: &Spanned<ScenarioTable>) -> Result<Scenario, Located> {
         (_, Some(p), _) => {
             let p = p.get_ref();
             let d = PipeConfig::defaults(mode);
+            let duplex = p.duplex.as_ref().map_or(d.duplex, |b| b.get_ref().0);
+            if let (Some(f), true, false) =
+                (&p.close_unused, flag(&p.close_unused), flag(&p.inherit))
+            {
+                return Err(at(f, Problem::CloseUnusedNeedsInherit));
+            }
+            for (f, name) in [(&p.echo, "echo"), (&p.both_recv, "both_recv")] {
+                if let (Some(f), true, false) = (f, flag(f), duplex) {
+                    return Err(at(f, Problem::NeedsDuplex(name)));
+                }
+            }
             Scenario::Pipe(PipeConfig {
                 messages: range(&p.messages, "messages", 0, MAX_MESSAGES)?.unwrap_or(d.messages),
                 delay: delay(&p.delay, "delay")?.unwrap_or(d.delay),
                 reader_delay: delay(&p.reader_delay, "reader_delay")?.unwrap_or(d.reader_delay),
-                duplex: p.duplex.as_ref().map_or(d.duplex, |b| b.get_ref().0),
+                duplex,
                 forget_close: flag(&p.forget_close) || d.forget_close,
+                inherit: flag(&p.inherit) || d.inherit,
+                close_unused: flag(&p.close_unused) || d.close_unused,
+                echo: flag(&p.echo) || d.echo,
+                both_recv: flag(&p.both_recv) || d.both_recv,
             })
         }
         (_, _, Some(c)) => {
             let c = c.get_ref();
             let d = CounterConfig::defaults(mode);
+            let full_speed = flag(&c.full_speed);
+            if let (true, Some(f), Some(_)) = (full_speed, &c.full_speed, &c.step_delay) {
+                return Err(at(f, Problem::FullSpeedWithStepDelay));
+            }
             Scenario::Counter(CounterConfig {
                 procs: range(&c.procs, "procs", 1, MAX_PROCS)?.unwrap_or(d.procs),
                 increments: range(&c.increments, "increments", 1, MAX_INCREMENTS)?
                     .unwrap_or(d.increments),
                 lock: c.lock.as_ref().map_or(d.lock, |b| b.get_ref().0),
+                step_delay: if full_speed {
+                    None
+                } else {
+                    delay(&c.step_delay, "step_delay")?.or(d.step_delay)
+                },
+                array: range(&c.array, "array", 1, MAX_CELLS)?.unwrap_or(d.array),
             })
         }
         (None, None, None) => unreachable!("n == 1"),
@@ -392,6 +425,12 @@ struct Course {
     /// that can be put.
     writers_ever: u32,
     lock: bool,
+    /// The pipe's children close the end they do not use.
+    close_unused: bool,
+    /// The parent closed the copy of the send end it kept.
+    parent_closed: bool,
+    /// The counters' Array cells (a Value: 1).
+    cells: u32,
 }
 
 fn scenes(
@@ -401,25 +440,43 @@ fn scenes(
     if raw.get_ref().0.is_empty() {
         return Err(at(raw, Problem::NoScenes));
     }
-    let start = || match scenario {
-        Scenario::Queue(q) => Course {
-            maxsize: q.maxsize,
-            readers: q.readers,
-            writers_ever: q.writers,
-            lock: false,
-        },
-        Scenario::Counter(c) => Course {
-            maxsize: 0,
-            readers: 0,
-            writers_ever: 0,
-            lock: c.lock,
-        },
-        Scenario::Pipe(_) | Scenario::Program(_) => Course {
+    let start = || {
+        let none = Course {
             maxsize: 0,
             readers: 0,
             writers_ever: 0,
             lock: false,
-        },
+            close_unused: false,
+            parent_closed: false,
+            cells: 1,
+        };
+        match scenario {
+            Scenario::Queue(q) => Course {
+                maxsize: q.maxsize,
+                readers: q.readers,
+                writers_ever: q.writers,
+                ..none
+            },
+            Scenario::Counter(c) => Course {
+                lock: c.lock,
+                cells: c.cells(),
+                ..none
+            },
+            Scenario::Pipe(p) => Course {
+                close_unused: p.close_unused,
+                ..none
+            },
+            // A watched program is never a lesson's run.
+            Scenario::Program(_) => none,
+        }
+    };
+    // A restart starts the run again as it is now: with the lock, the
+    // cells and the pipe's ends as it has them.
+    let restarted = |c: &Course| Course {
+        lock: c.lock,
+        cells: c.cells,
+        close_unused: c.close_unused,
+        ..start()
     };
     let mut course = start();
     let mut out = Vec::new();
@@ -437,10 +494,20 @@ fn scenes(
                 Action::AddWriter => course.writers_ever += 1,
                 Action::AddReader => course.readers += 1,
                 Action::RemoveReader => course.readers = course.readers.saturating_sub(1),
-                Action::Restart => course = start(),
+                Action::Restart => course = restarted(&course),
                 Action::Lock(on) => {
-                    course = start();
+                    course = restarted(&course);
                     course.lock = on;
+                }
+                Action::CloseUnused(on) => {
+                    course = restarted(&course);
+                    course.close_unused = on;
+                }
+                Action::CloseParentEnd => course.parent_closed = true,
+                Action::LockNow(on) => course.lock = on,
+                Action::Array(n) => {
+                    course = restarted(&course);
+                    course.cells = n.max(1);
                 }
                 _ => {}
             }
@@ -475,7 +542,21 @@ fn applies(action: Action, s: &Scenario) -> Result<(), Problem> {
         | Action::RemoveWriter
         | Action::AddReader
         | Action::RemoveReader => needs(ScenarioKind::Queue),
-        Action::Lock(_) => needs(ScenarioKind::Counter),
+        Action::Lock(_) | Action::LockNow(_) | Action::Array(_) => needs(ScenarioKind::Counter),
+        Action::CloseUnused(_) => match s {
+            Scenario::Pipe(p) if !p.inherit => Err(Problem::ActionNeedsOption {
+                action,
+                option: "inherit",
+            }),
+            _ => needs(ScenarioKind::Pipe),
+        },
+        Action::CloseParentEnd => match s {
+            Scenario::Pipe(p) if !p.forget_close => Err(Problem::ActionNeedsOption {
+                action,
+                option: "forget_close",
+            }),
+            _ => needs(ScenarioKind::Pipe),
+        },
         Action::Kill(role) | Action::Terminate(role) if !roles_of(is).contains(&role) => {
             Err(Problem::NoSuchProcess {
                 action,
@@ -519,6 +600,7 @@ fn question(q: &QuestionFile, s: &Scenario, course: &Course) -> Result<Question,
         answer: answer as usize,
         reveal,
         why: q.why.as_ref().map(text).transpose()?,
+        by_hand: flag(&q.by_hand),
     })
 }
 
@@ -591,7 +673,19 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), Never> {
             }
         }
         (Reveal::Raised { .. }, _) => Err(Never::NotAQueue(kind)),
-        (Reveal::Eof, Scenario::Pipe(p)) if p.forget_close => Err(Never::ForgetClose),
+        (Reveal::Eof, Scenario::Pipe(p)) if p.forget_close && !c.parent_closed => {
+            Err(Never::ForgetClose)
+        }
+        (Reveal::Eof, Scenario::Pipe(p)) if p.inherit && !c.close_unused => Err(Never::OwnSendEnd),
+        (Reveal::Blocks { role, op }, Scenario::Pipe(p))
+            if !p.replies()
+                && matches!(
+                    (role, op),
+                    (Role::Sender, Op::Recv) | (Role::Receiver, Op::Send)
+                ) =>
+        {
+            Err(Never::OneWayTraffic)
+        }
         (Reveal::Eof, Scenario::Pipe(_)) => Ok(()),
         (Reveal::Eof, _) => Err(Never::NotAPipe(kind)),
         (Reveal::LostUpdates { .. }, Scenario::Counter(k)) => {
@@ -599,6 +693,11 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), Never> {
                 Err(Never::LockHeld)
             } else if k.procs < 2 {
                 Err(Never::OneCounter)
+            } else if k.procs <= c.cells {
+                Err(Never::OwnCells {
+                    procs: k.procs,
+                    cells: c.cells,
+                })
             } else {
                 Ok(())
             }

@@ -215,12 +215,13 @@ impl Library {
         Ok(out)
     }
 
-    /// How errors and listings name this library.
+    /// How errors and listings name this library, in the current language.
     pub fn describe(&self) -> String {
-        match self {
-            Library::BuiltIn => "the built-in lessons".to_string(),
-            Library::Dir(d) => format!("the lessons in {}", d.display()),
-        }
+        let dir = match self {
+            Library::BuiltIn => None,
+            Library::Dir(d) => Some(d.as_path()),
+        };
+        crate::text::cli_words().lesson_library(dir)
     }
 }
 

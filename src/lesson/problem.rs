@@ -68,6 +68,12 @@ pub enum Problem {
     NowaitWithTimeout {
         op: &'static str,
     },
+    /// `close_unused = true` without `inherit = true`.
+    CloseUnusedNeedsInherit,
+    /// `echo` or `both_recv` (the option named) with a one-way pipe.
+    NeedsDuplex(&'static str),
+    /// `full_speed = true` beside a `step_delay`.
+    FullSpeedWithStepDelay,
     /// A delay or a timeout the command line would refuse.
     Seconds {
         key: &'static str,
@@ -112,6 +118,11 @@ pub enum Problem {
         action: Action,
         needs: ScenarioKind,
         is: ScenarioKind,
+    },
+    /// An action on pipe ends that needs an option of `[scenario.pipe]`.
+    ActionNeedsOption {
+        action: Action,
+        option: &'static str,
     },
     /// `kill ROLE` or `terminate ROLE` for a role this run does not have.
     NoSuchProcess {
@@ -299,12 +310,20 @@ pub enum Never {
     NotAQueue(ScenarioKind),
     /// `EOFError` while the parent keeps the send end (`forget_close`).
     ForgetClose,
+    /// `EOFError` while the receiver keeps its inherited copy of the send
+    /// end (`inherit` without `close_unused`).
+    OwnSendEnd,
+    /// A sender blocking in recv or a receiver in send on a pipe without
+    /// replies.
+    OneWayTraffic,
     /// `EOFError` in a run that is not a pipe.
     NotAPipe(ScenarioKind),
     /// Lost updates while the counters hold the lock.
     LockHeld,
     /// Lost updates with one counter.
     OneCounter,
+    /// Lost updates with each counter on an Array cell of its own.
+    OwnCells { procs: u32, cells: u32 },
     /// Lost updates in a run that is not a counter.
     NotACounter(ScenarioKind),
     /// More operations than the run can do.
@@ -360,6 +379,12 @@ impl Problem {
                 t.too_many_processes(*writers, *readers, crate::config::MAX_PROCS)
             }
             Problem::NowaitWithTimeout { op } => t.nowait_with_timeout(op),
+            Problem::CloseUnusedNeedsInherit => t.close_unused_needs_inherit().into(),
+            Problem::NeedsDuplex(option) => t.option_needs_duplex(option),
+            Problem::ActionNeedsOption { action, option } => {
+                t.action_needs_option(&action.to_string(), option)
+            }
+            Problem::FullSpeedWithStepDelay => t.full_speed_with_step_delay().into(),
             Problem::Seconds { key, why } => t.bad_seconds(key, why),
             Problem::NoProgramName => t.no_program_name(),
             Problem::EmptyProgram(name) => t.empty_program(name),

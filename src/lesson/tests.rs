@@ -775,7 +775,7 @@ fn every_built_in_lesson_loads_cleanly() {
         let l = &c.lesson;
         assert_eq!(l.name, b.name);
         assert!(
-            (3..=6).contains(&l.scenes.len()),
+            (3..=7).contains(&l.scenes.len()),
             "{}: {} scenes",
             b.name,
             l.scenes.len()
@@ -832,6 +832,11 @@ fn every_built_in_line_map_points_at_the_right_calls() {
             Scenario::Pipe(_) => &[
                 (ProgramRole::Sender, Op::Send),
                 (ProgramRole::Receiver, Op::Recv),
+            ],
+            Scenario::Counter(c) if c.step_delay.is_some() => &[
+                (ProgramRole::Counter, Op::Read),
+                (ProgramRole::Counter, Op::Add),
+                (ProgramRole::Counter, Op::Write),
             ],
             Scenario::Counter(_) => &[(ProgramRole::Counter, Op::Increment)],
             Scenario::Program(_) => unreachable!("a lesson runs a built-in scenario"),
@@ -922,7 +927,11 @@ fn a_plain_run_of_the_default_queue_or_counter_has_a_built_in_program() {
     };
     let queue = Scenario::Queue(QueueConfig::defaults(Mode::Tui));
     assert_eq!(file_for(&queue).as_deref(), Some("queue_demo.py"));
+    // Paced (the visualizer's default), the counters take three steps: the
+    // race's program; at full speed, whole `+= 1`s: the Value's.
     let counter = Scenario::Counter(CounterConfig::defaults(Mode::Tui));
+    assert_eq!(file_for(&counter).as_deref(), Some("race.py"));
+    let counter = Scenario::Counter(CounterConfig::defaults(Mode::Headless));
     assert_eq!(file_for(&counter).as_deref(), Some("value.py"));
     let mut pipe = PipeConfig::defaults(Mode::Tui);
     pipe.duplex = true;
@@ -938,6 +947,74 @@ fn a_plain_run_of_the_default_queue_or_counter_has_a_built_in_program() {
     let mut q = QueueConfig::defaults(Mode::Tui);
     q.maxsize = 7;
     assert_eq!(file_for(&Scenario::Queue(q)), None);
+}
+
+/// `inherit`, `close_unused`, `echo`, `both_recv` and the actions on pipe
+/// ends are checked against each other and against the reveals.
+#[test]
+fn pipe_end_options_and_actions_are_checked_against_the_run() {
+    let pipe = |opts: &str, setup: &str, reveal: &str| {
+        good_with(
+            "[scenario.queue]\nwriters = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n",
+            &format!("[scenario.pipe]\n{opts}\n"),
+        )
+        .replace(
+            r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#,
+            &format!("setup = {setup}"),
+        )
+        .replace(
+            r#"reveal = "writer blocks in put""#,
+            &format!("reveal = {reveal}"),
+        )
+    };
+    let eof = r#""EOFError raised""#;
+    let marked_eof = r#"«"EOFError raised""#;
+    rejected(
+        &pipe("inherit = true", "[]", marked_eof),
+        "the receiver keeps the copy of the send end it inherited",
+    );
+    assert!(load(&pipe("inherit = true", r#"["close_unused on"]"#, eof)).is_ok());
+    assert!(load(&pipe("inherit = true\nclose_unused = true", "[]", eof)).is_ok());
+    rejected(
+        &pipe(
+            "inherit = true\nclose_unused = true",
+            r#"["close_unused off"]"#,
+            marked_eof,
+        ),
+        "close_unused on",
+    );
+    rejected(
+        &pipe("close_unused = «true", "[]", eof),
+        "close_unused needs inherit = true",
+    );
+    rejected(
+        &pipe("[]", r#"[«"close_unused on"]"#, r#""stuck""#)
+            .replace("[scenario.pipe]\n[]", "[scenario.pipe]\nmessages = 3"),
+        "needs inherit = true in [scenario.pipe]",
+    );
+    for opt in ["echo", "both_recv"] {
+        rejected(
+            &pipe(&format!("duplex = false\n{opt} = «true"), "[]", eof),
+            &format!("{opt} = true needs duplex = true"),
+        );
+    }
+    rejected(
+        &pipe("messages = 3", "[]", r#"«"sender blocks in recv""#),
+        "the sender only sends and the receiver only receives",
+    );
+    assert!(load(&pipe("echo = true", "[]", r#""sender blocks in recv""#)).is_ok());
+    assert!(load(&pipe("echo = true", "[]", r#""receiver blocks in send""#)).is_ok());
+    rejected(
+        &pipe("messages = 3", r#"[«"close_parent_end"]"#, eof),
+        "needs forget_close = true",
+    );
+    assert!(load(&pipe("forget_close = true", r#"["close_parent_end"]"#, eof)).is_ok());
+    let c = load(&pipe(
+        "inherit = true\necho = true\nboth_recv = true",
+        r#"["close_parent_end"]"#,
+        r#""stuck""#,
+    ));
+    assert!(c.is_err(), "close_parent_end without forget_close");
 }
 
 // ------------------------------------------------- every error, both ways --

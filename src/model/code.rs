@@ -3,6 +3,7 @@
 //! sleeping its delay...) through the lesson's line map; the parent's from
 //! what its children do (it joins the workers, then terminates the rest).
 
+use super::race::Step;
 use super::scene::Scene;
 use super::world::{Activity, Did, Proc};
 use crate::stream::lesson::{LineMap, Op, ProgramRole};
@@ -35,7 +36,8 @@ impl Program {
 /// arguments, as a run of `b`: the same object, `Queue(maxsize)`, the
 /// timeouts, `*_nowait` or not; `Pipe(duplex)` and whether the parent closes
 /// its send end. Counts, delays and items are the run's own; so is the
-/// lock (a counter program shows both ways).
+/// lock (a counter program shows both ways), but not whether the counter
+/// runs paced, its steps shown, or at full speed.
 pub fn same_calls(a: &Scenario, b: &Scenario) -> bool {
     match (a, b) {
         (Scenario::Queue(x), Scenario::Queue(y)) => {
@@ -46,9 +48,17 @@ pub fn same_calls(a: &Scenario, b: &Scenario) -> bool {
                 && x.get_nowait == y.get_nowait
         }
         (Scenario::Pipe(x), Scenario::Pipe(y)) => {
-            x.duplex == y.duplex && x.forget_close == y.forget_close
+            x.duplex == y.duplex
+                && x.forget_close == y.forget_close
+                && x.inherit == y.inherit
+                && x.replies() == y.replies()
+                && x.both_recv == y.both_recv
         }
-        (Scenario::Counter(_), Scenario::Counter(_)) => true,
+        // A program of the steps (read, add, write) stands for a paced
+        // run, one of whole `+= 1`s for a run at full speed.
+        (Scenario::Counter(x), Scenario::Counter(y)) => {
+            x.step_delay.is_some() == y.step_delay.is_some()
+        }
         _ => false,
     }
 }
@@ -78,7 +88,7 @@ pub fn markers(lines: &LineMap, scene: &Scene) -> Vec<Marker> {
         .filter(|p| p.alive())
         .filter_map(|p| {
             let (op, blocked) = place(p, scene)?;
-            let part = part_of(lines, p.role, scene);
+            let part = part_of(lines, p, scene);
             let line = lines
                 .line(part, op)
                 .or_else(|| fallback(lines, part, p.role, op))?;
@@ -120,8 +130,21 @@ pub fn short_name(p: &Proc) -> String {
     format!("{letter}{number}")
 }
 
-/// The operation `p` is at, and whether it is blocked there.
+/// The operation `p` is at, and whether it is blocked there. A counter
+/// of a stepped run is at the step it does next (waiting for the lock on
+/// the line that takes it).
 fn place(p: &Proc, scene: &Scene) -> Option<(Op, bool)> {
+    if p.activity != Activity::Starting
+        && let Some((step, blocked)) = super::race::next_step(p, scene)
+    {
+        let op = match step {
+            Step::Lock => Op::Lock,
+            Step::Read => Op::Read,
+            Step::Add => Op::Add,
+            Step::Write => Op::Write,
+        };
+        return Some((op, blocked));
+    }
     let sleeps = sleeps(&scene.cfg.scenario, p.role);
     Some(match (&p.activity, p.did) {
         (Activity::Starting, _) | (Activity::Active, None) => (Op::Start, false),
@@ -129,35 +152,53 @@ fn place(p: &Proc, scene: &Scene) -> Option<(Op, bool)> {
         (Activity::WaitingToGet { .. }, _) => (Op::Get, true),
         (Activity::WaitingToSend { .. }, _) => (Op::Send, true),
         (Activity::WaitingToRecv { .. }, _) => (Op::Recv, true),
+        (Activity::WaitingForLock { .. }, _) => (Op::Lock, true),
         (Activity::Exited, _) => return None,
         (Activity::Active, Some(did)) => match did {
             Did::Full => (Op::Full, false),
             Did::Empty => (Op::Empty, false),
             Did::Eof => (Op::Eof, false),
             Did::Count => (Op::Increment, false),
+            Did::Closed => (Op::Close, false),
             _ if sleeps => (Op::Sleep, false),
             Did::Put => (Op::Put, false),
             Did::Get => (Op::Get, false),
             Did::Send => (Op::Send, false),
             Did::Recv => (Op::Recv, false),
+            // The other way: the receiver's reply is a send, the sender's
+            // receipt of it a recv.
+            Did::Reply => (Op::Send, false),
+            Did::GotReply => (Op::Recv, false),
         },
     })
 }
 
-/// The part of the program a process of `role` runs: a counter with the
-/// lock runs the locked function when the program maps one (a program
-/// with only one kind of counter maps it as `counter`).
-fn part_of(lines: &LineMap, role: Role, scene: &Scene) -> ProgramRole {
-    let locked = lines.0.contains_key(&ProgramRole::LockedCounter);
-    match (role, &scene.cfg.scenario) {
-        (Role::Counter, Scenario::Counter(c)) if c.lock && locked => ProgramRole::LockedCounter,
-        _ => ProgramRole::from(role),
+/// The part of the program a process runs: a counter on an Array runs
+/// the Array's function, one whose increment takes the lock the locked
+/// function, when the program maps them (a program with only one kind of
+/// counter maps it as `counter`).
+fn part_of(lines: &LineMap, p: &Proc, scene: &Scene) -> ProgramRole {
+    let has = |r| lines.0.contains_key(&r);
+    match (p.role, &scene.cfg.scenario) {
+        (Role::Counter, Scenario::Counter(c)) if c.array > 0 && has(ProgramRole::ArrayCounter) => {
+            ProgramRole::ArrayCounter
+        }
+        (Role::Counter, Scenario::Counter(_))
+            if has(ProgramRole::LockedCounter) && super::race::locked_increment(p, scene) =>
+        {
+            ProgramRole::LockedCounter
+        }
+        _ => ProgramRole::from(p.role),
     }
 }
 
 /// A line to show when the map has none for `op`: the role's blocking
-/// operation (a program with no sleep line is at its put between puts).
+/// operation (a program with no sleep line is at its put between puts),
+/// or for a counter's step the line of its whole `+= 1`.
 fn fallback(lines: &LineMap, part: ProgramRole, role: Role, op: Op) -> Option<u32> {
+    if matches!(op, Op::Read | Op::Add | Op::Write | Op::Lock) {
+        return lines.line(part, Op::Increment);
+    }
     let main = crate::stream::lesson::blocking_op(role)?;
     (op != main).then(|| lines.line(part, main)).flatten()
 }

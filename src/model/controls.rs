@@ -57,6 +57,12 @@ pub enum Intent {
     /// A lesson: the teacher skips the question.
     SkipQuestion,
     Quit,
+    /// The parent closes its copy of the pipe's send end (`x`).
+    CloseParentEnd,
+    /// The selected pipe end tries the wrong direction (`w`).
+    WrongWay,
+    /// The counters take the Value's lock, or stop taking it, live.
+    ToggleLock,
 }
 
 /// What a replay's timeline can be asked.
@@ -139,6 +145,18 @@ pub enum Hint {
     LessonKeepsScenario,
     /// No program the code panel could show is this run.
     NoProgram,
+    /// `x`: the parent holds no copy of the send end; who does, as the
+    /// kernel last showed it: each holder's name (`None`: the parent) and
+    /// PID.
+    NothingToClose {
+        holders: Vec<(Option<String>, i32)>,
+    },
+    /// `w` on a duplex pipe: both ends send and receive.
+    NoWrongWay,
+    /// `w` on a blocked process: it tries once its call returns.
+    WrongWayLater {
+        name: String,
+    },
 }
 
 /// The user's side of the screen.
@@ -394,7 +412,10 @@ impl Controls {
                         .world
                         .procs
                         .iter()
-                        .filter(|p| p.alive() && matches!(p.role, Role::Writer | Role::Sender))
+                        .filter(|p| {
+                            p.alive()
+                                && matches!(p.role, Role::Writer | Role::Sender | Role::Counter)
+                        })
                         .map(|p| p.id)
                         .collect(),
                 };
@@ -459,7 +480,7 @@ impl Controls {
                     _ => hint = Some(Hint::SelectLiving),
                 }
             }
-            Intent::Restart => fx.push(Command::Restart(Box::new(scene.cfg.clone()))),
+            Intent::Restart => fx.push(Command::Restart(Box::new(super::race::config_now(scene)))),
             Intent::Switch(k) => {
                 let scenario = self
                     .configs
@@ -471,6 +492,31 @@ impl Controls {
                     ..scene.cfg.clone()
                 })));
             }
+            Intent::CloseParentEnd => match kind {
+                ScenarioKind::Pipe if parent_holds_send(scene) => fx.push(Command::CloseParentEnd),
+                ScenarioKind::Pipe => {
+                    hint = Some(Hint::NothingToClose {
+                        holders: send_holders(scene),
+                    })
+                }
+                _ => hint = Some(not_here("x")),
+            },
+            Intent::WrongWay => match (&scene.cfg.scenario, self.selected) {
+                (Scenario::Pipe(p), _) if p.duplex => hint = Some(Hint::NoWrongWay),
+                (Scenario::Pipe(_), Some(id)) => match scene.world.proc(id) {
+                    Some(p) if p.alive() => {
+                        fx.push(Command::WrongWay(id));
+                        if p.activity.blocked_since().is_some() {
+                            hint = Some(Hint::WrongWayLater {
+                                name: p.name.clone(),
+                            });
+                        }
+                    }
+                    _ => hint = Some(Hint::SelectLiving),
+                },
+                (Scenario::Pipe(_), None) => hint = Some(Hint::SelectLiving),
+                _ => hint = Some(not_here("w")),
+            },
             Intent::SlowMore | Intent::SlowLess => {
                 let f = if intent == Intent::SlowMore {
                     1.5
@@ -483,6 +529,10 @@ impl Controls {
                 }
                 fx.push(Command::SetSlowMotion(self.slow_motion));
             }
+            Intent::ToggleLock => match kind {
+                ScenarioKind::Counter => fx.push(Command::SetLock(!super::race::lock_on(scene))),
+                _ => hint = Some(not_here("l")),
+            },
             _ => {}
         }
         if let Some(h) = hint {
@@ -490,6 +540,32 @@ impl Controls {
         }
         fx.into_iter().map(Effect::Do).collect()
     }
+}
+
+/// Whether the parent still holds its copy of the pipe's send end: it
+/// kept it (`--forget-close`) and has not closed it since.
+fn parent_holds_send(scene: &Scene) -> bool {
+    matches!(&scene.cfg.scenario, Scenario::Pipe(p) if p.forget_close)
+        && !scene.world.pipe.parent_closed
+}
+
+/// Who holds the pipe's send end, as the kernel last showed it: each
+/// holder's name (`None`: the parent) and PID.
+fn send_holders(scene: &Scene) -> Vec<(Option<String>, i32)> {
+    scene.pipe.as_ref().map_or_else(Vec::new, |v| {
+        v.send_holders
+            .iter()
+            .map(|h| {
+                let name = h.proc.map(|id| {
+                    scene
+                        .world
+                        .proc(id)
+                        .map_or_else(|| h.pid.to_string(), |p| p.name.clone())
+                });
+                (name, h.pid)
+            })
+            .collect()
+    })
 }
 
 /// Whether processes of `role` sleep between operations in this run (a
@@ -500,6 +576,10 @@ fn has_delay(cfg: &RunConfig, role: Role) -> bool {
         (Scenario::Queue(q), Role::Reader) => q.reader_delay,
         (Scenario::Pipe(p), Role::Sender) => p.delay,
         (Scenario::Pipe(p), Role::Receiver) => p.reader_delay,
+        (Scenario::Counter(c), Role::Counter) => match c.step_delay {
+            Some(d) => d,
+            None => return false,
+        },
         _ => return false,
     };
     d.hi > 0.0
@@ -812,5 +892,115 @@ mod tests {
         assert_eq!(c.selected, Some(2), "readers come last");
         c.update(&s, Intent::SelectNext, 0);
         assert_eq!(c.selected, Some(0));
+    }
+
+    fn pipe_scene(f: impl FnOnce(&mut PipeConfig)) -> Scene {
+        let mut p = PipeConfig::defaults(Mode::Tui);
+        f(&mut p);
+        let mut cf = cfg();
+        cf.scenario = Scenario::Pipe(p);
+        let mut s = Scene::new(cf.clone());
+        let mut n = 0;
+        let mut rec = |s: &mut Scene, body| {
+            s.apply(&Record { n, body });
+            n += 1;
+        };
+        rec(
+            &mut s,
+            Body::Run(RunInfo {
+                start_ns: 0,
+                pid: 1,
+                config: cf,
+            }),
+        );
+        for (id, pid, name, role) in [
+            (0, 952, "sender", Role::Sender),
+            (1, 953, "receiver", Role::Receiver),
+        ] {
+            let kind = Kind::Spawn {
+                name: name.into(),
+                role,
+            };
+            rec(&mut s, Body::Event(Event::new(1, id, pid, kind)));
+        }
+        s
+    }
+
+    #[test]
+    fn x_closes_the_parents_copy_once_and_then_says_nothing_is_left() {
+        let mut s = pipe_scene(|p| p.forget_close = true);
+        let mut c = Controls::new(&s.cfg, false);
+        assert_eq!(
+            c.update(&s, Intent::CloseParentEnd, 0),
+            [Effect::Do(Command::CloseParentEnd)]
+        );
+        let closed = Event::new(
+            2,
+            crate::stream::SUPERVISOR,
+            1,
+            Kind::EndClosed {
+                end: crate::stream::PipeEnd::Send,
+            },
+        );
+        s.apply(&Record {
+            n: s.records,
+            body: Body::Event(closed),
+        });
+        assert!(c.update(&s, Intent::CloseParentEnd, 0).is_empty());
+        assert!(matches!(
+            c.hints.back().unwrap().0,
+            Hint::NothingToClose { .. }
+        ));
+        // Without --forget-close the parent closed its copy at the start.
+        let s = pipe_scene(|_| {});
+        assert!(c.update(&s, Intent::CloseParentEnd, 0).is_empty());
+        // In the queue there is no pipe.
+        let q = lesson();
+        c.update(&q, Intent::CloseParentEnd, 0);
+        assert_eq!(
+            c.hints.back().unwrap().0,
+            Hint::NotHere {
+                key: "x",
+                scenario: ScenarioKind::Queue
+            }
+        );
+    }
+
+    #[test]
+    fn w_asks_the_selected_end_of_a_one_way_pipe_and_a_duplex_one_has_no_wrong_way() {
+        let s = pipe_scene(|p| p.duplex = false);
+        let mut c = Controls::new(&s.cfg, false);
+        assert!(c.update(&s, Intent::WrongWay, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::SelectLiving);
+        c.update(&s, Intent::Select(1), 0);
+        assert_eq!(
+            c.update(&s, Intent::WrongWay, 0),
+            [Effect::Do(Command::WrongWay(1))]
+        );
+        let duplex = pipe_scene(|_| {});
+        c.hints.clear();
+        assert!(c.update(&duplex, Intent::WrongWay, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::NoWrongWay);
+    }
+
+    #[test]
+    fn w_on_a_blocked_end_says_it_tries_once_its_call_returns() {
+        let mut s = pipe_scene(|p| p.duplex = false);
+        s.apply(&Record {
+            n: s.records,
+            body: Body::Event(Event::new(3, 1, 953, Kind::RecvWait)),
+        });
+        let mut c = Controls::new(&s.cfg, false);
+        c.update(&s, Intent::Select(1), 0);
+        assert_eq!(
+            c.update(&s, Intent::WrongWay, 0),
+            [Effect::Do(Command::WrongWay(1))]
+        );
+        assert_eq!(
+            c.hints.back().unwrap().0,
+            Hint::WrongWayLater {
+                name: "receiver".into()
+            }
+        );
     }
 }

@@ -18,6 +18,10 @@ pub enum Spot {
     QueueHead,
     PipeIn,
     PipeOut,
+    /// The way back through a duplex pipe (replies): in at the receiver's
+    /// end, out at the sender's.
+    PipeBackIn,
+    PipeBackOut,
 }
 
 /// An item on its way.
@@ -61,7 +65,7 @@ impl Flight {
 
     /// Whether it goes into the queue or the pipe.
     pub fn entering(&self) -> bool {
-        matches!(self.to, Spot::QueueTail | Spot::PipeIn)
+        matches!(self.to, Spot::QueueTail | Spot::PipeIn | Spot::PipeBackIn)
     }
 }
 
@@ -88,6 +92,7 @@ impl Flights {
         let inward = match f.from {
             Spot::QueueHead => Some(Spot::QueueTail),
             Spot::PipeOut => Some(Spot::PipeIn),
+            Spot::PipeBackOut => Some(Spot::PipeBackIn),
             _ => None,
         };
         let after = inward.and_then(|into| {

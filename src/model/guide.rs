@@ -34,6 +34,8 @@ struct Base {
     ended: BTreeMap<Role, usize>,
     full: u64,
     empty: u64,
+    /// Updates lost (expected - actual).
+    lost: u64,
 }
 
 impl Base {
@@ -42,6 +44,7 @@ impl Base {
             run: scene.start_ns,
             full: scene.world.queue.full_raised,
             empty: scene.world.queue.empty_raised,
+            lost: super::race::lost(scene),
             ..Base::default()
         };
         for p in &scene.world.procs {
@@ -107,11 +110,7 @@ impl Guide {
         self.begun = true;
         self.base = Base::of(scene);
         let s = &self.lesson.scenes[self.scene];
-        let mut out: Vec<Command> = s
-            .setup
-            .iter()
-            .filter_map(|a| command_for(*a, scene))
-            .collect();
+        let mut out = setup_commands(&s.setup, scene);
         if s.question.is_some() {
             self.asking = Asking::Open;
             out.push(Command::Freeze);
@@ -142,7 +141,16 @@ impl Guide {
             return Vec::new();
         }
         self.asking = Asking::Watching(Some(choice));
-        vec![Command::Resume]
+        self.resume()
+    }
+
+    /// The world resumes once answered, unless the teacher steps it there.
+    fn resume(&self) -> Vec<Command> {
+        if self.question().is_some_and(|q| q.by_hand) {
+            Vec::new()
+        } else {
+            vec![Command::Resume]
+        }
     }
 
     /// The teacher skips the question: the world resumes, the answer is
@@ -152,7 +160,7 @@ impl Guide {
             return Vec::new();
         }
         self.asking = Asking::Watching(None);
-        vec![Command::Resume]
+        self.resume()
     }
 
     /// Follows the run: a question being watched is revealed once its
@@ -189,6 +197,52 @@ impl Guide {
     }
 }
 
+/// The commands a scene's setup is, in order. The actions that start the
+/// run again (`restart`, `lock on|off`, `array N`) make one restart, at
+/// the first of them, of the run as they leave it together (with the lock
+/// as it is now, switched live or not).
+fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
+    let mut cfg = super::race::config_now(scene);
+    let mut restart_at = None;
+    let mut out = Vec::new();
+    for &a in setup {
+        let set = |cfg: &mut RunConfig, f: &dyn Fn(&mut crate::stream::run::CounterConfig)| {
+            if let Scenario::Counter(c) = &mut cfg.scenario {
+                f(c);
+            }
+        };
+        match a {
+            Action::Restart | Action::Lock(_) | Action::Array(_) | Action::CloseUnused(_) => {
+                match a {
+                    Action::Lock(on) => set(&mut cfg, &|c| c.lock = on),
+                    Action::Array(n) => set(&mut cfg, &|c| c.array = n),
+                    Action::CloseUnused(on) => {
+                        if let Scenario::Pipe(p) = &mut cfg.scenario {
+                            p.inherit = true;
+                            p.close_unused = on;
+                        }
+                    }
+                    _ => {}
+                }
+                if restart_at.is_none() {
+                    restart_at = Some(out.len());
+                    out.push(Command::Resume);
+                }
+            }
+            _ => {
+                if let Action::LockNow(on) = a {
+                    set(&mut cfg, &|c| c.lock = on);
+                }
+                out.extend(command_for(a, scene));
+            }
+        }
+    }
+    if let Some(i) = restart_at {
+        out[i] = Command::Restart(Box::new(cfg));
+    }
+    out
+}
+
 /// The command an action is, in the run as it is now.
 fn command_for(a: Action, scene: &Scene) -> Option<Command> {
     let oldest = |role: Role| -> Option<ProcId> {
@@ -216,13 +270,11 @@ fn command_for(a: Action, scene: &Scene) -> Option<Command> {
         Action::SlowMotion(f) => Command::SetSlowMotion(f),
         Action::Kill(role) => Command::Signal(oldest(role)?, Sig::Kill),
         Action::Terminate(role) => Command::Signal(oldest(role)?, Sig::Term),
-        Action::Restart => Command::Restart(Box::new(scene.cfg.clone())),
-        Action::Lock(on) => {
-            let mut cfg: RunConfig = scene.cfg.clone();
-            if let Scenario::Counter(c) = &mut cfg.scenario {
-                c.lock = on;
-            }
-            Command::Restart(Box::new(cfg))
+        Action::CloseParentEnd => Command::CloseParentEnd,
+        Action::LockNow(on) => Command::SetLock(on),
+        // Restarts are made by `setup_commands`.
+        Action::Restart | Action::Lock(_) | Action::Array(_) | Action::CloseUnused(_) => {
+            return None;
         }
     })
 }
@@ -240,9 +292,9 @@ fn holds(r: &Reveal, scene: &Scene, base: &Base) -> bool {
             error: Raised::Empty,
         } => w.queue.empty_raised > base.empty,
         Reveal::Eof => w.pipe.eof,
-        Reveal::LostUpdates { more_than } => scene
-            .value
-            .is_some_and(|v| v.expected.saturating_sub(v.value.max(0) as u64) > *more_than),
+        Reveal::LostUpdates { more_than } => {
+            super::race::lost(scene).saturating_sub(base.lost) > *more_than
+        }
         Reveal::Done { role, at_least } => {
             let done: u64 = of(*role).map(|p| scene.done(p)).sum();
             done.saturating_sub(base.done.get(role).copied().unwrap_or(0)) >= *at_least
@@ -320,6 +372,7 @@ mod tests {
                             op: Op::Put,
                         },
                         why: Some(t("because")),
+                        by_hand: false,
                     }),
                 ),
             ],
@@ -438,5 +491,25 @@ mod tests {
         run.ev(Kind::Get, 1);
         run.ev(Kind::Get, 1);
         assert!(holds(&r, &run.scene, &base));
+    }
+
+    #[test]
+    fn close_unused_restarts_the_pipe_with_inherited_ends_closed_or_kept() {
+        let mut cf = cfg();
+        cf.scenario = Scenario::Pipe(crate::stream::run::PipeConfig::defaults(Mode::Tui));
+        let scene = Scene::new(cf);
+        for on in [true, false] {
+            match setup_commands(&[Action::CloseUnused(on)], &scene).as_slice() {
+                [Command::Restart(c)] => match &c.scenario {
+                    Scenario::Pipe(p) => assert!(p.inherit && p.close_unused == on),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            command_for(Action::CloseParentEnd, &scene),
+            Some(Command::CloseParentEnd)
+        );
     }
 }

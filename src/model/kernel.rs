@@ -70,6 +70,9 @@ fn disagrees(p: &Proc, k: &KernelWait) -> bool {
         Activity::WaitingToPut { .. } | Activity::WaitingToSend { .. } => {
             !matches!(k, KernelWait::WaitingForSpace | KernelWait::Running)
         }
+        Activity::WaitingForLock { .. } => {
+            !matches!(k, KernelWait::WaitingForLock | KernelWait::Running)
+        }
         _ => false,
     }
 }

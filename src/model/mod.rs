@@ -12,6 +12,7 @@ pub mod guide;
 pub mod kernel;
 pub mod notice;
 pub mod program;
+pub mod race;
 pub mod scene;
 pub mod timeline;
 pub mod world;

@@ -3,7 +3,7 @@
 //! the text module puts them into words in the chosen language.
 
 use super::world::World;
-use crate::stream::{Ended, Event, Kind, Note, SIGKILL};
+use crate::stream::{Ended, Event, Kind, Note, PipeCall, SIGKILL};
 
 /// A consequence worth telling the room.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,23 @@ pub enum Notice {
     TimeoutAfterResume { name: String, full: bool },
     /// A note from the supervisor.
     Note(Note),
+    /// A process tried the wrong direction on its one-way pipe end and
+    /// Python's error was raised.
+    WrongWay {
+        name: String,
+        call: PipeCall,
+        error: String,
+    },
+    /// A counter's write replaced updates made after it read (`lost` > 0),
+    /// or an older value (`lost` < 0: the value goes up by more than one).
+    Overwrote {
+        by: String,
+        /// Whose updates it replaced, in order.
+        victims: Vec<String>,
+        lost: i64,
+        value: i64,
+        old: i64,
+    },
 }
 
 impl Notice {
@@ -67,10 +84,36 @@ impl Notice {
                     full: ev.kind == Kind::PutFull,
                 })
             }
+            Kind::ValueWrite { .. } => {
+                let o = w.race.overwrite_of(ev)?;
+                Some(Notice::Overwrote {
+                    by: name(),
+                    victims: o
+                        .victims
+                        .iter()
+                        .map(|v| {
+                            w.proc(*v)
+                                .map(|p| p.name.clone())
+                                .unwrap_or_else(|| format!("child {v}"))
+                        })
+                        .collect(),
+                    lost: o.lost,
+                    value: o.value,
+                    old: o.old,
+                })
+            }
             Kind::Note { note } => match note {
-                Note::CouldNotDo { .. } | Note::AtLimit { .. } => Some(Notice::Note(note.clone())),
+                Note::CouldNotDo { .. }
+                | Note::AtLimit { .. }
+                | Note::Deadlock { .. }
+                | Note::OwnSendEnd { .. } => Some(Notice::Note(note.clone())),
                 _ => None,
             },
+            Kind::WrongWay { call, error } => Some(Notice::WrongWay {
+                name: name(),
+                call: *call,
+                error: error.clone(),
+            }),
             _ => None,
         }
     }

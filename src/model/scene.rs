@@ -13,8 +13,8 @@ use super::world::{Proc, World};
 use crate::stream::event::Flow;
 use crate::stream::run::{RunConfig, Scenario};
 use crate::stream::{
-    Body, Event, Kind, Note, ObjectId, Observation, PipeView, ProcCounters, ProcId, QueueView,
-    Record, Role, RunInfo, TelemetryView, ValueView,
+    Body, CellView, Event, Kind, Note, ObjectId, Observation, PipeView, ProcCounters, ProcId,
+    QueueView, Record, Role, RunInfo, TelemetryView, ValueView,
 };
 
 /// Most lines the event log keeps.
@@ -92,6 +92,8 @@ pub struct Scene {
     pub gaps: u64,
     /// Records folded in since this run started.
     pub records: u64,
+    /// An Array's cells, as last read (empty for a Value).
+    pub cells: Vec<CellView>,
 }
 
 impl Scene {
@@ -128,6 +130,7 @@ impl Scene {
             stuck: None,
             gaps: 0,
             records: 0,
+            cells: Vec::new(),
         }
     }
 
@@ -268,6 +271,9 @@ impl Scene {
             Kind::MaxsizeSet { maxsize } => self.maxsize = *maxsize,
             Kind::SlowMotion { factor } => self.slow_motion = *factor,
             Kind::Note { note } if note.is_stuck() => self.stuck = Some(note.clone()),
+            // The wait is over, or its reason changed (the parent closed its
+            // copy): the supervisor says again if it still holds.
+            Kind::RecvEof | Kind::EndClosed { .. } => self.stuck = None,
             _ => {}
         }
     }
@@ -279,6 +285,8 @@ impl Scene {
             Kind::Get => (Spot::QueueHead, Spot::Proc(ev.child)),
             Kind::Send => (Spot::Proc(ev.child), Spot::PipeIn),
             Kind::Recv => (Spot::PipeOut, Spot::Proc(ev.child)),
+            Kind::Reply => (Spot::Proc(ev.child), Spot::PipeBackIn),
+            Kind::GotReply => (Spot::PipeBackOut, Spot::Proc(ev.child)),
             _ => return,
         };
         self.flights.launch(
@@ -296,6 +304,11 @@ impl Scene {
     }
 
     fn notice(&mut self, n: Notice) {
+        // One lost update at a time: the latest replaces the one before.
+        if matches!(n, Notice::Overwrote { .. }) {
+            self.notices
+                .retain(|(o, _)| !matches!(o, Notice::Overwrote { .. }));
+        }
         self.notices.push_back((n, self.now_ns + NOTICE_NS));
         while self.notices.len() > NOTICES {
             self.notices.pop_front();
@@ -335,6 +348,10 @@ impl Scene {
         if let Some(t) = obs.telemetry {
             changed |= self.telemetry != t;
             self.telemetry = t;
+        }
+        if let Some(c) = &obs.cells {
+            changed |= self.cells != *c;
+            self.cells = c.clone();
         }
         changed
     }

@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::stream::{Ended, Event, Kind, ProcId, Role};
+use crate::stream::{Ended, Event, Kind, PipeCall, ProcId, Role, SUPERVISOR};
 
 /// What a process is doing, as it reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +30,12 @@ pub enum Activity {
         since_ns: u64,
     },
     Exited,
+    /// A counter waits for the Value's lock, held by process `holder` (its
+    /// pid; 0: not known).
+    WaitingForLock {
+        holder: i32,
+        since_ns: u64,
+    },
 }
 
 impl Activity {
@@ -38,7 +44,8 @@ impl Activity {
             Activity::WaitingToPut { since_ns, .. }
             | Activity::WaitingToGet { since_ns }
             | Activity::WaitingToSend { since_ns, .. }
-            | Activity::WaitingToRecv { since_ns } => Some(*since_ns),
+            | Activity::WaitingToRecv { since_ns }
+            | Activity::WaitingForLock { since_ns, .. } => Some(*since_ns),
             _ => None,
         }
     }
@@ -147,6 +154,12 @@ pub enum Did {
     Eof,
     /// An increment of the shared value.
     Count,
+    /// The receiver sent a reply back (`--echo`).
+    Reply,
+    /// The sender received a reply.
+    GotReply,
+    /// It closed its copy of the end its role does not use.
+    Closed,
 }
 
 impl Proc {
@@ -197,6 +210,16 @@ pub struct PipeTally {
     /// Sent and not yet received, in order.
     pub inside: Tracking,
     pub eof: bool,
+    /// Replies sent back by the receiver, and received by the sender.
+    pub replies: u64,
+    pub got_replies: u64,
+    /// Replies sent back and not yet received, in order.
+    pub back: Tracking,
+    /// The parent closed its copy of the send end (`x`).
+    pub parent_closed: bool,
+    /// The last wrong-way error raised: the process, the call, Python's
+    /// message.
+    pub wrong_way: Option<(ProcId, PipeCall, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -220,6 +243,8 @@ pub struct World {
     pub events: u64,
     /// A watched Python program's objects, lines and waits.
     pub program: super::program::ProgramWorld,
+    /// The counters' race, step by step.
+    pub race: super::race::RaceTally,
 }
 
 impl World {
@@ -352,7 +377,30 @@ impl World {
                 self.pipe.inside.take(ev.seq, ev.item.as_deref());
             }
             Kind::RecvEof => self.pipe.eof = true,
+            Kind::Reply => {
+                self.pipe.replies += 1;
+                self.pipe.back.push(tracked(ev));
+            }
+            Kind::GotReply => {
+                self.pipe.got_replies += 1;
+                self.pipe.back.take(ev.seq, ev.item.as_deref());
+            }
+            Kind::EndClosed { .. } if ev.child == SUPERVISOR => self.pipe.parent_closed = true,
+            Kind::WrongWay { call, error } => {
+                self.pipe.wrong_way = Some((ev.child, *call, error.clone()));
+            }
             Kind::Count { value, .. } => self.counter.value = *value,
+            Kind::ValueWrite { value, .. } => {
+                self.counter.value = *value;
+                self.race.apply(ev);
+            }
+            Kind::ValueRead { .. }
+            | Kind::ValueAdd { .. }
+            | Kind::LockTaken
+            | Kind::LockSet { .. }
+            | Kind::Exit { .. } => {
+                self.race.apply(ev);
+            }
             Kind::Recovered { dead, lost, .. } => {
                 self.recoveries += 1;
                 if let Some(item) = lost {
@@ -438,9 +486,49 @@ impl World {
                 p.activity = Activity::Active;
                 p.did = Some(Did::Eof);
             }
+            // The other way: not counted in what the role does (its sends,
+            // or its recvs), but it ends a wait as they do.
+            Kind::Reply | Kind::GotReply => {
+                finish_wait(p);
+                if p.activity != Activity::Exited {
+                    p.activity = Activity::Active;
+                }
+                p.did = Some(if ev.kind == Kind::Reply {
+                    Did::Reply
+                } else {
+                    Did::GotReply
+                });
+            }
+            Kind::EndClosed { .. } => {
+                if p.activity == Activity::Starting {
+                    p.activity = Activity::Active;
+                }
+                p.did = Some(Did::Closed);
+            }
             Kind::Count { done, .. } => {
                 p.activity = Activity::Active;
                 p.done = *done;
+                p.did = Some(Did::Count);
+            }
+            Kind::LockWait { holder } => {
+                finish_wait(p);
+                p.activity = Activity::WaitingForLock {
+                    holder: *holder,
+                    since_ns: t,
+                };
+            }
+            Kind::LockTaken | Kind::ValueRead { .. } | Kind::ValueAdd { .. } => {
+                finish_wait(p);
+                if p.activity != Activity::Exited {
+                    p.activity = Activity::Active;
+                }
+            }
+            Kind::ValueWrite { .. } => {
+                finish_wait(p);
+                if p.activity != Activity::Exited {
+                    p.activity = Activity::Active;
+                }
+                p.done += 1;
                 p.did = Some(Did::Count);
             }
             Kind::Exiting => p.said_exiting = true,
@@ -610,5 +698,66 @@ mod tests {
         w.apply(&Event::new(2, 0, 10, Kind::PutFull).with_item("url_1"));
         assert_eq!(w.queue.full_raised, 1);
         assert_eq!(w.proc(0).unwrap().timeouts, 1);
+    }
+
+    #[test]
+    fn replies_go_back_apart_from_the_messages_and_count_as_neither_roles_work() {
+        let mut w = World::new(0);
+        w.apply(&spawn(0, 10, "sender", Role::Sender, 0));
+        w.apply(&spawn(1, 11, "receiver", Role::Receiver, 0));
+        let ev = |t, id, pid, kind, label: &str, seq| {
+            Event::new(t, id, pid, kind).with_item(label).with_seq(seq)
+        };
+        w.apply(&ev(1, 0, 10, Kind::Send, "url_0", 1));
+        w.apply(&ev(2, 1, 11, Kind::Recv, "url_0", 1));
+        w.apply(&ev(3, 1, 11, Kind::Reply, "ok url_0", 1));
+        assert_eq!(w.pipe.inside.count(), 0);
+        assert_eq!(w.pipe.back.items[0].label, "ok url_0");
+        w.apply(&Event::new(4, 0, 10, Kind::RecvWait));
+        assert_eq!(
+            w.proc(0).unwrap().activity,
+            Activity::WaitingToRecv { since_ns: 4 }
+        );
+        w.apply(&ev(6, 0, 10, Kind::GotReply, "ok url_0", 1));
+        let s = w.proc(0).unwrap();
+        assert_eq!(
+            (s.activity.clone(), s.done, s.blocked_ns),
+            (Activity::Active, 1, 2)
+        );
+        assert_eq!(s.did, Some(Did::GotReply));
+        assert_eq!(w.proc(1).unwrap().done, 1, "a reply is not a recv");
+        assert_eq!(w.proc(1).unwrap().item.as_deref(), Some("url_0"));
+        assert_eq!((w.pipe.replies, w.pipe.got_replies), (1, 1));
+        assert_eq!(w.pipe.back.count(), 0);
+    }
+
+    #[test]
+    fn ends_closed_by_a_child_and_by_the_parent_are_told_apart() {
+        let mut w = World::new(0);
+        w.apply(&spawn(1, 11, "receiver", Role::Receiver, 0));
+        let closed = |end| Kind::EndClosed { end };
+        w.apply(&Event::new(1, 1, 11, closed(crate::stream::PipeEnd::Send)));
+        assert_eq!(w.proc(1).unwrap().did, Some(Did::Closed));
+        assert!(!w.pipe.parent_closed);
+        w.apply(&Event::new(
+            2,
+            SUPERVISOR,
+            1,
+            closed(crate::stream::PipeEnd::Send),
+        ));
+        assert!(w.pipe.parent_closed);
+        w.apply(&Event::new(
+            3,
+            1,
+            11,
+            Kind::WrongWay {
+                call: PipeCall::Send,
+                error: "connection is read-only".into(),
+            },
+        ));
+        assert_eq!(
+            w.pipe.wrong_way,
+            Some((1, PipeCall::Send, "connection is read-only".into()))
+        );
     }
 }

@@ -37,4 +37,12 @@ pub enum Command {
     Signal(ProcId, Sig),
     /// Stops this run and starts this one.
     Restart(Box<RunConfig>),
+    /// The parent closes its copy of the pipe's send end (`x`).
+    CloseParentEnd,
+    /// The process tries the wrong direction on its one-way pipe end (at
+    /// its next operation) and reports the error Python raises.
+    WrongWay(ProcId),
+    /// The counters take the Value's lock (or stop taking it) from their
+    /// next increment, without a restart.
+    SetLock(bool),
 }

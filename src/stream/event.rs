@@ -75,6 +75,46 @@ pub enum Note {
     CouldNotDo { what: String },
     /// A limit refused a command (e.g. too many processes on one queue).
     AtLimit { limit: u32 },
+    /// The receiver has waited `waited_ms` with no sender left and would
+    /// wait forever: it holds a copy of the send end itself (inherited and
+    /// never closed, as a forked child holds it); `parent_too`: the parent
+    /// holds one as well.
+    OwnSendEnd {
+        receiver: i32,
+        parent_too: bool,
+        waited_ms: u64,
+    },
+    /// A cycle of waits that no process can break: each one waits in recv
+    /// for a message only the next one could send (both ends of a duplex
+    /// pipe calling recv first).
+    Deadlock { chain: Vec<WaitLink> },
+}
+
+/// One link of a chain of waits: `name` (`pid`) waits in recv for a
+/// message that only `on_name` (`on`) could send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitLink {
+    pub pid: i32,
+    pub name: String,
+    pub on: i32,
+    pub on_name: String,
+}
+
+/// Which end of the pipe: the one the sender sends on, or the one the
+/// receiver receives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PipeEnd {
+    Send,
+    Recv,
+}
+
+/// A call on a pipe end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PipeCall {
+    Send,
+    Recv,
 }
 
 impl Note {
@@ -82,7 +122,10 @@ impl Note {
     pub fn is_stuck(&self) -> bool {
         matches!(
             self,
-            Note::ForgottenSendEnd { .. } | Note::NoProgress { .. }
+            Note::ForgottenSendEnd { .. }
+                | Note::NoProgress { .. }
+                | Note::OwnSendEnd { .. }
+                | Note::Deadlock { .. }
         )
     }
 }
@@ -169,6 +212,39 @@ pub enum Kind {
     /// (A watched Python program) what its processes do that the kinds
     /// above do not say: `{"ev": "program", "op": ...}`.
     Program(super::program::ProgramOp),
+    /// The receiver sent a reply back through its own end (`--echo`;
+    /// `seq`: its number in that direction; stamped before the write).
+    Reply,
+    /// The sender received a reply (`seq` as for its reply; stamped after
+    /// the read ended).
+    GotReply,
+    /// A copy of a pipe end was closed: by a child, the end its role does
+    /// not use (`--close-unused`); by the supervisor, the parent's copy of
+    /// the send end (`x`).
+    EndClosed { end: PipeEnd },
+    /// A process called `call` on a one-way end that cannot do it, and
+    /// Python's error was raised (`error`: its message, e.g. "connection
+    /// is write-only"); the process carries on.
+    WrongWay { call: PipeCall, error: String },
+    /// A counter's step `tmp = v.value` (`tmp = arr[cell]`): it read
+    /// `value` into its register; `locked`: this increment holds the lock.
+    ValueRead { cell: u32, value: i64, locked: bool },
+    /// A counter's step `tmp += 1`: its register is now `register`.
+    ValueAdd { register: i64 },
+    /// A counter's step `v.value = tmp`: it stored `value` in `cell`, which
+    /// held `old` just before (one atomic exchange reads what the store
+    /// replaced). `old` > `value - 1`: it overwrote `old - value + 1`
+    /// updates made since its read. A locked increment releases the lock
+    /// here.
+    ValueWrite { cell: u32, value: i64, old: i64 },
+    /// A counter is about to wait for the Value's lock, held by process
+    /// `holder` (0: not known).
+    LockWait { holder: i32 },
+    /// A counter took the Value's lock (`with v.get_lock():`).
+    LockTaken,
+    /// The counters take the lock (`on`) from their next increment, or no
+    /// longer take it (the supervisor, live).
+    LockSet { on: bool },
 }
 
 impl Kind {
@@ -203,6 +279,16 @@ impl Kind {
             Kind::SlowMotion { .. } => "slow_motion",
             Kind::Missed { .. } => "missed",
             Kind::Program(_) => "program",
+            Kind::Reply => "reply",
+            Kind::GotReply => "got_reply",
+            Kind::EndClosed { .. } => "end_closed",
+            Kind::WrongWay { .. } => "wrong_way",
+            Kind::ValueRead { .. } => "value_read",
+            Kind::ValueAdd { .. } => "value_add",
+            Kind::ValueWrite { .. } => "value_write",
+            Kind::LockWait { .. } => "lock_wait",
+            Kind::LockTaken => "lock_taken",
+            Kind::LockSet { .. } => "lock_set",
         }
     }
 
@@ -222,14 +308,21 @@ impl Kind {
                 | Kind::PutFull
                 | Kind::GetEmpty
                 | Kind::Count { .. }
+                | Kind::Reply
+                | Kind::GotReply
+                | Kind::ValueRead { .. }
+                | Kind::ValueAdd { .. }
+                | Kind::ValueWrite { .. }
+                | Kind::LockWait { .. }
+                | Kind::LockTaken
         ) || matches!(self, Kind::Program(op) if op.is_routine())
     }
 
     /// Whether the item moved into the object (in) or out of it (out).
     pub fn flow(&self) -> Option<Flow> {
         match self {
-            Kind::Put | Kind::Send => Some(Flow::In),
-            Kind::Get | Kind::Recv => Some(Flow::Out),
+            Kind::Put | Kind::Send | Kind::Reply => Some(Flow::In),
+            Kind::Get | Kind::Recv | Kind::GotReply => Some(Flow::Out),
             _ => None,
         }
     }
@@ -348,6 +441,20 @@ mod tests {
                 held_lock: true,
                 lost: None,
             },
+            Kind::ValueRead {
+                cell: 1,
+                value: 5,
+                locked: false,
+            },
+            Kind::ValueAdd { register: 6 },
+            Kind::ValueWrite {
+                cell: 0,
+                value: 6,
+                old: 6,
+            },
+            Kind::LockWait { holder: 42 },
+            Kind::LockTaken,
+            Kind::LockSet { on: true },
         ] {
             let s = serde_json::to_value(Event::new(0, 0, 0, k.clone())).unwrap();
             assert_eq!(s["ev"], k.name());

@@ -19,7 +19,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::event::Role;
-use super::run::{MAX_MAXSIZE, SLOW_MOTION, Scenario};
+use super::run::{MAX_CELLS, MAX_MAXSIZE, SLOW_MOTION, Scenario};
 
 pub use super::run::Lang;
 
@@ -117,10 +117,13 @@ pub enum ProgramRole {
     /// program has both kinds.
     LockedCounter,
     Parent,
+    /// A counter on a cell of an Array (`arr[i] += 1`), when the program
+    /// has one.
+    ArrayCounter,
 }
 
 impl ProgramRole {
-    pub const ALL: [ProgramRole; 7] = [
+    pub const ALL: [ProgramRole; 8] = [
         ProgramRole::Writer,
         ProgramRole::Reader,
         ProgramRole::Sender,
@@ -128,6 +131,7 @@ impl ProgramRole {
         ProgramRole::Counter,
         ProgramRole::LockedCounter,
         ProgramRole::Parent,
+        ProgramRole::ArrayCounter,
     ];
 
     /// The part of a program a lesson file names (`writer`, ...,
@@ -145,6 +149,7 @@ impl ProgramRole {
             ProgramRole::Counter => "counter",
             ProgramRole::LockedCounter => "locked_counter",
             ProgramRole::Parent => "parent",
+            ProgramRole::ArrayCounter => "array_counter",
         }
     }
 
@@ -155,7 +160,9 @@ impl ProgramRole {
             ProgramRole::Reader => Some(Role::Reader),
             ProgramRole::Sender => Some(Role::Sender),
             ProgramRole::Receiver => Some(Role::Receiver),
-            ProgramRole::Counter | ProgramRole::LockedCounter => Some(Role::Counter),
+            ProgramRole::Counter | ProgramRole::LockedCounter | ProgramRole::ArrayCounter => {
+                Some(Role::Counter)
+            }
             ProgramRole::Parent => None,
         }
     }
@@ -167,9 +174,14 @@ impl ProgramRole {
         match self {
             ProgramRole::Writer => &[Start, Put, Full, Sleep, Close, Exit],
             ProgramRole::Reader => &[Start, Get, Empty, Sleep, Close, Exit],
-            ProgramRole::Sender => &[Start, Send, Sleep, Close, Exit],
-            ProgramRole::Receiver => &[Start, Recv, Eof, Sleep, Close, Exit],
-            ProgramRole::Counter | ProgramRole::LockedCounter => &[Start, Increment, Sleep, Exit],
+            // A duplex pipe's ends go both ways: the sender may receive
+            // a reply, the receiver send one.
+            ProgramRole::Sender => &[Start, Send, Recv, Sleep, Close, Exit],
+            ProgramRole::Receiver => &[Start, Recv, Send, Eof, Sleep, Close, Exit],
+            ProgramRole::Counter | ProgramRole::ArrayCounter => {
+                &[Start, Increment, Read, Add, Write, Sleep, Exit]
+            }
+            ProgramRole::LockedCounter => &[Start, Lock, Increment, Read, Add, Write, Sleep, Exit],
             ProgramRole::Parent => &[Start, Join, Terminate, Kill, Close, Sleep, Exit],
         }
     }
@@ -217,10 +229,18 @@ pub enum Op {
     Empty,
     /// Where `EOFError` is caught.
     Eof,
+    /// `tmp = v.value`: a counter reads the shared value into its register.
+    Read,
+    /// `tmp += 1`: it adds one to its register.
+    Add,
+    /// `v.value = tmp`: it writes its register back.
+    Write,
+    /// `with v.get_lock():`: it takes the lock.
+    Lock,
 }
 
 impl Op {
-    pub const ALL: [Op; 15] = [
+    pub const ALL: [Op; 19] = [
         Op::Start,
         Op::Put,
         Op::Get,
@@ -236,6 +256,10 @@ impl Op {
         Op::Full,
         Op::Empty,
         Op::Eof,
+        Op::Read,
+        Op::Add,
+        Op::Write,
+        Op::Lock,
     ];
 
     /// The operation a lesson file names (`put`, `join`, ...).
@@ -260,6 +284,10 @@ impl Op {
             Op::Full => "full",
             Op::Empty => "empty",
             Op::Eof => "eof",
+            Op::Read => "read",
+            Op::Add => "add",
+            Op::Write => "write",
+            Op::Lock => "lock",
         }
     }
 
@@ -282,6 +310,10 @@ impl Op {
             (Op::Full, _) => &["Full"],
             (Op::Empty, _) => &["Empty"],
             (Op::Eof, _) => &["EOFError"],
+            (Op::Read, _) => &[".value", "["],
+            (Op::Add, _) => &["+= 1", "+ 1"],
+            (Op::Write, _) => &[".value =", "] ="],
+            (Op::Lock, _) => &["get_lock()"],
             (Op::Exit, _) => &[],
         }
     }
@@ -386,6 +418,10 @@ pub struct Question {
     /// Said when the answer is revealed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<Text>,
+    /// The world stays frozen once the class answers: the teacher steps
+    /// it (`.`) to the answer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_hand: bool,
 }
 
 impl Question {
@@ -420,14 +456,25 @@ pub enum Action {
     Terminate(Role),
     /// Start the lesson's run again from the beginning.
     Restart,
-    /// Start the counter run again with the Value's lock on or off (a run
-    /// cannot change its lock while counting).
+    /// Start the counter run again with the Value's lock on or off.
     Lock(bool),
+    /// Start the pipe run again with each child closing the end it does
+    /// not use, or keeping it (`--close-unused`; the children inherit both
+    /// ends either way).
+    CloseUnused(bool),
+    /// The parent closes its copy of the send end (`x`).
+    CloseParentEnd,
+    /// The counters take the lock (or stop taking it) from their next
+    /// increment, the run going on (as the `l` key does).
+    LockNow(bool),
+    /// Start the counter run again on an Array of N cells (0: a Value).
+    Array(u32),
 }
 
 /// The phrases actions are written as, for error messages.
 pub const ACTION_FORMS: &str = "maxsize N, add_writer, remove_writer, add_reader, remove_reader, \
-     freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off";
+     freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off, \
+     lock_now on, lock_now off, array N, close_unused on, close_unused off, close_parent_end";
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -444,6 +491,12 @@ impl fmt::Display for Action {
             Action::Terminate(r) => write!(f, "terminate {}", r.as_str()),
             Action::Restart => f.write_str("restart"),
             Action::Lock(on) => write!(f, "lock {}", if *on { "on" } else { "off" }),
+            Action::CloseUnused(on) => {
+                write!(f, "close_unused {}", if *on { "on" } else { "off" })
+            }
+            Action::CloseParentEnd => f.write_str("close_parent_end"),
+            Action::LockNow(on) => write!(f, "lock_now {}", if *on { "on" } else { "off" }),
+            Action::Array(n) => write!(f, "array {n}"),
         }
     }
 }
@@ -458,6 +511,8 @@ pub enum ActionError {
     Maxsize(String),
     /// `slow_motion F` with F outside [`SLOW_MOTION`].
     SlowMotion(String),
+    /// `array N` with N not a number of cells from 1 to [`MAX_CELLS`].
+    Array(String),
     /// `kill ROLE` or `terminate ROLE` naming no child's role.
     Role(NotARole),
 }
@@ -487,6 +542,15 @@ impl FromStr for Action {
             ["restart"] => one(Action::Restart),
             ["lock", "on"] => one(Action::Lock(true)),
             ["lock", "off"] => one(Action::Lock(false)),
+            ["close_unused", "on"] => one(Action::CloseUnused(true)),
+            ["close_unused", "off"] => one(Action::CloseUnused(false)),
+            ["close_parent_end"] => one(Action::CloseParentEnd),
+            ["lock_now", "on"] => one(Action::LockNow(true)),
+            ["lock_now", "off"] => one(Action::LockNow(false)),
+            ["array", n] => match n.parse::<u32>() {
+                Ok(n) if n <= MAX_CELLS => Ok(Action::Array(n)),
+                _ => Err(ActionError::Array(s.to_string())),
+            },
             ["maxsize", n] => match n.parse::<u32>() {
                 Ok(n) if n <= MAX_MAXSIZE => Ok(Action::Maxsize(n)),
                 _ => Err(ActionError::Maxsize(s.to_string())),
@@ -555,10 +619,10 @@ pub enum Raised {
 ///
 /// | phrase | holds once |
 /// | --- | --- |
-/// | `writer blocks in put` (also `reader … get`, `sender … send`, `receiver … recv`) | a process of that role waits in that operation |
+/// | `writer blocks in put` (also `reader … get`, `sender … send`, `receiver … recv`; on a duplex pipe `sender … recv`, `receiver … send`) | a process of that role waits in that operation |
 /// | `queue.Full raised`, `queue.Empty raised` | a put (get) raised it |
 /// | `EOFError raised` | recv raised `EOFError` |
-/// | `lost updates > N` | the run's Value lost more than N increments |
+/// | `lost updates > N` | the run's Value (or Array) lost more than N increments since the scene started |
 /// | `reader done >= N` (any role) | that role's processes, together, did N operations (puts, gets, sends, recvs or increments) since the scene started (after its setup) |
 /// | `receiver ended` (any role) | a process of that role ended |
 /// | `stuck` | the run cannot go on (the supervisor says why) |
@@ -580,8 +644,22 @@ pub enum Reveal {
 
 /// The phrases reveal conditions are written as, for error messages.
 pub const REVEAL_FORMS: &str = "ROLE blocks in OP (writer blocks in put, reader blocks in get, \
-     sender blocks in send, receiver blocks in recv), queue.Full raised, queue.Empty raised, \
+     sender blocks in send or recv, receiver blocks in recv or send), queue.Full raised, \
+     queue.Empty raised, \
      EOFError raised, lost updates > N, ROLE done >= N, ROLE ended, stuck";
+
+/// Every operation a role can block in: its own (see [`blocking_op`]), and
+/// on a duplex pipe the other way (the sender waiting for a reply, the
+/// receiver sending one into a full pipe).
+pub fn blocking_ops(role: Role) -> &'static [Op] {
+    match role {
+        Role::Writer => &[Op::Put],
+        Role::Reader => &[Op::Get],
+        Role::Sender => &[Op::Send, Op::Recv],
+        Role::Receiver => &[Op::Recv, Op::Send],
+        Role::Counter | Role::Supervisor | Role::Program => &[],
+    }
+}
 
 /// The operation a role blocks in.
 pub fn blocking_op(role: Role) -> Option<Op> {
@@ -651,15 +729,16 @@ impl FromStr for Reveal {
         match words.as_slice() {
             [r, "blocks", "in", op] => {
                 let role = role(r)?;
-                match blocking_op(role) {
-                    Some(o) if o.as_str() == *op => Ok(Reveal::Blocks { role, op: o }),
-                    Some(o) => Err(RevealError::WrongOp {
+                let ops = blocking_ops(role);
+                match (ops.iter().find(|o| o.as_str() == *op), blocking_op(role)) {
+                    (Some(&o), _) => Ok(Reveal::Blocks { role, op: o }),
+                    (None, Some(o)) => Err(RevealError::WrongOp {
                         phrase: s.to_string(),
                         role,
                         op: o,
                         written: op.to_string(),
                     }),
-                    None => Err(RevealError::NeverBlocks {
+                    (None, None) => Err(RevealError::NeverBlocks {
                         phrase: s.to_string(),
                         role,
                     }),
@@ -736,6 +815,13 @@ mod tests {
             "restart",
             "lock on",
             "lock off",
+            "close_unused on",
+            "close_unused off",
+            "close_parent_end",
+            "lock_now on",
+            "lock_now off",
+            "array 4",
+            "array 0",
         ] {
             let a: Action = phrase.parse().unwrap_or_else(|e| panic!("{phrase}: {e}"));
             assert_eq!(a.to_string(), phrase);
@@ -765,6 +851,8 @@ mod tests {
             ),
             ("add_writers", Unknown("add_writers".into())),
             ("lock maybe", Unknown("lock maybe".into())),
+            ("array 17", Array("array 17".into())),
+            ("array x", Array("array x".into())),
         ] {
             assert_eq!(bad.parse::<Action>(), Err(why), "{bad}");
         }
@@ -777,6 +865,8 @@ mod tests {
             "reader blocks in get",
             "sender blocks in send",
             "receiver blocks in recv",
+            "sender blocks in recv",
+            "receiver blocks in send",
             "queue.Full raised",
             "queue.Empty raised",
             "EOFError raised",
@@ -924,6 +1014,7 @@ mod tests {
             answer: 2,
             reveal: Reveal::Stuck,
             why: None,
+            by_hand: false,
         };
         assert_eq!(q.right_choice(), Some(&t("b")));
         assert_eq!(

@@ -18,9 +18,10 @@ pub use command::{Command, Sig};
 pub use event::{
     Ended, Event, Kind, Note, ObjectId, ProcId, Role, SIGKILL, SIGTERM, SUPERVISOR, Stuck,
 };
+pub use event::{PipeCall, PipeEnd, WaitLink};
 pub use observation::{
-    Holder, KernelRow, KernelWait, ObjectView, Observation, PipeView, ProcCounters, QueueView,
-    QueuedView, TelemetryView, ValueView,
+    CellView, Holder, KernelRow, KernelWait, ObjectView, Observation, PipeView, ProcCounters,
+    QueueView, QueuedView, TelemetryView, ValueView,
 };
 pub use program::{At, ObjKind, ObjectInfo, ProgramConfig, ProgramNote, ProgramOp};
 pub use record::{Body, Record, RunInfo};

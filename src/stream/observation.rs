@@ -26,6 +26,9 @@ pub struct Observation {
     pub counters: Option<Vec<ProcCounters>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telemetry: Option<TelemetryView>,
+    /// An Array's cells, in order (a Value has none), read with `value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cells: Option<Vec<CellView>>,
     /// A watched program's objects: each pipe's bytes and who holds its ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectView>>,
@@ -99,6 +102,14 @@ pub struct Holder {
 /// progress, and frozen they are exact.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueView {
+    pub value: i64,
+    pub expected: u64,
+}
+
+/// One cell of an Array: its value and the increments its counters made
+/// (as [`ValueView`] for the whole).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellView {
     pub value: i64,
     pub expected: u64,
 }

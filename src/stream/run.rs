@@ -40,6 +40,8 @@ pub const MAX_MAXSIZE: u32 = 65536;
 pub const MAX_MESSAGES: u32 = 100_000;
 /// Most increments per counter process (at least 1).
 pub const MAX_INCREMENTS: u64 = 100_000_000;
+/// Most cells of a counter run's Array (`--array N`).
+pub const MAX_CELLS: u32 = 16;
 /// The slow-motion factors the visualizer takes (every delay multiplied).
 pub const SLOW_MOTION: std::ops::RangeInclusive<f64> = 0.1..=20.0;
 
@@ -285,6 +287,23 @@ pub struct PipeConfig {
     pub duplex: bool,
     /// The parent keeps its copy of the send end (as the lesson's code does).
     pub forget_close: bool,
+    /// Each child keeps copies of both ends, as a forked Python child
+    /// does: the sender a copy of the receive end, the receiver a copy of
+    /// the send end (a recording made before it existed reads as false).
+    #[serde(default)]
+    pub inherit: bool,
+    /// With `inherit`: each child closes the end its role does not use, as
+    /// the fix does.
+    #[serde(default)]
+    pub close_unused: bool,
+    /// The receiver replies to each message through its own end (a duplex
+    /// pipe); the sender waits for each reply.
+    #[serde(default)]
+    pub echo: bool,
+    /// As `echo`, but the sender first calls recv too (it waits for a
+    /// greeting): both ends wait in recv, a deadlock.
+    #[serde(default)]
+    pub both_recv: bool,
 }
 
 impl PipeConfig {
@@ -295,7 +314,17 @@ impl PipeConfig {
             reader_delay: DelayRange::LESSON,
             duplex: true,
             forget_close: false,
+            inherit: false,
+            close_unused: false,
+            echo: false,
+            both_recv: false,
         }
+    }
+
+    /// Whether the receiver replies to each message (`echo`, and
+    /// `both_recv`, which is the echo pair with the sender receiving first).
+    pub fn replies(&self) -> bool {
+        self.echo || self.both_recv
     }
 }
 
@@ -304,16 +333,49 @@ impl PipeConfig {
 pub struct CounterConfig {
     pub procs: u32,
     pub increments: u64,
+    /// The lock at the start (`l` switches it live).
     pub lock: bool,
+    /// The pause after each step of `v.value += 1` (taking the lock,
+    /// reading, adding, writing), so the race can be watched, each step
+    /// reported; `None`: full speed (no pause, steps not reported one by
+    /// one). A recording made before steps existed reads as full speed.
+    #[serde(default)]
+    pub step_delay: Option<DelayRange>,
+    /// 0: a `Value`; N: an `Array` of N cells, counter k on cell
+    /// (k - 1) mod N.
+    #[serde(default)]
+    pub array: u32,
 }
 
 impl CounterConfig {
-    pub fn defaults(_mode: Mode) -> CounterConfig {
+    /// The visualizer's pause after each step: a few increments a second
+    /// per process.
+    pub const STEP_DELAY: DelayRange = DelayRange { lo: 0.05, hi: 0.15 };
+
+    /// Headless runs at full speed, as before steps existed (its figures
+    /// are the lesson's 100,000 increments); the visualizer at a pace a
+    /// class can follow.
+    pub fn defaults(mode: Mode) -> CounterConfig {
         CounterConfig {
             procs: 4,
             increments: 100_000,
             lock: false,
+            step_delay: match mode {
+                Mode::Headless => None,
+                Mode::Tui => Some(Self::STEP_DELAY),
+            },
+            array: 0,
         }
+    }
+
+    /// The cells of the shared memory (a Value is one).
+    pub fn cells(&self) -> u32 {
+        self.array.max(1)
+    }
+
+    /// The cell counter `k` (from 1) increments.
+    pub fn cell_of(&self, k: u32) -> u32 {
+        k.saturating_sub(1) % self.cells()
     }
 }
 

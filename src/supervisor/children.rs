@@ -51,8 +51,9 @@ impl Objects {
             Scenario::Pipe(p) => {
                 o.pipe_ends = Some(pipe(p.duplex).map_err(|e| e.to_string())?);
             }
-            Scenario::Counter(_) => {
-                o.value = Some(SharedArray::value(true).map_err(|e| e.to_string())?);
+            Scenario::Counter(c) => {
+                let cells = c.cells() as usize;
+                o.value = Some(SharedArray::new(cells, true).map_err(|e| e.to_string())?);
             }
             // Someone's program runs under the attach source, not here.
             Scenario::Program(_) => {
@@ -126,29 +127,45 @@ impl Engine {
                 let sfd = send_end.raw_fd().unwrap_or(-1);
                 let inode = |c: &Connection| c.inode().unwrap_or(0);
                 let (recv_inode, send_inode) = (inode(&recv_end), inode(&send_end));
-                let end = |fd, messages, delay| PipeEndArgs {
+                // With --inherit each child also holds the other end, as a
+                // forked child does: both fds stay open across its exec.
+                let end = |fd, other: RawFd, messages, delay| PipeEndArgs {
                     fd,
                     duplex: p.duplex,
                     messages,
                     delay,
+                    other_fd: p.inherit.then_some(other),
+                    close_unused: p.inherit && p.close_unused,
+                    echo: p.replies(),
+                    recv_first: false,
                 };
-                self.spawn_role(
+                let keep = |own: RawFd, other: RawFd| {
+                    if p.inherit {
+                        vec![own, other]
+                    } else {
+                        vec![own]
+                    }
+                };
+                let sender = self.spawn_role(
                     Role::Sender,
                     "sender".into(),
                     |common| LessonRole::Sender {
                         common,
-                        args: end(sfd, p.messages, p.delay),
+                        args: PipeEndArgs {
+                            recv_first: p.both_recv,
+                            ..end(sfd, rfd, p.messages, p.delay)
+                        },
                     },
-                    &[sfd],
+                    &keep(sfd, rfd),
                 )?;
                 let receiver = self.spawn_role(
                     Role::Receiver,
                     "receiver".into(),
                     |common| LessonRole::Receiver {
                         common,
-                        args: end(rfd, 0, p.reader_delay),
+                        args: end(rfd, sfd, 0, p.reader_delay),
                     },
-                    &[rfd],
+                    &keep(rfd, sfd),
                 )?;
                 drop(recv_end);
                 if p.forget_close {
@@ -161,8 +178,9 @@ impl Engine {
                     recv_inode,
                     send_inode,
                     recv_fd: rfd,
+                    send_fd: sfd,
                     receiver,
-                    parent_holds_send: p.forget_close,
+                    sender,
                 }))
             }
             Scenario::Counter(c) => {
@@ -270,19 +288,23 @@ impl Engine {
             .map(|v| v.fd().as_raw_fd())
             .ok_or_else(|| std::io::Error::other("no shared value"))?;
         let k = self.next_number(Role::Counter);
+        let cell = c.cell_of(k);
         let args = CounterArgs {
             value_fd,
             procs: c.procs,
             increments: c.increments,
-            lock: c.lock,
+            cell,
+            step_delay: c.step_delay,
         };
-        self.spawn_role(
+        let id = self.spawn_role(
             Role::Counter,
             format!("counter-{k}"),
             |common| LessonRole::Counter { common, args },
             &[value_fd],
-        )
-        .map(Some)
+        )?;
+        // For the sampler, which counts each cell's increments.
+        self.control.slot(id as usize).set_cell(cell);
+        Ok(Some(id))
     }
 
     fn queue_fd(&self) -> std::io::Result<RawFd> {
@@ -311,6 +333,7 @@ impl Engine {
         let id = id as ProcId;
         let slot = self.control.slot(id as usize);
         slot.set_delay_scale(self.slow_motion * self.scales.get(&id).copied().unwrap_or(1.0));
+        slot.set_lock(self.lock);
         if self.frozen {
             slot.close_gate();
         }

@@ -20,8 +20,8 @@ use crate::control::{Control, Phase};
 use crate::ipc::pipe::Connection;
 use crate::proc::spawn::{self, Exit};
 use crate::stream::{
-    Body, Command, Event, Kind, Note, Observation, ProcCounters, ProcId, Role, SUPERVISOR, Sig,
-    ValueView,
+    Body, Command, Event, Kind, Note, Observation, PipeEnd, ProcCounters, ProcId, Role, SUPERVISOR,
+    Sig,
 };
 use crate::telemetry::collect::OwnSender;
 use crate::telemetry::now_ns;
@@ -64,6 +64,8 @@ pub(crate) struct Engine {
     /// Processes let through for one step while frozen: stopped again once
     /// that step is over.
     stepping: Vec<Stepping>,
+    /// Counters take the Value's lock (switched live with `SetLock`).
+    pub(super) lock: bool,
 }
 
 /// A process let through for one operation while the world is frozen.
@@ -90,7 +92,9 @@ impl Engine {
         shared: Arc<Shared>,
         exe: Option<std::path::PathBuf>,
     ) -> Engine {
+        let lock = matches!(&cfg.scenario, crate::config::Scenario::Counter(c) if c.lock);
         Engine {
+            lock,
             cfg,
             objects,
             control,
@@ -288,12 +292,44 @@ impl Engine {
             }
             // A restart is a new supervisor: its owner handles it.
             Command::Restart(_) => Ok(()),
+            Command::CloseParentEnd => {
+                // Nothing left to close: the visualizer says so before
+                // asking; a second `x` in flight does nothing.
+                if let Some(mut end) = self.held_send_end.take() {
+                    end.close();
+                    self.emit(self.supervisor_event(Kind::EndClosed { end: PipeEnd::Send }));
+                }
+                Ok(())
+            }
+            Command::WrongWay(id) => {
+                if self.live_pid(id).is_some() {
+                    self.control.slot(id as usize).request_wrong_way();
+                }
+                Ok(())
+            }
+            Command::SetLock(on) => {
+                self.set_lock(on);
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.note(Note::CouldNotDo {
                 what: e.to_string(),
             });
         }
+    }
+
+    /// Every counter takes the lock (or stops taking it) from its next
+    /// increment; counters added later too.
+    fn set_lock(&mut self, on: bool) {
+        if self.objects.value.is_none() {
+            return;
+        }
+        self.lock = on;
+        for r in &self.running {
+            self.control.slot(r.id as usize).set_lock(on);
+        }
+        self.emit(self.supervisor_event(Kind::LockSet { on }));
     }
 
     fn signal(&mut self, id: ProcId, sig: Sig) {
@@ -466,11 +502,13 @@ impl Engine {
             .as_ref()
             .and_then(|q| q.observer().ok())
             .map(|o| super::sampler::queue_view(&o.snapshot(super::sampler::ITEMS)));
-        let done = |id: ProcId| self.control.slot(id as usize).done();
-        let value = self.objects.value.as_ref().map(|v| ValueView {
-            value: v.get(0).unwrap_or(0),
-            expected: children.iter().map(|c| done(c.id)).sum(),
-        });
+        let (value, cells) = match self.objects.value.as_ref() {
+            Some(v) => {
+                let (value, cells) = super::sampler::value_views(v, &children, &self.control);
+                (Some(value), cells)
+            }
+            None => (None, None),
+        };
         let counters = children
             .iter()
             .map(|c| {
@@ -487,6 +525,7 @@ impl Engine {
             t_ns: now_ns(),
             queue,
             value,
+            cells,
             counters: Some(counters),
             ..Observation::default()
         })));

@@ -19,8 +19,9 @@ use crate::proc::fds;
 use crate::proc::probe::{self, FutexMap};
 use crate::stream::event::Stuck;
 use crate::stream::{
-    Body, Event, Holder, KernelRow, KernelWait, Kind, Note, Observation, PipeView, ProcCounters,
-    ProcId, QueueView, QueuedView, Role, SUPERVISOR, TelemetryView, ValueView,
+    Body, CellView, Event, Holder, KernelRow, KernelWait, Kind, Note, Observation, PipeView,
+    ProcCounters, ProcId, QueueView, QueuedView, Role, SUPERVISOR, TelemetryView, ValueView,
+    WaitLink,
 };
 use crate::telemetry::collect::{OwnSender, Stats};
 use crate::telemetry::now_ns;
@@ -34,6 +35,11 @@ const SLOW_EVERY: u32 = 2;
 pub(super) const ITEMS: usize = 64;
 /// How long nobody must be able to progress before the run says so.
 const STUCK_AFTER_NS: u64 = 2_000_000_000;
+/// How long a cycle of waits must hold (each process blocked in recv as
+/// it says and as the kernel shows, nothing on its way to any of them)
+/// before the run names it a deadlock: a few samples, so the screen says
+/// it within a second.
+const DEADLOCK_AFTER_NS: u64 = 300_000_000;
 
 /// What the supervisor remembers of the pipe it made.
 #[derive(Debug, Clone)]
@@ -41,10 +47,13 @@ pub struct PipeWatch {
     pub duplex: bool,
     pub recv_inode: u64,
     pub send_inode: u64,
-    /// The fd number the receive end has in the receiver.
+    /// The fd number the receive end has in the receiver (and, with
+    /// `--inherit`, in the sender too: a child's fds keep their numbers).
     pub recv_fd: i32,
+    /// The fd number the send end has in the sender.
+    pub send_fd: i32,
     pub receiver: ProcId,
-    pub parent_holds_send: bool,
+    pub sender: ProcId,
 }
 
 /// The objects the sampler reads.
@@ -86,7 +95,7 @@ pub(crate) fn spawn(
                 own,
                 last: Observation::default(),
                 stuck_since: None,
-                said_stuck: false,
+                said: None,
             };
             let mut round = 0u32;
             while !stop.load(Ordering::Acquire) {
@@ -105,8 +114,12 @@ struct Sampler {
     own: OwnSender,
     /// The last value of each part sent (a part is sent only when it changes).
     last: Observation,
-    stuck_since: Option<(u64, Note)>,
-    said_stuck: bool,
+    /// Since when no process could progress.
+    stuck_since: Option<u64>,
+    /// What was last said about it (its waiting time left out), so a
+    /// reason is said once, and a new one (the parent closed its copy,
+    /// the receiver's own still holds it) at once.
+    said: Option<Note>,
 }
 
 impl Sampler {
@@ -128,8 +141,11 @@ impl Sampler {
                 obs.pipe = changed(&mut self.last.pipe, pipe_view(w, &children));
             }
             if let Some(v) = self.looks.value.as_ref() {
-                let value = self.value_view(v, &children);
+                let (value, cells) = value_views(v, &children, &self.control);
                 obs.value = changed(&mut self.last.value, value);
+                if let Some(cells) = cells {
+                    obs.cells = changed(&mut self.last.cells, cells);
+                }
             }
             let counters = self.counters(&children);
             obs.counters = changed(&mut self.last.counters, counters);
@@ -142,7 +158,8 @@ impl Sampler {
             || obs.pipe.is_some()
             || obs.value.is_some()
             || obs.counters.is_some()
-            || obs.telemetry.is_some();
+            || obs.telemetry.is_some()
+            || obs.cells.is_some();
         if any {
             self.own.send(Body::Observation(Box::new(obs)));
         }
@@ -181,17 +198,6 @@ impl Sampler {
             .collect()
     }
 
-    /// The value, then the increments begun: every write the value shows
-    /// was begun before it was read, so `value <= expected` holds.
-    fn value_view(&self, v: &SharedArray, children: &[ChildInfo]) -> ValueView {
-        let value = v.get(0).unwrap_or(0);
-        let expected = children
-            .iter()
-            .map(|c| self.control.slot(c.id as usize).done())
-            .sum();
-        ValueView { value, expected }
-    }
-
     fn counters(&self, children: &[ChildInfo]) -> Vec<ProcCounters> {
         children
             .iter()
@@ -219,32 +225,43 @@ impl Sampler {
     }
 
     /// Says, once, when no live process can ever make progress (for
-    /// [`STUCK_AFTER_NS`] on end), and why.
+    /// [`STUCK_AFTER_NS`] on end; a deadlock after [`DEADLOCK_AFTER_NS`]),
+    /// and why; says it again when the reason changes.
     fn check_stuck(&mut self, now: u64, snap: Option<&Snapshot>, children: &[ChildInfo]) {
-        let now_stuck = self.stuck_reason(now, snap, children);
-        match (now_stuck, &self.stuck_since) {
-            (None, _) => {
-                self.stuck_since = None;
-                self.said_stuck = false;
-            }
-            (Some(n), None) => self.stuck_since = Some((now, n)),
-            (Some(n), Some((since, _))) => {
-                let since = *since;
-                if !self.said_stuck && now >= since + STUCK_AFTER_NS {
-                    self.said_stuck = true;
-                    let note = match n {
-                        Note::ForgottenSendEnd { receiver, .. } => Note::ForgottenSendEnd {
-                            receiver,
-                            waited_ms: (now - since) / 1_000_000,
-                        },
-                        other => other,
-                    };
-                    let pid = std::process::id() as i32;
-                    self.own
-                        .event(Event::new(now, SUPERVISOR, pid, Kind::Note { note }));
-                }
-            }
+        let Some(reason) = self.stuck_reason(now, snap, children) else {
+            self.stuck_since = None;
+            self.said = None;
+            return;
+        };
+        let since = *self.stuck_since.get_or_insert(now);
+        let after = match reason {
+            Note::Deadlock { .. } => DEADLOCK_AFTER_NS,
+            _ => STUCK_AFTER_NS,
+        };
+        if now < since + after || self.said.as_ref() == Some(&reason) {
+            return;
         }
+        self.said = Some(reason.clone());
+        let waited_ms = (now - since) / 1_000_000;
+        let note = match reason {
+            Note::ForgottenSendEnd { receiver, .. } => Note::ForgottenSendEnd {
+                receiver,
+                waited_ms,
+            },
+            Note::OwnSendEnd {
+                receiver,
+                parent_too,
+                ..
+            } => Note::OwnSendEnd {
+                receiver,
+                parent_too,
+                waited_ms,
+            },
+            other => other,
+        };
+        let pid = std::process::id() as i32;
+        self.own
+            .event(Event::new(now, SUPERVISOR, pid, Kind::Note { note }));
     }
 
     fn stuck_reason(
@@ -282,25 +299,116 @@ impl Sampler {
             }
             Scenario::Pipe(_) => {
                 let w = self.looks.pipe.as_ref()?;
-                if !w.parent_holds_send {
-                    return None;
-                }
-                let sender_gone = children
-                    .iter()
-                    .filter(|c| c.role == Role::Sender)
-                    .all(|c| !c.alive());
-                let rc = children
-                    .iter()
-                    .find(|c| c.role == Role::Receiver && c.life == Life::Running)?;
-                let blocked = self.control.slot(rc.id as usize).phase() == Phase::Blocked;
-                (sender_gone && blocked).then_some(Note::ForgottenSendEnd {
-                    receiver: rc.pid,
-                    waited_ms: 0,
-                })
+                self.deadlock(w, children)
+                    .or_else(|| self.receiver_waits_forever(children))
             }
             Scenario::Counter(_) | Scenario::Program(_) => None,
         }
     }
+
+    /// Both ends of a duplex pipe wait in recv (each says so, and the
+    /// kernel shows each asleep reading) and nothing is on its way to
+    /// either: each waits for a message only the other could send.
+    fn deadlock(&self, w: &PipeWatch, children: &[ChildInfo]) -> Option<Note> {
+        if !w.duplex {
+            return None;
+        }
+        let find = |id| {
+            children
+                .iter()
+                .find(|c| c.id == id && c.life == Life::Running)
+        };
+        let (s, r) = (find(w.sender)?, find(w.receiver)?);
+        let kernel = self.last.kernel.as_ref()?;
+        for (c, fd) in [(s, w.send_fd), (r, w.recv_fd)] {
+            if self.control.slot(c.id as usize).phase() != Phase::Blocked {
+                return None;
+            }
+            let reading = kernel
+                .iter()
+                .any(|k| k.proc == c.id && k.wait == KernelWait::WaitingForData);
+            if !reading {
+                return None;
+            }
+            let end = fds::borrow_fd(c.pid, fd)?;
+            if fds::bytes_waiting(&end)? != 0 {
+                return None;
+            }
+        }
+        let link = |a: &ChildInfo, b: &ChildInfo| WaitLink {
+            pid: a.pid,
+            name: a.name.clone(),
+            on: b.pid,
+            on_name: b.name.clone(),
+        };
+        Some(Note::Deadlock {
+            chain: vec![link(s, r), link(r, s)],
+        })
+    }
+
+    /// The receiver waits in recv with no sender left, and the kernel
+    /// shows a copy of the send end still open: in the receiver itself
+    /// (inherited, never closed), or in the parent (`--forget-close`).
+    /// With nobody holding it, EOF is on its way: not stuck.
+    fn receiver_waits_forever(&self, children: &[ChildInfo]) -> Option<Note> {
+        let view = self.last.pipe.as_ref()?;
+        let sender_gone = children
+            .iter()
+            .filter(|c| c.role == Role::Sender)
+            .all(|c| !c.alive());
+        let rc = children
+            .iter()
+            .find(|c| c.role == Role::Receiver && c.life == Life::Running)?;
+        let blocked = self.control.slot(rc.id as usize).phase() == Phase::Blocked;
+        if !(sender_gone && blocked) {
+            return None;
+        }
+        let parent = view.send_holders.iter().any(|h| h.proc.is_none());
+        let own = view.send_holders.iter().any(|h| h.pid == rc.pid);
+        match (own, parent) {
+            (true, parent_too) => Some(Note::OwnSendEnd {
+                receiver: rc.pid,
+                parent_too,
+                waited_ms: 0,
+            }),
+            (false, true) => Some(Note::ForgottenSendEnd {
+                receiver: rc.pid,
+                waited_ms: 0,
+            }),
+            (false, false) => None,
+        }
+    }
+}
+
+/// The shared value (the sum of an Array's cells) and, for an Array, each
+/// cell; each read before the increments made on it (counted just before
+/// their store), so `value <= expected` holds for each.
+pub(super) fn value_views(
+    v: &SharedArray,
+    children: &[ChildInfo],
+    control: &Control,
+) -> (ValueView, Option<Vec<CellView>>) {
+    let n = v.len();
+    let values: Vec<i64> = (0..n).map(|i| v.get(i).unwrap_or(0)).collect();
+    let mut expected = vec![0u64; n];
+    for c in children.iter().filter(|c| c.role == Role::Counter) {
+        let slot = control.slot(c.id as usize);
+        if let Some(e) = expected.get_mut(slot.cell() as usize) {
+            *e += slot.done();
+        }
+    }
+    let whole = ValueView {
+        value: values.iter().fold(0i64, |a, &x| a.wrapping_add(x)),
+        expected: expected.iter().sum(),
+    };
+    let cells = (n > 1).then(|| {
+        values
+            .iter()
+            .zip(&expected)
+            .map(|(&value, &expected)| CellView { value, expected })
+            .collect()
+    });
+    (whole, cells)
 }
 
 /// `Some(new)` when it differs from what was last sent (and remembers it).

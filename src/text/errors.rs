@@ -44,6 +44,7 @@ impl fmt::Display for ActionError {
             ActionError::SlowMotion(p) => {
                 t.slow_motion_takes(p, *SLOW_MOTION.start(), *SLOW_MOTION.end())
             }
+            ActionError::Array(p) => t.array_takes(p, crate::config::MAX_CELLS),
             ActionError::Role(r) => t.not_a_role(&r.phrase, &r.word, &child_roles()),
         })
     }

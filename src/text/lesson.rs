@@ -74,15 +74,24 @@ pub fn scenario_parts(scenario: &Scenario, lang: Lang) -> Vec<String> {
             }
             v
         }
-        Scenario::Pipe(p) => vec![
-            if p.duplex {
-                "Pipe()"
-            } else {
-                "Pipe(duplex=False)"
+        Scenario::Pipe(p) => {
+            let mut v = vec![
+                if p.duplex {
+                    "Pipe()"
+                } else {
+                    "Pipe(duplex=False)"
+                }
+                .to_string(),
+                t.menu_pipe(p.messages, p.forget_close),
+            ];
+            if p.inherit {
+                v.push(t.menu_pipe_ends(p.close_unused));
             }
-            .to_string(),
-            t.menu_pipe(p.messages, p.forget_close),
-        ],
+            if p.replies() {
+                v.push(t.menu_pipe_replies(p.both_recv));
+            }
+            v
+        }
         Scenario::Counter(c) => vec![
             "Value('i', 0)".to_string(),
             t.menu_counter(c.procs, c.increments, c.lock),

@@ -18,6 +18,7 @@ mod lesson;
 mod notices;
 pub mod prints;
 pub mod program;
+mod race;
 mod screen;
 mod stage;
 mod transcript;
@@ -28,12 +29,13 @@ use std::cell::Cell;
 
 pub use lesson::*;
 pub use notices::*;
+pub use race::*;
 pub use screen::*;
 pub use stage::*;
 pub use transcript::*;
 pub use words::{
-    AttachWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, ScreenWords,
-    StageWords, TranscriptWords, Words,
+    AttachWords, CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings,
+    RaceWords, ScreenWords, StageWords, TranscriptWords, Words,
 };
 
 pub use crate::config::Lang;
@@ -60,6 +62,20 @@ pub fn words() -> &'static dyn Words {
 
 /// A language's table.
 pub fn table(lang: Lang) -> &'static dyn Words {
+    match lang {
+        Lang::En => &en::En,
+        Lang::Zh => &zh::Zh,
+    }
+}
+
+/// The current language's command-line words.
+pub fn cli_words() -> &'static dyn CliWords {
+    cli_table(lang())
+}
+
+/// A language's command-line words (a table of its own beside [`Words`],
+/// which the rest of ipcscope speaks).
+pub fn cli_table(lang: Lang) -> &'static dyn CliWords {
     match lang {
         Lang::En => &en::En,
         Lang::Zh => &zh::Zh,
@@ -94,6 +110,8 @@ pub struct Context {
     /// A watched Python program: its own output is printed as it is, and
     /// ipcscope's lines about it are told apart (`text::program`).
     pub program: bool,
+    /// An Array's cells (0: a Value).
+    pub array: u32,
 }
 
 impl Context {
@@ -112,6 +130,7 @@ impl Context {
             Scenario::Counter(c) => {
                 cx.increments = c.increments;
                 cx.counter_lock = c.lock;
+                cx.array = c.array;
             }
             Scenario::Pipe(_) => {}
             Scenario::Program(_) => cx.program = true,

@@ -19,6 +19,14 @@ pub fn notice(n: &Notice) -> String {
         Notice::LockRepaired { who, pid } => t.notice_lock_repaired(who, *pid),
         Notice::TimeoutAfterResume { name, full } => t.notice_timeout_after_resume(name, *full),
         Notice::Note(note) => note_text(note),
+        Notice::WrongWay { name, call, error } => t.notice_wrong_way(name, *call, error),
+        Notice::Overwrote {
+            by,
+            victims,
+            lost,
+            value,
+            old,
+        } => super::overwrote_notice(by, victims, *lost, *value, *old),
     }
 }
 
@@ -44,5 +52,22 @@ pub fn hint(h: &Hint) -> String {
         Hint::NotALesson => t.hint_not_a_lesson(),
         Hint::LessonKeepsScenario => t.hint_lesson_keeps_scenario(),
         Hint::NoProgram => t.hint_no_program(),
+        Hint::NothingToClose { holders } => {
+            let holders = if holders.is_empty() {
+                None
+            } else {
+                let named: Vec<String> = holders
+                    .iter()
+                    .map(|(name, pid)| {
+                        let name = name.as_deref().unwrap_or_else(|| t.parent_holder());
+                        format!("{name} {pid}")
+                    })
+                    .collect();
+                Some(named.join(", "))
+            };
+            t.hint_nothing_to_close(holders.as_deref())
+        }
+        Hint::NoWrongWay => t.hint_no_wrong_way(),
+        Hint::WrongWayLater { name } => t.hint_wrong_way_later(name),
     }
 }

@@ -45,6 +45,8 @@ pub fn stuck(note: &Note) -> &'static str {
             why: Stuck::EmptyNoWriter,
         } => t.stuck_empty_no_writer(),
         Note::ForgottenSendEnd { .. } => t.stuck_send_end(),
+        Note::OwnSendEnd { .. } => t.stuck_own_send_end(),
+        Note::Deadlock { .. } => t.stuck_deadlock(),
         _ => t.stuck_short(),
     }
 }

@@ -21,6 +21,19 @@ pub fn stage_done(word: &str, done: u64, last: Option<&str>) -> String {
     }
 }
 
+/// A pipe end as the lesson's programs name it: `a` and `b` for `Pipe()`
+/// (the sender's end first), with the end's role word; `send_end` and
+/// `recv_end` for `Pipe(duplex=False)`, whose names say it.
+pub fn pipe_end_label(duplex: bool, send: bool) -> String {
+    let (send_word, recv_word) = words().stage_pipe_ends();
+    match (duplex, send) {
+        (true, true) => words().stage_end_label("a", send_word),
+        (true, false) => words().stage_end_label("b", recv_word),
+        (false, true) => "send_end".into(),
+        (false, false) => "recv_end".into(),
+    }
+}
+
 /// Items that did not fit, counted where they would be.
 pub fn stage_hidden(n: usize) -> String {
     format!("+{n}")

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::words::KeyTable;
+use super::words::{Conflicting, KeyTable, Similar};
 use super::*;
 use crate::lesson::{Bound, Found, Never, Syntax, Want};
 use crate::model::ScenarioKind;
@@ -13,11 +13,13 @@ use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
 use crate::stream::lesson::{LineMismatch, Op, ProgramRole, TextError};
-use crate::stream::{Ended, KernelWait, Role, SIGKILL, SIGTERM};
+use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role, SIGKILL, SIGTERM};
 
-/// Every method of [`Words`] called with representative inputs: (method,
-/// what it said, in Debug form so tuples and tables compare whole).
-fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
+/// Every method of [`Words`] and [`CliWords`] in `lang`, called with
+/// representative inputs: (method, what it said, in Debug form so tuples
+/// and tables compare whole).
+fn samples(lang: Lang) -> Vec<(&'static str, String)> {
+    let t = table(lang);
     let mut v: Vec<(&'static str, String)> = Vec::new();
     macro_rules! say {
         ($name:ident $(, $arg:expr)*) => {
@@ -144,6 +146,8 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(scene_keys, true);
     say!(answer_keys, 3);
     say!(answered, 2);
+    say!(answered_by_hand, Some(2));
+    say!(answered_by_hand, None);
     say!(skipped);
     say!(right, 2);
     say!(wrong, 1, 2);
@@ -267,6 +271,14 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
         Activity::WaitingToRecv { since_ns: 0 },
         Activity::Exited,
     ];
+    let activities = [
+        activities.as_slice(),
+        &[Activity::WaitingForLock {
+            holder: 5002,
+            since_ns: 0,
+        }],
+    ]
+    .concat();
     for a in &activities {
         say!(activity, a, 3);
         say!(activity, a, 0);
@@ -510,6 +522,103 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(negative_timeout, "-1", 3600.0);
     say!(not_seconds, "x", 3600.0);
 
+    // pipe ends as fork leaves them, replies, the deadlock
+    say!(end_closed, 953, PipeEnd::Send);
+    say!(end_closed, 952, PipeEnd::Recv);
+    say!(parent_closed_send_end);
+    say!(wrong_way, 952, PipeCall::Recv, "connection is write-only");
+    say!(wrong_way, 953, PipeCall::Send, "connection is read-only");
+    say!(own_send_end, 953, false, 2.0);
+    say!(own_send_end, 953, true, 2.5);
+    say!(deadlock_link, "sender", 952, "receiver", 953);
+    say!(
+        deadlock,
+        &[
+            t.deadlock_link("sender", 952, "receiver", 953),
+            t.deadlock_link("receiver", 953, "sender", 952)
+        ]
+    );
+    say!(replies_summary, 5, 4);
+    say!(needs_duplex, "--echo");
+    say!(stuck_own_send_end);
+    say!(stuck_deadlock);
+    say!(stage_end_label, "a", "send end");
+    say!(stage_end_held_by, "a (send end)");
+    for parent_too in [false, true] {
+        for short in [false, true] {
+            say!(stage_own_copy, parent_too, short);
+        }
+    }
+    say!(stage_deadlock);
+    say!(stage_waits_for, "sender", 952, "receiver", 953);
+    say!(
+        notice_wrong_way,
+        "sender",
+        PipeCall::Recv,
+        "connection is write-only"
+    );
+    say!(
+        notice_wrong_way,
+        "receiver",
+        PipeCall::Send,
+        "connection is read-only"
+    );
+    say!(hint_nothing_to_close, Some("receiver 953"));
+    say!(hint_nothing_to_close, None);
+    say!(hint_no_wrong_way);
+    say!(hint_wrong_way_later, "receiver");
+    say!(menu_pipe_ends, false);
+    say!(menu_pipe_ends, true);
+    say!(menu_pipe_replies, false);
+    say!(menu_pipe_replies, true);
+    // the race
+    let victims = ["counter-1".to_string(), "counter-3".to_string()];
+    say!(value_read, 5001, "v.value", 5);
+    say!(value_read, 5001, "arr[1]", 5);
+    say!(value_add, 5001, 6);
+    say!(value_write, 5001, "v.value", 6);
+    say!(value_overwrote, 5002, "v.value", (6, 6), &victims[..1], 1);
+    say!(value_overwrote, 5002, "arr[0]", (6, 7), &victims, 2);
+    say!(value_overwrote, 5002, "v.value", (6, 6), &[], 1);
+    say!(value_caught_up, 5003, "v.value", 6, 4);
+    say!(lock_wait, 5001, Some(5002));
+    say!(lock_wait, 5001, None);
+    say!(lock_taken, 5002);
+    say!(lock_set, true);
+    say!(lock_set, false);
+    say!(notice_overwrote, "counter-2", &victims[..1], 1);
+    say!(notice_overwrote, "counter-4", &victims, 2);
+    say!(notice_overwrote, "counter-2", &[], 1);
+    say!(notice_caught_up, "counter-3", 6, 4);
+    say!(race_next, Some(5), "tmp += 1");
+    say!(race_next, None, "tmp = v.value");
+    for step in [
+        crate::model::race::Step::Lock,
+        crate::model::race::Step::Read,
+        crate::model::race::Step::Add,
+        crate::model::race::Step::Write,
+    ] {
+        say!(race_next_short, Some(5), step);
+    }
+    say!(lock_held_by, Some("counter-1"));
+    say!(lock_held_by, None);
+    say!(lock_wait_state, Some("counter-1"));
+    say!(lock_wait_state, None);
+    say!(race_full_speed);
+    say!(race_partial, 3, 5);
+    say!(stage_array_title, 4, false);
+    say!(stage_array_title, 2, true);
+    say!(array_title, false);
+    say!(array_title, true);
+    say!(cell_lost, 0);
+    say!(cell_lost, 3);
+    say!(footer_lock);
+    say!(stage_overwrote, "counter-2", &victims[..1]);
+    say!(stage_overwrote, "counter-4", &victims);
+    say!(stage_overwrote, "counter-2", &[]);
+    say!(lock_now, true);
+    say!(lock_now, false);
+
     // lesson files
     let why_io = "No such file or directory (os error 2)";
     say!(cannot_read_lesson, why_io);
@@ -596,10 +705,16 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     );
     say!(line_lacks_call, &mismatch(&[]), "demo.py");
     say!(no_scenes);
+    say!(close_unused_needs_inherit);
+    say!(option_needs_duplex, "echo");
+    say!(action_needs_option, "close_unused on", "inherit");
+    say!(action_needs_option, "close_parent_end", "forget_close");
     say!(choice_count, 5);
     say!(answer_out_of_range, 3, 2);
     say!(not_an_action, "jump");
     say!(maxsize_takes, "maxsize x", 65_536);
+    say!(array_takes, "array 17", 16);
+    say!(full_speed_with_step_delay);
     say!(slow_motion_takes, "slow_motion 40", 0.1, 20.0);
     say!(
         not_a_role,
@@ -644,9 +759,12 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
         Never::GetWaitsForever,
         Never::NotAQueue(ScenarioKind::Pipe),
         Never::ForgetClose,
+        Never::OwnSendEnd,
+        Never::OneWayTraffic,
         Never::NotAPipe(ScenarioKind::Queue),
         Never::LockHeld,
         Never::OneCounter,
+        Never::OwnCells { procs: 2, cells: 4 },
         Never::NotACounter(ScenarioKind::Queue),
         Never::AtMost {
             most: 16,
@@ -670,6 +788,70 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     for why in &nevers {
         say!(never_holds, "reader done >= 17", why);
     }
+
+    // the command line (one sample of each keyed table: the command line's
+    // own tests walk every key)
+    let c = cli_table(lang);
+    macro_rules! cli {
+        ($name:ident $(, $arg:expr)*) => {
+            v.push((stringify!($name), format!("{:?}", c.$name($($arg),*))))
+        };
+    }
+    cli!(help_text, "QueueArgs.writers");
+    cli!(help_text, "queue");
+    cli!(heading, "Queue options");
+    cli!(heading, "Usage");
+    cli!(label, "Usage");
+    cli!(label_space);
+    cli!(default_value, "perfetto");
+    cli!(possible_values, &["en", "zh"]);
+    cli!(error_label);
+    cli!(tip_label);
+    cli!(try_help, "--help");
+    cli!(unexpected_argument, "--bogus");
+    cli!(unrecognized_subcommand, "frobnicate");
+    cli!(
+        invalid_value,
+        "999",
+        "--writers <N>",
+        Some("999 is not in 1..=255")
+    );
+    cli!(invalid_value, "fr", "--lang <LANG>", None);
+    cli!(value_required, "--trace <FILE>");
+    cli!(equals_needed, "--lang <LANG>");
+    cli!(unexpected_value, "b", "--seed <N>");
+    cli!(values_required, "--x <A> <B>", 2, 1, true);
+    cli!(values_required, "--x <A> <B>", 2, 3, false);
+    let with = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let arg = Conflicting::Arg("--nowait-put");
+    cli!(cannot_be_used_with, arg, &with(&["--put-timeout <S>"]));
+    cli!(cannot_be_used_with, arg, &with(&["--a", "--b"]));
+    cli!(cannot_be_used_with, arg, &[]);
+    let sub = Conflicting::Subcommand("pipe");
+    cli!(cannot_be_used_with, sub, &with(&["--writers <N>"]));
+    cli!(used_more_than_once, "--headless");
+    cli!(required_not_given, &with(&["--output <OUT>"]));
+    cli!(subcommand_required, "__child", &with(&["writer", "reader"]));
+    cli!(not_utf8);
+    cli!(bad_command_line);
+    for what in [Similar::Argument, Similar::Subcommand, Similar::Value] {
+        cli!(similar, what, &with(&["--writers"]));
+        cli!(similar, what, &with(&["queue", "pipe"]));
+    }
+    cli!(pass_as_value, "-x", "-- -x");
+    cli!(exists_in, "queue --writers");
+    cli!(remove_double_dash, "queue");
+    cli!(not_a_whole_number, "abc");
+    cli!(number_out_of_range, "999", 1, 255);
+    cli!(
+        no_lesson_named,
+        "nope",
+        "the built-in lessons",
+        &with(&["queue", "pipe"])
+    );
+    cli!(no_lesson_named, "nope", "my-lessons", &[]);
+    cli!(lesson_library, None);
+    cli!(lesson_library, Some(Path::new("my-lessons")));
     v
 }
 
@@ -695,8 +877,7 @@ fn only_code_or_numbers(s: &str) -> bool {
 #[test]
 fn every_sentence_method_is_sampled() {
     let source = include_str!("words.rs");
-    let said: std::collections::HashSet<&str> =
-        samples(table(Lang::En)).iter().map(|(m, _)| *m).collect();
+    let said: std::collections::HashSet<&str> = samples(Lang::En).iter().map(|(m, _)| *m).collect();
     let mut methods = 0;
     for line in source.lines() {
         let Some(rest) = line.trim_start().strip_prefix("fn ") else {
@@ -711,7 +892,7 @@ fn every_sentence_method_is_sampled() {
 
 #[test]
 fn chinese_says_every_sentence_in_chinese() {
-    for (method, text) in samples(table(Lang::Zh)) {
+    for (method, text) in samples(Lang::Zh) {
         assert!(
             has_cjk(&text) || only_code_or_numbers(text.trim_matches('"')),
             "{method}: {text}"
@@ -739,8 +920,8 @@ fn chinese_says_every_sentence_in_chinese() {
 
 #[test]
 fn english_and_chinese_differ_in_every_sentence() {
-    let en = samples(table(Lang::En));
-    let zh = samples(table(Lang::Zh));
+    let en = samples(Lang::En);
+    let zh = samples(Lang::Zh);
     assert_eq!(en.len(), zh.len());
     for ((method, e), (_, z)) in en.iter().zip(&zh) {
         assert_ne!(e, z, "{method} says the same in both languages");

@@ -5,7 +5,7 @@
 
 use super::{Context, prints, secs, signal_name, words};
 use crate::model::world::World;
-use crate::stream::{Ended, Event, Kind, Note, Role, SIGKILL, Stuck};
+use crate::stream::{Ended, Event, Kind, Note, Role, SIGKILL, SUPERVISOR, Stuck};
 
 /// The transcript line for an event, in the lesson's voice, or `None` for
 /// events that print nothing. `w` is the world *after* the event.
@@ -80,6 +80,18 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         Kind::Missed { puts, gets } => t.missed(*puts, *gets),
         Kind::Stepped | Kind::DelayScaled { .. } | Kind::SlowMotion { .. } => return None,
         Kind::Program(_) => return None,
+        // The programs' own prints: a reply is a send, its receipt a recv.
+        Kind::Reply => prints::send(p, item),
+        Kind::GotReply => prints::recv(p, item),
+        Kind::EndClosed { .. } if ev.child == SUPERVISOR => t.parent_closed_send_end(),
+        Kind::EndClosed { end } => t.end_closed(p, *end),
+        Kind::WrongWay { call, error } => t.wrong_way(p, *call, error),
+        Kind::ValueRead { .. }
+        | Kind::ValueAdd { .. }
+        | Kind::ValueWrite { .. }
+        | Kind::LockWait { .. }
+        | Kind::LockTaken
+        | Kind::LockSet { .. } => return super::race_line(ev, w, cx.array),
     })
 }
 
@@ -99,6 +111,18 @@ pub fn note_text(note: &Note) -> String {
         },
         Note::CouldNotDo { what } => t.could_not_do(what),
         Note::AtLimit { limit } => t.at_limit(*limit),
+        Note::OwnSendEnd {
+            receiver,
+            parent_too,
+            waited_ms,
+        } => t.own_send_end(*receiver, *parent_too, *waited_ms as f64 / 1000.0),
+        Note::Deadlock { chain } => {
+            let links: Vec<String> = chain
+                .iter()
+                .map(|l| t.deadlock_link(&l.name, l.pid, &l.on_name, l.on))
+                .collect();
+            t.deadlock(&links)
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use crate::model::ScenarioKind;
 use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
-use crate::stream::{Ended, KernelWait, Role};
+use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role};
 
 /// Every sentence, in one language.
 pub trait Words:
@@ -32,6 +32,8 @@ pub trait Words:
     + LessonWords
     + LessonFileWords
     + AttachWords
+    + PipeWords
+    + RaceWords
 {
 }
 
@@ -43,7 +45,9 @@ impl<
         + ErrorWords
         + LessonWords
         + LessonFileWords
-        + AttachWords,
+        + AttachWords
+        + PipeWords
+        + RaceWords,
 > Words for T
 {
 }
@@ -463,6 +467,9 @@ pub trait LessonWords: Sync {
     fn answered(&self, choice: usize) -> String;
     /// The teacher skipped the question; the world runs until it shows.
     fn skipped(&self) -> &'static str;
+    /// The same, for a question the class answers by stepping the frozen
+    /// processes (`None`: skipped): the world stays frozen.
+    fn answered_by_hand(&self, choice: Option<usize>) -> String;
     /// The run showed it: the class's answer was right.
     fn right(&self, choice: usize) -> String;
     /// The run showed it: the class chose `choice`, the answer is `answer`.
@@ -619,6 +626,129 @@ pub trait AttachWords {
     fn prog_holders(&self, end: &str, who: &str) -> String;
 }
 
+/// Pipe ends as fork leaves them, replies and the deadlock of two
+/// receivers: the transcript's lines, the notes, the stage's words, the
+/// hints of `x` and `w`.
+pub trait PipeWords: Sync {
+    // -- the transcript --
+    /// A child closed its inherited copy of the end its role does not use.
+    fn end_closed(&self, pid: i32, end: PipeEnd) -> String;
+    /// The parent closed its copy of the send end (`x`).
+    fn parent_closed_send_end(&self) -> String;
+    /// A process called `call` on a one-way end that cannot do it.
+    fn wrong_way(&self, pid: i32, call: PipeCall, error: &str) -> String;
+    /// The receiver waits forever: it holds a copy of the send end itself
+    /// (`parent_too`: and the parent holds one).
+    fn own_send_end(&self, receiver: i32, parent_too: bool, waited_s: f64) -> String;
+    /// One link of a chain of waits.
+    fn deadlock_link(&self, name: &str, pid: i32, on_name: &str, on_pid: i32) -> String;
+    /// A deadlock, with its chain of waits (`links`, from `deadlock_link`).
+    fn deadlock(&self, links: &[String]) -> String;
+    /// The summary's line of replies (`--echo`).
+    fn replies_summary(&self, sent_back: u64, got: u64) -> String;
+    /// `--echo` or `--both-recv` with a one-way pipe.
+    fn needs_duplex(&self, option: &str) -> String;
+
+    // -- the header --
+    fn stuck_own_send_end(&self) -> &'static str;
+    fn stuck_deadlock(&self) -> &'static str;
+
+    // -- the stage --
+    /// A duplex end's label: its name in the program and its role word.
+    fn stage_end_label(&self, code: &str, word: &str) -> String;
+    /// Before the holders of an end (`label`, from `stage_end_label`).
+    fn stage_end_held_by(&self, label: &str) -> String;
+    /// The receiver holds a copy of the send end itself (`parent_too`: so
+    /// does the parent).
+    fn stage_own_copy(&self, parent_too: bool, short: bool) -> &'static str;
+    /// The deadlock's word before its chain (with what follows it: a
+    /// space, or a full-width colon).
+    fn stage_deadlock(&self) -> &'static str;
+    /// One link of the chain, on the stage.
+    fn stage_waits_for(&self, name: &str, pid: i32, on_name: &str, on_pid: i32) -> String;
+
+    // -- notices and hints --
+    fn notice_wrong_way(&self, name: &str, call: PipeCall, error: &str) -> String;
+    /// `x` with no parent's copy left (`holders`: who holds the send end,
+    /// `None` when nobody does).
+    fn hint_nothing_to_close(&self, holders: Option<&str>) -> String;
+    /// `w` on a duplex pipe.
+    fn hint_no_wrong_way(&self) -> String;
+    /// `w` on a process blocked in an operation.
+    fn hint_wrong_way_later(&self, name: &str) -> String;
+
+    // -- the lesson menu --
+    /// What `--inherit` adds to a pipe run's description.
+    fn menu_pipe_ends(&self, close_unused: bool) -> String;
+    /// What `--echo` / `--both-recv` add.
+    fn menu_pipe_replies(&self, both_recv: bool) -> String;
+}
+
+/// The race on the shared value, step by step (`v.value += 1` as a read,
+/// an add and a write, each shown), the lock switched live, and an
+/// Array's cells.
+pub trait RaceWords: Sync {
+    // -- the transcript: each step of a paced counter --
+    /// `tmp = v.value` read `value` (`shared`: `v.value` or `arr[i]`).
+    fn value_read(&self, pid: i32, shared: &str, value: i64) -> String;
+    /// `tmp += 1`: the register is now `register`.
+    fn value_add(&self, pid: i32, register: i64) -> String;
+    /// `v.value = tmp` stored `value`, over the value it had read.
+    fn value_write(&self, pid: i32, shared: &str, value: i64) -> String;
+    /// The write replaced `old`, made by `victims`' updates after its read
+    /// (in order; empty when not known): `lost` updates lost.
+    fn value_overwrote(
+        &self,
+        pid: i32,
+        shared: &str,
+        value_old: (i64, i64),
+        victims: &[String],
+        lost: i64,
+    ) -> String;
+    /// The write replaced `old`, older than its read: the value goes up by
+    /// more than one.
+    fn value_caught_up(&self, pid: i32, shared: &str, value: i64, old: i64) -> String;
+    /// About to wait for the lock, held by `holder` (`None`: not known).
+    fn lock_wait(&self, pid: i32, holder: Option<i32>) -> String;
+    /// Took the lock.
+    fn lock_taken(&self, pid: i32) -> String;
+    /// The lock was switched on or off live.
+    fn lock_set(&self, on: bool) -> String;
+
+    // -- notices --
+    /// `by` overwrote the updates of `victims` (in order; may be empty):
+    /// `lost` updates lost.
+    fn notice_overwrote(&self, by: &str, victims: &[String], lost: i64) -> String;
+    /// `by` wrote `value` over an older `old`.
+    fn notice_caught_up(&self, by: &str, value: i64, old: i64) -> String;
+
+    // -- the stage and the panels --
+    /// A counter's card: its register and its next step as code.
+    fn race_next(&self, tmp: Option<i64>, next: &str) -> String;
+    /// The same, in fewer words.
+    fn race_next_short(&self, tmp: Option<i64>, step: crate::model::race::Step) -> String;
+    /// Who holds the lock a counter waits for (`None`: not known).
+    fn lock_held_by(&self, name: Option<&str>) -> String;
+    /// The processes panel's state of a counter waiting for the lock.
+    fn lock_wait_state(&self, holder: Option<&str>) -> String;
+    /// At full speed the lost updates are counted, not told one by one.
+    fn race_full_speed(&self) -> &'static str;
+    /// Some steps went unreported: `told` of the `lost` told one by one.
+    fn race_partial(&self, told: i64, lost: u64) -> String;
+    /// The stage's title for an Array of `cells`.
+    fn stage_array_title(&self, cells: u32, lock: bool) -> String;
+    /// The value panel's title for an Array.
+    fn array_title(&self, lock: bool) -> &'static str;
+    /// Under a cell: the updates it lost.
+    fn cell_lost(&self, lost: u64) -> String;
+    /// The footer's word for `l`.
+    fn footer_lock(&self) -> &'static str;
+    /// On the stage, the latest write that overwrote others' updates.
+    fn stage_overwrote(&self, by: &str, victims: &[String]) -> String;
+    /// The lock as switched live (`l`): what it does from now on.
+    fn lock_now(&self, on: bool) -> &'static str;
+}
+
 // The lesson-file words' types, imported beside their trait.
 use crate::lesson::{Found, Never, Syntax, Want};
 use crate::stream::lesson::{LineMismatch, Op, ProgramRole, TextError};
@@ -665,6 +795,12 @@ pub trait LessonFileWords: Sync {
     fn option_out_of_range(&self, key: &str, value: i128, lo: u64, hi: u64) -> String;
     /// `nowait_put` with `put_timeout` (`op`: `put` or `get`).
     fn nowait_with_timeout(&self, op: &str) -> String;
+    /// `close_unused = true` without `inherit = true`.
+    fn close_unused_needs_inherit(&self) -> &'static str;
+    /// `echo` or `both_recv` (`option`) with `duplex = false`.
+    fn option_needs_duplex(&self, option: &str) -> String;
+    /// `full_speed = true` and a `step_delay` together.
+    fn full_speed_with_step_delay(&self) -> &'static str;
     /// A delay or timeout option the command line would refuse (`why`:
     /// [`ErrorWords`]' sentence).
     fn bad_seconds(&self, key: &str, why: &dyn Display) -> String;
@@ -699,10 +835,14 @@ pub trait LessonFileWords: Sync {
     fn not_an_action(&self, phrase: &str) -> String;
     fn maxsize_takes(&self, phrase: &str, max: u32) -> String;
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String;
+    /// `array N` with N not a number of cells from 1 to `max`.
+    fn array_takes(&self, phrase: &str, max: u32) -> String;
     /// `word` is not a child's role (`roles`: those there are).
     fn not_a_role(&self, phrase: &str, word: &str, roles: &[&str]) -> String;
     /// An action only a `needs` run has; this lesson's run `is` another.
     fn action_needs(&self, action: &str, needs: ScenarioKind, is: ScenarioKind) -> String;
+    /// An action on pipe ends that needs `option = true` in `[scenario.pipe]`.
+    fn action_needs_option(&self, action: &str, option: &str) -> String;
     /// A `scenario` run has no `role`.
     fn no_such_process(&self, scenario: ScenarioKind, role: Role) -> String;
     /// `kill ROLE` or `terminate ROLE` for a role the run does not have.
@@ -717,4 +857,107 @@ pub trait LessonFileWords: Sync {
     fn not_a_count(&self, phrase: &str, word: &str) -> String;
     /// `reveal` can never hold in this run at this scene, because `why`.
     fn never_holds(&self, reveal: &str, why: &Never) -> String;
+}
+
+/// What an argument conflict is about: an option given with options it
+/// cannot be used with, or a scenario or command given after options it
+/// does not take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflicting<'a> {
+    Arg(&'a str),
+    Subcommand(&'a str),
+}
+
+/// What a "did you mean" tip names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Similar {
+    Argument,
+    Subcommand,
+    Value,
+}
+
+/// The command line (`cli.rs`, clap): the help of every command, option
+/// and heading, and clap's usage errors in our words. Option names,
+/// value names (`<N>`, `FILE`), subcommand names and values stay as
+/// typed, as code.
+///
+/// The help is a table keyed by what the help belongs to (see
+/// [`help_text`](Self::help_text)); the English table says exactly what
+/// the doc comments in `cli.rs` say (a test walks the whole command line
+/// and compares), so an option's Chinese help is one line in
+/// `zh/cli.rs` and its English one line in `en/cli.rs`.
+pub trait CliWords: Sync {
+    // -- help --
+    /// The help of `key`: a command's about by its name (`queue`;
+    /// `ipcscope` for the program, `ipcscope/after` for the line after
+    /// its options), an option or argument as `Struct.field` (the struct
+    /// in `cli.rs` that declares it: `QueueArgs.writers`,
+    /// `CommonArgs.seed`, `LessonArgs.name`), a value of an option as
+    /// `Struct.field/value` (`ExportArgs.format/csv`), and clap's own
+    /// (`--help`, `--help/more`, `--help/summary`, `--version`). `None`:
+    /// not in the table.
+    fn help_text(&self, key: &str) -> Option<&'static str>;
+    /// A section of the help (or a label in it), by its English name:
+    /// `Queue options`, `Options`, `Arguments`, `Usage`, ...
+    fn heading(&self, heading: &str) -> Option<&'static str>;
+    /// A heading or label with its colon: `Usage:`.
+    fn label(&self, word: &str) -> String;
+    /// What follows a label on its line: a space after `:`, nothing
+    /// after a full-width colon.
+    fn label_space(&self) -> &'static str;
+    /// An option's default, after its help: `[default: perfetto]`.
+    fn default_value(&self, value: &str) -> String;
+    /// The values an option takes, after its help: `[possible values: en, zh]`.
+    fn possible_values(&self, values: &[&str]) -> String;
+
+    // -- usage errors (exit 2) --
+    /// Before every error: `error` (as a label).
+    fn error_label(&self) -> &'static str;
+    /// Before a suggestion: `tip` (as a label).
+    fn tip_label(&self) -> &'static str;
+    /// The last line of a usage error: where to read more (`flag`: `--help`).
+    fn try_help(&self, flag: &str) -> String;
+    /// An option (or a word) no command here takes.
+    fn unexpected_argument(&self, arg: &str) -> String;
+    /// A scenario or command that does not exist.
+    fn unrecognized_subcommand(&self, name: &str) -> String;
+    /// `value` refused by option `arg` (`--writers <N>`), with our reason
+    /// when there is one.
+    fn invalid_value(&self, value: &str, arg: &str, reason: Option<&str>) -> String;
+    /// An option given without its value.
+    fn value_required(&self, arg: &str) -> String;
+    /// An option whose value must follow `=`.
+    fn equals_needed(&self, arg: &str) -> String;
+    /// One value too many for `arg`.
+    fn unexpected_value(&self, value: &str, arg: &str) -> String;
+    /// `arg` takes `required` values (at least, when `at_least`); `given` were.
+    fn values_required(&self, arg: &str, required: usize, given: usize, at_least: bool) -> String;
+    /// `what` cannot be used with `with` (empty: with some other option given).
+    fn cannot_be_used_with(&self, what: Conflicting, with: &[String]) -> String;
+    /// An option given twice that takes one value.
+    fn used_more_than_once(&self, arg: &str) -> String;
+    /// Required arguments left out.
+    fn required_not_given(&self, args: &[String]) -> String;
+    /// `command` needs one of `subcommands`.
+    fn subcommand_required(&self, command: &str, subcommands: &[String]) -> String;
+    /// An argument that is not UTF-8.
+    fn not_utf8(&self) -> String;
+    /// A usage error we have no better words for.
+    fn bad_command_line(&self) -> String;
+    /// The names close to what was typed.
+    fn similar(&self, what: Similar, names: &[String]) -> String;
+    /// How to pass `value` (which looks like an option) as a value: `write`.
+    fn pass_as_value(&self, value: &str, write: &str) -> String;
+    /// The option exists, in another command: `usage` (`queue --writers`).
+    fn exists_in(&self, usage: &str) -> String;
+    /// `name` is a command, typed after `--`.
+    fn remove_double_dash(&self, name: &str) -> String;
+    /// Not a whole number (`--writers abc`).
+    fn not_a_whole_number(&self, text: &str) -> String;
+    /// A whole number outside `lo..=hi`.
+    fn number_out_of_range(&self, text: &str, lo: u64, hi: u64) -> String;
+    /// `lesson NAME` with no such lesson in `library` (which has `names`).
+    fn no_lesson_named(&self, name: &str, library: &str, names: &[String]) -> String;
+    /// Where lessons come from: the built-in ones, or a folder.
+    fn lesson_library(&self, dir: Option<&Path>) -> String;
 }

@@ -88,6 +88,7 @@ fn rows(g: &Guide, theme: &Theme, w: usize) -> Vec<(String, Kind)> {
                 push(c.get(lang), &format!(" {mark} {}  ", i + 1), kind);
             }
             let keys = match g.asking {
+                Asking::Watching(c) if q.by_hand => words().answered_by_hand(c),
                 Asking::Watching(Some(c)) => words().answered(c),
                 Asking::Watching(None) => words().skipped().to_string(),
                 _ => words().answer_keys(n),
@@ -225,6 +226,23 @@ mod tests {
         let t = bar(&app, 100);
         assert!(t.contains("The class chose 2"), "{t}");
         assert!(t.contains("▸ 2  the reader"), "{t}");
+    }
+
+    /// A question the class answers by stepping leaves the world frozen,
+    /// and the bar says so (not that it runs again).
+    #[test]
+    fn answered_by_hand_the_bar_says_to_step_the_frozen_world() {
+        for by_hand in [false, true] {
+            let mut app = lesson_app(1);
+            let g = app.controls.guide.as_mut().unwrap();
+            if let Some(q) = g.lesson.scenes[1].question.as_mut() {
+                q.by_hand = by_hand;
+            }
+            g.asking = Asking::Watching(Some(2));
+            let t = bar(&app, 100);
+            assert_eq!(t.contains("The world runs again"), !by_hand, "{t}");
+            assert_eq!(t.contains("step the processes (.)"), by_hand, "{t}");
+        }
     }
 
     #[test]

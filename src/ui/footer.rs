@@ -19,6 +19,8 @@ pub fn applies(key: &str, scenario: ScenarioKind) -> bool {
         "r/R" | "m/M" => scenario == ScenarioKind::Queue,
         // Someone else's program paces itself: no delays to scale.
         "[/]" | "." => scenario != ScenarioKind::Program,
+        "x" | "w" => scenario == ScenarioKind::Pipe,
+        "l" => scenario == ScenarioKind::Counter,
         _ => true,
     }
 }
@@ -50,6 +52,10 @@ fn entries(app: &View) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut gathered = false;
     for &(key, word) in text::words().footer_keys() {
+        // The lock's key, in the counter scenario only (after +/-).
+        if key == "r/R" && scenario == ScenarioKind::Counter {
+            out.push(Entry::Key("l", text::words().footer_lock()));
+        }
         if !applies(key, scenario) {
             if !gathered {
                 out.push(Entry::NotHere(not_here.clone()));

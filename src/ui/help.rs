@@ -10,12 +10,18 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget, Wrap};
 use super::footer::applies;
 use super::theme::Theme;
 use super::width::{pad_left, width};
-use crate::model::View;
+use crate::model::{ScenarioKind, View};
 use crate::text;
 
 /// Widest the popup grows: wide enough for every line unwrapped, narrow
 /// enough to read as one block on a large screen.
 const MAX_WIDTH: u16 = 80;
+
+/// Keys that act on a pipe's ends only (`x` closes the parent's copy, `w`
+/// tries the wrong way): the help of another scenario leaves them out.
+fn pipe_only(key: &str) -> bool {
+    matches!(key, "x" | "w")
+}
 
 /// The popup's lines: the key table, then the kernel legend.
 fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
@@ -58,10 +64,15 @@ fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
     if lesson {
         out.push(Line::raw(""));
     }
-    // A lesson keeps its scenario: no switching.
+    // A lesson keeps its scenario: no switching. The pipe's own keys are
+    // listed with a pipe only.
     out.extend(
         keys.iter()
             .filter(|(k, _)| !(lesson && *k == "1/2/3"))
+            .filter(|(k, _)| !(pipe_only(k) && scenario != ScenarioKind::Pipe))
+            // A lesson's scenario never changes: what does not apply to it
+            // is left out (a small screen holds the rest).
+            .filter(|(k, _)| !lesson || applies(k, scenario))
             .map(line),
     );
     let mark = if theme.ascii { "!=" } else { "≠" };
@@ -176,8 +187,13 @@ mod tests {
     fn help_marks_the_keys_that_do_not_apply_here() {
         let t = render_text(&pipe_app(), 160, 48, render);
         let marked: Vec<&str> = t.lines().filter(|l| l.contains("[n/a here]")).collect();
-        assert_eq!(marked.len(), 3, "{t}");
-        assert!(!render_text(&queue_app(), 160, 48, render).contains("n/a here]"));
+        // +/-, r/R, m/M and l (the lock is the counter's).
+        assert_eq!(marked.len(), 4, "{t}");
+        assert!(marked.iter().any(|l| l.contains(" l  lock")), "{t}");
+        let t = render_text(&queue_app(), 160, 48, render);
+        let marked: Vec<&str> = t.lines().filter(|l| l.contains("[n/a here]")).collect();
+        assert_eq!(marked.len(), 1, "only the lock:\n{t}");
+        assert!(marked[0].contains(" l  lock"), "{t}");
     }
 
     #[test]
@@ -207,5 +223,57 @@ mod tests {
         for (w, h) in [(1, 1), (2, 2), (10, 3), (30, 8)] {
             let _ = render_text(&empty, w, h, render);
         }
+    }
+}
+
+#[cfg(test)]
+mod pipe_keys {
+    use super::*;
+    use crate::config::Lang;
+    use crate::ui::testkit::{assert_wide_glyphs_whole, pipe_app, queue_app};
+
+    #[test]
+    fn x_and_w_are_listed_with_a_pipe_only() {
+        let pipe = render_text(&pipe_app(), 160, 48, render);
+        assert!(pipe.contains("the parent closes its copy"), "{pipe}");
+        assert!(pipe.contains("tries the wrong way"), "{pipe}");
+        let queue = render_text(&queue_app(), 160, 48, render);
+        assert!(!queue.contains("wrong way"), "{queue}");
+    }
+
+    /// A pipe lesson's help at 80x24 holds every key that acts in it (the
+    /// queue's keys, which do nothing there, are left out).
+    #[test]
+    fn a_pipe_lessons_help_fits_at_80x24_with_x_and_w() {
+        let mut app = pipe_app();
+        let lesson = crate::lesson::Library::BuiltIn
+            .find("inherited_ends")
+            .unwrap()
+            .unwrap()
+            .lesson;
+        app.controls = crate::model::Controls::for_lesson(&app.scene.cfg, lesson);
+        app.controls.help = true;
+        for lang in Lang::ALL {
+            let t = assert_wide_glyphs_whole(lang, &app, 80, 24);
+            for key in ["PgDn", "1-4", " x ", " w ", "q/Ctrl-C"] {
+                assert!(t.contains(key), "{lang:?} {key}:\n{t}");
+            }
+            let popup = t.lines().filter(|l| l.contains('│'));
+            assert!(
+                popup
+                    .clone()
+                    .all(|l| !l.contains("r/R") && !l.contains("m/M")),
+                "{lang:?}:\n{t}"
+            );
+        }
+    }
+
+    fn render_text(
+        app: &crate::ui::testkit::Fixture,
+        w: u16,
+        h: u16,
+        f: impl FnOnce(&View, &Theme, Rect, &mut Buffer),
+    ) -> String {
+        crate::ui::testkit::render_text(app, w, h, f)
     }
 }

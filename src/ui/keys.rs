@@ -88,6 +88,9 @@ pub fn intent_for(key: KeyEvent, keys: impl Into<Keys>) -> Option<Intent> {
         KeyCode::Char('<') => Intent::SlowMore,
         KeyCode::Char('>') => Intent::SlowLess,
         KeyCode::Char('c') => Intent::ToggleCode,
+        KeyCode::Char('x') => Intent::CloseParentEnd,
+        KeyCode::Char('w') => Intent::WrongWay,
+        KeyCode::Char('l') => Intent::ToggleLock,
         _ => return None,
     })
 }
@@ -196,6 +199,9 @@ mod tests {
             ('2', Intent::Switch(ScenarioKind::Pipe)),
             ('<', Intent::SlowMore),
             ('>', Intent::SlowLess),
+            ('x', Intent::CloseParentEnd),
+            ('w', Intent::WrongWay),
+            ('l', Intent::ToggleLock),
         ];
         for (c, want) in cases {
             assert_eq!(

@@ -446,4 +446,91 @@ mod tests {
         assert!(text.contains("60x20"));
         assert!(!text.contains("Processes"));
     }
+
+    /// The pipe's pitfalls on screen, in both languages, at every size a
+    /// class meets (in the classroom and out of it): every glyph whole,
+    /// the reason said (the receiver's own copy, the deadlock's chain), and
+    /// the hints of `x` and `w`.
+    #[test]
+    fn pipe_end_states_keep_every_glyph_whole_and_say_why_in_both_languages() {
+        use super::testkit::{deadlock_app, echo_app, inherited_app};
+        let mut hinted = inherited_app();
+        hinted.controls.hint(
+            crate::model::Hint::NothingToClose {
+                holders: vec![(Some("receiver".into()), 953), (None, 940)],
+            },
+            0,
+        );
+        hinted.controls.hint(
+            crate::model::Hint::WrongWayLater {
+                name: "receiver".into(),
+            },
+            0,
+        );
+        hinted.controls.hint(crate::model::Hint::NoWrongWay, 0);
+        let mut wrong = pipe_app();
+        wrong.ev(
+            1450,
+            1,
+            953,
+            Kind::WrongWay {
+                call: crate::stream::PipeCall::Send,
+                error: "connection is read-only".into(),
+            },
+        );
+        let states = [
+            inherited_app(),
+            deadlock_app(),
+            echo_app(),
+            hinted.clone(),
+            wrong.clone(),
+        ];
+        for app in &states {
+            for room in [false, true] {
+                let app = if room {
+                    classroom(app.clone())
+                } else {
+                    app.clone()
+                };
+                for lang in Lang::ALL {
+                    for (w, h) in SIZES.into_iter().chain([(160, 48), (60, 20)]) {
+                        assert_wide_glyphs_whole(lang, &app, w, h);
+                    }
+                }
+            }
+        }
+        let at = |app: &Fixture, lang| assert_wide_glyphs_whole(lang, app, 100, 30);
+        let t = at(&inherited_app(), Lang::En);
+        assert!(
+            t.contains("STUCK: recv waits, it holds the send end"),
+            "{t}"
+        );
+        assert!(t.contains("the receiver's own copy"), "{t}");
+        let t = at(&inherited_app(), Lang::Zh);
+        assert!(t.contains("卡住：recv 在等，它自己持有发送端"), "{t}");
+        assert!(t.contains("接收进程自己的副本"), "{t}");
+        let t = at(&deadlock_app(), Lang::En);
+        assert!(t.contains("DEADLOCK: both wait in recv"), "{t}");
+        assert!(t.contains("waits in recv() for receiver"), "{t}");
+        let t = at(&deadlock_app(), Lang::Zh);
+        assert!(t.contains("死锁：两端都在 recv 中等待"), "{t}");
+        let t = at(&wrong, Lang::En);
+        assert!(t.contains("OSError: connection is read-only"), "{t}");
+        let t = at(&hinted, Lang::Zh);
+        assert!(t.contains("父进程没有发送端的副本"), "{t}");
+    }
+
+    /// What the class sees at 100x30: the receiver waiting for itself, the
+    /// deadlock; in English and in Chinese.
+    #[test]
+    fn pipe_end_screens_at_100x30_in_both_languages() {
+        use super::testkit::{deadlock_app, inherited_app};
+        for lang in Lang::ALL {
+            let code = lang.code();
+            let text = assert_wide_glyphs_whole(lang, &inherited_app(), 100, 30);
+            insta::assert_snapshot!(format!("inherited_{code}_100x30"), text);
+            let text = assert_wide_glyphs_whole(lang, &deadlock_app(), 100, 30);
+            insta::assert_snapshot!(format!("deadlock_{code}_100x30"), text);
+        }
+    }
 }

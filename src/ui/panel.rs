@@ -13,7 +13,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, LineGauge, Padding, Sparkline, Widget};
 
 use super::theme::{Glyph, Theme};
-use crate::config::Scenario;
 use crate::model::{ScenarioKind, View};
 use crate::stream::{Holder, Role};
 use crate::text;
@@ -339,9 +338,14 @@ fn pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     stack(inner, buf, top, lines, None);
 }
 
-/// The increments begun and the value, from one consistent reading (or,
-/// before the first, from the counters' own reports).
+/// The increments made and the value, from one consistent reading (or,
+/// before the first, from the counters' own reports). A paced run tells
+/// every write with what it stored: as long as none went unreported, the
+/// writes are the figures, in step with what the cards say.
 pub fn counter_figures(app: &View) -> (u64, i64) {
+    if let Some(told) = crate::model::race::told_figures(app.scene) {
+        return told;
+    }
     match app.scene.value {
         Some(v) => (v.expected, v.value),
         None => (
@@ -363,16 +367,12 @@ pub fn holder_name(app: &View, h: &Holder) -> String {
 /// The shared counter: the value against the increments done, the
 /// updates lost, and whether the lock was used.
 fn counter(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let lock = match &app.scene.cfg.scenario {
-        Scenario::Counter(c) => c.lock,
-        _ => false,
+    let lock = crate::model::race::lock_on(app.scene);
+    let title = match crate::model::race::array(app.scene) {
+        0 => text::words().counter_title(lock),
+        _ => text::words().array_title(lock),
     };
-    let inner = frame(
-        theme,
-        text::words().counter_title(lock).to_string(),
-        area,
-        buf,
-    );
+    let inner = frame(theme, title.to_string(), area, buf);
     let (expected, actual) = counter_figures(app);
     let lost = expected.saturating_sub(actual.max(0) as u64);
     let lost_style = if lost > 0 { theme.warn() } else { theme.ok() };
@@ -388,7 +388,11 @@ fn counter(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Line::raw(text::words().actual(actual)),
         Line::styled(text::lost_updates(lost, expected), lost_style),
         Line::styled(
-            text::words().counter_lock(lock),
+            // Switched live, the lock stops the losses from now on.
+            match app.scene.world.race.lock_set {
+                Some(_) => text::words().lock_now(lock),
+                None => text::words().counter_lock(lock),
+            },
             if lock { theme.ok() } else { theme.warn() },
         ),
     ];
@@ -398,7 +402,7 @@ fn counter(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Mode, PipeConfig, QueueConfig};
+    use crate::config::{Mode, PipeConfig, QueueConfig, Scenario};
     use crate::ui::layout;
     use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
 

@@ -314,7 +314,10 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
             },
             Activity::WaitingToRecv { since_ns: 0 },
         ],
-        ScenarioKind::Counter => vec![],
+        ScenarioKind::Counter => vec![Activity::WaitingForLock {
+            holder: 0,
+            since_ns: 0,
+        }],
         ScenarioKind::Program => vec![
             Activity::WaitingToPut {
                 item: String::new(),
@@ -458,9 +461,14 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         _ => (theme.glyph(Glyph::Running), theme.ok()),
     };
     // Narrow layouts have no exit column: the state says how it ended.
-    let full = text::words()
-        .activity(&p.activity, app.scene.maxsize)
-        .to_string();
+    let full = match p.activity {
+        // Who holds the lock, as the waiting process said.
+        Activity::WaitingForLock { holder, .. } => text::words()
+            .lock_wait_state(crate::model::race::lock_holder(&app.scene.world, holder).as_deref()),
+        _ => text::words()
+            .activity(&p.activity, app.scene.maxsize)
+            .to_string(),
+    };
     let state = match p.ended {
         None if stopped => [
             full,

@@ -229,7 +229,11 @@ pub fn pipe_app() -> Fixture {
 
 /// The counter without the lock, all four done: updates were lost.
 pub fn counter_app() -> Fixture {
-    let mut app = Fixture::new(Scenario::Counter(CounterConfig::defaults(Mode::Tui)));
+    // 400,000 increments: a run at full speed.
+    let mut app = Fixture::new(Scenario::Counter(CounterConfig {
+        step_delay: None,
+        ..CounterConfig::defaults(Mode::Tui)
+    }));
     for i in 0..4u16 {
         app.spawn(
             i as u64,
@@ -408,6 +412,7 @@ pub fn lesson_app(scene: usize) -> Fixture {
                     op: Op::Get,
                 },
                 why: Some(t("because it is empty", "因为队列是空的")),
+                by_hand: false,
             }),
         },
         LessonScene {
@@ -432,5 +437,132 @@ pub fn classroom(mut app: Fixture) -> Fixture {
         app.controls.programs = crate::lesson::programs();
     }
     app.controls.set_classroom(true);
+    app
+}
+
+/// A pipe run of `p` with its sender (952) and receiver (953) started.
+fn pipe_pair(p: PipeConfig) -> Fixture {
+    let mut app = Fixture::new(Scenario::Pipe(p));
+    app.spawn(0, 0, 952, "sender", Role::Sender);
+    app.spawn(1, 1, 953, "receiver", Role::Receiver);
+    app
+}
+
+fn held(list: &[(i32, Option<ProcId>)]) -> Vec<Holder> {
+    list.iter()
+        .map(|&(pid, proc)| Holder { pid, proc })
+        .collect()
+}
+
+/// `--inherit`: each child held both ends; the sender sent url_0 and url_1
+/// and exited; the receiver waits in recv holding a copy of the send end
+/// itself (the kernel shows it), and the supervisor said so.
+pub fn inherited_app() -> Fixture {
+    let mut p = PipeConfig::defaults(Mode::Tui);
+    p.inherit = true;
+    p.messages = 2;
+    let mut app = pipe_pair(p);
+    app.item(100, 0, 952, Kind::Send, "url_0", 1);
+    app.item(200, 1, 953, Kind::Recv, "url_0", 1);
+    app.item(400, 0, 952, Kind::Send, "url_1", 2);
+    app.item(500, 1, 953, Kind::Recv, "url_1", 2);
+    app.ev(600, 0, 952, Kind::Exiting);
+    app.ev(
+        610,
+        0,
+        952,
+        Kind::Exit {
+            ended: crate::stream::Ended::Code(0),
+        },
+    );
+    app.ev(900, 1, 953, Kind::RecvWait);
+    app.tick(1000);
+    app.observe(Observation {
+        pipe: Some(PipeView {
+            bytes: Some(0),
+            capacity: Some(212_992),
+            send_holders: held(&[(953, Some(1))]),
+            recv_holders: held(&[(953, Some(1))]),
+        }),
+        kernel: Some(vec![row(1, 953, 'S', KernelWait::WaitingForData)]),
+        ..Observation::default()
+    });
+    let note = crate::stream::Note::OwnSendEnd {
+        receiver: 953,
+        parent_too: false,
+        waited_ms: 2000,
+    };
+    app.ev(2900, crate::stream::SUPERVISOR, 940, Kind::Note { note });
+    app.tick(3000);
+    app
+}
+
+/// `--both-recv`: the sender and the receiver both wait in recv, nothing
+/// in the pipe either way, and the supervisor named the deadlock.
+pub fn deadlock_app() -> Fixture {
+    let mut p = PipeConfig::defaults(Mode::Tui);
+    p.both_recv = true;
+    let mut app = pipe_pair(p);
+    app.ev(10, 0, 952, Kind::RecvWait);
+    app.ev(12, 1, 953, Kind::RecvWait);
+    app.tick(100);
+    app.observe(Observation {
+        pipe: Some(PipeView {
+            bytes: Some(0),
+            capacity: Some(212_992),
+            send_holders: held(&[(952, Some(0))]),
+            recv_holders: held(&[(953, Some(1))]),
+        }),
+        kernel: Some(vec![
+            row(0, 952, 'S', KernelWait::WaitingForData),
+            row(1, 953, 'S', KernelWait::WaitingForData),
+        ]),
+        ..Observation::default()
+    });
+    let link = |pid, name: &str, on, on_name: &str| crate::stream::WaitLink {
+        pid,
+        name: name.into(),
+        on,
+        on_name: on_name.into(),
+    };
+    let note = crate::stream::Note::Deadlock {
+        chain: vec![
+            link(952, "sender", 953, "receiver"),
+            link(953, "receiver", 952, "sender"),
+        ],
+    };
+    app.ev(420, crate::stream::SUPERVISOR, 940, Kind::Note { note });
+    app.tick(500);
+    app
+}
+
+/// `--echo`: url_0 went and its reply came back; url_1 was received and
+/// its reply, ok url_1, is on its way back (the sender waits for it).
+pub fn echo_app() -> Fixture {
+    let mut p = PipeConfig::defaults(Mode::Tui);
+    p.echo = true;
+    let mut app = pipe_pair(p);
+    app.item(100, 0, 952, Kind::Send, "url_0", 1);
+    app.item(200, 1, 953, Kind::Recv, "url_0", 1);
+    app.item(700, 1, 953, Kind::Reply, "ok url_0", 1);
+    app.item(720, 0, 952, Kind::GotReply, "ok url_0", 1);
+    app.item(800, 0, 952, Kind::Send, "url_1", 2);
+    app.ev(801, 0, 952, Kind::RecvWait);
+    app.item(900, 1, 953, Kind::Recv, "url_1", 2);
+    app.item(1500, 1, 953, Kind::Reply, "ok url_1", 2);
+    app.tick(2000);
+    app.observe(Observation {
+        pipe: Some(PipeView {
+            bytes: Some(0),
+            capacity: Some(212_992),
+            send_holders: held(&[(952, Some(0))]),
+            recv_holders: held(&[(953, Some(1))]),
+        }),
+        kernel: Some(vec![
+            row(0, 952, 'S', KernelWait::WaitingForData),
+            row(1, 953, 'S', KernelWait::WaitingForData),
+        ]),
+        ..Observation::default()
+    });
     app
 }

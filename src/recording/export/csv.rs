@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::{Index, RunIter, micros};
-use crate::stream::{Body, Ended, Event, Kind, Note, Record, SUPERVISOR};
+use crate::stream::{Body, Ended, Event, Kind, Note, PipeCall, PipeEnd, Record, SUPERVISOR};
 use crate::text::{note_text, signal_name};
 
 /// The header row.
@@ -110,7 +110,22 @@ pub fn detail(kind: &Kind) -> String {
         Kind::SlowMotion { factor } => format!("factor={factor}"),
         Kind::Missed { puts, gets } => format!("puts={puts} gets={gets}"),
         Kind::Program(op) => op.detail(),
-        Kind::Spawn { .. }
+        Kind::EndClosed { end } => format!("end={}", end_name(*end)),
+        Kind::WrongWay { call, error } => format!("call={} error={error}", call_name(*call)),
+        Kind::ValueRead {
+            cell,
+            value,
+            locked,
+        } => format!("cell={cell} value={value} locked={locked}"),
+        Kind::ValueAdd { register } => format!("register={register}"),
+        Kind::ValueWrite { cell, value, old } => format!(
+            "cell={cell} value={value} old={old} lost={}",
+            old.wrapping_sub(*value).wrapping_add(1)
+        ),
+        Kind::LockWait { holder } => format!("holder={holder}"),
+        Kind::LockSet { on } => format!("on={on}"),
+        Kind::LockTaken
+        | Kind::Spawn { .. }
         | Kind::PutWait
         | Kind::Put
         | Kind::PutFull
@@ -126,7 +141,23 @@ pub fn detail(kind: &Kind) -> String {
         | Kind::GaveUp
         | Kind::Frozen
         | Kind::Resumed
-        | Kind::Stepped => String::new(),
+        | Kind::Stepped
+        | Kind::Reply
+        | Kind::GotReply => String::new(),
+    }
+}
+
+fn end_name(end: PipeEnd) -> &'static str {
+    match end {
+        PipeEnd::Send => "send",
+        PipeEnd::Recv => "recv",
+    }
+}
+
+fn call_name(call: PipeCall) -> &'static str {
+    match call {
+        PipeCall::Send => "send",
+        PipeCall::Recv => "recv",
     }
 }
 
@@ -139,6 +170,8 @@ fn note_tag(note: &Note) -> &'static str {
         Note::NoProgress { .. } => "no_progress",
         Note::CouldNotDo { .. } => "could_not_do",
         Note::AtLimit { .. } => "at_limit",
+        Note::OwnSendEnd { .. } => "own_send_end",
+        Note::Deadlock { .. } => "deadlock",
     }
 }
 

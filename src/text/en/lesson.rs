@@ -65,6 +65,14 @@ impl LessonWords for En {
         "Question skipped. The world runs again: watch what it does."
     }
 
+    fn answered_by_hand(&self, choice: Option<usize>) -> String {
+        let step = "The world stays frozen: step the processes (.) to see what happens.";
+        match choice {
+            Some(c) => format!("The class chose {c}. {step}"),
+            None => format!("Question skipped. {step}"),
+        }
+    }
+
     fn right(&self, choice: usize) -> String {
         format!("Right: {choice}.")
     }

@@ -159,6 +159,22 @@ impl LessonFileWords for En {
         format!("{key} = {value} is out of range: {lo} to {hi}")
     }
 
+    fn close_unused_needs_inherit(&self) -> &'static str {
+        "close_unused needs inherit = true: without it no child holds an end it does not use"
+    }
+
+    fn option_needs_duplex(&self, option: &str) -> String {
+        format!(
+            "{option} = true needs duplex = true: a reply goes back through the receiver's end, \
+             and a one-way pipe's receive end only receives"
+        )
+    }
+
+    fn full_speed_with_step_delay(&self) -> &'static str {
+        "full_speed = true cannot be used with step_delay: at full speed there is no pause \
+         between steps"
+    }
+
     fn nowait_with_timeout(&self, op: &str) -> String {
         format!(
             "nowait_{op} = true cannot be used with {op}_timeout: \
@@ -242,6 +258,10 @@ impl LessonFileWords for En {
         format!("'{phrase}': maxsize takes a whole number from 0 (unbounded) to {max}")
     }
 
+    fn array_takes(&self, phrase: &str, max: u32) -> String {
+        format!("'{phrase}': array takes a number of cells from 1 to {max} (0: a Value)")
+    }
+
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String {
         format!("'{phrase}': slow_motion takes a factor from {lo} to {hi}")
     }
@@ -252,6 +272,15 @@ impl LessonFileWords for En {
             "'{phrase}': '{word}' is not a role: {} or {last}",
             rest.join(", ")
         )
+    }
+
+    fn action_needs_option(&self, action: &str, option: &str) -> String {
+        let why = if option == "inherit" {
+            "without it no child holds an end it does not use"
+        } else {
+            "otherwise the parent closes its copy right after starting the children"
+        };
+        format!("'{action}' needs {option} = true in [scenario.pipe]: {why}")
     }
 
     fn action_needs(&self, action: &str, needs: ScenarioKind, is: ScenarioKind) -> String {
@@ -322,7 +351,15 @@ impl LessonFileWords for En {
                 run(*k)
             ),
             Never::ForgetClose => "forget_close keeps the parent's copy of the send end open, \
-                                   so recv never sees EOF"
+                                   so recv never sees EOF (a `close_parent_end` action closes it)"
+                .into(),
+            Never::OwnSendEnd => "the receiver keeps the copy of the send end it inherited \
+                                  (inherit without close_unused), so recv never sees EOF \
+                                  (a `close_unused on` action is the fix)"
+                .into(),
+            Never::OneWayTraffic => "on this pipe the sender only sends and the receiver only \
+                                     receives; give echo = true (or both_recv = true) for the \
+                                     other way"
                 .into(),
             Never::NotAPipe(k) => format!(
                 "EOFError is raised by a pipe's recv; this lesson's run is {}",
@@ -332,6 +369,9 @@ impl LessonFileWords for En {
                 "the counters hold the Value's lock at this scene (`lock off` first)".into()
             }
             Never::OneCounter => "one counter alone loses no update; give procs = 2 or more".into(),
+            Never::OwnCells { procs, cells } => format!(
+                "{procs} counters on an Array of {cells} cells each have a cell of their own"
+            ),
             Never::NotACounter(k) => format!(
                 "lost updates happen to a shared Value; this lesson's run is {}",
                 run(*k)

@@ -1,10 +1,13 @@
 //! English: every sentence ipcscope says, one file per subject.
 
 mod attach;
+mod cli;
 mod errors;
 mod lesson;
 mod lesson_file;
 mod notices;
+mod pipes;
+mod race;
 mod screen;
 mod stage;
 mod transcript;

@@ -24,6 +24,7 @@ impl ScreenWords for En {
             Activity::WaitingToSend { .. } => "BLOCKED send: pipe full",
             Activity::WaitingToRecv { .. } => "BLOCKED recv: pipe empty",
             Activity::Exited => "exited",
+            Activity::WaitingForLock { .. } => "BLOCKED: waiting for the lock",
         }
     }
 
@@ -36,6 +37,7 @@ impl ScreenWords for En {
             Activity::WaitingToSend { .. } => "BLOCKED send",
             Activity::WaitingToRecv { .. } => "BLOCKED recv",
             Activity::Exited => "exited",
+            Activity::WaitingForLock { .. } => "BLOCKED lock",
         }
     }
 
@@ -67,6 +69,7 @@ impl ScreenWords for En {
                 "faster / slower: the selected process, or all writers",
             ),
             ("m/M", "maxsize down / up (queue only)"),
+            ("l", "lock on / off, live (counter only)"),
             ("space", "freeze / resume the world (SIGSTOP / SIGCONT)"),
             ("f", "freeze only the view (the processes keep running)"),
             (
@@ -80,6 +83,14 @@ impl ScreenWords for En {
             ("1/2/3", "switch to the queue / pipe / counter scenario"),
             ("</>", "slow motion: more / less (scales every delay)"),
             ("c", "show / hide the Python program beside the stage"),
+            (
+                "x",
+                "the parent closes its copy of the pipe's send end (pipe)",
+            ),
+            (
+                "w",
+                "the selected pipe end tries the wrong way (one-way pipe)",
+            ),
             ("?", "show / hide this help"),
             ("Esc", "close this help, else clear the selection"),
             ("q/Ctrl-C", "quit (every process is stopped and reaped)"),

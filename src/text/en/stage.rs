@@ -165,7 +165,8 @@ impl StageWords for En {
     }
 
     fn stage_lost(&self, lost: u64, pct: f64) -> String {
-        format!("lost {lost} updates ({pct:.1}%)")
+        let updates = if lost == 1 { "update" } else { "updates" };
+        format!("lost {lost} {updates} ({pct:.1}%)")
     }
 
     fn stage_lock(&self, lock: bool, lost: bool) -> &'static str {

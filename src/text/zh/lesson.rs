@@ -62,6 +62,14 @@ impl LessonWords for Zh {
         "跳过了这道题。世界继续运行：看看会发生什么。"
     }
 
+    fn answered_by_hand(&self, choice: Option<usize>) -> String {
+        let step = "世界仍然冻结：用 . 单步执行各个进程，看看会发生什么。";
+        match choice {
+            Some(c) => format!("全班选了 {c}。{step}"),
+            None => format!("跳过了这道题。{step}"),
+        }
+    }
+
     fn right(&self, choice: usize) -> String {
         format!("答对了：{choice}。")
     }

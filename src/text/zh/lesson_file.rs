@@ -187,6 +187,20 @@ impl LessonFileWords for Zh {
         format!("{key} = {value} 超出范围：应为 {lo} 到 {hi}")
     }
 
+    fn close_unused_needs_inherit(&self) -> &'static str {
+        "close_unused 需要 inherit = true：不继承的话，没有子进程持有它不用的那一端"
+    }
+
+    fn option_needs_duplex(&self, option: &str) -> String {
+        format!(
+            "{option} = true 需要 duplex = true：回复要从接收方那一端发回去，而单向管道的接收端只能接收"
+        )
+    }
+
+    fn full_speed_with_step_delay(&self) -> &'static str {
+        "full_speed = true 不能和 step_delay 一起用：全速运行时步骤之间没有停顿"
+    }
+
     fn nowait_with_timeout(&self, op: &str) -> String {
         format!(
             "nowait_{op} = true 不能和 {op}_timeout 一起用：\
@@ -262,12 +276,25 @@ impl LessonFileWords for Zh {
         format!("'{phrase}'：maxsize 后面要写 0（不限大小）到 {max} 的整数")
     }
 
+    fn array_takes(&self, phrase: &str, max: u32) -> String {
+        format!("'{phrase}'：array 后面要写 1 到 {max} 的格数（0 表示 Value）")
+    }
+
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String {
         format!("'{phrase}'：slow_motion 后面要写 {lo} 到 {hi} 之间的倍数")
     }
 
     fn not_a_role(&self, phrase: &str, word: &str, roles: &[&str]) -> String {
         format!("'{phrase}'：'{word}' 不是进程角色：可以写 {}", names(roles))
+    }
+
+    fn action_needs_option(&self, action: &str, option: &str) -> String {
+        let why = if option == "inherit" {
+            "不继承的话，没有子进程持有它不用的那一端"
+        } else {
+            "否则父进程在启动子进程后马上就关掉了自己的副本"
+        };
+        format!("'{action}' 需要在 [scenario.pipe] 里写 {option} = true：{why}")
     }
 
     fn action_needs(&self, action: &str, needs: ScenarioKind, is: ScenarioKind) -> String {
@@ -333,14 +360,27 @@ impl LessonFileWords for Zh {
                 self.run(*k)
             ),
             Never::ForgetClose => {
-                "forget_close 让父进程一直留着发送端的副本，所以 recv 永远等不到 EOF".into()
+                "forget_close 让父进程一直留着发送端的副本，所以 recv 永远等不到 EOF\
+                                   （`close_parent_end` 动作会关掉它）"
+                    .into()
             }
+            Never::OwnSendEnd => {
+                "接收进程留着它继承来的发送端副本（inherit 而没有 close_unused），\
+                                  所以 recv 永远等不到 EOF（`close_unused on` 动作就是解决办法）"
+                    .into()
+            }
+            Never::OneWayTraffic => "这个管道上发送方只发送、接收方只接收；\
+                                     要反方向通信，请写 echo = true（或 both_recv = true）"
+                .into(),
             Never::NotAPipe(k) => format!(
                 "EOFError 由管道的 recv 抛出；这个课程是{}场景",
                 self.run(*k)
             ),
             Never::LockHeld => "这个场景里计数进程持有 Value 的锁（先用 `lock off`）".into(),
             Never::OneCounter => "只有一个计数进程不会丢失更新；请设置 procs = 2 或更多".into(),
+            Never::OwnCells { procs, cells } => {
+                format!("{procs} 个计数进程、Array 有 {cells} 格：每个进程各有自己的一格")
+            }
             Never::NotACounter(k) => format!(
                 "丢失更新发生在共享 Value 上；这个课程是{}场景",
                 self.run(*k)

@@ -14,10 +14,13 @@
 //! punctuation, and a space between Chinese and Latin words or numbers.
 
 mod attach;
+mod cli;
 mod errors;
 mod lesson;
 mod lesson_file;
 mod notices;
+mod pipes;
+mod race;
 mod screen;
 mod stage;
 mod transcript;

@@ -24,6 +24,7 @@ impl ScreenWords for Zh {
             Activity::WaitingToSend { .. } => "阻塞于 send：管道满",
             Activity::WaitingToRecv { .. } => "阻塞于 recv：管道空",
             Activity::Exited => "已退出",
+            Activity::WaitingForLock { .. } => "阻塞：等待锁",
         }
     }
 
@@ -36,6 +37,7 @@ impl ScreenWords for Zh {
             Activity::WaitingToSend { .. } => "阻塞于 send",
             Activity::WaitingToRecv { .. } => "阻塞于 recv",
             Activity::Exited => "已退出",
+            Activity::WaitingForLock { .. } => "阻塞于锁",
         }
     }
 
@@ -64,6 +66,7 @@ impl ScreenWords for Zh {
             ("r/R", "增加 / 减少一个读进程（仅队列）"),
             ("[/]", "加快 / 放慢：选中的进程，或全部写进程"),
             ("m/M", "maxsize 减小 / 增大（仅队列）"),
+            ("l", "加锁 / 解锁，立即生效（仅计数器）"),
             ("space", "冻结 / 恢复全部进程（SIGSTOP / SIGCONT）"),
             ("f", "只冻结画面（进程继续运行）"),
             (".", "单步：冻结时让选中的进程执行一次操作"),
@@ -74,6 +77,8 @@ impl ScreenWords for Zh {
             ("1/2/3", "切换到队列 / 管道 / 计数器演示"),
             ("</>", "慢放：更慢 / 更快（按比例放大所有延时）"),
             ("c", "显示 / 隐藏舞台旁的 Python 程序"),
+            ("x", "父进程关闭它持有的管道发送端副本（管道）"),
+            ("w", "选中的管道端口朝错误的方向调用（单向管道）"),
             ("?", "显示 / 隐藏本帮助"),
             ("Esc", "关闭本帮助，否则取消选中"),
             ("q/Ctrl-C", "退出（停止并回收所有进程）"),

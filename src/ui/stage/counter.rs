@@ -2,25 +2,67 @@
 //! should be and the updates lost.
 
 use super::*;
+use crate::model::race;
+use crate::model::scene::NOTICE_NS;
 
 // -------------------------------------------------------------- counter --
 
-/// The counter lesson: the shared value big in the middle with what it
-/// should be and the updates lost, the counting processes around it.
+/// The counter lesson: the shared value big in the middle (or an Array's
+/// cells) with what it should be and the updates lost, the counting
+/// processes around it. Paced, each card shows the counter's register and
+/// the step it does next; at full speed, its progress.
 pub(super) fn render_counter(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
     let increments = match &app.scene.cfg.scenario {
         Scenario::Counter(c) => c.increments,
         _ => 0,
     };
+    let stepped = race::stepped(app.scene);
     let mut cards = cards_of(app, theme, Role::Counter, |p| {
-        cards::detail(progress_bar(theme, p.done, increments))
+        if stepped && p.alive() {
+            race_detail(app, p)
+        } else {
+            cards::detail(progress_bar(theme, p.done, increments))
+        }
     });
     let right = cards.split_off(cards.len().div_ceil(2));
-    // Counters' cards are small: the value gets the room.
-    let side = side_width(area.width).min(SIDE_MIN);
+    // Counters' cards are small: the value gets the room (a paced card
+    // says its register and next step, and needs more).
+    let side = if stepped && race::array(app.scene) > 0 {
+        // An Array's cells want the room of four side by side.
+        side_width(area.width).min(ARRAY_SIDE)
+    } else if stepped {
+        side_width(area.width)
+    } else {
+        side_width(area.width).min(SIDE_MIN)
+    };
     let (mid, spots) = render_sides(theme, (area, side), &cards, &right, buf);
-    render_value(app, theme, mid, buf);
+    if race::array(app.scene) > 0 {
+        render_cells(app, theme, mid, buf);
+    } else {
+        render_value(app, theme, mid, buf);
+    }
     spots
+}
+
+/// A paced counter's card line: its register and the code of its next
+/// step ("tmp=5, next: tmp += 1"), or who holds the lock it waits for.
+fn race_detail(app: &View, p: &Proc) -> cards::Detail {
+    let w = &app.scene.world;
+    if let Activity::WaitingForLock { holder, .. } = p.activity {
+        let name = race::lock_holder(w, holder);
+        return cards::detail(text::words().lock_held_by(name.as_deref()));
+    }
+    let tmp = w.race.regs.get(&p.id).and_then(|r| r.tmp);
+    match race::next_step(p, app.scene) {
+        Some((step, _)) => {
+            let code = text::step_code(step, race::cell_of(p, app.scene), race::array(app.scene));
+            [
+                text::words().race_next(tmp, &code),
+                text::words().race_next_short(tmp, step),
+            ]
+        }
+        None => done_detail(p),
+    }
 }
 
 /// A counter's increments done as a small bar and the number.
@@ -37,14 +79,12 @@ pub(super) fn progress_bar(theme: &Theme, done: u64, of: u64) -> String {
     )
 }
 
-/// The shared value, big when there is room, then expected vs actual, the
-/// updates lost so far, and why (the lock or its absence). Lines that do
-/// not fit go, least important first.
-pub(super) fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    if area.is_empty() {
-        return;
-    }
-    let lock = matches!(&app.scene.cfg.scenario, Scenario::Counter(c) if c.lock);
+/// The facts under the value (or the cells), in display order: expected
+/// vs actual, the updates lost, and one line on why: the latest write
+/// that overwrote others' updates (for a few seconds), that at full speed
+/// they are counted but not told, or what the lock does.
+fn facts(app: &View, theme: &Theme) -> [Line<'static>; 3] {
+    let lock = race::lock_on(app.scene);
     let (expected, actual) = crate::ui::panel::counter_figures(app);
     let lost = (expected as i128 - actual as i128).clamp(0, u64::MAX as i128) as u64;
     let lost_style = if lost > 0 {
@@ -52,11 +92,106 @@ pub(super) fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buff
     } else {
         theme.ok()
     };
-    let facts = [
-        Line::raw(text::words().stage_expected_actual(expected, actual)),
+    let t = text::words();
+    let w = &app.scene.world;
+    let recent = w
+        .race
+        .last()
+        .filter(|o| o.t_ns + NOTICE_NS > app.scene.now_ns);
+    let why = if let Some(o) = recent {
+        let by = w.proc(o.by).map_or(String::new(), |p| p.name.clone());
+        let said = if o.lost > 0 {
+            let victims: Vec<String> = o
+                .victims
+                .iter()
+                .filter_map(|v| w.proc(*v).map(|p| p.name.clone()))
+                .collect();
+            t.stage_overwrote(&by, &victims)
+        } else {
+            t.notice_caught_up(&by, o.value, o.old)
+        };
+        Line::styled(said, theme.blocked())
+    } else if !race::stepped(app.scene) && lost > 0 && !lock {
+        Line::styled(t.race_full_speed(), theme.dim())
+    } else if race::stepped(app.scene) && app.scene.telemetry.dropped > 0 {
+        Line::styled(t.race_partial(w.race.lost, lost), theme.warn())
+    } else if w.race.lock_set.is_some() {
+        Line::styled(t.lock_now(lock), theme.dim())
+    } else {
+        Line::styled(t.stage_lock(lock, lost > 0), theme.dim())
+    };
+    [
+        Line::raw(t.stage_expected_actual(expected, actual)),
         Line::styled(text::stage_lost(lost, expected), lost_style),
-        Line::styled(text::words().stage_lock(lock, lost > 0), theme.dim()),
-    ];
+        why,
+    ]
+}
+
+/// Lines centred in `area` from its middle, those too wide kept from their
+/// start (which says what they are).
+fn centred(lines: Vec<Line<'static>>, area: Rect, buf: &mut Buffer) {
+    let rows = area.height as usize;
+    let top = area.y + (rows.saturating_sub(lines.len()) / 2) as u16;
+    let body = Rect::new(area.x, top, area.width, area.bottom() - top);
+    for (line, row) in lines.into_iter().zip(body.rows()) {
+        if line.width() <= row.width as usize {
+            line.centered().render(row, buf);
+        } else {
+            line.render(row, buf);
+        }
+    }
+}
+
+/// Fact `i` as it fits in `width` columns: its runs of spaces squeezed if
+/// it is too wide, and a line of figures left out if even that is too wide
+/// (a number cut short would be false; the why, words, may be cut).
+fn fitted(facts: &[Line<'static>; 3], i: usize, width: u16) -> Option<Line<'static>> {
+    let line = facts[i].clone();
+    if line.width() <= width as usize {
+        return Some(line);
+    }
+    let squeezed = Line::from(
+        line.spans
+            .iter()
+            .map(|s| {
+                let mut t = String::new();
+                for c in s.content.chars() {
+                    if !(c == ' ' && t.ends_with(' ')) {
+                        t.push(c);
+                    }
+                }
+                Span::styled(t, s.style)
+            })
+            .collect::<Vec<_>>(),
+    )
+    .style(line.style);
+    if squeezed.width() <= width as usize || i == 2 {
+        Some(squeezed)
+    } else {
+        None
+    }
+}
+
+/// Which facts fit under `taken` rows of picture in `rows`: the lost line
+/// first, then expected vs actual, then the why.
+fn kept(rows: usize, taken: usize) -> &'static [usize] {
+    match rows.saturating_sub(taken).min(3) {
+        0 => &[],
+        1 => &[1],
+        2 => &[0, 1],
+        _ => &[0, 1, 2],
+    }
+}
+
+/// The shared value, big when there is room, then expected vs actual, the
+/// updates lost so far, and why (the lock or its absence, the latest
+/// overwrite). Lines that do not fit go, least important first.
+pub(super) fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let (_, actual) = crate::ui::panel::counter_figures(app);
+    let facts = facts(app, theme);
     let big = big_digits(actual, theme.ascii);
     let rows = area.height as usize;
     let big_fits = rows >= 5 && big.iter().all(|l| width(l) <= area.width);
@@ -67,14 +202,7 @@ pub(super) fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buff
     } else {
         vec![Line::styled(actual.to_string(), theme.title())]
     };
-    // Keep the lost line first, then expected vs actual, then the lock.
-    let n_facts = rows.saturating_sub(number.len()).min(facts.len());
-    let keep: &[usize] = match n_facts {
-        0 => &[],
-        1 => &[1],
-        2 => &[0, 1],
-        _ => &[0, 1, 2],
-    };
+    let keep = kept(rows, number.len());
     let caption = rows >= number.len() + keep.len() + 2;
     let mut lines: Vec<Line> = Vec::new();
     if caption {
@@ -84,18 +212,91 @@ pub(super) fn render_value(app: &View, theme: &Theme, area: Rect, buf: &mut Buff
     if caption {
         lines.push(Line::raw(""));
     }
-    lines.extend(keep.iter().map(|&i| facts[i].clone()));
-    let top = area.y + (rows.saturating_sub(lines.len()) / 2) as u16;
-    let body = Rect::new(area.x, top, area.width, area.bottom() - top);
-    for (line, row) in lines.into_iter().zip(body.rows()) {
-        // Too wide to centre: keep its start, which says what it is.
-        if line.width() <= row.width as usize {
-            line.centered().render(row, buf);
-        } else {
-            line.render(row, buf);
-        }
-    }
+    lines.extend(keep.iter().filter_map(|&i| fitted(&facts, i, area.width)));
+    centred(lines, area, buf);
 }
+
+/// An Array's cells side by side (as many rows of them as it takes): each
+/// cell's name, its value, the counters on it and the updates it lost;
+/// then the facts of the whole.
+fn render_cells(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let n = race::array(app.scene) as usize;
+    let w = &app.scene.world;
+    let cell = |i: usize| race::cell_figures(app.scene, i as u32);
+    let on = |i: usize| -> String {
+        w.by_role(Role::Counter)
+            .filter(|p| p.alive() && race::cell_of(p, app.scene) as usize == i)
+            .map(crate::model::code::short_name)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let col = CELL_W.min(area.width.max(1));
+    let per_row = ((area.width + 1) / (col + 1)).max(1) as usize;
+    let bands = n.div_ceil(per_row);
+    let facts = facts(app, theme);
+    let rows = area.height as usize;
+    // As many bands as leave a row for the lost line (and one for "+N
+    // more" when some cells are left out).
+    let fits = (1..=bands)
+        .rev()
+        .find(|&b| b * CELL_ROWS + 1 + usize::from(b < bands) <= rows)
+        .unwrap_or(1);
+    let shown = (fits * per_row).min(n);
+    let keep = kept(rows, fits * CELL_ROWS + usize::from(shown < n));
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for band in (0..shown).collect::<Vec<_>>().chunks(per_row) {
+        let mut parts: [Vec<Span<'static>>; CELL_ROWS] = Default::default();
+        for (k, &i) in band.iter().enumerate() {
+            let (value, expected) = cell(i);
+            let lost = (expected as i128 - value as i128).max(0) as u64;
+            let gap = if k > 0 { " " } else { "" };
+            let cut = |s: String| pad_center(&s, col as usize);
+            let lost_style = if lost > 0 {
+                theme.blocked()
+            } else {
+                theme.ok()
+            };
+            for (row, (s, style)) in parts.iter_mut().zip([
+                (format!("arr[{i}]"), theme.dim()),
+                (group_thousands(value), theme.title()),
+                (on(i), Style::new()),
+                (text::words().cell_lost(lost), lost_style),
+            ]) {
+                row.push(Span::raw(gap));
+                row.push(Span::styled(cut(s), style));
+            }
+        }
+        lines.extend(parts.into_iter().map(Line::from));
+    }
+    if shown < n {
+        lines.push(Line::styled(
+            text::words().stage_more(n - shown),
+            theme.dim(),
+        ));
+    }
+    lines.extend(keep.iter().filter_map(|&i| fitted(&facts, i, area.width)));
+    centred(lines, area, buf);
+}
+
+/// `s` cut to `w` columns and centred in them.
+fn pad_center(s: &str, w: usize) -> String {
+    let s = crate::ui::width::clip(s, w);
+    let used = crate::ui::width::width(s);
+    let left = (w - used) / 2;
+    format!("{}{s}{}", " ".repeat(left), " ".repeat(w - used - left))
+}
+
+/// Columns of a paced Array run's side: its longest card line
+/// ("tmp=13, next: arr[3] = tmp").
+const ARRAY_SIDE: u16 = 26;
+
+/// Columns of one Array cell on the stage.
+const CELL_W: u16 = 9;
+/// Rows of one band of cells: name, value, counters, lost.
+const CELL_ROWS: usize = 4;
 
 /// A number three rows high: half blocks, or a seven-segment ASCII font;
 /// a wider gap between groups of three digits.

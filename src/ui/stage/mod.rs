@@ -101,7 +101,13 @@ fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect
     let title = match &app.scene.cfg.scenario {
         Scenario::Queue(_) => text::stage_queue_title(app.scene.maxsize),
         Scenario::Pipe(p) => text::words().stage_pipe_title(p.duplex).to_string(),
-        Scenario::Counter(c) => text::words().stage_counter_title(c.lock).to_string(),
+        Scenario::Counter(c) => {
+            let lock = crate::model::race::lock_on(app.scene);
+            match c.array {
+                0 => text::words().stage_counter_title(lock).to_string(),
+                n => text::words().stage_array_title(n, lock),
+            }
+        }
         Scenario::Program(p) => {
             text::words().prog_stage_title(p.file_name(), app.scene.world.program.objects.len())
         }
@@ -216,6 +222,10 @@ struct Spots {
     /// was taken out before its flight arrived: it then leaves from the
     /// exit).
     gone: Option<Anchor>,
+    /// The way back through a duplex pipe (replies): where each reply
+    /// rests, by its number, and where replies come out (the sender's end).
+    back_places: HashMap<u64, Anchor>,
+    back_exit: Option<Anchor>,
     /// Widest label a token shows (longer ones are cut).
     label_w: u16,
     /// The middle of the stage, between the two sides (read by tests).
@@ -231,8 +241,8 @@ impl Spots {
     fn anchor(&self, spot: Spot) -> Option<Anchor> {
         match spot {
             Spot::Proc(id) => self.procs.get(&id).copied(),
-            Spot::QueueTail | Spot::PipeIn => self.ends.map(|e| e.0),
-            Spot::QueueHead | Spot::PipeOut => self.ends.map(|e| e.1),
+            Spot::QueueTail | Spot::PipeIn | Spot::PipeBackOut => self.ends.map(|e| e.0),
+            Spot::QueueHead | Spot::PipeOut | Spot::PipeBackIn => self.ends.map(|e| e.1),
         }
     }
 
@@ -245,12 +255,18 @@ impl Spots {
         } else {
             match f.from {
                 Spot::QueueHead | Spot::PipeOut => self.exit.or(self.anchor(f.from)),
+                Spot::PipeBackOut => self.back_exit.or(self.anchor(f.from)),
                 s => self.anchor(s),
             }
         }?;
         let to = if f.entering() {
-            let rests = f.seq.and_then(|n| self.places.get(&n).copied());
-            let gone = f.seq.and(self.gone);
+            let (places, gone) = if f.to == Spot::PipeBackIn {
+                (&self.back_places, self.back_exit)
+            } else {
+                (&self.places, self.gone)
+            };
+            let rests = f.seq.and_then(|n| places.get(&n).copied());
+            let gone = f.seq.and(gone);
             rests.or(gone).or(self.anchor(f.to))
         } else {
             self.anchor(f.to)
@@ -272,7 +288,9 @@ fn tube_ends(x0: u16, w: u16, y: u16) -> (Anchor, Anchor) {
 /// The items on their way into the object at `now_ns`, by number: their
 /// place inside is drawn empty until they arrive (one item, one token).
 /// None while events come too fast to animate: then every item rests.
-fn landing(app: &View) -> HashSet<u64> {
+/// `back`: the replies on their way back into a duplex pipe (numbered
+/// apart from the messages).
+fn landing(app: &View, back: bool) -> HashSet<u64> {
     if app.scene.fast() {
         return HashSet::new();
     }
@@ -281,6 +299,7 @@ fn landing(app: &View) -> HashSet<u64> {
         .list
         .iter()
         .filter(|f| f.entering() && f.flying(app.now_ns))
+        .filter(|f| (f.to == Spot::PipeBackIn) == back)
         .filter_map(|f| f.seq)
         .collect()
 }
@@ -328,7 +347,13 @@ fn render_flights(app: &View, theme: &Theme, spots: &Spots, area: Rect, buf: &mu
         // the slot next to that end), it turns in the last part.
         let ty = if f.entering() {
             let span = to.at.0 as f64 - from.at.0 as f64;
-            let tail = spots.ends.map_or(from.at.0, |e| e.0.at.0) as f64;
+            let tail = spots.ends.map_or(from.at.0, |e| {
+                if f.to == Spot::PipeBackIn {
+                    e.1.at.0
+                } else {
+                    e.0.at.0
+                }
+            }) as f64;
             let turn = if span.abs() < 1.0 {
                 TURN
             } else {

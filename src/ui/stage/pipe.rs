@@ -2,6 +2,7 @@
 //! the receiver, and who holds each end.
 
 use super::*;
+use crate::stream::{Note, WaitLink};
 
 // ----------------------------------------------------------------- pipe --
 
@@ -104,12 +105,12 @@ pub(super) fn render_pipe_tube(
         .iter()
         .map(|t| clip_label(&t.label, LABEL_W, theme))
         .collect();
-    let landing = landing(app);
+    let landing_in = landing(app, false);
     let (placed, hidden) = place_from_right(labels.iter().map(String::as_str), lo, hi);
     for (t, (x, label)) in inside.items.iter().zip(&placed) {
         if let Some(n) = t.seq {
             spots.places.insert(n, Anchor::starts_at((*x, rows.mid)));
-            if landing.contains(&n) {
+            if landing_in.contains(&n) {
                 continue;
             }
         }
@@ -125,26 +126,40 @@ pub(super) fn render_pipe_tube(
             theme.dim(),
         );
     }
+    // Replies on their way back (a duplex pipe with --echo): from the
+    // sender's end rightwards, oldest first, up to the messages.
+    let back_hi = placed
+        .last()
+        .map_or(hi, |(x, _)| x.saturating_sub(2))
+        .min(if hidden > 0 { lo } else { hi });
+    render_back(app, theme, area, rows.mid, (lo, back_hi), spots, buf);
 
-    let sender_blocked = app
-        .scene
-        .world
-        .by_role(Role::Sender)
-        .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToSend { .. }));
-    let receiver_blocked = inside.count() == 0
-        && app
-            .scene
-            .world
-            .by_role(Role::Receiver)
-            .any(|p| p.alive() && matches!(p.activity, Activity::WaitingToRecv { .. }));
+    // Each end is marked blocked while its process waits there: to send
+    // into a full pipe, or (a duplex end) to receive from an empty way.
+    let back_empty = app.scene.world.pipe.back.count() == 0;
+    let waits = |role: Role, recv_empty: bool| {
+        app.scene.world.by_role(role).any(|p| {
+            p.alive()
+                && match p.activity {
+                    Activity::WaitingToSend { .. } => true,
+                    Activity::WaitingToRecv { .. } => recv_empty,
+                    _ => false,
+                }
+        })
+    };
+    let sender_blocked = waits(Role::Sender, duplex && back_empty);
+    let receiver_blocked = waits(Role::Receiver, inside.count() == 0);
     let (in_mark, in_style) = end_mark(theme, sender_blocked);
     let (out_mark, out_style) = end_mark(theme, receiver_blocked);
     put(buf, area, x0 - aw, rows.mid, &in_mark, in_style);
     put(buf, area, x0 + tube_w, rows.mid, &out_mark, out_style);
 
     if let Some(y) = rows.label {
-        let ends = text::words().stage_pipe_ends();
-        render_end_labels(area, y, (x0, tube_w), ends, theme.title(), buf);
+        let (send, recv) = (
+            text::pipe_end_label(duplex, true),
+            text::pipe_end_label(duplex, false),
+        );
+        render_end_labels(area, y, (x0, tube_w), (&send, &recv), theme.title(), buf);
     }
     if let Some(y) = rows.info {
         let stats = app.scene.pipe.as_ref();
@@ -169,6 +184,50 @@ pub(super) fn render_pipe_tube(
         if let Some(n) = t.seq {
             spots.places.insert(n, ends.0);
         }
+    }
+}
+
+/// The replies inside a duplex pipe, from its sender's end rightwards in
+/// columns `lo..hi`, the oldest (next out) nearest the sender: where each
+/// rests, and where they come out.
+fn render_back(
+    app: &View,
+    theme: &Theme,
+    area: Rect,
+    y: u16,
+    (lo, hi): (u16, u16),
+    spots: &mut Spots,
+    buf: &mut Buffer,
+) {
+    spots.back_exit = Some(Anchor::starts_at((lo, y)));
+    let back = &app.scene.world.pipe.back;
+    if back.count() == 0 || hi <= lo {
+        return;
+    }
+    let style = app
+        .scene
+        .world
+        .by_role(Role::Receiver)
+        .next()
+        .map_or(Style::new(), |p| theme.proc(p.id))
+        .add_modifier(Modifier::BOLD);
+    let landing = landing(app, true);
+    let mut x = lo;
+    for t in &back.items {
+        let label = clip_label(&t.label, LABEL_W, theme);
+        let w = width(&label);
+        if x + w > hi {
+            break;
+        }
+        if let Some(n) = t.seq {
+            spots.back_places.insert(n, Anchor::starts_at((x, y)));
+            if landing.contains(&n) {
+                x += w + 2;
+                continue;
+            }
+        }
+        put(buf, area, x, y, &label, style);
+        x += w + 2;
     }
 }
 
@@ -203,10 +262,18 @@ pub(super) fn place_from_right<'a>(
     (placed, hidden)
 }
 
-/// Who holds each end of the pipe, one row each (the send end first). The
-/// parent holding the send end is the lesson's forgotten copy: it is named
-/// with what it causes.
+/// Who holds each end of the pipe, one row each (the send end first), as
+/// the kernel shows it: a copy of the send end the parent kept, or one the
+/// receiver itself holds (inherited, never closed), is named with what it
+/// causes (not while a lesson's question is open: that is the answer). While the two ends wait for each other, the chain of waits
+/// instead.
 pub(super) fn render_holders(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if let Some(Note::Deadlock { chain }) = &app.scene.stuck
+        && !app.scene.finished()
+    {
+        render_chain(theme, chain, area, buf);
+        return;
+    }
     for (send, row) in [true, false].into_iter().zip(area.rows()) {
         let line = (0..3)
             .map(|tier| holders_line(app, theme, send, tier))
@@ -216,10 +283,32 @@ pub(super) fn render_holders(app: &View, theme: &Theme, area: Rect, buf: &mut Bu
     }
 }
 
+/// A deadlock's chain of waits, one link a row: "DEADLOCK: sender 952
+/// waits in recv() for receiver 953".
+fn render_chain(theme: &Theme, chain: &[WaitLink], area: Rect, buf: &mut Buffer) {
+    let mark = format!(
+        "{} {}",
+        theme.glyph(Glyph::Blocked),
+        text::words().stage_deadlock()
+    );
+    let pad = " ".repeat(width(&mark) as usize);
+    for (i, (link, row)) in chain.iter().zip(area.rows()).enumerate() {
+        let lead = if i == 0 { mark.clone() } else { pad.clone() };
+        let says = text::words().stage_waits_for(&link.name, link.pid, &link.on_name, link.on);
+        Line::from(vec![
+            Span::styled(lead, theme.blocked()),
+            Span::styled(says, theme.blocked()),
+        ])
+        .render(row, buf);
+    }
+}
+
 /// One end's holders: `tier` 0 says it all, 1 shortens the warning, 2 also
 /// drops the PIDs (for a narrow stage).
 pub(super) fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> Line<'static> {
-    let mut spans = vec![Span::raw(text::words().stage_held_by(send))];
+    let duplex = matches!(&app.scene.cfg.scenario, Scenario::Pipe(p) if p.duplex);
+    let label = text::pipe_end_label(duplex, send);
+    let mut spans = vec![Span::raw(text::words().stage_end_held_by(&label))];
     let Some(stats) = &app.scene.pipe else {
         spans.push(Span::styled(text::words().stage_not_sampled(), theme.dim()));
         return Line::from(spans);
@@ -232,14 +321,17 @@ pub(super) fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> L
     if list.is_empty() {
         spans.push(Span::styled(text::words().stage_nobody(), theme.dim()));
     }
-    let mut parent = false;
+    let (mut parent, mut own) = (false, false);
     for (i, h) in list.iter().enumerate() {
         let (pid, name) = (h.pid, crate::ui::panel::holder_name(app, h));
         if i > 0 {
             spans.push(Span::raw(", "));
         }
         let style = match app.scene.world.by_pid(pid) {
-            Some(p) => theme.proc(p.id).add_modifier(Modifier::BOLD),
+            Some(p) => {
+                own |= p.role == Role::Receiver;
+                theme.proc(p.id).add_modifier(Modifier::BOLD)
+            }
             None => {
                 parent = true;
                 theme.warn()
@@ -252,8 +344,19 @@ pub(super) fn holders_line(app: &View, theme: &Theme, send: bool, tier: u8) -> L
         };
         spans.push(Span::styled(who, style));
     }
-    if parent && send {
-        let why = text::words().stage_parent_holds_send(tier >= 1);
+    // While the class thinks about a question, the stage shows who holds
+    // what, not what it causes.
+    let asking = app
+        .controls
+        .guide
+        .as_ref()
+        .is_some_and(|g| g.asking == crate::model::guide::Asking::Open);
+    let why = match (send && !asking, own, parent) {
+        (false, _, _) | (true, false, false) => None,
+        (true, false, true) => Some(text::words().stage_parent_holds_send(tier >= 1)),
+        (true, true, parent_too) => Some(text::words().stage_own_copy(parent_too, tier >= 1)),
+    };
+    if let Some(why) = why {
         let arrow = theme.glyph(Glyph::ArrowLeft);
         spans.push(Span::styled(format!("  {arrow} {why}"), theme.warn()));
     }

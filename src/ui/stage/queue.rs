@@ -201,7 +201,7 @@ fn render_queue_tube(app: &View, theme: &Theme, area: Rect, spots: &mut Spots, b
     let plan = geo.plan;
     let (s, x0, tube_w) = (plan.slot_w, geo.x0, geo.width());
     let (depth, items, exact) = queued_items(app);
-    let landing = landing(app);
+    let landing = landing(app, false);
     spots.tube = Some(geo);
     spots.label_w = s;
 

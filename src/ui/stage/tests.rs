@@ -3,7 +3,7 @@
 use super::counter::{big_digits, group_thousands};
 use super::queue::plan_slots;
 use super::*;
-use crate::config::{Mode, PipeConfig, QueueConfig};
+use crate::config::{CounterConfig, Mode, PipeConfig, QueueConfig};
 use crate::model::flights::Flight;
 use crate::stream::{Ended, Event, Holder, Kind, SUPERVISOR};
 use crate::ui::testkit::{Fixture, counter_app, pipe_app, queue_app, render_text};
@@ -346,7 +346,7 @@ fn stage_pipe_names_the_parent_as_a_holder_of_the_send_end() {
     }
     for w in [80, 160] {
         let t = text_of(&app, w, 16);
-        let row = t.lines().find(|l| l.contains("send end held by")).unwrap();
+        let row = t.lines().find(|l| l.contains("send end) held by")).unwrap();
         assert!(row.contains("sender"), "{t}");
         assert!(row.contains("parent (ipcscope)"), "{t}");
         assert!(row.contains("recv never sees EOF"), "{t}");
@@ -364,7 +364,7 @@ fn stage_pipe_shows_messages_oldest_nearest_the_receiver_and_the_bytes() {
         let (p3, p2) = (row.find("url_3").unwrap(), row.find("url_2").unwrap());
         assert!(p3 < p2, "url_2 (oldest) nearer the receiver:\n{t}");
         assert!(t.contains("18 B / 212992 B buffered"), "{t}");
-        assert!(t.contains("recv end held by: receiver"), "{t}");
+        assert!(t.contains("b (recv end) held by: receiver"), "{t}");
     }
 }
 
@@ -390,10 +390,40 @@ fn stage_counter_shows_the_updates_lost() {
     }
 }
 
+/// A paced run's cards take more room; a figure that does not fit is
+/// squeezed or left out, never cut short.
+#[test]
+fn stage_counter_paced_never_cuts_a_figure_short() {
+    let mut app = counter_app();
+    if let Scenario::Counter(c) = &mut app.scene.cfg.scenario {
+        c.step_delay = Some(CounterConfig::STEP_DELAY);
+    }
+    for (w, h) in [(80, 8), (100, 10), (160, 16)] {
+        let t = text_of(&app, w, h);
+        for line in t.lines() {
+            if let Some(at) = line.find("actual ") {
+                let digits: String = line[at + 7..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                assert_eq!(digits, "231415", "{w}x{h}:\n{t}");
+            }
+            if let Some(at) = line.find("lost ") {
+                let digits: String = line[at + 5..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                assert!(digits.is_empty() || digits == "168585", "{w}x{h}:\n{t}");
+            }
+        }
+        assert!(t.contains("168585"), "{w}x{h}: the lost count stays\n{t}");
+    }
+}
+
 #[test]
 fn stage_counter_without_the_lock_says_an_update_was_lost_only_when_one_was() {
     let t = text_of(&counter_app(), 80, 8);
-    assert!(t.contains("two read the same value: one +1 lost"), "{t}");
+    assert!(t.contains("full speed: lost updates counted"), "{t}");
     let mut app = counter_app();
     app.observe(crate::stream::Observation {
         value: Some(crate::stream::ValueView {
@@ -805,4 +835,98 @@ fn stage_pipe_flood_counts_what_is_not_followed_and_never_labels_it() {
             );
         }
     }
+}
+
+// ------------------------------------------- pipe ends, replies, deadlock --
+
+#[test]
+fn stage_inherited_ends_name_the_receivers_own_copy_of_the_send_end() {
+    let app = crate::ui::testkit::inherited_app();
+    for (w, h) in [(98, 9), (160, 16)] {
+        let t = text_of(&app, w, h);
+        let send = t
+            .lines()
+            .find(|l| l.contains("a (send end) held by:"))
+            .unwrap_or_else(|| panic!("{t}"));
+        assert!(send.contains("receiver ###"), "{t}");
+        assert!(
+            send.contains("the receiver's own copy: its recv never sees EOF"),
+            "{t}"
+        );
+        assert!(t.contains("b (recv end) held by: receiver ###"), "{t}");
+        // The ends are labelled as the program names them.
+        assert!(row_of(&t, "a (send end)") < row_of(&t, "sender ###"), "{t}");
+    }
+    insta::assert_snapshot!(text_of(&app, 98, 9));
+}
+
+#[test]
+fn stage_inherited_ends_with_the_parent_too_say_no_eof_while_any_is_open() {
+    let mut app = crate::ui::testkit::inherited_app();
+    if let Some(p) = app.scene.pipe.as_mut() {
+        p.send_holders.push(Holder {
+            pid: 940,
+            proc: None,
+        });
+    }
+    let t = text_of(&app, 160, 16);
+    assert!(
+        t.contains(
+            "receiver ###, parent (ipcscope) 940  ← recv never sees EOF while these are open"
+        ),
+        "{t}"
+    );
+}
+
+#[test]
+fn stage_deadlock_shows_the_chain_of_waits_and_both_ends_blocked() {
+    let app = crate::ui::testkit::deadlock_app();
+    let t = text_of(&app, 98, 9);
+    let first = row_of(&t, "DEADLOCK: sender ### waits in recv() for receiver ###");
+    let second = row_of(&t, "receiver ### waits in recv() for sender ###");
+    assert_eq!(second, first + 1, "{t}");
+    // Each end of the tube is marked blocked: both wait there.
+    let mid = t.lines().nth(row_of(&t, "BLOCKED recv")).unwrap();
+    assert_eq!(mid.matches('■').count(), 4, "{t}");
+    insta::assert_snapshot!(t);
+}
+
+#[test]
+fn stage_echo_draws_the_reply_on_its_way_back_near_the_sender() {
+    let app = crate::ui::testkit::echo_app();
+    let t = text_of(&app, 98, 9);
+    let mid = t
+        .lines()
+        .find(|l| l.contains("ok url_1"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(
+        mid.contains("→│ ok url_1"),
+        "the reply rests at the sender's end: {t}"
+    );
+    assert!(t.contains("received 2, last url_1"), "{t}");
+    assert_eq!(app.scene.world.pipe.back.count(), 1);
+    assert_eq!(app.scene.world.pipe.inside.count(), 0);
+    // A reply's flight goes from the receiver's card into the tube's right
+    // end, and rests at the sender's end.
+    let mut app = app;
+    app.item(2100, 1, 953, Kind::Reply, "ok url_2", 3);
+    let f = app.scene.flights.list.last().unwrap();
+    assert_eq!((f.from, f.to), (Spot::Proc(1), Spot::PipeBackIn));
+    let (_, spots) = draw_with(&app, &Theme::plain(), 98, 9);
+    let (from, to) = spots.flight_ends(f).unwrap();
+    assert!(from.at.0 > to.at.0, "it travels leftwards");
+    assert_eq!(Some(to), spots.back_places.get(&3).copied());
+}
+
+#[test]
+fn stage_one_way_pipe_ends_are_named_send_end_and_recv_end() {
+    let mut p = PipeConfig::defaults(Mode::Tui);
+    p.duplex = false;
+    let mut app = empty(Scenario::Pipe(p));
+    spawn(&mut app, 0, 952, "sender", Role::Sender);
+    spawn(&mut app, 1, 953, "receiver", Role::Receiver);
+    let t = text_of(&app, 160, 16);
+    assert!(row_of(&t, "send_end") < row_of(&t, "sender ###"), "{t}");
+    assert!(t.contains("recv_end"), "{t}");
+    assert!(t.contains("send_end held by:"), "{t}");
 }

@@ -44,8 +44,8 @@ impl Wait {
         let own = match self {
             Wait::Put => matches!(kind, Kind::Put | Kind::PutFull | Kind::GaveUp),
             Wait::Get => matches!(kind, Kind::Get | Kind::GetEmpty),
-            Wait::Send => matches!(kind, Kind::Send),
-            Wait::Recv => matches!(kind, Kind::Recv | Kind::RecvEof),
+            Wait::Send => matches!(kind, Kind::Send | Kind::Reply),
+            Wait::Recv => matches!(kind, Kind::Recv | Kind::RecvEof | Kind::GotReply),
         };
         own || matches!(kind, Kind::Exiting | Kind::Exit { .. })
     }

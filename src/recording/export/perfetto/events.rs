@@ -292,6 +292,14 @@ fn instant(e: &Event, n: u64) -> (Cow<'static, str>, Args<'_>) {
         Kind::DelayScaled { scale } => (format!("delays x{scale}").into(), Args::of(e, n)),
         Kind::SlowMotion { factor } => (format!("slow motion x{factor}").into(), Args::of(e, n)),
         Kind::GaveUp => (format!("gave up putting {item}").into(), Args::of(e, n)),
+        Kind::WrongWay { error, .. } => (format!("OSError: {error}").into(), Args::of(e, n)),
+        Kind::Reply => (format!("reply {item}").into(), Args::of(e, n)),
+        Kind::GotReply => (format!("got reply {item}").into(), Args::of(e, n)),
+        Kind::EndClosed { .. } if e.child == crate::stream::SUPERVISOR => (
+            "the parent closed its copy of the send end".into(),
+            Args::of(e, n),
+        ),
+        Kind::EndClosed { .. } => ("closed the pipe end it does not use".into(), Args::of(e, n)),
         other => (other.name().into(), Args::of(e, n)),
     };
     (name, args)
@@ -314,6 +322,8 @@ fn note_label(note: &Note) -> &'static str {
         Note::NoProgress { .. } => "no process can make progress",
         Note::CouldNotDo { .. } => "could not do that",
         Note::AtLimit { .. } => "at the process limit",
+        Note::OwnSendEnd { .. } => "the receiver holds the send end itself",
+        Note::Deadlock { .. } => "deadlock",
     }
 }
 
