@@ -903,13 +903,8 @@ impl Watched {
             .any(|b| matches!(b, ipcscope::stream::Body::Event(e) if &e.kind == kind))
     }
 
-    /// The program's processes (not ipcscope's guard) and their states.
     fn states(&self) -> Vec<(i32, char)> {
-        marked_cmdline(&self.mark)
-            .into_iter()
-            .filter(|(_, cmd)| !cmd.contains("attach-guard"))
-            .filter_map(|(pid, _)| ipcscope::proc::tree::stat(pid).map(|s| (pid, s.state)))
-            .collect()
+        program_states(&self.mark, None)
     }
 
     /// Stops the program and checks that nothing of it is left.
@@ -939,6 +934,17 @@ fn program_cfg(dir: &Path, mark: &str) -> ipcscope::config::RunConfig {
         lang: Default::default(),
         classroom: false,
     }
+}
+
+/// The watched program's live processes (their command line holds `mark`;
+/// not ipcscope's guard, nor `ipcscope` itself when given) and their
+/// states (`T`: stopped).
+fn program_states(mark: &str, ipcscope: Option<i32>) -> Vec<(i32, char)> {
+    marked_cmdline(mark)
+        .into_iter()
+        .filter(|&(pid, ref cmd)| Some(pid) != ipcscope && !cmd.contains("attach-guard"))
+        .filter_map(|(pid, _)| ipcscope::proc::tree::stat(pid).map(|s| (pid, s.state)))
+        .collect()
 }
 
 /// Live processes whose command line holds `mark`, with that line.
@@ -1066,9 +1072,8 @@ fn restart_ends_the_programs_tree_and_runs_it_again() {
     .unwrap();
     let mut scene = ipcscope::model::Scene::new(cfg.clone());
     let program = || -> Vec<i32> {
-        marked_cmdline(&mark)
+        program_states(&mark, None)
             .into_iter()
-            .filter(|(_, cmd)| !cmd.contains("attach-guard"))
             .map(|(pid, _)| pid)
             .collect()
     };
@@ -1145,14 +1150,8 @@ fn run_in_the_visualizer_shows_the_source_freezes_the_tree_says_what_cannot_appl
     let mark = marker("tui");
     let prog = dir.join("ticks.py");
     let mut tui = common::pty::Tui::start(common::exe(), &["run", prog.to_str().unwrap(), &mark]);
-    let ipcscope = tui.pid;
-    let program = || -> Vec<(i32, char)> {
-        marked_cmdline(&mark)
-            .into_iter()
-            .filter(|&(pid, ref cmd)| pid != ipcscope && !cmd.contains("attach-guard"))
-            .filter_map(|(pid, _)| ipcscope::proc::tree::stat(pid).map(|s| (pid, s.state)))
-            .collect()
-    };
+    let ipcscope = Some(tui.pid);
+    let program = || program_states(&mark, ipcscope);
     common::wait_until(
         "the program's source and its children are on screen",
         || {
