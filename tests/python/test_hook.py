@@ -57,6 +57,62 @@ def run_hooked(program, extra_path=None, timeout=60):
     return p.returncode, out, err, reports
 
 
+class Floods(unittest.TestCase):
+    """The flood counts in this interpreter, reporting into a pipe of the
+    test's own."""
+
+    def setUp(self):
+        import ipcscope_hook as h
+        from json.encoder import encode_basestring_ascii
+
+        self.h = h
+        self.r, self.w = os.pipe()
+        os.set_blocking(self.w, False)
+        self.saved = dict(h._state), h._now, h._quote
+        h._state.update(on=True, fd=self.w, pid=os.getpid(), dropped=0, ino=os.fstat(self.w).st_ino)
+        h._now = __import__("time").monotonic_ns
+        h._quote = encode_basestring_ascii
+        h._burst.clear()
+
+    def tearDown(self):
+        h = self.h
+        state, h._now, h._quote = self.saved
+        h._state.clear()
+        h._state.update(state)
+        h._burst.clear()
+        os.close(self.r)
+        os.close(self.w)
+
+    def reports(self):
+        data = b""
+        os.set_blocking(self.r, False)
+        try:
+            while True:
+                data += os.read(self.r, 65536)
+        except BlockingIOError:
+            pass
+        return [json.loads(l[1:]) for l in data.split(b"\n") if l.startswith(b"\x1e")]
+
+    def test_a_count_that_meets_a_full_pipe_is_told_later_whole(self):
+        h = self.h
+        try:  # fill the reporting pipe
+            while True:
+                os.write(self.w, b"x" * 4096)
+        except BlockingIOError:
+            pass
+        for _ in range(500):
+            h._count("put", "q1.1")
+        h._flush_burst()
+        self.assertEqual(h._burst, {("put", "q1.1"): 500}, "kept for the next flush")
+        self.assertEqual(h._state["dropped"], 0, "kept, so not a drop")
+        self.reports()  # the reader catches up
+        h._count("put", "q1.1")
+        h._flush_burst()
+        many = [r for r in self.reports() if r["ev"] == "many"]
+        self.assertEqual([(m["op"], m["n"]) for m in many], [("put", 501)])
+        self.assertEqual(h._burst, {})
+
+
 class Labels(unittest.TestCase):
     def setUp(self):
         import ipcscope_hook as h

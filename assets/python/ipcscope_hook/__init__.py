@@ -98,29 +98,34 @@ def _recheck(t):
     return True
 
 
-def _raw(line):
-    """Writes one line, never blocking: a full pipe drops it (counted)."""
+def _raw(line, keep=False):
+    """Writes one line, never blocking; whether it was written. A full pipe
+    drops it (counted, and told with the next line written), unless the
+    caller `keep`s it to write again (then it is not a drop)."""
     fd = _state["fd"]
+    n = _state["dropped"]
+    if n:
+        line = f'\x1e{{"t_ns":{_now()},"pid":{_state["pid"]},"ev":"dropped","n":{n}}}\n' + line
     try:
-        if _state["dropped"]:
-            n = _state["dropped"]
-            _state["dropped"] = 0
-            line = f'\x1e{{"t_ns":{_now()},"pid":{_state["pid"]},"ev":"dropped","n":{n}}}\n' + line
         _write(fd, line.encode("utf-8", "replace"))
-    except BlockingIOError:
-        _state["dropped"] += 1
-    except OSError:
-        _state["dropped"] += 1
-        _recheck(_now())
+    except OSError as e:
+        if not keep:
+            _state["dropped"] += 1
+        if not isinstance(e, BlockingIOError):
+            _recheck(_now())
+        return False
+    _state["dropped"] = 0
+    return True
 
 
-def _send(ev, key, rest, t=None):
-    """One report: `rest` is the rest of the JSON object (`,"item":...`)."""
+def _send(ev, key, rest, t=None, keep=False):
+    """One report: `rest` is the rest of the JSON object (`,"item":...`);
+    whether it was written."""
     if t is None:
         t = _now()
     if not _recheck(t):
-        return
-    _raw(f'\x1e{{"t_ns":{t},"pid":{_state["pid"]},"ev":"{ev}","obj":"{key}"{rest}}}\n')
+        return False
+    return _raw(f'\x1e{{"t_ns":{t},"pid":{_state["pid"]},"ev":"{ev}","obj":"{key}"{rest}}}\n', keep)
 
 
 # ------------------------------------------------------------------ floods --
@@ -158,8 +163,11 @@ def _flush_burst(t=None):
         return
     items = list(_burst.items())
     _burst.clear()
-    for (ev, key), n in items:
-        _send("many", key, f',"op":"{ev}","n":{n}', t)
+    for k, n in items:
+        ev, key = k
+        if not _send("many", key, f',"op":"{ev}","n":{n}', t, keep=True):
+            # A full pipe: the count is told with the next flush, never lost.
+            _burst[k] = _burst.get(k, 0) + n
 
 
 # --------------------------------------------------------- where and what --
