@@ -250,6 +250,40 @@ class Hooked(unittest.TestCase):
         names = [r["name"] for r in reports if r["ev"] == "object"]
         self.assertEqual(names, ["q", "", "v", "", "r,w"])
 
+    def test_after_a_flood_a_get_that_waits_is_told_after_the_counts(self):
+        status, out, err, reports = run_hooked(
+            """\
+            import multiprocessing as mp
+            import time
+
+            def late(q):
+                time.sleep(0.5)
+                q.put("late")
+
+            if __name__ == "__main__":
+                q = mp.Queue()
+                for i in range(3000):
+                    q.put(i)
+                for i in range(3000):
+                    q.get()
+                p = mp.Process(target=late, args=(q,))
+                p.start()
+                print(q.get())
+                p.join()
+            """
+        )
+        self.assertEqual(status, 0, err)
+        self.assertEqual(out.strip(), "late")
+        main = reports[0]["pid"]
+        mine = [r for r in reports if r["pid"] == main]
+        wait = next(i for i, r in enumerate(mine) if r["ev"] == "get_wait")
+        before = mine[:wait]
+        alone = sum(1 for r in before if r["ev"] == "get")
+        counted = sum(r["n"] for r in before if r["ev"] == "many" and r["op"] == "get")
+        self.assertEqual(alone + counted, 3000, "every get counted is told before the wait")
+        got = [r for r in mine[wait:] if r["ev"] == "get"]
+        self.assertEqual([g["item"] for g in got], ["'late'"])
+
     def test_a_pipe_reports_its_ends_and_eof(self):
         status, out, err, reports = run_hooked(
             """\
