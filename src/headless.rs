@@ -202,7 +202,7 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
     if let Scenario::Program(p) = &s.cfg.scenario {
         let main = w.procs.first().and_then(|p| p.ended);
         let mut out = text::program::summary(w, p.file_name(), main);
-        out.push(t.telemetry_summary(w.events, s.telemetry.dropped, s.telemetry.late));
+        out.push(t.prog_telemetry_summary(w.events, s.telemetry.dropped, s.telemetry.late));
         return out;
     }
     let mut out = vec![t.summary_header()];

@@ -1320,6 +1320,65 @@ fn run_recorded_replays_to_the_same_transcript() {
     let _ = std::fs::remove_file(rec);
 }
 
+const FLOODS: &str = r#"import multiprocessing as mp
+import time
+
+if __name__ == "__main__":
+    q = mp.SimpleQueue()
+    print("flooding", flush=True)
+    end = time.monotonic() + 3
+    n = 0
+    while time.monotonic() < end:
+        q.put(n)
+        q.get()
+        n += 1
+    print("done", n, flush=True)
+"#;
+
+#[test]
+fn run_stopped_under_a_flood_says_reports_were_dropped_and_the_program_still_ends_well() {
+    use nix::sys::signal::{Signal, kill};
+    use std::io::BufRead;
+    if !have_python("dropped") {
+        return;
+    }
+    let dir = scratch("dropped", &[("floods.py", FLOODS)]);
+    let mark = marker("dropped");
+    let mut child = Command::new(common::exe())
+        .args(["run", "--headless", "floods.py"])
+        .current_dir(&dir)
+        .env("LC_ALL", "C")
+        .env("IPCSCOPE_TEST_MARK", &mark)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut so = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut out = String::new();
+    while !out.contains("flooding") {
+        if so.read_line(&mut out).unwrap_or(0) == 0 {
+            break;
+        }
+    }
+    assert!(out.contains("flooding"), "{out}");
+    // ipcscope stopped while the program floods: the reporting pipe fills.
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    kill(pid, Signal::SIGSTOP).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    kill(pid, Signal::SIGCONT).unwrap();
+    let _ = so.read_to_string(&mut out);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{out}");
+    assert!(out.contains("done "), "{out}");
+    assert!(
+        out.contains("reports dropped (the program ran ahead of ipcscope; the counts above miss what they told)"),
+        "{out}"
+    );
+    assert_nothing_left(&mark);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 // ------------------------------------------------- the Python side alone --
 
 #[test]

@@ -205,6 +205,8 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(prog_how_signal, "SIGTERM");
     say!(prog_interrupted);
     say!(run_no_such_file);
+    say!(prog_telemetry_summary, 120, 3, 1);
+    say!(prog_telemetry_summary, 120, 0, 0);
     say!(
         prog_note_all_blocked_why,
         3.1,

@@ -601,6 +601,9 @@ pub trait AttachWords {
     fn prog_summary_value(&self, title: &str, writes: u64, procs: usize, value: &str) -> String;
     /// A process in the summary: its name, pid, how it ended, where it was.
     fn prog_summary_proc(&self, name: &str, pid: i32, ended: &str, place: &str) -> String;
+    /// The summary's last line: records, and the program's reports that a
+    /// full reporting pipe dropped (the counts above miss them).
+    fn prog_telemetry_summary(&self, events: u64, dropped: u64, late: u64) -> String;
     /// `ipcscope run` could not start: the interpreter was not found.
     fn run_no_python(&self, python: &str) -> String;
     /// The program's file does not exist or cannot be read.

@@ -269,6 +269,22 @@ impl AttachWords for En {
         format!("  {name:<16} Process({pid}) {ended}{place}")
     }
 
+    fn prog_telemetry_summary(&self, events: u64, dropped: u64, late: u64) -> String {
+        let mut s = format!("telemetry: {events} events");
+        if dropped > 0 {
+            s.push_str(&format!(
+                ", {dropped} reports dropped (the program ran ahead of ipcscope; the counts \
+                 above miss what they told)"
+            ));
+        } else {
+            s.push_str(", none dropped");
+        }
+        if late > 0 {
+            s.push_str(&format!(", {late} arrived late"));
+        }
+        s
+    }
+
     fn run_no_python(&self, python: &str) -> String {
         format!(
             "cannot run '{python}': no such program (install Python 3.11 or newer, or name one: \

@@ -249,6 +249,21 @@ impl AttachWords for Zh {
         format!("  {name:<16} Process({pid}) {ended}{place}")
     }
 
+    fn prog_telemetry_summary(&self, events: u64, dropped: u64, late: u64) -> String {
+        let mut s = format!("遥测：{events} 个事件");
+        if dropped > 0 {
+            s.push_str(&format!(
+                "，丢弃 {dropped} 条报告（程序跑在 ipcscope 前面；上面的计数缺少这些报告的内容）"
+            ));
+        } else {
+            s.push_str("，没有丢弃");
+        }
+        if late > 0 {
+            s.push_str(&format!("，{late} 个迟到"));
+        }
+        s
+    }
+
     fn run_no_python(&self, python: &str) -> String {
         format!(
             "无法运行 '{python}'：没有这个程序（请安装 Python 3.11 或更新版本，或者指定一个：\
