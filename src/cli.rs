@@ -231,7 +231,7 @@ where
 }
 
 /// The command line, built, speaking `w`: every about, option help,
-/// default and value from the table (see [`localize`]).
+/// default and value from the table (see `cli::localize`).
 pub fn command(w: &dyn crate::text::CliWords) -> clap::Command {
     localize::command(Cli::command(), w)
 }
@@ -302,6 +302,58 @@ enum Command {
         #[command(subcommand)]
         role: HiddenRole,
     },
+    /// Watch your own Python program: `run PROG.py [ARGS]`, or `run [OPTIONS] -- PYTHON PROG.py [ARGS]`
+    #[command(
+        override_usage = "ipcscope run [OPTIONS] PROG.py [ARGS]...\n       ipcscope run [OPTIONS] -- PYTHON PROG.py [ARGS]..."
+    )]
+    Run(RunArgs),
+}
+
+/// `ipcscope run`: someone's program, and how to watch it.
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The program and its arguments (run by python3 from PATH)
+    #[arg(value_name = "PROG.py [ARGS]", required_unless_present = "command")]
+    program: Vec<String>,
+    /// After `--`: the interpreter, the program and its arguments
+    #[arg(value_name = "PYTHON PROG.py [ARGS]", last = true)]
+    command: Vec<String>,
+    /// Show only what the kernel sees (processes, their states, the pipes they hold): no instrumentation
+    #[arg(long)]
+    no_instrument: bool,
+    /// Stop the program (SIGTERM, then SIGKILL) after S seconds [default: never]
+    #[arg(long, value_name = "S", value_parser = parse_timeout)]
+    timeout: Option<f64>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+impl RunArgs {
+    /// The program's run: `python3` from PATH unless an interpreter came
+    /// after `--`.
+    fn config(self) -> RunConfig {
+        let (python, argv) = if self.command.is_empty() {
+            ("python3".to_string(), self.program)
+        } else {
+            let mut c = self.command;
+            let python = c.remove(0);
+            (python, c)
+        };
+        let cwd = std::env::current_dir()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| ".".into());
+        let p = crate::stream::ProgramConfig {
+            python,
+            argv,
+            cwd,
+            instrument: !self.no_instrument,
+            timeout: self.timeout.filter(|t| *t > 0.0),
+        };
+        match run(self.common, |_| Scenario::Program(p)) {
+            Invocation::Run(cfg) => cfg,
+            _ => unreachable!("run() makes a run"),
+        }
+    }
 }
 
 /// Options every scenario takes.
@@ -606,6 +658,7 @@ impl Cli {
             Some(Command::Counter { common, .. }) => (None, common, sub(cmd, "counter")),
             Some(Command::Lesson(LessonArgs { common, .. })) => (None, common, sub(cmd, "lesson")),
             Some(Command::Export(a)) => return a.validate(sub(cmd, "export")),
+            Some(Command::Run(a)) => (None, &a.common, sub(cmd, "run")),
             Some(Command::Bench(_) | Command::Replay(_) | Command::Child { .. }) => return Ok(()),
         };
         let usage_error = |message| localize::usage_error(cmd, message);
@@ -659,6 +712,7 @@ impl Cli {
                 items: a.items,
             }),
             Some(Command::Child { role }) => Invocation::Child(role),
+            Some(Command::Run(a)) => Invocation::Run(a.config()),
             Some(Command::Lesson(a)) => return a.into_invocation(sub(cmd, "lesson")),
         })
     }

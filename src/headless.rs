@@ -199,6 +199,12 @@ impl Printer {
 pub fn summary_lines(s: &Scene) -> Vec<String> {
     let t = text::words();
     let w = &s.world;
+    if let Scenario::Program(p) = &s.cfg.scenario {
+        let main = w.procs.first().and_then(|p| p.ended);
+        let mut out = text::program::summary(w, p.file_name(), main);
+        out.push(t.prog_telemetry_summary(w.events, s.telemetry.dropped, s.telemetry.late));
+        return out;
+    }
     let mut out = vec![t.summary_header()];
     match &s.cfg.scenario {
         Scenario::Queue(_) => {
@@ -231,6 +237,7 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
             let v = s.value.unwrap_or_default();
             out.push(text::counter_summary(v.expected, v.value, c.lock));
         }
+        Scenario::Program(_) => {}
     }
     for p in &w.procs {
         let (done, timeouts) = s

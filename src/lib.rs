@@ -2,6 +2,7 @@
 //! Value/Array with Python `multiprocessing`'s contract, and the tools that
 //! make them visible.
 
+pub mod attach;
 pub mod bench;
 pub mod child;
 /// The run's description (scenarios, settings, defaults): part of the

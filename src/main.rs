@@ -7,6 +7,12 @@ use ipcscope::lesson::menu::Choice;
 fn main() {
     ipcscope::proc::signals::ignore_file_size_limit_signal();
     let code = match parse_args() {
+        Invocation::Run(cfg) if matches!(cfg.scenario, ipcscope::config::Scenario::Program(_)) => {
+            match cfg.mode {
+                Mode::Headless => ipcscope::attach::headless::run(&cfg),
+                Mode::Tui => ipcscope::tui::run_program(cfg),
+            }
+        }
         Invocation::Run(cfg) => match cfg.mode {
             Mode::Headless => ipcscope::headless::run(&cfg),
             Mode::Tui => ipcscope::tui::run(cfg),

@@ -60,6 +60,33 @@ pub fn run_lesson(cfg: RunConfig, lesson: crate::stream::lesson::Lesson) -> i32 
     run_live(cfg, controls)
 }
 
+/// Watches someone's Python program (`ipcscope run`): its source beside
+/// the stage, each process on its line; returns the exit code (the
+/// program's own is told on screen).
+pub fn run_program(cfg: RunConfig) -> i32 {
+    crate::text::set_lang(cfg.lang);
+    let mut controls = Controls::new(&cfg, false);
+    controls.set_classroom(cfg.classroom);
+    controls.code = true;
+    if let Err(e) = crate::term::check_tty() {
+        return fail(&e, 2);
+    }
+    let stop = match crate::proc::signals::stop_flag() {
+        Ok(s) => s,
+        Err(e) => return fail(&words().cannot_watch_signals(&e), 1),
+    };
+    let recorders = match crate::headless::recorders(&cfg) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string(), 2),
+    };
+    let source = match crate::source::attach::AttachSource::start(&cfg, WINDOW, recorders, None) {
+        Ok(s) => s,
+        Err(e) => return fail(&e.to_string(), 2),
+    };
+    let scene = Scene::new(cfg.clone());
+    on_terminal(source, scene, controls, cfg.ascii, &stop)
+}
+
 fn run_live(cfg: RunConfig, mut controls: Controls) -> i32 {
     crate::text::set_lang(cfg.lang);
     controls.set_classroom(cfg.classroom);

@@ -24,6 +24,8 @@ pub enum HiddenRole {
     Testing(testing::TestRole),
     #[command(flatten)]
     Bench(bench::BenchRole),
+    #[command(flatten)]
+    AttachGuard(crate::attach::guard::GuardRole),
 }
 
 /// Runs a role; returns the process exit code.
@@ -32,6 +34,7 @@ pub fn run(role: HiddenRole) -> i32 {
         HiddenRole::Lesson(r) => lesson::run(r),
         HiddenRole::Testing(r) => testing::run(r),
         HiddenRole::Bench(r) => bench::run(r),
+        HiddenRole::AttachGuard(r) => crate::attach::guard::run(r),
     };
     match result {
         Ok(()) => 0,

@@ -466,6 +466,8 @@ fn scenes(
                 close_unused: p.close_unused,
                 ..none
             },
+            // A watched program is never a lesson's run.
+            Scenario::Program(_) => none,
         }
     };
     // A restart starts the run again as it is now: with the lock, the

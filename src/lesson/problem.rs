@@ -347,6 +347,8 @@ pub fn roles_of(kind: ScenarioKind) -> &'static [Role] {
         ScenarioKind::Queue => &[Role::Writer, Role::Reader],
         ScenarioKind::Pipe => &[Role::Sender, Role::Receiver],
         ScenarioKind::Counter => &[Role::Counter],
+        // A watched program (never a lesson file's scenario).
+        ScenarioKind::Program => &[Role::Program],
     }
 }
 

@@ -124,6 +124,7 @@ pub fn short_name(p: &Proc) -> String {
         Role::Receiver => "R",
         Role::Counter => "C",
         Role::Supervisor => "P",
+        Role::Program => return super::program::short_name(p),
     };
     let number = p.name.rsplit_once('-').map_or("", |(_, n)| n);
     format!("{letter}{number}")

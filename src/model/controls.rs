@@ -87,6 +87,8 @@ pub enum ScenarioKind {
     Queue,
     Pipe,
     Counter,
+    /// A watched Python program (`ipcscope run`).
+    Program,
 }
 
 impl ScenarioKind {
@@ -95,6 +97,7 @@ impl ScenarioKind {
             Scenario::Queue(_) => ScenarioKind::Queue,
             Scenario::Pipe(_) => ScenarioKind::Pipe,
             Scenario::Counter(_) => ScenarioKind::Counter,
+            Scenario::Program(_) => ScenarioKind::Program,
         }
     }
 }
@@ -217,9 +220,13 @@ impl Controls {
     /// The program the code panel shows for the run on `scene`, and
     /// whether it is the lesson's own (else one that makes the same calls
     /// with the same arguments as the run, maxsize as it is now).
-    pub fn program(&self, scene: &Scene) -> Option<(&super::code::Program, bool)> {
+    pub fn program<'a>(&'a self, scene: &'a Scene) -> Option<(&'a super::code::Program, bool)> {
         if let Some(g) = &self.guide {
             return Some((&g.program, true));
+        }
+        if let Scenario::Program(_) = &scene.cfg.scenario {
+            // A watched program is its own.
+            return scene.world.program.main.as_ref().map(|p| (p, true));
         }
         let mut now = scene.cfg.scenario.clone();
         if let Scenario::Queue(q) = &mut now {
@@ -371,12 +378,12 @@ impl Controls {
             Intent::AddWriter => match kind {
                 ScenarioKind::Queue => fx.push(Command::AddWriter),
                 ScenarioKind::Counter => fx.push(Command::AddCounter),
-                ScenarioKind::Pipe => hint = Some(not_here("+")),
+                ScenarioKind::Pipe | ScenarioKind::Program => hint = Some(not_here("+")),
             },
             Intent::RemoveWriter => match kind {
                 ScenarioKind::Queue if live(Role::Writer) > 0 => fx.push(Command::RemoveWriter),
                 ScenarioKind::Counter if live(Role::Counter) > 0 => fx.push(Command::RemoveCounter),
-                ScenarioKind::Pipe => hint = Some(not_here("-")),
+                ScenarioKind::Pipe | ScenarioKind::Program => hint = Some(not_here("-")),
                 _ => hint = Some(Hint::NothingToRemove),
             },
             Intent::AddReader => match kind {
@@ -388,6 +395,11 @@ impl Controls {
                 ScenarioKind::Queue => hint = Some(Hint::NoReaderToRemove),
                 _ => hint = Some(not_here("R")),
             },
+            Intent::Faster | Intent::Slower if kind == ScenarioKind::Program => {
+                hint = Some(not_here("[/]"));
+            }
+            Intent::Step if kind == ScenarioKind::Program => hint = Some(not_here(".")),
+            Intent::Switch(_) if kind == ScenarioKind::Program => hint = Some(not_here("1/2/3")),
             Intent::Faster | Intent::Slower => {
                 let factor = if intent == Intent::Faster {
                     1.0 / 1.5
@@ -780,6 +792,70 @@ mod tests {
                 scenario: ScenarioKind::Pipe
             }
         );
+    }
+
+    #[test]
+    fn in_a_watched_program_freeze_kill_and_slow_motion_act_and_other_keys_say_they_cannot() {
+        let mut cf = cfg();
+        cf.scenario = Scenario::Program(crate::stream::ProgramConfig {
+            python: "python3".into(),
+            argv: vec!["prog.py".into()],
+            cwd: ".".into(),
+            instrument: true,
+            timeout: None,
+        });
+        let mut s = Scene::new(cf.clone());
+        let spawn = Kind::Spawn {
+            name: "MainProcess".into(),
+            role: Role::Program,
+        };
+        s.apply(&Record {
+            n: 0,
+            body: Body::Event(Event::new(1, 0, 100, spawn)),
+        });
+        let mut c = Controls::new(&cf, false);
+        let act = |c: &mut Controls, s: &Scene, i| c.update(s, i, 0);
+        assert_eq!(
+            act(&mut c, &s, Intent::ToggleFreeze),
+            [Effect::Do(Command::Freeze)]
+        );
+        assert_eq!(
+            act(&mut c, &s, Intent::SlowMore),
+            [Effect::Do(Command::SetSlowMotion(1.5))]
+        );
+        c.update(&s, Intent::Select(0), 0);
+        assert_eq!(
+            act(&mut c, &s, Intent::Terminate),
+            [Effect::Do(Command::Signal(0, Sig::Term))]
+        );
+        assert_eq!(
+            act(&mut c, &s, Intent::Kill),
+            [Effect::Do(Command::Signal(0, Sig::Kill))]
+        );
+        assert!(matches!(
+            &act(&mut c, &s, Intent::Restart)[..],
+            [Effect::Do(Command::Restart(_))]
+        ));
+        for (intent, key) in [
+            (Intent::AddWriter, "+"),
+            (Intent::RemoveWriter, "-"),
+            (Intent::AddReader, "r"),
+            (Intent::RemoveReader, "R"),
+            (Intent::Faster, "[/]"),
+            (Intent::MaxsizeUp, "m/M"),
+            (Intent::Step, "."),
+            (Intent::Switch(ScenarioKind::Pipe), "1/2/3"),
+        ] {
+            assert!(act(&mut c, &s, intent).is_empty(), "{key}");
+            assert_eq!(
+                c.hints.back().unwrap().0,
+                Hint::NotHere {
+                    key,
+                    scenario: ScenarioKind::Program
+                },
+                "{key}"
+            );
+        }
     }
 
     #[test]

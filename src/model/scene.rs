@@ -342,6 +342,9 @@ impl Scene {
                 changed |= self.counters.insert(c.proc, *c) != Some(*c);
             }
         }
+        if let Some(views) = &obs.objects {
+            changed |= self.world.program.observe(views);
+        }
         if let Some(t) = obs.telemetry {
             changed |= self.telemetry != t;
             self.telemetry = t;
@@ -412,6 +415,7 @@ impl Scene {
             Role::Writer | Role::Sender | Role::Counter => 0,
             Role::Reader | Role::Receiver => 1,
             Role::Supervisor => 2,
+            Role::Program => 0,
         };
         let mut v: Vec<&Proc> = self.world.procs.iter().collect();
         v.sort_by_key(|p| (rank(p.role), p.id));

@@ -243,6 +243,8 @@ pub struct World {
     pub value_lock_recoveries: u64,
     pub losses: Vec<Loss>,
     pub events: u64,
+    /// A watched Python program's objects, lines and waits.
+    pub program: super::program::ProgramWorld,
     /// The counters' race, step by step.
     pub race: super::race::RaceTally,
 }
@@ -287,6 +289,35 @@ impl World {
     pub fn apply(&mut self, ev: &Event) {
         self.events += 1;
         self.now_ns = self.now_ns.max(ev.t_ns);
+        if matches!(
+            ev.kind,
+            Kind::Program(_)
+                | Kind::Spawn {
+                    role: Role::Program,
+                    ..
+                }
+        ) || ev.at.is_some()
+            || !self.program.procs.is_empty()
+        {
+            self.program.apply(ev);
+        }
+        match &ev.kind {
+            // A watched program's child says its multiprocessing name.
+            Kind::Program(crate::stream::ProgramOp::Begin { name, .. }) => {
+                if let Some(p) = self.proc_mut(ev.child) {
+                    p.name = name.clone();
+                }
+            }
+            // Operations of a flood, counted: what the process has done.
+            Kind::Program(crate::stream::ProgramOp::Many { what, n })
+                if matches!(what.as_str(), "put" | "get" | "send" | "recv") =>
+            {
+                if let Some(p) = self.proc_mut(ev.child) {
+                    p.done += n;
+                }
+            }
+            _ => {}
+        }
         if let Kind::Spawn { name, role } = &ev.kind {
             self.procs.push(Proc {
                 id: ev.child,

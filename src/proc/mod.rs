@@ -6,3 +6,4 @@ pub mod fds;
 pub mod probe;
 pub mod signals;
 pub mod spawn;
+pub mod tree;

@@ -61,6 +61,12 @@ pub struct Spec {
     pub stderr: Output,
     /// Added niceness (0: as the parent).
     pub nice: i32,
+    /// Killed when the spawning thread ends (`PR_SET_PDEATHSIG`): all
+    /// children but `ipcscope run`'s guard, which must outlive ipcscope to
+    /// stop the program's tree.
+    pub pdeathsig: bool,
+    /// Environment variables added to the child's (it inherits ours).
+    pub env: Vec<(OsString, OsString)>,
 }
 
 impl Spec {
@@ -75,7 +81,21 @@ impl Spec {
             stdout: Output::Null,
             stderr: Output::Null,
             nice: 0,
+            pdeathsig: true,
+            env: Vec::new(),
         }
+    }
+
+    /// Adds an environment variable (the child inherits ours besides).
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Spec {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Not killed with its parent (see [`Spec::pdeathsig`]).
+    pub fn outlive_parent(mut self) -> Spec {
+        self.pdeathsig = false;
+        self
     }
 
     /// Runs the child at a lower priority than its parent, so a flood of
@@ -111,8 +131,10 @@ pub fn spawn(exe: &Path, spec: &Spec) -> io::Result<Child> {
     let parent = std::process::id() as libc::pid_t;
     let keep = spec.keep_fds.clone();
     let nice = spec.nice;
+    let pdeathsig = spec.pdeathsig;
     let mut cmd = Command::new(exe);
     cmd.args(&spec.args)
+        .envs(spec.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(spec.stdout.stdio()?)
         .stderr(spec.stderr.stdio()?)
@@ -148,7 +170,7 @@ pub fn spawn(exe: &Path, spec: &Spec) -> io::Result<Child> {
                     libc::getpriority(libc::PRIO_PROCESS, 0) + nice,
                 );
             }
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) == -1 {
+            if pdeathsig && libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) == -1 {
                 return Err(io::Error::last_os_error());
             }
             if libc::getppid() != parent {

@@ -1,10 +1,11 @@
 //! Where the model's records come from: the seam between the world and the
 //! model. **Live** runs the real processes (the supervisor) and records the
 //! stream as it goes; **Replay** plays a recording back with a timeline;
-//! later an **Attach** source will feed events from a real Python program
-//! in the same wire format. The visualizer's loop is generic over this
+//! **Attach** watches a real Python program (`ipcscope run`), its
+//! instrumentation reporting in the same wire format. The visualizer's loop is generic over this
 //! trait and cannot tell them apart.
 
+pub mod attach;
 pub mod live;
 pub mod replay;
 

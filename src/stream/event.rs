@@ -26,6 +26,8 @@ pub enum Role {
     Receiver,
     Counter,
     Supervisor,
+    /// A process of a watched Python program (`ipcscope run`).
+    Program,
 }
 
 impl Role {
@@ -37,6 +39,7 @@ impl Role {
             Role::Receiver => "receiver",
             Role::Counter => "counter",
             Role::Supervisor => "supervisor",
+            Role::Program => "program",
         }
     }
 }
@@ -206,6 +209,9 @@ pub enum Kind {
     /// Ops the queue recorded that the supervisor could not read in time
     /// (a flood): counted, never shown wrong.
     Missed { puts: u64, gets: u64 },
+    /// (A watched Python program) what its processes do that the kinds
+    /// above do not say: `{"ev": "program", "op": ...}`.
+    Program(super::program::ProgramOp),
     /// The receiver sent a reply back through its own end (`--echo`;
     /// `seq`: its number in that direction; stamped before the write).
     Reply,
@@ -277,6 +283,7 @@ impl Kind {
             Kind::DelayScaled { .. } => "delay_scaled",
             Kind::SlowMotion { .. } => "slow_motion",
             Kind::Missed { .. } => "missed",
+            Kind::Program(_) => "program",
             Kind::Reply => "reply",
             Kind::GotReply => "got_reply",
             Kind::EndClosed { .. } => "end_closed",
@@ -314,7 +321,7 @@ impl Kind {
                 | Kind::ValueWrite { .. }
                 | Kind::LockWait { .. }
                 | Kind::LockTaken
-        )
+        ) || matches!(self, Kind::Program(op) if op.is_routine())
     }
 
     /// Whether the item moved into the object (in) or out of it (out).
@@ -361,6 +368,9 @@ pub struct Event {
     /// message's number in its direction (sends and recvs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
+    /// Where in a watched program's source the operation was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<super::program::At>,
 }
 
 impl Event {
@@ -374,6 +384,7 @@ impl Event {
             item: None,
             depth: None,
             seq: None,
+            at: None,
         }
     }
 
@@ -389,6 +400,11 @@ impl Event {
 
     pub fn with_seq(mut self, seq: u64) -> Event {
         self.seq = Some(seq);
+        self
+    }
+
+    pub fn with_at(mut self, at: Option<super::program::At>) -> Event {
+        self.at = at;
         self
     }
 }

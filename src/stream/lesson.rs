@@ -197,6 +197,8 @@ impl From<Role> for ProgramRole {
             Role::Receiver => ProgramRole::Receiver,
             Role::Counter => ProgramRole::Counter,
             Role::Supervisor => ProgramRole::Parent,
+            // A watched program has no lesson map: its lines are its own.
+            Role::Program => ProgramRole::Parent,
         }
     }
 }
@@ -655,7 +657,7 @@ pub fn blocking_ops(role: Role) -> &'static [Op] {
         Role::Reader => &[Op::Get],
         Role::Sender => &[Op::Send, Op::Recv],
         Role::Receiver => &[Op::Recv, Op::Send],
-        Role::Counter | Role::Supervisor => &[],
+        Role::Counter | Role::Supervisor | Role::Program => &[],
     }
 }
 
@@ -666,7 +668,7 @@ pub fn blocking_op(role: Role) -> Option<Op> {
         Role::Reader => Some(Op::Get),
         Role::Sender => Some(Op::Send),
         Role::Receiver => Some(Op::Recv),
-        Role::Counter | Role::Supervisor => None,
+        Role::Counter | Role::Supervisor | Role::Program => None,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod command;
 pub mod event;
 pub mod lesson;
 pub mod observation;
+pub mod program;
 pub mod record;
 pub mod run;
 
@@ -19,7 +20,8 @@ pub use event::{
 };
 pub use event::{PipeCall, PipeEnd, WaitLink};
 pub use observation::{
-    CellView, Holder, KernelRow, KernelWait, Observation, PipeView, ProcCounters, QueueView,
-    QueuedView, TelemetryView, ValueView,
+    CellView, Holder, KernelRow, KernelWait, ObjectView, Observation, PipeView, ProcCounters,
+    QueueView, QueuedView, TelemetryView, ValueView,
 };
+pub use program::{At, ObjKind, ObjectInfo, ProgramConfig, ProgramNote, ProgramOp};
 pub use record::{Body, Record, RunInfo};

@@ -29,6 +29,23 @@ pub struct Observation {
     /// An Array's cells, in order (a Value has none), read with `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cells: Option<Vec<CellView>>,
+    /// A watched program's objects: each pipe's bytes and who holds its ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectView>>,
+}
+
+/// One of a watched program's queues or pipes, as the kernel shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectView {
+    pub obj: super::event::ObjectId,
+    /// Bytes in its OS pipe (a queue's pipe, or a Pipe's), when measurable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u64>,
+    /// Who holds each end: the receiving end first (a Pipe's first
+    /// connection; a queue's reader), then the other.
+    pub ends: [Vec<Holder>; 2],
 }
 
 /// The queue as its shared memory shows it.

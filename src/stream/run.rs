@@ -385,6 +385,8 @@ pub enum Scenario {
     Queue(QueueConfig),
     Pipe(PipeConfig),
     Counter(CounterConfig),
+    /// Someone's Python program, watched (`ipcscope run`).
+    Program(super::program::ProgramConfig),
 }
 
 impl Scenario {
@@ -393,6 +395,7 @@ impl Scenario {
             Scenario::Queue(_) => "queue",
             Scenario::Pipe(_) => "pipe",
             Scenario::Counter(_) => "counter",
+            Scenario::Program(_) => "program",
         }
     }
 }

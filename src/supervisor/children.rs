@@ -55,6 +55,10 @@ impl Objects {
                 let cells = c.cells() as usize;
                 o.value = Some(SharedArray::new(cells, true).map_err(|e| e.to_string())?);
             }
+            // Someone's program runs under the attach source, not here.
+            Scenario::Program(_) => {
+                return Err("a Python program runs with `ipcscope run`".into());
+            }
         }
         Ok(o)
     }
@@ -185,6 +189,7 @@ impl Engine {
                 }
                 Ok(None)
             }
+            Scenario::Program(_) => Ok(None),
         }
     }
 

@@ -302,7 +302,7 @@ impl Sampler {
                 self.deadlock(w, children)
                     .or_else(|| self.receiver_waits_forever(children))
             }
-            Scenario::Counter(_) => None,
+            Scenario::Counter(_) | Scenario::Program(_) => None,
         }
     }
 
@@ -458,7 +458,7 @@ fn futex_map(base: u64, scenario: &Scenario) -> FutexMap {
             m.lock.push(base + o.lock);
         }
         Scenario::Counter(_) => m.lock.push(base + value::lock_offset()),
-        Scenario::Pipe(_) => {}
+        Scenario::Pipe(_) | Scenario::Program(_) => {}
     }
     m
 }

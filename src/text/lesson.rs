@@ -96,5 +96,6 @@ pub fn scenario_parts(scenario: &Scenario, lang: Lang) -> Vec<String> {
             "Value('i', 0)".to_string(),
             t.menu_counter(c.procs, c.increments, c.lock),
         ],
+        Scenario::Program(p) => vec![p.file_name().to_string()],
     }
 }

@@ -17,6 +17,7 @@ mod errors;
 mod lesson;
 mod notices;
 pub mod prints;
+pub mod program;
 mod race;
 mod screen;
 mod stage;
@@ -33,8 +34,8 @@ pub use screen::*;
 pub use stage::*;
 pub use transcript::*;
 pub use words::{
-    CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings, RaceWords,
-    ScreenWords, StageWords, TranscriptWords, Words,
+    AttachWords, CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings,
+    RaceWords, ScreenWords, StageWords, TranscriptWords, Words,
 };
 
 pub use crate::config::Lang;
@@ -106,6 +107,9 @@ pub struct Context {
     /// Increments each counter makes.
     pub increments: u64,
     pub counter_lock: bool,
+    /// A watched Python program: its own output is printed as it is, and
+    /// ipcscope's lines about it are told apart (`text::program`).
+    pub program: bool,
     /// An Array's cells (0: a Value).
     pub array: u32,
 }
@@ -129,6 +133,7 @@ impl Context {
                 cx.array = c.array;
             }
             Scenario::Pipe(_) => {}
+            Scenario::Program(_) => cx.program = true,
         }
         cx
     }

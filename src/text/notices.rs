@@ -2,8 +2,8 @@
 //! answers to a key): which sentence each one is.
 
 use super::{note_text, signal_name, words};
-use crate::model::Hint;
 use crate::model::notice::Notice;
+use crate::model::{Hint, ScenarioKind};
 use crate::stream::{Ended, SIGKILL};
 
 /// A notice in words.
@@ -35,6 +35,10 @@ pub fn notice(n: &Notice) -> String {
 pub fn hint(h: &Hint) -> String {
     let t = words();
     match h {
+        Hint::NotHere {
+            key,
+            scenario: ScenarioKind::Program,
+        } => t.prog_key_not_here(key),
         Hint::NotHere { key, scenario } => t.hint_not_here(key, t.scenario_name(*scenario)),
         Hint::NothingToRemove => t.hint_nothing_to_remove(),
         Hint::NoReaderToRemove => t.hint_no_reader_to_remove(),

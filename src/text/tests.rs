@@ -175,6 +175,87 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(menu_empty);
     say!(lesson_key_help);
 
+    // a watched program (`ipcscope run`)
+    say!(at_place, "prog.py:23");
+    say!(prog_main, 120);
+    say!(prog_helper, 121, "forkserver");
+    say!(prog_started, 120, 124, "Process-1", "write", "fork");
+    say!(prog_made, 120, "q = Queue(maxsize=2)");
+    say!(prog_put, 124, "'url_1'", "q", 1);
+    say!(prog_put_direct, 124, "'url_1'", "sq");
+    say!(prog_get, 126, "'url_1'", "q", 0);
+    say!(prog_put_wait, 124, "'url_3'", "q", 2, 2);
+    say!(prog_get_wait, 126, "q");
+    say!(prog_full, 124, "'url_3'", "q");
+    say!(prog_empty, 126, "q");
+    say!(prog_send, 124, "'url_0'", "send_end");
+    say!(prog_recv, 126, "'url_0'", "recv_end");
+    say!(prog_recv_wait, 126, "recv_end");
+    say!(prog_eof, 126, "recv_end");
+    say!(prog_closed, 120, "send_end");
+    say!(prog_raised, 124, "put", "q", "ValueError: Queue is closed");
+    say!(prog_join_wait, 120, 124);
+    say!(prog_joined, 120, 124, true);
+    say!(prog_joined, 120, 124, false);
+    say!(prog_finishing, 124, 3);
+    say!(prog_many, 124, "put", 1200, "q");
+    say!(prog_signalled, 120, 126, "SIGTERM");
+    say!(prog_exit, 124, "Process-1", "exit code 0");
+    say!(prog_how_code, 1);
+    say!(prog_how_signal, "SIGTERM");
+    say!(prog_interrupted);
+    say!(run_no_such_file);
+    say!(prog_telemetry_summary, 120, 3, 1);
+    say!(prog_telemetry_summary, 120, 0, 0);
+    say!(
+        prog_note_all_blocked_why,
+        3.1,
+        &["a".to_string(), "b".to_string()]
+    );
+    say!(prog_why_join, 120, 124);
+    say!(prog_why_recv, 124, "b", "a", &[120, 124]);
+    say!(prog_why_recv, 124, "b", "a", &[120]);
+    say!(prog_why_recv, 124, "b", "a", &[]);
+    say!(prog_why_send, 124, "a");
+    say!(prog_why_get, 124, "q");
+    say!(prog_why_put, 124, "q");
+    say!(prog_note_started, "3.11.7", 120);
+    say!(prog_note_not_instrumented);
+    say!(prog_note_old_python, "3.9.18");
+    say!(prog_note_report_fd, 124, 903, true);
+    say!(prog_note_report_fd, 124, 903, false);
+    say!(prog_note_hook_failed, "multiprocessing.queues: boom");
+    say!(prog_note_too_many, 256);
+    say!(prog_note_timed_out, 30);
+    say!(prog_note_all_blocked, 3.0);
+    say!(prog_note_ignored_term, 124);
+    say!(prog_note_left_behind, 2);
+    say!(prog_note_no_multiprocessing);
+    say!(prog_summary_ended, "prog.py", "exit code 0");
+    say!(prog_summary_still_running, "prog.py");
+    say!(prog_summary_queue, "q = Queue()", 6, 6, 0);
+    say!(prog_summary_pipe, "a, b = Pipe()", 10, 10, true);
+    say!(prog_summary_value, "v = Value('i')", 400_000, 4, "137651");
+    say!(
+        prog_summary_proc,
+        "Process-1",
+        124,
+        "exit code 0",
+        "prog.py:23"
+    );
+    say!(run_no_python, "python9");
+    say!(run_no_program, "nope.py", "No such file or directory");
+    say!(run_cannot_start, "Too many open files");
+    say!(prog_key_not_here, "+");
+    say!(prog_stage_title, "prog.py", 2);
+    say!(prog_stage_empty);
+    say!(prog_stage_queue, 2, 3, "72 B");
+    say!(prog_doing_join, 124);
+    say!(prog_doing_sleep, 0.5);
+    say!(prog_doing_poll);
+    say!(prog_doing_finishing, 3);
+    say!(prog_holders, "send_end", "M P1");
+
     // screen
     say!(too_small, 60, 20, 80, 24);
     let activities = [

@@ -10,6 +10,9 @@ use crate::stream::{Ended, Event, Kind, Note, Role, SIGKILL, SUPERVISOR, Stuck};
 /// The transcript line for an event, in the lesson's voice, or `None` for
 /// events that print nothing. `w` is the world *after* the event.
 pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
+    if cx.program {
+        return super::program::line(ev, w);
+    }
     let t = words();
     let p = ev.pid;
     let item = ev.item.as_deref().unwrap_or("?");
@@ -20,7 +23,7 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
             Role::Sender => t.sending(p),
             Role::Receiver => t.receiving(p),
             Role::Counter => t.counting(p, cx.counter_lock),
-            Role::Supervisor => return None,
+            Role::Supervisor | Role::Program => return None,
         },
         Kind::Put => prints::put(item),
         Kind::Get => prints::get(item),
@@ -76,6 +79,7 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         Kind::MaxsizeSet { maxsize } => t.maxsize_set(*maxsize),
         Kind::Missed { puts, gets } => t.missed(*puts, *gets),
         Kind::Stepped | Kind::DelayScaled { .. } | Kind::SlowMotion { .. } => return None,
+        Kind::Program(_) => return None,
         // The programs' own prints: a reply is a send, its receipt a recv.
         Kind::Reply => prints::send(p, item),
         Kind::GotReply => prints::recv(p, item),

@@ -31,6 +31,7 @@ pub trait Words:
     + ErrorWords
     + LessonWords
     + LessonFileWords
+    + AttachWords
     + PipeWords
     + RaceWords
 {
@@ -44,6 +45,7 @@ impl<
         + ErrorWords
         + LessonWords
         + LessonFileWords
+        + AttachWords
         + PipeWords
         + RaceWords,
 > Words for T
@@ -513,6 +515,118 @@ pub trait LessonWords: Sync {
     fn menu_refused(&self, name: &str) -> String;
     /// A folder with no lesson in it.
     fn menu_empty(&self) -> &'static str;
+}
+
+/// Watching someone's Python program (`ipcscope run`): ipcscope's lines
+/// about it (the program's own output is printed as it is), its notes,
+/// the closing summary, its errors and the screen's words for it.
+pub trait AttachWords {
+    /// ` (prog.py:23)`: where in the program, after a sentence.
+    fn at_place(&self, place: &str) -> String;
+    /// The main process started (told when the instrumentation is off).
+    fn prog_main(&self, p: i32) -> String;
+    /// A helper process multiprocessing started itself (`forkserver`,
+    /// `resource_tracker`).
+    fn prog_helper(&self, p: i32, name: &str) -> String;
+    /// A process started a child: its name, its target, the start method.
+    fn prog_started(&self, p: i32, child: i32, name: &str, target: &str, method: &str) -> String;
+    /// A process made a shared object (`what`: `q = Queue(maxsize=2)`).
+    fn prog_made(&self, p: i32, what: &str) -> String;
+    /// An item put: it is in the process's feeder buffer (`depth`: put and
+    /// not yet got).
+    fn prog_put(&self, p: i32, item: &str, obj: &str, depth: u32) -> String;
+    /// A SimpleQueue's put: straight into the pipe.
+    fn prog_put_direct(&self, p: i32, item: &str, obj: &str) -> String;
+    fn prog_get(&self, p: i32, item: &str, obj: &str, depth: u32) -> String;
+    /// About to block in put: the queue is full.
+    fn prog_put_wait(&self, p: i32, item: &str, obj: &str, depth: u32, maxsize: u32) -> String;
+    /// About to block in get: the queue is empty.
+    fn prog_get_wait(&self, p: i32, obj: &str) -> String;
+    fn prog_full(&self, p: i32, item: &str, obj: &str) -> String;
+    fn prog_empty(&self, p: i32, obj: &str) -> String;
+    /// A message sent through one end of a pipe.
+    fn prog_send(&self, p: i32, item: &str, end: &str) -> String;
+    fn prog_recv(&self, p: i32, item: &str, end: &str) -> String;
+    fn prog_recv_wait(&self, p: i32, end: &str) -> String;
+    fn prog_eof(&self, p: i32, end: &str) -> String;
+    /// A queue closed, or a copy of a pipe end.
+    fn prog_closed(&self, p: i32, what: &str) -> String;
+    /// Another exception from an operation (Python's words in `error`).
+    fn prog_raised(&self, p: i32, call: &str, obj: &str, error: &str) -> String;
+    fn prog_join_wait(&self, p: i32, child: i32) -> String;
+    /// `join()` returned (`ended`: whether the child had ended).
+    fn prog_joined(&self, p: i32, child: i32, ended: bool) -> String;
+    /// A child's target returned with items still in its feeder buffer.
+    fn prog_finishing(&self, p: i32, buffered: u64) -> String;
+    /// `n` more operations `op` (`put`, `get`, `send`, `recv`: Python's
+    /// names) on `obj`, too fast to tell one by one.
+    fn prog_many(&self, p: i32, op: &str, n: u64, obj: &str) -> String;
+    /// A process the program signalled (`terminate()`, `kill()`).
+    fn prog_signalled(&self, p: i32, target: i32, signal: &str) -> String;
+    /// A process ended (`how`: `exit code 0`, `SIGTERM`...).
+    fn prog_exit(&self, p: i32, name: &str, how: &str) -> String;
+    /// How a process ended, in a few words.
+    fn prog_how_code(&self, code: i32) -> String;
+    fn prog_how_signal(&self, signal: &str) -> String;
+    /// ipcscope stopped the run (quit, SIGINT, SIGTERM).
+    fn prog_interrupted(&self) -> String;
+    /// The program started as Process(`pid`), run by Python `python`.
+    fn prog_note_started(&self, python: &str, pid: i32) -> String;
+    fn prog_note_not_instrumented(&self) -> String;
+    fn prog_note_old_python(&self, version: &str) -> String;
+    fn prog_note_report_fd(&self, pid: i32, fd: i32, reused: bool) -> String;
+    fn prog_note_hook_failed(&self, what: &str) -> String;
+    fn prog_note_too_many(&self, limit: u32) -> String;
+    fn prog_note_timed_out(&self, secs: u64) -> String;
+    fn prog_note_all_blocked(&self, secs: f64) -> String;
+    /// Every process blocked, and why (`why`: a [`AttachWords::prog_why_join`]
+    /// ... sentence part per waiting process).
+    fn prog_note_all_blocked_why(&self, secs: f64, why: &[String]) -> String;
+    /// Parts of the why: `p` waits in `join()` for `child`.
+    fn prog_why_join(&self, p: i32, child: i32) -> String;
+    /// `p` waits in `end.recv()`; only `holders` still hold `other`, the
+    /// end a message would come through.
+    fn prog_why_recv(&self, p: i32, end: &str, other: &str, holders: &[i32]) -> String;
+    fn prog_why_send(&self, p: i32, end: &str) -> String;
+    fn prog_why_get(&self, p: i32, obj: &str) -> String;
+    fn prog_why_put(&self, p: i32, obj: &str) -> String;
+    fn prog_note_ignored_term(&self, pid: i32) -> String;
+    fn prog_note_left_behind(&self, count: u32) -> String;
+    fn prog_note_no_multiprocessing(&self) -> String;
+    /// The summary: how the program ended.
+    fn prog_summary_ended(&self, file: &str, how: &str) -> String;
+    fn prog_summary_still_running(&self, file: &str) -> String;
+    fn prog_summary_queue(&self, title: &str, puts: u64, gets: u64, left: u64) -> String;
+    fn prog_summary_pipe(&self, title: &str, sent: u64, received: u64, eof: bool) -> String;
+    fn prog_summary_value(&self, title: &str, writes: u64, procs: usize, value: &str) -> String;
+    /// A process in the summary: its name, pid, how it ended, where it was.
+    fn prog_summary_proc(&self, name: &str, pid: i32, ended: &str, place: &str) -> String;
+    /// The summary's last line: records, and the program's reports that a
+    /// full reporting pipe dropped (the counts above miss them).
+    fn prog_telemetry_summary(&self, events: u64, dropped: u64, late: u64) -> String;
+    /// `ipcscope run` could not start: the interpreter was not found.
+    fn run_no_python(&self, python: &str) -> String;
+    /// The program's file does not exist or cannot be read.
+    fn run_no_program(&self, path: &str, why: &str) -> String;
+    /// Why: the program's file is not there.
+    fn run_no_such_file(&self) -> String;
+    /// The run could not be set up (the OS's words).
+    fn run_cannot_start(&self, why: &str) -> String;
+    /// A key that cannot act on someone else's program.
+    fn prog_key_not_here(&self, key: &str) -> String;
+    /// The stage's title: the program and its objects.
+    fn prog_stage_title(&self, file: &str, objects: usize) -> String;
+    /// The stage with nothing to show yet.
+    fn prog_stage_empty(&self) -> &'static str;
+    /// A queue's row: items in feeder buffers, in the pipe (and its bytes).
+    fn prog_stage_queue(&self, buffered: u64, in_pipe: u64, bytes: &str) -> String;
+    /// What a process does beyond the common states: `join`, `sleep`, `poll`.
+    fn prog_doing_join(&self, child: i32) -> String;
+    fn prog_doing_sleep(&self, secs: f64) -> String;
+    fn prog_doing_poll(&self) -> &'static str;
+    fn prog_doing_finishing(&self, buffered: u64) -> String;
+    /// The holders of a pipe end, on the stage.
+    fn prog_holders(&self, end: &str, who: &str) -> String;
 }
 
 /// Pipe ends as fork leaves them, replies and the deadlock of two

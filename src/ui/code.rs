@@ -204,7 +204,11 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         words().stands_for_title(&program.file)
     };
-    let all = markers(&program.lines, app.scene);
+    let all = match &app.scene.cfg.scenario {
+        // A watched program: each process where it really is.
+        crate::config::Scenario::Program(_) => crate::model::program::markers(app.scene),
+        _ => markers(&program.lines, app.scene),
+    };
     let mut legend = format!(
         " {} {}  {} {} ",
         theme.glyph(Glyph::Running),

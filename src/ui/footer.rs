@@ -15,8 +15,10 @@ use crate::text;
 /// `scenario`: the same rules as the model's "does not apply" notices.
 pub fn applies(key: &str, scenario: ScenarioKind) -> bool {
     match key {
-        "+/-" => scenario != ScenarioKind::Pipe,
+        "+/-" => !matches!(scenario, ScenarioKind::Pipe | ScenarioKind::Program),
         "r/R" | "m/M" => scenario == ScenarioKind::Queue,
+        // Someone else's program paces itself: no delays to scale.
+        "[/]" | "." => scenario != ScenarioKind::Program,
         "x" | "w" => scenario == ScenarioKind::Pipe,
         "l" => scenario == ScenarioKind::Counter,
         _ => true,

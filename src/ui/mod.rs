@@ -12,6 +12,7 @@ pub mod log;
 pub mod menu;
 pub mod panel;
 pub mod processes;
+pub mod program;
 pub mod stage;
 pub mod theme;
 pub mod timeline;

@@ -42,6 +42,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         ScenarioKind::Queue => queue(app, theme, area, buf),
         ScenarioKind::Pipe => pipe(app, theme, area, buf),
         ScenarioKind::Counter => counter(app, theme, area, buf),
+        ScenarioKind::Program => super::program::render_panel(app, theme, area, buf),
     }
 }
 

@@ -318,6 +318,14 @@ fn state_words(words: Words, scenario: ScenarioKind) -> usize {
             holder: 0,
             since_ns: 0,
         }],
+        ScenarioKind::Program => vec![
+            Activity::WaitingToPut {
+                item: String::new(),
+                since_ns: 0,
+            },
+            Activity::WaitingToGet { since_ns: 0 },
+            Activity::WaitingToRecv { since_ns: 0 },
+        ],
     };
     let ends = [
         Ended::Code(0),
@@ -480,6 +488,19 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
             text::words().activity_tiny(&p.activity).to_string(),
             full,
         ],
+    };
+    // A watched program's process: what it waits for beyond put and get
+    // (a join, a sleep, a poll, its feeder).
+    let (state_glyph, state_style, state) = match super::program::doing(app, p) {
+        Some((blocked, s)) => {
+            let (g, st) = if blocked {
+                (theme.glyph(Glyph::Blocked), theme.blocked())
+            } else {
+                (state_glyph, state_style)
+            };
+            (g, st, [s.clone(), s.clone(), s.clone(), s])
+        }
+        None => (state_glyph, state_style, state),
     };
     let kernel = app.scene.kernel_of(p.id);
     let (letter, words) = match kernel {

@@ -109,6 +109,7 @@ pub fn detail(kind: &Kind) -> String {
         Kind::DelayScaled { scale } => format!("scale={scale}"),
         Kind::SlowMotion { factor } => format!("factor={factor}"),
         Kind::Missed { puts, gets } => format!("puts={puts} gets={gets}"),
+        Kind::Program(op) => op.detail(),
         Kind::EndClosed { end } => format!("end={}", end_name(*end)),
         Kind::WrongWay { call, error } => format!("call={} error={error}", call_name(*call)),
         Kind::ValueRead {

@@ -30,6 +30,9 @@ impl CliWords for En {
                 "Export a recording for Perfetto / chrome://tracing (JSON) or a spreadsheet (CSV)"
             }
             "bench" => "Measure our Queue and Pipe (optionally against Python's multiprocessing)",
+            "run" => {
+                "Watch your own Python program: `run PROG.py [ARGS]`, or `run [OPTIONS] -- PYTHON PROG.py [ARGS]`"
+            }
             "help" => "Print this message or the help of the given subcommand(s)",
 
             // Common options.
@@ -148,6 +151,16 @@ impl CliWords for En {
                 "Where to write the export (an existing file is refused unless --force)"
             }
             "ExportArgs.force" => "Overwrite OUT if it exists",
+
+            // Run.
+            "RunArgs.program" => "The program and its arguments (run by python3 from PATH)",
+            "RunArgs.command" => "After `--`: the interpreter, the program and its arguments",
+            "RunArgs.no_instrument" => {
+                "Show only what the kernel sees (processes, their states, the pipes they hold): no instrumentation"
+            }
+            "RunArgs.timeout" => {
+                "Stop the program (SIGTERM, then SIGKILL) after S seconds [default: never]"
+            }
 
             // Bench.
             "BenchArgs.python" => {

@@ -1,5 +1,6 @@
 //! English: every sentence ipcscope says, one file per subject.
 
+mod attach;
 mod cli;
 mod errors;
 mod lesson;

@@ -44,6 +44,7 @@ impl NoticeWords for En {
             ScenarioKind::Queue => "queue",
             ScenarioKind::Pipe => "pipe",
             ScenarioKind::Counter => "counter",
+            ScenarioKind::Program => "program",
         }
     }
 

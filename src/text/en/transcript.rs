@@ -204,7 +204,7 @@ impl TranscriptWords for En {
             Role::Sender => "sent",
             Role::Receiver => "received",
             Role::Counter => "increments",
-            Role::Supervisor => "",
+            Role::Supervisor | Role::Program => "",
         }
     }
 

@@ -24,6 +24,9 @@ impl CliWords for Zh {
             "replay" => "在可视化界面中回放录制文件（用 --record 录制），带时间轴",
             "export" => "导出录制文件，给 Perfetto / chrome://tracing（JSON）或电子表格（CSV）使用",
             "bench" => "测量我们的 Queue 和 Pipe（也可以与 Python 的 multiprocessing 对比）",
+            "run" => {
+                "观察你自己的 Python 程序：`run PROG.py [ARGS]`，或 `run [OPTIONS] -- PYTHON PROG.py [ARGS]`"
+            }
             "help" => "打印这段帮助，或所给子命令的帮助",
 
             // Common options.
@@ -119,6 +122,14 @@ impl CliWords for Zh {
             "ExportArgs.format/csv" => "每个事件一行，符合 RFC 4180",
             "ExportArgs.output" => "导出写到哪里（文件已存在时拒绝，除非加 --force）",
             "ExportArgs.force" => "OUT 已存在时覆盖它",
+
+            // Run.
+            "RunArgs.program" => "程序及其参数（用 PATH 中的 python3 运行）",
+            "RunArgs.command" => "`--` 之后：解释器、程序及其参数",
+            "RunArgs.no_instrument" => {
+                "只显示内核看到的内容（进程、它们的状态、它们持有的管道）：不插桩"
+            }
+            "RunArgs.timeout" => "S 秒后停止程序（先 SIGTERM，再 SIGKILL）[默认：不限]",
 
             // Bench.
             "BenchArgs.python" => {

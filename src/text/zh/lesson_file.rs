@@ -42,6 +42,7 @@ impl Zh {
             ScenarioKind::Queue => "queue",
             ScenarioKind::Pipe => "pipe",
             ScenarioKind::Counter => "counter",
+            ScenarioKind::Program => "program",
         };
         format!("{}（{code}）", self.scenario_name(kind))
     }

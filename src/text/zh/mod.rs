@@ -13,6 +13,7 @@
 //! `Process(PID)`, `v.value += 1`; so do signal names. Full-width
 //! punctuation, and a space between Chinese and Latin words or numbers.
 
+mod attach;
 mod cli;
 mod errors;
 mod lesson;

@@ -42,6 +42,7 @@ impl NoticeWords for Zh {
             ScenarioKind::Queue => "队列",
             ScenarioKind::Pipe => "管道",
             ScenarioKind::Counter => "计数器",
+            ScenarioKind::Program => "program",
         }
     }
 

@@ -276,6 +276,7 @@ impl ScreenWords for Zh {
             Role::Receiver => "接收进程",
             Role::Counter => "计数进程",
             Role::Supervisor => "父进程",
+            Role::Program => "进程",
         }
     }
 

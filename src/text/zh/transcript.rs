@@ -194,7 +194,7 @@ impl TranscriptWords for Zh {
             Role::Sender => "发送",
             Role::Receiver => "接收",
             Role::Counter => "自增",
-            Role::Supervisor => "",
+            Role::Supervisor | Role::Program => "",
         }
     }
 

@@ -85,6 +85,10 @@ fn draw(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
         ScenarioKind::Queue => render_queue(app, theme, inner, buf),
         ScenarioKind::Pipe => render_pipe(app, theme, inner, buf),
         ScenarioKind::Counter => render_counter(app, theme, inner, buf),
+        ScenarioKind::Program => {
+            super::program::render_stage(app, theme, inner, buf);
+            Spots::default()
+        }
     };
     render_flights(app, theme, &spots, inner, buf);
     spots
@@ -103,6 +107,9 @@ fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect
                 0 => text::words().stage_counter_title(lock).to_string(),
                 n => text::words().stage_array_title(n, lock),
             }
+        }
+        Scenario::Program(p) => {
+            text::words().prog_stage_title(p.file_name(), app.scene.world.program.objects.len())
         }
     };
     let mut tags = Vec::new();

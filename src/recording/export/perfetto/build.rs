@@ -194,6 +194,7 @@ impl Builder<'_> {
             Some(Scenario::Queue(_)) => "queue (unbounded)".into(),
             Some(Scenario::Pipe(_)) => "pipe".into(),
             Some(Scenario::Counter(_)) => "Value".into(),
+            Some(Scenario::Program(p)) => format!("{}: shared objects", p.file_name()),
             None => "shared objects".into(),
         };
         let t = self.track(run, name);

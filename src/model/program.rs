@@ -1,0 +1,821 @@
+//! A watched Python program's side of the world (`ipcscope run`): its
+//! source files, its shared objects (each queue, pipe and value, told apart
+//! by object number) with what is inside them, and for each process the
+//! line it is on and what it waits for beyond a put or a get (a child, a
+//! sleep, a poll). Pure: folded from events and observations like the rest
+//! of the world, so a replay shows the same.
+//!
+//! Object numbers: a queue or a value has one; a Pipe has two, one per end
+//! (its first connection's, then its second's), so an event's `obj` says
+//! which end it used. A message sent on end `e` travels to the other end.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::code::Program;
+use super::world::Proc;
+use crate::stream::{
+    At, Event, Holder, Kind, ObjKind, ObjectId, ObjectInfo, ObjectView, ProcId, ProgramNote,
+    ProgramOp, Role,
+};
+
+/// Most items followed one by one in one place (a feeder buffer, a pipe);
+/// beyond it they are counted.
+pub const FOLLOWED: usize = 256;
+
+/// One of the program's source files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: Option<String>,
+}
+
+/// Items in order, the newest [`FOLLOWED`] by label, the rest counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Items {
+    pub labels: VecDeque<String>,
+    pub uncounted: u64,
+}
+
+impl Items {
+    fn push(&mut self, label: &str) {
+        self.labels.push_back(label.to_string());
+        if self.labels.len() > FOLLOWED {
+            self.labels.pop_front();
+            self.uncounted += 1;
+        }
+    }
+
+    /// Takes the item labelled so (the oldest of that label), else one of
+    /// those only counted; false when neither is there.
+    fn take(&mut self, label: Option<&str>) -> bool {
+        if let Some(i) = label.and_then(|l| self.labels.iter().position(|x| x == l)) {
+            self.labels.remove(i);
+            return true;
+        }
+        if self.uncounted > 0 {
+            self.uncounted -= 1;
+            return true;
+        }
+        false
+    }
+
+    /// As [`Items::take`], else the oldest (a report was lost).
+    fn take_or_oldest(&mut self, label: Option<&str>) -> bool {
+        self.take(label) || self.labels.pop_front().is_some()
+    }
+
+    /// Takes `n` items not told one by one: those only counted first, then
+    /// the oldest labelled.
+    fn take_many(&mut self, n: u64) {
+        let counted = n.min(self.uncounted);
+        self.uncounted -= counted;
+        let rest = ((n - counted) as usize).min(self.labels.len());
+        self.labels.drain(..rest);
+    }
+
+    pub fn len(&self) -> u64 {
+        self.labels.len() as u64 + self.uncounted
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One shared object of the program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Obj {
+    pub id: ObjectId,
+    pub info: ObjectInfo,
+    /// Who made it, and where.
+    pub by: ProcId,
+    pub at: Option<At>,
+    /// Queue: items put (into a feeder buffer), flushed (into the pipe),
+    /// got; `queue.Full` / `queue.Empty` raised.
+    pub puts: u64,
+    pub flushed: u64,
+    pub gets: u64,
+    pub full: u64,
+    pub empty: u64,
+    /// Queue: each process's feeder buffer (put, not yet in the pipe).
+    pub buffers: BTreeMap<ProcId, Items>,
+    /// Queue: in the pipe, oldest first. Pipe: per direction (the sending
+    /// end's number), in the pipe.
+    pub inside: [Items; 2],
+    /// Pipe: messages sent from each end, and received at each end.
+    pub sent: [u64; 2],
+    pub received: [u64; 2],
+    /// Pipe: `EOFError` was raised at this end.
+    pub eof: [bool; 2],
+    /// Value / Array: per process, its reads, writes and lock acquisitions.
+    pub tallies: BTreeMap<ProcId, (u64, u64, u64)>,
+    /// Value / Array: the value last seen.
+    pub value: String,
+    /// Closed by (queue: `close()`; pipe: a copy of an end closed).
+    pub closes: u32,
+    /// Other exceptions raised by its operations.
+    pub raised: u64,
+    /// Who used it: per process, items it put in (put, sent) and took out
+    /// (got, received).
+    pub users: BTreeMap<ProcId, (u64, u64)>,
+    /// The kernel's view: bytes in its OS pipe, its capacity, who holds
+    /// each end.
+    pub bytes: Option<u64>,
+    pub capacity: Option<u64>,
+    pub holders: [Vec<Holder>; 2],
+}
+
+impl Obj {
+    fn new(id: ObjectId, info: ObjectInfo, by: ProcId, at: Option<At>) -> Obj {
+        Obj {
+            id,
+            info,
+            by,
+            at,
+            puts: 0,
+            flushed: 0,
+            gets: 0,
+            full: 0,
+            empty: 0,
+            buffers: BTreeMap::new(),
+            inside: [Items::default(), Items::default()],
+            sent: [0; 2],
+            received: [0; 2],
+            eof: [false; 2],
+            tallies: BTreeMap::new(),
+            value: String::new(),
+            closes: 0,
+            raised: 0,
+            users: BTreeMap::new(),
+            bytes: None,
+            capacity: None,
+            holders: [Vec::new(), Vec::new()],
+        }
+    }
+
+    /// Items put and not yet got: in feeder buffers and in the pipe.
+    pub fn depth(&self) -> u64 {
+        self.puts.saturating_sub(self.gets)
+    }
+
+    /// Items in feeder buffers (all processes).
+    pub fn buffered(&self) -> u64 {
+        self.buffers.values().map(Items::len).sum()
+    }
+
+    /// The name to show: what the program calls it, else its kind and number.
+    pub fn title(&self) -> String {
+        let kind = self.info.kind.python();
+        if self.info.name.is_empty() {
+            format!("{kind} #{}", self.id)
+        } else {
+            format!("{} = {kind}", self.info.name)
+        }
+    }
+
+    /// Increments a value's tallies hold in all (its writes).
+    pub fn writes(&self) -> u64 {
+        self.tallies.values().map(|t| t.1).sum()
+    }
+}
+
+/// What a process is doing beyond the common activities (blocked in put,
+/// get, send, recv).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Doing {
+    Running,
+    /// In `time.sleep(secs)`.
+    Sleeping {
+        secs: f64,
+        since_ns: u64,
+    },
+    /// In `p.join()`, waiting for this child.
+    Joining {
+        child: i32,
+        since_ns: u64,
+    },
+    /// In `poll(timeout)`.
+    Polling {
+        since_ns: u64,
+    },
+    /// Its target returned; its feeders still hold this many items.
+    Finishing {
+        buffered: u64,
+    },
+}
+
+/// What the program's side knows of a process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcInfo {
+    /// The line of its last operation.
+    pub at: Option<At>,
+    pub doing: Doing,
+    /// Its multiprocessing name (`Process-1`) and target (`write`).
+    pub target: String,
+    /// Who started it (its pid), and how (`fork`, `spawn`, `forkserver`).
+    pub parent: Option<i32>,
+    pub method: String,
+    /// The object it waits on (blocked in put, get, recv, poll).
+    pub on: Option<ObjectId>,
+}
+
+impl Default for ProcInfo {
+    fn default() -> ProcInfo {
+        ProcInfo {
+            at: None,
+            doing: Doing::Running,
+            target: String::new(),
+            parent: None,
+            method: String::new(),
+            on: None,
+        }
+    }
+}
+
+/// What a live process of a watched program waits for, as its reports
+/// and the kernel's view show it: the parts of a stuck program's "why".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wait {
+    /// In `join()`, for this child (its pid) to end.
+    Join { child: i32 },
+    /// In `recv()` on `end` of `pipe`: a message can only come through the
+    /// other end, which these processes (pids, from /proc) still hold.
+    Recv {
+        pipe: ObjectId,
+        end: u8,
+        holders: Vec<i32>,
+    },
+    /// In `get()` on an empty queue.
+    Get { obj: ObjectId },
+    /// In `put()` on a full queue.
+    Put { obj: ObjectId },
+    /// In `send()` on a full pipe end.
+    Send { pipe: ObjectId, end: u8 },
+}
+
+/// What each live process of the program waits for (pid, wait), in the
+/// order the processes started; a process not waiting is left out.
+pub fn waits(procs: &[Proc], pw: &ProgramWorld) -> Vec<(i32, Wait)> {
+    use super::world::Activity;
+    let mut out = Vec::new();
+    for p in procs.iter().filter(|p| p.alive()) {
+        let info = pw.info(p.id);
+        let on = info.and_then(|i| i.on);
+        let wait = match (&p.activity, info.map(|i| &i.doing), on) {
+            (Activity::WaitingToRecv { .. }, _, Some(obj)) => {
+                let (pipe, end) = pw.end_of(obj);
+                let mut holders: Vec<i32> = pw
+                    .objects
+                    .get(&pipe)
+                    .map(|o| o.holders[1 - end as usize].iter().map(|h| h.pid).collect())
+                    .unwrap_or_default();
+                holders.sort_unstable();
+                holders.dedup();
+                Wait::Recv { pipe, end, holders }
+            }
+            (Activity::WaitingToSend { .. }, _, Some(obj)) => {
+                let (pipe, end) = pw.end_of(obj);
+                Wait::Send { pipe, end }
+            }
+            (Activity::WaitingToGet { .. }, _, Some(obj)) => Wait::Get { obj },
+            (Activity::WaitingToPut { .. }, _, Some(obj)) => Wait::Put { obj },
+            (_, Some(Doing::Joining { child, .. }), _) => Wait::Join { child: *child },
+            _ => continue,
+        };
+        out.push((p.pid, wait));
+    }
+    out
+}
+
+/// The watched program's side of the world.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProgramWorld {
+    pub files: BTreeMap<u16, SourceFile>,
+    pub objects: BTreeMap<ObjectId, Obj>,
+    /// A pipe's second end's number -> the pipe's.
+    pub second_ends: BTreeMap<ObjectId, ObjectId>,
+    pub procs: BTreeMap<ProcId, ProcInfo>,
+    /// The program's main file (the one run), shown beside the stage.
+    pub main: Option<Program>,
+    /// The interpreter's version, as the instrumentation said.
+    pub python: String,
+    /// ipcscope's notes so far.
+    pub notes: Vec<ProgramNote>,
+    /// Operations reported (the program used multiprocessing).
+    pub ops: u64,
+}
+
+impl ProgramWorld {
+    /// The object and end an event's object number names: a pipe's second
+    /// end is its pipe's number + 1.
+    pub fn end_of(&self, obj: ObjectId) -> (ObjectId, u8) {
+        match self.second_ends.get(&obj) {
+            Some(&pipe) => (pipe, 1),
+            None => (obj, 0),
+        }
+    }
+
+    pub fn object(&self, obj: ObjectId) -> Option<&Obj> {
+        self.objects.get(&self.end_of(obj).0)
+    }
+
+    pub fn info(&self, id: ProcId) -> Option<&ProcInfo> {
+        self.procs.get(&id)
+    }
+
+    /// The file `at` is in, if announced.
+    pub fn file(&self, at: At) -> Option<&SourceFile> {
+        self.files.get(&at.file())
+    }
+
+    /// `prog.py:23`, the file's name without its folder.
+    pub fn place(&self, at: At) -> String {
+        let name = self
+            .file(at)
+            .map(|f| f.path.rsplit('/').next().unwrap_or(&f.path).to_string())
+            .unwrap_or_else(|| "?".into());
+        format!("{name}:{}", at.line())
+    }
+
+    /// Folds one event in (called by the world for every event).
+    pub fn apply(&mut self, ev: &Event) {
+        if let Some(at) = ev.at {
+            self.procs.entry(ev.child).or_default().at = Some(at);
+        }
+        let (obj, end) = self.end_of(ev.obj);
+        let item = ev.item.as_deref();
+        match &ev.kind {
+            Kind::Spawn {
+                role: Role::Program,
+                ..
+            } => {
+                self.procs.entry(ev.child).or_default();
+            }
+            Kind::Program(op) => self.op(ev, op),
+            Kind::Put
+            | Kind::Get
+            | Kind::PutWait
+            | Kind::GetWait
+            | Kind::PutFull
+            | Kind::GetEmpty => {
+                self.ops += 1;
+                self.running(ev.child);
+                if matches!(ev.kind, Kind::PutWait | Kind::GetWait) {
+                    self.waits_on(ev.child, ev.obj);
+                }
+                let Some(o) = self.objects.get_mut(&obj) else {
+                    return;
+                };
+                let use_ = o.users.entry(ev.child).or_default();
+                match ev.kind {
+                    Kind::Put => use_.0 += 1,
+                    Kind::Get => use_.1 += 1,
+                    _ => {}
+                }
+                match ev.kind {
+                    Kind::Put => {
+                        o.puts += 1;
+                        if o.info.kind == ObjKind::SimpleQueue {
+                            o.flushed += 1;
+                            o.inside[0].push(item.unwrap_or(""));
+                        } else {
+                            o.buffers
+                                .entry(ev.child)
+                                .or_default()
+                                .push(item.unwrap_or(""));
+                        }
+                    }
+                    Kind::Get => {
+                        o.gets += 1;
+                        // Its flush may not have been told (a dropped
+                        // report): then it is in a buffer.
+                        let took =
+                            o.inside[0].take(item) || o.buffers.values_mut().any(|b| b.take(item));
+                        if !took {
+                            o.inside[0].take_or_oldest(item);
+                        }
+                    }
+                    Kind::PutFull => o.full += 1,
+                    Kind::GetEmpty => o.empty += 1,
+                    _ => {}
+                }
+            }
+            Kind::Send | Kind::Recv | Kind::SendWait | Kind::RecvWait | Kind::RecvEof => {
+                self.ops += 1;
+                self.running(ev.child);
+                if matches!(ev.kind, Kind::SendWait | Kind::RecvWait) {
+                    self.waits_on(ev.child, ev.obj);
+                }
+                let Some(o) = self.objects.get_mut(&obj) else {
+                    return;
+                };
+                let use_ = o.users.entry(ev.child).or_default();
+                match ev.kind {
+                    Kind::Send => use_.0 += 1,
+                    Kind::Recv => use_.1 += 1,
+                    _ => {}
+                }
+                let e = end as usize;
+                match ev.kind {
+                    Kind::Send => {
+                        o.sent[e] += 1;
+                        o.inside[e].push(item.unwrap_or(""));
+                    }
+                    Kind::Recv => {
+                        o.received[e] += 1;
+                        o.inside[1 - e].take_or_oldest(item);
+                    }
+                    Kind::RecvEof => o.eof[e] = true,
+                    _ => {}
+                }
+            }
+            Kind::Exit { .. } => {
+                if let Some(p) = self.procs.get_mut(&ev.child) {
+                    p.doing = Doing::Running;
+                }
+                // What its feeders held is gone with it.
+                for o in self.objects.values_mut() {
+                    o.buffers.remove(&ev.child);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn running(&mut self, id: ProcId) {
+        let p = self.procs.entry(id).or_default();
+        p.doing = Doing::Running;
+        p.on = None;
+    }
+
+    fn waits_on(&mut self, id: ProcId, obj: ObjectId) {
+        self.procs.entry(id).or_default().on = Some(obj);
+    }
+
+    fn op(&mut self, ev: &Event, op: &ProgramOp) {
+        let (obj, end) = self.end_of(ev.obj);
+        let t = ev.t_ns;
+        match op {
+            ProgramOp::Source { file, path, text } => {
+                if self.files.is_empty() {
+                    self.main = text.as_ref().map(|text| Program {
+                        file: path.rsplit('/').next().unwrap_or(path).to_string(),
+                        text: text.clone(),
+                        lines: Default::default(),
+                    });
+                }
+                self.files.insert(
+                    *file,
+                    SourceFile {
+                        path: path.clone(),
+                        text: text.clone(),
+                    },
+                );
+            }
+            ProgramOp::Object { info } => {
+                self.ops += 1;
+                if info.kind.is_pipe() {
+                    self.second_ends.insert(ev.obj + 1, ev.obj);
+                }
+                self.objects
+                    .insert(ev.obj, Obj::new(ev.obj, info.clone(), ev.child, ev.at));
+            }
+            ProgramOp::Flushed { .. } => {
+                if let Some(o) = self.objects.get_mut(&obj) {
+                    o.flushed += 1;
+                    let label = ev.item.as_deref();
+                    let from = o.buffers.entry(ev.child).or_default();
+                    if !from.take(label) && o.flushed > o.puts {
+                        // Flushed before its put was told: it was put.
+                        o.puts += 1;
+                    }
+                    o.inside[0].push(label.unwrap_or(""));
+                }
+            }
+            ProgramOp::Closed { .. } => {
+                if let Some(o) = self.objects.get_mut(&obj) {
+                    o.closes += 1;
+                }
+            }
+            ProgramOp::Raised { .. } => {
+                self.running(ev.child);
+                if let Some(o) = self.objects.get_mut(&obj) {
+                    o.raised += 1;
+                }
+            }
+            ProgramOp::PollWait => {
+                self.procs.entry(ev.child).or_default().doing = Doing::Polling { since_ns: t };
+                self.waits_on(ev.child, ev.obj);
+            }
+            ProgramOp::Polled { .. } => self.running(ev.child),
+            ProgramOp::Shared {
+                reads,
+                writes,
+                locks,
+                value,
+            } => {
+                self.ops += 1;
+                if let Some(o) = self.objects.get_mut(&obj) {
+                    o.tallies.insert(ev.child, (*reads, *writes, *locks));
+                    o.users.insert(ev.child, (*writes, *reads));
+                    o.value = value.clone();
+                }
+            }
+            ProgramOp::Started { child, method, .. } => {
+                self.ops += 1;
+                let _ = (child, method);
+            }
+            ProgramOp::JoinWait { child } => {
+                self.procs.entry(ev.child).or_default().doing = Doing::Joining {
+                    child: *child,
+                    since_ns: t,
+                };
+            }
+            ProgramOp::Joined { .. } => self.running(ev.child),
+            ProgramOp::Begin { target, .. } => {
+                self.procs.entry(ev.child).or_default().target = target.clone();
+            }
+            ProgramOp::Sleep { secs } => {
+                self.procs.entry(ev.child).or_default().doing = Doing::Sleeping {
+                    secs: *secs,
+                    since_ns: t,
+                };
+            }
+            ProgramOp::Finishing { buffered } => {
+                self.procs.entry(ev.child).or_default().doing = Doing::Finishing {
+                    buffered: *buffered,
+                };
+            }
+            ProgramOp::Stderr { .. } => {}
+            ProgramOp::Many { what, n } => self.many(ev, obj, end, what, *n),
+            ProgramOp::Note { note } => {
+                if let ProgramNote::Started { python, .. } = note {
+                    self.python = python.clone();
+                }
+                self.notes.push(note.clone());
+            }
+        }
+        let _ = end;
+    }
+
+    /// Operations counted in a flood, not told one by one.
+    fn many(&mut self, ev: &Event, obj: ObjectId, end: u8, op: &str, n: u64) {
+        self.ops += n;
+        let Some(o) = self.objects.get_mut(&obj) else {
+            return;
+        };
+        let e = end as usize;
+        let use_ = o.users.entry(ev.child).or_default();
+        match op {
+            "put" | "send" => use_.0 += n,
+            "get" | "recv" => use_.1 += n,
+            _ => {}
+        }
+        match op {
+            "put" => {
+                o.puts += n;
+                if o.info.kind == ObjKind::SimpleQueue {
+                    o.flushed += n;
+                    o.inside[0].uncounted += n;
+                } else {
+                    o.buffers.entry(ev.child).or_default().uncounted += n;
+                }
+            }
+            "flushed" => {
+                o.flushed += n;
+                o.buffers.entry(ev.child).or_default().take_many(n);
+                o.inside[0].uncounted += n;
+            }
+            "get" => {
+                o.gets += n;
+                o.inside[0].take_many(n);
+            }
+            "send" => {
+                o.sent[e] += n;
+                o.inside[e].uncounted += n;
+            }
+            "recv" => {
+                o.received[e] += n;
+                o.inside[1 - e].take_many(n);
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes in the kernel's view of the objects.
+    pub fn observe(&mut self, views: &[ObjectView]) -> bool {
+        let mut changed = false;
+        for v in views {
+            if let Some(o) = self.objects.get_mut(&v.obj) {
+                changed |= o.bytes != v.bytes || o.holders != v.ends;
+                o.bytes = v.bytes;
+                o.capacity = v.capacity;
+                o.holders = v.ends.clone();
+            }
+        }
+        changed
+    }
+}
+
+/// Where each live process of a watched program is in its main file (file
+/// 0): the line of its last operation, blocked when it waits there (in a
+/// put, a get, a recv, a join, a poll).
+pub fn markers(scene: &super::scene::Scene) -> Vec<super::code::Marker> {
+    let w = &scene.world;
+    w.procs
+        .iter()
+        .filter(|p| p.alive())
+        .filter_map(|p| {
+            let info = w.program.info(p.id)?;
+            let at = info.at.filter(|a| a.file() == 0)?;
+            let blocked = p.activity.blocked_since().is_some()
+                || matches!(info.doing, Doing::Joining { .. } | Doing::Polling { .. });
+            Some(super::code::Marker {
+                line: at.line(),
+                who: short_name(p),
+                proc: Some(p.id),
+                blocked,
+                held: false,
+            })
+        })
+        .collect()
+}
+
+/// A process's short name beside the program's lines: `M` (the main
+/// process), `P1` (`Process-1`), or the first letters of its own name.
+pub fn short_name(p: &Proc) -> String {
+    let name = p.name.as_str();
+    if name == "MainProcess" {
+        return "M".into();
+    }
+    if let Some(n) = name.strip_prefix("Process-") {
+        return format!("P{n}");
+    }
+    match name {
+        "forkserver" => "fs".into(),
+        "resource_tracker" => "rt".into(),
+        _ => name.chars().take(3).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(t: u64, child: ProcId, obj: ObjectId, kind: Kind) -> Event {
+        let mut e = Event::new(t, child, 100 + child as i32, kind);
+        e.obj = obj;
+        e
+    }
+
+    fn queue(kind: ObjKind) -> Kind {
+        Kind::Program(ProgramOp::Object {
+            info: ObjectInfo {
+                kind,
+                name: "q".into(),
+                maxsize: 0,
+                duplex: false,
+                typecode: None,
+                size: None,
+                lock: false,
+            },
+        })
+    }
+
+    #[test]
+    fn a_put_sits_in_the_feeder_buffer_until_flushed_then_in_the_pipe_until_got() {
+        let mut w = ProgramWorld::default();
+        w.apply(&ev(1, 0, 1, queue(ObjKind::Queue)));
+        w.apply(&ev(2, 1, 1, Kind::Put).with_item("'a'"));
+        w.apply(&ev(3, 1, 1, Kind::Put).with_item("'b'"));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.buffered(), q.inside[0].len(), q.depth()), (2, 0, 2));
+        w.apply(&ev(4, 1, 1, Kind::Program(ProgramOp::Flushed { bytes: 20 })).with_item("'a'"));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.buffered(), q.inside[0].len()), (1, 1));
+        w.apply(&ev(5, 2, 1, Kind::Get).with_item("'a'"));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.buffered(), q.inside[0].len(), q.depth()), (1, 0, 1));
+        // The process dies: what its feeder held is gone.
+        w.apply(&ev(
+            6,
+            1,
+            0,
+            Kind::Exit {
+                ended: crate::stream::Ended::Signal(9),
+            },
+        ));
+        assert_eq!(w.object(1).unwrap().buffered(), 0);
+    }
+
+    #[test]
+    fn a_pipe_has_a_number_per_end_and_a_message_goes_to_the_other_end() {
+        let mut w = ProgramWorld::default();
+        let mut pipe = queue(ObjKind::Pipe);
+        if let Kind::Program(ProgramOp::Object { info }) = &mut pipe {
+            info.duplex = true;
+        }
+        w.apply(&ev(1, 0, 3, pipe));
+        assert_eq!(w.end_of(4), (3, 1));
+        w.apply(&ev(2, 1, 3, Kind::Send).with_item("'x'"));
+        assert_eq!(w.object(3).unwrap().inside[0].len(), 1);
+        w.apply(&ev(3, 2, 4, Kind::Recv).with_item("'x'"));
+        let p = w.object(4).unwrap();
+        assert_eq!((p.sent, p.received, p.inside[0].len()), ([1, 0], [0, 1], 0));
+    }
+
+    #[test]
+    fn a_flood_told_as_counts_keeps_the_queue_exact() {
+        let mut w = ProgramWorld::default();
+        w.apply(&ev(1, 0, 1, queue(ObjKind::Queue)));
+        w.apply(&ev(2, 1, 1, Kind::Put).with_item("'a'"));
+        let many = |what: &str, n| {
+            Kind::Program(ProgramOp::Many {
+                what: what.into(),
+                n,
+            })
+        };
+        w.apply(&ev(3, 1, 1, many("put", 999)));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.puts, q.buffered(), q.depth()), (1000, 1000, 1000));
+        w.apply(&ev(4, 1, 1, many("flushed", 1000)));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.buffered(), q.inside[0].len()), (0, 1000));
+        w.apply(&ev(5, 2, 1, many("get", 600)));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.gets, q.inside[0].len(), q.depth()), (600, 400, 400));
+        assert_eq!(q.users[&1].0, 1000);
+        assert_eq!(q.users[&2].1, 600);
+    }
+
+    #[test]
+    fn waits_name_the_join_and_the_holders_of_the_other_end_a_recv_waits_for() {
+        use crate::model::world::World;
+        use crate::stream::{Holder, ObjectView};
+        let mut w = World::new(0);
+        for (id, pid, name) in [(0, 100, "MainProcess"), (1, 101, "Process-1")] {
+            w.apply(&Event::new(
+                1,
+                id,
+                pid,
+                Kind::Spawn {
+                    name: name.into(),
+                    role: Role::Program,
+                },
+            ));
+        }
+        let mut pipe = queue(ObjKind::Pipe);
+        if let Kind::Program(ProgramOp::Object { info }) = &mut pipe {
+            info.duplex = true;
+        }
+        w.apply(&ev(2, 0, 3, pipe));
+        w.apply(&ev(
+            3,
+            0,
+            0,
+            Kind::Program(ProgramOp::JoinWait { child: 101 }),
+        ));
+        // Process-1 waits on the pipe's second end (3 + 1).
+        w.apply(&ev(4, 1, 4, Kind::RecvWait));
+        let holder = |pid| Holder { pid, proc: None };
+        w.program.observe(&[ObjectView {
+            obj: 3,
+            bytes: None,
+            capacity: None,
+            ends: [
+                vec![holder(101), holder(100), holder(101)],
+                vec![holder(101)],
+            ],
+        }]);
+        assert_eq!(
+            waits(&w.procs, &w.program),
+            [
+                (100, Wait::Join { child: 101 }),
+                (
+                    101,
+                    Wait::Recv {
+                        pipe: 3,
+                        end: 1,
+                        holders: vec![100, 101]
+                    }
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn the_line_and_what_a_process_waits_for_follow_its_reports() {
+        let mut w = ProgramWorld::default();
+        let join = Kind::Program(ProgramOp::JoinWait { child: 7 });
+        w.apply(&ev(10, 0, 0, join).with_at(Some(At(0, 44))));
+        let p = w.info(0).unwrap();
+        assert_eq!(p.at, Some(At(0, 44)));
+        assert_eq!(
+            p.doing,
+            Doing::Joining {
+                child: 7,
+                since_ns: 10
+            }
+        );
+    }
+}
