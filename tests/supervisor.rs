@@ -202,26 +202,34 @@ fn step_lets_one_child_do_exactly_one_operation_while_frozen() {
     let mut w = Watch::start(&cfg);
     w.until("some items are queued", |s| s.world.queue.puts > 2);
     w.sup.send(Command::Freeze);
-    w.event("frozen", |e| e.kind == Kind::Frozen);
-    // Everything put before the freeze has been reported once a tick
-    // passes a window after it.
-    let frozen_at = w.scene.now_ns;
-    w.until("the stream passed the freeze", |s| {
-        s.now_ns > frozen_at + 200_000_000
+    let frozen = w.event("frozen", |e| e.kind == Kind::Frozen);
+    // The queue's own count, read off its shared memory (reports of puts
+    // made before the freeze may still be on their way under load).
+    let puts = |s: &ipcscope::model::Scene, after: u64| {
+        s.queue
+            .as_ref()
+            .filter(|_| s.now_ns > after)
+            .map(|q| q.puts)
+    };
+    w.until("a reading after the freeze", |s| {
+        puts(s, frozen.t_ns + 100_000_000).is_some()
     });
-    let before = w.scene.world.queue.puts;
-    w.until("a quiet half second", |s| {
-        s.now_ns > frozen_at + 700_000_000
-    });
-    assert_eq!(w.scene.world.queue.puts, before, "frozen means no puts");
+    let before = puts(&w.scene, 0).unwrap();
+    let at = w.scene.now_ns;
+    w.until("a quiet half second", |s| s.now_ns > at + 500_000_000);
+    assert_eq!(puts(&w.scene, 0), Some(before), "frozen means no puts");
     let id = w.id_of("writer-1");
     w.sup.send(Command::Step(id));
-    w.event("one put", |e| e.kind == Kind::Put);
+    let stepped = w.event("stepped", |e| e.kind == Kind::Stepped && e.child == id);
+    w.event("one put", |e| e.kind == Kind::Put && e.t_ns >= stepped.t_ns);
+    w.until("the put read off the queue", |s| {
+        puts(s, 0).is_some_and(|p| p > before)
+    });
     let stepped_at = w.scene.now_ns;
     w.until("a quiet half second", |s| {
         s.now_ns > stepped_at + 500_000_000
     });
-    assert_eq!(w.scene.world.queue.puts, before + 1, "exactly one");
+    assert_eq!(puts(&w.scene, 0), Some(before + 1), "exactly one");
 }
 
 #[test]
