@@ -16,7 +16,7 @@ use super::problem::{Bound, Never, Problem, roles_of};
 use super::shape::{self, Delay, Flag, ListOf, Quoted, Seconds, TableOf, Whole, place};
 use crate::config::{
     CounterConfig, DelayRange, MAX_CELLS, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
-    MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
+    MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, Then, parse_timeout,
 };
 use crate::model::ScenarioKind;
 use crate::stream::Role;
@@ -90,6 +90,8 @@ struct QueueFile {
     get_timeout: Option<Spanned<Seconds>>,
     nowait_put: Option<Spanned<Flag>>,
     nowait_get: Option<Spanned<Flag>>,
+    give_up_put: Option<Spanned<Flag>>,
+    give_up_get: Option<Spanned<Flag>>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +250,16 @@ fn scenario(s: &Spanned<ScenarioTable>) -> Result<Scenario, Located> {
                 get_timeout: get_timeout.or(d.get_timeout),
                 put_nowait: nowait_put || d.put_nowait,
                 get_nowait: nowait_get || d.get_nowait,
+                on_full: if flag(&q.give_up_put) {
+                    Then::GiveUp
+                } else {
+                    d.on_full
+                },
+                on_empty: if flag(&q.give_up_get) {
+                    Then::GiveUp
+                } else {
+                    d.on_empty
+                },
             })
         }
         (_, Some(p), _) => {

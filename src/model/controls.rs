@@ -63,6 +63,12 @@ pub enum Intent {
     WrongWay,
     /// The counters take the Value's lock, or stop taking it, live.
     ToggleLock,
+    /// The selected process's role (writers' puts, readers' gets) waits
+    /// the next way: block, a timeout, a timeout of 0, `block=False` (`b`).
+    CycleWait,
+    /// The selected process's role retries after `queue.Full` /
+    /// `queue.Empty`, or gives up (`e`, for its `except` clause).
+    ToggleThen,
 }
 
 /// What a replay's timeline can be asked.
@@ -152,6 +158,13 @@ pub enum Hint {
     NoWrongWay,
     /// `w` on a blocked process: it tries once its call returns.
     WrongWayLater {
+        name: String,
+    },
+    /// `b` / `e` act on a role of the queue: select a writer or a reader.
+    SelectWriterOrReader,
+    /// `b` on a process blocked in its call: the new way applies from its
+    /// next call (this one waits as it was called).
+    PolicyNextCall {
         name: String,
     },
 }
@@ -516,6 +529,43 @@ impl Controls {
                     self.slow_motion = 1.0;
                 }
                 fx.push(Command::SetSlowMotion(self.slow_motion));
+            }
+            Intent::CycleWait | Intent::ToggleThen => {
+                let key = if intent == Intent::CycleWait {
+                    "b"
+                } else {
+                    "e"
+                };
+                let role = self
+                    .selected
+                    .and_then(|id| scene.world.proc(id))
+                    .map(|p| p.role)
+                    .filter(|r| matches!(r, Role::Writer | Role::Reader));
+                match (kind, role) {
+                    (ScenarioKind::Queue, Some(role)) => {
+                        let next = if intent == Intent::CycleWait {
+                            super::policy::next_wait(scene, role)
+                        } else {
+                            super::policy::next_then(scene, role)
+                        };
+                        if let Some(p) = next {
+                            fx.push(Command::SetPolicy(role, p));
+                        }
+                        let blocked = scene
+                            .world
+                            .by_role(role)
+                            .find(|p| p.alive() && p.activity.blocked_since().is_some());
+                        if intent == Intent::CycleWait
+                            && let Some(p) = blocked
+                        {
+                            hint = Some(Hint::PolicyNextCall {
+                                name: p.name.clone(),
+                            });
+                        }
+                    }
+                    (ScenarioKind::Queue, None) => hint = Some(Hint::SelectWriterOrReader),
+                    _ => hint = Some(not_here(key)),
+                }
             }
             Intent::ToggleLock => match kind {
                 ScenarioKind::Counter => fx.push(Command::SetLock(!super::race::lock_on(scene))),

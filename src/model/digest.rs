@@ -52,8 +52,8 @@ impl Repeated {
             Kind::GetWait => Repeated::GetWait,
             Kind::SendWait => Repeated::SendWait,
             Kind::RecvWait => Repeated::RecvWait,
-            Kind::PutFull => Repeated::PutFull,
-            Kind::GetEmpty => Repeated::GetEmpty,
+            Kind::PutFull { .. } => Repeated::PutFull,
+            Kind::GetEmpty { .. } => Repeated::GetEmpty,
             _ => return None,
         })
     }
@@ -326,7 +326,7 @@ mod tests {
         }
         // The next window: six timeouts of the reader.
         for k in 0..6 {
-            log.push(entry(2_000 + k * 100, 2, Kind::GetEmpty, None));
+            log.push(entry(2_000 + k * 100, 2, Kind::EMPTY, None));
         }
         let s = shape(&digest(&refs(&log), 0));
         assert_eq!(s.len(), 2, "{s:?}");

@@ -76,12 +76,12 @@ impl Notice {
                 who: w.name_of(*dead),
                 pid: *dead,
             }),
-            Kind::PutFull | Kind::GetEmpty
+            Kind::PutFull { .. } | Kind::GetEmpty { .. }
                 if resumed_at_ns.is_some_and(|r| ev.t_ns <= r + 1_000_000_000) =>
             {
                 Some(Notice::TimeoutAfterResume {
                     name: name(),
-                    full: ev.kind == Kind::PutFull,
+                    full: matches!(ev.kind, Kind::PutFull { .. }),
                 })
             }
             Kind::ValueWrite { .. } => {

@@ -696,10 +696,7 @@ mod tests {
         let mut f = Feed::new();
         f.ev(10, Event::new(0, u16::MAX, 1, Kind::Frozen));
         f.ev(5000, Event::new(0, u16::MAX, 1, Kind::Resumed));
-        f.ev(
-            5100,
-            Event::new(0, 0, 100, Kind::PutFull).with_item("url_9"),
-        );
+        f.ev(5100, Event::new(0, 0, 100, Kind::FULL).with_item("url_9"));
         assert!(
             f.scene
                 .notices

@@ -36,9 +36,36 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(put_wait_ring, 4101, "url_11", 65_536, 65_536);
     say!(put_wait_over, 4101, "url_11", 10, 2);
     say!(put_wait_full, 4101, "url_11", 3, 3);
-    say!(put_full, 4101, "url_7", "0.5");
+    for (after, give_up) in [(Some("0.5"), false), (None, false), (None, true)] {
+        say!(
+            put_raised,
+            4101,
+            "url_7",
+            "put(url_7, timeout=0.5)",
+            after,
+            give_up,
+            "0.5"
+        );
+        say!(get_raised, 4103, "get(block=False)", after, give_up, "0.5");
+    }
+    for (role, give_up) in [
+        (Role::Writer, false),
+        (Role::Writer, true),
+        (Role::Reader, false),
+        (Role::Reader, true),
+    ] {
+        say!(policy_set, role, "put(url, timeout=1)", give_up);
+    }
+    for full in [true, false] {
+        for then in [crate::config::Then::Retry, crate::config::Then::GiveUp] {
+            say!(then_flash, full, then, Some("url_3"));
+            say!(then_flash, full, then, None);
+            say!(then_tag, full, then);
+        }
+    }
+    say!(hint_select_writer_or_reader);
+    say!(hint_policy_next_call, "writer-1");
     say!(get_wait, 4103);
-    say!(get_empty, 4103, "0.5");
     say!(send_wait, 952, "url_3");
     say!(recv_wait, 953);
     say!(recv_eof, 953);

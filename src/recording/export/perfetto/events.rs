@@ -245,8 +245,8 @@ fn instant(e: &Event, n: u64) -> (Cow<'static, str>, Args<'_>) {
             },
         ),
         Kind::Exit { ended } => (ended_name(*ended).into(), Args::of(e, n)),
-        Kind::PutFull => ("queue.Full".into(), Args::of(e, n)),
-        Kind::GetEmpty => ("queue.Empty".into(), Args::of(e, n)),
+        Kind::PutFull { .. } => ("queue.Full".into(), Args::of(e, n)),
+        Kind::GetEmpty { .. } => ("queue.Empty".into(), Args::of(e, n)),
         Kind::RecvEof => ("EOFError".into(), Args::of(e, n)),
         Kind::Recovered {
             dead,
