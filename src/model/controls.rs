@@ -6,7 +6,9 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::scene::Scene;
-use crate::stream::run::{CounterConfig, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
+use crate::stream::run::{
+    CounterConfig, Mode, PipeConfig, Policy, QueueConfig, RunConfig, Scenario,
+};
 use crate::stream::{Command, ProcId, Role, Sig};
 
 /// How long a hint stays on screen.
@@ -193,7 +195,14 @@ pub struct Controls {
     pub programs: Vec<(Scenario, super::code::Program)>,
     /// The projector's layout (`--classroom`).
     pub classroom: bool,
+    /// Policies asked for with `b` / `e` that the stream may not have
+    /// told yet, with when they were asked: a second key press builds on
+    /// the first (keys typed fast do not undo each other).
+    pub asked_policies: HashMap<Role, (Policy, u64)>,
 }
+
+/// How long a policy asked for stands in for the stream's, in view time.
+const ASKED_NS: u64 = 2_000_000_000;
 
 impl Controls {
     pub fn new(cfg: &RunConfig, replay: bool) -> Controls {
@@ -224,6 +233,7 @@ impl Controls {
             code: false,
             programs: Vec::new(),
             classroom: false,
+            asked_policies: HashMap::new(),
         }
     }
 
@@ -543,12 +553,21 @@ impl Controls {
                     .filter(|r| matches!(r, Role::Writer | Role::Reader));
                 match (kind, role) {
                     (ScenarioKind::Queue, Some(role)) => {
+                        let told = super::policy::policy(scene, role);
+                        let asked = self
+                            .asked_policies
+                            .get(&role)
+                            .filter(|(p, at)| {
+                                Some(*p) != told && now.saturating_sub(*at) < ASKED_NS
+                            })
+                            .map(|(p, _)| *p);
                         let next = if intent == Intent::CycleWait {
-                            super::policy::next_wait(scene, role)
+                            super::policy::next_wait(scene, role, asked)
                         } else {
-                            super::policy::next_then(scene, role)
+                            super::policy::next_then(scene, role, asked)
                         };
                         if let Some(p) = next {
+                            self.asked_policies.insert(role, (p, now));
                             fx.push(Command::SetPolicy(role, p));
                         }
                         let blocked = scene

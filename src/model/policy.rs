@@ -32,11 +32,13 @@ pub fn flash<'a>(scene: &Scene, p: &'a Proc) -> Option<&'a Raise> {
         .filter(|r| scene.now_ns.saturating_sub(r.t_ns) < FLASH_NS)
 }
 
-/// The policy the live key `b` moves `role` to: the next wait (block, a
-/// timeout, a timeout of 0, `block=False`), keeping what it does after a
-/// raise. The timeout is the run's own, else [`KEY_TIMEOUT`].
-pub fn next_wait(scene: &Scene, role: Role) -> Option<Policy> {
-    let now = policy(scene, role)?;
+/// The policy the live key `b` moves `role` to from `asked` (a change
+/// asked for that the stream has not told yet), else from its policy now:
+/// the next wait (block, a timeout, a timeout of 0, `block=False`),
+/// keeping what it does after a raise. The timeout is the run's own, else
+/// [`KEY_TIMEOUT`].
+pub fn next_wait(scene: &Scene, role: Role, asked: Option<Policy>) -> Option<Policy> {
+    let now = asked.or_else(|| policy(scene, role))?;
     let Scenario::Queue(q) = &scene.cfg.scenario else {
         return None;
     };
@@ -51,10 +53,11 @@ pub fn next_wait(scene: &Scene, role: Role) -> Option<Policy> {
     })
 }
 
-/// The policy the live key `e` moves `role` to: the other choice after a
-/// raise (retry or give up), keeping how it waits.
-pub fn next_then(scene: &Scene, role: Role) -> Option<Policy> {
-    let now = policy(scene, role)?;
+/// The policy the live key `e` moves `role` to (from `asked`, as for
+/// [`next_wait`]): the other choice after a raise (retry or give up),
+/// keeping how it waits.
+pub fn next_then(scene: &Scene, role: Role, asked: Option<Policy>) -> Option<Policy> {
+    let now = asked.or_else(|| policy(scene, role))?;
     Some(Policy {
         then: now.then.other(),
         ..now

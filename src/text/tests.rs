@@ -65,6 +65,8 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     }
     say!(hint_select_writer_or_reader);
     say!(hint_policy_next_call, "writer-1");
+    say!(footer_wait);
+    say!(footer_then);
     say!(get_wait, 4103);
     say!(send_wait, 952, "url_3");
     say!(recv_wait, 953);

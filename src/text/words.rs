@@ -790,4 +790,8 @@ pub trait PolicyWords: Sync {
     fn hint_select_writer_or_reader(&self) -> &'static str;
     /// `b` while `name` is blocked in its call.
     fn hint_policy_next_call(&self, name: &str) -> String;
+    /// The footer's word for `b` (how the selected role waits).
+    fn footer_wait(&self) -> &'static str;
+    /// The footer's word for `e` (retry or give up).
+    fn footer_then(&self) -> &'static str;
 }

@@ -70,9 +70,9 @@ impl PolicyWords for En {
 
     fn then_flash(&self, full: bool, then: Then, item: Option<&str>) -> String {
         match (full, then, item) {
-            (true, Then::Retry, Some(i)) => format!("tries {i} again"),
-            (true, Then::GiveUp, Some(i)) => format!("gives {i} up"),
-            (true, Then::Retry, None) => "tries again".into(),
+            (true, Then::Retry, Some(i)) => format!("retries {i}"),
+            (true, Then::GiveUp, Some(i)) => format!("gives up {i}"),
+            (true, Then::Retry, None) => "retries".into(),
             (true, Then::GiveUp, None) => "gives up".into(),
             (false, Then::Retry, _) => "gets again".into(),
             (false, Then::GiveUp, _) => "stops reading".into(),
@@ -94,5 +94,13 @@ impl PolicyWords for En {
 
     fn hint_policy_next_call(&self, name: &str) -> String {
         format!("{name} is blocked: the new way applies from its next call.")
+    }
+
+    fn footer_wait(&self) -> &'static str {
+        "block/timeout"
+    }
+
+    fn footer_then(&self) -> &'static str {
+        "retry/give up"
     }
 }

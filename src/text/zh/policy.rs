@@ -90,4 +90,12 @@ impl PolicyWords for Zh {
     fn hint_policy_next_call(&self, name: &str) -> String {
         format!("{name} 正在阻塞：新的方式从它的下一次调用起生效。")
     }
+
+    fn footer_wait(&self) -> &'static str {
+        "阻塞/超时"
+    }
+
+    fn footer_then(&self) -> &'static str {
+        "重试/放弃"
+    }
 }
