@@ -19,7 +19,7 @@ pub fn applies(key: &str, scenario: ScenarioKind) -> bool {
         "r/R" | "m/M" => scenario == ScenarioKind::Queue,
         "x" | "w" => scenario == ScenarioKind::Pipe,
         "l" => scenario == ScenarioKind::Counter,
-        "b" | "e" => scenario == ScenarioKind::Queue,
+        "b" | "e" | "b/e" => scenario == ScenarioKind::Queue,
         _ => true,
     }
 }
@@ -55,9 +55,9 @@ fn entries(app: &View) -> Vec<Entry> {
         if key == "r/R" && scenario == ScenarioKind::Counter {
             out.push(Entry::Key("l", text::words().footer_lock()));
         }
-        // The queue's policy keys, in the queue scenario only (after r/R;
-        // on a narrow footer they give way to the keys before them).
-        if key == "k" && scenario == ScenarioKind::Queue {
+        // The queue's policy keys, in the queue scenario only (after the
+        // kill keys; on a narrow footer they give way to the keys before).
+        if key == "[/]" && scenario == ScenarioKind::Queue {
             out.push(Entry::Key("b", text::words().footer_wait()));
             out.push(Entry::Key("e", text::words().footer_then()));
         }

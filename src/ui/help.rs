@@ -27,7 +27,7 @@ fn pipe_only(key: &str) -> bool {
 /// selected role puts or gets): the help of another scenario leaves them
 /// out.
 fn queue_only(key: &str) -> bool {
-    matches!(key, "b" | "e")
+    matches!(key, "b/e")
 }
 
 /// The popup's lines: the key table, then the kernel legend.
@@ -107,6 +107,13 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     // to the keys.
     if lines.len() as u16 + 2 > area.height {
         lines.truncate(lines.len().saturating_sub(3));
+    }
+    // Still too tall (a lesson's keys come first): the blank line after
+    // them goes too.
+    if lines.len() as u16 + 2 > area.height
+        && let Some(blank) = lines.iter().position(|l| l.width() == 0)
+    {
+        lines.remove(blank);
     }
     let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
     // Borders and a space of padding on each side.

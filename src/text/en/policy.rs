@@ -97,10 +97,10 @@ impl PolicyWords for En {
     }
 
     fn footer_wait(&self) -> &'static str {
-        "block/timeout"
+        "wait"
     }
 
     fn footer_then(&self) -> &'static str {
-        "retry/give up"
+        "except"
     }
 }

@@ -71,12 +71,8 @@ impl ScreenWords for En {
             ("m/M", "maxsize down / up (queue only)"),
             ("l", "lock on / off, live (counter only)"),
             (
-                "b",
-                "the selected role's put / get: block, timeout, timeout=0, block=False (queue)",
-            ),
-            (
-                "e",
-                "the selected role after queue.Full / queue.Empty: retry or give up (queue)",
+                "b/e",
+                "selected role: block/timeout/block=False; retry/give up",
             ),
             ("space", "freeze / resume the world (SIGSTOP / SIGCONT)"),
             ("f", "freeze only the view (the processes keep running)"),

@@ -92,7 +92,7 @@ impl PolicyWords for Zh {
     }
 
     fn footer_wait(&self) -> &'static str {
-        "阻塞/超时"
+        "等待方式"
     }
 
     fn footer_then(&self) -> &'static str {

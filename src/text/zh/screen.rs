@@ -68,12 +68,8 @@ impl ScreenWords for Zh {
             ("m/M", "maxsize 减小 / 增大（仅队列）"),
             ("l", "加锁 / 解锁，立即生效（仅计数器）"),
             (
-                "b",
-                "选中进程这一类的 put / get：阻塞、timeout、timeout=0、block=False（仅队列）",
-            ),
-            (
-                "e",
-                "选中进程这一类遇到 queue.Full / queue.Empty 后：重试或放弃（仅队列）",
+                "b/e",
+                "选中的一类进程：阻塞/timeout/block=False；重试/放弃",
             ),
             ("space", "冻结 / 恢复全部进程（SIGSTOP / SIGCONT）"),
             ("f", "只冻结画面（进程继续运行）"),

@@ -149,8 +149,15 @@ fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect
 /// how the role calls (`put(url, timeout=0.5)`, `get(block=False)`) and
 /// its `except` clause (retry or give up; left out for a call that
 /// cannot raise), in the longest form that lets both fit in `w` columns.
+/// Nothing while both are the plain blocking `put(url)` and `get()`.
 fn policy_lines(app: &View, theme: &Theme, w: u16) -> Vec<Line<'static>> {
     use crate::model::policy::policy;
+    let plain = |role| {
+        policy(app.scene, role).is_none_or(|p| p.wait == crate::config::Wait::Block)
+    };
+    if plain(Role::Writer) && plain(Role::Reader) {
+        return Vec::new();
+    }
     let forms = |role: Role| -> Option<[String; 2]> {
         let p = policy(app.scene, role)?;
         let call = text::policy::call(role, p.wait, None);
