@@ -173,15 +173,10 @@ fn policy_lines(app: &View, theme: &Theme, w: u16) -> Vec<Line<'static>> {
     // Both sides, the corners and a cell between them.
     let room = w.saturating_sub(3);
     let fits = |a: &str, b: &str| width(a) + width(b) <= room;
-    let (put, get) = if fits(&put[0], &get[0]) {
-        (put[0].clone(), get[0].clone())
-    } else if fits(&put[1], &get[0]) {
-        (put[1].clone(), get[0].clone())
-    } else if fits(&put[1], &get[1]) {
-        (put[1].clone(), get[1].clone())
-    } else {
+    let Some(i) = (0..2).find(|&i| fits(&put[i], &get[i])) else {
         return Vec::new();
     };
+    let (put, get) = (put[i].clone(), get[i].clone());
     vec![
         Line::styled(put, theme.dim()).left_aligned(),
         Line::styled(get, theme.dim()).right_aligned(),
