@@ -996,4 +996,99 @@ mod tests {
             }
         );
     }
+    fn told(s: &mut Scene, role: Role, policy: Policy) {
+        let n = s.records;
+        let ev = Event::new(5, crate::stream::SUPERVISOR, 1, Kind::PolicySet { role, policy });
+        s.apply(&Record {
+            n,
+            body: Body::Event(ev),
+        });
+    }
+
+    #[test]
+    fn b_cycles_the_selected_writers_puts_block_timeout_zero_nowait_and_back() {
+        use crate::stream::run::{Then, Wait};
+        let mut s = lesson();
+        let mut c = Controls::new(&cfg(), false);
+        c.selected = Some(1);
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            let fx = c.update(&s, Intent::CycleWait, 0);
+            let [Effect::Do(Command::SetPolicy(Role::Writer, p))] = fx.as_slice() else {
+                panic!("{fx:?}");
+            };
+            assert_eq!(p.then, Then::Retry, "b keeps the except clause");
+            seen.push(p.wait);
+            told(&mut s, Role::Writer, *p);
+        }
+        assert_eq!(
+            seen,
+            [
+                Wait::Timeout(super::super::policy::KEY_TIMEOUT),
+                Wait::Timeout(0.0),
+                Wait::Nowait,
+                Wait::Block
+            ]
+        );
+    }
+
+    #[test]
+    fn e_toggles_the_selected_readers_except_clause_and_keys_typed_fast_build_on_each_other() {
+        use crate::stream::run::{Then, Wait};
+        let s = lesson();
+        let mut c = Controls::new(&cfg(), false);
+        c.selected = Some(2);
+        // Nothing told between the presses: each builds on the one before.
+        let a = c.update(&s, Intent::ToggleThen, 0);
+        let b = c.update(&s, Intent::CycleWait, 1_000);
+        assert_eq!(
+            a,
+            [Effect::Do(Command::SetPolicy(
+                Role::Reader,
+                Policy {
+                    wait: Wait::Block,
+                    then: Then::GiveUp
+                }
+            ))]
+        );
+        assert_eq!(
+            b,
+            [Effect::Do(Command::SetPolicy(
+                Role::Reader,
+                Policy {
+                    wait: Wait::Timeout(super::super::policy::KEY_TIMEOUT),
+                    then: Then::GiveUp
+                }
+            ))]
+        );
+        // Long after, what the stream tells wins again.
+        let late = c.update(&s, Intent::ToggleThen, 10_000_000_000);
+        assert_eq!(
+            late,
+            [Effect::Do(Command::SetPolicy(
+                Role::Reader,
+                Policy {
+                    wait: Wait::Block,
+                    then: Then::GiveUp
+                }
+            ))]
+        );
+    }
+
+    #[test]
+    fn b_and_e_need_a_writer_or_reader_selected_and_a_queue() {
+        let s = lesson();
+        let mut c = Controls::new(&cfg(), false);
+        assert!(c.update(&s, Intent::CycleWait, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::SelectWriterOrReader);
+        let mut counter = cfg();
+        counter.scenario = Scenario::Counter(CounterConfig::defaults(Mode::Tui));
+        let s = Scene::new(counter.clone());
+        let mut c = Controls::new(&counter, false);
+        assert!(c.update(&s, Intent::ToggleThen, 0).is_empty());
+        assert!(matches!(
+            c.hints.back().unwrap().0,
+            Hint::NotHere { key: "e", .. }
+        ));
+    }
 }

@@ -74,3 +74,128 @@ pub fn can_raise(scene: &Scene, role: Role) -> bool {
 pub fn gives_up(scene: &Scene, role: Role) -> bool {
     policy(scene, role).is_some_and(|p| p.then == Then::GiveUp)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::run::{Mode, QueueConfig, RunConfig};
+    use crate::stream::{Body, Event, Kind, Record, RunInfo, SUPERVISOR};
+
+    fn scene(f: impl FnOnce(&mut QueueConfig)) -> Scene {
+        let mut q = QueueConfig::defaults(Mode::Tui);
+        f(&mut q);
+        let cfg = RunConfig {
+            scenario: Scenario::Queue(q),
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Default::default(),
+            classroom: false,
+        };
+        let mut s = Scene::new(cfg.clone());
+        s.apply(&Record {
+            n: 0,
+            body: Body::Run(RunInfo {
+                start_ns: 0,
+                pid: 1,
+                config: cfg,
+            }),
+        });
+        let spawn = Kind::Spawn {
+            name: "writer-1".into(),
+            role: Role::Writer,
+        };
+        event(&mut s, Event::new(1, 0, 100, spawn));
+        s
+    }
+
+    fn event(s: &mut Scene, e: Event) {
+        let n = s.records;
+        s.apply(&Record {
+            n,
+            body: Body::Event(e),
+        });
+    }
+
+    fn tick(s: &mut Scene, t: u64) {
+        let n = s.records;
+        s.apply(&Record {
+            n,
+            body: Body::Tick(t),
+        });
+    }
+
+    #[test]
+    fn a_role_calls_as_the_run_started_until_a_switch_is_told() {
+        let mut s = scene(|q| {
+            q.put_timeout = Some(0.5);
+            q.on_empty = Then::GiveUp;
+        });
+        let started = Policy {
+            wait: Wait::Timeout(0.5),
+            then: Then::Retry,
+        };
+        assert_eq!(policy(&s, Role::Writer), Some(started));
+        assert_eq!(
+            policy(&s, Role::Reader),
+            Some(Policy {
+                wait: Wait::Block,
+                then: Then::GiveUp
+            })
+        );
+        assert_eq!(policy(&s, Role::Counter), None);
+        let nowait = Policy {
+            wait: Wait::Nowait,
+            then: Then::GiveUp,
+        };
+        let set = Kind::PolicySet {
+            role: Role::Writer,
+            policy: nowait,
+        };
+        event(&mut s, Event::new(2, SUPERVISOR, 1, set));
+        assert_eq!(policy(&s, Role::Writer), Some(nowait));
+        // A restart starts again with the switch kept.
+        let again = crate::model::race::config_now(&s);
+        let Scenario::Queue(q) = again.scenario else {
+            panic!()
+        };
+        assert!(q.put_nowait && q.put_timeout.is_none() && q.on_full == Then::GiveUp);
+        assert_eq!(q.on_empty, Then::GiveUp);
+    }
+
+    #[test]
+    fn a_raise_shows_at_its_process_for_a_while_then_not() {
+        let mut s = scene(|_| {});
+        let full = Kind::PutFull {
+            wait: Some(Wait::Nowait),
+            then: Then::Retry,
+        };
+        event(&mut s, Event::new(1_000, 0, 100, full).with_item("url_2"));
+        let p = s.world.proc(0).unwrap().clone();
+        let r = flash(&s, &p).expect("just raised");
+        assert!(r.full && r.item.as_deref() == Some("url_2") && r.then == Then::Retry);
+        tick(&mut s, 1_000 + FLASH_NS - 1);
+        assert!(flash(&s, &p).is_some());
+        tick(&mut s, 1_000 + FLASH_NS);
+        assert!(flash(&s, &p).is_none(), "gone after FLASH_NS");
+    }
+
+    #[test]
+    fn the_key_timeout_is_the_runs_own_when_it_has_one() {
+        let s = scene(|q| q.get_timeout = Some(2.5));
+        let p = next_wait(&s, Role::Reader, None).unwrap();
+        assert_eq!(p.wait, Wait::Timeout(0.0), "a timeout is followed by 0");
+        let block = Policy {
+            wait: Wait::Block,
+            then: Then::Retry,
+        };
+        let p = next_wait(&s, Role::Reader, Some(block)).unwrap();
+        assert_eq!(p.wait, Wait::Timeout(2.5), "the run's own timeout");
+        let s = scene(|q| q.get_timeout = Some(0.0));
+        let p = next_wait(&s, Role::Reader, None).unwrap();
+        assert_eq!(p.wait, Wait::Nowait, "timeout=0 is followed by block=False");
+        assert!(can_raise(&s, Role::Reader) && !gives_up(&s, Role::Reader));
+    }
+}
