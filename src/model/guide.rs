@@ -229,6 +229,23 @@ fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
                     out.push(Command::Resume);
                 }
             }
+            Action::PutPolicy(_) | Action::GetPolicy(_) | Action::OnFull(_) | Action::OnEmpty(_) => {
+                // Each builds on the ones before it in this setup.
+                if let Scenario::Queue(q) = &mut cfg.scenario {
+                    let role = match a {
+                        Action::PutPolicy(_) | Action::OnFull(_) => Role::Writer,
+                        _ => Role::Reader,
+                    };
+                    let mut p = q.policy(role).expect("writers and readers have one");
+                    match a {
+                        Action::PutPolicy(w) | Action::GetPolicy(w) => p.wait = w,
+                        Action::OnFull(t) | Action::OnEmpty(t) => p.then = t,
+                        _ => {}
+                    }
+                    q.set_policy(role, p);
+                    out.push(Command::SetPolicy(role, p));
+                }
+            }
             _ => {
                 if let Action::LockNow(on) = a {
                     set(&mut cfg, &|c| c.lock = on);
@@ -272,8 +289,15 @@ fn command_for(a: Action, scene: &Scene) -> Option<Command> {
         Action::Terminate(role) => Command::Signal(oldest(role)?, Sig::Term),
         Action::CloseParentEnd => Command::CloseParentEnd,
         Action::LockNow(on) => Command::SetLock(on),
-        // Restarts are made by `setup_commands`.
-        Action::Restart | Action::Lock(_) | Action::Array(_) | Action::CloseUnused(_) => {
+        // Restarts and policies are made by `setup_commands`.
+        Action::Restart
+        | Action::Lock(_)
+        | Action::Array(_)
+        | Action::CloseUnused(_)
+        | Action::PutPolicy(_)
+        | Action::GetPolicy(_)
+        | Action::OnFull(_)
+        | Action::OnEmpty(_) => {
             return None;
         }
     })

@@ -660,6 +660,8 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(not_an_action, "jump");
     say!(maxsize_takes, "maxsize x", 65_536);
     say!(array_takes, "array 17", 16);
+    say!(policy_takes, "put_policy forever", 3600.0);
+    say!(then_takes, "on_full later");
     say!(full_speed_with_step_delay);
     say!(slow_motion_takes, "slow_motion 40", 0.1, 20.0);
     say!(

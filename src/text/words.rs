@@ -722,6 +722,11 @@ pub trait LessonFileWords: Sync {
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String;
     /// `array N` with N not a number of cells from 1 to `max`.
     fn array_takes(&self, phrase: &str, max: u32) -> String;
+    /// `put_policy` / `get_policy` not followed by `block`, `nowait` or
+    /// `timeout S` (S from 0 to `max` seconds).
+    fn policy_takes(&self, phrase: &str, max: f64) -> String;
+    /// `on_full` / `on_empty` not followed by `retry` or `give_up`.
+    fn then_takes(&self, phrase: &str) -> String;
     /// `word` is not a child's role (`roles`: those there are).
     fn not_a_role(&self, phrase: &str, word: &str, roles: &[&str]) -> String;
     /// An action only a `needs` run has; this lesson's run `is` another.
