@@ -536,4 +536,55 @@ mod tests {
             Some(Command::CloseParentEnd)
         );
     }
+
+    #[test]
+    fn policy_actions_build_on_each_other_and_a_restart_keeps_them() {
+        use crate::stream::run::{Policy, Then, Wait};
+        let run = Run::new();
+        let out = setup_commands(
+            &[
+                Action::PutPolicy(Wait::Nowait),
+                Action::OnFull(Then::GiveUp),
+                Action::GetPolicy(Wait::Timeout(0.0)),
+            ],
+            &run.scene,
+        );
+        assert_eq!(
+            out,
+            [
+                Command::SetPolicy(
+                    Role::Writer,
+                    Policy {
+                        wait: Wait::Nowait,
+                        then: Then::Retry
+                    }
+                ),
+                Command::SetPolicy(
+                    Role::Writer,
+                    Policy {
+                        wait: Wait::Nowait,
+                        then: Then::GiveUp
+                    }
+                ),
+                Command::SetPolicy(
+                    Role::Reader,
+                    Policy {
+                        wait: Wait::Timeout(0.0),
+                        then: Then::Retry
+                    }
+                ),
+            ]
+        );
+        let out = setup_commands(&[Action::Restart, Action::OnEmpty(Then::GiveUp)], &run.scene);
+        match out.as_slice() {
+            [Command::Restart(c), Command::SetPolicy(Role::Reader, p)] => {
+                assert_eq!(p.then, Then::GiveUp);
+                let Scenario::Queue(q) = &c.scenario else {
+                    panic!("{c:?}")
+                };
+                assert_eq!(q.on_empty, Then::GiveUp, "the restart starts with it");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
