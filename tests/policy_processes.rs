@@ -251,13 +251,16 @@ fn readers_switched_live_to_get_nowait_raise_empty_at_once_and_a_reader_added_la
         then: Then::Retry,
     };
     w.sup.send(Command::SetPolicy(Role::Reader, nowait));
-    w.event("the switch, told", |e| matches!(e.kind, Kind::PolicySet { .. }));
+    w.event("the switch, told", |e| {
+        matches!(e.kind, Kind::PolicySet { .. })
+    });
     // The reader blocked in get() before the switch waits on, as Python's
     // would; a reader added now calls get(block=False).
     w.sup.send(Command::AddReader);
-    let spawn = w.event("reader-2 starts", |e| {
-        matches!(&e.kind, Kind::Spawn { name, .. } if name == "reader-2")
-    });
+    let spawn = w.event(
+        "reader-2 starts",
+        |e| matches!(&e.kind, Kind::Spawn { name, .. } if name == "reader-2"),
+    );
     let e = w.event("reader-2 raises queue.Empty", |e| {
         e.child == spawn.child && empty(e).is_some()
     });

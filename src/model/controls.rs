@@ -998,7 +998,12 @@ mod tests {
     }
     fn told(s: &mut Scene, role: Role, policy: Policy) {
         let n = s.records;
-        let ev = Event::new(5, crate::stream::SUPERVISOR, 1, Kind::PolicySet { role, policy });
+        let ev = Event::new(
+            5,
+            crate::stream::SUPERVISOR,
+            1,
+            Kind::PolicySet { role, policy },
+        );
         s.apply(&Record {
             n,
             body: Body::Event(ev),

@@ -200,11 +200,14 @@ impl Guide {
 /// The commands a scene's setup is, in order. The actions that start the
 /// run again (`restart`, `lock on|off`, `array N`) make one restart, at
 /// the first of them, of the run as they leave it together (with the lock
-/// as it is now, switched live or not).
+/// and the queue's policies as they are now, switched live or not). The
+/// policy actions make one switch per role, last, as they leave it (none
+/// with a restart, which starts with it).
 fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
     let mut cfg = super::race::config_now(scene);
     let mut restart_at = None;
     let mut out = Vec::new();
+    let mut switched: Vec<Role> = Vec::new();
     for &a in setup {
         let set = |cfg: &mut RunConfig, f: &dyn Fn(&mut crate::stream::run::CounterConfig)| {
             if let Scenario::Counter(c) = &mut cfg.scenario {
@@ -229,7 +232,10 @@ fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
                     out.push(Command::Resume);
                 }
             }
-            Action::PutPolicy(_) | Action::GetPolicy(_) | Action::OnFull(_) | Action::OnEmpty(_) => {
+            Action::PutPolicy(_)
+            | Action::GetPolicy(_)
+            | Action::OnFull(_)
+            | Action::OnEmpty(_) => {
                 // Each builds on the ones before it in this setup.
                 if let Scenario::Queue(q) = &mut cfg.scenario {
                     let role = match a {
@@ -243,7 +249,9 @@ fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
                         _ => {}
                     }
                     q.set_policy(role, p);
-                    out.push(Command::SetPolicy(role, p));
+                    if !switched.contains(&role) {
+                        switched.push(role);
+                    }
                 }
             }
             _ => {
@@ -251,6 +259,17 @@ fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
                     set(&mut cfg, &|c| c.lock = on);
                 }
                 out.extend(command_for(a, scene));
+            }
+        }
+    }
+    // The policies switched, once each as the setup leaves them; a
+    // restart starts with them instead.
+    if restart_at.is_none()
+        && let Scenario::Queue(q) = &cfg.scenario
+    {
+        for role in switched {
+            if let Some(p) = q.policy(role) {
+                out.push(Command::SetPolicy(role, p));
             }
         }
     }
@@ -538,7 +557,7 @@ mod tests {
     }
 
     #[test]
-    fn policy_actions_build_on_each_other_and_a_restart_keeps_them() {
+    fn policy_actions_build_on_each_other_into_one_switch_and_a_restart_starts_with_them() {
         use crate::stream::run::{Policy, Then, Wait};
         let run = Run::new();
         let out = setup_commands(
@@ -556,13 +575,6 @@ mod tests {
                     Role::Writer,
                     Policy {
                         wait: Wait::Nowait,
-                        then: Then::Retry
-                    }
-                ),
-                Command::SetPolicy(
-                    Role::Writer,
-                    Policy {
-                        wait: Wait::Nowait,
                         then: Then::GiveUp
                     }
                 ),
@@ -575,10 +587,12 @@ mod tests {
                 ),
             ]
         );
-        let out = setup_commands(&[Action::Restart, Action::OnEmpty(Then::GiveUp)], &run.scene);
+        let out = setup_commands(
+            &[Action::Restart, Action::OnEmpty(Then::GiveUp)],
+            &run.scene,
+        );
         match out.as_slice() {
-            [Command::Restart(c), Command::SetPolicy(Role::Reader, p)] => {
-                assert_eq!(p.then, Then::GiveUp);
+            [Command::Restart(c)] => {
                 let Scenario::Queue(q) = &c.scenario else {
                     panic!("{c:?}")
                 };

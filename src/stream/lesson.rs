@@ -904,8 +904,14 @@ mod tests {
             ("array x", Array("array x".into())),
             ("put_policy", Wait("put_policy".into())),
             ("put_policy timeout", Wait("put_policy timeout".into())),
-            ("get_policy timeout -1", Wait("get_policy timeout -1".into())),
-            ("get_policy timeout 3601", Wait("get_policy timeout 3601".into())),
+            (
+                "get_policy timeout -1",
+                Wait("get_policy timeout -1".into()),
+            ),
+            (
+                "get_policy timeout 3601",
+                Wait("get_policy timeout 3601".into()),
+            ),
             ("put_policy forever", Wait("put_policy forever".into())),
             ("on_full later", Then("on_full later".into())),
         ] {

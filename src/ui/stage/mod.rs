@@ -152,9 +152,7 @@ fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect
 /// Nothing while both are the plain blocking `put(url)` and `get()`.
 fn policy_lines(app: &View, theme: &Theme, w: u16) -> Vec<Line<'static>> {
     use crate::model::policy::policy;
-    let plain = |role| {
-        policy(app.scene, role).is_none_or(|p| p.wait == crate::config::Wait::Block)
-    };
+    let plain = |role| policy(app.scene, role).is_none_or(|p| p.wait == crate::config::Wait::Block);
     if plain(Role::Writer) && plain(Role::Reader) {
         return Vec::new();
     }

@@ -953,7 +953,11 @@ fn raised_app(ms_ago: u64) -> Fixture {
         wait: Some(Wait::Nowait),
         then: Then::GiveUp,
     };
-    app.apply(Event::new(t, 0, 4101, full).with_item("url_8").with_depth(3));
+    app.apply(
+        Event::new(t, 0, 4101, full)
+            .with_item("url_8")
+            .with_depth(3),
+    );
     app.tick(t / 1_000_000 + ms_ago);
     app
 }
@@ -981,7 +985,11 @@ fn queue_full_flashes_at_the_writer_that_raised_it_with_what_it_does_next() {
 fn the_flash_is_gone_after_a_second_or_so_and_the_card_says_its_state_again() {
     let t = text_of(&raised_app(100), 160, 16);
     assert!(t.contains("✗ queue.Full"), "{t}");
-    let t = text_of(&raised_app(crate::model::policy::FLASH_NS / 1_000_000 + 1), 160, 16);
+    let t = text_of(
+        &raised_app(crate::model::policy::FLASH_NS / 1_000_000 + 1),
+        160,
+        16,
+    );
     assert!(!t.contains("✗"), "{t}");
     let card = t.lines().nth(row_of(&t, "writer-1") + 1).unwrap();
     assert!(card.contains("active"), "{t}");
@@ -1003,7 +1011,10 @@ fn the_stage_edge_names_each_roles_call_and_except_clause() {
     let t = text_of(&raised_app(100), 60, 12);
     let last = t.lines().last().unwrap();
     assert!(last.contains("put(url, block=False)"), "{t}");
-    assert!(last.contains("get(timeout=1)") && !last.contains("except"), "{t}");
+    assert!(
+        last.contains("get(timeout=1)") && !last.contains("except"),
+        "{t}"
+    );
     // Plain blocking calls on both sides: nothing to say.
     let t = text_of(&queue_app(), 100, 12);
     assert!(!t.lines().last().unwrap().contains("put("), "{t}");
