@@ -706,6 +706,28 @@ mod tests {
     }
 
     #[test]
+    fn a_raise_at_once_right_after_resume_is_not_blamed_on_a_timeout() {
+        use crate::stream::run::{Then, Wait};
+        let mut f = Feed::new();
+        f.ev(10, Event::new(0, u16::MAX, 1, Kind::Frozen));
+        f.ev(5000, Event::new(0, u16::MAX, 1, Kind::Resumed));
+        for wait in [Wait::Nowait, Wait::Timeout(0.0)] {
+            let full = Kind::PutFull {
+                wait: Some(wait),
+                then: Then::Retry,
+            };
+            f.ev(5100, Event::new(0, 0, 100, full).with_item("url_9"));
+        }
+        assert!(
+            !f.scene
+                .notices
+                .iter()
+                .any(|(n, _)| matches!(n, Notice::TimeoutAfterResume { .. })),
+            "block=False and timeout=0 have no timeout to run while frozen"
+        );
+    }
+
+    #[test]
     fn what_a_process_did_is_the_further_of_its_events_and_its_exact_counter() {
         let mut f = Feed::new();
         for k in 1..=3 {
