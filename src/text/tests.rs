@@ -316,8 +316,10 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
         Repeated::GetWait,
         Repeated::SendWait,
         Repeated::RecvWait,
-        Repeated::PutFull,
-        Repeated::GetEmpty,
+        Repeated::PutFull(crate::config::Then::Retry),
+        Repeated::PutFull(crate::config::Then::GiveUp),
+        Repeated::GetEmpty(crate::config::Then::Retry),
+        Repeated::GetEmpty(crate::config::Then::GiveUp),
     ] {
         say!(
             burst,
