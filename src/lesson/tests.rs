@@ -504,7 +504,7 @@ fn reveal_conditions_must_be_able_to_hold_in_the_run() {
     );
     rejected(
         &good_with(reveal, r#"reveal = «"queue.Full raised""#),
-        "the writers wait for room forever; give put_timeout or nowait_put",
+        "the writers wait for room forever at this scene; give put_timeout or nowait_put, or switch them with a put_policy action",
     );
     rejected(
         &good_with(reveal, r#"reveal = «"queue.Empty raised""#),

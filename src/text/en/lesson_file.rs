@@ -353,13 +353,17 @@ impl LessonFileWords for En {
             }
             Never::NoReader => "no reader runs at this scene (add one with `add_reader`)".into(),
             Never::PutWaitsForever => {
-                "the writers wait for room forever; give put_timeout or nowait_put".into()
+                "the writers wait for room forever at this scene; give put_timeout or \
+                 nowait_put, or switch them with a put_policy action"
+                    .into()
             }
             Never::UnboundedFull => {
                 "the queue is unbounded (maxsize 0) at this scene; set maxsize".into()
             }
             Never::GetWaitsForever => {
-                "the readers wait for an item forever; give get_timeout or nowait_get".into()
+                "the readers wait for an item forever at this scene; give get_timeout or \
+                 nowait_get, or switch them with a get_policy action"
+                    .into()
             }
             Never::NotAQueue(k) => format!(
                 "queue.Full and queue.Empty are raised by a queue; this lesson's run is {}",

@@ -363,11 +363,15 @@ impl LessonFileWords for Zh {
             }
             Never::NoReader => "这个场景里没有读进程在运行（可以用 `add_reader` 加一个）".into(),
             Never::PutWaitsForever => {
-                "写进程会一直等到队列有空位；请设置 put_timeout 或 nowait_put".into()
+                "这个场景里写进程会一直等到队列有空位；请设置 put_timeout 或 nowait_put，\
+                 或用 put_policy 动作切换"
+                    .into()
             }
             Never::UnboundedFull => "这个场景里队列不限大小（maxsize 0）；请设置 maxsize".into(),
             Never::GetWaitsForever => {
-                "读进程会一直等到有数据项；请设置 get_timeout 或 nowait_get".into()
+                "这个场景里读进程会一直等到有数据项；请设置 get_timeout 或 nowait_get，\
+                 或用 get_policy 动作切换"
+                    .into()
             }
             Never::NotAQueue(k) => format!(
                 "queue.Full 和 queue.Empty 由队列抛出；这个课程是{}场景",
