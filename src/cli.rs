@@ -19,7 +19,8 @@ use crate::bench::BenchOptions;
 use crate::child::HiddenRole;
 use crate::config::{
     CounterConfig, DelayRange, Lang, MAX_CELLS, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE,
-    MAX_MESSAGES, MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, parse_timeout,
+    MAX_MESSAGES, MAX_PROCS, Mode, PipeConfig, QueueConfig, RunConfig, Scenario, Then,
+    parse_timeout,
 };
 use crate::lesson::Library;
 use crate::outfile::{self, Existing, What};
@@ -426,6 +427,17 @@ struct QueueArgs {
     /// Readers get with block=False: Empty at once when the queue is empty [default: false]
     #[arg(long, conflicts_with = "get_timeout")]
     nowait_get: bool,
+    /// After queue.Full a writer gives its item up and goes on with the next (except queue.Full: continue) [default: it tries the same item again]
+    #[arg(long)]
+    give_up_put: bool,
+    /// After queue.Empty a reader stops reading and ends (except queue.Empty: break) [default: it gets again]
+    #[arg(long)]
+    give_up_get: bool,
+}
+
+/// [`Then::GiveUp`] when the flag is given, else the default.
+fn give_up(flag: bool, d: Then) -> Then {
+    if flag { Then::GiveUp } else { d }
 }
 
 impl QueueArgs {
@@ -442,6 +454,8 @@ impl QueueArgs {
             get_timeout: self.get_timeout.or(d.get_timeout),
             put_nowait: self.nowait_put || d.put_nowait,
             get_nowait: self.nowait_get || d.get_nowait,
+            on_full: give_up(self.give_up_put, d.on_full),
+            on_empty: give_up(self.give_up_get, d.on_empty),
         }
     }
 }
@@ -960,6 +974,8 @@ mod tests {
                 get_timeout: Some(3600.0),
                 put_nowait: false,
                 get_nowait: false,
+                on_full: Then::Retry,
+                on_empty: Then::Retry,
             }
         );
     }

@@ -8,6 +8,7 @@ use std::os::fd::{BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::config::{Policy, Then, Wait};
 use crate::ipc::shm::{SharedRegion, ShmError};
 use crate::ipc::sync;
 
@@ -85,6 +86,38 @@ pub struct ChildSlot {
     lock: AtomicU32,
     /// The Array cell a counter increments (set before it starts).
     cell: AtomicU32,
+    /// How a writer puts (a reader gets) from its next call, and what it
+    /// does when the call raises: one word, so a change is read whole
+    /// (see [`pack_policy`]); 0 until the supervisor sets it.
+    policy: AtomicU64,
+}
+
+/// A policy in one word: bits 0-1 the wait (1 block, 2 a timeout, 3
+/// `block=False`; 0 is "not set"), bit 2 give up, bits 32 and up the
+/// timeout in microseconds.
+fn pack_policy(p: Policy) -> u64 {
+    let (mode, us) = match p.wait {
+        Wait::Block => (1, 0),
+        Wait::Timeout(s) => (2, (s.max(0.0) * 1e6).round().min(u32::MAX as f64) as u64),
+        Wait::Nowait => (3, 0),
+    };
+    let give_up = u64::from(p.then == Then::GiveUp) << 2;
+    mode | give_up | (us << 32)
+}
+
+fn unpack_policy(w: u64) -> Option<Policy> {
+    let wait = match w & 3 {
+        1 => Wait::Block,
+        2 => Wait::Timeout((w >> 32) as f64 / 1e6),
+        3 => Wait::Nowait,
+        _ => return None,
+    };
+    let then = if w & 4 != 0 {
+        Then::GiveUp
+    } else {
+        Then::Retry
+    };
+    Some(Policy { wait, then })
 }
 
 /// A mapping of the control block.
@@ -181,6 +214,11 @@ impl ChildSlot {
         self.lock.store(on as u32, Ordering::Release);
     }
 
+    /// A writer's puts (a reader's gets) follow `p` from its next call.
+    pub fn set_policy(&self, p: Policy) {
+        self.policy.store(pack_policy(p), Ordering::Release);
+    }
+
     /// The Array cell a counter increments.
     pub fn set_cell(&self, cell: u32) {
         self.cell.store(cell, Ordering::Release);
@@ -239,6 +277,12 @@ impl ChildSlot {
 
     pub fn cell(&self) -> u32 {
         self.cell.load(Ordering::Acquire)
+    }
+
+    /// The policy the supervisor set (`None`: none yet; the child's
+    /// arguments hold).
+    pub fn policy(&self) -> Option<Policy> {
+        unpack_policy(self.policy.load(Ordering::Acquire))
     }
 
     // ---- child side ----
@@ -343,6 +387,34 @@ mod tests {
         assert!(d.slot(3).stop_requested());
         assert!(!d.slot(2).stop_requested());
         assert_eq!(d.slot(2).delay_scale(), 1.0);
+    }
+
+    #[test]
+    fn a_policy_set_by_one_mapping_is_read_whole_by_another() {
+        let c = Control::new().unwrap();
+        let d = Control::from_fd(nix::unistd::dup(c.fd()).unwrap()).unwrap();
+        assert_eq!(d.slot(4).policy(), None, "not set: the arguments hold");
+        for p in [
+            Policy {
+                wait: Wait::Timeout(0.5),
+                then: Then::GiveUp,
+            },
+            Policy {
+                wait: Wait::Timeout(0.0),
+                then: Then::Retry,
+            },
+            Policy {
+                wait: Wait::Nowait,
+                then: Then::GiveUp,
+            },
+            Policy {
+                wait: Wait::Block,
+                then: Then::Retry,
+            },
+        ] {
+            c.slot(4).set_policy(p);
+            assert_eq!(d.slot(4).policy(), Some(p));
+        }
     }
 
     #[test]

@@ -484,3 +484,52 @@ fn the_readme_shows_the_real_listing() {
     let out = ipcscope(&["lesson", "--list"], &[]);
     assert_eq!(text(&out.stdout), shown);
 }
+
+/// The timeouts lesson's later scenes switch the writers and the reader
+/// live (`put_policy nowait`, `on_full give_up`, `get_policy timeout 0`)
+/// and the real run answers each question: queue.Full at once, urls given
+/// up and the writer ending early, queue.Empty at once from timeout=0.
+#[test]
+fn the_timeouts_lesson_switches_put_and_get_live_and_the_run_answers_each_question() {
+    let out = ipcscope(&["lesson", "timeouts", "--headless", "--seed", "3"], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let lines: Vec<&str> = s.lines().collect();
+    let at = |prefix: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?}:\n{s}"))
+    };
+    let (s5, s6, s7) = (at("Scene 5."), at("Scene 6."), at("Scene 7."));
+    let summary = at("--- summary ---");
+    let within =
+        |from: usize, to: usize, what: &str| lines[from..to].iter().any(|l| l.contains(what));
+    for (n, from, to) in [(5, s5, s6), (6, s6, s7), (7, s7, summary)] {
+        let answered = format!("(Here the run answers the question of scene {n}.)");
+        assert!(within(from, to, &answered), "scene {n}:\n{s}");
+    }
+    assert!(
+        within(
+            s5,
+            s6,
+            "block=False): queue.Full raised at once; it tries url_"
+        ),
+        "{s}"
+    );
+    assert!(
+        within(s6, s7, "queue.Full raised at once; it gives url_"),
+        "{s}"
+    );
+    assert!(within(s6, s7, "(writer-1) exited."), "{s}");
+    assert!(
+        within(
+            s7,
+            summary,
+            "get(timeout=0): queue.Empty raised at once; it stops reading."
+        ),
+        "{s}"
+    );
+    // A restart starts with the policies: no waiting in put_nowait's scene.
+    assert!(!within(s5, s6, "waits to put"), "{s}");
+}

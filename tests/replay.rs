@@ -337,6 +337,38 @@ fn an_echo_run_with_inherited_ends_replays_to_exactly_the_live_scene() {
     replays_exactly(&run, CHECKPOINT_EVERY, 8);
 }
 
+/// The writers switched live to `put(url, block=False)` giving items up:
+/// the switch, every raise with its choice and the flashes replay
+/// exactly.
+#[test]
+fn a_queue_run_with_the_put_policy_switched_live_replays_to_exactly_the_live_scene() {
+    use ipcscope::config::{Policy, Then, Wait};
+    let mut q = QueueConfig::defaults(Mode::Headless);
+    q.writers = 2;
+    q.items = 30;
+    q.delay = DelayRange::ZERO;
+    q.reader_delay = DelayRange::fixed(0.01);
+    q.maxsize = 1;
+    let run = run_live("policy", Scenario::Queue(q), 8, |_| {
+        vec![Cmd::SetPolicy(
+            Role::Writer,
+            Policy {
+                wait: Wait::Nowait,
+                then: Then::GiveUp,
+            },
+        )]
+    });
+    let last = &run.scenes.last().expect("the end").1;
+    let now = ipcscope::model::policy::policy(last, Role::Writer);
+    assert_eq!(now.map(|p| p.then), Some(Then::GiveUp));
+    assert!(last.world.queue.full_raised > 0, "some url was given up");
+    assert!(
+        last.world.queue.puts + last.world.queue.full_raised >= 60,
+        "each url put or given up"
+    );
+    replays_exactly(&run, 8, 9);
+}
+
 #[test]
 fn a_counter_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() {
     let c = CounterConfig {

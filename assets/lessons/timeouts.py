@@ -7,6 +7,10 @@ raises queue.Empty. block=False never waits at all.
 put(item, timeout=t) 最多等 t 秒空位，然后抛出 queue.Full；
 get(timeout=t) 最多等 t 秒数据，然后抛出 queue.Empty；
 block=False 完全不等待。
+What comes after queue.Full or queue.Empty is the program's choice, in
+its except clause: try again, or give up and go on.
+queue.Full / queue.Empty 之后怎么办由程序决定，写在 except 里：
+重试，或者放弃并继续。
 """
 
 import os
@@ -51,3 +55,14 @@ if __name__ == "__main__":
         q.get(block=False)  # block=False: no waiting at all / 完全不等待
     except queue.Empty:
         print("get(block=False) on an empty queue: queue.Empty at once", flush=True)
+    try:
+        q.get(timeout=0)  # timeout=0 raises at once too / timeout=0 也立刻抛出
+    except queue.Empty:
+        print("get(timeout=0) on an empty queue: queue.Empty at once", flush=True)
+    q.put("url_4")  # the queue is full again / 队列又满了
+    for url in ["url_5", "url_6"]:
+        try:
+            q.put(url, block=False)  # never waits / 从不等待
+        except queue.Full:  # give this url up and go on / 放弃这个 url，继续
+            print(f"put({url}, block=False) on a full queue: queue.Full at once, {url} given up", flush=True)
+            continue

@@ -315,10 +315,10 @@ impl Translator {
             }
             "put" => kind_on(self, Kind::Put, key, true, out),
             "put_wait" => kind_on(self, Kind::PutWait, key, true, out),
-            "put_full" => kind_on(self, Kind::PutFull, key, true, out),
+            "put_full" => kind_on(self, Kind::FULL, key, true, out),
             "get" => kind_on(self, Kind::Get, key, false, out),
             "get_wait" => kind_on(self, Kind::GetWait, key, false, out),
-            "get_empty" => kind_on(self, Kind::GetEmpty, key, false, out),
+            "get_empty" => kind_on(self, Kind::EMPTY, key, false, out),
             "flushed" => kind_on(
                 self,
                 op(ProgramOp::Flushed {

@@ -11,6 +11,7 @@ use clap::Subcommand;
 use super::args::{CommonArgs, CounterArgs, PipeEndArgs, ReaderArgs, WriterArgs};
 use super::ctx::Ctx;
 use super::{ChildResult, inherited, inherited_connection};
+use crate::config::{Policy, RETRY_PAUSE, Then, Wait};
 use crate::control::Phase;
 use crate::ipc::pipe::{Connection, PipeError};
 use crate::ipc::queue::{Item, Queue, QueueError};
@@ -98,11 +99,13 @@ pub fn run(role: LessonRole) -> ChildResult {
                     q.next_label_number()
                 };
                 let item = Item::new(format!("url_{number}"), writer, n + 1);
-                if !put_one(&ctx, &mut q, &item, put_timeout)? {
-                    break;
+                match put_one(&ctx, &mut q, &item, put_timeout)? {
+                    Put::Done => ctx.slot().add_done(),
+                    // The item is dropped: on with the next one.
+                    Put::GaveUp => {}
+                    Put::Stopped => break,
                 }
                 n += 1;
-                ctx.slot().add_done();
                 if !ctx.delay(delay) {
                     break;
                 }
@@ -123,8 +126,9 @@ pub fn run(role: LessonRole) -> ChildResult {
                 }
                 match get_one(&ctx, &mut q, get_timeout)? {
                     Got::Item => {}
-                    Got::Raised => continue,
-                    Got::Stopped => break,
+                    Got::Raised(Then::Retry) => continue,
+                    // except queue.Empty: break
+                    Got::Raised(Then::GiveUp) | Got::Stopped => break,
                 }
                 ctx.slot().add_done();
                 if !ctx.delay(delay) {
@@ -289,20 +293,38 @@ fn patiently<T>(
     result
 }
 
-/// Puts one item as the lesson's writer does: at once if there is room;
-/// otherwise reports the wait and blocks (with the timeout: on `queue.Full`
-/// reports it and retries the same item). The put itself is reported from
-/// the queue's memory (its op log), at its commit. False when asked to stop:
-/// an item still waiting to go in is then said to be given up.
-fn put_one(
-    ctx: &Ctx,
-    q: &mut Queue,
-    item: &Item,
-    timeout: Option<f64>,
-) -> Result<bool, QueueError> {
+/// The policy of this process's next call: as the supervisor set it in
+/// the control slot (live), else as its arguments say (`timeout`: `None`
+/// waits forever; a retry after a raise).
+fn policy_now(ctx: &Ctx, timeout: Option<f64>) -> Policy {
+    ctx.slot().policy().unwrap_or(Policy {
+        wait: Wait::of(false, timeout),
+        then: Then::Retry,
+    })
+}
+
+/// What one put of the lesson's writer came to.
+enum Put {
+    Done,
+    /// `queue.Full` was raised and the writer gave the item up.
+    GaveUp,
+    /// Asked to stop: the item never entered the queue.
+    Stopped,
+}
+
+/// Puts one item as the lesson's writer does, with its policy at each
+/// try: at once if there is room; otherwise, when the call may wait,
+/// reports the wait and blocks (forever, or until its timeout); when it
+/// raises (`block=False` or a timeout of 0 at once, else after the
+/// timeout) reports `queue.Full` with what it does next: try the same
+/// item again (after [`RETRY_PAUSE`] when it raised at once), or give it
+/// up. The put itself is reported from the queue's memory (its op log),
+/// at its commit.
+fn put_one(ctx: &Ctx, q: &mut Queue, item: &Item, timeout: Option<f64>) -> Result<Put, QueueError> {
     loop {
+        let policy = policy_now(ctx, timeout);
         match q.put_nowait(item) {
-            Ok(_) => return Ok(true),
+            Ok(_) => return Ok(Put::Done),
             Err(QueueError::Full) => {}
             Err(e) => return Err(e),
         }
@@ -311,26 +333,38 @@ fn put_one(
                 .with_item(item.label.clone())
                 .with_depth(q.qsize() as u32)
         };
-        ctx.emit(with_item(Kind::PutWait, q));
-        let waited = patiently(
-            ctx,
-            timeout,
-            |t| q.put(item, true, Some(t)),
-            |e| matches!(e, QueueError::Full),
-        )?;
-        match waited {
-            Ok(_) => return Ok(true),
-            Err(true) => {
-                ctx.slot().add_timeout();
-                ctx.emit(with_item(Kind::PutFull, q));
-                if !ctx.pass_gate() {
-                    return Ok(false);
+        if !policy.wait.at_once() {
+            ctx.emit(with_item(Kind::PutWait, q));
+            let waited = patiently(
+                ctx,
+                policy.wait.limit(),
+                |t| q.put(item, true, Some(t)),
+                |e| matches!(e, QueueError::Full),
+            )?;
+            match waited {
+                Ok(_) => return Ok(Put::Done),
+                Err(true) => {}
+                Err(false) => {
+                    ctx.emit(ctx.event(Kind::GaveUp).with_item(item.label.clone()));
+                    return Ok(Put::Stopped);
                 }
             }
-            Err(false) => {
-                ctx.emit(ctx.event(Kind::GaveUp).with_item(item.label.clone()));
-                return Ok(false);
-            }
+        }
+        ctx.slot().add_timeout();
+        let raised = Kind::PutFull {
+            wait: Some(policy.wait),
+            then: policy.then,
+        };
+        ctx.emit(with_item(raised, q));
+        if policy.then == Then::GiveUp {
+            return Ok(Put::GaveUp);
+        }
+        let paused = !policy.wait.at_once()
+            || ctx
+                .slot()
+                .sleep_scaled(Duration::from_secs_f64(RETRY_PAUSE));
+        if !paused || !ctx.pass_gate() {
+            return Ok(Put::Stopped);
         }
     }
 }
@@ -338,38 +372,54 @@ fn put_one(
 /// What one get of the lesson's reader came to.
 enum Got {
     Item,
-    /// `queue.Empty` was raised (the timeout passed).
-    Raised,
+    /// `queue.Empty` was raised; what the reader does next.
+    Raised(Then),
     /// Asked to stop while waiting.
     Stopped,
 }
 
-/// Gets one item as the lesson's reader does: at once if there is one;
-/// otherwise reports the wait and blocks (with the timeout: on
-/// `queue.Empty` reports it). The get itself is reported from the queue's
-/// memory (its op log), at its commit.
+/// Gets one item as the lesson's reader does, with its policy: at once if
+/// there is one; otherwise, when the call may wait, reports the wait and
+/// blocks; when it raises, reports `queue.Empty` with what it does next
+/// (get again, after [`RETRY_PAUSE`] when it raised at once; or give up).
+/// The get itself is reported from the queue's memory (its op log), at
+/// its commit.
 fn get_one(ctx: &Ctx, q: &mut Queue, timeout: Option<f64>) -> Result<Got, QueueError> {
+    let policy = policy_now(ctx, timeout);
     match q.get_nowait() {
         Ok(_) => return Ok(Got::Item),
         Err(QueueError::Empty) => {}
         Err(e) => return Err(e),
     }
-    ctx.emit(ctx.event(Kind::GetWait).with_depth(0));
-    let waited = patiently(
-        ctx,
-        timeout,
-        |t| q.get(true, Some(t)),
-        |e| matches!(e, QueueError::Empty),
-    )?;
-    Ok(match waited {
-        Ok(_) => Got::Item,
-        Err(true) => {
-            ctx.slot().add_timeout();
-            ctx.emit(ctx.event(Kind::GetEmpty).with_depth(q.qsize() as u32));
-            Got::Raised
+    if !policy.wait.at_once() {
+        ctx.emit(ctx.event(Kind::GetWait).with_depth(0));
+        let waited = patiently(
+            ctx,
+            policy.wait.limit(),
+            |t| q.get(true, Some(t)),
+            |e| matches!(e, QueueError::Empty),
+        )?;
+        match waited {
+            Ok(_) => return Ok(Got::Item),
+            Err(true) => {}
+            Err(false) => return Ok(Got::Stopped),
         }
-        Err(false) => Got::Stopped,
-    })
+    }
+    ctx.slot().add_timeout();
+    let raised = Kind::GetEmpty {
+        wait: Some(policy.wait),
+        then: policy.then,
+    };
+    ctx.emit(ctx.event(raised).with_depth(q.qsize() as u32));
+    if policy.then == Then::Retry
+        && policy.wait.at_once()
+        && !ctx
+            .slot()
+            .sleep_scaled(Duration::from_secs_f64(RETRY_PAUSE))
+    {
+        return Ok(Got::Stopped);
+    }
+    Ok(Got::Raised(policy.then))
 }
 
 /// The other end a child inherited (`--other-fd`), as a forked child holds

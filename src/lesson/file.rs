@@ -16,7 +16,7 @@ use super::problem::{Bound, Never, Problem, roles_of};
 use super::shape::{self, Delay, Flag, ListOf, Quoted, Seconds, TableOf, Whole, place};
 use crate::config::{
     CounterConfig, DelayRange, MAX_CELLS, MAX_INCREMENTS, MAX_ITEMS, MAX_MAXSIZE, MAX_MESSAGES,
-    MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, parse_timeout,
+    MAX_PROCS, Mode, PipeConfig, QueueConfig, Scenario, Then, Wait, parse_timeout,
 };
 use crate::model::ScenarioKind;
 use crate::stream::Role;
@@ -90,6 +90,8 @@ struct QueueFile {
     get_timeout: Option<Spanned<Seconds>>,
     nowait_put: Option<Spanned<Flag>>,
     nowait_get: Option<Spanned<Flag>>,
+    give_up_put: Option<Spanned<Flag>>,
+    give_up_get: Option<Spanned<Flag>>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +250,16 @@ fn scenario(s: &Spanned<ScenarioTable>) -> Result<Scenario, Located> {
                 get_timeout: get_timeout.or(d.get_timeout),
                 put_nowait: nowait_put || d.put_nowait,
                 get_nowait: nowait_get || d.get_nowait,
+                on_full: if flag(&q.give_up_put) {
+                    Then::GiveUp
+                } else {
+                    d.on_full
+                },
+                on_empty: if flag(&q.give_up_get) {
+                    Then::GiveUp
+                } else {
+                    d.on_empty
+                },
             })
         }
         (_, Some(p), _) => {
@@ -431,6 +443,9 @@ struct Course {
     parent_closed: bool,
     /// The counters' Array cells (a Value: 1).
     cells: u32,
+    /// How the writers put and the readers get (a queue run).
+    put_wait: Wait,
+    get_wait: Wait,
 }
 
 fn scenes(
@@ -449,12 +464,16 @@ fn scenes(
             close_unused: false,
             parent_closed: false,
             cells: 1,
+            put_wait: Wait::Block,
+            get_wait: Wait::Block,
         };
         match scenario {
             Scenario::Queue(q) => Course {
                 maxsize: q.maxsize,
                 readers: q.readers,
                 writers_ever: q.writers,
+                put_wait: q.put_policy().wait,
+                get_wait: q.get_policy().wait,
                 ..none
             },
             Scenario::Counter(c) => Course {
@@ -476,6 +495,8 @@ fn scenes(
         lock: c.lock,
         cells: c.cells,
         close_unused: c.close_unused,
+        put_wait: c.put_wait,
+        get_wait: c.get_wait,
         ..start()
     };
     let mut course = start();
@@ -505,6 +526,8 @@ fn scenes(
                 }
                 Action::CloseParentEnd => course.parent_closed = true,
                 Action::LockNow(on) => course.lock = on,
+                Action::PutPolicy(w) => course.put_wait = w,
+                Action::GetPolicy(w) => course.get_wait = w,
                 Action::Array(n) => {
                     course = restarted(&course);
                     course.cells = n.max(1);
@@ -541,7 +564,11 @@ fn applies(action: Action, s: &Scenario) -> Result<(), Problem> {
         | Action::AddWriter
         | Action::RemoveWriter
         | Action::AddReader
-        | Action::RemoveReader => needs(ScenarioKind::Queue),
+        | Action::RemoveReader
+        | Action::PutPolicy(_)
+        | Action::GetPolicy(_)
+        | Action::OnFull(_)
+        | Action::OnEmpty(_) => needs(ScenarioKind::Queue),
         Action::Lock(_) | Action::LockNow(_) | Action::Array(_) => needs(ScenarioKind::Counter),
         Action::CloseUnused(_) => match s {
             Scenario::Pipe(p) if !p.inherit => Err(Problem::ActionNeedsOption {
@@ -620,9 +647,9 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), Never> {
             Reveal::Blocks {
                 role: Role::Writer, ..
             },
-            Scenario::Queue(q),
+            Scenario::Queue(_),
         ) => {
-            if q.put_nowait {
+            if c.put_wait.at_once() {
                 Err(Never::PutNowait)
             } else if c.maxsize == 0 {
                 Err(Never::Unbounded)
@@ -634,9 +661,9 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), Never> {
             Reveal::Blocks {
                 role: Role::Reader, ..
             },
-            Scenario::Queue(q),
+            Scenario::Queue(_),
         ) => {
-            if q.get_nowait {
+            if c.get_wait.at_once() {
                 Err(Never::GetNowait)
             } else if c.readers == 0 {
                 Err(Never::NoReader)
@@ -648,9 +675,9 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), Never> {
             Reveal::Raised {
                 error: Raised::Full,
             },
-            Scenario::Queue(q),
+            Scenario::Queue(_),
         ) => {
-            if q.put_timeout.is_none() && !q.put_nowait {
+            if c.put_wait == Wait::Block {
                 Err(Never::PutWaitsForever)
             } else if c.maxsize == 0 {
                 Err(Never::UnboundedFull)
@@ -662,9 +689,9 @@ fn can_hold(reveal: Reveal, s: &Scenario, c: &Course) -> Result<(), Never> {
             Reveal::Raised {
                 error: Raised::Empty,
             },
-            Scenario::Queue(q),
+            Scenario::Queue(_),
         ) => {
-            if q.get_timeout.is_none() && !q.get_nowait {
+            if c.get_wait == Wait::Block {
                 Err(Never::GetWaitsForever)
             } else if c.readers == 0 {
                 Err(Never::NoReader)

@@ -425,7 +425,9 @@ fn scenario_options_take_the_command_lines_ranges() {
     );
 }
 
-/// A lesson file and the command line accept and refuse the same values.
+/// A lesson file and the command line accept and refuse the same values
+/// (the question asks for a condition any run can meet: `put_timeout = 0`
+/// never blocks in put).
 #[test]
 fn scenario_options_agree_with_the_command_line() {
     let cases: &[(&str, &str, &str)] = &[
@@ -451,7 +453,8 @@ fn scenario_options_agree_with_the_command_line() {
         let text = good_with(
             "writers = 3\ndelay = \"0.5..1\"\nmaxsize = 2\n",
             &format!("{opt} = {toml_value}\n"),
-        );
+        )
+        .replace("reveal = \"writer blocks in put\"", "reveal = \"stuck\"");
         let in_file = load(&text).is_ok();
         let flag = format!("--{}", opt.replace('_', "-"));
         let argv = ["ipcscope", "queue", flag.as_str(), cli_value];
@@ -501,7 +504,7 @@ fn reveal_conditions_must_be_able_to_hold_in_the_run() {
     );
     rejected(
         &good_with(reveal, r#"reveal = «"queue.Full raised""#),
-        "the writers wait for room forever; give put_timeout or nowait_put",
+        "the writers wait for room forever at this scene; give put_timeout or nowait_put, or switch them with a put_policy action",
     );
     rejected(
         &good_with(reveal, r#"reveal = «"queue.Empty raised""#),
@@ -555,8 +558,58 @@ fn reveal_conditions_must_be_able_to_hold_in_the_run() {
     );
     rejected(
         &nowait.replacen(reveal, r#"reveal = «"writer blocks in put""#, 1),
-        "block=False (nowait_put), which never waits",
+        "block=False (nowait_put) or timeout 0 at this scene, which never waits",
     );
+    // timeout 0 raises at once too, as Python does.
+    let zero = good_with("maxsize = 2", "maxsize = 2\nput_timeout = 0");
+    rejected(
+        &zero.replacen(reveal, r#"reveal = «"writer blocks in put""#, 1),
+        "or timeout 0 at this scene, which never waits",
+    );
+    load(&zero.replacen("writer blocks in put", "queue.Full raised", 1)).unwrap();
+}
+
+#[test]
+fn put_policy_actions_change_what_a_later_question_can_reveal() {
+    // Blocking puts raise nothing, until a scene switches them live.
+    let plain = good_with("maxsize = 2", "maxsize = 2");
+    let reveal = r#"reveal = "writer blocks in put""#;
+    rejected(
+        &plain.replacen(reveal, r#"reveal = «"queue.Full raised""#, 1),
+        "wait for room forever",
+    );
+    let switched = plain
+        .replacen(reveal, r#"reveal = "queue.Full raised""#, 1)
+        .replacen(
+            r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#,
+            r#"setup = ["maxsize 1", "put_policy nowait", "on_full give_up"]"#,
+            1,
+        );
+    let c = load(&switched).unwrap();
+    assert_eq!(
+        c.lesson.scenes[1].setup[1..],
+        [
+            crate::stream::lesson::Action::PutPolicy(crate::config::Wait::Nowait),
+            crate::stream::lesson::Action::OnFull(crate::config::Then::GiveUp)
+        ]
+    );
+    // After block=False, nobody blocks in put any more.
+    let never = plain.replacen(
+        r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#,
+        r#"setup = ["put_policy timeout 0"]"#,
+        1,
+    );
+    rejected(
+        &never.replacen(reveal, r#"reveal = «"writer blocks in put""#, 1),
+        "which never waits",
+    );
+    // A bad phrase says what the action takes, in the file's words.
+    let bad = plain.replacen(
+        r#"setup = ["maxsize 1", "add_reader", "kill writer"]"#,
+        r#"setup = [«"put_policy forever"]"#,
+        1,
+    );
+    rejected(&bad, "write block, nowait (block=False) or timeout S");
 }
 
 #[test]

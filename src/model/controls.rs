@@ -6,7 +6,9 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::scene::Scene;
-use crate::stream::run::{CounterConfig, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
+use crate::stream::run::{
+    CounterConfig, Mode, PipeConfig, Policy, QueueConfig, RunConfig, Scenario,
+};
 use crate::stream::{Command, ProcId, Role, Sig};
 
 /// How long a hint stays on screen.
@@ -63,6 +65,12 @@ pub enum Intent {
     WrongWay,
     /// The counters take the Value's lock, or stop taking it, live.
     ToggleLock,
+    /// The selected process's role (writers' puts, readers' gets) waits
+    /// the next way: block, a timeout, a timeout of 0, `block=False` (`b`).
+    CycleWait,
+    /// The selected process's role retries after `queue.Full` /
+    /// `queue.Empty`, or gives up (`e`, for its `except` clause).
+    ToggleThen,
 }
 
 /// What a replay's timeline can be asked.
@@ -157,6 +165,13 @@ pub enum Hint {
     WrongWayLater {
         name: String,
     },
+    /// `b` / `e` act on a role of the queue: select a writer or a reader.
+    SelectWriterOrReader,
+    /// `b` on a process blocked in its call: the new way applies from its
+    /// next call (this one waits as it was called).
+    PolicyNextCall {
+        name: String,
+    },
 }
 
 /// The user's side of the screen.
@@ -183,7 +198,14 @@ pub struct Controls {
     pub programs: Vec<(Scenario, super::code::Program)>,
     /// The projector's layout (`--classroom`).
     pub classroom: bool,
+    /// Policies asked for with `b` / `e` that the stream may not have
+    /// told yet, with when they were asked: a second key press builds on
+    /// the first (keys typed fast do not undo each other).
+    pub asked_policies: HashMap<Role, (Policy, u64)>,
 }
+
+/// How long a policy asked for stands in for the stream's, in view time.
+const ASKED_NS: u64 = 2_000_000_000;
 
 impl Controls {
     pub fn new(cfg: &RunConfig, replay: bool) -> Controls {
@@ -214,6 +236,7 @@ impl Controls {
             code: false,
             programs: Vec::new(),
             classroom: false,
+            asked_policies: HashMap::new(),
         }
     }
 
@@ -528,6 +551,52 @@ impl Controls {
                     self.slow_motion = 1.0;
                 }
                 fx.push(Command::SetSlowMotion(self.slow_motion));
+            }
+            Intent::CycleWait | Intent::ToggleThen => {
+                let key = if intent == Intent::CycleWait {
+                    "b"
+                } else {
+                    "e"
+                };
+                let role = self
+                    .selected
+                    .and_then(|id| scene.world.proc(id))
+                    .map(|p| p.role)
+                    .filter(|r| matches!(r, Role::Writer | Role::Reader));
+                match (kind, role) {
+                    (ScenarioKind::Queue, Some(role)) => {
+                        let told = super::policy::policy(scene, role);
+                        let asked = self
+                            .asked_policies
+                            .get(&role)
+                            .filter(|(p, at)| {
+                                Some(*p) != told && now.saturating_sub(*at) < ASKED_NS
+                            })
+                            .map(|(p, _)| *p);
+                        let next = if intent == Intent::CycleWait {
+                            super::policy::next_wait(scene, role, asked)
+                        } else {
+                            super::policy::next_then(scene, role, asked)
+                        };
+                        if let Some(p) = next {
+                            self.asked_policies.insert(role, (p, now));
+                            fx.push(Command::SetPolicy(role, p));
+                        }
+                        let blocked = scene
+                            .world
+                            .by_role(role)
+                            .find(|p| p.alive() && p.activity.blocked_since().is_some());
+                        if intent == Intent::CycleWait
+                            && let Some(p) = blocked
+                        {
+                            hint = Some(Hint::PolicyNextCall {
+                                name: p.name.clone(),
+                            });
+                        }
+                    }
+                    (ScenarioKind::Queue, None) => hint = Some(Hint::SelectWriterOrReader),
+                    _ => hint = Some(not_here(key)),
+                }
             }
             Intent::ToggleLock => match kind {
                 ScenarioKind::Counter => fx.push(Command::SetLock(!super::race::lock_on(scene))),
@@ -1002,5 +1071,105 @@ mod tests {
                 name: "receiver".into()
             }
         );
+    }
+    fn told(s: &mut Scene, role: Role, policy: Policy) {
+        let n = s.records;
+        let ev = Event::new(
+            5,
+            crate::stream::SUPERVISOR,
+            1,
+            Kind::PolicySet { role, policy },
+        );
+        s.apply(&Record {
+            n,
+            body: Body::Event(ev),
+        });
+    }
+
+    #[test]
+    fn b_cycles_the_selected_writers_puts_block_timeout_zero_nowait_and_back() {
+        use crate::stream::run::{Then, Wait};
+        let mut s = lesson();
+        let mut c = Controls::new(&cfg(), false);
+        c.selected = Some(1);
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            let fx = c.update(&s, Intent::CycleWait, 0);
+            let [Effect::Do(Command::SetPolicy(Role::Writer, p))] = fx.as_slice() else {
+                panic!("{fx:?}");
+            };
+            assert_eq!(p.then, Then::Retry, "b keeps the except clause");
+            seen.push(p.wait);
+            told(&mut s, Role::Writer, *p);
+        }
+        assert_eq!(
+            seen,
+            [
+                Wait::Timeout(super::super::policy::KEY_TIMEOUT),
+                Wait::Timeout(0.0),
+                Wait::Nowait,
+                Wait::Block
+            ]
+        );
+    }
+
+    #[test]
+    fn e_toggles_the_selected_readers_except_clause_and_keys_typed_fast_build_on_each_other() {
+        use crate::stream::run::{Then, Wait};
+        let s = lesson();
+        let mut c = Controls::new(&cfg(), false);
+        c.selected = Some(2);
+        // Nothing told between the presses: each builds on the one before.
+        let a = c.update(&s, Intent::ToggleThen, 0);
+        let b = c.update(&s, Intent::CycleWait, 1_000);
+        assert_eq!(
+            a,
+            [Effect::Do(Command::SetPolicy(
+                Role::Reader,
+                Policy {
+                    wait: Wait::Block,
+                    then: Then::GiveUp
+                }
+            ))]
+        );
+        assert_eq!(
+            b,
+            [Effect::Do(Command::SetPolicy(
+                Role::Reader,
+                Policy {
+                    wait: Wait::Timeout(super::super::policy::KEY_TIMEOUT),
+                    then: Then::GiveUp
+                }
+            ))]
+        );
+        // Long after, what the stream tells wins again.
+        let late = c.update(&s, Intent::ToggleThen, 10_000_000_000);
+        assert_eq!(
+            late,
+            [Effect::Do(Command::SetPolicy(
+                Role::Reader,
+                Policy {
+                    wait: Wait::Block,
+                    then: Then::GiveUp
+                }
+            ))]
+        );
+    }
+
+    #[test]
+    fn b_and_e_need_a_writer_or_reader_selected_and_a_queue() {
+        let s = lesson();
+        let mut c = Controls::new(&cfg(), false);
+        assert!(c.update(&s, Intent::CycleWait, 0).is_empty());
+        assert_eq!(c.hints.back().unwrap().0, Hint::SelectWriterOrReader);
+        let mut counter = cfg();
+        counter.scenario = Scenario::Counter(CounterConfig::defaults(Mode::Tui));
+        let s = Scene::new(counter.clone());
+        let mut c = Controls::new(&counter, false);
+        assert!(c.update(&s, Intent::ToggleThen, 0).is_empty());
+        assert!(matches!(
+            c.hints.back().unwrap().0,
+            Hint::NotHere { key: "e", .. }
+        ));
     }
 }

@@ -16,6 +16,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::scene::LogEntry;
+use crate::stream::run::Then;
 use crate::stream::{Kind, ProcId};
 
 /// The stretch of stream time a class reads at once.
@@ -34,10 +35,11 @@ pub enum Repeated {
     GetWait,
     SendWait,
     RecvWait,
-    /// A put's timeout: `queue.Full`, and the writer tries again.
-    PutFull,
-    /// A get's timeout: `queue.Empty`, and the reader tries again.
-    GetEmpty,
+    /// A put raised `queue.Full`, and what the writer did next (tried
+    /// again, or gave the item up).
+    PutFull(Then),
+    /// A get raised `queue.Empty`, and what the reader did next.
+    GetEmpty(Then),
 }
 
 impl Repeated {
@@ -52,8 +54,8 @@ impl Repeated {
             Kind::GetWait => Repeated::GetWait,
             Kind::SendWait => Repeated::SendWait,
             Kind::RecvWait => Repeated::RecvWait,
-            Kind::PutFull => Repeated::PutFull,
-            Kind::GetEmpty => Repeated::GetEmpty,
+            Kind::PutFull { then, .. } => Repeated::PutFull(*then),
+            Kind::GetEmpty { then, .. } => Repeated::GetEmpty(*then),
             _ => return None,
         })
     }
@@ -326,13 +328,34 @@ mod tests {
         }
         // The next window: six timeouts of the reader.
         for k in 0..6 {
-            log.push(entry(2_000 + k * 100, 2, Kind::GetEmpty, None));
+            log.push(entry(2_000 + k * 100, 2, Kind::EMPTY, None));
         }
         let s = shape(&digest(&refs(&log), 0));
         assert_eq!(s.len(), 2, "{s:?}");
         assert_eq!((s[0].0.as_str(), s[0].1), ("PutWait", 6));
-        assert_eq!((s[1].0.as_str(), s[1].1), ("GetEmpty", 6));
+        assert_eq!((s[1].0.as_str(), s[1].1), ("GetEmpty(Retry)", 6));
         assert!(Repeated::Put.moves() && !Repeated::PutWait.moves());
+    }
+
+    #[test]
+    fn fulls_given_up_and_fulls_retried_are_told_apart() {
+        let full = |then| Kind::PutFull {
+            wait: Some(crate::stream::run::Wait::Nowait),
+            then,
+        };
+        let mut log = Vec::new();
+        for k in 0..4 {
+            log.push(entry(k * 100, 0, full(Then::Retry), Some("url_2")));
+        }
+        for k in 4..8 {
+            log.push(entry(k * 100, 0, full(Then::GiveUp), Some("url_3")));
+        }
+        let s = shape(&digest(&refs(&log), 0));
+        assert_eq!(
+            s.iter().map(|l| (l.0.as_str(), l.1)).collect::<Vec<_>>(),
+            [("PutFull(Retry)", 4), ("PutFull(GiveUp)", 4)],
+            "{s:?}"
+        );
     }
 
     #[test]

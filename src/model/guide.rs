@@ -200,11 +200,14 @@ impl Guide {
 /// The commands a scene's setup is, in order. The actions that start the
 /// run again (`restart`, `lock on|off`, `array N`) make one restart, at
 /// the first of them, of the run as they leave it together (with the lock
-/// as it is now, switched live or not).
+/// and the queue's policies as they are now, switched live or not). The
+/// policy actions make one switch per role, last, as they leave it (none
+/// with a restart, which starts with it).
 fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
     let mut cfg = super::race::config_now(scene);
     let mut restart_at = None;
     let mut out = Vec::new();
+    let mut switched: Vec<Role> = Vec::new();
     for &a in setup {
         let set = |cfg: &mut RunConfig, f: &dyn Fn(&mut crate::stream::run::CounterConfig)| {
             if let Scenario::Counter(c) = &mut cfg.scenario {
@@ -229,11 +232,44 @@ fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
                     out.push(Command::Resume);
                 }
             }
+            Action::PutPolicy(_)
+            | Action::GetPolicy(_)
+            | Action::OnFull(_)
+            | Action::OnEmpty(_) => {
+                // Each builds on the ones before it in this setup.
+                if let Scenario::Queue(q) = &mut cfg.scenario {
+                    let role = match a {
+                        Action::PutPolicy(_) | Action::OnFull(_) => Role::Writer,
+                        _ => Role::Reader,
+                    };
+                    let mut p = q.policy(role).expect("writers and readers have one");
+                    match a {
+                        Action::PutPolicy(w) | Action::GetPolicy(w) => p.wait = w,
+                        Action::OnFull(t) | Action::OnEmpty(t) => p.then = t,
+                        _ => {}
+                    }
+                    q.set_policy(role, p);
+                    if !switched.contains(&role) {
+                        switched.push(role);
+                    }
+                }
+            }
             _ => {
                 if let Action::LockNow(on) = a {
                     set(&mut cfg, &|c| c.lock = on);
                 }
                 out.extend(command_for(a, scene));
+            }
+        }
+    }
+    // The policies switched, once each as the setup leaves them; a
+    // restart starts with them instead.
+    if restart_at.is_none()
+        && let Scenario::Queue(q) = &cfg.scenario
+    {
+        for role in switched {
+            if let Some(p) = q.policy(role) {
+                out.push(Command::SetPolicy(role, p));
             }
         }
     }
@@ -272,8 +308,15 @@ fn command_for(a: Action, scene: &Scene) -> Option<Command> {
         Action::Terminate(role) => Command::Signal(oldest(role)?, Sig::Term),
         Action::CloseParentEnd => Command::CloseParentEnd,
         Action::LockNow(on) => Command::SetLock(on),
-        // Restarts are made by `setup_commands`.
-        Action::Restart | Action::Lock(_) | Action::Array(_) | Action::CloseUnused(_) => {
+        // Restarts and policies are made by `setup_commands`.
+        Action::Restart
+        | Action::Lock(_)
+        | Action::Array(_)
+        | Action::CloseUnused(_)
+        | Action::PutPolicy(_)
+        | Action::GetPolicy(_)
+        | Action::OnFull(_)
+        | Action::OnEmpty(_) => {
             return None;
         }
     })
@@ -511,5 +554,51 @@ mod tests {
             command_for(Action::CloseParentEnd, &scene),
             Some(Command::CloseParentEnd)
         );
+    }
+
+    #[test]
+    fn policy_actions_build_on_each_other_into_one_switch_and_a_restart_starts_with_them() {
+        use crate::stream::run::{Policy, Then, Wait};
+        let run = Run::new();
+        let out = setup_commands(
+            &[
+                Action::PutPolicy(Wait::Nowait),
+                Action::OnFull(Then::GiveUp),
+                Action::GetPolicy(Wait::Timeout(0.0)),
+            ],
+            &run.scene,
+        );
+        assert_eq!(
+            out,
+            [
+                Command::SetPolicy(
+                    Role::Writer,
+                    Policy {
+                        wait: Wait::Nowait,
+                        then: Then::GiveUp
+                    }
+                ),
+                Command::SetPolicy(
+                    Role::Reader,
+                    Policy {
+                        wait: Wait::Timeout(0.0),
+                        then: Then::Retry
+                    }
+                ),
+            ]
+        );
+        let out = setup_commands(
+            &[Action::Restart, Action::OnEmpty(Then::GiveUp)],
+            &run.scene,
+        );
+        match out.as_slice() {
+            [Command::Restart(c)] => {
+                let Scenario::Queue(q) = &c.scenario else {
+                    panic!("{c:?}")
+                };
+                assert_eq!(q.on_empty, Then::GiveUp, "the restart starts with it");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

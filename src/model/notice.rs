@@ -83,12 +83,15 @@ impl Notice {
                 who: w.name_of(*dead),
                 pid: *dead,
             }),
-            Kind::PutFull | Kind::GetEmpty
-                if resumed_at_ns.is_some_and(|r| ev.t_ns <= r + 1_000_000_000) =>
+            // A call that raised at once (block=False, timeout=0) had no
+            // timeout to run while frozen.
+            Kind::PutFull { wait, .. } | Kind::GetEmpty { wait, .. }
+                if resumed_at_ns.is_some_and(|r| ev.t_ns <= r + 1_000_000_000)
+                    && !wait.is_some_and(|w| w.at_once()) =>
             {
                 Some(Notice::TimeoutAfterResume {
                     name: name(),
-                    full: ev.kind == Kind::PutFull,
+                    full: matches!(ev.kind, Kind::PutFull { .. }),
                 })
             }
             Kind::ValueWrite { .. } => {

@@ -356,8 +356,8 @@ impl ProgramWorld {
             | Kind::Get
             | Kind::PutWait
             | Kind::GetWait
-            | Kind::PutFull
-            | Kind::GetEmpty => {
+            | Kind::PutFull { .. }
+            | Kind::GetEmpty { .. } => {
                 self.ops += 1;
                 self.running(ev.child);
                 if matches!(ev.kind, Kind::PutWait | Kind::GetWait) {
@@ -395,8 +395,8 @@ impl ProgramWorld {
                             o.inside[0].take_or_oldest(item);
                         }
                     }
-                    Kind::PutFull => o.full += 1,
-                    Kind::GetEmpty => o.empty += 1,
+                    Kind::PutFull { .. } => o.full += 1,
+                    Kind::GetEmpty { .. } => o.empty += 1,
                     _ => {}
                 }
             }

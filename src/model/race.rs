@@ -273,13 +273,22 @@ pub fn lock_on(scene: &Scene) -> bool {
         })
 }
 
-/// The run's configuration with the lock as it is now: what a restart
-/// starts again (the teacher's live switch is kept).
+/// The run's configuration with the lock and the queue's policies as they
+/// are now: what a restart starts again (the teacher's live switches are
+/// kept).
 pub fn config_now(scene: &Scene) -> crate::stream::run::RunConfig {
     let mut cfg = scene.cfg.clone();
     let lock = lock_on(scene);
-    if let Scenario::Counter(c) = &mut cfg.scenario {
-        c.lock = lock;
+    match &mut cfg.scenario {
+        Scenario::Counter(c) => c.lock = lock,
+        Scenario::Queue(q) => {
+            for role in [crate::stream::Role::Writer, crate::stream::Role::Reader] {
+                if let Some(p) = super::policy::policy(scene, role) {
+                    q.set_policy(role, p);
+                }
+            }
+        }
+        Scenario::Pipe(_) | Scenario::Program(_) => {}
     }
     cfg
 }

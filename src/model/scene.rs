@@ -700,15 +700,34 @@ mod tests {
         let mut f = Feed::new();
         f.ev(10, Event::new(0, u16::MAX, 1, Kind::Frozen));
         f.ev(5000, Event::new(0, u16::MAX, 1, Kind::Resumed));
-        f.ev(
-            5100,
-            Event::new(0, 0, 100, Kind::PutFull).with_item("url_9"),
-        );
+        f.ev(5100, Event::new(0, 0, 100, Kind::FULL).with_item("url_9"));
         assert!(
             f.scene
                 .notices
                 .iter()
                 .any(|(n, _)| matches!(n, Notice::TimeoutAfterResume { .. }))
+        );
+    }
+
+    #[test]
+    fn a_raise_at_once_right_after_resume_is_not_blamed_on_a_timeout() {
+        use crate::stream::run::{Then, Wait};
+        let mut f = Feed::new();
+        f.ev(10, Event::new(0, u16::MAX, 1, Kind::Frozen));
+        f.ev(5000, Event::new(0, u16::MAX, 1, Kind::Resumed));
+        for wait in [Wait::Nowait, Wait::Timeout(0.0)] {
+            let full = Kind::PutFull {
+                wait: Some(wait),
+                then: Then::Retry,
+            };
+            f.ev(5100, Event::new(0, 0, 100, full).with_item("url_9"));
+        }
+        assert!(
+            !f.scene
+                .notices
+                .iter()
+                .any(|(n, _)| matches!(n, Notice::TimeoutAfterResume { .. })),
+            "block=False and timeout=0 have no timeout to run while frozen"
         );
     }
 

@@ -3,8 +3,9 @@
 //! pipe or the shared value. Pure: built only from events (no OS, no clock),
 //! so a recorded run replays into the same world.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
+use crate::stream::run::{Policy, Then, Wait};
 use crate::stream::{Ended, Event, Kind, PipeCall, ProcId, Role, SUPERVISOR};
 
 /// What a process is doing, as it reported it.
@@ -138,6 +139,22 @@ pub struct Proc {
     pub last_ns: u64,
     /// The last thing it did (what its program went on from).
     pub did: Option<Did>,
+    /// The last `queue.Full` or `queue.Empty` it raised (the stage
+    /// flashes it for a while).
+    pub raise: Option<Raise>,
+}
+
+/// A `queue.Full` or `queue.Empty` a process raised, and what it did next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raise {
+    /// `queue.Full` (a put), else `queue.Empty` (a get).
+    pub full: bool,
+    /// How the call was made (`None`: a recording made before it was told).
+    pub wait: Option<Wait>,
+    pub then: Then,
+    /// The item a put was putting.
+    pub item: Option<String>,
+    pub t_ns: u64,
 }
 
 /// What a process last did, for the line of its program it is on.
@@ -247,6 +264,9 @@ pub struct World {
     pub program: super::program::ProgramWorld,
     /// The counters' race, step by step.
     pub race: super::race::RaceTally,
+    /// The writers' and readers' policies as last switched live (a role
+    /// not here calls as the run started).
+    pub policies: BTreeMap<Role, Policy>,
 }
 
 impl World {
@@ -336,6 +356,7 @@ impl World {
                 spawned_ns: ev.t_ns,
                 last_ns: ev.t_ns,
                 did: None,
+                raise: None,
             });
             return;
         }
@@ -368,8 +389,11 @@ impl World {
                 self.queue.inside.items.clear();
                 self.queue.inside.untracked += n;
             }
-            Kind::PutFull => self.queue.full_raised += 1,
-            Kind::GetEmpty => self.queue.empty_raised += 1,
+            Kind::PolicySet { role, policy } => {
+                self.policies.insert(*role, *policy);
+            }
+            Kind::PutFull { .. } => self.queue.full_raised += 1,
+            Kind::GetEmpty { .. } => self.queue.empty_raised += 1,
             Kind::Send => {
                 self.pipe.sent += 1;
                 self.pipe.inside.push(tracked(ev));
@@ -474,14 +498,18 @@ impl World {
                     _ => Did::Recv,
                 });
             }
-            Kind::PutFull | Kind::GetEmpty => {
+            Kind::PutFull { wait, then } | Kind::GetEmpty { wait, then } => {
                 finish_wait(p);
                 p.activity = Activity::Active;
                 p.timeouts += 1;
-                p.did = Some(if ev.kind == Kind::PutFull {
-                    Did::Full
-                } else {
-                    Did::Empty
+                let full = matches!(ev.kind, Kind::PutFull { .. });
+                p.did = Some(if full { Did::Full } else { Did::Empty });
+                p.raise = Some(Raise {
+                    full,
+                    wait: *wait,
+                    then: *then,
+                    item: ev.item.clone().filter(|_| full),
+                    t_ns: t,
                 });
             }
             Kind::RecvEof => {
@@ -698,7 +726,7 @@ mod tests {
         let mut w = World::new(0);
         w.apply(&spawn(0, 10, "writer-1", Role::Writer, 0));
         w.apply(&Event::new(1, 0, 10, Kind::PutWait).with_item("url_1"));
-        w.apply(&Event::new(2, 0, 10, Kind::PutFull).with_item("url_1"));
+        w.apply(&Event::new(2, 0, 10, Kind::FULL).with_item("url_1"));
         assert_eq!(w.queue.full_raised, 1);
         assert_eq!(w.proc(0).unwrap().timeouts, 1);
     }

@@ -159,7 +159,7 @@ impl Replay {
 fn mark_of(k: &Kind) -> Option<Mark> {
     match k {
         Kind::PutWait | Kind::GetWait | Kind::SendWait | Kind::RecvWait => Some(Mark::Block),
-        Kind::PutFull | Kind::GetEmpty => Some(Mark::Raised),
+        Kind::PutFull { .. } | Kind::GetEmpty { .. } => Some(Mark::Raised),
         Kind::RecvEof => Some(Mark::Eof),
         Kind::Kill { .. }
         | Kind::Exit {

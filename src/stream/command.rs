@@ -45,4 +45,8 @@ pub enum Command {
     /// The counters take the Value's lock (or stop taking it) from their
     /// next increment, without a restart.
     SetLock(bool),
+    /// The processes of a role (writers: puts; readers: gets) call with
+    /// this policy from their next call, without a restart; processes
+    /// added later too.
+    SetPolicy(super::event::Role, crate::stream::run::Policy),
 }

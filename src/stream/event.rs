@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::run::{Policy, Then, Wait};
+
 /// Which process of the run an event is about: stable for the whole run
 /// (an index into the run's control block). The supervisor is
 /// [`SUPERVISOR`].
@@ -152,14 +154,29 @@ pub enum Kind {
     PutWait,
     /// The item entered the queue (read from the queue's memory: its commit).
     Put,
-    /// A put timed out: `queue.Full` raised (the writer retries the item).
-    PutFull,
+    /// A put raised `queue.Full`: its timeout passed, or it was called
+    /// with `block=False` or a timeout of 0 on a full queue. `wait`: how
+    /// it was called (a recording made before it was told has none: the
+    /// run's timeout); `then`: what the writer does next (retries the
+    /// item, or gives it up and goes on).
+    PutFull {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wait: Option<Wait>,
+        #[serde(default)]
+        then: Then,
+    },
     /// About to block in get: the queue is empty.
     GetWait,
     /// The item left the queue (read from the queue's memory: its commit).
     Get,
-    /// A get timed out: `queue.Empty` raised (the reader tries again).
-    GetEmpty,
+    /// A get raised `queue.Empty`, as a put raises `queue.Full`; `then`:
+    /// the reader gets again, or gives up (stops reading and ends).
+    GetEmpty {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wait: Option<Wait>,
+        #[serde(default)]
+        then: Then,
+    },
     /// A message went into the pipe (`seq`: its number in that direction;
     /// stamped before the write started).
     Send,
@@ -250,9 +267,24 @@ pub enum Kind {
     /// The counters take the lock (`on`) from their next increment, or no
     /// longer take it (the supervisor, live).
     LockSet { on: bool },
+    /// The processes of `role` (writers: their puts; readers: their gets)
+    /// call with this policy from their next call (the supervisor, live).
+    PolicySet { role: Role, policy: Policy },
 }
 
 impl Kind {
+    /// `queue.Full` as a recording made before policies tells it: the
+    /// run's timeout, then a retry.
+    pub const FULL: Kind = Kind::PutFull {
+        wait: None,
+        then: Then::Retry,
+    };
+    /// `queue.Empty` likewise.
+    pub const EMPTY: Kind = Kind::GetEmpty {
+        wait: None,
+        then: Then::Retry,
+    };
+
     /// The recording's `ev` name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -260,10 +292,10 @@ impl Kind {
             Kind::Exit { .. } => "exit",
             Kind::PutWait => "put_wait",
             Kind::Put => "put",
-            Kind::PutFull => "put_full",
+            Kind::PutFull { .. } => "put_full",
             Kind::GetWait => "get_wait",
             Kind::Get => "get",
-            Kind::GetEmpty => "get_empty",
+            Kind::GetEmpty { .. } => "get_empty",
             Kind::Send => "send",
             Kind::SendWait => "send_wait",
             Kind::Recv => "recv",
@@ -295,6 +327,7 @@ impl Kind {
             Kind::LockTaken => "lock_taken",
             Kind::LockRecovered { .. } => "lock_recovered",
             Kind::LockSet { .. } => "lock_set",
+            Kind::PolicySet { .. } => "policy_set",
         }
     }
 
@@ -311,8 +344,8 @@ impl Kind {
                 | Kind::GetWait
                 | Kind::SendWait
                 | Kind::RecvWait
-                | Kind::PutFull
-                | Kind::GetEmpty
+                | Kind::PutFull { .. }
+                | Kind::GetEmpty { .. }
                 | Kind::Count { .. }
                 | Kind::Reply
                 | Kind::GotReply
@@ -433,7 +466,17 @@ mod tests {
     fn kind_names_match_the_serialized_tag() {
         for k in [
             Kind::PutWait,
-            Kind::GetEmpty,
+            Kind::GetEmpty {
+                wait: Some(Wait::Nowait),
+                then: Then::GiveUp,
+            },
+            Kind::PolicySet {
+                role: Role::Writer,
+                policy: Policy {
+                    wait: Wait::Timeout(0.5),
+                    then: Then::Retry,
+                },
+            },
             Kind::RecvEof,
             Kind::Exiting,
             Kind::Frozen,
@@ -466,6 +509,30 @@ mod tests {
             let s = serde_json::to_value(Event::new(0, 0, 0, k.clone())).unwrap();
             assert_eq!(s["ev"], k.name());
         }
+    }
+
+    #[test]
+    fn a_full_recorded_before_policies_reads_as_a_retry_with_the_runs_timeout() {
+        let old = r#"{"t_ns":1,"proc":0,"pid":3,"ev":"put_full","item":"url_1"}"#;
+        let e: Event = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            e.kind,
+            Kind::PutFull {
+                wait: None,
+                then: Then::Retry
+            }
+        );
+        let new = Event::new(
+            1,
+            0,
+            3,
+            Kind::PutFull {
+                wait: Some(Wait::Timeout(0.0)),
+                then: Then::GiveUp,
+            },
+        );
+        let s = serde_json::to_string(&new).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&s).unwrap(), new, "{s}");
     }
 
     #[test]

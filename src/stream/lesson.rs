@@ -19,7 +19,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::event::Role;
-use super::run::{MAX_CELLS, MAX_MAXSIZE, SLOW_MOTION, Scenario};
+use super::run::{MAX_CELLS, MAX_MAXSIZE, SLOW_MOTION, Scenario, Then, Wait};
 
 pub use super::run::Lang;
 
@@ -469,12 +469,24 @@ pub enum Action {
     LockNow(bool),
     /// Start the counter run again on an Array of N cells (0: a Value).
     Array(u32),
+    /// The writers put (`put_policy`) or the readers get (`get_policy`)
+    /// this way from their next call, the run going on (as the `b` key
+    /// does): `block`, `nowait` (`block=False`) or `timeout S`.
+    PutPolicy(Wait),
+    GetPolicy(Wait),
+    /// After `queue.Full` (`on_full`) or `queue.Empty` (`on_empty`) the
+    /// writers (readers) `retry` or `give_up`, the run going on (as the
+    /// `e` key does).
+    OnFull(Then),
+    OnEmpty(Then),
 }
 
 /// The phrases actions are written as, for error messages.
 pub const ACTION_FORMS: &str = "maxsize N, add_writer, remove_writer, add_reader, remove_reader, \
      freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off, \
-     lock_now on, lock_now off, array N, close_unused on, close_unused off, close_parent_end";
+     lock_now on, lock_now off, array N, close_unused on, close_unused off, close_parent_end, \
+     put_policy block|nowait|timeout S, get_policy block|nowait|timeout S, \
+     on_full retry|give_up, on_empty retry|give_up";
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -497,6 +509,10 @@ impl fmt::Display for Action {
             Action::CloseParentEnd => f.write_str("close_parent_end"),
             Action::LockNow(on) => write!(f, "lock_now {}", if *on { "on" } else { "off" }),
             Action::Array(n) => write!(f, "array {n}"),
+            Action::PutPolicy(w) => write!(f, "put_policy {w}"),
+            Action::GetPolicy(w) => write!(f, "get_policy {w}"),
+            Action::OnFull(t) => write!(f, "on_full {}", t.name()),
+            Action::OnEmpty(t) => write!(f, "on_empty {}", t.name()),
         }
     }
 }
@@ -515,6 +531,12 @@ pub enum ActionError {
     Array(String),
     /// `kill ROLE` or `terminate ROLE` naming no child's role.
     Role(NotARole),
+    /// `put_policy` / `get_policy` not followed by `block`, `nowait` or
+    /// `timeout S` (S from 0 to [`MAX_TIMEOUT`](super::run::MAX_TIMEOUT)
+    /// seconds).
+    Wait(String),
+    /// `on_full` / `on_empty` not followed by `retry` or `give_up`.
+    Then(String),
 }
 
 impl std::error::Error for ActionError {}
@@ -559,6 +581,25 @@ impl FromStr for Action {
                 Ok(x) if SLOW_MOTION.contains(&x) => Ok(Action::SlowMotion(x)),
                 _ => Err(ActionError::SlowMotion(s.to_string())),
             },
+            ["put_policy" | "get_policy", rest @ ..] => {
+                let wait: Wait = rest
+                    .join(" ")
+                    .parse()
+                    .map_err(|()| ActionError::Wait(s.to_string()))?;
+                Ok(if words[0] == "put_policy" {
+                    Action::PutPolicy(wait)
+                } else {
+                    Action::GetPolicy(wait)
+                })
+            }
+            ["on_full" | "on_empty", t] => {
+                let then: Then = t.parse().map_err(|()| ActionError::Then(s.to_string()))?;
+                Ok(if words[0] == "on_full" {
+                    Action::OnFull(then)
+                } else {
+                    Action::OnEmpty(then)
+                })
+            }
             ["kill", r] => Ok(Action::Kill(child_role(r, s).map_err(ActionError::Role)?)),
             ["terminate", r] => Ok(Action::Terminate(
                 child_role(r, s).map_err(ActionError::Role)?,
@@ -822,11 +863,21 @@ mod tests {
             "lock_now off",
             "array 4",
             "array 0",
+            "put_policy block",
+            "put_policy nowait",
+            "put_policy timeout 0.5",
+            "get_policy timeout 0",
+            "on_full give_up",
+            "on_empty retry",
         ] {
             let a: Action = phrase.parse().unwrap_or_else(|e| panic!("{phrase}: {e}"));
             assert_eq!(a.to_string(), phrase);
         }
         assert_eq!("  maxsize   2 ".parse::<Action>(), Ok(Action::Maxsize(2)));
+        assert_eq!(
+            "put_policy timeout 1.0".parse::<Action>(),
+            Ok(Action::PutPolicy(super::Wait::Timeout(1.0)))
+        );
     }
 
     #[test]
@@ -853,6 +904,18 @@ mod tests {
             ("lock maybe", Unknown("lock maybe".into())),
             ("array 17", Array("array 17".into())),
             ("array x", Array("array x".into())),
+            ("put_policy", Wait("put_policy".into())),
+            ("put_policy timeout", Wait("put_policy timeout".into())),
+            (
+                "get_policy timeout -1",
+                Wait("get_policy timeout -1".into()),
+            ),
+            (
+                "get_policy timeout 3601",
+                Wait("get_policy timeout 3601".into()),
+            ),
+            ("put_policy forever", Wait("put_policy forever".into())),
+            ("on_full later", Then("on_full later".into())),
         ] {
             assert_eq!(bad.parse::<Action>(), Err(why), "{bad}");
         }

@@ -253,6 +253,13 @@ pub struct QueueConfig {
     /// Readers get with `block=False` (`get_nowait`): `queue.Empty` at once
     /// when empty. Excludes `get_timeout`.
     pub get_nowait: bool,
+    /// What a writer does after `queue.Full` (a recording made before it
+    /// existed reads as retry, which was then the only choice).
+    #[serde(default)]
+    pub on_full: Then,
+    /// What a reader does after `queue.Empty`, as above.
+    #[serde(default)]
+    pub on_empty: Then,
 }
 
 impl QueueConfig {
@@ -274,8 +281,196 @@ impl QueueConfig {
             get_timeout: None,
             put_nowait: false,
             get_nowait: false,
+            on_full: Then::Retry,
+            on_empty: Then::Retry,
         }
     }
+
+    /// How the writers put: Python's `block` and `timeout`, and what they
+    /// do after `queue.Full`.
+    pub fn put_policy(&self) -> Policy {
+        Policy {
+            wait: Wait::of(self.put_nowait, self.put_timeout),
+            then: self.on_full,
+        }
+    }
+
+    /// How the readers get, and what they do after `queue.Empty`.
+    pub fn get_policy(&self) -> Policy {
+        Policy {
+            wait: Wait::of(self.get_nowait, self.get_timeout),
+            then: self.on_empty,
+        }
+    }
+
+    /// The policy of `role`'s calls (writers put, readers get; `None` for
+    /// the other roles).
+    pub fn policy(&self, role: super::event::Role) -> Option<Policy> {
+        match role {
+            super::event::Role::Writer => Some(self.put_policy()),
+            super::event::Role::Reader => Some(self.get_policy()),
+            _ => None,
+        }
+    }
+
+    /// Sets `role`'s policy (writers' puts, readers' gets): what a restart
+    /// keeps of a live change.
+    pub fn set_policy(&mut self, role: super::event::Role, p: Policy) {
+        let (nowait, timeout) = p.wait.as_options();
+        match role {
+            super::event::Role::Writer => {
+                (self.put_nowait, self.put_timeout, self.on_full) = (nowait, timeout, p.then);
+            }
+            super::event::Role::Reader => {
+                (self.get_nowait, self.get_timeout, self.on_empty) = (nowait, timeout, p.then);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// How a put or a get waits when it cannot be done at once: Python's
+/// `block` and `timeout` arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wait {
+    /// `block=True, timeout=None` (the default): waits as long as it takes.
+    Block,
+    /// `timeout=S`: waits at most S seconds, then raises `queue.Full` (or
+    /// `queue.Empty`); 0 raises at once.
+    Timeout(f64),
+    /// `block=False` (`put_nowait`, `get_nowait`): raises at once, never
+    /// waits (a timeout is ignored).
+    Nowait,
+}
+
+impl Wait {
+    /// From a configuration's `nowait` flag and timeout.
+    pub fn of(nowait: bool, timeout: Option<f64>) -> Wait {
+        match (nowait, timeout) {
+            (true, _) => Wait::Nowait,
+            (false, Some(s)) => Wait::Timeout(s),
+            (false, None) => Wait::Block,
+        }
+    }
+
+    /// Back to a configuration's `nowait` flag and timeout.
+    pub fn as_options(self) -> (bool, Option<f64>) {
+        match self {
+            Wait::Block => (false, None),
+            Wait::Timeout(s) => (false, Some(s)),
+            Wait::Nowait => (true, None),
+        }
+    }
+
+    /// Seconds the call may wait before it raises (`None`: forever; 0: it
+    /// raises at once).
+    pub fn limit(self) -> Option<f64> {
+        match self {
+            Wait::Block => None,
+            Wait::Timeout(s) => Some(s.max(0.0)),
+            Wait::Nowait => Some(0.0),
+        }
+    }
+
+    /// Whether the call raises at once instead of waiting (`block=False`,
+    /// or a timeout of 0, as Python does).
+    pub fn at_once(self) -> bool {
+        self.limit() == Some(0.0)
+    }
+
+    /// The next choice of the live key: block, a timeout of `secs`, a
+    /// timeout of 0, `block=False`, and block again.
+    pub fn next(self, secs: f64) -> Wait {
+        match self {
+            Wait::Block => Wait::Timeout(secs),
+            Wait::Timeout(s) if s > 0.0 => Wait::Timeout(0.0),
+            Wait::Timeout(_) => Wait::Nowait,
+            Wait::Nowait => Wait::Block,
+        }
+    }
+}
+
+impl fmt::Display for Wait {
+    /// As a lesson's action writes it: `block`, `timeout 0.5`, `nowait`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Wait::Block => f.write_str("block"),
+            Wait::Timeout(s) => write!(f, "timeout {}", s + 0.0),
+            Wait::Nowait => f.write_str("nowait"),
+        }
+    }
+}
+
+impl std::str::FromStr for Wait {
+    /// Not a wait (the caller says so in words).
+    type Err = ();
+    /// `block`, `nowait`, or `timeout S` with S plain decimal seconds
+    /// from 0 to [`MAX_TIMEOUT`].
+    fn from_str(s: &str) -> Result<Wait, ()> {
+        match s.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["block"] => Ok(Wait::Block),
+            ["nowait"] => Ok(Wait::Nowait),
+            ["timeout", t] => parse_timeout(t).map(Wait::Timeout).map_err(drop),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Seconds a process waits before it tries again after a call that
+/// raised at once (`block=False` or a timeout of 0), as a program sleeps
+/// before retrying rather than spin (scaled live like a delay).
+pub const RETRY_PAUSE: f64 = 0.5;
+
+/// What a process does after its put raised `queue.Full` (its get
+/// `queue.Empty`): the `except` clause of its program.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Then {
+    /// Tries again: a writer the same item, a reader another get.
+    #[default]
+    Retry,
+    /// Gives up: a writer drops the item and goes on with its next one
+    /// (`except queue.Full: continue`); a reader stops reading and ends
+    /// (`except queue.Empty: break`).
+    GiveUp,
+}
+
+impl Then {
+    pub fn other(self) -> Then {
+        match self {
+            Then::Retry => Then::GiveUp,
+            Then::GiveUp => Then::Retry,
+        }
+    }
+
+    /// Its name on the command line and in a lesson file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Then::Retry => "retry",
+            Then::GiveUp => "give_up",
+        }
+    }
+}
+
+impl std::str::FromStr for Then {
+    /// Not a choice (the caller says so in words).
+    type Err = ();
+    fn from_str(s: &str) -> Result<Then, ()> {
+        match s {
+            "retry" => Ok(Then::Retry),
+            "give_up" | "give-up" => Ok(Then::GiveUp),
+            _ => Err(()),
+        }
+    }
+}
+
+/// One role's calls: how they wait, and what the process does when they
+/// raise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    pub wait: Wait,
+    pub then: Then,
 }
 
 /// The pipe lesson: a sender, a receiver.

@@ -334,6 +334,9 @@ impl Engine {
         let slot = self.control.slot(id as usize);
         slot.set_delay_scale(self.slow_motion * self.scales.get(&id).copied().unwrap_or(1.0));
         slot.set_lock(self.lock);
+        if let Some(p) = self.policies.get(&role) {
+            slot.set_policy(*p);
+        }
         if self.frozen {
             slot.close_gate();
         }

@@ -15,7 +15,7 @@ use nix::sys::signal::Signal;
 use super::children::Objects;
 use super::sampler::PipeWatch;
 use super::{Life, Shared};
-use crate::config::RunConfig;
+use crate::config::{Policy, RunConfig};
 use crate::control::{Control, Phase};
 use crate::ipc::pipe::Connection;
 use crate::proc::spawn::{self, Exit};
@@ -66,6 +66,8 @@ pub(crate) struct Engine {
     stepping: Vec<Stepping>,
     /// Counters take the Value's lock (switched live with `SetLock`).
     pub(super) lock: bool,
+    /// How writers put and readers get (switched live with `SetPolicy`).
+    pub(super) policies: HashMap<Role, Policy>,
 }
 
 /// A process let through for one operation while the world is frozen.
@@ -93,8 +95,16 @@ impl Engine {
         exe: Option<std::path::PathBuf>,
     ) -> Engine {
         let lock = matches!(&cfg.scenario, crate::config::Scenario::Counter(c) if c.lock);
+        let policies = match &cfg.scenario {
+            crate::config::Scenario::Queue(q) => [Role::Writer, Role::Reader]
+                .into_iter()
+                .filter_map(|r| Some((r, q.policy(r)?)))
+                .collect(),
+            _ => HashMap::new(),
+        };
         Engine {
             lock,
+            policies,
             cfg,
             objects,
             control,
@@ -311,6 +321,10 @@ impl Engine {
                 self.set_lock(on);
                 Ok(())
             }
+            Command::SetPolicy(role, policy) => {
+                self.set_policy(role, policy);
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.note(Note::CouldNotDo {
@@ -330,6 +344,26 @@ impl Engine {
             self.control.slot(r.id as usize).set_lock(on);
         }
         self.emit(self.supervisor_event(Kind::LockSet { on }));
+    }
+
+    /// Every process of `role` calls with `policy` from its next put (get);
+    /// processes added later too. Only a queue's writers and readers have
+    /// one.
+    fn set_policy(&mut self, role: Role, policy: Policy) {
+        if self.objects.queue.is_none() || !self.policies.contains_key(&role) {
+            return;
+        }
+        self.policies.insert(role, policy);
+        let ids: Vec<ProcId> = self
+            .shared
+            .table
+            .lock()
+            .map(|t| t.iter().filter(|c| c.role == role).map(|c| c.id).collect())
+            .unwrap_or_default();
+        for id in ids {
+            self.control.slot(id as usize).set_policy(policy);
+        }
+        self.emit(self.supervisor_event(Kind::PolicySet { role, policy }));
     }
 
     fn signal(&mut self, id: ProcId, sig: Sig) {

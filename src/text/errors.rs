@@ -46,6 +46,8 @@ impl fmt::Display for ActionError {
             }
             ActionError::Array(p) => t.array_takes(p, crate::config::MAX_CELLS),
             ActionError::Role(r) => t.not_a_role(&r.phrase, &r.word, &child_roles()),
+            ActionError::Wait(p) => t.policy_takes(p, crate::config::MAX_TIMEOUT),
+            ActionError::Then(p) => t.then_takes(p),
         })
     }
 }

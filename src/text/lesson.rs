@@ -72,6 +72,12 @@ pub fn scenario_parts(scenario: &Scenario, lang: Lang) -> Vec<String> {
             } else if let Some(s) = q.get_timeout {
                 v.push(format!("get(timeout={s})"));
             }
+            // The except clauses that are not the plain retry.
+            for (full, then) in [(true, q.on_full), (false, q.on_empty)] {
+                if then == crate::config::Then::GiveUp {
+                    v.push(t.then_tag(full, then).to_string());
+                }
+            }
             v
         }
         Scenario::Pipe(p) => {

@@ -16,6 +16,7 @@ pub mod en;
 mod errors;
 mod lesson;
 mod notices;
+pub mod policy;
 pub mod prints;
 pub mod program;
 mod race;
@@ -34,8 +35,8 @@ pub use screen::*;
 pub use stage::*;
 pub use transcript::*;
 pub use words::{
-    AttachWords, CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, ProcessHeadings,
-    RaceWords, ScreenWords, StageWords, TranscriptWords, Words,
+    AttachWords, CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, PolicyWords,
+    ProcessHeadings, RaceWords, ScreenWords, StageWords, TranscriptWords, Words,
 };
 
 pub use crate::config::Lang;
@@ -152,10 +153,6 @@ pub fn signal_name(sig: i32) -> String {
     nix::sys::signal::Signal::try_from(sig)
         .map(|s| s.as_str().to_string())
         .unwrap_or_else(|_| format!("signal {sig}"))
-}
-
-fn secs(t: Option<f64>) -> String {
-    t.map_or("?".into(), |t| format!("{t}"))
 }
 
 #[cfg(test)]

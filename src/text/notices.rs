@@ -70,5 +70,7 @@ pub fn hint(h: &Hint) -> String {
         }
         Hint::NoWrongWay => t.hint_no_wrong_way(),
         Hint::WrongWayLater { name } => t.hint_wrong_way_later(name),
+        Hint::SelectWriterOrReader => t.hint_select_writer_or_reader().into(),
+        Hint::PolicyNextCall { name } => t.hint_policy_next_call(name),
     }
 }

@@ -64,8 +64,8 @@ fn sentence(ev: &Event, w: &World) -> Option<String> {
             t.prog_put_wait(p, item, &obj(), depth, maxsize)
         }
         Kind::GetWait => t.prog_get_wait(p, &obj()),
-        Kind::PutFull => t.prog_full(p, item, &obj()),
-        Kind::GetEmpty => t.prog_empty(p, &obj()),
+        Kind::PutFull { .. } => t.prog_full(p, item, &obj()),
+        Kind::GetEmpty { .. } => t.prog_empty(p, &obj()),
         Kind::Send => t.prog_send(p, item, &obj()),
         Kind::Recv => t.prog_recv(p, item, &obj()),
         Kind::RecvWait | Kind::SendWait => t.prog_recv_wait(p, &obj()),

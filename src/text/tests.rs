@@ -38,9 +38,38 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(put_wait_ring, 4101, "url_11", 65_536, 65_536);
     say!(put_wait_over, 4101, "url_11", 10, 2);
     say!(put_wait_full, 4101, "url_11", 3, 3);
-    say!(put_full, 4101, "url_7", "0.5");
+    for (after, give_up) in [(Some("0.5"), false), (None, false), (None, true)] {
+        say!(
+            put_raised,
+            4101,
+            "url_7",
+            "put(url_7, timeout=0.5)",
+            after,
+            give_up,
+            "0.5"
+        );
+        say!(get_raised, 4103, "get(block=False)", after, give_up, "0.5");
+    }
+    for (role, give_up) in [
+        (Role::Writer, false),
+        (Role::Writer, true),
+        (Role::Reader, false),
+        (Role::Reader, true),
+    ] {
+        say!(policy_set, role, "put(url, timeout=1)", give_up);
+    }
+    for full in [true, false] {
+        for then in [crate::config::Then::Retry, crate::config::Then::GiveUp] {
+            say!(then_flash, full, then, Some("url_3"));
+            say!(then_flash, full, then, None);
+            say!(then_tag, full, then);
+        }
+    }
+    say!(hint_select_writer_or_reader);
+    say!(hint_policy_next_call, "writer-1");
+    say!(footer_wait);
+    say!(footer_then);
     say!(get_wait, 4103);
-    say!(get_empty, 4103, "0.5");
     say!(send_wait, 952, "url_3");
     say!(recv_wait, 953);
     say!(recv_eof, 953);
@@ -372,8 +401,10 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
         Repeated::GetWait,
         Repeated::SendWait,
         Repeated::RecvWait,
-        Repeated::PutFull,
-        Repeated::GetEmpty,
+        Repeated::PutFull(crate::config::Then::Retry),
+        Repeated::PutFull(crate::config::Then::GiveUp),
+        Repeated::GetEmpty(crate::config::Then::Retry),
+        Repeated::GetEmpty(crate::config::Then::GiveUp),
     ] {
         say!(
             burst,
@@ -720,6 +751,8 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(not_an_action, "jump");
     say!(maxsize_takes, "maxsize x", 65_536);
     say!(array_takes, "array 17", 16);
+    say!(policy_takes, "put_policy forever", 3600.0);
+    say!(then_takes, "on_full later");
     say!(full_speed_with_step_delay);
     say!(slow_motion_takes, "slow_motion 40", 0.1, 20.0);
     say!(

@@ -3,7 +3,7 @@
 //! language), the supervisor's notes, and the closing summary. The
 //! headless printer and the event log share it.
 
-use super::{Context, prints, secs, signal_name, words};
+use super::{Context, prints, signal_name, words};
 use crate::model::world::World;
 use crate::stream::{Ended, Event, Kind, Note, Role, SIGKILL, SUPERVISOR, Stuck};
 
@@ -35,9 +35,14 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
                 m => t.put_wait_full(p, item, depth, m),
             }
         }
-        Kind::PutFull => t.put_full(p, item, &secs(cx.put_timeout)),
+        Kind::PutFull { wait, then } => {
+            super::policy::raised_line(p, true, item, (*wait, cx.put_timeout), *then)
+        }
         Kind::GetWait => t.get_wait(p),
-        Kind::GetEmpty => t.get_empty(p, &secs(cx.get_timeout)),
+        Kind::GetEmpty { wait, then } => {
+            super::policy::raised_line(p, false, item, (*wait, cx.get_timeout), *then)
+        }
+        Kind::PolicySet { role, policy } => super::policy::policy_set_line(*role, *policy),
         Kind::Send => prints::send(p, item),
         Kind::Recv => prints::recv(p, item),
         Kind::SendWait => t.send_wait(p, item),

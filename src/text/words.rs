@@ -20,6 +20,7 @@ use crate::model::ScenarioKind;
 use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
+use crate::stream::run::Then;
 use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role};
 
 /// Every sentence, in one language.
@@ -34,6 +35,7 @@ pub trait Words:
     + AttachWords
     + PipeWords
     + RaceWords
+    + PolicyWords
 {
 }
 
@@ -47,7 +49,8 @@ impl<
         + LessonFileWords
         + AttachWords
         + PipeWords
-        + RaceWords,
+        + RaceWords
+        + PolicyWords,
 > Words for T
 {
 }
@@ -73,12 +76,8 @@ pub trait TranscriptWords: Sync {
     fn put_wait_over(&self, pid: i32, item: &str, depth: u32, maxsize: u32) -> String;
     /// A put waits: the queue is full at maxsize.
     fn put_wait_full(&self, pid: i32, item: &str, depth: u32, maxsize: u32) -> String;
-    /// A put raised `queue.Full` after its timeout (`secs`) and retries.
-    fn put_full(&self, pid: i32, item: &str, secs: &str) -> String;
     /// A get waits: the queue is empty.
     fn get_wait(&self, pid: i32) -> String;
-    /// A get raised `queue.Empty` after its timeout and retries.
-    fn get_empty(&self, pid: i32, secs: &str) -> String;
     /// A send waits: the pipe is full.
     fn send_wait(&self, pid: i32, item: &str) -> String;
     /// A recv waits: nothing in the pipe.
@@ -847,6 +846,11 @@ pub trait LessonFileWords: Sync {
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String;
     /// `array N` with N not a number of cells from 1 to `max`.
     fn array_takes(&self, phrase: &str, max: u32) -> String;
+    /// `put_policy` / `get_policy` not followed by `block`, `nowait` or
+    /// `timeout S` (S from 0 to `max` seconds).
+    fn policy_takes(&self, phrase: &str, max: f64) -> String;
+    /// `on_full` / `on_empty` not followed by `retry` or `give_up`.
+    fn then_takes(&self, phrase: &str) -> String;
     /// `word` is not a child's role (`roles`: those there are).
     fn not_a_role(&self, phrase: &str, word: &str, roles: &[&str]) -> String;
     /// An action only a `needs` run has; this lesson's run `is` another.
@@ -970,4 +974,56 @@ pub trait CliWords: Sync {
     fn no_lesson_named(&self, name: &str, library: &str, names: &[String]) -> String;
     /// Where lessons come from: the built-in ones, or a folder.
     fn lesson_library(&self, dir: Option<&Path>) -> String;
+}
+
+/// How the queue's writers put and its readers get (block, a timeout,
+/// `block=False`), `queue.Full` and `queue.Empty` where they are raised,
+/// and what the process does next (its program's `except` clause).
+pub trait PolicyWords: Sync {
+    // -- the transcript --
+    /// A put raised `queue.Full`: `call` as the program made it
+    /// (`put(url_2, timeout=0.5)`, `put_nowait(url_2)`); `after`: seconds
+    /// it waited (`None`: at once); `give_up`: it gives the item up and
+    /// goes on with its next, else it tries the same item again (after
+    /// `pause` seconds when it raised at once).
+    fn put_raised(
+        &self,
+        pid: i32,
+        item: &str,
+        call: &str,
+        after: Option<&str>,
+        give_up: bool,
+        pause: &str,
+    ) -> String;
+    /// A get raised `queue.Empty`, as above; `give_up`: the reader stops
+    /// reading and ends, else it gets again.
+    fn get_raised(
+        &self,
+        pid: i32,
+        call: &str,
+        after: Option<&str>,
+        give_up: bool,
+        pause: &str,
+    ) -> String;
+    /// The writers' puts (the readers' gets) were switched live to `call`,
+    /// and to `give_up` (else retry) after a raise.
+    fn policy_set(&self, role: Role, call: &str, give_up: bool) -> String;
+
+    // -- the stage --
+    /// Beside a flashed `queue.Full` (`full`) or `queue.Empty`: what the
+    /// process does next (`item`: the item a writer was putting).
+    fn then_flash(&self, full: bool, then: Then, item: Option<&str>) -> String;
+    /// Under a side of the stage: the role's `except` clause in short
+    /// (`except queue.Full: retry`).
+    fn then_tag(&self, full: bool, then: Then) -> &'static str;
+
+    // -- hints --
+    /// `b` or `e` with no writer or reader selected.
+    fn hint_select_writer_or_reader(&self) -> &'static str;
+    /// `b` while `name` is blocked in its call.
+    fn hint_policy_next_call(&self, name: &str) -> String;
+    /// The footer's word for `b` (how the selected role waits).
+    fn footer_wait(&self) -> &'static str;
+    /// The footer's word for `e` (retry or give up).
+    fn footer_then(&self) -> &'static str;
 }

@@ -21,6 +21,7 @@ pub fn applies(key: &str, scenario: ScenarioKind) -> bool {
         "[/]" | "." => scenario != ScenarioKind::Program,
         "x" | "w" => scenario == ScenarioKind::Pipe,
         "l" => scenario == ScenarioKind::Counter,
+        "b" | "e" | "b/e" => scenario == ScenarioKind::Queue,
         _ => true,
     }
 }
@@ -55,6 +56,12 @@ fn entries(app: &View) -> Vec<Entry> {
         // The lock's key, in the counter scenario only (after +/-).
         if key == "r/R" && scenario == ScenarioKind::Counter {
             out.push(Entry::Key("l", text::words().footer_lock()));
+        }
+        // The queue's policy keys, in the queue scenario only (after the
+        // kill keys; on a narrow footer they give way to the keys before).
+        if key == "[/]" && scenario == ScenarioKind::Queue {
+            out.push(Entry::Key("b", text::words().footer_wait()));
+            out.push(Entry::Key("e", text::words().footer_then()));
         }
         if !applies(key, scenario) {
             if !gathered {

@@ -23,6 +23,13 @@ fn pipe_only(key: &str) -> bool {
     matches!(key, "x" | "w")
 }
 
+/// Keys that act on the queue's roles only (`b` and `e` switch how the
+/// selected role puts or gets): the help of another scenario leaves them
+/// out.
+fn queue_only(key: &str) -> bool {
+    matches!(key, "b/e")
+}
+
 /// The popup's lines: the key table, then the kernel legend.
 fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
     let replay = app.controls.replay;
@@ -70,6 +77,7 @@ fn lines(app: &View, theme: &Theme) -> Vec<Line<'static>> {
         keys.iter()
             .filter(|(k, _)| !(lesson && *k == "1/2/3"))
             .filter(|(k, _)| !(pipe_only(k) && scenario != ScenarioKind::Pipe))
+            .filter(|(k, _)| !(queue_only(k) && scenario != ScenarioKind::Queue))
             // A lesson's scenario never changes: what does not apply to it
             // is left out (a small screen holds the rest).
             .filter(|(k, _)| !lesson || applies(k, scenario))
@@ -99,6 +107,13 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     // to the keys.
     if lines.len() as u16 + 2 > area.height {
         lines.truncate(lines.len().saturating_sub(3));
+    }
+    // Still too tall (a lesson's keys come first): the blank line after
+    // them goes too.
+    if lines.len() as u16 + 2 > area.height
+        && let Some(blank) = lines.iter().position(|l| l.width() == 0)
+    {
+        lines.remove(blank);
     }
     let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
     // Borders and a space of padding on each side.

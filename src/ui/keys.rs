@@ -91,6 +91,8 @@ pub fn intent_for(key: KeyEvent, keys: impl Into<Keys>) -> Option<Intent> {
         KeyCode::Char('x') => Intent::CloseParentEnd,
         KeyCode::Char('w') => Intent::WrongWay,
         KeyCode::Char('l') => Intent::ToggleLock,
+        KeyCode::Char('b') => Intent::CycleWait,
+        KeyCode::Char('e') => Intent::ToggleThen,
         _ => return None,
     })
 }
@@ -202,6 +204,8 @@ mod tests {
             ('x', Intent::CloseParentEnd),
             ('w', Intent::WrongWay),
             ('l', Intent::ToggleLock),
+            ('b', Intent::CycleWait),
+            ('e', Intent::ToggleThen),
         ];
         for (c, want) in cases {
             assert_eq!(

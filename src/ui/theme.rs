@@ -70,6 +70,8 @@ pub enum Glyph {
     Selected,
     /// A travelling item's head.
     Dot,
+    /// An exception just raised (`queue.Full`, `queue.Empty`).
+    Raised,
 }
 
 impl Theme {
@@ -120,6 +122,8 @@ impl Theme {
             (Glyph::Selected, true) => ">",
             (Glyph::Dot, false) => "●",
             (Glyph::Dot, true) => "o",
+            (Glyph::Raised, false) => "✗",
+            (Glyph::Raised, true) => "X",
         }
     }
 
@@ -227,6 +231,7 @@ mod tests {
             Glyph::Dead,
             Glyph::Selected,
             Glyph::Dot,
+            Glyph::Raised,
         ] {
             assert!(t.glyph(g).is_ascii(), "{g:?}");
         }

@@ -125,14 +125,22 @@ pub fn detail(kind: &Kind) -> String {
         Kind::LockWait { holder } => format!("holder={holder}"),
         Kind::LockSet { on } => format!("on={on}"),
         Kind::LockRecovered { dead } => format!("dead={dead}"),
+        Kind::PutFull { wait, then } | Kind::GetEmpty { wait, then } => match wait {
+            Some(w) => format!("wait={w} then={}", then.name()),
+            None => format!("then={}", then.name()),
+        },
+        Kind::PolicySet { role, policy } => format!(
+            "role={} wait={} then={}",
+            role.as_str(),
+            policy.wait,
+            policy.then.name()
+        ),
         Kind::LockTaken
         | Kind::Spawn { .. }
         | Kind::PutWait
         | Kind::Put
-        | Kind::PutFull
         | Kind::GetWait
         | Kind::Get
-        | Kind::GetEmpty
         | Kind::Send
         | Kind::SendWait
         | Kind::Recv

@@ -84,6 +84,13 @@ impl CliWords for En {
                 "Readers get with block=False: Empty at once when the queue is empty [default: false]"
             }
 
+            "QueueArgs.give_up_put" => {
+                "After queue.Full a writer gives its item up and goes on with the next (except queue.Full: continue) [default: it tries the same item again]"
+            }
+            "QueueArgs.give_up_get" => {
+                "After queue.Empty a reader stops reading and ends (except queue.Empty: break) [default: it gets again]"
+            }
+
             // Pipe options.
             "PipeArgs.messages" => "Messages to send, url_0, url_1, ..., 0-100000 [default: 10]",
             "PipeArgs.delay" => "Sender's random delay between sends, in seconds [default: 0..1]",

@@ -262,6 +262,17 @@ impl LessonFileWords for En {
         format!("'{phrase}': array takes a number of cells from 1 to {max} (0: a Value)")
     }
 
+    fn policy_takes(&self, phrase: &str, max: f64) -> String {
+        format!(
+            "'{phrase}': write block, nowait (block=False) or timeout S, \
+             with S in seconds from 0 (raise at once) to {max}"
+        )
+    }
+
+    fn then_takes(&self, phrase: &str) -> String {
+        format!("'{phrase}': write retry or give_up")
+    }
+
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String {
         format!("'{phrase}': slow_motion takes a factor from {lo} to {hi}")
     }
@@ -327,24 +338,32 @@ impl LessonFileWords for En {
         let why = match why {
             Never::NoSuchProcess { scenario, role } => self.no_such_process(*scenario, *role),
             Never::PutNowait => {
-                "the writers put with block=False (nowait_put), which never waits".into()
+                "the writers put with block=False (nowait_put) or timeout 0 at this scene, \
+                 which never waits"
+                    .into()
             }
             Never::Unbounded => "the queue is unbounded (maxsize 0) at this scene, so a put \
                                  never waits; set maxsize in [scenario.queue] or a `maxsize N` \
                                  action first"
                 .into(),
             Never::GetNowait => {
-                "the readers get with block=False (nowait_get), which never waits".into()
+                "the readers get with block=False (nowait_get) or timeout 0 at this scene, \
+                 which never waits"
+                    .into()
             }
             Never::NoReader => "no reader runs at this scene (add one with `add_reader`)".into(),
             Never::PutWaitsForever => {
-                "the writers wait for room forever; give put_timeout or nowait_put".into()
+                "the writers wait for room forever at this scene; give put_timeout or \
+                 nowait_put, or switch them with a put_policy action"
+                    .into()
             }
             Never::UnboundedFull => {
                 "the queue is unbounded (maxsize 0) at this scene; set maxsize".into()
             }
             Never::GetWaitsForever => {
-                "the readers wait for an item forever; give get_timeout or nowait_get".into()
+                "the readers wait for an item forever at this scene; give get_timeout or \
+                 nowait_get, or switch them with a get_policy action"
+                    .into()
             }
             Never::NotAQueue(k) => format!(
                 "queue.Full and queue.Empty are raised by a queue; this lesson's run is {}",

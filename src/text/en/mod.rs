@@ -7,6 +7,7 @@ mod lesson;
 mod lesson_file;
 mod notices;
 mod pipes;
+mod policy;
 mod race;
 mod screen;
 mod stage;

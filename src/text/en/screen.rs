@@ -3,6 +3,7 @@
 use super::En;
 use crate::model::digest::Repeated;
 use crate::model::world::Activity;
+use crate::stream::run::Then;
 use crate::stream::{Ended, KernelWait, Role, SIGKILL};
 use crate::text::words::{KeyTable, ProcessHeadings, ScreenWords};
 
@@ -70,6 +71,10 @@ impl ScreenWords for En {
             ),
             ("m/M", "maxsize down / up (queue only)"),
             ("l", "lock on / off, live (counter only)"),
+            (
+                "b/e",
+                "selected role: block/timeout/block=False; retry/give up",
+            ),
             ("space", "freeze / resume the world (SIGSTOP / SIGCONT)"),
             ("f", "freeze only the view (the processes keep running)"),
             (
@@ -358,10 +363,20 @@ impl ScreenWords for En {
             Repeated::GetWait => format!("waited {n} times to get"),
             Repeated::SendWait => format!("waited {n} times to send"),
             Repeated::RecvWait => format!("waited {n} times to recv"),
-            Repeated::PutFull if why => format!("raised queue.Full {n} times (and tried again)"),
-            Repeated::GetEmpty if why => format!("raised queue.Empty {n} times (and tried again)"),
-            Repeated::PutFull => format!("raised queue.Full {n} times"),
-            Repeated::GetEmpty => format!("raised queue.Empty {n} times"),
+            Repeated::PutFull(Then::Retry) if why => {
+                format!("raised queue.Full {n} times (and tried again)")
+            }
+            Repeated::PutFull(Then::GiveUp) if why => {
+                format!("raised queue.Full {n} times (and gave each item up)")
+            }
+            Repeated::GetEmpty(Then::Retry) if why => {
+                format!("raised queue.Empty {n} times (and tried again)")
+            }
+            Repeated::GetEmpty(Then::GiveUp) if why => {
+                format!("raised queue.Empty {n} times (and stopped reading)")
+            }
+            Repeated::PutFull(_) => format!("raised queue.Full {n} times"),
+            Repeated::GetEmpty(_) => format!("raised queue.Empty {n} times"),
         };
         match who {
             Some(w) => format!("{w} {said}"),

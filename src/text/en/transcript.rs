@@ -40,16 +40,8 @@ impl TranscriptWords for En {
         format!("Process({p}) waits to put {item}: the queue is full ({depth}/{m}).")
     }
 
-    fn put_full(&self, p: i32, item: &str, secs: &str) -> String {
-        format!("Process({p}) put {item}: queue.Full raised after {secs} s; it tries again.")
-    }
-
     fn get_wait(&self, p: i32) -> String {
         format!("Process({p}) waits to get: the queue is empty.")
-    }
-
-    fn get_empty(&self, p: i32, secs: &str) -> String {
-        format!("Process({p}) get: queue.Empty raised after {secs} s; it tries again.")
     }
 
     fn send_wait(&self, p: i32, item: &str) -> String {

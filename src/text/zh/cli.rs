@@ -67,6 +67,13 @@ impl CliWords for Zh {
                 "读进程用 block=False 调用 get：队列空时立即抛出 Empty [默认：false]"
             }
 
+            "QueueArgs.give_up_put" => {
+                "queue.Full 之后写进程放弃这一项，接着放下一项（except queue.Full: continue）[默认：再试同一项]"
+            }
+            "QueueArgs.give_up_get" => {
+                "queue.Empty 之后读进程不再读取并结束（except queue.Empty: break）[默认：再次 get]"
+            }
+
             // Pipe options.
             "PipeArgs.messages" => "要发送的消息数（url_0、url_1……），0-100000 [默认：10]",
             "PipeArgs.delay" => "发送进程两次 send 之间的随机延时，单位秒 [默认：0..1]",

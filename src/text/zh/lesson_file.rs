@@ -280,6 +280,17 @@ impl LessonFileWords for Zh {
         format!("'{phrase}'：array 后面要写 1 到 {max} 的格数（0 表示 Value）")
     }
 
+    fn policy_takes(&self, phrase: &str, max: f64) -> String {
+        format!(
+            "'{phrase}'：后面要写 block、nowait（block=False）或 timeout S，\
+             S 是 0（立刻抛出）到 {max} 的秒数"
+        )
+    }
+
+    fn then_takes(&self, phrase: &str) -> String {
+        format!("'{phrase}'：后面要写 retry 或 give_up")
+    }
+
     fn slow_motion_takes(&self, phrase: &str, lo: f64, hi: f64) -> String {
         format!("'{phrase}'：slow_motion 后面要写 {lo} 到 {hi} 之间的倍数")
     }
@@ -342,18 +353,26 @@ impl LessonFileWords for Zh {
     fn never_holds(&self, reveal: &str, why: &Never) -> String {
         let why = match why {
             Never::NoSuchProcess { scenario, role } => self.no_such_process(*scenario, *role),
-            Never::PutNowait => "写进程用 block=False（nowait_put）放入，从不等待".into(),
+            Never::PutNowait => {
+                "这个场景里写进程用 block=False（nowait_put）或 timeout 0 放入，从不等待".into()
+            }
             Never::Unbounded => "这个场景里队列不限大小（maxsize 0），put 从不等待；\
                                  请先在 [scenario.queue] 里设置 maxsize，或用 `maxsize N` 动作"
                 .into(),
-            Never::GetNowait => "读进程用 block=False（nowait_get）取出，从不等待".into(),
+            Never::GetNowait => {
+                "这个场景里读进程用 block=False（nowait_get）或 timeout 0 取出，从不等待".into()
+            }
             Never::NoReader => "这个场景里没有读进程在运行（可以用 `add_reader` 加一个）".into(),
             Never::PutWaitsForever => {
-                "写进程会一直等到队列有空位；请设置 put_timeout 或 nowait_put".into()
+                "这个场景里写进程会一直等到队列有空位；请设置 put_timeout 或 nowait_put，\
+                 或用 put_policy 动作切换"
+                    .into()
             }
             Never::UnboundedFull => "这个场景里队列不限大小（maxsize 0）；请设置 maxsize".into(),
             Never::GetWaitsForever => {
-                "读进程会一直等到有数据项；请设置 get_timeout 或 nowait_get".into()
+                "这个场景里读进程会一直等到有数据项；请设置 get_timeout 或 nowait_get，\
+                 或用 get_policy 动作切换"
+                    .into()
             }
             Never::NotAQueue(k) => format!(
                 "queue.Full 和 queue.Empty 由队列抛出；这个课程是{}场景",

@@ -3,6 +3,7 @@
 use super::{Zh, list};
 use crate::model::digest::Repeated;
 use crate::model::world::Activity;
+use crate::stream::run::Then;
 use crate::stream::{Ended, KernelWait, Role, SIGKILL};
 use crate::text::words::{KeyTable, ProcessHeadings, ScreenWords};
 
@@ -67,6 +68,7 @@ impl ScreenWords for Zh {
             ("[/]", "加快 / 放慢：选中的进程，或全部写进程"),
             ("m/M", "maxsize 减小 / 增大（仅队列）"),
             ("l", "加锁 / 解锁，立即生效（仅计数器）"),
+            ("b/e", "选中的一类进程：阻塞/timeout/block=False；重试/放弃"),
             ("space", "冻结 / 恢复全部进程（SIGSTOP / SIGCONT）"),
             ("f", "只冻结画面（进程继续运行）"),
             (".", "单步：冻结时让选中的进程执行一次操作"),
@@ -357,10 +359,20 @@ impl ScreenWords for Zh {
             Repeated::GetWait => format!("{who}等待 get {n} 次"),
             Repeated::SendWait => format!("{who}等待发送 {n} 次"),
             Repeated::RecvWait => format!("{who}等待 recv {n} 次"),
-            Repeated::PutFull if why => format!("{who}抛出了 {n} 次 queue.Full（每次都再试）"),
-            Repeated::GetEmpty if why => format!("{who}抛出了 {n} 次 queue.Empty（每次都再试）"),
-            Repeated::PutFull => format!("{who}抛出了 {n} 次 queue.Full"),
-            Repeated::GetEmpty => format!("{who}抛出了 {n} 次 queue.Empty"),
+            Repeated::PutFull(Then::Retry) if why => {
+                format!("{who}抛出了 {n} 次 queue.Full（每次都再试）")
+            }
+            Repeated::PutFull(Then::GiveUp) if why => {
+                format!("{who}抛出了 {n} 次 queue.Full（每次都放弃了数据项）")
+            }
+            Repeated::GetEmpty(Then::Retry) if why => {
+                format!("{who}抛出了 {n} 次 queue.Empty（每次都再试）")
+            }
+            Repeated::GetEmpty(Then::GiveUp) if why => {
+                format!("{who}抛出了 {n} 次 queue.Empty（随后不再读取）")
+            }
+            Repeated::PutFull(_) => format!("{who}抛出了 {n} 次 queue.Full"),
+            Repeated::GetEmpty(_) => format!("{who}抛出了 {n} 次 queue.Empty"),
         }
     }
 

@@ -38,16 +38,8 @@ impl TranscriptWords for Zh {
         format!("Process({p}) 等待放入 {item}：队列已满（{depth}/{m}）。")
     }
 
-    fn put_full(&self, p: i32, item: &str, secs: &str) -> String {
-        format!("Process({p}) put {item}：等了 {secs} 秒后抛出 queue.Full，再试一次。")
-    }
-
     fn get_wait(&self, p: i32) -> String {
         format!("Process({p}) 等待 get：队列是空的。")
-    }
-
-    fn get_empty(&self, p: i32, secs: &str) -> String {
-        format!("Process({p}) get：等了 {secs} 秒后抛出 queue.Empty，再试一次。")
     }
 
     fn send_wait(&self, p: i32, item: &str) -> String {

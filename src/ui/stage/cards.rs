@@ -60,6 +60,10 @@ pub(super) struct Card {
     pub(super) who: [Line<'static>; 3],
     pub(super) state: Forms,
     pub(super) detail: Forms,
+    /// A `queue.Full` or `queue.Empty` just raised and what the process
+    /// does next: over the detail line (over the state line on a card
+    /// that has none) while it lasts.
+    pub(super) flash: Option<[Line<'static>; 3]>,
     pub(super) selected: bool,
     pub(super) dead: bool,
 }
@@ -117,10 +121,37 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> 
             state_line(app, theme, p, true),
         ],
         detail,
+        // Shown on a dead card too: a reader that gave up has just ended.
+        flash: raise_flash(app, theme, p),
         selected,
         dead,
     }
 }
+
+/// The exception `p` just raised, in Python's words, and what it does
+/// next (its role's choice): "✗ queue.Full → gives up url_3", without
+/// the item, then without the mark, for narrower sides. Reversed for its
+/// first moments, so the eye is drawn to it.
+fn raise_flash(app: &View, theme: &Theme, p: &Proc) -> Option<[Line<'static>; 3]> {
+    let r = crate::model::policy::flash(app.scene, p)?;
+    let name = if r.full { "queue.Full" } else { "queue.Empty" };
+    let (mark, arrow) = (theme.glyph(Glyph::Raised), theme.glyph(Glyph::ArrowRight));
+    let t = text::words();
+    let mut style = theme.warn().add_modifier(Modifier::BOLD);
+    if app.scene.now_ns.saturating_sub(r.t_ns) < FRESH_NS {
+        style = style.add_modifier(Modifier::REVERSED);
+    }
+    let then = |item| t.then_flash(r.full, r.then, item);
+    let line = |s: String| Line::styled(s, style);
+    Some([
+        line(format!("{mark} {name} {arrow} {}", then(r.item.as_deref()))),
+        line(format!("{mark} {name} {arrow} {}", then(None))),
+        line(format!("{name} {arrow} {}", then(None))),
+    ])
+}
+
+/// How long a raise shows reversed, before it stays as plain warning text.
+const FRESH_NS: u64 = 400_000_000;
 
 /// A process's state as a glyph and words: how it ended, why it is blocked,
 /// that it is stopped while the world is frozen, or that it runs (`short`:
@@ -201,20 +232,26 @@ pub(super) fn render_card(
             }
             let inner = block.inner(area);
             block.render(area, buf);
+            let detail = card.flash.as_ref().map_or(detail, |f| fit(&f[..], inner_w));
             render_lines(&[state, detail], inner, buf);
         }
         CardSize::Three => {
             let who = fit(&card.who, w);
-            let lines = [who, fit(&card.state, w), fit(&card.detail, w)];
+            let detail = card.flash.as_ref().map_or(&card.detail[..], |f| &f[..]);
+            let lines = [who, fit(&card.state, w), fit(detail, w)];
             render_lines(&lines, area, buf);
         }
-        CardSize::Two => render_lines(&[fit(&card.who, w), fit(&card.state, w)], area, buf),
+        CardSize::Two => {
+            let state = card.flash.as_ref().map_or(&card.state[..], |f| &f[..]);
+            render_lines(&[fit(&card.who, w), fit(state, w)], area, buf)
+        }
         CardSize::One => {
             let who = &card.who[2];
             let room = w.saturating_sub(who.width() as u16 + 1);
             let mut spans = own_spans(who);
             spans.push(Span::raw(" "));
-            spans.extend(own_spans(fit(&card.state, room)));
+            let state = card.flash.as_ref().map_or(&card.state[..], |f| &f[..]);
+            spans.extend(own_spans(fit(state, room)));
             render_lines(&[&Line::from(spans)], area, buf);
         }
     }

@@ -144,9 +144,48 @@ fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect
     if app.scene.frozen {
         block = block.border_style(theme.warn());
     }
+    for line in policy_lines(app, theme, area.width) {
+        block = block.title_bottom(line);
+    }
     let inner = block.inner(area);
     block.render(area, buf);
     inner
+}
+
+/// Under the writers and under the readers, on the frame's bottom edge:
+/// how the role calls (`put(url, timeout=0.5)`, `get(block=False)`) and
+/// its `except` clause (retry or give up; left out for a call that
+/// cannot raise), in the longest form that lets both fit in `w` columns.
+/// Nothing while both are the plain blocking `put(url)` and `get()`.
+fn policy_lines(app: &View, theme: &Theme, w: u16) -> Vec<Line<'static>> {
+    use crate::model::policy::policy;
+    let plain = |role| policy(app.scene, role).is_none_or(|p| p.wait == crate::config::Wait::Block);
+    if plain(Role::Writer) && plain(Role::Reader) {
+        return Vec::new();
+    }
+    let forms = |role: Role| -> Option<[String; 2]> {
+        let p = policy(app.scene, role)?;
+        let call = text::policy::call(role, p.wait, None);
+        if p.wait == crate::config::Wait::Block {
+            return Some([format!(" {call} "), format!(" {call} ")]);
+        }
+        let tag = text::words().then_tag(role == Role::Writer, p.then);
+        Some([format!(" {call} · {tag} "), format!(" {call} ")])
+    };
+    let (Some(put), Some(get)) = (forms(Role::Writer), forms(Role::Reader)) else {
+        return Vec::new();
+    };
+    // Both sides, the corners and a cell between them.
+    let room = w.saturating_sub(3);
+    let fits = |a: &str, b: &str| width(a) + width(b) <= room;
+    let Some(i) = (0..2).find(|&i| fits(&put[i], &get[i])) else {
+        return Vec::new();
+    };
+    let (put, get) = (put[i].clone(), get[i].clone());
+    vec![
+        Line::styled(put, theme.dim()).left_aligned(),
+        Line::styled(get, theme.dim()).right_aligned(),
+    ]
 }
 
 // ---------------------------------------------------------------- spots --

@@ -930,3 +930,109 @@ fn stage_one_way_pipe_ends_are_named_send_end_and_recv_end() {
     assert!(t.contains("recv_end"), "{t}");
     assert!(t.contains("send_end held by:"), "{t}");
 }
+
+/// The queue mid-run with the writers switched to `put(url, block=False)`
+/// giving items up: writer-1 raised `queue.Full` for url_8 just now
+/// (`ms_ago`), and the readers `get(timeout=1)` retry.
+fn raised_app(ms_ago: u64) -> Fixture {
+    use crate::config::{Policy, Then, Wait};
+    let mut app = queue_app();
+    let give_up = Policy {
+        wait: Wait::Nowait,
+        then: Then::GiveUp,
+    };
+    let retry = Policy {
+        wait: Wait::Timeout(1.0),
+        then: Then::Retry,
+    };
+    for (role, policy) in [(Role::Writer, give_up), (Role::Reader, retry)] {
+        apply(&mut app, SUPERVISOR, 1, Kind::PolicySet { role, policy });
+    }
+    let t = app.now_ns;
+    let full = Kind::PutFull {
+        wait: Some(Wait::Nowait),
+        then: Then::GiveUp,
+    };
+    app.apply(
+        Event::new(t, 0, 4101, full)
+            .with_item("url_8")
+            .with_depth(3),
+    );
+    app.tick(t / 1_000_000 + ms_ago);
+    app
+}
+
+#[test]
+fn queue_full_flashes_at_the_writer_that_raised_it_with_what_it_does_next() {
+    for (w, h) in [(80, 8), (100, 12), (160, 16)] {
+        let t = text_of(&raised_app(100), w, h);
+        let row = row_of(&t, "queue.Full");
+        let line = t.lines().nth(row).unwrap();
+        assert!(line.contains("gives up"), "{w}x{h}:\n{t}");
+        // At writer-1's card, on the writers' side, under its name.
+        let name = row_of(&t, "writer-1");
+        assert!(row > name && row <= name + 3, "{w}x{h}:\n{t}");
+        assert!(line.find("queue.Full").unwrap() < w as usize / 3, "{t}");
+    }
+    // Where the side has room, the item given up is named.
+    let zh = crate::text::with_lang(crate::config::Lang::Zh, || {
+        text_of(&raised_app(100), 100, 12)
+    });
+    assert!(zh.contains("✗ queue.Full → 放弃 url_8"), "{zh}");
+}
+
+#[test]
+fn the_flash_is_gone_after_a_second_or_so_and_the_card_says_its_state_again() {
+    let t = text_of(&raised_app(100), 160, 16);
+    assert!(t.contains("✗ queue.Full"), "{t}");
+    let t = text_of(
+        &raised_app(crate::model::policy::FLASH_NS / 1_000_000 + 1),
+        160,
+        16,
+    );
+    assert!(!t.contains("✗"), "{t}");
+    let card = t.lines().nth(row_of(&t, "writer-1") + 1).unwrap();
+    assert!(card.contains("active"), "{t}");
+}
+
+#[test]
+fn the_stage_edge_names_each_roles_call_and_except_clause() {
+    let t = text_of(&raised_app(100), 100, 12);
+    let last = t.lines().last().unwrap();
+    assert!(
+        last.contains("put(url, block=False) · except queue.Full: give up"),
+        "{t}"
+    );
+    assert!(
+        last.contains("get(timeout=1) · except queue.Empty: retry"),
+        "{t}"
+    );
+    // Narrow: the calls stay, the except clauses go first.
+    let t = text_of(&raised_app(100), 60, 12);
+    let last = t.lines().last().unwrap();
+    assert!(last.contains("put(url, block=False)"), "{t}");
+    assert!(
+        last.contains("get(timeout=1)") && !last.contains("except"),
+        "{t}"
+    );
+    // Plain blocking calls on both sides: nothing to say.
+    let t = text_of(&queue_app(), 100, 12);
+    assert!(!t.lines().last().unwrap().contains("put("), "{t}");
+}
+
+#[test]
+fn stage_raised_snapshots_in_both_languages_with_wide_glyphs_whole() {
+    use crate::config::Lang;
+    use crate::ui::testkit::assert_buffer_glyphs_whole;
+    let app = raised_app(100);
+    for lang in Lang::ALL {
+        for (w, h) in [(80, 10), (100, 12)] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+            crate::text::with_lang(lang, || {
+                draw(&app.view(), &Theme::plain(), buf.area, &mut buf)
+            });
+            let t = assert_buffer_glyphs_whole(&buf);
+            insta::assert_snapshot!(format!("stage_raised_{}_{w}x{h}", lang.code()), t);
+        }
+    }
+}

@@ -42,8 +42,8 @@ impl Wait {
     /// Whether `kind`, by the same process, ends this wait.
     fn ended_by(self, kind: &Kind) -> bool {
         let own = match self {
-            Wait::Put => matches!(kind, Kind::Put | Kind::PutFull | Kind::GaveUp),
-            Wait::Get => matches!(kind, Kind::Get | Kind::GetEmpty),
+            Wait::Put => matches!(kind, Kind::Put | Kind::PutFull { .. } | Kind::GaveUp),
+            Wait::Get => matches!(kind, Kind::Get | Kind::GetEmpty { .. }),
             Wait::Send => matches!(kind, Kind::Send | Kind::Reply),
             Wait::Recv => matches!(kind, Kind::Recv | Kind::RecvEof | Kind::GotReply),
         };
@@ -407,7 +407,7 @@ mod tests {
             seq(ev(1, 9_000, 1, 11, Kind::Get), 1),
             ev(2, 5_000, 1, 11, Kind::GetWait),
             ev(3, 7_000, 0, 10, Kind::PutWait),
-            ev(4, 8_000, 0, 10, Kind::PutFull),
+            ev(4, 8_000, 0, 10, Kind::FULL),
         ];
         let (_, evs) = written(&recs);
         let blocked: Vec<(&str, f64, f64, &str)> = evs

@@ -245,8 +245,30 @@ fn instant(e: &Event, n: u64) -> (Cow<'static, str>, Args<'_>) {
             },
         ),
         Kind::Exit { ended } => (ended_name(*ended).into(), Args::of(e, n)),
-        Kind::PutFull => ("queue.Full".into(), Args::of(e, n)),
-        Kind::GetEmpty => ("queue.Empty".into(), Args::of(e, n)),
+        Kind::PutFull {
+            wait: Some(w),
+            then,
+        }
+        | Kind::GetEmpty {
+            wait: Some(w),
+            then,
+        } => {
+            let full = matches!(e.kind, Kind::PutFull { .. });
+            let line = crate::text::policy::raised_line(e.pid, full, item, (Some(*w), None), *then);
+            let name = if full { "queue.Full" } else { "queue.Empty" };
+            (name.into(), with_text(line))
+        }
+        Kind::PutFull { .. } => ("queue.Full".into(), Args::of(e, n)),
+        Kind::GetEmpty { .. } => ("queue.Empty".into(), Args::of(e, n)),
+        Kind::PolicySet { role, policy } => (
+            format!(
+                "{}: {}",
+                role.as_str(),
+                crate::text::policy::call(*role, policy.wait, None)
+            )
+            .into(),
+            with_text(crate::text::policy::policy_set_line(*role, *policy)),
+        ),
         Kind::RecvEof => ("EOFError".into(), Args::of(e, n)),
         Kind::Recovered {
             dead,
@@ -447,5 +469,53 @@ mod tests {
             .map(|e| (e["ph"].as_str().unwrap(), e["name"].as_str().unwrap()))
             .collect();
         assert_eq!(at_get, vec![("X", "get ?"), ("f", "item")]);
+    }
+
+    #[test]
+    fn a_raise_says_how_the_call_was_made_and_what_came_next_and_a_switch_is_named() {
+        use crate::stream::Role;
+        use crate::stream::run::{Policy, Then, Wait};
+        let full = Kind::PutFull {
+            wait: Some(Wait::Nowait),
+            then: Then::GiveUp,
+        };
+        let policy = Policy {
+            wait: Wait::Timeout(0.0),
+            then: Then::Retry,
+        };
+        let mut raised = ev(0, 10, 0, 10, full);
+        if let crate::stream::Body::Event(e) = &mut raised.body {
+            e.item = Some("url_3".into());
+        }
+        let set = ev(
+            1,
+            20,
+            u16::MAX,
+            1,
+            Kind::PolicySet {
+                role: Role::Reader,
+                policy,
+            },
+        );
+        let (_, evs) = written(&[raised, set]);
+        let named = |name: &str| {
+            evs.iter()
+                .find(|e| e["name"] == name)
+                .unwrap_or_else(|| panic!("no {name}: {evs:?}"))
+                .clone()
+        };
+        let text = named("queue.Full")["args"]["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            text.contains("put(url_3, block=False)") && text.contains("gives url_3 up"),
+            "{text}"
+        );
+        let text = named("reader: get(timeout=0)")["args"]["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(text.contains("get(timeout=0)"), "{text}");
     }
 }
