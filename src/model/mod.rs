@@ -16,6 +16,7 @@ pub mod program;
 pub mod race;
 pub mod scene;
 pub mod timeline;
+pub mod waits;
 pub mod world;
 
 pub use controls::{Controls, Effect, Hint, Intent, ScenarioKind, TimelineCmd};

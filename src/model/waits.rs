@@ -1,0 +1,281 @@
+//! The wait-for view: for each blocked process, what it waits for and who
+//! could provide it — data from the writers, space from the readers, a
+//! message from the holders of the other pipe end, the lock from its
+//! holder. Nobody able to provide it means the wait is forever.
+//!
+//! Pure: read off the scene (the model's world and the last observation).
+
+use super::Scene;
+use super::world::{Activity, Proc};
+use crate::stream::{Holder, ProcId, Role};
+
+/// What a blocked process waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// A writer in `put`: a free place in the full queue.
+    Space,
+    /// A reader in `get`: an item in the empty queue.
+    Data,
+    /// A process in `recv`: a message through the other end of the pipe.
+    Message,
+    /// A process in `send`: room in the full pipe.
+    Room,
+    /// A counter: the Value's lock.
+    Lock,
+}
+
+/// Who could provide it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Provider {
+    /// A live process of the run.
+    Proc(ProcId),
+    /// The parent (ipcscope, standing for `__main__`), which holds a copy
+    /// of a pipe end and never uses it.
+    Parent,
+    /// The blocked process itself (the copy of the send end it inherited
+    /// and never closed).
+    Itself,
+}
+
+/// One blocked process's wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitFor {
+    pub who: ProcId,
+    pub need: Need,
+    /// Who could provide it, in order; empty: nobody can.
+    pub from: Vec<Provider>,
+}
+
+impl WaitFor {
+    /// Whether any live process of the run other than the waiter itself
+    /// could still provide it (the parent and the waiter never do).
+    pub fn can_end(&self) -> bool {
+        self.from.iter().any(|p| matches!(p, Provider::Proc(_)))
+    }
+}
+
+/// Every blocked process's wait, in the order of the run's processes.
+pub fn waits(scene: &Scene) -> Vec<WaitFor> {
+    let w = &scene.world;
+    w.procs
+        .iter()
+        .filter(|p| p.alive())
+        .filter_map(|p| {
+            let (need, from) = match &p.activity {
+                Activity::WaitingToPut { .. } => (Need::Space, live(scene, p, Role::Reader)),
+                Activity::WaitingToGet { .. } => (Need::Data, live(scene, p, Role::Writer)),
+                Activity::WaitingToRecv { .. } => (Need::Message, other_end(scene, p)),
+                Activity::WaitingToSend { .. } => (Need::Room, other_end(scene, p)),
+                Activity::WaitingForLock { holder, .. } => {
+                    let from = w
+                        .by_pid(*holder)
+                        .filter(|h| h.alive() && h.id != p.id)
+                        .map(|h| vec![Provider::Proc(h.id)])
+                        .unwrap_or_default();
+                    (Need::Lock, from)
+                }
+                _ => return None,
+            };
+            Some(WaitFor {
+                who: p.id,
+                need,
+                from,
+            })
+        })
+        .collect()
+}
+
+/// The live processes of `role`, other than `p`.
+fn live(scene: &Scene, p: &Proc, role: Role) -> Vec<Provider> {
+    scene
+        .world
+        .by_role(role)
+        .filter(|q| q.alive() && q.id != p.id)
+        .map(|q| Provider::Proc(q.id))
+        .collect()
+}
+
+/// Who holds the end of the pipe opposite the one `p` uses, as the kernel
+/// showed it: they could send to it (or read what it sent). Without a
+/// reading yet, the live processes of the other role.
+fn other_end(scene: &Scene, p: &Proc) -> Vec<Provider> {
+    let Some(pipe) = &scene.pipe else {
+        let other = match p.role {
+            Role::Sender => Role::Receiver,
+            _ => Role::Sender,
+        };
+        return live(scene, p, other);
+    };
+    // The sender uses the send end; the receiver the receive end.
+    let holders: &[Holder] = match p.role {
+        Role::Sender => &pipe.recv_holders,
+        _ => &pipe.send_holders,
+    };
+    let mut from: Vec<Provider> = holders
+        .iter()
+        .filter_map(|h| match h.proc {
+            None => Some(Provider::Parent),
+            Some(id) if id == p.id => Some(Provider::Itself),
+            Some(id) => scene
+                .world
+                .proc(id)
+                .filter(|q| q.alive())
+                .map(|_| Provider::Proc(id)),
+        })
+        .collect();
+    from.sort();
+    from.dedup();
+    from
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::{Event, Kind, PipeView, Record, run::*};
+
+    fn scene(scenario: Scenario) -> Scene {
+        Scene::new(RunConfig {
+            scenario,
+            seed: 1,
+            mode: Mode::Tui,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Default::default(),
+            classroom: false,
+        })
+    }
+
+    fn apply(s: &mut Scene, n: u64, ev: Event) {
+        s.apply(&Record {
+            n,
+            body: crate::stream::Body::Event(ev),
+        });
+    }
+
+    fn spawn(s: &mut Scene, id: ProcId, pid: i32, name: &str, role: Role) {
+        let n = s.world.events;
+        apply(
+            s,
+            n,
+            Event::new(
+                n * 1000,
+                id,
+                pid,
+                Kind::Spawn {
+                    name: name.into(),
+                    role,
+                },
+            ),
+        );
+    }
+
+    fn ev(s: &mut Scene, id: ProcId, pid: i32, kind: Kind) {
+        let n = s.world.events;
+        apply(s, n, Event::new(n * 1000, id, pid, kind));
+    }
+
+    #[test]
+    fn a_reader_in_get_waits_for_data_from_the_live_writers_and_from_nobody_once_they_are_gone() {
+        let mut s = scene(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
+        spawn(&mut s, 0, 10, "writer-1", Role::Writer);
+        spawn(&mut s, 1, 11, "writer-2", Role::Writer);
+        spawn(&mut s, 2, 12, "reader-1", Role::Reader);
+        ev(&mut s, 2, 12, Kind::GetWait);
+        let w = waits(&s);
+        assert_eq!(
+            w,
+            vec![WaitFor {
+                who: 2,
+                need: Need::Data,
+                from: vec![Provider::Proc(0), Provider::Proc(1)],
+            }]
+        );
+        assert!(w[0].can_end());
+        for (id, pid) in [(0, 10), (1, 11)] {
+            ev(
+                &mut s,
+                id,
+                pid,
+                Kind::Exit {
+                    ended: crate::stream::Ended::Code(0),
+                },
+            );
+        }
+        let w = waits(&s);
+        assert_eq!(w[0].from, Vec::new());
+        assert!(!w[0].can_end(), "nobody left to put");
+    }
+
+    #[test]
+    fn a_writer_in_put_waits_for_space_from_the_readers() {
+        let mut s = scene(Scenario::Queue(QueueConfig::defaults(Mode::Tui)));
+        spawn(&mut s, 0, 10, "writer-1", Role::Writer);
+        spawn(&mut s, 1, 12, "reader-1", Role::Reader);
+        ev(&mut s, 0, 10, Kind::PutWait);
+        let w = waits(&s);
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            (w[0].need, w[0].from.clone()),
+            (Need::Space, vec![Provider::Proc(1)])
+        );
+    }
+
+    #[test]
+    fn a_receiver_in_recv_waits_for_the_holders_of_the_send_end_the_parent_and_itself_never_send() {
+        let mut s = scene(Scenario::Pipe(PipeConfig::defaults(Mode::Tui)));
+        spawn(&mut s, 0, 20, "sender", Role::Sender);
+        spawn(&mut s, 1, 21, "receiver", Role::Receiver);
+        ev(&mut s, 1, 21, Kind::RecvWait);
+        s.pipe = Some(PipeView {
+            bytes: Some(0),
+            capacity: Some(65536),
+            send_holders: vec![
+                Holder {
+                    pid: 20,
+                    proc: Some(0),
+                },
+                Holder { pid: 1, proc: None },
+                Holder {
+                    pid: 21,
+                    proc: Some(1),
+                },
+            ],
+            recv_holders: vec![Holder {
+                pid: 21,
+                proc: Some(1),
+            }],
+        });
+        let w = waits(&s);
+        assert_eq!(w[0].need, Need::Message);
+        assert_eq!(
+            w[0].from,
+            vec![Provider::Proc(0), Provider::Parent, Provider::Itself]
+        );
+        assert!(w[0].can_end());
+        ev(
+            &mut s,
+            0,
+            20,
+            Kind::Exit {
+                ended: crate::stream::Ended::Code(0),
+            },
+        );
+        let w = waits(&s);
+        assert_eq!(w[0].from, vec![Provider::Parent, Provider::Itself]);
+        assert!(!w[0].can_end(), "only copies that never send are left");
+    }
+
+    #[test]
+    fn a_counter_waits_for_the_lock_from_its_holder() {
+        let mut s = scene(Scenario::Counter(CounterConfig::defaults(Mode::Tui)));
+        spawn(&mut s, 0, 30, "counter-1", Role::Counter);
+        spawn(&mut s, 1, 31, "counter-2", Role::Counter);
+        ev(&mut s, 1, 31, Kind::LockWait { holder: 30 });
+        let w = waits(&s);
+        assert_eq!(
+            (w[0].who, w[0].need, w[0].from.clone()),
+            (1, Need::Lock, vec![Provider::Proc(0)])
+        );
+    }
+}
