@@ -15,8 +15,8 @@ use super::theme::{Glyph, Theme};
 use super::width::width as text_width;
 use crate::model::world::{Activity, Proc};
 use crate::model::{ScenarioKind, View};
-use crate::stream::Ended;
 use crate::stream::ProcId;
+use crate::stream::{Ended, KernelWait};
 use crate::text;
 
 /// A column of the table, in display order.
@@ -502,13 +502,22 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
         }
         None => (state_glyph, state_style, state),
     };
-    let kernel = app.scene.kernel_of(p.id);
+    // An ended process's last sample is stale: it is gone.
+    let kernel = app.scene.kernel_of(p.id).filter(|_| p.ended.is_none());
     let (letter, words) = match kernel {
         Some(k) => (
             Some(k.row.state).filter(|c| *c != '?'),
             [
                 text::words().kernel_wait(&k.row.wait, false),
                 text::words().kernel_wait(&k.row.wait, true),
+            ],
+        ),
+        // Reaped: the kernel has nothing of it left to show.
+        None if p.ended.is_some() => (
+            None,
+            [
+                text::words().kernel_wait(&KernelWait::Gone, false),
+                text::words().kernel_wait(&KernelWait::Gone, true),
             ],
         ),
         None => (
@@ -687,6 +696,34 @@ mod tests {
         let line = text.lines().find(|l| l.contains("writer-2")).unwrap();
         assert!(line.contains("BLOCKED"), "{line}");
         assert!(line.contains("S wait space"), "{line}");
+    }
+
+    /// Once reaped, a process is gone from the kernel: its last sample
+    /// ("S waiting for space") is not shown as if it were still true.
+    #[test]
+    fn an_ended_process_is_gone_from_the_kernel_not_its_last_sample() {
+        let mut app = queue_app();
+        let id = app
+            .scene
+            .world
+            .procs
+            .iter()
+            .find(|p| p.name == "writer-2")
+            .unwrap()
+            .id;
+        let pid = app.scene.world.proc(id).unwrap().pid;
+        app.ev(
+            9_000,
+            id,
+            pid,
+            crate::stream::Kind::Exit {
+                ended: Ended::Signal(9),
+            },
+        );
+        let text = draw(&app, area_at(160, 48));
+        let line = text.lines().find(|l| l.contains("writer-2")).unwrap();
+        assert!(line.contains("gone"), "{line}");
+        assert!(!line.contains("waiting for space"), "{line}");
     }
 
     #[test]
