@@ -36,7 +36,7 @@ pub use stage::*;
 pub use transcript::*;
 pub use words::{
     AttachWords, CliWords, ErrorWords, KeyTable, LessonWords, NoticeWords, PolicyWords,
-    ProcessHeadings, RaceWords, ScreenWords, StageWords, TranscriptWords, Words,
+    ProcessHeadings, RaceWords, ScreenWords, StageWords, TranscriptWords, WaitWords, Words,
 };
 
 pub use crate::config::Lang;

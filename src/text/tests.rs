@@ -891,6 +891,23 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     cli!(no_lesson_named, "nope", "my-lessons", &[]);
     cli!(lesson_library, None);
     cli!(lesson_library, Some(Path::new("my-lessons")));
+    // the wait-for view
+    use crate::model::waits::Need;
+    let names = ["writer-1".to_string(), t.provider_parent().to_string()];
+    for need in [
+        Need::Space,
+        Need::Data,
+        Need::Message,
+        Need::Room,
+        Need::Lock,
+    ] {
+        for short in [false, true] {
+            say!(waits_for, need, &names, short);
+            say!(waits_for, need, &[], short);
+        }
+    }
+    say!(provider_parent);
+    say!(provider_itself);
     v
 }
 

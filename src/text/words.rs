@@ -36,6 +36,7 @@ pub trait Words:
     + PipeWords
     + RaceWords
     + PolicyWords
+    + WaitWords
 {
 }
 
@@ -50,7 +51,8 @@ impl<
         + AttachWords
         + PipeWords
         + RaceWords
-        + PolicyWords,
+        + PolicyWords
+        + WaitWords,
 > Words for T
 {
 }
@@ -1026,4 +1028,18 @@ pub trait PolicyWords: Sync {
     fn footer_wait(&self) -> &'static str;
     /// The footer's word for `e` (retry or give up).
     fn footer_then(&self) -> &'static str;
+}
+
+/// The wait-for view: what a blocked process waits for and who could
+/// provide it (`crate::model::waits`).
+pub trait WaitWords: Sync {
+    /// On a blocked process's card: it waits for `need` from `from` (the
+    /// names, from [`provider`](Self::provider)); `from` empty: nobody
+    /// can provide it, so it waits forever. `short`: fewer words.
+    fn waits_for(&self, need: crate::model::waits::Need, from: &[String], short: bool) -> String;
+    /// The parent, among those who could provide something (it holds a
+    /// copy of the end and never sends).
+    fn provider_parent(&self) -> &'static str;
+    /// The waiter itself, among them (its own copy of the send end).
+    fn provider_itself(&self) -> &'static str;
 }

@@ -12,6 +12,7 @@ mod race;
 mod screen;
 mod stage;
 mod transcript;
+mod waits;
 
 /// The English table.
 #[derive(Debug, Clone, Copy)]

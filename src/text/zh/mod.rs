@@ -25,6 +25,7 @@ mod race;
 mod screen;
 mod stage;
 mod transcript;
+mod waits;
 
 /// The Simplified Chinese table.
 #[derive(Debug, Clone, Copy)]
