@@ -44,45 +44,81 @@ pub struct WaitFor {
     pub need: Need,
     /// Who could provide it, in order; empty: nobody can.
     pub from: Vec<Provider>,
-}
-
-impl WaitFor {
-    /// Whether any live process of the run other than the waiter itself
-    /// could still provide it (the parent and the waiter never do).
-    pub fn can_end(&self) -> bool {
-        self.from.iter().any(|p| matches!(p, Provider::Proc(_)))
-    }
+    /// None of them ever will: nobody is left, or those left wait
+    /// themselves, in a cycle or for someone who never comes (a deadlock).
+    pub forever: bool,
 }
 
 /// Every blocked process's wait, in the order of the run's processes.
 pub fn waits(scene: &Scene) -> Vec<WaitFor> {
-    let w = &scene.world;
-    w.procs
+    let mut all: Vec<WaitFor> = scene
+        .world
+        .procs
         .iter()
-        .filter(|p| p.alive())
-        .filter_map(|p| {
-            let (need, from) = match &p.activity {
-                Activity::WaitingToPut { .. } => (Need::Space, live(scene, p, Role::Reader)),
-                Activity::WaitingToGet { .. } => (Need::Data, live(scene, p, Role::Writer)),
-                Activity::WaitingToRecv { .. } => (Need::Message, other_end(scene, p)),
-                Activity::WaitingToSend { .. } => (Need::Room, other_end(scene, p)),
-                Activity::WaitingForLock { holder, .. } => {
-                    let from = w
-                        .by_pid(*holder)
-                        .filter(|h| h.alive() && h.id != p.id)
-                        .map(|h| vec![Provider::Proc(h.id)])
-                        .unwrap_or_default();
-                    (Need::Lock, from)
-                }
-                _ => return None,
-            };
-            Some(WaitFor {
-                who: p.id,
-                need,
-                from,
+        .filter_map(|p| need_of(scene, p))
+        .collect();
+    // Who can still act: every live process not blocked, then, until
+    // nothing changes, every blocked one that someone able can serve.
+    let mut able: Vec<ProcId> = scene
+        .world
+        .procs
+        .iter()
+        .filter(|p| p.alive() && !all.iter().any(|w| w.who == p.id))
+        .map(|p| p.id)
+        .collect();
+    loop {
+        let freed: Vec<ProcId> = all
+            .iter()
+            .filter(|w| !able.contains(&w.who))
+            .filter(|w| {
+                w.from
+                    .iter()
+                    .any(|f| matches!(f, Provider::Proc(id) if able.contains(id)))
             })
+            .map(|w| w.who)
+            .collect();
+        if freed.is_empty() {
+            break;
+        }
+        able.extend(freed);
+    }
+    for w in &mut all {
+        w.forever = !able.contains(&w.who);
+    }
+    all
+}
+
+/// What `p` waits for, if it is blocked (and alive).
+pub fn wait_of(scene: &Scene, p: &Proc) -> Option<WaitFor> {
+    waits(scene).into_iter().find(|w| w.who == p.id)
+}
+
+/// What `p` waits for and from whom, before knowing whether it ever comes.
+fn need_of(scene: &Scene, p: &Proc) -> Option<WaitFor> {
+    let w = &scene.world;
+    Some(p).filter(|p| p.alive()).and_then(|p| {
+        let (need, from) = match &p.activity {
+            Activity::WaitingToPut { .. } => (Need::Space, live(scene, p, Role::Reader)),
+            Activity::WaitingToGet { .. } => (Need::Data, live(scene, p, Role::Writer)),
+            Activity::WaitingToRecv { .. } => (Need::Message, other_end(scene, p)),
+            Activity::WaitingToSend { .. } => (Need::Room, other_end(scene, p)),
+            Activity::WaitingForLock { holder, .. } => {
+                let from = w
+                    .by_pid(*holder)
+                    .filter(|h| h.alive() && h.id != p.id)
+                    .map(|h| vec![Provider::Proc(h.id)])
+                    .unwrap_or_default();
+                (Need::Lock, from)
+            }
+            _ => return None,
+        };
+        Some(WaitFor {
+            who: p.id,
+            need,
+            from,
+            forever: false,
         })
-        .collect()
+    })
 }
 
 /// The live processes of `role`, other than `p`.
@@ -189,9 +225,9 @@ mod tests {
                 who: 2,
                 need: Need::Data,
                 from: vec![Provider::Proc(0), Provider::Proc(1)],
+                forever: false,
             }]
         );
-        assert!(w[0].can_end());
         for (id, pid) in [(0, 10), (1, 11)] {
             ev(
                 &mut s,
@@ -204,7 +240,7 @@ mod tests {
         }
         let w = waits(&s);
         assert_eq!(w[0].from, Vec::new());
-        assert!(!w[0].can_end(), "nobody left to put");
+        assert!(w[0].forever, "nobody left to put");
     }
 
     #[test]
@@ -252,7 +288,7 @@ mod tests {
             w[0].from,
             vec![Provider::Proc(0), Provider::Parent, Provider::Itself]
         );
-        assert!(w[0].can_end());
+        assert!(!w[0].forever);
         ev(
             &mut s,
             0,
@@ -263,7 +299,24 @@ mod tests {
         );
         let w = waits(&s);
         assert_eq!(w[0].from, vec![Provider::Parent, Provider::Itself]);
-        assert!(!w[0].can_end(), "only copies that never send are left");
+        assert!(w[0].forever, "only copies that never send are left");
+    }
+
+    /// Both ends in recv, each waiting for the other: each has a live
+    /// provider, and neither will ever send (the both-recv deadlock).
+    #[test]
+    fn two_processes_waiting_for_each_other_wait_forever() {
+        let mut s = scene(Scenario::Pipe(PipeConfig::defaults(Mode::Tui)));
+        spawn(&mut s, 0, 20, "sender", Role::Sender);
+        spawn(&mut s, 1, 21, "receiver", Role::Receiver);
+        ev(&mut s, 0, 20, Kind::RecvWait);
+        let w = waits(&s);
+        assert_eq!((w.len(), w[0].forever), (1, false), "the receiver runs");
+        ev(&mut s, 1, 21, Kind::RecvWait);
+        let w = waits(&s);
+        assert_eq!(w[0].from, vec![Provider::Proc(1)]);
+        assert_eq!(w[1].from, vec![Provider::Proc(0)]);
+        assert!(w.iter().all(|w| w.forever), "{w:?}");
     }
 
     #[test]

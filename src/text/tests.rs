@@ -893,7 +893,7 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     cli!(lesson_library, Some(Path::new("my-lessons")));
     // the wait-for view
     use crate::model::waits::Need;
-    let names = ["writer-1".to_string(), t.provider_parent().to_string()];
+    let names = ["writer-1".to_string(), t.provider_parent(false).to_string()];
     for need in [
         Need::Space,
         Need::Data,
@@ -902,12 +902,15 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
         Need::Lock,
     ] {
         for short in [false, true] {
-            say!(waits_for, need, &names, short);
-            say!(waits_for, need, &[], short);
+            say!(waits_for, need, &names, false, short);
+            say!(waits_for, need, &names, true, short);
+            say!(waits_for, need, &[], true, short);
         }
     }
-    say!(provider_parent);
-    say!(provider_itself);
+    for short in [false, true] {
+        say!(provider_parent, short);
+        say!(provider_itself, short);
+    }
     v
 }
 

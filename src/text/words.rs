@@ -1034,12 +1034,20 @@ pub trait PolicyWords: Sync {
 /// provide it (`crate::model::waits`).
 pub trait WaitWords: Sync {
     /// On a blocked process's card: it waits for `need` from `from` (the
-    /// names, from [`provider`](Self::provider)); `from` empty: nobody
-    /// can provide it, so it waits forever. `short`: fewer words.
-    fn waits_for(&self, need: crate::model::waits::Need, from: &[String], short: bool) -> String;
+    /// names; the parent and the waiter itself as
+    /// [`provider_parent`](Self::provider_parent) and
+    /// [`provider_itself`](Self::provider_itself)). `forever`: none of
+    /// them will ever give it (or `from` is empty). `short`: fewer words.
+    fn waits_for(
+        &self,
+        need: crate::model::waits::Need,
+        from: &[String],
+        forever: bool,
+        short: bool,
+    ) -> String;
     /// The parent, among those who could provide something (it holds a
     /// copy of the end and never sends).
-    fn provider_parent(&self) -> &'static str;
+    fn provider_parent(&self, short: bool) -> &'static str;
     /// The waiter itself, among them (its own copy of the send end).
-    fn provider_itself(&self) -> &'static str;
+    fn provider_itself(&self, short: bool) -> &'static str;
 }

@@ -94,13 +94,23 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> 
         String::new()
     };
     let lost = app.scene.world.losses.iter().find(|l| l.pid == p.pid);
-    let detail = match lost {
-        Some(l) => {
+    use crate::model::waits::Need;
+    let wait = crate::model::waits::wait_of(app.scene, p).filter(|w| match w.need {
+        // A counter's own line already names the lock's holder.
+        Need::Lock => false,
+        // A writer's line names the item in its hand: kept while a
+        // reader may yet make room.
+        Need::Space => w.forever,
+        _ => true,
+    });
+    let detail = match (lost, wait) {
+        (Some(l), _) => {
             let line = Line::styled(text::words().stage_lost_with(&l.item), theme.blocked());
             [line.clone(), line]
         }
-        None if dead => detail.map(|d| Line::styled(d, theme.dim())),
-        None => detail.map(Line::raw),
+        (None, _) if dead => detail.map(|d| Line::styled(d, theme.dim())),
+        (None, Some(w)) => waits_line(app, theme, &w),
+        (None, None) => detail.map(Line::raw),
     };
     let who = format!("{marker}{} {}", p.name, p.pid);
     let scaled = |x: Option<String>| match x {
@@ -126,6 +136,34 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> 
         selected,
         dead,
     }
+}
+
+/// What a blocked process waits for and from whom (the wait-for view), or
+/// that nobody can give it: then it waits forever, said as trouble.
+fn waits_line(app: &View, theme: &Theme, w: &crate::model::waits::WaitFor) -> [Line<'static>; 2] {
+    use crate::model::waits::Provider;
+    let t = text::words();
+    let style = if w.forever {
+        theme.blocked()
+    } else {
+        theme.dim()
+    };
+    [false, true].map(|short| {
+        let names: Vec<String> = w
+            .from
+            .iter()
+            .map(|p| match p {
+                Provider::Proc(id) => app
+                    .scene
+                    .world
+                    .proc(*id)
+                    .map_or_else(|| format!("{id}"), |q| q.name.clone()),
+                Provider::Parent => t.provider_parent(short).to_string(),
+                Provider::Itself => t.provider_itself(short).to_string(),
+            })
+            .collect();
+        Line::styled(t.waits_for(w.need, &names, w.forever, short), style)
+    })
 }
 
 /// The exception `p` just raised, in Python's words, and what it does

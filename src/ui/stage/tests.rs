@@ -891,6 +891,22 @@ fn stage_deadlock_shows_the_chain_of_waits_and_both_ends_blocked() {
     insta::assert_snapshot!(t);
 }
 
+/// The wait-for view on the cards: who each blocked process waits for,
+/// and, when nobody will ever give it (a cycle, or only copies that never
+/// send), that it waits forever.
+#[test]
+fn stage_cards_say_whom_a_blocked_process_waits_for_and_when_it_is_forever() {
+    let t = text_of(&crate::ui::testkit::deadlock_app(), 98, 9);
+    assert!(t.contains("forever ← receiver"), "{t}");
+    assert!(t.contains("forever ← sender"), "{t}");
+    let t = text_of(&crate::ui::testkit::inherited_app(), 98, 9);
+    assert!(t.contains("forever ← itself"), "{t}");
+    // A reader waiting while a writer runs: not forever, and not said at
+    // all for a writer in put with a reader running (its item is shown).
+    let t = text_of(&queue_app(), 98, 9);
+    assert!(!t.contains("forever"), "{t}");
+}
+
 #[test]
 fn stage_echo_draws_the_reply_on_its_way_back_near_the_sender() {
     let app = crate::ui::testkit::echo_app();
