@@ -31,7 +31,7 @@ use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::{Act, DRAIN, Ending, Transcript, WINDOW};
+use super::{Ending, Transcript, WINDOW};
 use crate::config::{RunConfig, Scenario};
 use crate::model::Scene;
 use crate::model::guide::{Asking, Guide};
@@ -228,20 +228,15 @@ impl Guided {
                     Stage::Closing { since }
                 } else {
                     Stage::Ending {
-                        ending: Ending::Draining(now + DRAIN),
+                        ending: Ending::Running,
                         since,
                     }
                 }
             }
             Stage::Ending { ending, since } => {
-                let (ending, acts) = ending.step(scene, now);
-                for a in acts {
-                    match a {
-                        Act::Note(n) => self.live.note(n),
-                        Act::Do(c) => {
-                            let _ = self.live.command(c, &mut self.scene);
-                        }
-                    }
+                let (ending, acts) = ending.step(scene);
+                for c in acts {
+                    let _ = self.live.command(c, &mut self.scene);
                 }
                 if matches!(ending, Ending::Done) || now >= since + END_CAP {
                     return Ok(None);
@@ -280,9 +275,13 @@ impl Guided {
         })
     }
 
-    /// Past the last scene: an endless queue run has its writers stopped
-    /// first; any run then ends as headless ends it.
+    /// Past the last scene: the parent is no longer held before its
+    /// `terminate()`; an endless queue run has its writers stopped first;
+    /// any run then ends as headless ends it.
     fn close(&mut self, now: Instant) -> Stage {
+        let _ = self
+            .live
+            .command(Command::HoldParent(false), &mut self.scene);
         let endless = matches!(&self.scene.cfg.scenario, Scenario::Queue(q) if q.items == 0);
         let writers = self
             .scene

@@ -11,6 +11,7 @@ pub mod flights;
 pub mod guide;
 pub mod kernel;
 pub mod notice;
+pub mod parent;
 pub mod race;
 pub mod scene;
 pub mod timeline;

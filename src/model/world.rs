@@ -243,6 +243,8 @@ pub struct World {
     pub events: u64,
     /// The counters' race, step by step.
     pub race: super::race::RaceTally,
+    /// The parent's joins and terminate.
+    pub parent: super::parent::ParentTally,
 }
 
 impl World {
@@ -306,6 +308,7 @@ impl World {
             });
             return;
         }
+        self.parent.apply(ev, &self.procs);
         self.tally(ev);
         self.update_proc(ev);
     }

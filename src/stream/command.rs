@@ -45,4 +45,7 @@ pub enum Command {
     /// The counters take the Value's lock (or stop taking it) from their
     /// next increment, without a restart.
     SetLock(bool),
+    /// The parent waits before its `terminate()` (true) until told to go
+    /// on (false): a lesson holds it there for the class.
+    HoldParent(bool),
 }

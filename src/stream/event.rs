@@ -239,6 +239,15 @@ pub enum Kind {
     /// The counters take the lock (`on`) from their next increment, or no
     /// longer take it (the supervisor, live).
     LockSet { on: bool },
+    /// The parent (`__main__`) calls `join()` on process `target` (its
+    /// pid): it waits in wait4 until that process ends.
+    Join { target: i32 },
+    /// The parent's `join()` on `target` returned: it has ended and the
+    /// parent reaped it.
+    Joined { target: i32 },
+    /// The parent waits before its `terminate()` (`on`) until the teacher
+    /// (the lesson) has it go on, or goes on by itself (`on: false`).
+    ParentHold { on: bool },
 }
 
 impl Kind {
@@ -282,6 +291,9 @@ impl Kind {
             Kind::LockWait { .. } => "lock_wait",
             Kind::LockTaken => "lock_taken",
             Kind::LockSet { .. } => "lock_set",
+            Kind::Join { .. } => "join",
+            Kind::Joined { .. } => "joined",
+            Kind::ParentHold { .. } => "parent_hold",
         }
     }
 
@@ -439,6 +451,9 @@ mod tests {
             Kind::LockWait { holder: 42 },
             Kind::LockTaken,
             Kind::LockSet { on: true },
+            Kind::Join { target: 7 },
+            Kind::Joined { target: 7 },
+            Kind::ParentHold { on: true },
         ] {
             let s = serde_json::to_value(Event::new(0, 0, 0, k.clone())).unwrap();
             assert_eq!(s["ev"], k.name());

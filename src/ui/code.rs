@@ -204,7 +204,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         words().stands_for_title(&program.file)
     };
-    let all = markers(&program.lines, app.scene);
+    let all = markers(&program.lines, &program.text, app.scene);
     let mut legend = format!(
         " {} {}  {} {} ",
         theme.glyph(Glyph::Running),

@@ -123,6 +123,8 @@ pub fn detail(kind: &Kind) -> String {
         ),
         Kind::LockWait { holder } => format!("holder={holder}"),
         Kind::LockSet { on } => format!("on={on}"),
+        Kind::Join { target } | Kind::Joined { target } => format!("target={target}"),
+        Kind::ParentHold { on } => format!("on={on}"),
         Kind::LockTaken
         | Kind::Spawn { .. }
         | Kind::PutWait

@@ -4,6 +4,7 @@ mod errors;
 mod lesson;
 mod lesson_file;
 mod notices;
+mod parent;
 mod pipes;
 mod race;
 mod screen;
