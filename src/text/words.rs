@@ -586,8 +586,6 @@ pub trait ParentWords: Sync {
     fn parent_hold(&self, on: bool) -> String;
 
     // -- the stage --
-    /// The parent's name on the stage.
-    fn stage_parent(&self) -> &'static str;
     /// Starting its children (`short`: fewer words).
     fn parent_starting(&self, short: bool) -> &'static str;
     /// Blocked in `join()` until `name` ends.

@@ -70,6 +70,8 @@ pub enum Glyph {
     Selected,
     /// A travelling item's head.
     Dot,
+    /// A step done.
+    Done,
 }
 
 impl Theme {
@@ -120,6 +122,8 @@ impl Theme {
             (Glyph::Selected, true) => ">",
             (Glyph::Dot, false) => "●",
             (Glyph::Dot, true) => "o",
+            (Glyph::Done, false) => "✓",
+            (Glyph::Done, true) => "v",
         }
     }
 

@@ -20,10 +20,6 @@ impl ParentWords for En {
         }
     }
 
-    fn stage_parent(&self) -> &'static str {
-        "parent"
-    }
-
     fn parent_starting(&self, short: bool) -> &'static str {
         if short {
             "start()"

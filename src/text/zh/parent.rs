@@ -20,10 +20,6 @@ impl ParentWords for Zh {
         }
     }
 
-    fn stage_parent(&self) -> &'static str {
-        "父进程"
-    }
-
     fn parent_starting(&self, short: bool) -> &'static str {
         if short {
             "start()"

@@ -17,8 +17,15 @@ const FEW_SLOTS: u16 = 3;
 
 /// The queue lesson: writers on the left, the queue's real slots in the
 /// middle (tail near the writers, head near the readers), readers on the
-/// right.
+/// right; the parent that joins the writers and terminates the readers
+/// along the bottom.
 pub(super) fn render_queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
+    // The parent along the bottom, when the stage has the rows.
+    let [area, bottom] = area.layout(&Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(parent_rows(area.height)),
+    ]));
+    render_parent(app, theme, bottom, buf);
     let writers = cards_of(app, theme, Role::Writer, |p| pusher_detail(p, theme));
     let readers = cards_of(app, theme, Role::Reader, done_detail);
     let (mid, mut spots) = render_sides(
