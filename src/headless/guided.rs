@@ -498,7 +498,11 @@ mod tests {
         let mut guide = Guide::new(lesson);
         assert_eq!(
             setup(&mut guide, 0, &scene),
-            [Command::SetMaxsize(1), Command::Signal(3, Sig::Term)]
+            [
+                Command::HoldParent(true),
+                Command::SetMaxsize(1),
+                Command::Signal(3, Sig::Term)
+            ]
         );
         assert_eq!(guide.asking, Asking::Watching(None));
     }

@@ -263,7 +263,7 @@ fn parent_place(scene: &Scene) -> Option<(Op, Parent)> {
 mod tests {
     use super::*;
     use crate::stream::run::{Mode, QueueConfig, RunConfig};
-    use crate::stream::{Body, Event, Kind, Record, RunInfo};
+    use crate::stream::{Body, Event, Kind, Record, RunInfo, SUPERVISOR};
     use std::collections::BTreeMap;
 
     fn map() -> LineMap {
@@ -315,6 +315,9 @@ mod tests {
             };
             rec(&mut s, Body::Event(Event::new(2, id, 10 + id as i32, kind)));
         }
+        // The parent joins writer-1 (pid 10).
+        let join = Event::new(2, SUPERVISOR, 1, Kind::Join { target: 10 });
+        rec(&mut s, Body::Event(join));
         for (i, (id, kind)) in events.iter().enumerate() {
             let e = Event::new(3 + i as u64, *id, 10 + *id as i32, kind.clone()).with_item("x");
             rec(&mut s, Body::Event(e));
@@ -386,25 +389,51 @@ mod tests {
     }
 
     #[test]
-    fn once_the_writers_end_the_parent_terminates_the_reader() {
+    fn the_parent_is_on_its_join_then_held_before_terminate_until_the_lesson_lets_go() {
         let exit = Kind::Exit {
             ended: crate::stream::Ended::Code(0),
         };
+        // Writer-1 ended but the parent's join has not returned yet.
         let s = scene_with(&[(0, exit.clone())]);
+        assert_eq!(line_of(&markers(&map(), "", &s), "P"), Some((22, true)));
+        let joined = Kind::Joined { target: 10 };
+        let hold = Kind::ParentHold { on: true };
+        let s = scene_with(&[
+            (SUPERVISOR, hold),
+            (0, exit.clone()),
+            (SUPERVISOR, joined.clone()),
+        ]);
         let ms = markers(&map(), "", &s);
         assert_eq!(line_of(&ms, "P"), Some((23, false)));
-        assert!(held(&ms), "nobody has terminated the reader yet");
+        assert!(held(&ms), "a lesson holds it before terminate()");
         assert_eq!(line_of(&ms, "W1"), None, "an ended process has no line");
+        let go = Kind::ParentHold { on: false };
         let sigterm = Kind::Kill {
             target: 11,
             signal: crate::stream::SIGTERM,
         };
-        let s = scene_with(&[(0, exit), (crate::stream::SUPERVISOR, sigterm)]);
+        let s = scene_with(&[
+            (SUPERVISOR, Kind::ParentHold { on: true }),
+            (0, exit),
+            (SUPERVISOR, joined),
+            (SUPERVISOR, go),
+            (SUPERVISOR, sigterm),
+        ]);
         let ms = markers(&map(), "", &s);
         assert_eq!(line_of(&ms, "P"), Some((23, false)));
-        assert!(
-            !held(&ms),
-            "the reader was sent SIGTERM: the parent terminates it"
+        assert!(!held(&ms), "let go, it has terminated the reader");
+    }
+
+    #[test]
+    fn the_parents_second_join_is_on_the_next_join_line() {
+        let text = "a\nb\nc\npw1.join()\npw2.join()\npr.terminate()\n";
+        assert_eq!(nth_join(text, 4, 0), 4);
+        assert_eq!(nth_join(text, 4, 1), 5);
+        assert_eq!(
+            nth_join(text, 4, 2),
+            5,
+            "a third writer: the last join line"
         );
+        assert_eq!(nth_join("", 4, 1), 4, "no text: the mapped line");
     }
 }

@@ -429,7 +429,11 @@ mod tests {
     fn a_scene_applies_its_setup_and_a_question_freezes_the_world() {
         let run = Run::new();
         let mut g = Guide::new(lesson());
-        assert!(g.start(0, &run.scene).is_empty());
+        assert_eq!(
+            g.start(0, &run.scene),
+            [Command::HoldParent(true)],
+            "a queue lesson holds its parent before terminate() from its start"
+        );
         assert_eq!(g.asking, Asking::Nothing);
         let fx = g.next(&run.scene);
         assert_eq!(

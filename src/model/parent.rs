@@ -256,6 +256,8 @@ mod tests {
         blocked: true,
         held: false,
     };
+    const DONE: StepState = StepState::Done;
+    const LATER: StepState = StepState::Later;
 
     #[test]
     fn the_parent_joins_each_writer_in_turn_then_terminates_the_reader() {
@@ -263,13 +265,12 @@ mod tests {
         assert_eq!(at(&w), ParentAt::Starting);
         parent(&mut w, Kind::Join { target: 100 });
         assert_eq!(at(&w), ParentAt::Joining(100));
-        use StepState::{Done, Later};
-        assert_eq!(states(&w), [Done, NOW_BLOCKED, Later, Later, Later]);
+        assert_eq!(states(&w), [DONE, NOW_BLOCKED, LATER, LATER, LATER]);
         exit(&mut w, 0, Ended::Code(0));
         parent(&mut w, Kind::Joined { target: 100 });
         parent(&mut w, Kind::Join { target: 101 });
         assert_eq!(at(&w), ParentAt::Joining(101));
-        assert_eq!(states(&w), [Done, Done, NOW_BLOCKED, Later, Later]);
+        assert_eq!(states(&w), [DONE, DONE, NOW_BLOCKED, LATER, LATER]);
         exit(&mut w, 1, Ended::Code(0));
         parent(&mut w, Kind::Joined { target: 101 });
         assert_eq!(at(&w), ParentAt::BeforeTerminate { held: false });
@@ -283,7 +284,7 @@ mod tests {
         assert_eq!(at(&w), ParentAt::Terminating);
         exit(&mut w, 2, Ended::Signal(SIGTERM));
         assert_eq!(at(&w), ParentAt::Done);
-        assert_eq!(states(&w), [Done, Done, Done, Done, Done]);
+        assert_eq!(states(&w), [DONE; 5]);
         let names: Vec<StepKind> = steps(&w).into_iter().map(|s| s.what).collect();
         assert_eq!(
             names,

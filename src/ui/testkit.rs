@@ -151,6 +151,8 @@ pub fn queue_app() -> Fixture {
     app.spawn(0, 0, 4101, "writer-1", Role::Writer);
     app.spawn(1, 1, 4102, "writer-2", Role::Writer);
     app.spawn(2, 2, 4103, "reader-1", Role::Reader);
+    // The parent waits in pw1.join().
+    app.ev(3, crate::stream::SUPERVISOR, 1, Kind::Join { target: 4101 });
     app.item(100, 0, 4101, Kind::Put, "url_1", 1);
     app.item(300, 1, 4102, Kind::Put, "url_4", 2);
     app.item(310, 2, 4103, Kind::Get, "url_1", 1);
@@ -182,6 +184,12 @@ pub fn queue_app() -> Fixture {
             row(0, 4101, 'S', KernelWait::Sleeping),
             row(1, 4102, 'S', KernelWait::WaitingForSpace),
             row(2, 4103, 'S', KernelWait::Sleeping),
+            row(
+                crate::stream::SUPERVISOR,
+                1,
+                'S',
+                KernelWait::WaitingOther("wait4".into()),
+            ),
         ]),
         telemetry: Some(TelemetryView {
             lag_ms: 4,

@@ -22,7 +22,7 @@ impl ParentWords for En {
 
     fn parent_starting(&self, short: bool) -> &'static str {
         if short {
-            "start()"
+            "starting"
         } else {
             "starting its children"
         }
@@ -47,7 +47,7 @@ impl ParentWords for En {
 
     fn parent_terminating(&self, names: &str, short: bool) -> String {
         if short {
-            "terminate()".into()
+            "terminating".into()
         } else {
             format!("terminate(): SIGTERM sent to {names}")
         }

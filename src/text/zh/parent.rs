@@ -22,7 +22,7 @@ impl ParentWords for Zh {
 
     fn parent_starting(&self, short: bool) -> &'static str {
         if short {
-            "start()"
+            "启动中"
         } else {
             "正在启动子进程"
         }
@@ -47,7 +47,7 @@ impl ParentWords for Zh {
 
     fn parent_terminating(&self, names: &str, short: bool) -> String {
         if short {
-            "terminate()".into()
+            "终止中".into()
         } else {
             format!("terminate()：已向 {names} 发送 SIGTERM")
         }
@@ -70,11 +70,11 @@ impl ParentWords for Zh {
     }
 
     fn step_join(&self, name: &str) -> String {
-        format!("join {name}")
+        format!("join（{name}）")
     }
 
     fn step_terminate(&self, names: &str) -> String {
-        format!("terminate {names}")
+        format!("terminate（{names}）")
     }
 
     fn step_done(&self) -> &'static str {
