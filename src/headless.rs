@@ -364,6 +364,50 @@ mod tests {
     use crate::stream::run::{Mode, QueueConfig, Scenario};
 
     #[test]
+    fn a_stuck_queue_run_is_left_to_the_parent_when_readers_wait_and_ended_when_writers_do() {
+        let cfg = RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Headless)),
+            seed: 1,
+            mode: Mode::Headless,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Default::default(),
+            classroom: false,
+        };
+        let mut scene = Scene::new(cfg.clone());
+        let recs = [
+            Body::Run(RunInfo {
+                start_ns: 0,
+                pid: 1,
+                config: cfg,
+            }),
+            Body::Event(Event::new(
+                1,
+                0,
+                101,
+                Kind::Spawn {
+                    name: "reader-1".into(),
+                    role: Role::Reader,
+                },
+            )),
+        ];
+        for (n, body) in recs.into_iter().enumerate() {
+            scene.apply(&Record { n: n as u64, body });
+        }
+        let stuck = |why| Note::NoProgress { why };
+        // Readers waiting for data no writer can put: the parent, past its
+        // joins, terminates them; the run waits for that.
+        scene.stuck = Some(stuck(Stuck::EmptyNoWriter));
+        let (next, acts) = Ending::Running.step(&scene);
+        assert!(matches!(next, Ending::Running) && acts.is_empty());
+        // Writers waiting for space nobody will make: the parent would
+        // wait in join() for ever; the run ends.
+        scene.stuck = Some(stuck(Stuck::FullNoReader));
+        assert!(matches!(Ending::Running.step(&scene).0, Ending::Done));
+    }
+
+    #[test]
     fn a_wait_after_maxsize_was_lowered_is_told_against_the_new_maxsize() {
         let mut q = QueueConfig::defaults(Mode::Headless);
         q.maxsize = 0;

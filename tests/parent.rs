@@ -15,7 +15,7 @@ use ipcscope::model::Scene;
 use ipcscope::model::parent::{self, ParentAt, StepState};
 use ipcscope::proc::spawn::is_alive;
 use ipcscope::stream::{
-    Body, Command, Ended, Event, KernelWait, Kind, Note, Record, SIGTERM, SUPERVISOR, Stuck,
+    Body, Command, Ended, Event, KernelWait, Kind, Note, Record, SIGTERM, Stuck,
 };
 use ipcscope::supervisor::Supervisor;
 
@@ -113,7 +113,7 @@ impl Watch {
 
 /// What the kernel shows of the parent, in the latest observation.
 fn parent_kernel(s: &Scene) -> Option<KernelWait> {
-    s.kernel_of(SUPERVISOR).map(|k| k.row.wait.clone())
+    s.parent_kernel.as_ref().map(|k| k.wait.clone())
 }
 
 fn all_gone(w: &Watch) {

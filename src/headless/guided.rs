@@ -18,8 +18,9 @@
 //! - A scene whose setup restarts the run counts from when the new run's
 //!   processes are on the scene. The restart stops the old run at once, so
 //!   the old run's last lines come before the new scene's caption.
-//! - After the last scene the run ends as a headless run does (the writers
-//!   joined, the queue drained, the readers terminated; or the stuck
+//! - After the last scene the run ends as a headless run does, the parent
+//!   no longer held before its `terminate()` (the writers joined, the
+//!   queue drained, the readers terminated; or the stuck
 //!   receiver terminated), then the summary. An endless queue run
 //!   (`items = 0`) first has its writers stopped between operations. A run
 //!   that has not ended [`END_CAP`] after the last scene is stopped.
@@ -279,9 +280,12 @@ impl Guided {
     /// `terminate()`; an endless queue run has its writers stopped first;
     /// any run then ends as headless ends it.
     fn close(&mut self, now: Instant) -> Stage {
-        let _ = self
-            .live
-            .command(Command::HoldParent(false), &mut self.scene);
+        let reading = self.scene.world.by_role(Role::Reader).any(|p| p.alive());
+        if reading {
+            let _ = self
+                .live
+                .command(Command::HoldParent(false), &mut self.scene);
+        }
         let endless = matches!(&self.scene.cfg.scenario, Scenario::Queue(q) if q.items == 0);
         let writers = self
             .scene

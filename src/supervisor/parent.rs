@@ -118,6 +118,8 @@ impl Engine {
             },
             // A worker added after the joins is joined in turn.
             Step::Draining(_) | Step::Held if self.unjoined().is_some() => self.next_join(),
+            // Nobody left to drain the queue or to terminate.
+            Step::Draining(_) if self.live(Role::Reader) == 0 => Step::Finishing,
             Step::Draining(deadline) => self.drain(deadline),
             Step::Held if self.live(Role::Reader) == 0 => Step::Finishing,
             Step::Held if !self.parent.hold => self.terminate_readers(),

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::model::parent::{self, ParentAt, StepKind, StepState};
-use crate::stream::{KernelWait, SUPERVISOR};
+use crate::stream::KernelWait;
 
 /// Rows the parent takes at the bottom of a stage `h` rows high (the
 /// rest keeps room for the tube and two three-line cards a side).
@@ -74,9 +74,9 @@ fn state_forms(app: &View, theme: &Theme) -> Vec<Line<'static>> {
         Style::new().add_modifier(Modifier::BOLD),
     );
     let state = |short| Span::styled(format!(" {} {}", theme.glyph(glyph), words(short)), style);
-    let kernel = match (at, app.scene.kernel_of(SUPERVISOR)) {
+    let kernel = match (at, &app.scene.parent_kernel) {
         (ParentAt::Joining(_), Some(k)) => {
-            let what = match &k.row.wait {
+            let what = match &k.wait {
                 KernelWait::WaitingOther(name) => name.clone(),
                 other => t.kernel_wait(other, true).to_string(),
             };
