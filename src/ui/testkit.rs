@@ -206,6 +206,8 @@ pub fn pipe_app() -> Fixture {
     let mut app = Fixture::new(Scenario::Pipe(PipeConfig::defaults(Mode::Tui)));
     app.spawn(0, 0, 952, "sender", Role::Sender);
     app.spawn(1, 1, 953, "receiver", Role::Receiver);
+    // The parent waits in ps.join().
+    app.ev(3, crate::stream::SUPERVISOR, 1, Kind::Join { target: 952 });
     app.item(100, 0, 952, Kind::Send, "url_0", 1);
     app.item(200, 1, 953, Kind::Recv, "url_0", 1);
     app.item(400, 0, 952, Kind::Send, "url_1", 2);
@@ -470,6 +472,8 @@ pub fn inherited_app() -> Fixture {
     p.inherit = true;
     p.messages = 2;
     let mut app = pipe_pair(p);
+    let parent = crate::stream::SUPERVISOR;
+    app.ev(3, parent, 1, Kind::Join { target: 952 });
     app.item(100, 0, 952, Kind::Send, "url_0", 1);
     app.item(200, 1, 953, Kind::Recv, "url_0", 1);
     app.item(400, 0, 952, Kind::Send, "url_1", 2);
@@ -483,6 +487,9 @@ pub fn inherited_app() -> Fixture {
             ended: crate::stream::Ended::Code(0),
         },
     );
+    // The parent's ps.join() returned; now it waits in pr.join().
+    app.ev(611, parent, 1, Kind::Joined { target: 952 });
+    app.ev(612, parent, 1, Kind::Join { target: 953 });
     app.ev(900, 1, 953, Kind::RecvWait);
     app.tick(1000);
     app.observe(Observation {
@@ -511,6 +518,7 @@ pub fn deadlock_app() -> Fixture {
     let mut p = PipeConfig::defaults(Mode::Tui);
     p.both_recv = true;
     let mut app = pipe_pair(p);
+    app.ev(5, crate::stream::SUPERVISOR, 1, Kind::Join { target: 952 });
     app.ev(10, 0, 952, Kind::RecvWait);
     app.ev(12, 1, 953, Kind::RecvWait);
     app.tick(100);
