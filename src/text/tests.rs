@@ -383,6 +383,7 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(parent_joined, 910, "writer-1");
     say!(parent_hold, true);
     say!(parent_hold, false);
+    say!(parent_name);
     for short in [false, true] {
         say!(parent_starting, short);
         say!(parent_joining, "writer-1", short);

@@ -585,7 +585,9 @@ pub trait ParentWords: Sync {
     /// go on.
     fn parent_hold(&self, on: bool) -> String;
 
-    // -- the stage --
+    // -- the stage and the processes panel --
+    /// The parent's name in the processes panel (short, as a child's).
+    fn parent_name(&self) -> &'static str;
     /// Starting its children (`short`: fewer words).
     fn parent_starting(&self, short: bool) -> &'static str;
     /// Blocked in `join()` until `name` ends.

@@ -20,6 +20,10 @@ impl ParentWords for En {
         }
     }
 
+    fn parent_name(&self) -> &'static str {
+        "parent"
+    }
+
     fn parent_starting(&self, short: bool) -> &'static str {
         if short {
             "starting"

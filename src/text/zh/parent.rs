@@ -20,6 +20,10 @@ impl ParentWords for Zh {
         }
     }
 
+    fn parent_name(&self) -> &'static str {
+        "父进程"
+    }
+
     fn parent_starting(&self, short: bool) -> &'static str {
         if short {
             "启动中"
