@@ -248,6 +248,9 @@ enum Parent {
 /// at its end.
 fn parent_place(scene: &Scene) -> Option<(Op, Parent)> {
     use super::parent::ParentAt;
+    if !super::parent::told(&scene.world) {
+        return None;
+    }
     Some(match super::parent::at(&scene.world) {
         ParentAt::Starting => (Op::Start, Parent::Running),
         ParentAt::Joining(_) => (Op::Join, Parent::Blocked),

@@ -20,6 +20,9 @@ pub struct ParentTally {
     /// The pids it sent SIGTERM to once its joins were done: its
     /// `terminate()`.
     pub terminated: Vec<i32>,
+    /// The stream has told of the parent's program (a recording made
+    /// before the parent's events has children and no word of it).
+    pub seen: bool,
 }
 
 impl ParentTally {
@@ -27,6 +30,12 @@ impl ParentTally {
     pub fn apply(&mut self, ev: &Event, procs: &[Proc]) {
         if ev.child != SUPERVISOR {
             return;
+        }
+        if matches!(
+            ev.kind,
+            Kind::Join { .. } | Kind::Joined { .. } | Kind::ParentHold { .. }
+        ) {
+            self.seen = true;
         }
         match &ev.kind {
             Kind::Join { target } => self.joining = Some(*target),
@@ -106,6 +115,12 @@ pub enum StepState {
         held: bool,
     },
     Later,
+}
+
+/// Whether the stream tells where the parent is: it has told of its
+/// program, or no child has started yet.
+pub fn told(w: &World) -> bool {
+    w.parent.seen || w.procs.is_empty()
 }
 
 /// Where the parent is now.
@@ -332,6 +347,15 @@ mod tests {
         );
         assert!(w.parent.terminated.is_empty());
         assert_eq!(at(&w), ParentAt::Joining(100));
+    }
+
+    #[test]
+    fn a_stream_without_the_parents_events_does_not_tell_where_it_is() {
+        let mut w = queue_world();
+        assert!(!told(&w), "children, and no word of the parent");
+        parent(&mut w, Kind::Join { target: 100 });
+        assert!(told(&w));
+        assert!(told(&World::new(0)), "before any child: starting");
     }
 
     #[test]

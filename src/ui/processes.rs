@@ -196,8 +196,9 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     // The children's rows alone choose the layout; the parent's words take
     // the longest form that fits it.
     let room = block(theme).inner(area).height.saturating_sub(1) as usize;
-    let parent =
-        (win.hidden == 0 && room > win.len && !order.is_empty()).then(|| parent_cells(app, theme));
+    let told = crate::model::parent::told(&app.scene.world);
+    let parent = (told && win.hidden == 0 && room > win.len && !order.is_empty())
+        .then(|| parent_cells(app, theme));
     let mut frame = block(theme).title(Span::styled(
         text::words().processes_title(order.len()),
         theme.title(),

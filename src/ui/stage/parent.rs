@@ -21,6 +21,9 @@ pub(super) fn parent_rows(h: u16) -> u16 {
 /// the second. A form that does not fit gives way to a shorter one; the
 /// steps are left out rather than cut.
 pub(super) fn render_parent(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if !parent::told(&app.scene.world) {
+        return;
+    }
     let mut rows = area.rows();
     let w = area.width as usize;
     if let Some(row) = rows.next() {
