@@ -384,6 +384,19 @@ fn samples(t: &dyn Words) -> Vec<(&'static str, String)> {
     say!(parent_hold, true);
     say!(parent_hold, false);
     say!(parent_name);
+    {
+        use crate::model::parent::ParentAt;
+        for at in [
+            ParentAt::Starting,
+            ParentAt::Joining(910),
+            ParentAt::BeforeTerminate { held: true },
+            ParentAt::BeforeTerminate { held: false },
+            ParentAt::Terminating,
+            ParentAt::Done,
+        ] {
+            say!(parent_word, at);
+        }
+    }
     for short in [false, true] {
         say!(parent_starting, short);
         say!(parent_joining, "writer-1", short);

@@ -18,6 +18,7 @@ use std::path::Path;
 
 use crate::model::ScenarioKind;
 use crate::model::digest::Repeated;
+use crate::model::parent::ParentAt;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
 use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role};
@@ -588,6 +589,8 @@ pub trait ParentWords: Sync {
     // -- the stage and the processes panel --
     /// The parent's name in the processes panel (short, as a child's).
     fn parent_name(&self) -> &'static str;
+    /// Where the parent is, in one word (the narrowest processes panel).
+    fn parent_word(&self, at: ParentAt) -> &'static str;
     /// Starting its children (`short`: fewer words).
     fn parent_starting(&self, short: bool) -> &'static str;
     /// Blocked in `join()` until `name` ends.

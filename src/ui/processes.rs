@@ -623,11 +623,12 @@ fn parent_cells(app: &View, theme: &Theme) -> Cells {
         // tiniest.
         // Longest first: the panel draws the first that fits the column
         // its children's rows made (never wider: one word at least).
-        state: {
-            let short = words(true);
-            let tiny = short.split_whitespace().next().unwrap_or("").to_string();
-            [words(false), short, tiny, String::new()]
-        },
+        state: [
+            words(false),
+            words(true),
+            t.parent_word(at).to_string(),
+            String::new(),
+        ],
         state_style: style,
         letter,
         kernel: kernel_words,

@@ -1,6 +1,7 @@
 //! The parent (`__main__`) on the stage and in the transcript, in English.
 
 use super::En;
+use crate::model::parent::ParentAt;
 use crate::text::words::ParentWords;
 
 impl ParentWords for En {
@@ -22,6 +23,17 @@ impl ParentWords for En {
 
     fn parent_name(&self) -> &'static str {
         "parent"
+    }
+
+    fn parent_word(&self, at: ParentAt) -> &'static str {
+        match at {
+            ParentAt::Starting => "starting",
+            ParentAt::Joining(_) => "BLOCKED",
+            ParentAt::BeforeTerminate { held: true } => "HELD",
+            ParentAt::BeforeTerminate { held: false } => "draining",
+            ParentAt::Terminating => "terminating",
+            ParentAt::Done => "done",
+        }
     }
 
     fn parent_starting(&self, short: bool) -> &'static str {

@@ -1,6 +1,7 @@
 //! 父进程（`__main__`）在舞台和记录里的样子，中文。
 
 use super::Zh;
+use crate::model::parent::ParentAt;
 use crate::text::words::ParentWords;
 
 impl ParentWords for Zh {
@@ -22,6 +23,17 @@ impl ParentWords for Zh {
 
     fn parent_name(&self) -> &'static str {
         "父进程"
+    }
+
+    fn parent_word(&self, at: ParentAt) -> &'static str {
+        match at {
+            ParentAt::Starting => "启动中",
+            ParentAt::Joining(_) => "阻塞",
+            ParentAt::BeforeTerminate { held: true } => "暂停",
+            ParentAt::BeforeTerminate { held: false } => "等取空",
+            ParentAt::Terminating => "终止中",
+            ParentAt::Done => "结束",
+        }
     }
 
     fn parent_starting(&self, short: bool) -> &'static str {
