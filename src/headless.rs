@@ -11,22 +11,19 @@ pub use guided::lesson;
 
 use std::io::Write;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::config::{RunConfig, Scenario};
 use crate::model::Scene;
-use crate::model::world::Activity;
 use crate::outfile::What;
 use crate::recording::Recorder;
 use crate::source::live::Tap;
-use crate::stream::{Body, Command, Event, Kind, Note, Record, Role, Sig};
+use crate::stream::{Body, Command, Event, Kind, Note, Record, Role, Sig, Stuck};
 use crate::supervisor::Supervisor;
 use crate::text;
 
 /// How long telemetry holds events to print them in order.
 const WINDOW: Duration = Duration::from_millis(100);
-/// How long readers get to drain the queue once the writers are done.
-const DRAIN: Duration = Duration::from_secs(3);
 
 /// Runs the scenario in the configuration's language; returns the exit
 /// code.
@@ -74,12 +71,9 @@ fn run_inner(cfg: &RunConfig) -> Result<(), Box<dyn std::error::Error>> {
             break;
         }
         let acts;
-        (ending, acts) = ending.step(&p.scene, Instant::now());
-        for a in acts {
-            match a {
-                Act::Note(n) => sup.note(n),
-                Act::Do(c) => sup.send(c),
-            }
+        (ending, acts) = ending.step(&p.scene);
+        for c in acts {
+            sup.send(c);
         }
         if matches!(ending, Ending::Done) {
             break;
@@ -275,26 +269,21 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
     out
 }
 
-/// What the parent does as the run ends: a note in the stream, or a
-/// command to the run.
-enum Act {
-    Note(Note),
-    Do(Command),
-}
-
-/// How a headless run comes to its end, as the lesson's parent does it.
+/// How a headless run comes to its end. The parent's own program (join
+/// the writers, let the readers drain the queue, terminate them) is the
+/// supervisor's, in the stream as events, as the visualizer shows it; the
+/// run here ends once every process has, or when the supervisor says it
+/// cannot go on.
 enum Ending {
     Running,
-    /// Writers joined; readers drain the queue (until the deadline).
-    Draining(Instant),
-    /// Readers (or a stuck receiver) were terminated; waiting for them.
+    /// A stuck receiver was terminated; waiting for it.
     Terminating,
     Done,
 }
 
 impl Ending {
-    /// The next state on `s` at `now`, and what the parent does to get there.
-    fn step(self, s: &Scene, now: Instant) -> (Ending, Vec<Act>) {
+    /// The next state on `s`, and what is done to get there.
+    fn step(self, s: &Scene) -> (Ending, Vec<Command>) {
         if s.finished() {
             return (Ending::Done, Vec::new());
         }
@@ -306,51 +295,29 @@ impl Ending {
                 Scenario::Pipe(_),
                 Some(Note::ForgottenSendEnd { .. } | Note::OwnSendEnd { .. }),
             ) => (Ending::Terminating, terminate(s, Role::Receiver)),
+            // Readers waiting for data no writer is left to put: the
+            // parent, past its joins, terminates them.
             (
-                Ending::Running | Ending::Draining(_),
-                _,
-                Some(Note::NoProgress { .. } | Note::Deadlock { .. }),
-            ) => (Ending::Done, Vec::new()),
-            (Ending::Running, Scenario::Queue(q), _) => {
-                let writers: Vec<_> = s.world.by_role(Role::Writer).collect();
-                let writers_done =
-                    q.items > 0 && !writers.is_empty() && writers.iter().all(|p| !p.alive());
-                if writers_done {
-                    (Ending::Draining(now + DRAIN), Vec::new())
-                } else {
-                    (Ending::Running, Vec::new())
-                }
-            }
-            (Ending::Draining(deadline), Scenario::Queue(_), _) => {
-                let depth = s.depth();
-                // Drained: nothing queued and every reader back at its get.
-                let readers_idle = s
-                    .world
-                    .by_role(Role::Reader)
-                    .filter(|p| p.alive())
-                    .all(|p| matches!(p.activity, Activity::WaitingToGet { .. }));
-                if depth == 0 && readers_idle || now >= deadline {
-                    let mut acts = Vec::new();
-                    if depth > 0 {
-                        acts.push(Act::Note(Note::DrainTimeout { left: depth }));
-                    }
-                    acts.extend(terminate(s, Role::Reader));
-                    (Ending::Terminating, acts)
-                } else {
-                    (Ending::Draining(deadline), Vec::new())
-                }
+                Ending::Running,
+                Scenario::Queue(_),
+                Some(Note::NoProgress {
+                    why: Stuck::EmptyNoWriter,
+                }),
+            ) => (Ending::Running, Vec::new()),
+            (Ending::Running, _, Some(Note::NoProgress { .. } | Note::Deadlock { .. })) => {
+                (Ending::Done, Vec::new())
             }
             (state, _, _) => (state, Vec::new()),
         }
     }
 }
 
-/// The parent terminates every living process of `role`.
-fn terminate(s: &Scene, role: Role) -> Vec<Act> {
+/// Terminates every living process of `role`.
+fn terminate(s: &Scene, role: Role) -> Vec<Command> {
     s.world
         .by_role(role)
         .filter(|p| p.alive())
-        .map(|p| Act::Do(Command::Signal(p.id, Sig::Term)))
+        .map(|p| Command::Signal(p.id, Sig::Term))
         .collect()
 }
 
@@ -405,6 +372,50 @@ mod tests {
     use super::*;
     use crate::stream::RunInfo;
     use crate::stream::run::{Mode, QueueConfig, Scenario};
+
+    #[test]
+    fn a_stuck_queue_run_is_left_to_the_parent_when_readers_wait_and_ended_when_writers_do() {
+        let cfg = RunConfig {
+            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Headless)),
+            seed: 1,
+            mode: Mode::Headless,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Default::default(),
+            classroom: false,
+        };
+        let mut scene = Scene::new(cfg.clone());
+        let recs = [
+            Body::Run(RunInfo {
+                start_ns: 0,
+                pid: 1,
+                config: cfg,
+            }),
+            Body::Event(Event::new(
+                1,
+                0,
+                101,
+                Kind::Spawn {
+                    name: "reader-1".into(),
+                    role: Role::Reader,
+                },
+            )),
+        ];
+        for (n, body) in recs.into_iter().enumerate() {
+            scene.apply(&Record { n: n as u64, body });
+        }
+        let stuck = |why| Note::NoProgress { why };
+        // Readers waiting for data no writer can put: the parent, past its
+        // joins, terminates them; the run waits for that.
+        scene.stuck = Some(stuck(Stuck::EmptyNoWriter));
+        let (next, acts) = Ending::Running.step(&scene);
+        assert!(matches!(next, Ending::Running) && acts.is_empty());
+        // Writers waiting for space nobody will make: the parent would
+        // wait in join() for ever; the run ends.
+        scene.stuck = Some(stuck(Stuck::FullNoReader));
+        assert!(matches!(Ending::Running.step(&scene).0, Ending::Done));
+    }
 
     #[test]
     fn a_wait_after_maxsize_was_lowered_is_told_against_the_new_maxsize() {

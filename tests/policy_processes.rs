@@ -215,6 +215,9 @@ fn a_reader_that_gives_up_after_queue_empty_stops_reading_and_ends() {
         q.on_empty = Then::GiveUp;
     });
     let mut w = Watch::start(&cfg);
+    // The parent would terminate the reader once the queue is drained:
+    // held before its terminate(), the reader's own get ends it.
+    w.sup.send(Command::HoldParent(true));
     // The reader starts once url_1 waits for it: its first get finds it.
     w.until("url_1 is in", |s| s.world.queue.puts == 1);
     w.sup.send(Command::AddReader);

@@ -282,6 +282,20 @@ fn a_queue_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() {
 }
 
 #[test]
+fn the_parents_joins_and_terminate_replay_as_the_live_run_showed_them() {
+    let mut q = QueueConfig::defaults(Mode::Headless);
+    q.items = 2;
+    q.delay = DelayRange { lo: 0.0, hi: 0.05 };
+    let run = run_live("parent", Scenario::Queue(q), 4, |_| Vec::new());
+    let (_, last) = run.scenes.last().expect("the run's last scene");
+    let p = &last.world.parent;
+    assert_eq!(p.joined.len(), 2, "both writers joined: {p:?}");
+    assert_eq!(p.terminated.len(), 1, "the reader terminated: {p:?}");
+    // Every copy, the parent's steps included, replays the same.
+    replays_exactly(&run, 8, 3);
+}
+
+#[test]
 fn a_pipe_run_replays_to_exactly_the_live_scene_at_any_record_in_any_order() {
     let mut p = PipeConfig::defaults(Mode::Headless);
     p.messages = 60;

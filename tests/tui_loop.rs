@@ -668,12 +668,21 @@ fn a_lesson_on_a_real_run_steps_scenes_freezes_for_its_question_and_reveals_what
     run.wait_text("Program: queue_demo.py");
     let first = run.wait_for("the processes are on the screen", |s| pids_on(s).len() == 3);
     let first_pids = pids_on(&first);
+    // Scene 1 asks what the parent does, the world frozen: it is blocked
+    // in pw1.join(); once a writer ends, the run shows the answer.
+    run.wait_text("P■ 44");
+    run.press(KeyCode::Char('2'));
+    run.wait_text("Right: 2.");
 
     // Scene 2 restarts the run and asks: the real world freezes.
     run.press(KeyCode::PageDown);
     run.wait_text(&format!("Scene 2/{scenes}"));
     let asked = run.wait_for("the question freezes the new run", |s| {
-        s.contains("FROZEN") && s.contains("Answer with 1-3") && pids_on(s).len() == 3
+        let pids = pids_on(s);
+        s.contains("FROZEN")
+            && s.contains("Answer with 1-3")
+            && pids.len() == 3
+            && pids.iter().all(|p| !first_pids.contains(p))
     });
     assert!(
         pids_on(&asked).iter().all(|p| !first_pids.contains(p)),
@@ -691,9 +700,14 @@ fn a_lesson_on_a_real_run_steps_scenes_freezes_for_its_question_and_reveals_what
     // the teacher skips the question and the run still shows the answer.
     run.press(KeyCode::PageUp);
     run.wait_text(&format!("Scene 1/{scenes}"));
+    let second_pids = pids_on(&asked);
     run.press(KeyCode::PageDown);
-    run.wait_for("scene 2 is asked again", |s| {
-        s.contains(&format!("Scene 2/{scenes}")) && s.contains("Answer with 1-3")
+    run.wait_for("scene 2 is asked again, on a new run", |s| {
+        let pids = pids_on(s);
+        s.contains(&format!("Scene 2/{scenes}"))
+            && s.contains("Answer with 1-3")
+            && pids.len() == 3
+            && pids.iter().all(|p| !second_pids.contains(p))
     });
     run.press(KeyCode::Char('s'));
     run.wait_text("Question skipped");

@@ -18,8 +18,9 @@
 //! - A scene whose setup restarts the run counts from when the new run's
 //!   processes are on the scene. The restart stops the old run at once, so
 //!   the old run's last lines come before the new scene's caption.
-//! - After the last scene the run ends as a headless run does (the writers
-//!   joined, the queue drained, the readers terminated; or the stuck
+//! - After the last scene the run ends as a headless run does, the parent
+//!   no longer held before its `terminate()` (the writers joined, the
+//!   queue drained, the readers terminated; or the stuck
 //!   receiver terminated), then the summary. An endless queue run
 //!   (`items = 0`) first has its writers stopped between operations. A run
 //!   that has not ended [`END_CAP`] after the last scene is stopped.
@@ -31,7 +32,7 @@ use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::{Act, DRAIN, Ending, Transcript, WINDOW};
+use super::{Ending, Transcript, WINDOW};
 use crate::config::{RunConfig, Scenario};
 use crate::model::Scene;
 use crate::model::guide::{Asking, Guide};
@@ -228,20 +229,15 @@ impl Guided {
                     Stage::Closing { since }
                 } else {
                     Stage::Ending {
-                        ending: Ending::Draining(now + DRAIN),
+                        ending: Ending::Running,
                         since,
                     }
                 }
             }
             Stage::Ending { ending, since } => {
-                let (ending, acts) = ending.step(scene, now);
-                for a in acts {
-                    match a {
-                        Act::Note(n) => self.live.note(n),
-                        Act::Do(c) => {
-                            let _ = self.live.command(c, &mut self.scene);
-                        }
-                    }
+                let (ending, acts) = ending.step(scene);
+                for c in acts {
+                    let _ = self.live.command(c, &mut self.scene);
                 }
                 if matches!(ending, Ending::Done) || now >= since + END_CAP {
                     return Ok(None);
@@ -280,9 +276,16 @@ impl Guided {
         })
     }
 
-    /// Past the last scene: an endless queue run has its writers stopped
-    /// first; any run then ends as headless ends it.
+    /// Past the last scene: the parent is no longer held before its
+    /// `terminate()`; an endless queue run has its writers stopped first;
+    /// any run then ends as headless ends it.
     fn close(&mut self, now: Instant) -> Stage {
+        let reading = self.scene.world.by_role(Role::Reader).any(|p| p.alive());
+        if reading {
+            let _ = self
+                .live
+                .command(Command::HoldParent(false), &mut self.scene);
+        }
         let endless = matches!(&self.scene.cfg.scenario, Scenario::Queue(q) if q.items == 0);
         let writers = self
             .scene
@@ -499,7 +502,11 @@ mod tests {
         let mut guide = Guide::new(lesson);
         assert_eq!(
             setup(&mut guide, 0, &scene),
-            [Command::SetMaxsize(1), Command::Signal(3, Sig::Term)]
+            [
+                Command::HoldParent(true),
+                Command::SetMaxsize(1),
+                Command::Signal(3, Sig::Term)
+            ]
         );
         assert_eq!(guide.asking, Asking::Watching(None));
     }

@@ -79,8 +79,10 @@ pub struct Marker {
     pub held: bool,
 }
 
-/// Where each live process is in the program, and the parent.
-pub fn markers(lines: &LineMap, scene: &Scene) -> Vec<Marker> {
+/// Where each live process is in the program, and the parent. `text` is
+/// the program's: the parent's k-th join is on the k-th of the `.join(`
+/// lines that follow the mapped one (`pw1.join()`, `pw2.join()`).
+pub fn markers(lines: &LineMap, text: &str, scene: &Scene) -> Vec<Marker> {
     let mut out: Vec<Marker> = scene
         .world
         .procs
@@ -104,6 +106,10 @@ pub fn markers(lines: &LineMap, scene: &Scene) -> Vec<Marker> {
     if let Some((op, how)) = parent_place(scene)
         && let Some(line) = lines.line(ProgramRole::Parent, op)
     {
+        let line = match op {
+            Op::Join => nth_join(text, line, scene.world.parent.joined.len()),
+            _ => line,
+        };
         out.push(Marker {
             line,
             who: "P".into(),
@@ -113,6 +119,18 @@ pub fn markers(lines: &LineMap, scene: &Scene) -> Vec<Marker> {
         });
     }
     out
+}
+
+/// The line of the parent's `k`-th join (from 0): the `k`-th of the
+/// `.join(` lines from `first` on, one after another; the last of them
+/// when there are fewer (a writer added live is joined on it too).
+fn nth_join(text: &str, first: u32, k: usize) -> u32 {
+    let joins = text
+        .lines()
+        .skip(first.saturating_sub(1) as usize)
+        .take_while(|l| l.contains(".join("))
+        .count();
+    first + k.min(joins.saturating_sub(1)) as u32
 }
 
 /// A process's short name: the role's letter and its number.
@@ -219,41 +237,37 @@ fn sleeps(s: &Scenario, role: Role) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Parent {
     Running,
-    /// Waiting for its children (join).
+    /// Waiting for a child (join).
     Blocked,
-    /// Before a line ipcscope leaves to the teacher.
+    /// Before `terminate()`, held there by a lesson for the class.
     Held,
 }
 
-/// The parent's place: starting its children, joining the workers (the
-/// writers, the sender, the counters), then terminating what is left. On
-/// the screen the supervisor is the parent but does not terminate by
-/// itself: until someone sends the signal, it is held before that line.
+/// The parent's place, as its events tell (see [`super::parent`]):
+/// starting its children, in `join()` on a worker, before `terminate()`
+/// (held by a lesson, or while the readers drain the queue), terminating,
+/// at its end.
 fn parent_place(scene: &Scene) -> Option<(Op, Parent)> {
-    let procs = &scene.world.procs;
-    if procs.is_empty() {
-        return Some((Op::Start, Parent::Running));
+    use super::parent::ParentAt;
+    if !super::parent::told(&scene.world) {
+        return None;
     }
-    let worker = |r: Role| matches!(r, Role::Writer | Role::Sender | Role::Counter);
-    if procs.iter().any(|p| worker(p.role) && p.alive()) {
-        return Some((Op::Join, Parent::Blocked));
-    }
-    let alive: Vec<_> = procs.iter().filter(|p| p.alive()).collect();
-    if alive.is_empty() {
-        return Some((Op::Exit, Parent::Running));
-    }
-    if alive.iter().any(|p| p.signalled.is_some()) {
-        Some((Op::Terminate, Parent::Running))
-    } else {
-        Some((Op::Terminate, Parent::Held))
-    }
+    Some(match super::parent::at(&scene.world) {
+        ParentAt::Starting => (Op::Start, Parent::Running),
+        ParentAt::Joining(_) => (Op::Join, Parent::Blocked),
+        ParentAt::BeforeTerminate { held: true } => (Op::Terminate, Parent::Held),
+        ParentAt::BeforeTerminate { held: false } | ParentAt::Terminating => {
+            (Op::Terminate, Parent::Running)
+        }
+        ParentAt::Done => (Op::Exit, Parent::Running),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::stream::run::{Mode, QueueConfig, RunConfig};
-    use crate::stream::{Body, Event, Kind, Record, RunInfo};
+    use crate::stream::{Body, Event, Kind, Record, RunInfo, SUPERVISOR};
     use std::collections::BTreeMap;
 
     fn map() -> LineMap {
@@ -305,6 +319,9 @@ mod tests {
             };
             rec(&mut s, Body::Event(Event::new(2, id, 10 + id as i32, kind)));
         }
+        // The parent joins writer-1 (pid 10).
+        let join = Event::new(2, SUPERVISOR, 1, Kind::Join { target: 10 });
+        rec(&mut s, Body::Event(join));
         for (i, (id, kind)) in events.iter().enumerate() {
             let e = Event::new(3 + i as u64, *id, 10 + *id as i32, kind.clone()).with_item("x");
             rec(&mut s, Body::Event(e));
@@ -325,15 +342,15 @@ mod tests {
     #[test]
     fn each_process_is_on_the_line_of_what_it_does() {
         let s = scene_with(&[]);
-        let ms = markers(&map(), &s);
+        let ms = markers(&map(), "", &s);
         assert_eq!(line_of(&ms, "W1"), Some((5, false)), "starting");
         assert_eq!(line_of(&ms, "P"), Some((22, true)), "the parent joins");
         let s = scene_with(&[(0, Kind::Put), (1, Kind::GetWait)]);
-        let ms = markers(&map(), &s);
+        let ms = markers(&map(), "", &s);
         assert_eq!(line_of(&ms, "W1"), Some((8, false)), "sleeps after a put");
         assert_eq!(line_of(&ms, "R1"), Some((13, true)), "blocked in get");
         let s = scene_with(&[(0, Kind::PutWait)]);
-        assert_eq!(line_of(&markers(&map(), &s), "W1"), Some((7, true)));
+        assert_eq!(line_of(&markers(&map(), "", &s), "W1"), Some((7, true)));
     }
 
     #[test]
@@ -354,7 +371,7 @@ mod tests {
         c.lock = false;
         s.cfg.scenario = Scenario::Counter(c.clone());
         let at = |s: &Scene| {
-            markers(&lines, s)
+            markers(&lines, "", s)
                 .iter()
                 .find(|m| m.proc == Some(0))
                 .map(|m| m.line)
@@ -367,7 +384,7 @@ mod tests {
         let mut one = lines.clone();
         one.0.remove(&ProgramRole::LockedCounter);
         assert_eq!(
-            markers(&one, &s)
+            markers(&one, "", &s)
                 .iter()
                 .find(|m| m.proc == Some(0))
                 .map(|m| m.line),
@@ -376,25 +393,51 @@ mod tests {
     }
 
     #[test]
-    fn once_the_writers_end_the_parent_terminates_the_reader() {
+    fn the_parent_is_on_its_join_then_held_before_terminate_until_the_lesson_lets_go() {
         let exit = Kind::Exit {
             ended: crate::stream::Ended::Code(0),
         };
+        // Writer-1 ended but the parent's join has not returned yet.
         let s = scene_with(&[(0, exit.clone())]);
-        let ms = markers(&map(), &s);
+        assert_eq!(line_of(&markers(&map(), "", &s), "P"), Some((22, true)));
+        let joined = Kind::Joined { target: 10 };
+        let hold = Kind::ParentHold { on: true };
+        let s = scene_with(&[
+            (SUPERVISOR, hold),
+            (0, exit.clone()),
+            (SUPERVISOR, joined.clone()),
+        ]);
+        let ms = markers(&map(), "", &s);
         assert_eq!(line_of(&ms, "P"), Some((23, false)));
-        assert!(held(&ms), "nobody has terminated the reader yet");
+        assert!(held(&ms), "a lesson holds it before terminate()");
         assert_eq!(line_of(&ms, "W1"), None, "an ended process has no line");
+        let go = Kind::ParentHold { on: false };
         let sigterm = Kind::Kill {
             target: 11,
             signal: crate::stream::SIGTERM,
         };
-        let s = scene_with(&[(0, exit), (crate::stream::SUPERVISOR, sigterm)]);
-        let ms = markers(&map(), &s);
+        let s = scene_with(&[
+            (SUPERVISOR, Kind::ParentHold { on: true }),
+            (0, exit),
+            (SUPERVISOR, joined),
+            (SUPERVISOR, go),
+            (SUPERVISOR, sigterm),
+        ]);
+        let ms = markers(&map(), "", &s);
         assert_eq!(line_of(&ms, "P"), Some((23, false)));
-        assert!(
-            !held(&ms),
-            "the reader was sent SIGTERM: the parent terminates it"
+        assert!(!held(&ms), "let go, it has terminated the reader");
+    }
+
+    #[test]
+    fn the_parents_second_join_is_on_the_next_join_line() {
+        let text = "a\nb\nc\npw1.join()\npw2.join()\npr.terminate()\n";
+        assert_eq!(nth_join(text, 4, 0), 4);
+        assert_eq!(nth_join(text, 4, 1), 5);
+        assert_eq!(
+            nth_join(text, 4, 2),
+            5,
+            "a third writer: the last join line"
         );
+        assert_eq!(nth_join("", 4, 1), 4, "no text: the mapped line");
     }
 }

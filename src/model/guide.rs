@@ -110,7 +110,14 @@ impl Guide {
         self.begun = true;
         self.base = Base::of(scene);
         let s = &self.lesson.scenes[self.scene];
-        let mut out = setup_commands(&s.setup, scene);
+        let mut out = Vec::new();
+        // The class, not the clock, decides when the parent terminates:
+        // it is held before that line from the lesson's start (a restart
+        // keeps it held).
+        if i == 0 && matches!(scene.cfg.scenario, Scenario::Queue(_)) {
+            out.push(Command::HoldParent(true));
+        }
+        out.extend(setup_commands(&s.setup, scene));
         if s.question.is_some() {
             self.asking = Asking::Open;
             out.push(Command::Freeze);
@@ -465,7 +472,11 @@ mod tests {
     fn a_scene_applies_its_setup_and_a_question_freezes_the_world() {
         let run = Run::new();
         let mut g = Guide::new(lesson());
-        assert!(g.start(0, &run.scene).is_empty());
+        assert_eq!(
+            g.start(0, &run.scene),
+            [Command::HoldParent(true)],
+            "a queue lesson holds its parent before terminate() from its start"
+        );
         assert_eq!(g.asking, Asking::Nothing);
         let fx = g.next(&run.scene);
         assert_eq!(

@@ -11,6 +11,7 @@ pub mod flights;
 pub mod guide;
 pub mod kernel;
 pub mod notice;
+pub mod parent;
 pub mod policy;
 pub mod program;
 pub mod race;

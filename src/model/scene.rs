@@ -13,8 +13,8 @@ use super::world::{Proc, World};
 use crate::stream::event::Flow;
 use crate::stream::run::{RunConfig, Scenario};
 use crate::stream::{
-    Body, CellView, Event, Kind, Note, ObjectId, Observation, PipeView, ProcCounters, ProcId,
-    QueueView, Record, Role, RunInfo, TelemetryView, ValueView,
+    Body, CellView, Event, KernelRow, Kind, Note, ObjectId, Observation, PipeView, ProcCounters,
+    ProcId, QueueView, Record, Role, RunInfo, SUPERVISOR, TelemetryView, ValueView,
 };
 
 /// Most lines the event log keeps.
@@ -69,6 +69,9 @@ pub struct Scene {
     pub counters: BTreeMap<ProcId, ProcCounters>,
     pub telemetry: TelemetryView,
     pub kernel: BTreeMap<ProcId, KernelState>,
+    /// The parent's state in the kernel while it waits in `join()` (its
+    /// joining thread's), apart from the children's.
+    pub parent_kernel: Option<KernelRow>,
     pub log: VecDeque<LogEntry>,
     pub flights: Flights,
     /// Routine events counted but not listed, because they arrived late.
@@ -115,6 +118,7 @@ impl Scene {
             counters: BTreeMap::new(),
             telemetry: TelemetryView::default(),
             kernel: BTreeMap::new(),
+            parent_kernel: None,
             log: VecDeque::new(),
             flights: Flights::default(),
             unlisted: 0,
@@ -335,7 +339,12 @@ impl Scene {
             self.value = Some(v);
         }
         if let Some(rows) = &obs.kernel {
-            changed |= super::kernel::update(&mut self.kernel, rows, &self.world, self.now_ns);
+            let (parent, children): (Vec<KernelRow>, Vec<KernelRow>) =
+                rows.iter().cloned().partition(|r| r.proc == SUPERVISOR);
+            let parent = parent.into_iter().next();
+            changed |= self.parent_kernel != parent;
+            self.parent_kernel = parent;
+            changed |= super::kernel::update(&mut self.kernel, &children, &self.world, self.now_ns);
         }
         if let Some(cs) = &obs.counters {
             for c in cs {
@@ -693,6 +702,41 @@ mod tests {
         assert!(!f.scene.disagreement(2), "one sample is not enough");
         f.rec(Body::Observation(Box::new(obs(500))));
         assert!(f.scene.disagreement(2));
+    }
+
+    #[test]
+    fn the_parents_kernel_row_is_kept_apart_from_the_childrens() {
+        let mut f = Feed::new();
+        let row = |proc, wait| KernelRow {
+            proc,
+            pid: 102,
+            state: 'S',
+            wait,
+            wchan: None,
+        };
+        let wait4 = KernelWait::WaitingOther("wait4".into());
+        let obs = Observation {
+            t_ns: 1_000 * MS,
+            kernel: Some(vec![
+                row(2, KernelWait::WaitingForData),
+                row(SUPERVISOR, wait4.clone()),
+            ]),
+            ..Observation::default()
+        };
+        f.rec(Body::Observation(Box::new(obs)));
+        assert_eq!(f.scene.kernel.len(), 1, "the children's rows only");
+        assert_eq!(
+            f.scene.parent_kernel.as_ref().map(|k| &k.wait),
+            Some(&wait4)
+        );
+        // Not joining any more: no row for the parent.
+        let obs = Observation {
+            t_ns: 2_000 * MS,
+            kernel: Some(vec![row(2, KernelWait::WaitingForData)]),
+            ..Observation::default()
+        };
+        f.rec(Body::Observation(Box::new(obs)));
+        assert_eq!(f.scene.parent_kernel, None);
     }
 
     #[test]

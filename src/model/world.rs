@@ -267,6 +267,8 @@ pub struct World {
     /// The writers' and readers' policies as last switched live (a role
     /// not here calls as the run started).
     pub policies: BTreeMap<Role, Policy>,
+    /// The parent's joins and terminate.
+    pub parent: super::parent::ParentTally,
 }
 
 impl World {
@@ -360,6 +362,7 @@ impl World {
             });
             return;
         }
+        self.parent.apply(ev, &self.procs);
         self.tally(ev);
         self.update_proc(ev);
     }

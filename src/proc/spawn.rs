@@ -272,6 +272,29 @@ pub fn ended_of(st: std::process::ExitStatus) -> Exit {
     }
 }
 
+/// `p.join()` as Python's parent does it: waits in wait4 (glibc's
+/// `waitpid`, as `os.waitpid(pid, 0)`) until child `pid` ends, and reaps
+/// it. Only the caller may reap `pid` meanwhile (no other thread waits on
+/// it). A wait cut short by a signal is resumed; a pid that is not our
+/// child (already reaped) is `Code(-1)`.
+pub fn join(pid: i32) -> Exit {
+    use nix::sys::wait::{WaitStatus, waitpid};
+    loop {
+        match waitpid(Pid::from_raw(pid), None) {
+            Ok(WaitStatus::Exited(_, c)) => return Exit::Code(c),
+            Ok(WaitStatus::Signaled(_, s, _)) => return Exit::Signal(s as i32),
+            Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => return Exit::Code(-1),
+        }
+    }
+}
+
+/// The calling thread's id (for reading its own state in
+/// `/proc/<tid>`, as a child's is read).
+pub fn thread_id() -> i32 {
+    nix::unistd::gettid().as_raw()
+}
+
 /// The one stop policy: SIGCONT and SIGTERM to each child's group (a
 /// stopped process acts on a signal only once continued), up to `grace`
 /// for them to exit, then SIGKILL to the group and the child, and reap.

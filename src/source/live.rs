@@ -35,6 +35,8 @@ pub struct Live<T: Tap = ()> {
     n: u64,
     /// Slow motion last asked for (kept across restarts).
     slow_motion: f64,
+    /// The parent is held before its `terminate()` (kept across restarts).
+    hold_parent: bool,
     /// Whether a recording falling behind has been told.
     told_gaps: bool,
     problems: Vec<String>,
@@ -80,6 +82,7 @@ impl<T: Tap> Live<T> {
             recorders,
             n: 0,
             slow_motion: 1.0,
+            hold_parent: false,
             told_gaps: false,
             problems: Vec::new(),
             tap,
@@ -148,6 +151,9 @@ impl<T: Tap> Live<T> {
         if (self.slow_motion - 1.0).abs() > f64::EPSILON {
             self.sup.send(Command::SetSlowMotion(self.slow_motion));
         }
+        if self.hold_parent {
+            self.sup.send(Command::HoldParent(true));
+        }
         Ok(())
     }
 }
@@ -170,6 +176,11 @@ impl<T: Tap> Source for Live<T> {
             Command::Restart(cfg) => self.restart(&cfg, scene),
             Command::SetSlowMotion(f) => {
                 self.slow_motion = f;
+                self.sup.send(c);
+                Ok(())
+            }
+            Command::HoldParent(on) => {
+                self.hold_parent = on;
                 self.sup.send(c);
                 Ok(())
             }

@@ -49,4 +49,7 @@ pub enum Command {
     /// this policy from their next call, without a restart; processes
     /// added later too.
     SetPolicy(super::event::Role, crate::stream::run::Policy),
+    /// The parent waits before its `terminate()` (true) until told to go
+    /// on (false): a lesson holds it there for the class.
+    HoldParent(bool),
 }

@@ -270,6 +270,15 @@ pub enum Kind {
     /// The processes of `role` (writers: their puts; readers: their gets)
     /// call with this policy from their next call (the supervisor, live).
     PolicySet { role: Role, policy: Policy },
+    /// The parent (`__main__`) calls `join()` on process `target` (its
+    /// pid): it waits in wait4 until that process ends.
+    Join { target: i32 },
+    /// The parent's `join()` on `target` returned: it has ended and the
+    /// parent reaped it.
+    Joined { target: i32 },
+    /// The parent waits before its `terminate()` (`on`) until the teacher
+    /// (the lesson) has it go on, or goes on by itself (`on: false`).
+    ParentHold { on: bool },
 }
 
 impl Kind {
@@ -328,6 +337,9 @@ impl Kind {
             Kind::LockRecovered { .. } => "lock_recovered",
             Kind::LockSet { .. } => "lock_set",
             Kind::PolicySet { .. } => "policy_set",
+            Kind::Join { .. } => "join",
+            Kind::Joined { .. } => "joined",
+            Kind::ParentHold { .. } => "parent_hold",
         }
     }
 
@@ -505,6 +517,9 @@ mod tests {
             Kind::LockTaken,
             Kind::LockRecovered { dead: 41 },
             Kind::LockSet { on: true },
+            Kind::Join { target: 7 },
+            Kind::Joined { target: 7 },
+            Kind::ParentHold { on: true },
         ] {
             let s = serde_json::to_value(Event::new(0, 0, 0, k.clone())).unwrap();
             assert_eq!(s["ev"], k.name());

@@ -68,6 +68,8 @@ pub(crate) struct Engine {
     pub(super) lock: bool,
     /// How writers put and readers get (switched live with `SetPolicy`).
     pub(super) policies: HashMap<Role, Policy>,
+    /// The parent's program: its joins and its terminate.
+    pub(super) parent: super::parent::Parent,
 }
 
 /// A process let through for one operation while the world is frozen.
@@ -120,6 +122,7 @@ impl Engine {
             frozen: false,
             repairs: Vec::new(),
             stepping: Vec::new(),
+            parent: Default::default(),
         }
     }
 
@@ -140,6 +143,7 @@ impl Engine {
         match started {
             Ok(watch) => {
                 let _ = ready.send(Ok(watch));
+                self.parent_step();
             }
             Err(e) => {
                 self.stop_all();
@@ -154,6 +158,7 @@ impl Engine {
                 Err(RecvTimeoutError::Timeout) => {}
             }
             self.reap();
+            self.parent_step();
             self.retry_repairs(Some(Instant::now() + REPAIR_WAIT));
             self.restop_stepped();
         }
@@ -164,7 +169,7 @@ impl Engine {
         self.own.event(ev);
     }
 
-    fn supervisor_event(&self, kind: Kind) -> Event {
+    pub(super) fn supervisor_event(&self, kind: Kind) -> Event {
         Event::new(now_ns(), SUPERVISOR, std::process::id() as i32, kind)
     }
 
@@ -174,14 +179,22 @@ impl Engine {
 
     // ------------------------------------------------------------- reap --
 
+    /// Reaps the children that ended, but the one the parent is joining:
+    /// its join reaps it.
     fn reap(&mut self) {
         let mut ended = Vec::new();
-        self.running.retain_mut(|r| match r.child.try_wait() {
-            Ok(Some(st)) => {
-                ended.push((r.id, r.child.id() as i32, spawn::ended_of(st)));
-                false
+        let joining = self.parent.joining();
+        self.running.retain_mut(|r| {
+            if Some(r.id) == joining {
+                return true;
             }
-            _ => true,
+            match r.child.try_wait() {
+                Ok(Some(st)) => {
+                    ended.push((r.id, r.child.id() as i32, spawn::ended_of(st)));
+                    false
+                }
+                _ => true,
+            }
         });
         for (id, pid, exit) in ended {
             spawn::registry::remove(pid);
@@ -191,7 +204,7 @@ impl Engine {
 
     /// A child was reaped: the table and the stream are told, and what it
     /// left in the queue is repaired.
-    fn ended(&mut self, id: ProcId, pid: i32, exit: Exit) {
+    pub(super) fn ended(&mut self, id: ProcId, pid: i32, exit: Exit) {
         if let Ok(mut table) = self.shared.table.lock()
             && let Some(c) = table.iter_mut().find(|c| c.id == id)
         {
@@ -325,6 +338,10 @@ impl Engine {
                 self.set_policy(role, policy);
                 Ok(())
             }
+            Command::HoldParent(on) => {
+                self.hold_parent(on);
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.note(Note::CouldNotDo {
@@ -366,7 +383,7 @@ impl Engine {
         self.emit(self.supervisor_event(Kind::PolicySet { role, policy }));
     }
 
-    fn signal(&mut self, id: ProcId, sig: Sig) {
+    pub(super) fn signal(&mut self, id: ProcId, sig: Sig) {
         let Some(pid) = self.live_pid(id) else {
             return;
         };
@@ -508,8 +525,17 @@ impl Engine {
         for r in &self.running {
             self.control.slot(r.id as usize).open_gate();
         }
+        // The process the parent is joining is its join's to reap: it is
+        // sent SIGTERM with the others and waited for after them.
+        let joining = self.parent.joining();
+        if let Some(pid) = self.joining_pid() {
+            let _ = spawn::signal_group(pid, Signal::SIGTERM);
+            let _ = spawn::signal_group(pid, Signal::SIGCONT);
+        }
+        let deadline = Instant::now() + GRACE;
         let children: Vec<(ProcId, Child)> = std::mem::take(&mut self.running)
             .into_iter()
+            .filter(|r| Some(r.id) != joining)
             .map(|r| (r.id, r.child))
             .collect();
         let ids: HashMap<u32, ProcId> = children.iter().map(|(id, c)| (c.id(), *id)).collect();
@@ -522,6 +548,7 @@ impl Engine {
         for (id, pid, exit) in ended {
             self.ended(id, pid, exit);
         }
+        self.stop_parent(deadline);
         self.retry_repairs(Some(Instant::now() + GRACE));
         self.final_observation();
     }

@@ -15,6 +15,7 @@
 mod children;
 mod engine;
 mod oplog;
+mod parent;
 mod sampler;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -91,6 +92,9 @@ impl std::error::Error for StartError {
 /// Handles the engine shares with the supervisor's callers.
 pub(crate) struct Shared {
     pub table: Mutex<Vec<ChildInfo>>,
+    /// The thread id of the parent's thread waiting in `join()` (0: none),
+    /// so the sampler reads the parent's state in the kernel as a child's.
+    pub joiner_tid: std::sync::atomic::AtomicI32,
 }
 
 impl Shared {
@@ -148,6 +152,7 @@ impl Supervisor {
         let collector = Collector::spawn(tel_r, own_rx, feeds, out_tx, window, stats.clone())?;
         let shared = Arc::new(Shared {
             table: Mutex::new(Vec::new()),
+            joiner_tid: std::sync::atomic::AtomicI32::new(0),
         });
         let mut looks = sampler::Looks::new(cfg, &objects).map_err(StartError::Ipc)?;
         let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();

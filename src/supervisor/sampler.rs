@@ -170,7 +170,7 @@ impl Sampler {
     /// read could catch the fork before exec, which still shows the
     /// parent's mappings).
     fn kernel(&self, children: &[ChildInfo]) -> Vec<KernelRow> {
-        children
+        let mut rows: Vec<KernelRow> = children
             .iter()
             .filter(|c| c.alive())
             .map(|c| {
@@ -195,7 +195,27 @@ impl Sampler {
                     },
                 }
             })
-            .collect()
+            .collect();
+        rows.extend(self.parent_row());
+        rows
+    }
+
+    /// The parent's state in the kernel while it waits in `join()`: its
+    /// joining thread's, read as a child's is (`/proc/<tid>`), under the
+    /// parent's pid. None while it is not joining.
+    fn parent_row(&self) -> Option<KernelRow> {
+        let tid = self.shared.joiner_tid.load(Ordering::Acquire);
+        if tid == 0 {
+            return None;
+        }
+        let s = probe::read_sample(tid).ok().flatten()?;
+        Some(KernelRow {
+            proc: SUPERVISOR,
+            pid: std::process::id() as i32,
+            state: s.state,
+            wait: probe::classify(&s, &FutexMap::default()),
+            wchan: s.wchan.clone(),
+        })
     }
 
     fn counters(&self, children: &[ChildInfo]) -> Vec<ProcCounters> {

@@ -493,6 +493,39 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(stage_not_sampled);
     say!(stage_parent_holds_send, true);
     say!(stage_parent_holds_send, false);
+
+    // the parent on the stage
+    say!(parent_joins, 910, "writer-1");
+    say!(parent_joined, 910, "writer-1");
+    say!(parent_hold, true);
+    say!(parent_hold, false);
+    say!(parent_name);
+    {
+        use crate::model::parent::ParentAt;
+        for at in [
+            ParentAt::Starting,
+            ParentAt::Joining(910),
+            ParentAt::BeforeTerminate { held: true },
+            ParentAt::BeforeTerminate { held: false },
+            ParentAt::Terminating,
+            ParentAt::Done,
+        ] {
+            say!(parent_word, at);
+        }
+    }
+    for short in [false, true] {
+        say!(parent_starting, short);
+        say!(parent_joining, "writer-1", short);
+        say!(parent_before_terminate, true, short);
+        say!(parent_before_terminate, false, short);
+        say!(parent_terminating, "reader-1", short);
+        say!(parent_done, short);
+    }
+    say!(parent_kernel, "wait4");
+    say!(step_start);
+    say!(step_join, "writer-1");
+    say!(step_terminate, "reader-1");
+    say!(step_done);
     say!(stage_expected_actual, 400_000, 231_415);
     say!(stage_lost, 168_585, 42.1);
     say!(stage_lock, true, false);

@@ -98,6 +98,9 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         | Kind::LockTaken
         | Kind::LockRecovered { .. }
         | Kind::LockSet { .. } => return super::race_line(ev, w, cx.array),
+        Kind::Join { target } => t.parent_joins(*target, &w.name_of(*target)),
+        Kind::Joined { target } => t.parent_joined(*target, &w.name_of(*target)),
+        Kind::ParentHold { on } => t.parent_hold(*on),
     })
 }
 

@@ -18,6 +18,7 @@ use std::path::Path;
 
 use crate::model::ScenarioKind;
 use crate::model::digest::Repeated;
+use crate::model::parent::ParentAt;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
 use crate::stream::run::Then;
@@ -37,6 +38,7 @@ pub trait Words:
     + RaceWords
     + PolicyWords
     + WaitWords
+    + ParentWords
 {
 }
 
@@ -52,7 +54,8 @@ impl<
         + PipeWords
         + RaceWords
         + PolicyWords
-        + WaitWords,
+        + WaitWords
+        + ParentWords,
 > Words for T
 {
 }
@@ -686,6 +689,44 @@ pub trait PipeWords: Sync {
     fn menu_pipe_ends(&self, close_unused: bool) -> String;
     /// What `--echo` / `--both-recv` add.
     fn menu_pipe_replies(&self, both_recv: bool) -> String;
+}
+
+/// The parent (`__main__`) on the stage: it starts the children, joins
+/// the workers (blocked in `join()`, wait4 in the kernel), terminates a
+/// queue's readers, held before that line by a lesson.
+pub trait ParentWords: Sync {
+    // -- the transcript --
+    /// The parent calls `join()` on process `pid` (`name`).
+    fn parent_joins(&self, pid: i32, name: &str) -> String;
+    /// The parent's `join()` on `pid` returned.
+    fn parent_joined(&self, pid: i32, name: &str) -> String;
+    /// A lesson holds the parent before `terminate()` (`on`), or lets it
+    /// go on.
+    fn parent_hold(&self, on: bool) -> String;
+
+    // -- the stage and the processes panel --
+    /// The parent's name in the processes panel (short, as a child's).
+    fn parent_name(&self) -> &'static str;
+    /// Where the parent is, in one word (the narrowest processes panel).
+    fn parent_word(&self, at: ParentAt) -> &'static str;
+    /// Starting its children (`short`: fewer words).
+    fn parent_starting(&self, short: bool) -> &'static str;
+    /// Blocked in `join()` until `name` ends.
+    fn parent_joining(&self, name: &str, short: bool) -> String;
+    /// Its joins done, before `terminate()`: the readers drain the queue
+    /// (`held`: a lesson holds it there).
+    fn parent_before_terminate(&self, held: bool, short: bool) -> &'static str;
+    /// It called `terminate()`: SIGTERM sent to `names`.
+    fn parent_terminating(&self, names: &str, short: bool) -> String;
+    /// Its program is over: every child has ended.
+    fn parent_done(&self, short: bool) -> &'static str;
+    /// What the kernel shows of it (`what`: a syscall name, or a state).
+    fn parent_kernel(&self, what: &str) -> String;
+    /// Its steps: `start`, `join NAME`, `terminate NAMES`, `done`.
+    fn step_start(&self) -> &'static str;
+    fn step_join(&self, name: &str) -> String;
+    fn step_terminate(&self, names: &str) -> String;
+    fn step_done(&self) -> &'static str;
 }
 
 /// The race on the shared value, step by step (`v.value += 1` as a read,

@@ -207,7 +207,7 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let all = match &app.scene.cfg.scenario {
         // A watched program: each process where it really is.
         crate::config::Scenario::Program(_) => crate::model::program::markers(app.scene),
-        _ => markers(&program.lines, app.scene),
+        _ => markers(&program.lines, &program.text, app.scene),
     };
     let mut legend = format!(
         " {} {}  {} {} ",

@@ -15,8 +15,7 @@ use super::theme::{Glyph, Theme};
 use super::width::width as text_width;
 use crate::model::world::{Activity, Proc};
 use crate::model::{ScenarioKind, View};
-use crate::stream::ProcId;
-use crate::stream::{Ended, KernelWait};
+use crate::stream::{Ended, KernelWait, ProcId};
 use crate::text;
 
 /// A column of the table, in display order.
@@ -185,12 +184,20 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let order = app.scene.display_order();
     let win = window(app, area);
-    let rows: Vec<Cells> = order
+    let mut rows: Vec<Cells> = order
         .iter()
         .skip(win.first)
         .take(win.len)
         .map(|p| cells(app, theme, p))
         .collect();
+    // The parent under its children, when every child's row is drawn and
+    // a row is left (it is never selected: a click there selects nothing).
+    // The children's rows alone choose the layout; the parent's words take
+    // the longest form that fits it.
+    let room = block(theme).inner(area).height.saturating_sub(1) as usize;
+    let told = crate::model::parent::told(&app.scene.world);
+    let parent = (told && win.hidden == 0 && room > win.len && !order.is_empty())
+        .then(|| parent_cells(app, theme));
     let mut frame = block(theme).title(Span::styled(
         text::words().processes_title(order.len()),
         theme.title(),
@@ -225,6 +232,22 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         fit.cols,
         inner.width,
     );
+    if let Some(mut p) = parent {
+        let state_w = fit
+            .cols
+            .iter()
+            .position(|&c| c == Col::State)
+            .map_or(0, |i| widths[i]);
+        let room = (state_w as usize).saturating_sub(text_width(p.state_glyph) + 1);
+        let words = p
+            .state
+            .iter()
+            .find(|w| text_width(w) <= room)
+            .unwrap_or(&p.state[2])
+            .clone();
+        p.state = [words.clone(), words.clone(), words.clone(), words];
+        rows.push(p);
+    }
     let heading = Row::new(fit.cols.iter().map(|&c| heading(c, fit))).style(theme.title());
     let body = rows.iter().map(|r| {
         let row = Row::new(fit.cols.iter().map(|&c| r.cell(c, fit, theme)));
@@ -572,6 +595,81 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
     }
 }
 
+/// The parent's row: its PID and name, where it is in its program (in
+/// `join()`, before `terminate()`, done) and what the kernel shows of it
+/// while it joins (its joining thread: `S wait4`); done: the children it
+/// has joined.
+fn parent_cells(app: &View, theme: &Theme) -> Cells {
+    use crate::model::parent::{self, ParentAt};
+    let t = text::words();
+    let w = &app.scene.world;
+    let at = parent::at(w);
+    let (glyph, style) = match at {
+        ParentAt::Joining(_) => (Glyph::Blocked, theme.blocked()),
+        ParentAt::BeforeTerminate { held: true } => (Glyph::Stopped, theme.warn()),
+        ParentAt::Done => (Glyph::Done, theme.dim()),
+        _ => (Glyph::Running, theme.ok()),
+    };
+    let words = |short: bool| match at {
+        ParentAt::Starting => t.parent_starting(short).to_string(),
+        ParentAt::Joining(pid) => t.parent_joining(&w.name_of(pid), short),
+        ParentAt::BeforeTerminate { held } => t.parent_before_terminate(held, short).to_string(),
+        ParentAt::Terminating => t.parent_terminating("", short),
+        ParentAt::Done => t.parent_done(short).to_string(),
+    };
+    let joining = matches!(at, ParentAt::Joining(_));
+    let kernel = app.scene.parent_kernel.as_ref().filter(|_| joining);
+    let (letter, kernel_words) = match kernel {
+        Some(k) => {
+            // The wait's own name (wait4), else the words for it.
+            let named = match &k.wait {
+                KernelWait::WaitingOther(n) if n == "wait4" => Some("wait4"),
+                KernelWait::WaitingOther(n) if n == "waitid" => Some("waitid"),
+                _ => None,
+            };
+            (
+                Some(k.state).filter(|c| *c != '?'),
+                [
+                    named.unwrap_or_else(|| t.kernel_wait(&k.wait, false)),
+                    named.unwrap_or_else(|| t.kernel_wait(&k.wait, true)),
+                ],
+            )
+        }
+        None => (None, ["", ""]),
+    };
+    Cells {
+        selected: false,
+        pid: app.scene.pid.to_string(),
+        marker: " ",
+        name: Span::styled(
+            t.parent_name().to_string(),
+            Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+        ),
+        role: "",
+        state_glyph: theme.glyph(glyph),
+        // Never wider than a child's own words: the parent's short words
+        // in every layout (the stage says the rest), one word in the
+        // tiniest.
+        // Longest first: the panel draws the first that fits the column
+        // its children's rows made (never wider: one word at least).
+        state: [
+            words(false),
+            words(true),
+            t.parent_word(at).to_string(),
+            String::new(),
+        ],
+        state_style: style,
+        letter,
+        kernel: kernel_words,
+        kernel_style: Style::new(),
+        differs: false,
+        item: String::new(),
+        done: w.parent.joined.len().to_string(),
+        blocked: String::new(),
+        exit: Span::raw(""),
+    }
+}
+
 /// Time blocked: the finished waits plus the current one so far.
 fn blocked_ns(p: &Proc, now_ns: u64) -> u64 {
     p.blocked_ns
@@ -735,6 +833,28 @@ mod tests {
             assert!(heading.contains(h), "{heading}");
         }
         assert!(text.contains("▸####"), "selection marker:\n{text}");
+    }
+
+    #[test]
+    fn the_parent_is_a_row_under_its_children_blocked_in_join_the_kernel_saying_wait4() {
+        let app = queue_app();
+        let a = Rect::new(0, 0, 60, 8);
+        let t = draw(&app, a);
+        let rows: Vec<&str> = t.lines().collect();
+        // The frame, the heading, three children, then the parent.
+        let parent = rows[5];
+        assert!(parent.contains("parent"), "{t}");
+        assert!(parent.contains("■ BLOCKED"), "{t}");
+        assert!(parent.contains("S wait4"), "{t}");
+        assert!(
+            rows[3].contains("BLOCKED put"),
+            "a child's words stay whole:\n{t}"
+        );
+        // A click there selects nothing.
+        assert_eq!(row_at(&app.view(), a, 5), None);
+        // No room left under the children: no parent row.
+        let t = draw(&app, Rect::new(0, 0, 60, 6));
+        assert!(!t.contains("parent"), "{t}");
     }
 
     #[test]

@@ -151,6 +151,8 @@ pub fn queue_app() -> Fixture {
     app.spawn(0, 0, 4101, "writer-1", Role::Writer);
     app.spawn(1, 1, 4102, "writer-2", Role::Writer);
     app.spawn(2, 2, 4103, "reader-1", Role::Reader);
+    // The parent waits in pw1.join().
+    app.ev(3, crate::stream::SUPERVISOR, 1, Kind::Join { target: 4101 });
     app.item(100, 0, 4101, Kind::Put, "url_1", 1);
     app.item(300, 1, 4102, Kind::Put, "url_4", 2);
     app.item(310, 2, 4103, Kind::Get, "url_1", 1);
@@ -182,6 +184,12 @@ pub fn queue_app() -> Fixture {
             row(0, 4101, 'S', KernelWait::Sleeping),
             row(1, 4102, 'S', KernelWait::WaitingForSpace),
             row(2, 4103, 'S', KernelWait::Sleeping),
+            row(
+                crate::stream::SUPERVISOR,
+                1,
+                'S',
+                KernelWait::WaitingOther("wait4".into()),
+            ),
         ]),
         telemetry: Some(TelemetryView {
             lag_ms: 4,
@@ -198,6 +206,8 @@ pub fn pipe_app() -> Fixture {
     let mut app = Fixture::new(Scenario::Pipe(PipeConfig::defaults(Mode::Tui)));
     app.spawn(0, 0, 952, "sender", Role::Sender);
     app.spawn(1, 1, 953, "receiver", Role::Receiver);
+    // The parent waits in ps.join().
+    app.ev(3, crate::stream::SUPERVISOR, 1, Kind::Join { target: 952 });
     app.item(100, 0, 952, Kind::Send, "url_0", 1);
     app.item(200, 1, 953, Kind::Recv, "url_0", 1);
     app.item(400, 0, 952, Kind::Send, "url_1", 2);
@@ -462,6 +472,8 @@ pub fn inherited_app() -> Fixture {
     p.inherit = true;
     p.messages = 2;
     let mut app = pipe_pair(p);
+    let parent = crate::stream::SUPERVISOR;
+    app.ev(3, parent, 1, Kind::Join { target: 952 });
     app.item(100, 0, 952, Kind::Send, "url_0", 1);
     app.item(200, 1, 953, Kind::Recv, "url_0", 1);
     app.item(400, 0, 952, Kind::Send, "url_1", 2);
@@ -475,6 +487,9 @@ pub fn inherited_app() -> Fixture {
             ended: crate::stream::Ended::Code(0),
         },
     );
+    // The parent's ps.join() returned; now it waits in pr.join().
+    app.ev(611, parent, 1, Kind::Joined { target: 952 });
+    app.ev(612, parent, 1, Kind::Join { target: 953 });
     app.ev(900, 1, 953, Kind::RecvWait);
     app.tick(1000);
     app.observe(Observation {
@@ -503,6 +518,7 @@ pub fn deadlock_app() -> Fixture {
     let mut p = PipeConfig::defaults(Mode::Tui);
     p.both_recv = true;
     let mut app = pipe_pair(p);
+    app.ev(5, crate::stream::SUPERVISOR, 1, Kind::Join { target: 952 });
     app.ev(10, 0, 952, Kind::RecvWait);
     app.ev(12, 1, 953, Kind::RecvWait);
     app.tick(100);

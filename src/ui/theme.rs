@@ -72,6 +72,8 @@ pub enum Glyph {
     Dot,
     /// An exception just raised (`queue.Full`, `queue.Empty`).
     Raised,
+    /// A step done.
+    Done,
 }
 
 impl Theme {
@@ -124,6 +126,8 @@ impl Theme {
             (Glyph::Dot, true) => "o",
             (Glyph::Raised, false) => "✗",
             (Glyph::Raised, true) => "X",
+            (Glyph::Done, false) => "✓",
+            (Glyph::Done, true) => "v",
         }
     }
 

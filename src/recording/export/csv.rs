@@ -135,6 +135,8 @@ pub fn detail(kind: &Kind) -> String {
             policy.wait,
             policy.then.name()
         ),
+        Kind::Join { target } | Kind::Joined { target } => format!("target={target}"),
+        Kind::ParentHold { on } => format!("on={on}"),
         Kind::LockTaken
         | Kind::Spawn { .. }
         | Kind::PutWait

@@ -19,6 +19,7 @@ mod errors;
 mod lesson;
 mod lesson_file;
 mod notices;
+mod parent;
 mod pipes;
 mod policy;
 mod race;

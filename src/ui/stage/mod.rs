@@ -20,8 +20,9 @@ use crate::model::{ScenarioKind, View};
 use crate::stream::{ProcId, Role};
 use crate::text;
 
-use cards::{cards_of, detail, done_detail, pusher_detail, render_sides, side_width};
+use cards::{CardSize, cards_of, detail, done_detail, pusher_detail, render_sides, side_width};
 use counter::render_counter;
+use parent::{parent_rows, render_parent};
 use pipe::render_pipe;
 use queue::render_queue;
 use tube::{TubeRows, end_mark, render_end_labels, render_tube, tube_rows, walls};
@@ -543,6 +544,7 @@ fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, s: &str, style: Style) {
 
 mod cards;
 mod counter;
+mod parent;
 mod pipe;
 mod queue;
 mod tube;

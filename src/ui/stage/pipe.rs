@@ -14,17 +14,27 @@ pub(super) fn render_pipe(app: &View, theme: &Theme, area: Rect, buf: &mut Buffe
         Scenario::Pipe(p) => p.duplex,
         _ => false,
     };
-    let holders_h = area.height.saturating_sub(4).min(2);
-    let gap = u16::from(area.height >= 9);
-    let content_h = (area.height - holders_h - gap).min(PIPE_ROWS);
-    let [top, _, holders] = area.layout(
+    let h = area.height;
+    let holders_h = h.saturating_sub(4).min(2);
+    // The parent under the holders of the ends, on a stage tall enough:
+    // its state, then its steps.
+    let parent_h = match h {
+        0..=7 => 0,
+        8..=10 => 1,
+        _ => 2,
+    };
+    let gap = u16::from(h > PIPE_ROWS + holders_h + parent_h);
+    let content_h = (h - holders_h - gap - parent_h).min(PIPE_ROWS);
+    let [top, _, holders, parent] = area.layout(
         &Layout::vertical([
             Constraint::Length(content_h),
             Constraint::Length(gap),
             Constraint::Length(holders_h),
+            Constraint::Length(parent_h),
         ])
         .flex(Flex::Center),
     );
+    render_parent(app, theme, parent, buf);
     let senders = cards_of(app, theme, Role::Sender, |p| pusher_detail(p, theme));
     let eof = app.scene.world.pipe.eof;
     let receivers = cards_of(app, theme, Role::Receiver, |p| {

@@ -17,10 +17,40 @@ const FEW_SLOTS: u16 = 3;
 
 /// The queue lesson: writers on the left, the queue's real slots in the
 /// middle (tail near the writers, head near the readers), readers on the
-/// right.
+/// right; the parent that joins the writers and terminates the readers
+/// along the bottom.
 pub(super) fn render_queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
     let writers = cards_of(app, theme, Role::Writer, |p| pusher_detail(p, theme));
     let readers = cards_of(app, theme, Role::Reader, done_detail);
+    // The parent along the bottom, when the stage has the rows: across
+    // the whole stage if that costs the cards nothing, else under the
+    // tube if it has the room.
+    let k = parent_rows(area.height);
+    let counts = [writers.len(), readers.len()];
+    let wide = area.width >= WIDE;
+    let costs = CardSize::fitting(area.height, wide, &counts)
+        != CardSize::fitting(area.height - k, wide, &counts);
+    let bottom = |a: Rect| {
+        a.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(k),
+        ]))
+    };
+    if costs && area.height >= k + TUBE_ROWS {
+        let (mid, mut spots) = render_sides(
+            theme,
+            (area, side_width(area.width)),
+            &writers,
+            &readers,
+            buf,
+        );
+        let [tube, parent] = bottom(mid);
+        render_parent(app, theme, parent, buf);
+        render_queue_tube(app, theme, tube, &mut spots, buf);
+        return spots;
+    }
+    let [area, parent] = bottom(area);
+    render_parent(app, theme, parent, buf);
     let (mid, mut spots) = render_sides(
         theme,
         (area, side_width(area.width)),
@@ -31,6 +61,10 @@ pub(super) fn render_queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buff
     render_queue_tube(app, theme, mid, &mut spots, buf);
     spots
 }
+
+/// Rows the tube takes at most: the ends' labels, its walls and slots,
+/// the depth.
+const TUBE_ROWS: u16 = 5;
 
 /// An item in the queue as the tube shows it: its label, its number, and
 /// who put it.

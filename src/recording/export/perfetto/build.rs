@@ -17,6 +17,8 @@ pub(super) enum Wait {
     Get,
     Send,
     Recv,
+    /// The parent in `join()`, on its own track.
+    Join,
 }
 
 impl Wait {
@@ -26,6 +28,7 @@ impl Wait {
             Kind::GetWait => Wait::Get,
             Kind::SendWait => Wait::Send,
             Kind::RecvWait => Wait::Recv,
+            Kind::Join { .. } => Wait::Join,
             _ => return None,
         })
     }
@@ -36,6 +39,7 @@ impl Wait {
             Wait::Get => "get: blocked, the queue is empty",
             Wait::Send => "send: blocked, the pipe is full",
             Wait::Recv => "recv: blocked, nothing in the pipe",
+            Wait::Join => "join: blocked until the child ends (wait4)",
         }
     }
 
@@ -46,13 +50,14 @@ impl Wait {
             Wait::Get => matches!(kind, Kind::Get | Kind::GetEmpty { .. }),
             Wait::Send => matches!(kind, Kind::Send | Kind::Reply),
             Wait::Recv => matches!(kind, Kind::Recv | Kind::RecvEof | Kind::GotReply),
+            Wait::Join => matches!(kind, Kind::Joined { .. }),
         };
         own || matches!(kind, Kind::Exiting | Kind::Exit { .. })
     }
 
     /// Whether `kind` may end some wait.
     fn ends_any(kind: &Kind) -> bool {
-        [Wait::Put, Wait::Get, Wait::Send, Wait::Recv]
+        [Wait::Put, Wait::Get, Wait::Send, Wait::Recv, Wait::Join]
             .iter()
             .any(|w| w.ended_by(kind))
     }
@@ -429,6 +434,25 @@ mod tests {
                 (Wait::Put.name(), 6.0, 1.0, "put_full"),
             ]
         );
+    }
+
+    #[test]
+    fn the_parents_join_is_a_blocked_slice_on_its_own_track_until_the_join_returns() {
+        let recs = vec![
+            ev(0, 1_000, SUPERVISOR, 9, Kind::Join { target: 10 }),
+            ev(1, 3_000, 0, 10, Kind::Exiting),
+            ev(2, 4_000, SUPERVISOR, 9, Kind::Joined { target: 10 }),
+        ];
+        let (_, evs) = written(&recs);
+        let x = evs
+            .iter()
+            .find(|e| e["ph"] == "X" && e["name"] == Wait::Join.name())
+            .expect("the join's slice");
+        assert_eq!(
+            (x["ts"].as_f64(), x["dur"].as_f64()),
+            (Some(0.0), Some(3.0))
+        );
+        assert_eq!(x["args"]["until"], "joined");
     }
 
     #[test]
