@@ -214,7 +214,7 @@ fn p5_a_receiver_holding_its_own_send_end_never_sees_eof_and_is_named_stuck() {
                     parent_too: false,
                     waited_ms
                 }
-            } if r == receiver && waited_ms >= 2000
+            } if r == receiver && waited_ms >= 800
         ),
         "{note:?}"
     );

@@ -33,8 +33,9 @@ const FAST: Duration = Duration::from_millis(50);
 const SLOW_EVERY: u32 = 2;
 /// Queued items an observation carries (a screenful).
 pub(super) const ITEMS: usize = 64;
-/// How long nobody must be able to progress before the run says so.
-const STUCK_AFTER_NS: u64 = 2_000_000_000;
+/// How long nobody must be able to progress before the run says so: a
+/// few samples, so the screen says it within a second.
+const STUCK_AFTER_NS: u64 = 800_000_000;
 /// How long a cycle of waits must hold (each process blocked in recv as
 /// it says and as the kernel shows, nothing on its way to any of them)
 /// before the run names it a deadlock: a few samples, so the screen says
