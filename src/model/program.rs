@@ -287,6 +287,94 @@ pub fn waits(procs: &[Proc], pw: &ProgramWorld) -> Vec<(i32, Wait)> {
     out
 }
 
+/// What each blocked process of the program waits for and from whom (the
+/// wait-for view): a join from the child, a recv from the holders of the
+/// pipe's other end, a send from the holders of the other end (they could
+/// receive), a get from the holders of the queue's writing end, a put from
+/// those of its reading end — and whether it waits forever, settled by
+/// [`crate::model::waits::settle`] (a join on a child blocked forever is
+/// forever too). Before the kernel has shown who holds an end, every other
+/// live process of the program could: never forever on a guess.
+pub fn wait_for(procs: &[Proc], pw: &ProgramWorld) -> Vec<crate::model::waits::WaitFor> {
+    use crate::model::waits::{Need, WaitFor, settle};
+    let mut all: Vec<WaitFor> = waits(procs, pw)
+        .into_iter()
+        .filter_map(|(pid, wait)| {
+            let p = procs.iter().find(|p| p.pid == pid && p.alive())?;
+            let side = |obj: ObjectId, end: u8| other_side(procs, pw, p, obj, end);
+            let (need, from) = match wait {
+                // A child not followed, or already ended: nothing to name.
+                Wait::Join { child } => {
+                    let c = procs.iter().find(|q| q.pid == child && q.alive())?;
+                    (Need::End, vec![crate::model::waits::Provider::Proc(c.id)])
+                }
+                Wait::Recv { pipe, end, .. } => (Need::Message, side(pipe, 1 - end)),
+                Wait::Send { pipe, end } => (Need::Room, side(pipe, 1 - end)),
+                // A queue's ends: 0 reads, 1 writes.
+                Wait::Get { obj } => (Need::Data, side(obj, 1)),
+                Wait::Put { obj } => (Need::Space, side(obj, 0)),
+            };
+            Some(WaitFor {
+                who: p.id,
+                need,
+                from,
+                forever: false,
+            })
+        })
+        .collect();
+    settle(&mut all, procs);
+    all
+}
+
+/// Who could serve `p` through `end` of `obj`: its live holders as the
+/// kernel showed them (`p` itself as itself; multiprocessing's helpers
+/// never use a program's object), else every other live process.
+fn other_side(
+    procs: &[Proc],
+    pw: &ProgramWorld,
+    p: &Proc,
+    obj: ObjectId,
+    end: u8,
+) -> Vec<crate::model::waits::Provider> {
+    use crate::model::waits::Provider;
+    let live = |id: ProcId| procs.iter().find(|q| q.id == id && q.alive() && !helper(q));
+    let holders = pw
+        .object(obj)
+        .map(|o| o.holders[end as usize].as_slice())
+        .unwrap_or_default();
+    let mut from: Vec<Provider> = if holders.is_empty() {
+        procs
+            .iter()
+            .filter(|q| q.id != p.id && q.alive() && !helper(q))
+            .map(|q| Provider::Proc(q.id))
+            .collect()
+    } else {
+        holders
+            .iter()
+            .filter_map(|h| {
+                let q = match h.proc {
+                    Some(id) => live(id),
+                    None => procs.iter().find(|q| q.pid == h.pid && q.alive()),
+                }?;
+                Some(if q.id == p.id {
+                    Provider::Itself
+                } else {
+                    Provider::Proc(q.id)
+                })
+            })
+            .collect()
+    };
+    from.sort();
+    from.dedup();
+    from
+}
+
+/// multiprocessing's own helper processes (the forkserver, the resource
+/// tracker).
+fn helper(p: &Proc) -> bool {
+    matches!(p.name.as_str(), "forkserver" | "resource_tracker")
+}
+
 /// The watched program's side of the world.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProgramWorld {
@@ -801,6 +889,146 @@ mod tests {
                 )
             ]
         );
+    }
+
+    /// MainProcess (100) and Process-1 (101), followed, in a world.
+    fn two_procs() -> crate::model::world::World {
+        let mut w = crate::model::world::World::new(0);
+        for (id, pid, name) in [(0, 100, "MainProcess"), (1, 101, "Process-1")] {
+            w.apply(&Event::new(
+                1,
+                id,
+                pid,
+                Kind::Spawn {
+                    name: name.into(),
+                    role: Role::Program,
+                },
+            ));
+        }
+        w
+    }
+
+    /// The forgotten close: the main process joins Process-1, which waits
+    /// in `recv()` on a pipe whose other end only the two of them hold.
+    #[test]
+    fn a_join_on_a_child_stuck_in_recv_on_an_end_only_they_hold_makes_both_wait_forever() {
+        use crate::model::waits::{Need, Provider, WaitFor};
+        use crate::stream::ObjectView;
+        let mut w = two_procs();
+        let mut pipe = queue(ObjKind::Pipe);
+        if let Kind::Program(ProgramOp::Object { info }) = &mut pipe {
+            info.duplex = true;
+        }
+        w.apply(&ev(2, 0, 3, pipe));
+        w.apply(&ev(
+            3,
+            0,
+            0,
+            Kind::Program(ProgramOp::JoinWait { child: 101 }),
+        ));
+        w.apply(&ev(4, 1, 4, Kind::RecvWait));
+        let holder = |id: ProcId| Holder {
+            pid: 100 + id as i32,
+            proc: Some(id),
+        };
+        let mut views = [ObjectView {
+            obj: 3,
+            bytes: Some(0),
+            capacity: None,
+            ends: [vec![holder(0), holder(1)], vec![holder(1)]],
+        }];
+        w.program.observe(&views);
+        assert_eq!(
+            wait_for(&w.procs, &w.program),
+            [
+                WaitFor {
+                    who: 0,
+                    need: Need::End,
+                    from: vec![Provider::Proc(1)],
+                    forever: true,
+                },
+                WaitFor {
+                    who: 1,
+                    need: Need::Message,
+                    from: vec![Provider::Proc(0), Provider::Itself],
+                    forever: true,
+                },
+            ]
+        );
+        // Once the main process stops joining, it could send: not forever.
+        w.apply(&ev(
+            5,
+            0,
+            0,
+            Kind::Program(ProgramOp::Joined {
+                child: 101,
+                code: None,
+            }),
+        ));
+        let waits = wait_for(&w.procs, &w.program);
+        assert_eq!((waits.len(), waits[0].forever), (1, false), "{waits:?}");
+        // Its copy closed, only the receiver's own is left: forever.
+        views[0].ends[0] = vec![holder(1)];
+        w.program.observe(&views);
+        let waits = wait_for(&w.procs, &w.program);
+        assert_eq!(waits[0].from, [Provider::Itself]);
+        assert!(waits[0].forever);
+    }
+
+    #[test]
+    fn a_get_with_a_live_putter_is_not_forever_and_is_once_the_putter_is_gone() {
+        use crate::model::waits::{Need, Provider};
+        use crate::stream::ObjectView;
+        let mut w = two_procs();
+        w.apply(&ev(2, 0, 1, queue(ObjKind::Queue)));
+        w.apply(&ev(3, 0, 1, Kind::GetWait));
+        let holder = |id: ProcId| Holder {
+            pid: 100 + id as i32,
+            proc: Some(id),
+        };
+        // Both hold both ends of the queue's pipe; Process-1 runs.
+        let both = vec![holder(0), holder(1)];
+        w.program.observe(&[ObjectView {
+            obj: 1,
+            bytes: Some(0),
+            capacity: None,
+            ends: [both.clone(), both],
+        }]);
+        let waits = wait_for(&w.procs, &w.program);
+        assert_eq!(
+            (waits[0].need, &waits[0].from[..], waits[0].forever),
+            (
+                Need::Data,
+                &[Provider::Proc(1), Provider::Itself][..],
+                false
+            )
+        );
+        w.apply(&ev(
+            4,
+            1,
+            0,
+            Kind::Exit {
+                ended: crate::stream::Ended::Code(0),
+            },
+        ));
+        let waits = wait_for(&w.procs, &w.program);
+        assert_eq!(waits[0].from, [Provider::Itself]);
+        assert!(waits[0].forever, "nobody left to put");
+    }
+
+    #[test]
+    fn before_the_kernel_shows_the_holders_every_other_live_process_could_send() {
+        use crate::model::waits::Provider;
+        let mut w = two_procs();
+        let mut pipe = queue(ObjKind::Pipe);
+        if let Kind::Program(ProgramOp::Object { info }) = &mut pipe {
+            info.duplex = true;
+        }
+        w.apply(&ev(2, 0, 3, pipe));
+        w.apply(&ev(3, 1, 4, Kind::RecvWait));
+        let waits = wait_for(&w.procs, &w.program);
+        assert_eq!(waits[0].from, [Provider::Proc(0)]);
+        assert!(!waits[0].forever);
     }
 
     #[test]

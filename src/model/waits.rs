@@ -1,9 +1,12 @@
 //! The wait-for view: for each blocked process, what it waits for and who
 //! could provide it — data from the writers, space from the readers, a
 //! message from the holders of the other pipe end, the lock from its
-//! holder. Nobody able to provide it means the wait is forever.
+//! holder, the end of the child it joins. Nobody able to provide it means
+//! the wait is forever.
 //!
 //! Pure: read off the scene (the model's world and the last observation).
+//! A watched program's waits are named by `model::program` and settled
+//! here by the same fixed point.
 
 use super::Scene;
 use super::world::{Activity, Proc};
@@ -22,6 +25,8 @@ pub enum Need {
     Room,
     /// A counter: the Value's lock.
     Lock,
+    /// A watched program's process in `join()`: the child's end.
+    End,
 }
 
 /// Who could provide it.
@@ -51,17 +56,21 @@ pub struct WaitFor {
 
 /// Every blocked process's wait, in the order of the run's processes.
 pub fn waits(scene: &Scene) -> Vec<WaitFor> {
-    let mut all: Vec<WaitFor> = scene
-        .world
-        .procs
-        .iter()
-        .filter_map(|p| need_of(scene, p))
-        .collect();
-    // Who can still act: every live process not blocked, then, until
-    // nothing changes, every blocked one that someone able can serve.
-    let mut able: Vec<ProcId> = scene
-        .world
-        .procs
+    let w = &scene.world;
+    if let crate::config::Scenario::Program(_) = scene.cfg.scenario {
+        return super::program::wait_for(&w.procs, &w.program);
+    }
+    let mut all: Vec<WaitFor> = w.procs.iter().filter_map(|p| need_of(scene, p)).collect();
+    settle(&mut all, &w.procs);
+    all
+}
+
+/// Says which of `all` wait forever. Who can still act: every live
+/// process of `procs` not waiting, then, until nothing changes, every
+/// waiting one that someone able can serve; the rest wait forever (in a
+/// cycle, for someone who never comes, or for nobody).
+pub fn settle(all: &mut [WaitFor], procs: &[Proc]) {
+    let mut able: Vec<ProcId> = procs
         .iter()
         .filter(|p| p.alive() && !all.iter().any(|w| w.who == p.id))
         .map(|p| p.id)
@@ -82,10 +91,9 @@ pub fn waits(scene: &Scene) -> Vec<WaitFor> {
         }
         able.extend(freed);
     }
-    for w in &mut all {
+    for w in all.iter_mut() {
         w.forever = !able.contains(&w.who);
     }
-    all
 }
 
 /// What `p` waits for, if it is blocked (and alive).

@@ -933,16 +933,17 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
         Need::Message,
         Need::Room,
         Need::Lock,
+        Need::End,
     ] {
         for short in [false, true] {
             say!(waits_for, need, &names, false, short);
             say!(waits_for, need, &names, true, short);
             say!(waits_for, need, &[], true, short);
+            say!(provider_itself, need, short);
         }
     }
     for short in [false, true] {
         say!(provider_parent, short);
-        say!(provider_itself, short);
     }
     v
 }

@@ -1089,6 +1089,7 @@ pub trait WaitWords: Sync {
     /// The parent, among those who could provide something (it holds a
     /// copy of the end and never sends).
     fn provider_parent(&self, short: bool) -> &'static str;
-    /// The waiter itself, among them (its own copy of the send end).
-    fn provider_itself(&self, short: bool) -> &'static str;
+    /// The waiter itself, among them (its own copy of the other end; it
+    /// cannot provide `need` while it waits).
+    fn provider_itself(&self, need: crate::model::waits::Need, short: bool) -> &'static str;
 }

@@ -12,14 +12,20 @@ impl WaitWords for Zh {
             Need::Message => "消息",
             Need::Room => "管道空间",
             Need::Lock => "锁",
+            Need::End => "结束",
         };
-        match (from, forever, short) {
-            ([], _, false) => format!("等{what}：谁也给不了，永远等下去"),
-            ([], _, true) => "永远等下去：没人能给".to_string(),
-            (names, true, false) => format!("永远等不到{what}：只剩 {}", names.join("、")),
-            (names, true, true) => format!("永远等 ← {}", names.join("、")),
-            (names, false, false) => format!("等 {} 给{what}", names.join("、")),
-            (names, false, true) => format!("← {}", names.join("、")),
+        match (need, from, forever, short) {
+            (Need::End, [], _, false) => "永远等 join：没人了".to_string(),
+            (Need::End, names, true, false) => {
+                format!("永远等下去：{} 永远不会结束", names.join("、"))
+            }
+            (Need::End, names, false, false) => format!("等 {} 结束", names.join("、")),
+            (_, [], _, false) => format!("等{what}：谁也给不了，永远等下去"),
+            (_, [], _, true) => "永远等下去：没人能给".to_string(),
+            (_, names, true, false) => format!("永远等不到{what}：只剩 {}", names.join("、")),
+            (_, names, true, true) => format!("永远等 ← {}", names.join("、")),
+            (_, names, false, false) => format!("等 {} 给{what}", names.join("、")),
+            (_, names, false, true) => format!("← {}", names.join("、")),
         }
     }
 
@@ -31,11 +37,14 @@ impl WaitWords for Zh {
         }
     }
 
-    fn provider_itself(&self, short: bool) -> &'static str {
-        if short {
-            "它自己"
-        } else {
-            "它自己（从不发送）"
+    fn provider_itself(&self, need: Need, short: bool) -> &'static str {
+        match (need, short) {
+            (_, true) => "它自己",
+            (Need::Message, false) => "它自己（从不发送）",
+            (Need::Room, false) => "它自己（从不接收）",
+            (Need::Data, false) => "它自己（从不放入）",
+            (Need::Space, false) => "它自己（从不取出）",
+            (_, false) => "它自己",
         }
     }
 }

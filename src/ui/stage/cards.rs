@@ -159,7 +159,7 @@ fn waits_line(app: &View, theme: &Theme, w: &crate::model::waits::WaitFor) -> [L
                     .proc(*id)
                     .map_or_else(|| format!("{id}"), |q| q.name.clone()),
                 Provider::Parent => t.provider_parent(short).to_string(),
-                Provider::Itself => t.provider_itself(short).to_string(),
+                Provider::Itself => t.provider_itself(w.need, short).to_string(),
             })
             .collect();
         Line::styled(t.waits_for(w.need, &names, w.forever, short), style)
