@@ -24,10 +24,19 @@ use crate::text::{self, program::end_name};
 /// Most labels shown inside one buffer or pipe.
 const SHOWN: usize = 6;
 
-/// Draws the objects into the stage's room.
+/// Draws the objects into the stage's room, and under them what each
+/// blocked process waits for (the wait-for view).
 pub fn render_stage(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let w = &app.scene.world;
     let pw = &w.program;
+    let waits = wait_lines(app, theme, area.width);
+    // The waits first (a stuck program's why), leaving the objects a row.
+    let under = waits.len().min((area.height as usize).saturating_sub(1)) as u16;
+    let [area, below] = area.layout(&ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Fill(1),
+        ratatui::layout::Constraint::Length(under),
+    ]));
+    Paragraph::new(waits).render(below, buf);
     if pw.objects.is_empty() {
         let msg = text::words().prog_stage_empty();
         let lines: Vec<Line> = width::wrap(msg, area.width as usize)
@@ -60,6 +69,37 @@ pub fn render_stage(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         *last = Line::from(Span::styled(format!("+{} …", per - shown + 1), theme.dim()));
     }
     Paragraph::new(lines).render(area, buf);
+}
+
+/// One line per blocked process: a glyph, its name, then whom it waits
+/// for (`waits for a message from Process-1`) or that it waits forever,
+/// in the longest form that fits `width`.
+fn wait_lines(app: &View, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let w = &app.scene.world;
+    crate::model::waits::waits(app.scene)
+        .iter()
+        .filter_map(|wait| {
+            let p = w.proc(wait.who)?;
+            let head = vec![
+                Span::styled(format!("{} ", theme.glyph(Glyph::Blocked)), theme.blocked()),
+                Span::styled(p.name.clone(), theme.proc(p.id)),
+                Span::raw(" "),
+            ];
+            let used: usize = head.iter().map(|s| width::width(&s.content)).sum();
+            let forms = super::stage::waits_line(app, theme, wait);
+            let says = forms
+                .iter()
+                .find(|l| used + l.width() <= width as usize)
+                .unwrap_or(&forms[1]);
+            let mut spans = head;
+            spans.extend(
+                says.spans
+                    .iter()
+                    .map(|s| Span::styled(s.content.clone(), says.style.patch(s.style))),
+            );
+            Some(clip_spans(spans, width as usize))
+        })
+        .collect()
 }
 
 /// The object's name as made, its counts, who is blocked on it.
@@ -289,4 +329,51 @@ pub fn render_panel(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .map(|l| clip_spans(l.spans, inner.width as usize))
         .collect();
     Paragraph::new(lines).render(inner, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::testkit::{program_stuck_app, render_text};
+
+    fn stage(lang: crate::config::Lang, w: u16, h: u16) -> String {
+        let app = program_stuck_app();
+        crate::text::with_lang(lang, || render_text(&app, w, h, render_stage))
+    }
+
+    #[test]
+    fn a_stuck_programs_stage_says_whom_each_blocked_process_waits_for_and_that_it_is_forever() {
+        let text = stage(Default::default(), 100, 6);
+        assert!(
+            text.contains("MainProcess waits forever: Process-2 never ends"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Process-2 waits for a message forever: only MainProcess, itself (never sends)"
+            ),
+            "{text}"
+        );
+        // The pipe itself still shows above.
+        assert!(text.contains("a, b = Pipe()"), "{text}");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn a_narrow_stage_says_the_wait_in_short_and_chinese_says_it_in_chinese() {
+        let text = stage(Default::default(), 44, 6);
+        assert!(
+            text.contains("Process-2 forever ← MainProcess, itself"),
+            "{text}"
+        );
+        let zh = stage(crate::config::Lang::Zh, 100, 6);
+        assert!(
+            zh.contains("Process-2 永远等不到消息：只剩 MainProcess、它自己（从不发送）"),
+            "{zh}"
+        );
+        assert!(
+            zh.contains("MainProcess 永远等下去：Process-2 永远不会结束"),
+            "{zh}"
+        );
+    }
 }

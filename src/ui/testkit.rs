@@ -582,3 +582,82 @@ pub fn echo_app() -> Fixture {
     });
     app
 }
+
+/// `ipcscope run forgotten_close.py`, stuck: `a, b = Pipe()`, the sender
+/// (Process-1) has ended, MainProcess joins the receiver (Process-2),
+/// which waits in `b.recv()`; the kernel shows `a` held by MainProcess
+/// and by the receiver's own inherited copy.
+pub fn program_stuck_app() -> Fixture {
+    use crate::stream::{ObjKind, ObjectInfo, ObjectView, ProgramConfig, ProgramOp};
+    let mut app = Fixture::new(Scenario::Program(ProgramConfig {
+        python: "python3".into(),
+        argv: vec!["forgotten_close.py".into()],
+        cwd: "/tmp".into(),
+        instrument: true,
+        timeout: None,
+    }));
+    for (id, pid, name) in [
+        (0, 960, "MainProcess"),
+        (1, 961, "Process-1"),
+        (2, 962, "Process-2"),
+    ] {
+        app.spawn(1, id, pid, name, Role::Program);
+    }
+    let mut pipe = Event::new(
+        2 * MS,
+        0,
+        960,
+        Kind::Program(ProgramOp::Object {
+            info: ObjectInfo {
+                kind: ObjKind::Pipe,
+                name: "a,b".into(),
+                maxsize: 0,
+                duplex: true,
+                typecode: None,
+                size: None,
+                lock: false,
+            },
+        }),
+    );
+    pipe.obj = 1;
+    app.apply(pipe);
+    for n in 1..=2 {
+        let mut send = Event::new(100 * n * MS, 1, 961, Kind::Send).with_item("'url'");
+        send.obj = 1;
+        app.apply(send);
+        let mut recv = Event::new(100 * n * MS + 5, 2, 962, Kind::Recv).with_item("'url'");
+        recv.obj = 2;
+        app.apply(recv);
+    }
+    app.ev(
+        400,
+        1,
+        961,
+        Kind::Exit {
+            ended: crate::stream::Ended::Code(0),
+        },
+    );
+    app.ev(
+        410,
+        0,
+        960,
+        Kind::Program(ProgramOp::JoinWait { child: 962 }),
+    );
+    let mut wait = Event::new(420 * MS, 2, 962, Kind::RecvWait);
+    wait.obj = 2;
+    app.apply(wait);
+    app.tick(500);
+    app.observe(Observation {
+        objects: Some(vec![ObjectView {
+            obj: 1,
+            bytes: Some(0),
+            capacity: Some(212_992),
+            ends: [
+                held(&[(960, Some(0)), (962, Some(2))]),
+                held(&[(962, Some(2))]),
+            ],
+        }]),
+        ..Observation::default()
+    });
+    app
+}

@@ -140,7 +140,11 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> 
 
 /// What a blocked process waits for and from whom (the wait-for view), or
 /// that nobody can give it: then it waits forever, said as trouble.
-fn waits_line(app: &View, theme: &Theme, w: &crate::model::waits::WaitFor) -> [Line<'static>; 2] {
+pub(crate) fn waits_line(
+    app: &View,
+    theme: &Theme,
+    w: &crate::model::waits::WaitFor,
+) -> [Line<'static>; 2] {
     use crate::model::waits::Provider;
     let t = text::words();
     let style = if w.forever {

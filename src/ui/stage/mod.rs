@@ -20,6 +20,7 @@ use crate::model::{ScenarioKind, View};
 use crate::stream::{ProcId, Role};
 use crate::text;
 
+pub(crate) use cards::waits_line;
 use cards::{CardSize, cards_of, detail, done_detail, pusher_detail, render_sides, side_width};
 use counter::render_counter;
 use parent::{parent_rows, render_parent};
