@@ -1182,6 +1182,30 @@ fn run_in_the_visualizer_shows_the_source_freezes_the_tree_says_what_cannot_appl
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The forgotten close, watched on screen: once the sender has ended, the
+/// receiver waits in `recv()` for a message only the main process (in
+/// `join()`) and its own copy of `a` could send, so the stage says it
+/// waits forever, and the main process with it.
+#[test]
+fn run_forgotten_close_in_the_visualizer_shows_the_receiver_waiting_forever() {
+    if !have_python("forgotten_waits") {
+        return;
+    }
+    let prog = lessons().join("forgotten_close.py");
+    let mark = marker("forgotten-waits");
+    // The marker as an argument: the forked children keep it in their
+    // command line.
+    let mut tui = common::pty::Tui::start(common::exe(), &["run", prog.to_str().unwrap(), &mark]);
+    common::wait_until("the receiver is said to wait forever", || {
+        let t = tui.text();
+        t.contains("Process-2 waits for a message forever: only MainProcess, itself")
+            && t.contains("MainProcess waits forever: Process-2 never ends")
+    });
+    tui.press("q");
+    assert!(tui.wait_exit(DEADLINE).is_some(), "q quits");
+    assert_nothing_left_where(|_, cmd| cmd.contains(&mark));
+}
+
 // ------------------------------------------------------------ no orphan --
 
 const LINGERS: &str = r#"import multiprocessing as mp
