@@ -297,15 +297,21 @@ pub fn waits(procs: &[Proc], pw: &ProgramWorld) -> Vec<(i32, Wait)> {
 /// live process of the program could: never forever on a guess.
 pub fn wait_for(procs: &[Proc], pw: &ProgramWorld) -> Vec<crate::model::waits::WaitFor> {
     use crate::model::waits::{Need, WaitFor, settle};
+    // The live processes by pid, once (there may be hundreds).
+    let live: BTreeMap<i32, &Proc> = procs
+        .iter()
+        .filter(|p| p.alive())
+        .map(|p| (p.pid, p))
+        .collect();
     let mut all: Vec<WaitFor> = waits(procs, pw)
         .into_iter()
         .filter_map(|(pid, wait)| {
-            let p = procs.iter().find(|p| p.pid == pid && p.alive())?;
-            let side = |obj: ObjectId, end: u8| other_side(procs, pw, p, obj, end);
+            let p = *live.get(&pid)?;
+            let side = |obj: ObjectId, end: u8| other_side(&live, pw, p, obj, end);
             let (need, from) = match wait {
                 // A child not followed, or already ended: nothing to name.
                 Wait::Join { child } => {
-                    let c = procs.iter().find(|q| q.pid == child && q.alive())?;
+                    let c = live.get(&child)?;
                     (Need::End, vec![crate::model::waits::Provider::Proc(c.id)])
                 }
                 Wait::Recv { pipe, end, .. } => (Need::Message, side(pipe, 1 - end)),
@@ -330,37 +336,32 @@ pub fn wait_for(procs: &[Proc], pw: &ProgramWorld) -> Vec<crate::model::waits::W
 /// kernel showed them (`p` itself as itself; multiprocessing's helpers
 /// never use a program's object), else every other live process.
 fn other_side(
-    procs: &[Proc],
+    live: &BTreeMap<i32, &Proc>,
     pw: &ProgramWorld,
     p: &Proc,
     obj: ObjectId,
     end: u8,
 ) -> Vec<crate::model::waits::Provider> {
     use crate::model::waits::Provider;
-    let live = |id: ProcId| procs.iter().find(|q| q.id == id && q.alive() && !helper(q));
     let holders = pw
         .object(obj)
         .map(|o| o.holders[end as usize].as_slice())
         .unwrap_or_default();
     let mut from: Vec<Provider> = if holders.is_empty() {
-        procs
-            .iter()
-            .filter(|q| q.id != p.id && q.alive() && !helper(q))
+        live.values()
+            .filter(|q| q.id != p.id && !helper(q))
             .map(|q| Provider::Proc(q.id))
             .collect()
     } else {
         holders
             .iter()
-            .filter_map(|h| {
-                let q = match h.proc {
-                    Some(id) => live(id),
-                    None => procs.iter().find(|q| q.pid == h.pid && q.alive()),
-                }?;
-                Some(if q.id == p.id {
+            .filter_map(|h| live.get(&h.pid).filter(|q| !helper(q)))
+            .map(|q| {
+                if q.id == p.id {
                     Provider::Itself
                 } else {
                     Provider::Proc(q.id)
-                })
+                }
             })
             .collect()
     };

@@ -70,9 +70,12 @@ pub fn waits(scene: &Scene) -> Vec<WaitFor> {
 /// waiting one that someone able can serve; the rest wait forever (in a
 /// cycle, for someone who never comes, or for nobody).
 pub fn settle(all: &mut [WaitFor], procs: &[Proc]) {
-    let mut able: Vec<ProcId> = procs
+    use std::collections::HashSet;
+    // Sets: a watched program may have hundreds of processes.
+    let waiting: HashSet<ProcId> = all.iter().map(|w| w.who).collect();
+    let mut able: HashSet<ProcId> = procs
         .iter()
-        .filter(|p| p.alive() && !all.iter().any(|w| w.who == p.id))
+        .filter(|p| p.alive() && !waiting.contains(&p.id))
         .map(|p| p.id)
         .collect();
     loop {
