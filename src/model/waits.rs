@@ -59,13 +59,16 @@ pub fn waits(scene: &Scene) -> Vec<WaitFor> {
         .collect();
     // Who can still act: every live process not blocked, then, until
     // nothing changes, every blocked one that someone able can serve.
-    let mut able: Vec<ProcId> = scene
+    let mut able: std::collections::BTreeSet<ProcId> = scene
         .world
         .procs
         .iter()
-        .filter(|p| p.alive() && !all.iter().any(|w| w.who == p.id))
+        .filter(|p| p.alive())
         .map(|p| p.id)
         .collect();
+    for w in &all {
+        able.remove(&w.who);
+    }
     loop {
         let freed: Vec<ProcId> = all
             .iter()
@@ -86,11 +89,6 @@ pub fn waits(scene: &Scene) -> Vec<WaitFor> {
         w.forever = !able.contains(&w.who);
     }
     all
-}
-
-/// What `p` waits for, if it is blocked (and alive).
-pub fn wait_of(scene: &Scene, p: &Proc) -> Option<WaitFor> {
-    waits(scene).into_iter().find(|w| w.who == p.id)
 }
 
 /// What `p` waits for and from whom, before knowing whether it ever comes.
