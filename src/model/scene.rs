@@ -52,6 +52,9 @@ struct Moved {
     outs: u32,
 }
 
+/// In a flood, how long a wait must last before it is shown as one.
+const BRIEF_WAIT_NS: u64 = 500_000_000;
+
 /// Everything the stream has told so far.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -403,6 +406,19 @@ impl Scene {
                 i + o > 2 * super::flights::MAX_FLIGHTS
             }
             || self.unlisted > 0 && self.now_ns < self.last_behind_ns + 1_000_000_000
+    }
+
+    /// Whether `p`'s wait is too recent to show as one while events come
+    /// faster than they can be shown: in a flood a process blocks and
+    /// wakes thousands of times a second, and its last report ("blocked:
+    /// queue empty") would contradict the numbers beside it (a queue
+    /// thousands deep). Such a process is shown at work; a wait that lasts
+    /// is shown.
+    pub fn briefly_blocked(&self, p: &super::world::Proc) -> bool {
+        p.activity
+            .blocked_since()
+            .is_some_and(|since| self.now_ns < since + BRIEF_WAIT_NS)
+            && self.fast()
     }
 
     /// The kernel's view of `id`, if sampled.

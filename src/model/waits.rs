@@ -94,29 +94,31 @@ pub fn waits(scene: &Scene) -> Vec<WaitFor> {
 /// What `p` waits for and from whom, before knowing whether it ever comes.
 fn need_of(scene: &Scene, p: &Proc) -> Option<WaitFor> {
     let w = &scene.world;
-    Some(p).filter(|p| p.alive()).and_then(|p| {
-        let (need, from) = match &p.activity {
-            Activity::WaitingToPut { .. } => (Need::Space, live(scene, p, Role::Reader)),
-            Activity::WaitingToGet { .. } => (Need::Data, live(scene, p, Role::Writer)),
-            Activity::WaitingToRecv { .. } => (Need::Message, other_end(scene, p)),
-            Activity::WaitingToSend { .. } => (Need::Room, other_end(scene, p)),
-            Activity::WaitingForLock { holder, .. } => {
-                let from = w
-                    .by_pid(*holder)
-                    .filter(|h| h.alive() && h.id != p.id)
-                    .map(|h| vec![Provider::Proc(h.id)])
-                    .unwrap_or_default();
-                (Need::Lock, from)
-            }
-            _ => return None,
-        };
-        Some(WaitFor {
-            who: p.id,
-            need,
-            from,
-            forever: false,
+    Some(p)
+        .filter(|p| p.alive() && !scene.briefly_blocked(p))
+        .and_then(|p| {
+            let (need, from) = match &p.activity {
+                Activity::WaitingToPut { .. } => (Need::Space, live(scene, p, Role::Reader)),
+                Activity::WaitingToGet { .. } => (Need::Data, live(scene, p, Role::Writer)),
+                Activity::WaitingToRecv { .. } => (Need::Message, other_end(scene, p)),
+                Activity::WaitingToSend { .. } => (Need::Room, other_end(scene, p)),
+                Activity::WaitingForLock { holder, .. } => {
+                    let from = w
+                        .by_pid(*holder)
+                        .filter(|h| h.alive() && h.id != p.id)
+                        .map(|h| vec![Provider::Proc(h.id)])
+                        .unwrap_or_default();
+                    (Need::Lock, from)
+                }
+                _ => return None,
+            };
+            Some(WaitFor {
+                who: p.id,
+                need,
+                from,
+                forever: false,
+            })
         })
-    })
 }
 
 /// The live processes of `role`, other than `p`.

@@ -217,6 +217,8 @@ pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc, short: bool) -> Li
             _ => text::ended_text(p.ended, p.said_exiting),
         };
         (Glyph::Dead, word, theme.dim())
+    } else if app.scene.briefly_blocked(p) {
+        (Glyph::Running, words(&Activity::Active), theme.ok())
     } else if p.activity.blocked_since().is_some() {
         (Glyph::Blocked, words(&p.activity), theme.blocked())
     } else if app.scene.frozen {
