@@ -223,7 +223,15 @@ impl Scene {
     fn event(&mut self, ev: &Event) {
         self.world.apply(ev);
         self.settings(ev);
-        if let Some(flow) = ev.kind.flow() {
+        // Moves told one by one, or counted in a flood (`missed`): both
+        // are moves for the rates.
+        let moved = match (&ev.kind, ev.kind.flow()) {
+            (_, Some(Flow::In)) => Some((1, 0)),
+            (_, Some(Flow::Out)) => Some((0, 1)),
+            (Kind::Missed { puts, gets }, None) => Some((*puts, *gets)),
+            _ => None,
+        };
+        if let Some((ins, outs)) = moved {
             let (at, ms) = (self.now_ns, self.now_ns / 1_000_000);
             if self.recent.back().is_none_or(|m| m.ms != ms) {
                 self.recent.push_back(Moved {
@@ -235,10 +243,8 @@ impl Scene {
             }
             if let Some(m) = self.recent.back_mut() {
                 m.last_ns = at;
-                match flow {
-                    Flow::In => m.ins += 1,
-                    Flow::Out => m.outs += 1,
-                }
+                m.ins = m.ins.saturating_add(ins.min(u32::MAX as u64) as u32);
+                m.outs = m.outs.saturating_add(outs.min(u32::MAX as u64) as u32);
             }
             if self.stuck.is_some() {
                 self.stuck = None;
@@ -589,6 +595,28 @@ mod tests {
         f.tick(50);
         assert!(!f.tick(60), "nothing moves within the same 100 ms");
         assert!(f.tick(1001), "the header's clock shows a new second");
+    }
+
+    /// In a flood most moves are counted, not told (`missed`): the rates
+    /// count them too, or they would say a fraction of what happened.
+    #[test]
+    fn rates_count_the_moves_a_flood_only_counted() {
+        let mut f = Feed::new();
+        let mut e = Event::new(0, 0, 100, Kind::Put);
+        e.t_ns = 1_000 * MS;
+        f.rec(Body::Event(e));
+        let mut e = Event::new(
+            0,
+            0,
+            100,
+            Kind::Missed {
+                puts: 30_000,
+                gets: 29_000,
+            },
+        );
+        e.t_ns = 1_100 * MS;
+        f.rec(Body::Event(e));
+        assert_eq!(f.scene.rates(), (30_001, 29_000));
     }
 
     #[test]
