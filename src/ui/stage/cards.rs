@@ -217,6 +217,19 @@ pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc, short: bool) -> Li
             _ => text::ended_text(p.ended, p.said_exiting),
         };
         (Glyph::Dead, word, theme.dim())
+    } else if !app.scene.frozen
+        && app
+            .scene
+            .kernel_of(p.id)
+            .is_some_and(|k| k.row.state == 'T')
+    {
+        // Stopped from outside (a SIGSTOP not ours): the kernel's word,
+        // whatever it last reported (its report is from before).
+        (
+            Glyph::Stopped,
+            text::words().stage_stopped().into(),
+            theme.warn(),
+        )
     } else if app.scene.briefly_blocked(p) {
         (Glyph::Running, words(&Activity::Active), theme.ok())
     } else if p.activity.blocked_since().is_some() {

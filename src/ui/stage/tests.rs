@@ -222,6 +222,28 @@ fn in_a_flood_a_wait_too_brief_to_show_is_not_drawn_as_blocked() {
     assert!(!app.scene.briefly_blocked(&reader));
 }
 
+/// A process stopped from outside (a SIGSTOP that is not ours) is shown
+/// stopped, as the kernel says, not as its last report ("BLOCKED put")
+/// said before it stopped.
+#[test]
+fn a_process_stopped_from_outside_is_shown_stopped_as_the_kernel_says() {
+    let mut app = queue_app();
+    let t = text_of(&app, 100, 9);
+    assert!(t.contains("BLOCKED put"), "{t}");
+    app.observe(crate::stream::Observation {
+        kernel: Some(vec![crate::ui::testkit::row(
+            1,
+            4102,
+            'T',
+            crate::stream::KernelWait::Stopped,
+        )]),
+        ..Default::default()
+    });
+    let t = text_of(&app, 100, 9);
+    assert!(!t.contains("BLOCKED put"), "{t}");
+    assert!(t.contains("stopped (SIGSTOP)"), "{t}");
+}
+
 #[test]
 fn stage_cards_show_a_delay_scale_other_than_1() {
     let mut app = queue_app();
