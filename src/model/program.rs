@@ -294,8 +294,13 @@ pub fn waits(procs: &[Proc], pw: &ProgramWorld) -> Vec<(i32, Wait)> {
 /// those of its reading end — and whether it waits forever, settled by
 /// [`crate::model::waits::settle`] (a join on a child blocked forever is
 /// forever too). Before the kernel has shown who holds an end, every other
-/// live process of the program could: never forever on a guess.
-pub fn wait_for(procs: &[Proc], pw: &ProgramWorld) -> Vec<crate::model::waits::WaitFor> {
+/// live process of the program could: never forever on a guess. A wait
+/// too `brief` to show (in a flood) is left out: that process is at work.
+pub fn wait_for(
+    procs: &[Proc],
+    pw: &ProgramWorld,
+    brief: impl Fn(&Proc) -> bool,
+) -> Vec<crate::model::waits::WaitFor> {
     use crate::model::waits::{Need, WaitFor, settle};
     // The live processes by pid, once (there may be hundreds).
     let live: BTreeMap<i32, &Proc> = procs
@@ -306,7 +311,7 @@ pub fn wait_for(procs: &[Proc], pw: &ProgramWorld) -> Vec<crate::model::waits::W
     let mut all: Vec<WaitFor> = waits(procs, pw)
         .into_iter()
         .filter_map(|(pid, wait)| {
-            let p = *live.get(&pid)?;
+            let p = *live.get(&pid).filter(|p| !brief(p))?;
             let side = |obj: ObjectId, end: u8| other_side(&live, pw, p, obj, end);
             let (need, from) = match wait {
                 // A child not followed, or already ended: nothing to name.
@@ -940,7 +945,7 @@ mod tests {
         }];
         w.program.observe(&views);
         assert_eq!(
-            wait_for(&w.procs, &w.program),
+            wait_for(&w.procs, &w.program, |_| false),
             [
                 WaitFor {
                     who: 0,
@@ -966,12 +971,12 @@ mod tests {
                 code: None,
             }),
         ));
-        let waits = wait_for(&w.procs, &w.program);
+        let waits = wait_for(&w.procs, &w.program, |_| false);
         assert_eq!((waits.len(), waits[0].forever), (1, false), "{waits:?}");
         // Its copy closed, only the receiver's own is left: forever.
         views[0].ends[0] = vec![holder(1)];
         w.program.observe(&views);
-        let waits = wait_for(&w.procs, &w.program);
+        let waits = wait_for(&w.procs, &w.program, |_| false);
         assert_eq!(waits[0].from, [Provider::Itself]);
         assert!(waits[0].forever);
     }
@@ -995,7 +1000,7 @@ mod tests {
             capacity: None,
             ends: [both.clone(), both],
         }]);
-        let waits = wait_for(&w.procs, &w.program);
+        let waits = wait_for(&w.procs, &w.program, |_| false);
         assert_eq!(
             (waits[0].need, &waits[0].from[..], waits[0].forever),
             (
@@ -1012,7 +1017,7 @@ mod tests {
                 ended: crate::stream::Ended::Code(0),
             },
         ));
-        let waits = wait_for(&w.procs, &w.program);
+        let waits = wait_for(&w.procs, &w.program, |_| false);
         assert_eq!(waits[0].from, [Provider::Itself]);
         assert!(waits[0].forever, "nobody left to put");
     }
@@ -1027,7 +1032,7 @@ mod tests {
         }
         w.apply(&ev(2, 0, 3, pipe));
         w.apply(&ev(3, 1, 4, Kind::RecvWait));
-        let waits = wait_for(&w.procs, &w.program);
+        let waits = wait_for(&w.procs, &w.program, |_| false);
         assert_eq!(waits[0].from, [Provider::Proc(0)]);
         assert!(!waits[0].forever);
     }

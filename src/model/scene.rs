@@ -52,6 +52,9 @@ struct Moved {
     outs: u32,
 }
 
+/// In a flood, how long a wait must last before it is shown as one.
+const BRIEF_WAIT_NS: u64 = 500_000_000;
+
 /// Everything the stream has told so far.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -220,7 +223,15 @@ impl Scene {
     fn event(&mut self, ev: &Event) {
         self.world.apply(ev);
         self.settings(ev);
-        if let Some(flow) = ev.kind.flow() {
+        // Moves told one by one, or counted in a flood (`missed`): both
+        // are moves for the rates.
+        let moved = match (&ev.kind, ev.kind.flow()) {
+            (_, Some(Flow::In)) => Some((1, 0)),
+            (_, Some(Flow::Out)) => Some((0, 1)),
+            (Kind::Missed { puts, gets }, None) => Some((*puts, *gets)),
+            _ => None,
+        };
+        if let Some((ins, outs)) = moved {
             let (at, ms) = (self.now_ns, self.now_ns / 1_000_000);
             if self.recent.back().is_none_or(|m| m.ms != ms) {
                 self.recent.push_back(Moved {
@@ -232,10 +243,8 @@ impl Scene {
             }
             if let Some(m) = self.recent.back_mut() {
                 m.last_ns = at;
-                match flow {
-                    Flow::In => m.ins += 1,
-                    Flow::Out => m.outs += 1,
-                }
+                m.ins = m.ins.saturating_add(ins.min(u32::MAX as u64) as u32);
+                m.outs = m.outs.saturating_add(outs.min(u32::MAX as u64) as u32);
             }
             if self.stuck.is_some() {
                 self.stuck = None;
@@ -403,6 +412,19 @@ impl Scene {
                 i + o > 2 * super::flights::MAX_FLIGHTS
             }
             || self.unlisted > 0 && self.now_ns < self.last_behind_ns + 1_000_000_000
+    }
+
+    /// Whether `p`'s wait is too recent to show as one while events come
+    /// faster than they can be shown: in a flood a process blocks and
+    /// wakes thousands of times a second, and its last report ("blocked:
+    /// queue empty") would contradict the numbers beside it (a queue
+    /// thousands deep). Such a process is shown at work; a wait that lasts
+    /// is shown.
+    pub fn briefly_blocked(&self, p: &super::world::Proc) -> bool {
+        p.activity
+            .blocked_since()
+            .is_some_and(|since| self.now_ns < since + BRIEF_WAIT_NS)
+            && self.fast()
     }
 
     /// The kernel's view of `id`, if sampled.
@@ -573,6 +595,28 @@ mod tests {
         f.tick(50);
         assert!(!f.tick(60), "nothing moves within the same 100 ms");
         assert!(f.tick(1001), "the header's clock shows a new second");
+    }
+
+    /// In a flood most moves are counted, not told (`missed`): the rates
+    /// count them too, or they would say a fraction of what happened.
+    #[test]
+    fn rates_count_the_moves_a_flood_only_counted() {
+        let mut f = Feed::new();
+        let mut e = Event::new(0, 0, 100, Kind::Put);
+        e.t_ns = 1_000 * MS;
+        f.rec(Body::Event(e));
+        let mut e = Event::new(
+            0,
+            0,
+            100,
+            Kind::Missed {
+                puts: 30_000,
+                gets: 29_000,
+            },
+        );
+        e.t_ns = 1_100 * MS;
+        f.rec(Body::Event(e));
+        assert_eq!(f.scene.rates(), (30_001, 29_000));
     }
 
     #[test]

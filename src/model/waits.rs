@@ -58,7 +58,7 @@ pub struct WaitFor {
 pub fn waits(scene: &Scene) -> Vec<WaitFor> {
     let w = &scene.world;
     if let crate::config::Scenario::Program(_) = scene.cfg.scenario {
-        return super::program::wait_for(&w.procs, &w.program);
+        return super::program::wait_for(&w.procs, &w.program, |p| scene.briefly_blocked(p));
     }
     let mut all: Vec<WaitFor> = w.procs.iter().filter_map(|p| need_of(scene, p)).collect();
     settle(&mut all, &w.procs);
@@ -99,37 +99,34 @@ pub fn settle(all: &mut [WaitFor], procs: &[Proc]) {
     }
 }
 
-/// What `p` waits for, if it is blocked (and alive).
-pub fn wait_of(scene: &Scene, p: &Proc) -> Option<WaitFor> {
-    waits(scene).into_iter().find(|w| w.who == p.id)
-}
-
 /// What `p` waits for and from whom, before knowing whether it ever comes.
 fn need_of(scene: &Scene, p: &Proc) -> Option<WaitFor> {
     let w = &scene.world;
-    Some(p).filter(|p| p.alive()).and_then(|p| {
-        let (need, from) = match &p.activity {
-            Activity::WaitingToPut { .. } => (Need::Space, live(scene, p, Role::Reader)),
-            Activity::WaitingToGet { .. } => (Need::Data, live(scene, p, Role::Writer)),
-            Activity::WaitingToRecv { .. } => (Need::Message, other_end(scene, p)),
-            Activity::WaitingToSend { .. } => (Need::Room, other_end(scene, p)),
-            Activity::WaitingForLock { holder, .. } => {
-                let from = w
-                    .by_pid(*holder)
-                    .filter(|h| h.alive() && h.id != p.id)
-                    .map(|h| vec![Provider::Proc(h.id)])
-                    .unwrap_or_default();
-                (Need::Lock, from)
-            }
-            _ => return None,
-        };
-        Some(WaitFor {
-            who: p.id,
-            need,
-            from,
-            forever: false,
+    Some(p)
+        .filter(|p| p.alive() && !scene.briefly_blocked(p))
+        .and_then(|p| {
+            let (need, from) = match &p.activity {
+                Activity::WaitingToPut { .. } => (Need::Space, live(scene, p, Role::Reader)),
+                Activity::WaitingToGet { .. } => (Need::Data, live(scene, p, Role::Writer)),
+                Activity::WaitingToRecv { .. } => (Need::Message, other_end(scene, p)),
+                Activity::WaitingToSend { .. } => (Need::Room, other_end(scene, p)),
+                Activity::WaitingForLock { holder, .. } => {
+                    let from = w
+                        .by_pid(*holder)
+                        .filter(|h| h.alive() && h.id != p.id)
+                        .map(|h| vec![Provider::Proc(h.id)])
+                        .unwrap_or_default();
+                    (Need::Lock, from)
+                }
+                _ => return None,
+            };
+            Some(WaitFor {
+                who: p.id,
+                need,
+                from,
+                forever: false,
+            })
         })
-    })
 }
 
 /// The live processes of `role`, other than `p`.

@@ -470,6 +470,17 @@ struct Cells {
 /// colour only adds to them.
 fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
     let selected = app.controls.selected == Some(p.id);
+    // A wait too brief to show in a flood: shown at work.
+    let brief;
+    let p = if app.scene.briefly_blocked(p) {
+        brief = Proc {
+            activity: Activity::Active,
+            ..p.clone()
+        };
+        &brief
+    } else {
+        p
+    };
     // Without the kernel's column (the classroom), the state says what
     // the stage says of a frozen world: stopped, unless blocked.
     let stopped = app.controls.classroom

@@ -77,7 +77,13 @@ fn fit<'a>(forms: &'a [Line<'static>], w: u16) -> &'a Line<'static> {
 }
 
 /// The card of `p`, with the scenario's `detail` line.
-pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> Card {
+pub(super) fn proc_card(
+    app: &View,
+    theme: &Theme,
+    p: &Proc,
+    detail: Detail,
+    waits: &[crate::model::waits::WaitFor],
+) -> Card {
     let selected = app.controls.selected == Some(p.id);
     let dead = !p.alive();
     let mut style = if dead {
@@ -95,21 +101,24 @@ pub(super) fn proc_card(app: &View, theme: &Theme, p: &Proc, detail: Detail) -> 
     };
     let lost = app.scene.world.losses.iter().find(|l| l.pid == p.pid);
     use crate::model::waits::Need;
-    let wait = crate::model::waits::wait_of(app.scene, p).filter(|w| match w.need {
-        // A counter's own line already names the lock's holder.
-        Need::Lock => false,
-        // A writer's line names the item in its hand: kept while a
-        // reader may yet make room.
-        Need::Space => w.forever,
-        _ => true,
-    });
+    let wait = waits
+        .iter()
+        .find(|w| w.who == p.id)
+        .filter(|w| match w.need {
+            // A counter's own line already names the lock's holder.
+            Need::Lock => false,
+            // A writer's line names the item in its hand: kept while a
+            // reader may yet make room.
+            Need::Space => w.forever,
+            _ => true,
+        });
     let detail = match (lost, wait) {
         (Some(l), _) => {
             let line = Line::styled(text::words().stage_lost_with(&l.item), theme.blocked());
             [line.clone(), line]
         }
         (None, _) if dead => detail.map(|d| Line::styled(d, theme.dim())),
-        (None, Some(w)) => waits_line(app, theme, &w),
+        (None, Some(w)) => waits_line(app, theme, w),
         (None, None) => detail.map(Line::raw),
     };
     let who = format!("{marker}{} {}", p.name, p.pid);
@@ -212,6 +221,21 @@ pub(super) fn state_line(app: &View, theme: &Theme, p: &Proc, short: bool) -> Li
             _ => text::ended_text(p.ended, p.said_exiting),
         };
         (Glyph::Dead, word, theme.dim())
+    } else if !app.scene.frozen
+        && app
+            .scene
+            .kernel_of(p.id)
+            .is_some_and(|k| k.row.state == 'T')
+    {
+        // Stopped from outside (a SIGSTOP not ours): the kernel's word,
+        // whatever it last reported (its report is from before).
+        (
+            Glyph::Stopped,
+            text::words().stage_stopped().into(),
+            theme.warn(),
+        )
+    } else if app.scene.briefly_blocked(p) {
+        (Glyph::Running, words(&Activity::Active), theme.ok())
     } else if p.activity.blocked_since().is_some() {
         (Glyph::Blocked, words(&p.activity), theme.blocked())
     } else if app.scene.frozen {
@@ -424,6 +448,8 @@ pub(super) fn cards_of(
     role: Role,
     detail: impl Fn(&Proc) -> Detail,
 ) -> Vec<Card> {
+    // Once for every card: it looks at the whole run.
+    let waits = crate::model::waits::waits(app.scene);
     app.scene
         .world
         .by_role(role)
@@ -433,7 +459,7 @@ pub(super) fn cards_of(
                 done: app.scene.done(p),
                 ..p.clone()
             };
-            proc_card(app, theme, p, detail(&done))
+            proc_card(app, theme, p, detail(&done), &waits)
         })
         .collect()
 }

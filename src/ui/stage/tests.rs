@@ -197,6 +197,53 @@ fn stage_fast_events_show_rates_instead_of_flights() {
     assert!(!t.contains('●'), "no pretend animation:\n{t}");
 }
 
+/// In a flood a reader blocks and wakes thousands of times a second; its
+/// last report ("BLOCKED get: queue empty") beside a queue thousands deep
+/// would be false: a wait that recent is shown at work, one that lasts
+/// is shown as a wait.
+#[test]
+fn in_a_flood_a_wait_too_brief_to_show_is_not_drawn_as_blocked() {
+    let mut app = queue_app();
+    apply(&mut app, 2, 4103, Kind::GetWait);
+    for n in 0..200 {
+        let ev = Event::new(app.now_ns, 0, 4101, Kind::Put).with_item(format!("url_{n}"));
+        app.apply(ev);
+    }
+    assert!(app.scene.fast());
+    let reader = app.scene.world.by_pid(4103).unwrap().clone();
+    assert!(app.scene.briefly_blocked(&reader));
+    let t = text_of(&app, 100, 9);
+    let row = t.lines().find(|l| l.contains("reader-1")).unwrap_or("");
+    assert!(!t.contains("BLOCKED get"), "{t}");
+    assert!(!row.contains("forever"), "{t}");
+    // The same wait, lasting: shown.
+    app.tick(app.now_ns / 1_000_000 + 600);
+    let reader = app.scene.world.by_pid(4103).unwrap().clone();
+    assert!(!app.scene.briefly_blocked(&reader));
+}
+
+/// A process stopped from outside (a SIGSTOP that is not ours) is shown
+/// stopped, as the kernel says, not as its last report ("BLOCKED put")
+/// said before it stopped.
+#[test]
+fn a_process_stopped_from_outside_is_shown_stopped_as_the_kernel_says() {
+    let mut app = queue_app();
+    let t = text_of(&app, 100, 9);
+    assert!(t.contains("BLOCKED put"), "{t}");
+    app.observe(crate::stream::Observation {
+        kernel: Some(vec![crate::ui::testkit::row(
+            1,
+            4102,
+            'T',
+            crate::stream::KernelWait::Stopped,
+        )]),
+        ..Default::default()
+    });
+    let t = text_of(&app, 100, 9);
+    assert!(!t.contains("BLOCKED put"), "{t}");
+    assert!(t.contains("stopped (SIGSTOP)"), "{t}");
+}
+
 #[test]
 fn stage_cards_show_a_delay_scale_other_than_1() {
     let mut app = queue_app();
