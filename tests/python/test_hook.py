@@ -284,6 +284,77 @@ class Hooked(unittest.TestCase):
         got = [r for r in mine[wait:] if r["ev"] == "get"]
         self.assertEqual([g["item"] for g in got], ["'late'"])
 
+    def test_after_a_flood_a_put_that_waits_on_a_full_queue_is_told(self):
+        status, out, err, reports = run_hooked(
+            """\
+            import multiprocessing as mp
+            import time
+
+            def late(q):
+                time.sleep(0.5)
+                q.get()
+
+            if __name__ == "__main__":
+                q = mp.Queue(maxsize=1)
+                for i in range(3000):
+                    q.put(i)
+                    q.get()
+                q.put("first")
+                p = mp.Process(target=late, args=(q,))
+                p.start()
+                q.put("second")
+                print("put")
+                p.join()
+            """
+        )
+        self.assertEqual(status, 0, err)
+        self.assertEqual(out.strip(), "put")
+        main = reports[0]["pid"]
+        mine = [r for r in reports if r["pid"] == main]
+        waits = [r for r in mine if r["ev"] == "put_wait"]
+        self.assertEqual([w["item"] for w in waits], ["'second'"], "the wait is told")
+        wait = mine.index(waits[0])
+        counted = sum(r["n"] for r in mine[:wait] if r["ev"] == "many" and r["op"] == "put")
+        self.assertGreater(counted, 0, "a flood before it, counted")
+
+    def test_after_a_flood_a_recv_that_waits_and_its_eof_are_told(self):
+        status, out, err, reports = run_hooked(
+            """\
+            import multiprocessing as mp
+            import time
+
+            def late(w):
+                time.sleep(0.5)
+                w.send("late")
+                w.close()
+
+            if __name__ == "__main__":
+                r, w = mp.Pipe(duplex=False)
+                for i in range(3000):
+                    w.send(i)
+                    r.recv()
+                p = mp.Process(target=late, args=(w,))
+                p.start()
+                w.close()
+                print(r.recv())
+                p.join()
+                try:
+                    r.recv()
+                except EOFError:
+                    print("eof")
+            """
+        )
+        self.assertEqual(status, 0, err)
+        self.assertEqual(out.split(), ["late", "eof"])
+        main = reports[0]["pid"]
+        mine = [r for r in reports if r["pid"] == main]
+        evs = [r["ev"] for r in mine]
+        self.assertIn("recv_wait", evs, "the wait after the flood is told")
+        self.assertIn("recv_eof", evs, "so is the EOF")
+        wait = evs.index("recv_wait")
+        got = [r for r in mine[wait:] if r["ev"] == "recv"]
+        self.assertEqual([g["item"] for g in got], ["'late'"])
+
     def test_a_pipe_reports_its_ends_and_eof(self):
         status, out, err, reports = run_hooked(
             """\

@@ -406,14 +406,35 @@ def _install_queues(queues):
                 labels = self.__dict__.get("_ipcscope_labels")
                 if labels is not None:
                     labels.append(None)  # its flush is counted too
+                # A full queue: first wait a moment counted; one that must
+                # wait longer is told (after the counts), as a get is.
+                probe = (
+                    block
+                    and (timeout is None or timeout > _PROBE)
+                    and self._sem._semlock._is_zero()
+                )
                 try:
-                    orig(self, obj, block, timeout)
+                    if probe:
+                        orig(self, obj, True, _PROBE)
+                    else:
+                        orig(self, obj, block, timeout)
+                    _count("put", k)
+                    return
+                except Full:
+                    if labels:
+                        labels.pop()
+                    _flush_burst()
+                    if not probe:
+                        # Raised by the program's own call: told.
+                        _send("put_full", k, f',"item":{_label(obj)}{_where()}')
+                        raise
+                    # The probe's: it waits on, told as usual.
+                    if timeout is not None:
+                        timeout -= _PROBE
                 except BaseException:
                     if labels:
                         labels.pop()
                     raise
-                _count("put", k)
-                return
             label = _label(obj)
             where = _where()
             t = _now()
@@ -450,7 +471,13 @@ def _install_queues(queues):
         if _busy():
             # Items there (or not blocking): no wait to tell, at full speed.
             if not (block and (timeout is None or timeout > _PROBE)) or depth(self) > 0:
-                obj = orig_get(self, block, timeout)
+                try:
+                    obj = orig_get(self, block, timeout)
+                except Empty:
+                    # Raised in a flood: told, after the counts.
+                    _flush_burst()
+                    _send("get_empty", k, _where())
+                    raise
                 _count("get", k)
                 return obj
             try:
@@ -639,9 +666,22 @@ def _install_connection(connection):
         _slow()
         k = key_of(self)
         if _busy():
-            obj = orig_recv(self)
-            _count("recv", k)
-            return obj
+            # Nothing there: first wait a moment counted; a recv that must
+            # wait longer is told (after the counts), as a get is.
+            try:
+                ready = self._handle is None or not self._readable or orig_poll(self, _PROBE)
+            except Exception:
+                ready = True
+            if ready:
+                try:
+                    obj = orig_recv(self)
+                except EOFError:
+                    _flush_burst()
+                    _send("recv_eof", k, _where())
+                    raise
+                _count("recv", k)
+                return obj
+            _flush_burst()
         where = _where()
         try:
             if self._handle is not None and self._readable and not orig_poll(self):
