@@ -7,17 +7,14 @@
 mod common;
 
 use std::process::{Command as Process, Stdio};
-use std::time::{Duration, Instant};
 
+use common::watch::Watch;
 use common::*;
 use ipcscope::config::{DelayRange, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
 use ipcscope::model::Scene;
 use ipcscope::model::parent::{self, ParentAt, StepState};
 use ipcscope::proc::spawn::is_alive;
-use ipcscope::stream::{
-    Body, Command, Ended, Event, KernelWait, Kind, Note, Record, SIGTERM, Stuck,
-};
-use ipcscope::supervisor::Supervisor;
+use ipcscope::stream::{Command, Ended, Event, KernelWait, Kind, Note, SIGTERM, Stuck};
 
 fn cfg(scenario: Scenario) -> RunConfig {
     RunConfig {
@@ -38,60 +35,7 @@ fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
     cfg(Scenario::Queue(q))
 }
 
-/// A supervisor and the scene its stream builds, as the visualizer has it.
-struct Watch {
-    sup: Supervisor,
-    scene: Scene,
-    n: u64,
-    events: Vec<Event>,
-}
-
 impl Watch {
-    fn start(cfg: &RunConfig) -> Watch {
-        let sup =
-            Supervisor::start_with_exe(cfg, Duration::from_millis(20), Some(exe().to_path_buf()))
-                .expect("start supervisor");
-        Watch {
-            sup,
-            scene: Scene::new(cfg.clone()),
-            n: 0,
-            events: Vec::new(),
-        }
-    }
-
-    fn take(&mut self, body: Body) {
-        let rec = Record { n: self.n, body };
-        self.n += 1;
-        self.scene.apply(&rec);
-        if let Body::Event(e) = &rec.body {
-            self.events.push(e.clone());
-        }
-    }
-
-    /// Folds in records until `f` holds for the scene.
-    fn until(&mut self, what: &str, f: impl Fn(&Scene) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !f(&self.scene) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting until {what}");
-            if let Ok(body) = self
-                .sup
-                .records()
-                .recv_timeout(left.min(Duration::from_millis(100)))
-            {
-                self.take(body);
-            }
-        }
-    }
-
-    /// Stops the run and folds in what it said while stopping.
-    fn shutdown(&mut self) {
-        self.sup.shutdown();
-        for body in self.sup.take_leftover() {
-            self.take(body);
-        }
-    }
-
     fn pid_of(&self, name: &str) -> i32 {
         self.scene
             .world
@@ -171,7 +115,7 @@ fn the_parent_joins_each_writer_in_wait4_then_terminates_the_reader() {
         steps.iter().all(|s| s.state == StepState::Done),
         "{steps:?}"
     );
-    w.shutdown();
+    w.finish();
     all_gone(&w);
 }
 
@@ -203,7 +147,7 @@ fn a_held_parent_waits_before_terminate_until_it_is_let_go() {
     w.until("the parent terminates the reader", |s| s.finished());
     let r = w.pid_of("reader-1");
     assert_eq!(w.scene.world.parent.terminated, [r]);
-    w.shutdown();
+    w.finish();
     all_gone(&w);
 }
 
@@ -216,7 +160,7 @@ fn a_run_stopped_while_the_parent_joins_leaves_no_process_and_tells_every_end() 
     w.until("the kernel shows the parent in wait4", |s| {
         parent_kernel(s) == Some(KernelWait::WaitingOther("wait4".into()))
     });
-    w.shutdown();
+    w.finish();
     let exits = w
         .events
         .iter()
@@ -248,7 +192,7 @@ fn a_pipe_parent_joins_the_sender_then_the_receiver() {
         .collect();
     assert_eq!(joins, [s, r]);
     assert_eq!(parent::at(&w.scene.world), ParentAt::Done);
-    w.shutdown();
+    w.finish();
     all_gone(&w);
 }
 

@@ -6,15 +6,15 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use common::watch::Watch;
 use common::*;
 use ipcscope::config::{DelayRange, Mode, PipeConfig, RunConfig, Scenario};
 use ipcscope::model::Scene;
 use ipcscope::stream::{
     Body, Command, Ended, Event, KernelWait, Kind, Note, PipeCall, PipeEnd, Record, SUPERVISOR, Sig,
 };
-use ipcscope::supervisor::Supervisor;
 
 fn pipe_cfg(f: impl FnOnce(&mut PipeConfig)) -> RunConfig {
     let mut p = PipeConfig::defaults(Mode::Headless);
@@ -33,50 +33,9 @@ fn pipe_cfg(f: impl FnOnce(&mut PipeConfig)) -> RunConfig {
     }
 }
 
-/// A supervisor and the scene its stream builds, as the visualizer has it.
-struct Watch {
-    sup: Supervisor,
-    scene: Scene,
-    n: u64,
-    events: Vec<Event>,
-}
-
 impl Watch {
-    fn start(cfg: &RunConfig) -> Watch {
-        let sup =
-            Supervisor::start_with_exe(cfg, Duration::from_millis(20), Some(exe().to_path_buf()))
-                .expect("start supervisor");
-        Watch {
-            sup,
-            scene: Scene::new(cfg.clone()),
-            n: 0,
-            events: Vec::new(),
-        }
-    }
-
-    fn pump(&mut self, left: Duration) -> Option<Record> {
-        let body = self.sup.records().recv_timeout(left).ok()?;
-        let rec = Record { n: self.n, body };
-        self.n += 1;
-        self.scene.apply(&rec);
-        if let Body::Event(e) = &rec.body {
-            self.events.push(e.clone());
-        }
-        Some(rec)
-    }
-
-    /// Folds in records until `f` holds for the scene.
-    fn until(&mut self, what: &str, f: impl Fn(&Scene) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !f(&self.scene) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting until {what}");
-            self.pump(left.min(Duration::from_millis(100)));
-        }
-    }
-
     /// Folds in records until an event matching `f` comes (or has come).
-    fn event(&mut self, what: &str, f: impl Fn(&Event) -> bool) -> Event {
+    fn came(&mut self, what: &str, f: impl Fn(&Event) -> bool) -> Event {
         if let Some(e) = self.events.iter().find(|e| f(e)) {
             return e.clone();
         }
@@ -176,10 +135,10 @@ fn close_unused_really_closes_the_end_each_role_does_not_use() {
     });
     let mut w = Watch::start(&cfg);
     let (sender, receiver) = (w.pid_of("sender"), w.pid_of("receiver"));
-    w.event("the sender closes its copy of the receive end", |e| {
+    w.came("the sender closes its copy of the receive end", |e| {
         e.pid == sender && e.kind == Kind::EndClosed { end: PipeEnd::Recv }
     });
-    w.event("the receiver closes its copy of the send end", |e| {
+    w.came("the receiver closes its copy of the send end", |e| {
         e.pid == receiver && e.kind == Kind::EndClosed { end: PipeEnd::Send }
     });
     w.until("each end is held by its own process only", |s| {
@@ -202,7 +161,7 @@ fn p5_a_receiver_holding_its_own_send_end_never_sees_eof_and_is_named_stuck() {
     });
     let mut w = Watch::start(&cfg);
     let receiver = w.pid_of("receiver");
-    let note = w.event("the receiver is named stuck on its own copy", |e| {
+    let note = w.came("the receiver is named stuck on its own copy", |e| {
         note_is(e, |n| matches!(n, Note::OwnSendEnd { .. }))
     });
     assert!(
@@ -252,13 +211,13 @@ fn p5_closing_the_parents_copy_live_brings_eof() {
     });
     assert_eq!(w.holders(true), ["parent"]);
     w.sup.send(Command::CloseParentEnd);
-    w.event("the parent says it closed its copy", |e| {
+    w.came("the parent says it closed its copy", |e| {
         e.child == SUPERVISOR && e.kind == Kind::EndClosed { end: PipeEnd::Send }
     });
-    w.event("the receiver gets EOFError", |e| {
+    w.came("the receiver gets EOFError", |e| {
         e.pid == receiver && e.kind == Kind::RecvEof
     });
-    w.event("the receiver ends by itself", |e| {
+    w.came("the receiver ends by itself", |e| {
         e.pid == receiver
             && e.kind
                 == Kind::Exit {
@@ -279,7 +238,7 @@ fn closing_the_parents_copy_leaves_the_receivers_own_and_the_reason_changes() {
         p.messages = 1;
     });
     let mut w = Watch::start(&cfg);
-    w.event("stuck on both copies", |e| {
+    w.came("stuck on both copies", |e| {
         note_is(e, |n| {
             matches!(
                 n,
@@ -291,7 +250,7 @@ fn closing_the_parents_copy_leaves_the_receivers_own_and_the_reason_changes() {
         })
     });
     w.sup.send(Command::CloseParentEnd);
-    w.event("stuck on the receiver's own copy alone", |e| {
+    w.came("stuck on the receiver's own copy alone", |e| {
         note_is(e, |n| {
             matches!(
                 n,
@@ -321,7 +280,7 @@ fn p1_echo_replies_come_back_through_the_same_duplex_pipe() {
     });
     let mut w = Watch::start(&cfg);
     let (sender, receiver) = (w.pid_of("sender"), w.pid_of("receiver"));
-    w.event("the receiver gets EOFError", |e| {
+    w.came("the receiver gets EOFError", |e| {
         e.pid == receiver && e.kind == Kind::RecvEof
     });
     w.until("both have ended", |s| s.finished());
@@ -366,7 +325,7 @@ fn p5_both_ends_in_recv_are_named_a_deadlock_with_the_chain_of_waits() {
     let cfg = pipe_cfg(|p| p.both_recv = true);
     let mut w = Watch::start(&cfg);
     let (sender, (rid, receiver)) = (w.pid_of("sender"), w.proc_of("receiver"));
-    let note = w.event("the deadlock is named", |e| {
+    let note = w.came("the deadlock is named", |e| {
         note_is(e, |n| matches!(n, Note::Deadlock { .. }))
     });
     let Kind::Note {
@@ -394,10 +353,10 @@ fn p5_both_ends_in_recv_are_named_a_deadlock_with_the_chain_of_waits() {
     assert_eq!(w.scene.world.pipe.sent, 0);
 
     w.sup.send(Command::Signal(rid, Sig::Kill));
-    w.event("the sender's recv gets EOFError", |e| {
+    w.came("the sender's recv gets EOFError", |e| {
         e.pid == sender && e.kind == Kind::RecvEof
     });
-    w.event("the sender ends by itself", |e| {
+    w.came("the sender ends by itself", |e| {
         e.pid == sender
             && e.kind
                 == Kind::Exit {
@@ -420,7 +379,7 @@ fn p2_the_wrong_way_on_a_one_way_end_raises_pythons_error() {
     w.until("a message went through", |s| s.world.pipe.received >= 1);
     w.sup.send(Command::WrongWay(rid));
     w.sup.send(Command::WrongWay(sid));
-    let r = w.event("the receiver's send() raises", |e| {
+    let r = w.came("the receiver's send() raises", |e| {
         e.pid == receiver && matches!(e.kind, Kind::WrongWay { .. })
     });
     assert_eq!(
@@ -430,7 +389,7 @@ fn p2_the_wrong_way_on_a_one_way_end_raises_pythons_error() {
             error: "connection is read-only".into()
         }
     );
-    let s = w.event("the sender's recv() raises", |e| {
+    let s = w.came("the sender's recv() raises", |e| {
         e.pid == sender && matches!(e.kind, Kind::WrongWay { .. })
     });
     assert_eq!(

@@ -7,14 +7,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
-use common::*;
+use common::watch::Watch;
 use ipcscope::config::{DelayRange, Mode, Policy, QueueConfig, RunConfig, Scenario, Then, Wait};
-use ipcscope::model::Scene;
 use ipcscope::model::policy;
-use ipcscope::stream::{Body, Command, Ended, Event, Kind, Record, Role};
-use ipcscope::supervisor::Supervisor;
+use ipcscope::stream::{Command, Ended, Event, Kind, Role};
 
 fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
     let mut q = QueueConfig::defaults(Mode::Tui);
@@ -28,65 +24,6 @@ fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
         ascii: false,
         lang: Default::default(),
         classroom: false,
-    }
-}
-
-/// A supervisor and the scene its stream builds, as the visualizer has it.
-struct Watch {
-    sup: Supervisor,
-    scene: Scene,
-    n: u64,
-    events: Vec<Event>,
-}
-
-impl Watch {
-    fn start(cfg: &RunConfig) -> Watch {
-        let sup =
-            Supervisor::start_with_exe(cfg, Duration::from_millis(20), Some(exe().to_path_buf()))
-                .expect("start supervisor");
-        Watch {
-            sup,
-            scene: Scene::new(cfg.clone()),
-            n: 0,
-            events: Vec::new(),
-        }
-    }
-
-    fn pump(&mut self, left: Duration) -> Option<Record> {
-        let body = self.sup.records().recv_timeout(left).ok()?;
-        let rec = Record { n: self.n, body };
-        self.n += 1;
-        self.scene.apply(&rec);
-        if let Body::Event(e) = &rec.body {
-            self.events.push(e.clone());
-        }
-        Some(rec)
-    }
-
-    /// The next event for which `f` holds (within the deadline).
-    fn event(&mut self, what: &str, f: impl Fn(&Event) -> bool) -> Event {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting for {what}");
-            if let Some(Record {
-                body: Body::Event(ev),
-                ..
-            }) = self.pump(left)
-                && f(&ev)
-            {
-                return ev;
-            }
-        }
-    }
-
-    fn until(&mut self, what: &str, f: impl Fn(&Scene) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !f(&self.scene) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting until {what}");
-            self.pump(left.min(Duration::from_millis(100)));
-        }
     }
 }
 

@@ -8,16 +8,14 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
-use common::*;
+use common::watch::Watch;
 use ipcscope::config::{CounterConfig, DelayRange, Mode, RunConfig, Scenario};
 use ipcscope::model::Scene;
 use ipcscope::model::notice::Notice;
 use ipcscope::model::race::{self, Step};
 use ipcscope::model::world::Activity;
-use ipcscope::stream::{Body, Command, Event, KernelWait, Kind, ProcId, Record, Role, Sig};
-use ipcscope::supervisor::Supervisor;
+use ipcscope::stream::{Command, Event, KernelWait, Kind, ProcId, Role, Sig};
 
 fn counter(f: impl FnOnce(&mut CounterConfig)) -> RunConfig {
     let mut c = CounterConfig::defaults(Mode::Tui);
@@ -34,82 +32,7 @@ fn counter(f: impl FnOnce(&mut CounterConfig)) -> RunConfig {
     }
 }
 
-/// A supervisor and the scene its stream builds, as the visualizer has it.
-struct Watch {
-    sup: Supervisor,
-    scene: Scene,
-    n: u64,
-    events: Vec<Event>,
-}
-
 impl Watch {
-    fn start(cfg: &RunConfig) -> Watch {
-        let sup =
-            Supervisor::start_with_exe(cfg, Duration::from_millis(20), Some(exe().to_path_buf()))
-                .expect("start supervisor");
-        Watch {
-            sup,
-            scene: Scene::new(cfg.clone()),
-            n: 0,
-            events: Vec::new(),
-        }
-    }
-
-    fn pump(&mut self, left: Duration) -> Option<Record> {
-        let body = self.sup.records().recv_timeout(left).ok()?;
-        Some(self.take(body))
-    }
-
-    fn take(&mut self, body: Body) -> Record {
-        let rec = Record { n: self.n, body };
-        self.n += 1;
-        self.scene.apply(&rec);
-        if let Body::Event(e) = &rec.body {
-            self.events.push(e.clone());
-        }
-        rec
-    }
-
-    fn until(&mut self, what: &str, f: impl Fn(&Scene) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !f(&self.scene) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting until {what}");
-            self.pump(left.min(Duration::from_millis(100)));
-        }
-    }
-
-    fn event(&mut self, what: &str, f: impl Fn(&Event) -> bool) -> Event {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting for {what}");
-            if let Some(Record {
-                body: Body::Event(ev),
-                ..
-            }) = self.pump(left)
-                && f(&ev)
-            {
-                return ev;
-            }
-        }
-    }
-
-    /// Stream time passes `ms` milliseconds (ticks and samples go on).
-    fn quiet(&mut self, ms: u64) {
-        let at = self.scene.now_ns;
-        self.until("time to pass", |s| s.now_ns > at + ms * 1_000_000);
-    }
-
-    /// Stops every child and folds in the rest of the stream: the final
-    /// reading of the value, with every child gone, is exact.
-    fn finish(&mut self) {
-        self.sup.shutdown();
-        for body in self.sup.take_leftover() {
-            self.take(body);
-        }
-    }
-
     fn id_of(&self, name: &str) -> ProcId {
         let w = &self.scene.world;
         w.procs.iter().find(|p| p.name == name).unwrap().id

@@ -5,11 +5,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::watch::Watch;
 use common::*;
 use ipcscope::config::{DelayRange, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
 use ipcscope::model::Scene;
 use ipcscope::proc::spawn::is_alive;
-use ipcscope::stream::{Body, Command, Ended, Event, KernelWait, Kind, Record, Role, Sig};
+use ipcscope::stream::{Body, Command, Ended, KernelWait, Kind, Record, Role, Sig};
 use ipcscope::supervisor::Supervisor;
 
 fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
@@ -27,71 +28,7 @@ fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
     }
 }
 
-/// A supervisor and the scene its stream builds, as the visualizer has it.
-struct Watch {
-    sup: Supervisor,
-    scene: Scene,
-    n: u64,
-    /// Every event folded in, in stream order.
-    events: Vec<Event>,
-}
-
 impl Watch {
-    fn start(cfg: &RunConfig) -> Watch {
-        let sup =
-            Supervisor::start_with_exe(cfg, Duration::from_millis(20), Some(exe().to_path_buf()))
-                .expect("start supervisor");
-        Watch {
-            sup,
-            scene: Scene::new(cfg.clone()),
-            n: 0,
-            events: Vec::new(),
-        }
-    }
-
-    /// Folds in the next record (waiting up to `left` for it).
-    fn pump(&mut self, left: Duration) -> Option<Record> {
-        let body = self.sup.records().recv_timeout(left).ok()?;
-        Some(self.take(body))
-    }
-
-    fn take(&mut self, body: Body) -> Record {
-        let rec = Record { n: self.n, body };
-        self.n += 1;
-        self.scene.apply(&rec);
-        if let Body::Event(e) = &rec.body {
-            self.events.push(e.clone());
-        }
-        rec
-    }
-
-    /// Folds in records until `f` holds for the scene.
-    fn until(&mut self, what: &str, f: impl Fn(&Scene) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !f(&self.scene) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting until {what}");
-            self.pump(left.min(Duration::from_millis(100)));
-        }
-    }
-
-    /// Folds in records until an event matching `f` comes.
-    fn event(&mut self, what: &str, f: impl Fn(&Event) -> bool) -> Event {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting for {what}");
-            if let Some(Record {
-                body: Body::Event(ev),
-                ..
-            }) = self.pump(left)
-                && f(&ev)
-            {
-                return ev;
-            }
-        }
-    }
-
     fn id_of(&self, name: &str) -> u16 {
         self.sup
             .children()

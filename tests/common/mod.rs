@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod watch;
 
 use std::io::{BufRead, BufReader, Read};
 use std::os::fd::RawFd;
