@@ -8,7 +8,7 @@ mod common;
 
 use std::process::{Command as Process, Stdio};
 
-use common::watch::Watch;
+use common::watch::{Watch, headless};
 use common::*;
 use ipcscope::config::{DelayRange, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
 use ipcscope::model::Scene;
@@ -17,16 +17,7 @@ use ipcscope::proc::spawn::is_alive;
 use ipcscope::stream::{Command, Ended, Event, KernelWait, Kind, Note, SIGTERM, Stuck};
 
 fn cfg(scenario: Scenario) -> RunConfig {
-    RunConfig {
-        scenario,
-        seed: 1,
-        mode: Mode::Headless,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    headless(scenario, 1)
 }
 
 fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {

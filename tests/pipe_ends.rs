@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::watch::Watch;
+use common::watch::{Watch, headless};
 use common::*;
 use ipcscope::config::{DelayRange, Mode, PipeConfig, RunConfig, Scenario};
 use ipcscope::model::Scene;
@@ -21,16 +21,7 @@ fn pipe_cfg(f: impl FnOnce(&mut PipeConfig)) -> RunConfig {
     p.delay = DelayRange::ZERO;
     p.reader_delay = DelayRange::ZERO;
     f(&mut p);
-    RunConfig {
-        scenario: Scenario::Pipe(p),
-        seed: 1,
-        mode: Mode::Headless,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    headless(Scenario::Pipe(p), 1)
 }
 
 impl Watch {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::watch::Watch;
+use common::watch::{Watch, headless};
 use ipcscope::config::{DelayRange, Mode, Policy, QueueConfig, RunConfig, Scenario, Then, Wait};
 use ipcscope::model::policy;
 use ipcscope::stream::{Command, Ended, Event, Kind, Role};
@@ -15,16 +15,7 @@ use ipcscope::stream::{Command, Ended, Event, Kind, Role};
 fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
     let mut q = QueueConfig::defaults(Mode::Tui);
     f(&mut q);
-    RunConfig {
-        scenario: Scenario::Queue(q),
-        seed: 5,
-        mode: Mode::Headless,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    headless(Scenario::Queue(q), 5)
 }
 
 fn full(e: &Event) -> Option<(Option<Wait>, Then)> {

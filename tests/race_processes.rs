@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::watch::Watch;
+use common::watch::{Watch, headless};
 use ipcscope::config::{CounterConfig, DelayRange, Mode, RunConfig, Scenario};
 use ipcscope::model::Scene;
 use ipcscope::model::notice::Notice;
@@ -20,16 +20,7 @@ use ipcscope::stream::{Command, Event, KernelWait, Kind, ProcId, Role, Sig};
 fn counter(f: impl FnOnce(&mut CounterConfig)) -> RunConfig {
     let mut c = CounterConfig::defaults(Mode::Tui);
     f(&mut c);
-    RunConfig {
-        scenario: Scenario::Counter(c),
-        seed: 7,
-        mode: Mode::Headless,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    headless(Scenario::Counter(c), 7)
 }
 
 impl Watch {

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::watch::Watch;
+use common::watch::{Watch, headless};
 use common::*;
 use ipcscope::config::{DelayRange, Mode, PipeConfig, QueueConfig, RunConfig, Scenario};
 use ipcscope::model::Scene;
@@ -16,16 +16,7 @@ use ipcscope::supervisor::Supervisor;
 fn queue_cfg(f: impl FnOnce(&mut QueueConfig)) -> RunConfig {
     let mut q = QueueConfig::defaults(Mode::Tui);
     f(&mut q);
-    RunConfig {
-        scenario: Scenario::Queue(q),
-        seed: 1,
-        mode: Mode::Headless,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    headless(Scenario::Queue(q), 1)
 }
 
 impl Watch {

@@ -4,12 +4,26 @@
 
 use std::time::{Duration, Instant};
 
-use ipcscope::config::RunConfig;
+use ipcscope::config::{Mode, RunConfig, Scenario};
 use ipcscope::model::Scene;
 use ipcscope::stream::{Body, Event, Record};
 use ipcscope::supervisor::Supervisor;
 
 use super::{DEADLINE, exe};
+
+/// A headless run of `scenario` with `seed` (no trace, no record).
+pub fn headless(scenario: Scenario, seed: u64) -> RunConfig {
+    RunConfig {
+        scenario,
+        seed,
+        mode: Mode::Headless,
+        trace: None,
+        record: None,
+        ascii: false,
+        lang: Default::default(),
+        classroom: false,
+    }
+}
 
 /// A supervisor and the scene its stream builds, as the visualizer has it.
 pub struct Watch {
