@@ -967,6 +967,14 @@ fn ticks(seen: &[ipcscope::stream::Body]) -> usize {
     seen.iter().filter(|b| is_tick(b)).count()
 }
 
+/// Whether the program has printed `line`.
+fn printed(seen: &[ipcscope::stream::Body], line: &str) -> bool {
+    seen.iter().any(|b| {
+        matches!(b, ipcscope::stream::Body::Event(e)
+            if matches!(&e.kind, ipcscope::stream::Kind::Output { text } if text == line))
+    })
+}
+
 /// Waits until both children of [`TICKS`] have begun and ticked.
 fn both_ticking(w: &mut Watched) {
     w.until("both children tick", |seen| ticks(seen) >= 4);
@@ -1017,10 +1025,7 @@ fn kill_ends_the_selected_process_only_and_the_program_sees_it() {
     let one = w.child("Process-1").unwrap();
     w.attach.send(Command::Signal(one, Sig::Kill));
     w.until("the program's join returns", |seen| {
-        seen.iter().any(|b| {
-            matches!(b, ipcscope::stream::Body::Event(e)
-                if matches!(&e.kind, Kind::Output { text } if text == "Process-1 exitcode -9"))
-        })
+        printed(seen, "Process-1 exitcode -9")
     });
     w.until("ipcscope says Process-1 was killed", |seen| {
         seen.iter().any(|b| {
@@ -1036,7 +1041,7 @@ fn kill_ends_the_selected_process_only_and_the_program_sees_it() {
 
 #[test]
 fn terminate_ends_the_selected_process_with_sigterm() {
-    use ipcscope::stream::{Command, Kind, Sig};
+    use ipcscope::stream::{Command, Sig};
     if !have_python("terminate") {
         return;
     }
@@ -1045,10 +1050,7 @@ fn terminate_ends_the_selected_process_with_sigterm() {
     let one = w.child("Process-1").unwrap();
     w.attach.send(Command::Signal(one, Sig::Term));
     w.until("the program's join returns", |seen| {
-        seen.iter().any(|b| {
-            matches!(b, ipcscope::stream::Body::Event(e)
-                if matches!(&e.kind, Kind::Output { text } if text == "Process-1 exitcode -15"))
-        })
+        printed(seen, "Process-1 exitcode -15")
     });
     w.end();
 }
