@@ -84,6 +84,9 @@ pub struct Scene {
     /// per millisecond that saw moves, so it stays small (and the scene
     /// cheap to copy for a replay's checkpoints) however fast the flood.
     recent: VecDeque<Moved>,
+    /// The moves in `recent`, summed as they come and go (in, out), so the
+    /// rates (asked for every process drawn in a flood) cost nothing.
+    recent_sum: (u64, u64),
     pub depth_history: VecDeque<u32>,
     last_history_ns: u64,
     pub notices: VecDeque<(Notice, u64)>,
@@ -127,6 +130,7 @@ impl Scene {
             unlisted: 0,
             last_behind_ns: 0,
             recent: VecDeque::new(),
+            recent_sum: (0, 0),
             depth_history: VecDeque::new(),
             last_history_ns: 0,
             notices: VecDeque::new(),
@@ -199,7 +203,10 @@ impl Scene {
             .front()
             .is_some_and(|m| m.last_ns + 1_000_000_000 < t)
         {
-            self.recent.pop_front();
+            if let Some(m) = self.recent.pop_front() {
+                self.recent_sum.0 -= u64::from(m.ins);
+                self.recent_sum.1 -= u64::from(m.outs);
+            }
         }
         // One depth sample per 100 ms of stream time; a long jump (the
         // first record, a pause, a bad file) adds at most a full history.
@@ -243,8 +250,11 @@ impl Scene {
             }
             if let Some(m) = self.recent.back_mut() {
                 m.last_ns = at;
+                let (i, o) = (m.ins, m.outs);
                 m.ins = m.ins.saturating_add(ins.min(u32::MAX as u64) as u32);
                 m.outs = m.outs.saturating_add(outs.min(u32::MAX as u64) as u32);
+                self.recent_sum.0 += u64::from(m.ins - i);
+                self.recent_sum.1 += u64::from(m.outs - o);
             }
             if self.stuck.is_some() {
                 self.stuck = None;
@@ -399,9 +409,7 @@ impl Scene {
     /// Items per second in (put/sent) and out (got/received), over the
     /// last second (to the millisecond).
     pub fn rates(&self) -> (usize, usize) {
-        self.recent.iter().fold((0, 0), |(i, o), m| {
-            (i + m.ins as usize, o + m.outs as usize)
-        })
+        (self.recent_sum.0 as usize, self.recent_sum.1 as usize)
     }
 
     /// Events come faster than they can be animated.
