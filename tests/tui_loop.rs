@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 use ipcscope::config::{Mode, QueueConfig, RunConfig, Scenario};
-use ipcscope::model::{Controls, Hint, Scene, Timeline, TimelineCmd};
+use ipcscope::model::{Controls, Hint, Scene, TimelineCmd};
 use ipcscope::recording::{self, Recording};
 use ipcscope::source::Source;
 use ipcscope::source::replay::Replay;
@@ -285,14 +285,6 @@ impl Source for Scripted {
         }
         self.commands.lock().unwrap().push(c);
         Ok(())
-    }
-
-    fn timeline(&mut self, _t: TimelineCmd, _scene: &mut Scene) -> Result<(), Hint> {
-        Err(Hint::NotAReplay)
-    }
-
-    fn timeline_view(&self) -> Option<Timeline> {
-        None
     }
 
     fn clock_ns(&self) -> u64 {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::Source;
 use crate::attach::{Attach, StartError};
 use crate::config::RunConfig;
-use crate::model::{Hint, Scene, Timeline, TimelineCmd};
+use crate::model::{Hint, Scene};
 use crate::recording::Recorder;
 use crate::stream::{Body, Command, Record};
 use crate::telemetry::now_ns;
@@ -118,14 +118,6 @@ impl Source for AttachSource {
                 Ok(())
             }
         }
-    }
-
-    fn timeline(&mut self, _t: TimelineCmd, _scene: &mut Scene) -> Result<(), Hint> {
-        Err(Hint::NotAReplay)
-    }
-
-    fn timeline_view(&self) -> Option<Timeline> {
-        None
     }
 
     fn clock_ns(&self) -> u64 {

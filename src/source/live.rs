@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::Source;
 use crate::config::RunConfig;
-use crate::model::{Hint, Scene, Timeline, TimelineCmd};
+use crate::model::{Hint, Scene};
 use crate::recording::Recorder;
 use crate::stream::{Body, Command, Note, Record};
 use crate::supervisor::{StartError, Supervisor};
@@ -189,14 +189,6 @@ impl<T: Tap> Source for Live<T> {
                 Ok(())
             }
         }
-    }
-
-    fn timeline(&mut self, _t: TimelineCmd, _scene: &mut Scene) -> Result<(), Hint> {
-        Err(Hint::NotAReplay)
-    }
-
-    fn timeline_view(&self) -> Option<Timeline> {
-        None
     }
 
     fn clock_ns(&self) -> u64 {

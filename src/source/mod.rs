@@ -26,11 +26,15 @@ pub trait Source {
     fn command(&mut self, c: Command, scene: &mut Scene) -> Result<(), Hint>;
 
     /// Steers a replay's timeline (rebuilding `scene` when it seeks); a live
-    /// run answers with a hint.
-    fn timeline(&mut self, t: TimelineCmd, scene: &mut Scene) -> Result<(), Hint>;
+    /// run (the default) answers with a hint.
+    fn timeline(&mut self, _t: TimelineCmd, _scene: &mut Scene) -> Result<(), Hint> {
+        Err(Hint::NotAReplay)
+    }
 
-    /// The timeline to draw, for a replay.
-    fn timeline_view(&self) -> Option<Timeline>;
+    /// The timeline to draw, for a replay (a live run has none).
+    fn timeline_view(&self) -> Option<Timeline> {
+        None
+    }
 
     /// The view's clock (CLOCK_MONOTONIC ns): now, or the playhead.
     fn clock_ns(&self) -> u64;
