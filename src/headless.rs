@@ -175,15 +175,9 @@ impl Printer {
         let rec = Record { n: self.n, body };
         self.n += 1;
         self.scene.apply(&rec);
-        for r in &mut self.recorders {
-            r.record(&rec);
-            if let Some(e) = r.take_failure() {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "ipcscope: {}",
-                    text::words().goes_on_without(&e)
-                );
-            }
+        // Headless, a recording's gaps are said in its summary, not here.
+        for said in crate::recording::record_in(&mut self.recorders, &rec, &mut true) {
+            let _ = writeln!(std::io::stderr(), "ipcscope: {said}");
         }
         self.out.folded(&self.scene, &rec);
     }

@@ -12,7 +12,7 @@ pub mod reader;
 pub mod writer;
 
 pub use reader::{ReadError, Recording, load};
-pub use writer::Recorder;
+pub use writer::{Recorder, record_in};
 
 /// The first line of every recording.
 pub const MAGIC: &str = "recording";

@@ -33,6 +33,24 @@ pub struct Recorder {
     reported: bool,
 }
 
+/// Records `rec` in each recorder; returns what to tell the user: each
+/// recording that failed (the run goes on without it) and, once
+/// (`told_gaps`), a recording that has gaps.
+pub fn record_in(recorders: &mut [Recorder], rec: &Record, told_gaps: &mut bool) -> Vec<String> {
+    let mut say = Vec::new();
+    for r in recorders {
+        r.record(rec);
+        if let Some(e) = r.take_failure() {
+            say.push(crate::text::words().goes_on_without(&e));
+        }
+        if r.dropped > 0 && !*told_gaps {
+            *told_gaps = true;
+            say.push(crate::text::words().recording_gaps(r.path()));
+        }
+    }
+    say
+}
+
 impl Recorder {
     /// Opens `path` (see [`outfile`] for what is refused) and starts the
     /// writer thread.

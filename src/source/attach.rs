@@ -65,17 +65,8 @@ impl AttachSource {
     fn take(&mut self, scene: &mut Scene, body: Body) -> bool {
         let rec = Record { n: self.n, body };
         self.n += 1;
-        for r in &mut self.recorders {
-            r.record(&rec);
-            if let Some(e) = r.take_failure() {
-                self.problems.push(crate::text::words().goes_on_without(&e));
-            }
-            if r.dropped > 0 && !self.told_gaps {
-                self.told_gaps = true;
-                self.problems
-                    .push(crate::text::words().recording_gaps(r.path()));
-            }
-        }
+        let say = crate::recording::record_in(&mut self.recorders, &rec, &mut self.told_gaps);
+        self.problems.extend(say);
         scene.apply(&rec)
     }
 
