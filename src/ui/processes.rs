@@ -615,12 +615,7 @@ fn parent_cells(app: &View, theme: &Theme) -> Cells {
     let t = text::words();
     let w = &app.scene.world;
     let at = parent::at(w);
-    let (glyph, style) = match at {
-        ParentAt::Joining(_) => (Glyph::Blocked, theme.blocked()),
-        ParentAt::BeforeTerminate { held: true } => (Glyph::Stopped, theme.warn()),
-        ParentAt::Done => (Glyph::Done, theme.dim()),
-        _ => (Glyph::Running, theme.ok()),
-    };
+    let (glyph, style) = crate::ui::stage::parent_look(at, theme);
     let words = |short: bool| match at {
         ParentAt::Starting => t.parent_starting(short).to_string(),
         ParentAt::Joining(pid) => t.parent_joining(&w.name_of(pid), short),

@@ -546,6 +546,7 @@ fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, s: &str, style: Style) {
 mod cards;
 mod counter;
 mod parent;
+pub(crate) use parent::look as parent_look;
 mod pipe;
 mod queue;
 mod tube;

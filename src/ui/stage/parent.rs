@@ -44,18 +44,25 @@ pub(super) fn render_parent(app: &View, theme: &Theme, area: Rect, buf: &mut Buf
     }
 }
 
+/// The parent's glyph and style where it is: blocked in `join()`, held
+/// before `terminate()`, done, else running (the stage and the processes
+/// panel draw it alike).
+pub(crate) fn look(at: ParentAt, theme: &Theme) -> (Glyph, ratatui::style::Style) {
+    match at {
+        ParentAt::Joining(_) => (Glyph::Blocked, theme.blocked()),
+        ParentAt::BeforeTerminate { held: true } => (Glyph::Stopped, theme.warn()),
+        ParentAt::Done => (Glyph::Done, theme.dim()),
+        _ => (Glyph::Running, theme.ok()),
+    }
+}
+
 /// The parent's state line, longest form first: who it is, a glyph and
 /// words, and (blocked in `join()`) what the kernel shows.
 fn state_forms(app: &View, theme: &Theme) -> Vec<Line<'static>> {
     let t = text::words();
     let w = &app.scene.world;
     let at = parent::at(w);
-    let (glyph, style) = match at {
-        ParentAt::Joining(_) => (Glyph::Blocked, theme.blocked()),
-        ParentAt::BeforeTerminate { held: true } => (Glyph::Stopped, theme.warn()),
-        ParentAt::Done => (Glyph::Done, theme.dim()),
-        _ => (Glyph::Running, theme.ok()),
-    };
+    let (glyph, style) = look(at, theme);
     let words = |short: bool| match at {
         ParentAt::Starting => t.parent_starting(short).to_string(),
         ParentAt::Joining(pid) => t.parent_joining(&w.name_of(pid), short),
