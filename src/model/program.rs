@@ -431,6 +431,28 @@ impl ProgramWorld {
         format!("{name}:{}", at.line())
     }
 
+    /// An operation of `ev`'s process on `obj`: counted, the process shown
+    /// running (or waiting on it, `waits`), and a use tallied (into it,
+    /// out of it). The object, if the program made it known.
+    fn used(
+        &mut self,
+        ev: &Event,
+        obj: ObjectId,
+        waits: bool,
+        (into, out_of): (bool, bool),
+    ) -> Option<&mut Obj> {
+        self.ops += 1;
+        self.running(ev.child);
+        if waits {
+            self.waits_on(ev.child, ev.obj);
+        }
+        let o = self.objects.get_mut(&obj)?;
+        let use_ = o.users.entry(ev.child).or_default();
+        use_.0 += u64::from(into);
+        use_.1 += u64::from(out_of);
+        Some(o)
+    }
+
     /// Folds one event in (called by the world for every event).
     pub fn apply(&mut self, ev: &Event) {
         if let Some(at) = ev.at {
@@ -452,20 +474,12 @@ impl ProgramWorld {
             | Kind::GetWait
             | Kind::PutFull { .. }
             | Kind::GetEmpty { .. } => {
-                self.ops += 1;
-                self.running(ev.child);
-                if matches!(ev.kind, Kind::PutWait | Kind::GetWait) {
-                    self.waits_on(ev.child, ev.obj);
-                }
-                let Some(o) = self.objects.get_mut(&obj) else {
+                let waits = matches!(ev.kind, Kind::PutWait | Kind::GetWait);
+                let Some(o) =
+                    self.used(ev, obj, waits, (ev.kind == Kind::Put, ev.kind == Kind::Get))
+                else {
                     return;
                 };
-                let use_ = o.users.entry(ev.child).or_default();
-                match ev.kind {
-                    Kind::Put => use_.0 += 1,
-                    Kind::Get => use_.1 += 1,
-                    _ => {}
-                }
                 match ev.kind {
                     Kind::Put => {
                         o.puts += 1;
@@ -495,20 +509,15 @@ impl ProgramWorld {
                 }
             }
             Kind::Send | Kind::Recv | Kind::SendWait | Kind::RecvWait | Kind::RecvEof => {
-                self.ops += 1;
-                self.running(ev.child);
-                if matches!(ev.kind, Kind::SendWait | Kind::RecvWait) {
-                    self.waits_on(ev.child, ev.obj);
-                }
-                let Some(o) = self.objects.get_mut(&obj) else {
+                let waits = matches!(ev.kind, Kind::SendWait | Kind::RecvWait);
+                let Some(o) = self.used(
+                    ev,
+                    obj,
+                    waits,
+                    (ev.kind == Kind::Send, ev.kind == Kind::Recv),
+                ) else {
                     return;
                 };
-                let use_ = o.users.entry(ev.child).or_default();
-                match ev.kind {
-                    Kind::Send => use_.0 += 1,
-                    Kind::Recv => use_.1 += 1,
-                    _ => {}
-                }
                 let e = end as usize;
                 match ev.kind {
                     Kind::Send => {
