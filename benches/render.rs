@@ -18,16 +18,7 @@ const MS: u64 = 1_000_000;
 fn busy_scene() -> Scene {
     let mut q = QueueConfig::defaults(Mode::Tui);
     q.maxsize = 0;
-    let cfg = RunConfig {
-        scenario: Scenario::Queue(q),
-        seed: 1,
-        mode: Mode::Tui,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    };
+    let cfg = RunConfig::new(Scenario::Queue(q), Mode::Tui, 1);
     let mut scene = Scene::new(cfg.clone());
     let mut n = 0;
     let mut apply = |scene: &mut Scene, body| {

@@ -64,16 +64,7 @@ fn cfg() -> RunConfig {
     q.writers = WRITERS as u32;
     q.items = 0;
     q.delay = DelayRange::ZERO;
-    RunConfig {
-        scenario: Scenario::Queue(q),
-        seed: 1,
-        mode: Mode::Headless,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    RunConfig::new(Scenario::Queue(q), Mode::Headless, 1)
 }
 
 /// The flood's stream, one record at a time.

@@ -369,16 +369,11 @@ mod tests {
 
     #[test]
     fn a_stuck_queue_run_is_left_to_the_parent_when_readers_wait_and_ended_when_writers_do() {
-        let cfg = RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Headless)),
-            seed: 1,
-            mode: Mode::Headless,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        };
+        let cfg = RunConfig::new(
+            Scenario::Queue(QueueConfig::defaults(Mode::Headless)),
+            Mode::Headless,
+            1,
+        );
         let mut scene = Scene::new(cfg.clone());
         let recs = [
             Body::Run(RunInfo {
@@ -415,16 +410,7 @@ mod tests {
     fn a_wait_after_maxsize_was_lowered_is_told_against_the_new_maxsize() {
         let mut q = QueueConfig::defaults(Mode::Headless);
         q.maxsize = 0;
-        let cfg = RunConfig {
-            scenario: Scenario::Queue(q),
-            seed: 1,
-            mode: Mode::Headless,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        };
+        let cfg = RunConfig::new(Scenario::Queue(q), Mode::Headless, 1);
         let mut scene = Scene::new(cfg.clone());
         let mut n = 0;
         let mut fold = |scene: &mut Scene, body: Body| {

@@ -647,16 +647,11 @@ fn run_record(n: u64, start_ns: u64) -> Record {
         body: Body::Run(RunInfo {
             start_ns,
             pid: 100,
-            config: RunConfig {
-                scenario: Scenario::Queue(QueueConfig::defaults(Mode::Headless)),
-                seed: 1,
-                mode: Mode::Headless,
-                trace: None,
-                record: None,
-                ascii: false,
-                lang: Default::default(),
-                classroom: false,
-            },
+            config: RunConfig::new(
+                Scenario::Queue(QueueConfig::defaults(Mode::Headless)),
+                Mode::Headless,
+                1,
+            ),
         }),
     }
 }

@@ -299,16 +299,11 @@ impl Source for Scripted {
 }
 
 fn cfg() -> RunConfig {
-    RunConfig {
-        scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-        seed: 1,
-        mode: Mode::Tui,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    RunConfig::new(
+        Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+        Mode::Tui,
+        1,
+    )
 }
 
 fn spawn(t: u64, id: u16, name: &str, role: Role) -> Body {

@@ -238,16 +238,7 @@ pub fn run(role: TestRole) -> ChildResult {
             crate::proc::spawn::registry::install_panic_hook();
             let mut q = QueueConfig::defaults(Mode::Tui);
             q.delay = crate::config::DelayRange::fixed(0.05);
-            let cfg = RunConfig {
-                scenario: Scenario::Queue(q),
-                seed: 1,
-                mode: Mode::Headless,
-                trace: None,
-                record: None,
-                ascii: false,
-                lang: Default::default(),
-                classroom: false,
-            };
+            let cfg = RunConfig::new(Scenario::Queue(q), Mode::Headless, 1);
             let sup = crate::supervisor::Supervisor::start(&cfg, Duration::from_millis(20))?;
             let pids: Vec<String> = sup.children().iter().map(|c| c.pid.to_string()).collect();
             writeln!(out, "{}", pids.join(" "))?;

@@ -288,16 +288,11 @@ mod tests {
     }
 
     fn scene_with(events: &[(ProcId, Kind)]) -> Scene {
-        let cfg = RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        };
+        let cfg = RunConfig::new(
+            Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            Mode::Tui,
+            1,
+        );
         let mut s = Scene::new(cfg.clone());
         let mut n = 0;
         let mut rec = |s: &mut Scene, body| {

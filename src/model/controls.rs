@@ -660,16 +660,11 @@ mod tests {
     use crate::stream::{Body, Event, Kind, Record, RunInfo};
 
     fn cfg() -> RunConfig {
-        RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        }
+        RunConfig::new(
+            Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            Mode::Tui,
+            1,
+        )
     }
 
     fn lesson() -> Scene {

@@ -383,16 +383,11 @@ mod tests {
     }
 
     fn cfg() -> RunConfig {
-        RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        }
+        RunConfig::new(
+            Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            Mode::Tui,
+            1,
+        )
     }
 
     fn lesson() -> Lesson {

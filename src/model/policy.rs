@@ -84,16 +84,7 @@ mod tests {
     fn scene(f: impl FnOnce(&mut QueueConfig)) -> Scene {
         let mut q = QueueConfig::defaults(Mode::Tui);
         f(&mut q);
-        let cfg = RunConfig {
-            scenario: Scenario::Queue(q),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        };
+        let cfg = RunConfig::new(Scenario::Queue(q), Mode::Tui, 1);
         let mut s = Scene::new(cfg.clone());
         s.apply(&Record {
             n: 0,

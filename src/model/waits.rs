@@ -178,16 +178,7 @@ mod tests {
     use crate::stream::{Event, Kind, PipeView, Record, run::*};
 
     fn scene(scenario: Scenario) -> Scene {
-        Scene::new(RunConfig {
-            scenario,
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        })
+        Scene::new(RunConfig::new(scenario, Mode::Tui, 1))
     }
 
     fn apply(s: &mut Scene, n: u64, ev: Event) {

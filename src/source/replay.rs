@@ -269,16 +269,11 @@ mod tests {
     use crate::stream::{Event, Role, RunInfo};
 
     fn cfg() -> RunConfig {
-        RunConfig {
-            scenario: Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
-            seed: 1,
-            mode: Mode::Tui,
-            trace: None,
-            record: None,
-            ascii: false,
-            lang: Default::default(),
-            classroom: false,
-        }
+        RunConfig::new(
+            Scenario::Queue(QueueConfig::defaults(Mode::Tui)),
+            Mode::Tui,
+            1,
+        )
     }
 
     /// A made-up run of `n` puts, one per ms.

@@ -621,6 +621,23 @@ pub struct RunConfig {
     pub classroom: bool,
 }
 
+impl RunConfig {
+    /// A run of `scenario` in `mode` with `seed`: no trace, no record, the
+    /// default language, drawn with Unicode, not for the classroom.
+    pub fn new(scenario: Scenario, mode: Mode, seed: u64) -> RunConfig {
+        RunConfig {
+            scenario,
+            seed,
+            mode,
+            trace: None,
+            record: None,
+            ascii: false,
+            lang: Lang::default(),
+            classroom: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,16 +19,7 @@ use crate::stream::{
 const MS: u64 = 1_000_000;
 
 fn run_cfg(scenario: Scenario) -> RunConfig {
-    RunConfig {
-        scenario,
-        seed: 1,
-        mode: Mode::Tui,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    RunConfig::new(scenario, Mode::Tui, 1)
 }
 
 /// A scene built from records, the controls, and the view's clock: what a

@@ -13,16 +13,7 @@ use super::{DEADLINE, exe};
 
 /// A headless run of `scenario` with `seed` (no trace, no record).
 pub fn headless(scenario: Scenario, seed: u64) -> RunConfig {
-    RunConfig {
-        scenario,
-        seed,
-        mode: Mode::Headless,
-        trace: None,
-        record: None,
-        ascii: false,
-        lang: Default::default(),
-        classroom: false,
-    }
+    RunConfig::new(scenario, Mode::Headless, seed)
 }
 
 /// A supervisor and the scene its stream builds, as the visualizer has it.

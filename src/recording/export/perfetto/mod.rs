@@ -174,16 +174,11 @@ mod tests {
             body: Body::Run(crate::stream::RunInfo {
                 start_ns: start,
                 pid: 9,
-                config: RunConfig {
-                    scenario: Scenario::Pipe(PipeConfig::defaults(Mode::Headless)),
-                    seed: 1,
-                    mode: Mode::Headless,
-                    trace: None,
-                    record: None,
-                    ascii: false,
-                    lang: Default::default(),
-                    classroom: false,
-                },
+                config: RunConfig::new(
+                    Scenario::Pipe(PipeConfig::defaults(Mode::Headless)),
+                    Mode::Headless,
+                    1,
+                ),
             }),
         };
         let spawn = |n, t, pid| {
