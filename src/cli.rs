@@ -413,7 +413,7 @@ struct QueueArgs {
     #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
     reader_delay: Option<DelayRange>,
     /// Queue capacity, 0 = unbounded, up to 65536 [default: 0]
-    #[arg(long, value_name = "N", value_parser = number::<u32>(0, u64::from(MAX_MAXSIZE)))]
+    #[arg(long, value_name = "N", value_parser = number::<u32>(0, u64::from(MAX_MAXSIZE)), conflicts_with = "python_feeder")]
     maxsize: Option<u32>,
     /// Seconds a put waits for space before Full (then retries), 0-3600; 0 raises at once [default: forever]
     #[arg(long, value_name = "S", value_parser = parse_timeout, allow_hyphen_values = true)]
@@ -433,6 +433,15 @@ struct QueueArgs {
     /// After queue.Empty a reader stops reading and ends (except queue.Empty: break) [default: it gets again]
     #[arg(long)]
     give_up_get: bool,
+    /// As Python's Queue(): put() only appends to the writer's own buffer and a feeder thread flushes it into the pipe; a writer with unflushed items cannot exit
+    #[arg(long, conflicts_with_all = ["put_timeout", "nowait_put", "give_up_put"])]
+    python_feeder: bool,
+    /// With --python-feeder: how many items the pipe holds (Python's holds 64 KiB), 1-65536 [default: 8]
+    #[arg(long, value_name = "N", value_parser = number::<u32>(1, u64::from(MAX_MAXSIZE)), requires = "python_feeder")]
+    pipe_holds: Option<u32>,
+    /// With --readers 0 and --items N the parent reads the items itself: after joining the writers (as the guideline warns against), or with this flag before (the fix)
+    #[arg(long)]
+    drain_first: bool,
 }
 
 /// [`Then::GiveUp`] when the flag is given, else the default.
@@ -449,13 +458,19 @@ impl QueueArgs {
             items: self.items.unwrap_or(d.items),
             delay: self.delay.unwrap_or(d.delay),
             reader_delay: self.reader_delay.unwrap_or(d.reader_delay),
-            maxsize: self.maxsize.unwrap_or(d.maxsize),
+            // With the feeder, the queue stands for Python's pipe.
+            maxsize: match self.python_feeder {
+                true => self.pipe_holds.unwrap_or(QueueConfig::PIPE_HOLDS),
+                false => self.maxsize.unwrap_or(d.maxsize),
+            },
             put_timeout: self.put_timeout.or(d.put_timeout),
             get_timeout: self.get_timeout.or(d.get_timeout),
             put_nowait: self.nowait_put || d.put_nowait,
             get_nowait: self.nowait_get || d.get_nowait,
             on_full: give_up(self.give_up_put, d.on_full),
             on_empty: give_up(self.give_up_get, d.on_empty),
+            feeder: self.python_feeder,
+            drain_first: self.drain_first,
         }
     }
 }
@@ -976,7 +991,37 @@ mod tests {
                 get_nowait: false,
                 on_full: Then::Retry,
                 on_empty: Then::Retry,
+                feeder: false,
+                drain_first: false,
             }
+        );
+    }
+
+    #[test]
+    fn python_feeder_makes_the_queue_the_pipe_holding_eight_items_unless_told() {
+        let q = queue(&["--python-feeder", "--readers", "0", "--items", "20"]);
+        assert!(q.feeder && !q.drain_first && q.parent_reads());
+        assert_eq!(q.maxsize, QueueConfig::PIPE_HOLDS);
+        let q = queue(&["--python-feeder", "--pipe-holds", "3", "--drain-first"]);
+        assert_eq!((q.maxsize, q.drain_first), (3, true));
+    }
+
+    #[test]
+    fn python_feeder_refuses_a_maxsize_and_the_put_policies_it_does_not_model() {
+        for extra in [
+            &["--maxsize", "2"][..],
+            &["--put-timeout", "1"],
+            &["--nowait-put"],
+            &["--give-up-put"],
+        ] {
+            let mut args = vec!["queue", "--python-feeder"];
+            args.extend_from_slice(extra);
+            let argv = std::iter::once("ipcscope").chain(args.iter().copied());
+            assert!(invocation_from(argv).is_err(), "{args:?}");
+        }
+        assert!(
+            invocation_from(["ipcscope", "queue", "--pipe-holds", "3"]).is_err(),
+            "--pipe-holds without --python-feeder"
         );
     }
 

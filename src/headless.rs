@@ -298,9 +298,13 @@ impl Ending {
                     why: Stuck::EmptyNoWriter,
                 }),
             ) => (Ending::Running, Vec::new()),
-            (Ending::Running, _, Some(Note::NoProgress { .. } | Note::Deadlock { .. })) => {
-                (Ending::Done, Vec::new())
-            }
+            (
+                Ending::Running,
+                _,
+                Some(
+                    Note::NoProgress { .. } | Note::Deadlock { .. } | Note::JoinBeforeDrain { .. },
+                ),
+            ) => (Ending::Done, Vec::new()),
             (state, _, _) => (state, Vec::new()),
         }
     }

@@ -67,6 +67,9 @@ pub struct WriterArgs {
     pub delay: DelayRange,
     #[arg(long)]
     pub put_timeout: Option<f64>,
+    /// Python's feeder: puts go to its own buffer, a thread flushes it.
+    #[arg(long)]
+    pub feeder: bool,
 }
 
 impl WriterArgs {
@@ -80,6 +83,9 @@ impl WriterArgs {
         flag(&mut a, "delay", self.delay);
         if let Some(t) = self.put_timeout {
             flag(&mut a, "put-timeout", t);
+        }
+        if self.feeder {
+            a.push("--feeder".into());
         }
         a
     }
@@ -227,7 +233,7 @@ mod tests {
             seed: 99,
         };
         round_trip(&c, c.to_args());
-        for put_timeout in [None, Some(0.5)] {
+        for (put_timeout, feeder) in [(None, false), (Some(0.5), false), (None, true)] {
             let w = WriterArgs {
                 queue_fd: 5,
                 writer: 2,
@@ -236,6 +242,7 @@ mod tests {
                 block: 3,
                 delay: d,
                 put_timeout,
+                feeder,
             };
             round_trip(&w, w.to_args());
         }

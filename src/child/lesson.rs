@@ -85,9 +85,16 @@ pub fn run(role: LessonRole) -> ChildResult {
                 block,
                 delay,
                 put_timeout,
+                feeder,
             } = args;
             let mut ctx = Ctx::new(&common)?;
             let mut q = open_queue(&ctx, queue_fd)?;
+            if feeder {
+                let numbers = super::feeder::Numbers { first, block };
+                super::feeder::write(&mut ctx, q, writer, items, numbers, delay)?;
+                ctx.exiting();
+                return Ok(());
+            }
             let mut n = 0u64;
             while items == 0 || n < items {
                 if !ctx.pass_gate() {

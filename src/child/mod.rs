@@ -5,6 +5,7 @@
 pub mod args;
 pub mod bench;
 pub mod ctx;
+mod feeder;
 pub mod lesson;
 pub mod race;
 pub mod testing;

@@ -92,6 +92,9 @@ struct QueueFile {
     nowait_get: Option<Spanned<Flag>>,
     give_up_put: Option<Spanned<Flag>>,
     give_up_get: Option<Spanned<Flag>>,
+    python_feeder: Option<Spanned<Flag>>,
+    pipe_holds: Option<Spanned<Whole>>,
+    drain_first: Option<Spanned<Flag>>,
 }
 
 #[derive(Deserialize)]
@@ -239,13 +242,22 @@ fn scenario(s: &Spanned<ScenarioTable>) -> Result<Scenario, Located> {
                     return Err(at(f, Problem::NowaitWithTimeout { op }));
                 }
             }
+            let feeder = flag(&q.python_feeder);
+            if let (true, Some(m)) = (feeder, &q.maxsize) {
+                return Err(at(m, Problem::FeederWithMaxsize));
+            }
+            let pipe_holds = range(&q.pipe_holds, "pipe_holds", 1, MAX_MAXSIZE)?;
+            let maxsize = match feeder {
+                true => pipe_holds.unwrap_or(QueueConfig::PIPE_HOLDS),
+                false => range(&q.maxsize, "maxsize", 0, MAX_MAXSIZE)?.unwrap_or(d.maxsize),
+            };
             Scenario::Queue(QueueConfig {
                 writers,
                 readers,
                 items: range(&q.items, "items", 0, MAX_ITEMS)?.unwrap_or(d.items),
                 delay: delay(&q.delay, "delay")?.unwrap_or(d.delay),
                 reader_delay: delay(&q.reader_delay, "reader_delay")?.unwrap_or(d.reader_delay),
-                maxsize: range(&q.maxsize, "maxsize", 0, MAX_MAXSIZE)?.unwrap_or(d.maxsize),
+                maxsize,
                 put_timeout: put_timeout.or(d.put_timeout),
                 get_timeout: get_timeout.or(d.get_timeout),
                 put_nowait: nowait_put || d.put_nowait,
@@ -260,6 +272,8 @@ fn scenario(s: &Spanned<ScenarioTable>) -> Result<Scenario, Located> {
                 } else {
                     d.on_empty
                 },
+                feeder,
+                drain_first: flag(&q.drain_first),
             })
         }
         (_, Some(p), _) => {

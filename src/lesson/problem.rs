@@ -74,6 +74,9 @@ pub enum Problem {
     NeedsDuplex(&'static str),
     /// `full_speed = true` beside a `step_delay`.
     FullSpeedWithStepDelay,
+    /// `maxsize` beside `python_feeder = true` (the pipe's room is
+    /// `pipe_holds`).
+    FeederWithMaxsize,
     /// A delay or a timeout the command line would refuse.
     Seconds {
         key: &'static str,
@@ -385,6 +388,7 @@ impl Problem {
                 t.action_needs_option(&action.to_string(), option)
             }
             Problem::FullSpeedWithStepDelay => t.full_speed_with_step_delay().into(),
+            Problem::FeederWithMaxsize => t.feeder_with_maxsize().into(),
             Problem::Seconds { key, why } => t.bad_seconds(key, why),
             Problem::NoProgramName => t.no_program_name(),
             Problem::EmptyProgram(name) => t.empty_program(name),

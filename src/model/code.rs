@@ -171,6 +171,8 @@ fn place(p: &Proc, scene: &Scene) -> Option<(Op, bool)> {
         (Activity::WaitingToSend { .. }, _) => (Op::Send, true),
         (Activity::WaitingToRecv { .. }, _) => (Op::Recv, true),
         (Activity::WaitingForLock { .. }, _) => (Op::Lock, true),
+        // Its function returned; Python's exit joins the feeder thread.
+        (Activity::WaitingToFlush { .. }, _) => (Op::Exit, true),
         (Activity::Exited, _) => return None,
         (Activity::Active, Some(did)) => match did {
             Did::Full => (Op::Full, false),
@@ -255,6 +257,8 @@ fn parent_place(scene: &Scene) -> Option<(Op, Parent)> {
     Some(match super::parent::at(&scene.world) {
         ParentAt::Starting => (Op::Start, Parent::Running),
         ParentAt::Joining(_) => (Op::Join, Parent::Blocked),
+        ParentAt::Reading { blocked: true } => (Op::Get, Parent::Blocked),
+        ParentAt::Reading { blocked: false } => (Op::Get, Parent::Running),
         ParentAt::BeforeTerminate { held: true } => (Op::Terminate, Parent::Held),
         ParentAt::BeforeTerminate { held: false } | ParentAt::Terminating => {
             (Op::Terminate, Parent::Running)

@@ -116,6 +116,7 @@ impl Notice {
                 Note::CouldNotDo { .. }
                 | Note::AtLimit { .. }
                 | Note::Deadlock { .. }
+                | Note::JoinBeforeDrain { .. }
                 | Note::OwnSendEnd { .. } => Some(Notice::Note(note.clone())),
                 _ => None,
             },

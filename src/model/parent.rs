@@ -23,6 +23,37 @@ pub struct ParentTally {
     /// The stream has told of the parent's program (a recording made
     /// before the parent's events has children and no word of it).
     pub seen: bool,
+    /// It reads the queue itself (there is no reader process).
+    pub reads: Option<Reads>,
+    /// Items it has got (its own `get()`s).
+    pub got: u64,
+    /// It waits in `get()`: the queue is empty.
+    pub waiting_get: bool,
+}
+
+/// The parent reads the queue itself: `total` items (those the writers
+/// put), all of them before its joins (`first`, the fix) or after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reads {
+    pub total: u64,
+    pub first: bool,
+}
+
+impl ParentTally {
+    /// Before any event: what the run's settings say of its program.
+    pub fn for_run(cfg: &crate::stream::run::RunConfig) -> ParentTally {
+        let reads = match &cfg.scenario {
+            crate::stream::run::Scenario::Queue(q) if q.parent_reads() => Some(Reads {
+                total: q.items.saturating_mul(u64::from(q.writers)),
+                first: q.drain_first,
+            }),
+            _ => None,
+        };
+        ParentTally {
+            reads,
+            ..ParentTally::default()
+        }
+    }
 }
 
 impl ParentTally {
@@ -38,6 +69,15 @@ impl ParentTally {
             self.seen = true;
         }
         match &ev.kind {
+            Kind::GetWait => {
+                self.seen = true;
+                self.waiting_get = true;
+            }
+            Kind::Get => {
+                self.seen = true;
+                self.waiting_get = false;
+                self.got += 1;
+            }
             Kind::Join { target } => self.joining = Some(*target),
             Kind::Joined { target } => {
                 if self.joining == Some(*target) {
@@ -78,6 +118,8 @@ pub enum ParentAt {
     Starting,
     /// Blocked in `join()` on this process (its pid).
     Joining(i32),
+    /// Reading the queue itself (`blocked`: in `get()`, the queue empty).
+    Reading { blocked: bool },
     /// Its joins done, before `terminate()`: the readers drain the queue,
     /// or (`held`) a lesson holds it there.
     BeforeTerminate { held: bool },
@@ -100,6 +142,8 @@ pub enum StepKind {
     Start,
     /// `p.join()` on this process (its name).
     Join(String),
+    /// `q.get()` for each item the writers put (how many, when known).
+    Get(Option<u64>),
     /// `p.terminate()` on these processes (their names).
     Terminate(Vec<String>),
     /// The end of its program.
@@ -128,9 +172,6 @@ pub fn at(w: &World) -> ParentAt {
     if w.procs.is_empty() {
         return ParentAt::Starting;
     }
-    if w.procs.iter().all(|p| !p.alive()) {
-        return ParentAt::Done;
-    }
     if let Some(pid) = w.parent.joining {
         return ParentAt::Joining(pid);
     }
@@ -138,6 +179,17 @@ pub fn at(w: &World) -> ParentAt {
         .procs
         .iter()
         .any(|p| worker(p.role) && !w.parent.joined.contains(&p.pid));
+    if let Some(r) = w.parent.reads
+        && !reading_over(w)
+        && (r.first || !unjoined)
+    {
+        return ParentAt::Reading {
+            blocked: w.parent.waiting_get,
+        };
+    }
+    if w.procs.iter().all(|p| !p.alive()) {
+        return ParentAt::Done;
+    }
     if unjoined {
         // Between two joins, or before the first: the next one comes.
         return ParentAt::Starting;
@@ -152,6 +204,16 @@ pub fn at(w: &World) -> ParentAt {
     }
     // A pipe's receiver: joined as the workers are.
     ParentAt::Starting
+}
+
+/// Whether the parent has read all it will: every item, or (the writers
+/// gone) all there is.
+fn reading_over(w: &World) -> bool {
+    let Some(r) = w.parent.reads else {
+        return true;
+    };
+    let writers_gone = w.by_role(Role::Writer).all(|p| !p.alive());
+    w.parent.got >= r.total || writers_gone && w.queue.depth() == 0 && !w.parent.waiting_get
 }
 
 /// The parent's program as steps: `start`, a `join` per worker (and a
@@ -170,6 +232,23 @@ pub fn steps(w: &World) -> Vec<Step> {
             StepState::Done
         },
     }];
+    let get = w.parent.reads.map(|r| Step {
+        what: StepKind::Get((r.total > 0).then_some(r.total)),
+        state: match now {
+            ParentAt::Reading { blocked } => StepState::Now {
+                blocked,
+                held: false,
+            },
+            _ if reading_over(w) && !w.procs.is_empty() => StepState::Done,
+            _ => StepState::Later,
+        },
+    });
+    if let Some(s) = get
+        .clone()
+        .filter(|_| w.parent.reads.is_some_and(|r| r.first))
+    {
+        out.push(s);
+    }
     let mut joins: Vec<&Proc> = w.procs.iter().filter(|p| worker(p.role)).collect();
     let pipe_receiver = w.procs.iter().any(|p| p.role == Role::Receiver);
     if pipe_receiver {
@@ -195,6 +274,9 @@ pub fn steps(w: &World) -> Vec<Step> {
             what: StepKind::Join(p.name.clone()),
             state,
         });
+    }
+    if let Some(s) = get.filter(|_| w.parent.reads.is_some_and(|r| !r.first)) {
+        out.push(s);
     }
     let readers: Vec<&Proc> = w.by_role(Role::Reader).collect();
     if !readers.is_empty() {

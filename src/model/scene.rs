@@ -108,6 +108,7 @@ pub struct Scene {
 impl Scene {
     /// An empty scene for a run of `cfg` (before its first record).
     pub fn new(cfg: RunConfig) -> Scene {
+        let parent = super::parent::ParentTally::for_run(&cfg);
         let maxsize = match &cfg.scenario {
             Scenario::Queue(q) => q.maxsize,
             _ => 0,
@@ -117,7 +118,10 @@ impl Scene {
             start_ns: 0,
             pid: 0,
             now_ns: 0,
-            world: World::new(0),
+            world: World {
+                parent,
+                ..World::new(0)
+            },
             queue: None,
             pipe: None,
             value: None,
@@ -178,7 +182,10 @@ impl Scene {
         self.start_ns = info.start_ns;
         self.pid = info.pid;
         self.now_ns = info.start_ns;
-        self.world = World::new(info.start_ns);
+        self.world = World {
+            parent: super::parent::ParentTally::for_run(&info.config),
+            ..World::new(info.start_ns)
+        };
         self.last_history_ns = info.start_ns;
         self.gaps = gaps;
         self.slow_motion = slow;

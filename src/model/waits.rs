@@ -10,7 +10,7 @@
 
 use super::Scene;
 use super::world::{Activity, Proc};
-use crate::stream::{Holder, ProcId, Role};
+use crate::stream::{Holder, ProcId, Role, SUPERVISOR};
 
 /// What a blocked process waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +25,12 @@ pub enum Need {
     Room,
     /// A counter: the Value's lock.
     Lock,
-    /// A watched program's process in `join()`: the child's end.
+    /// A process in `join()`: the child's end (a watched program's, or
+    /// the parent's own `join()`).
     End,
+    /// (`--python-feeder`) A writer at exit: room in the pipe for the
+    /// items its feeder thread has still to flush.
+    Flush,
 }
 
 /// Who could provide it.
@@ -40,6 +44,9 @@ pub enum Provider {
     /// The blocked process itself (the copy of the send end it inherited
     /// and never closed).
     Itself,
+    /// The parent (`__main__`), which reads the queue itself: able to
+    /// give it unless it waits itself.
+    Main,
 }
 
 /// One blocked process's wait.
@@ -61,8 +68,44 @@ pub fn waits(scene: &Scene) -> Vec<WaitFor> {
         return super::program::wait_for(&w.procs, &w.program, |p| scene.briefly_blocked(p));
     }
     let mut all: Vec<WaitFor> = w.procs.iter().filter_map(|p| need_of(scene, p)).collect();
+    all.extend(parent_wait(scene));
     settle(&mut all, &w.procs);
     all
+}
+
+/// The parent's own wait, as one of the run's (its id is
+/// [`SUPERVISOR`]): in `join()` on a child until it ends, or in `get()`
+/// on the queue it reads itself until a writer puts.
+fn parent_wait(scene: &Scene) -> Option<WaitFor> {
+    let w = &scene.world;
+    let (need, from) = if let Some(pid) = w.parent.joining {
+        let from = w
+            .by_pid(pid)
+            .filter(|p| p.alive())
+            .map(|p| vec![Provider::Proc(p.id)])
+            .unwrap_or_default();
+        (Need::End, from)
+    } else if w.parent.waiting_get {
+        let from = w
+            .by_role(Role::Writer)
+            .filter(|p| p.alive())
+            .map(|p| Provider::Proc(p.id))
+            .collect();
+        (Need::Data, from)
+    } else {
+        return None;
+    };
+    Some(WaitFor {
+        who: SUPERVISOR,
+        need,
+        from,
+        forever: false,
+    })
+}
+
+/// Whether the parent reads the queue itself (no reader process).
+fn parent_reads(scene: &Scene) -> bool {
+    matches!(&scene.cfg.scenario, crate::config::Scenario::Queue(q) if q.parent_reads())
 }
 
 /// Says which of `all` wait forever. Who can still act: every live
@@ -78,15 +121,20 @@ pub fn settle(all: &mut [WaitFor], procs: &[Proc]) {
         .filter(|p| p.alive() && !waiting.contains(&p.id))
         .map(|p| p.id)
         .collect();
+    // The parent acts unless it waits itself.
+    if !waiting.contains(&SUPERVISOR) {
+        able.insert(SUPERVISOR);
+    }
+    let can = |able: &HashSet<ProcId>, f: &Provider| match f {
+        Provider::Proc(id) => able.contains(id),
+        Provider::Main => able.contains(&SUPERVISOR),
+        Provider::Parent | Provider::Itself => false,
+    };
     loop {
         let freed: Vec<ProcId> = all
             .iter()
             .filter(|w| !able.contains(&w.who))
-            .filter(|w| {
-                w.from
-                    .iter()
-                    .any(|f| matches!(f, Provider::Proc(id) if able.contains(id)))
-            })
+            .filter(|w| w.from.iter().any(|f| can(&able, f)))
             .map(|w| w.who)
             .collect();
         if freed.is_empty() {
@@ -106,7 +154,8 @@ fn need_of(scene: &Scene, p: &Proc) -> Option<WaitFor> {
         .filter(|p| p.alive() && !scene.briefly_blocked(p))
         .and_then(|p| {
             let (need, from) = match &p.activity {
-                Activity::WaitingToPut { .. } => (Need::Space, live(scene, p, Role::Reader)),
+                Activity::WaitingToPut { .. } => (Need::Space, readers(scene, p)),
+                Activity::WaitingToFlush { .. } => (Need::Flush, readers(scene, p)),
                 Activity::WaitingToGet { .. } => (Need::Data, live(scene, p, Role::Writer)),
                 Activity::WaitingToRecv { .. } => (Need::Message, other_end(scene, p)),
                 Activity::WaitingToSend { .. } => (Need::Room, other_end(scene, p)),
@@ -127,6 +176,16 @@ fn need_of(scene: &Scene, p: &Proc) -> Option<WaitFor> {
                 forever: false,
             })
         })
+}
+
+/// Who could make room in the queue for `p`: the live readers, and the
+/// parent when it reads the queue itself.
+fn readers(scene: &Scene, p: &Proc) -> Vec<Provider> {
+    let mut from = live(scene, p, Role::Reader);
+    if parent_reads(scene) {
+        from.push(Provider::Main);
+    }
+    from
 }
 
 /// The live processes of `role`, other than `p`.

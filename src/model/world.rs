@@ -37,6 +37,11 @@ pub enum Activity {
         holder: i32,
         since_ns: u64,
     },
+    /// (`--python-feeder`) Done, and waiting before it can exit for its
+    /// feeder thread to flush the items still in its buffer into the pipe.
+    WaitingToFlush {
+        since_ns: u64,
+    },
 }
 
 impl Activity {
@@ -46,7 +51,8 @@ impl Activity {
             | Activity::WaitingToGet { since_ns }
             | Activity::WaitingToSend { since_ns, .. }
             | Activity::WaitingToRecv { since_ns }
-            | Activity::WaitingForLock { since_ns, .. } => Some(*since_ns),
+            | Activity::WaitingForLock { since_ns, .. }
+            | Activity::WaitingToFlush { since_ns } => Some(*since_ns),
             _ => None,
         }
     }
@@ -142,6 +148,10 @@ pub struct Proc {
     /// The last `queue.Full` or `queue.Empty` it raised (the stage
     /// flashes it for a while).
     pub raise: Option<Raise>,
+    /// (`--python-feeder`) Items its `put` returned for that its feeder
+    /// thread has not yet flushed into the pipe, in order. Kept after the
+    /// process ends: what was left in it then was lost with it.
+    pub buffer: Tracking,
 }
 
 /// A `queue.Full` or `queue.Empty` a process raised, and what it did next.
@@ -203,6 +213,10 @@ pub struct QueueTally {
     pub max_depth: u64,
     /// Items put and not (yet) got, in put order.
     pub inside: Tracking,
+    /// (`--python-feeder`) Items whose `put` returned into a writer's
+    /// buffer (each then enters the pipe as a `Put`, or is lost with its
+    /// writer).
+    pub buffered: u64,
     /// Ops the supervisor could not read in time (a flood).
     pub missed_puts: u64,
     pub missed_gets: u64,
@@ -359,6 +373,7 @@ impl World {
                 last_ns: ev.t_ns,
                 did: None,
                 raise: None,
+                buffer: Tracking::default(),
             });
             return;
         }
@@ -395,6 +410,7 @@ impl World {
             Kind::PolicySet { role, policy } => {
                 self.policies.insert(*role, *policy);
             }
+            Kind::Buffered => self.queue.buffered += 1,
             Kind::PutFull { .. } => self.queue.full_raised += 1,
             Kind::GetEmpty { .. } => self.queue.empty_raised += 1,
             Kind::Send => {
@@ -433,7 +449,9 @@ impl World {
             Kind::LockRecovered { .. } => self.value_lock_recoveries += 1,
             Kind::Recovered { dead, lost, .. } => {
                 self.recoveries += 1;
-                if let Some(item) = lost {
+                // An item its feeder was putting when it died was named
+                // lost with its buffer already.
+                if let Some(item) = lost.as_ref().filter(|l| !self.lost_with(*dead, l)) {
                     let name = self.name_of(*dead);
                     self.losses.push(Loss {
                         item: item.clone(),
@@ -449,6 +467,43 @@ impl World {
             }
             _ => {}
         }
+        match ev.kind {
+            Kind::Exit {
+                ended: Ended::Signal(_),
+            } => self.lose_buffer(ev.child),
+            // It exited by itself: its feeder had flushed everything (a
+            // flush a flood went by too fast to read was still made).
+            Kind::Exit { .. } => {
+                if let Some(p) = self.proc_mut(ev.child) {
+                    p.buffer = Tracking::default();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `item` is already named lost with process `pid`.
+    pub fn lost_with(&self, pid: i32, item: &str) -> bool {
+        self.losses.iter().any(|l| l.pid == pid && l.item == item)
+    }
+
+    /// A writer ended with items still in its feeder buffer (killed before
+    /// its feeder flushed them, Python's Q10b): each is lost with it.
+    fn lose_buffer(&mut self, id: ProcId) {
+        let Some(p) = self.proc(id) else {
+            return;
+        };
+        let lost: Vec<Loss> = p
+            .buffer
+            .items
+            .iter()
+            .map(|t| Loss {
+                item: t.label.clone(),
+                pid: p.pid,
+                name: p.name.clone(),
+            })
+            .collect();
+        self.losses.extend(lost);
     }
 
     /// The process's side of an event.
@@ -486,6 +541,34 @@ impl World {
             Kind::RecvWait => {
                 finish_wait(p);
                 p.activity = Activity::WaitingToRecv { since_ns: t };
+            }
+            // Its feeder thread flushed an item into the pipe: the main
+            // thread's activity is its own (working, or waiting at exit),
+            // and its put() was counted when it returned.
+            Kind::Put if p.buffer.count() > 0 => {
+                p.buffer.take(None, ev.item.as_deref());
+            }
+            // Asked to stop with the item still in its buffer.
+            Kind::GaveUp if p.buffer.count() > 0 => {
+                p.buffer.take(None, ev.item.as_deref());
+            }
+            Kind::Buffered => {
+                finish_wait(p);
+                if p.activity != Activity::Exited {
+                    p.activity = Activity::Active;
+                }
+                p.buffer.push(Tracked {
+                    label: ev.item.clone().unwrap_or_default(),
+                    seq: None,
+                    by: ev.child,
+                });
+                p.item = ev.item.clone();
+                p.done += 1;
+                p.did = Some(Did::Put);
+            }
+            Kind::FlushWait { .. } => {
+                finish_wait(p);
+                p.activity = Activity::WaitingToFlush { since_ns: t };
             }
             Kind::Put | Kind::Get | Kind::Send | Kind::Recv => {
                 finish_wait(p);

@@ -90,6 +90,12 @@ pub enum Note {
     /// for a message only the next one could send (both ends of a duplex
     /// pipe calling recv first).
     Deadlock { chain: Vec<WaitLink> },
+    /// The parent waits in `join()` for writer `writer` (its pid), which
+    /// cannot end: items it put have not gone into the pipe (still in its
+    /// buffer with `--python-feeder`, or the one its `put` waits with),
+    /// the pipe is full, and only the parent would read it, after the
+    /// join: joined before drained, a deadlock.
+    JoinBeforeDrain { writer: i32, name: String },
 }
 
 /// One link of a chain of waits: `name` (`pid`) waits in recv for a
@@ -128,6 +134,7 @@ impl Note {
                 | Note::NoProgress { .. }
                 | Note::OwnSendEnd { .. }
                 | Note::Deadlock { .. }
+                | Note::JoinBeforeDrain { .. }
         )
     }
 }
@@ -152,6 +159,15 @@ pub enum Kind {
     Exit { ended: Ended },
     /// About to block in put: the queue is full.
     PutWait,
+    /// (`--python-feeder`) `put` returned: the item is in the writer's own
+    /// buffer, which its feeder thread flushes into the pipe (the `Put`
+    /// that follows is its entry into the pipe). `seq`: the writer's
+    /// count of items put.
+    Buffered,
+    /// (`--python-feeder`) The writer is done and, before it can exit,
+    /// waits for its feeder thread to flush the `left` items still in its
+    /// buffer (Python joins the feeder thread at exit).
+    FlushWait { left: u32 },
     /// The item entered the queue (read from the queue's memory: its commit).
     Put,
     /// A put raised `queue.Full`: its timeout passed, or it was called
@@ -300,6 +316,8 @@ impl Kind {
             Kind::Spawn { .. } => "spawn",
             Kind::Exit { .. } => "exit",
             Kind::PutWait => "put_wait",
+            Kind::Buffered => "buffered",
+            Kind::FlushWait { .. } => "flush_wait",
             Kind::Put => "put",
             Kind::PutFull { .. } => "put_full",
             Kind::GetWait => "get_wait",
@@ -353,6 +371,7 @@ impl Kind {
                 | Kind::Send
                 | Kind::Recv
                 | Kind::PutWait
+                | Kind::Buffered
                 | Kind::GetWait
                 | Kind::SendWait
                 | Kind::RecvWait

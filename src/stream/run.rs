@@ -260,6 +260,20 @@ pub struct QueueConfig {
     /// What a reader does after `queue.Empty`, as above.
     #[serde(default)]
     pub on_empty: Then,
+    /// Python's feeder (`--python-feeder`): a writer's `put` appends to
+    /// its own buffer and returns; a thread of the writer flushes the
+    /// buffer into the pipe, and a writer with unflushed items waits for
+    /// the flush before it exits. The queue then stands for Python's pipe,
+    /// and `maxsize` is how many items the pipe holds (Python's holds
+    /// 64 KiB); the writers' own `put` never waits (`Queue()`).
+    #[serde(default)]
+    pub feeder: bool,
+    /// With no reader process (`readers` 0) and a count of items, the
+    /// parent reads them itself; `drain_first`: it gets them all before
+    /// joining the writers (the fix), else after (Python's guideline's
+    /// "joining processes that use queues").
+    #[serde(default)]
+    pub drain_first: bool,
 }
 
 impl QueueConfig {
@@ -283,7 +297,18 @@ impl QueueConfig {
             get_nowait: false,
             on_full: Then::Retry,
             on_empty: Then::Retry,
+            feeder: false,
+            drain_first: false,
         }
+    }
+
+    /// How many items the pipe holds in feeder mode unless told.
+    pub const PIPE_HOLDS: u32 = 8;
+
+    /// Whether the parent reads the queue itself: there is no reader
+    /// process and the writers put a known number of items.
+    pub fn parent_reads(&self) -> bool {
+        self.readers == 0 && self.items > 0
     }
 
     /// How the writers put: Python's `block` and `timeout`, and what they

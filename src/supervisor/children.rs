@@ -237,6 +237,7 @@ impl Engine {
             } else {
                 q.put_timeout
             },
+            feeder: q.feeder,
         };
         self.spawn_role(
             Role::Writer,

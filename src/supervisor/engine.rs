@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::os::fd::OwnedFd;
 use std::process::Child;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
@@ -452,6 +453,7 @@ impl Engine {
             return;
         }
         self.frozen = true;
+        self.shared.frozen.store(true, Ordering::Release);
         for r in &self.running {
             self.control.slot(r.id as usize).close_gate();
         }
@@ -479,6 +481,7 @@ impl Engine {
             return;
         }
         self.frozen = false;
+        self.shared.frozen.store(false, Ordering::Release);
         self.stepping.clear();
         for r in &self.running {
             self.control.slot(r.id as usize).open_gate();

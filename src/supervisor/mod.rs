@@ -95,6 +95,8 @@ pub(crate) struct Shared {
     /// The thread id of the parent's thread waiting in `join()` (0: none),
     /// so the sampler reads the parent's state in the kernel as a child's.
     pub joiner_tid: std::sync::atomic::AtomicI32,
+    /// The world is frozen: the parent, reading the queue itself, waits.
+    pub frozen: AtomicBool,
 }
 
 impl Shared {
@@ -153,6 +155,7 @@ impl Supervisor {
         let shared = Arc::new(Shared {
             table: Mutex::new(Vec::new()),
             joiner_tid: std::sync::atomic::AtomicI32::new(0),
+            frozen: AtomicBool::new(false),
         });
         let mut looks = sampler::Looks::new(cfg, &objects).map_err(StartError::Ipc)?;
         let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();

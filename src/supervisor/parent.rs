@@ -9,7 +9,8 @@
 //! event (`Join`, `Joined`, the SIGTERM's `Kill`, `ParentHold`), so the
 //! transcript, the stage and a replay tell the same story.
 
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
@@ -19,7 +20,8 @@ use super::engine::Engine;
 use crate::config::Scenario;
 use crate::ipc::queue::QueueObserver;
 use crate::proc::spawn::{self, Exit};
-use crate::stream::{Kind, Note, ProcId, Role, Sig};
+use crate::stream::{Event, Kind, Note, ProcId, Role, SUPERVISOR, Sig};
+use crate::telemetry::now_ns;
 
 /// How long readers get to drain the queue once the writers are joined.
 pub(crate) const DRAIN: Duration = Duration::from_secs(3);
@@ -32,6 +34,9 @@ enum Step {
     Start,
     /// In `join()` on a worker: a thread waits in wait4.
     Joining(Joining),
+    /// Reading the queue itself (no reader process): a thread gets each
+    /// item; `first`: before the joins (the fix), else after them.
+    Reading { read: Reading, first: bool },
     /// The workers are joined: the readers drain the queue until the
     /// deadline (pushed on while the world is frozen).
     Draining(Instant),
@@ -49,6 +54,12 @@ struct Joining {
     id: ProcId,
     pid: i32,
     ended: Receiver<Exit>,
+}
+
+/// The parent's reading thread: told to stop, and its end.
+struct Reading {
+    stop: Arc<AtomicBool>,
+    ended: Receiver<()>,
 }
 
 /// The parent's state, owned by the engine.
@@ -69,6 +80,62 @@ impl Parent {
         match &self.step {
             Step::Joining(j) => Some(j.id),
             _ => None,
+        }
+    }
+}
+
+/// Longest single wait of the parent's `get()`: between two, it looks
+/// whether it should stop, wait for a thaw, or is done.
+const READ_SLICE: Duration = Duration::from_millis(100);
+
+/// The parent's reading: gets items until it has `total`, or every writer
+/// has ended and the queue is empty, or it is told to stop. Before
+/// blocking on an empty queue it says so (`say(GetWait)`); its gets are
+/// read from the queue's op log.
+fn read_all(
+    q: &mut crate::ipc::queue::Queue,
+    total: u64,
+    shared: &super::Shared,
+    stop: &AtomicBool,
+    say: impl Fn(Kind),
+) {
+    use crate::ipc::queue::QueueError;
+    let writers_gone = || {
+        shared
+            .children()
+            .iter()
+            .filter(|c| c.role == Role::Writer)
+            .all(|c| c.life != Life::Running)
+    };
+    let mut got = 0u64;
+    let mut waiting = false;
+    while got < total && !stop.load(Ordering::Acquire) {
+        if shared.frozen.load(Ordering::Acquire) {
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        let timeout = if waiting {
+            Some(READ_SLICE.as_secs_f64())
+        } else {
+            None
+        };
+        let r = match timeout {
+            None => q.get_nowait(),
+            Some(t) => q.get(true, Some(t)),
+        };
+        match r {
+            Ok(_) => {
+                got += 1;
+                waiting = false;
+            }
+            Err(QueueError::Empty) if writers_gone() && q.qsize() == 0 => break,
+            Err(QueueError::Empty) => {
+                if !waiting {
+                    say(Kind::GetWait);
+                    waiting = true;
+                }
+            }
+            Err(_) => break,
         }
     }
 }
@@ -104,7 +171,13 @@ impl Engine {
 
     fn parent_next(&mut self, step: Step) -> Step {
         match step {
+            Step::Start if self.reads_first() => self.start_reading(true),
             Step::Start => self.next_join(),
+            Step::Reading { read, first } => match read.ended.try_recv() {
+                Err(crossbeam_channel::TryRecvError::Empty) => Step::Reading { read, first },
+                _ if first => self.next_join(),
+                _ => Step::Finishing,
+            },
             Step::Joining(j) => match j.ended.try_recv() {
                 Ok(exit) => {
                     self.joined_one(j.id, j.pid, exit);
@@ -200,9 +273,81 @@ impl Engine {
         self.emit(self.supervisor_event(Kind::Joined { target: pid }));
     }
 
+    /// Whether the parent reads the queue itself, and before its joins.
+    fn reads(&self) -> Option<bool> {
+        match &self.cfg.scenario {
+            Scenario::Queue(q) if q.parent_reads() => Some(q.drain_first),
+            _ => None,
+        }
+    }
+
+    fn reads_first(&self) -> bool {
+        self.reads() == Some(true)
+    }
+
+    /// The parent reads the queue itself: a thread of this process gets
+    /// every item the writers put (a real `get()`, read from the queue's
+    /// op log like a child's, the parent's when it waits), until it has
+    /// them all or the writers are gone and the queue is empty. It waits
+    /// while the world is frozen.
+    fn start_reading(&mut self, first: bool) -> Step {
+        let Scenario::Queue(q) = &self.cfg.scenario else {
+            return Step::Finishing;
+        };
+        let total = q.items.saturating_mul(u64::from(q.writers));
+        let queue = self.objects.queue.as_ref().map(|q| q.try_clone());
+        let mut queue = match queue {
+            Some(Ok(q)) => q,
+            Some(Err(e)) => {
+                self.note(Note::CouldNotDo {
+                    what: format!("get: {e}"),
+                });
+                return Step::Finishing;
+            }
+            None => return Step::Finishing,
+        };
+        queue.set_timestamps(true);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let (shared, own, halt) = (self.shared.clone(), self.own.clone(), stop.clone());
+        let pid = std::process::id() as i32;
+        let started = std::thread::Builder::new()
+            .name("parent-get".into())
+            .spawn(move || {
+                shared
+                    .joiner_tid
+                    .store(spawn::thread_id(), Ordering::Release);
+                read_all(&mut queue, total, &shared, &halt, |kind| {
+                    own.event(Event::new(now_ns(), SUPERVISOR, pid, kind));
+                });
+                shared.joiner_tid.store(0, Ordering::Release);
+                let _ = tx.send(());
+            });
+        match started {
+            Ok(_) => Step::Reading {
+                read: Reading { stop, ended: rx },
+                first,
+            },
+            Err(e) => {
+                self.note(Note::CouldNotDo {
+                    what: format!("get: {e}"),
+                });
+                if first {
+                    self.next_join()
+                } else {
+                    Step::Finishing
+                }
+            }
+        }
+    }
+
     /// After the joins: a queue's readers drain it, then are terminated;
-    /// otherwise the program is over once every child is.
+    /// the parent reads it itself when there is no reader; otherwise the
+    /// program is over once every child is.
     fn after_joins(&mut self) -> Step {
+        if self.reads() == Some(false) {
+            return self.start_reading(false);
+        }
         match &self.cfg.scenario {
             Scenario::Queue(_) if self.live(Role::Reader) > 0 => {
                 Step::Draining(Instant::now() + DRAIN)
@@ -268,8 +413,15 @@ impl Engine {
     /// [`Engine::stop_all`]) and given until `deadline`, then SIGKILL;
     /// its end is reported as any child's.
     pub(super) fn stop_parent(&mut self, deadline: Instant) {
-        let Step::Joining(j) = std::mem::replace(&mut self.parent.step, Step::Done) else {
-            return;
+        let j = match std::mem::replace(&mut self.parent.step, Step::Done) {
+            Step::Joining(j) => j,
+            Step::Reading { read, .. } => {
+                read.stop.store(true, Ordering::Release);
+                let grace = deadline.saturating_duration_since(Instant::now());
+                let _ = read.ended.recv_timeout(grace.max(READ_SLICE * 4));
+                return;
+            }
+            _ => return,
         };
         let grace = deadline.saturating_duration_since(Instant::now());
         let exit = match j.ended.recv_timeout(grace) {

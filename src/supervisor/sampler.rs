@@ -256,7 +256,7 @@ impl Sampler {
         };
         let since = *self.stuck_since.get_or_insert(now);
         let after = match reason {
-            Note::Deadlock { .. } => DEADLOCK_AFTER_NS,
+            Note::Deadlock { .. } | Note::JoinBeforeDrain { .. } => DEADLOCK_AFTER_NS,
             _ => STUCK_AFTER_NS,
         };
         if now < since + after || self.said.as_ref() == Some(&reason) {
@@ -306,7 +306,10 @@ impl Sampler {
                     s.maxsize
                 };
                 let (w, r) = (live(Role::Writer), live(Role::Reader));
-                if r == 0 && w > 0 && s.depth >= limit && s.put_waiters >= w {
+                let joined = self.join_before_drain(s.depth >= limit && r == 0, children);
+                if joined.is_some() {
+                    joined
+                } else if r == 0 && w > 0 && s.depth >= limit && s.put_waiters >= w {
                     Some(Note::NoProgress {
                         why: Stuck::FullNoReader,
                     })
@@ -325,6 +328,32 @@ impl Sampler {
             }
             Scenario::Counter(_) | Scenario::Program(_) => None,
         }
+    }
+
+    /// The parent reads the queue only after joining the writers, and the
+    /// writer it joins (the oldest alive) is blocked: in `put`, or at exit
+    /// waiting for its feeder to flush, while the queue (Python's pipe) is
+    /// full and no reader is left: it can never end, and the parent never
+    /// reads (`full_no_reader`: the queue is full and nobody but the parent
+    /// reads it).
+    fn join_before_drain(&self, full_no_reader: bool, children: &[ChildInfo]) -> Option<Note> {
+        let Scenario::Queue(q) = &self.looks.cfg.scenario else {
+            return None;
+        };
+        if !(q.parent_reads() && !q.drain_first && full_no_reader) {
+            return None;
+        }
+        let joined = children
+            .iter()
+            .filter(|c| c.role == Role::Writer && c.life == Life::Running)
+            .min_by_key(|c| c.id)?;
+        if self.control.slot(joined.id as usize).phase() != Phase::Blocked {
+            return None;
+        }
+        Some(Note::JoinBeforeDrain {
+            writer: joined.pid,
+            name: joined.name.clone(),
+        })
     }
 
     /// Both ends of a duplex pipe wait in recv (each says so, and the

@@ -113,6 +113,9 @@ pub struct Context {
     pub program: bool,
     /// An Array's cells (0: a Value).
     pub array: u32,
+    /// Python's feeder thread (`--python-feeder`): a writer's put goes to
+    /// its buffer first, then into the pipe.
+    pub feeder: bool,
 }
 
 impl Context {
@@ -127,6 +130,7 @@ impl Context {
                 cx.maxsize = q.maxsize;
                 cx.put_timeout = q.put_timeout;
                 cx.get_timeout = q.get_timeout;
+                cx.feeder = q.feeder;
             }
             Scenario::Counter(c) => {
                 cx.increments = c.increments;

@@ -25,7 +25,12 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
             Role::Counter => t.counting(p, cx.counter_lock),
             Role::Supervisor | Role::Program => return None,
         },
-        Kind::Put => prints::put(item),
+        // With the feeder, the program's put() returned at the Buffered;
+        // the Put is the feeder thread's flush into the pipe.
+        Kind::Put if cx.feeder && ev.child != SUPERVISOR => t.flushed(p, item),
+        Kind::Put | Kind::Buffered => prints::put(item),
+        Kind::FlushWait { left } => t.flush_wait(p, *left),
+        Kind::GetWait if ev.child == SUPERVISOR => t.parent_get_wait(),
         Kind::Get => prints::get(item),
         Kind::PutWait => {
             let depth = ev.depth.unwrap_or(0);
@@ -55,6 +60,8 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
             lost,
         } => match (lost, held_lock) {
             (Some(l), true) => t.lost_holding_lock(*dead, *by, l),
+            // Its feeder's item, already named lost with its buffer.
+            (Some(l), false) if in_buffer(*dead, l, w) => return None,
             (Some(l), false) => t.lost_putting(*dead, l),
             (None, _) => t.lock_recovered(*dead, *by),
         },
@@ -70,6 +77,14 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         Kind::Exit { ended } => {
             let name = w.proc(ev.child).map(|x| x.name.as_str()).unwrap_or("child");
             match ended {
+                Ended::Signal(_) if !lost_in_buffer(ev, w).is_empty() => {
+                    let how = match ended {
+                        Ended::Signal(s) if *s == SIGKILL => t.exit_killed(p, name),
+                        Ended::Signal(s) => t.exit_terminated(p, name, &signal_name(*s)),
+                        Ended::Code(_) => unreachable!(),
+                    };
+                    format!("{how} {}", t.lost_in_buffer(p, &lost_in_buffer(ev, w)))
+                }
                 Ended::Signal(s) if *s == SIGKILL => t.exit_killed(p, name),
                 Ended::Signal(s) => t.exit_terminated(p, name, &signal_name(*s)),
                 Ended::Code(0) => t.exit_ok(p, name),
@@ -104,6 +119,19 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
     })
 }
 
+/// Whether `item` was in the feeder buffer of `pid` when it ended.
+fn in_buffer(pid: i32, item: &str, w: &World) -> bool {
+    w.by_pid(pid)
+        .is_some_and(|p| p.buffer.items.iter().any(|t| t.label == item))
+}
+
+/// The items a process ended with in its feeder buffer (lost with it).
+fn lost_in_buffer(ev: &Event, w: &World) -> Vec<String> {
+    w.proc(ev.child)
+        .map(|p| p.buffer.items.iter().map(|t| t.label.clone()).collect())
+        .unwrap_or_default()
+}
+
 /// The supervisor's note, in words.
 pub fn note_text(note: &Note) -> String {
     let t = words();
@@ -125,6 +153,7 @@ pub fn note_text(note: &Note) -> String {
             parent_too,
             waited_ms,
         } => t.own_send_end(*receiver, *parent_too, *waited_ms as f64 / 1000.0),
+        Note::JoinBeforeDrain { writer, name } => t.join_before_drain(*writer, name),
         Note::Deadlock { chain } => {
             let links: Vec<String> = chain
                 .iter()

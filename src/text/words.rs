@@ -39,6 +39,7 @@ pub trait Words:
     + PolicyWords
     + WaitWords
     + ParentWords
+    + FeederWords
 {
 }
 
@@ -55,7 +56,8 @@ impl<
         + RaceWords
         + PolicyWords
         + WaitWords
-        + ParentWords,
+        + ParentWords
+        + FeederWords,
 > Words for T
 {
 }
@@ -853,6 +855,8 @@ pub trait LessonFileWords: Sync {
     fn option_needs_duplex(&self, option: &str) -> String;
     /// `full_speed = true` and a `step_delay` together.
     fn full_speed_with_step_delay(&self) -> &'static str;
+    /// `maxsize` beside `python_feeder = true`.
+    fn feeder_with_maxsize(&self) -> &'static str;
     /// A delay or timeout option the command line would refuse (`why`:
     /// [`ErrorWords`]' sentence).
     fn bad_seconds(&self, key: &str, why: &dyn Display) -> String;
@@ -1092,4 +1096,39 @@ pub trait WaitWords: Sync {
     /// The waiter itself, among them (its own copy of the other end; it
     /// cannot provide `need` while it waits).
     fn provider_itself(&self, need: crate::model::waits::Need, short: bool) -> &'static str;
+}
+
+/// Python's feeder thread (`--python-feeder`): `put` into the writer's own
+/// buffer, the flush into the pipe, the wait at exit, and the parent that
+/// reads the queue itself (before or after its joins).
+pub trait FeederWords: Sync {
+    // -- the transcript --
+    /// The feeder thread of `pid` flushed `item` into the pipe.
+    fn flushed(&self, pid: i32, item: &str) -> String;
+    /// `pid` is done and waits before exiting for its feeder thread to
+    /// flush the `left` items still in its buffer.
+    fn flush_wait(&self, pid: i32, left: u32) -> String;
+    /// `pid` was killed with `items` still in its buffer: lost with it.
+    fn lost_in_buffer(&self, pid: i32, items: &[String]) -> String;
+    /// The parent waits in `get()`: the queue is empty.
+    fn parent_get_wait(&self) -> String;
+    /// The note: the parent waits in `join()` for `name` (`pid`), which
+    /// cannot end until what it put goes into the full pipe that only the
+    /// parent would read, after the join.
+    fn join_before_drain(&self, pid: i32, name: &str) -> String;
+
+    // -- the stage --
+    /// The queue's title in feeder mode: the pipe holds `holds` items.
+    fn feeder_title(&self, holds: u32) -> String;
+    /// A writer's buffer on its card: `n` items; `stuck`: the pipe is full
+    /// so its feeder waits for room. `short`: fewer words.
+    fn buffer_detail(&self, n: u64, stuck: bool, short: bool) -> String;
+    /// The parent, among those who could provide something: it reads the
+    /// queue itself (`short`: fewer words).
+    fn provider_main(&self, short: bool) -> &'static str;
+    /// The parent reads the queue (`blocked`: in `get()` on an empty
+    /// queue); `got` items so far.
+    fn parent_reading(&self, got: u64, blocked: bool, short: bool) -> String;
+    /// Its step: `get` the items (`n` of them, when known).
+    fn step_get(&self, n: Option<u64>) -> String;
 }

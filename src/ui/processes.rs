@@ -616,13 +616,7 @@ fn parent_cells(app: &View, theme: &Theme) -> Cells {
     let w = &app.scene.world;
     let at = parent::at(w);
     let (glyph, style) = crate::ui::stage::parent_look(at, theme);
-    let words = |short: bool| match at {
-        ParentAt::Starting => t.parent_starting(short).to_string(),
-        ParentAt::Joining(pid) => t.parent_joining(&w.name_of(pid), short),
-        ParentAt::BeforeTerminate { held } => t.parent_before_terminate(held, short).to_string(),
-        ParentAt::Terminating => t.parent_terminating("", short),
-        ParentAt::Done => t.parent_done(short).to_string(),
-    };
+    let words = |short: bool| crate::ui::stage::parent_words(w, at, short);
     let joining = matches!(at, ParentAt::Joining(_));
     let kernel = app.scene.parent_kernel.as_ref().filter(|_| joining);
     let (letter, kernel_words) = match kernel {

@@ -123,6 +123,7 @@ pub fn detail(kind: &Kind) -> String {
             old.wrapping_sub(*value).wrapping_add(1)
         ),
         Kind::LockWait { holder } => format!("holder={holder}"),
+        Kind::FlushWait { left } => format!("left={left}"),
         Kind::LockSet { on } => format!("on={on}"),
         Kind::LockRecovered { dead } => format!("dead={dead}"),
         Kind::PutFull { wait, then } | Kind::GetEmpty { wait, then } => match wait {
@@ -141,6 +142,7 @@ pub fn detail(kind: &Kind) -> String {
         | Kind::Spawn { .. }
         | Kind::PutWait
         | Kind::Put
+        | Kind::Buffered
         | Kind::GetWait
         | Kind::Get
         | Kind::Send
@@ -183,6 +185,7 @@ fn note_tag(note: &Note) -> &'static str {
         Note::AtLimit { .. } => "at_limit",
         Note::OwnSendEnd { .. } => "own_send_end",
         Note::Deadlock { .. } => "deadlock",
+        Note::JoinBeforeDrain { .. } => "join_before_drain",
     }
 }
 

@@ -90,6 +90,15 @@ impl CliWords for En {
             "QueueArgs.give_up_get" => {
                 "After queue.Empty a reader stops reading and ends (except queue.Empty: break) [default: it gets again]"
             }
+            "QueueArgs.python_feeder" => {
+                "As Python's Queue(): put() only appends to the writer's own buffer and a feeder thread flushes it into the pipe; a writer with unflushed items cannot exit"
+            }
+            "QueueArgs.pipe_holds" => {
+                "With --python-feeder: how many items the pipe holds (Python's holds 64 KiB), 1-65536 [default: 8]"
+            }
+            "QueueArgs.drain_first" => {
+                "With --readers 0 and --items N the parent reads the items itself: after joining the writers (as the guideline warns against), or with this flag before (the fix)"
+            }
 
             // Pipe options.
             "PipeArgs.messages" => "Messages to send, url_0, url_1, ..., 0-100000 [default: 10]",

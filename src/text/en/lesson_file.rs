@@ -170,6 +170,11 @@ impl LessonFileWords for En {
         )
     }
 
+    fn feeder_with_maxsize(&self) -> &'static str {
+        "maxsize cannot be used with python_feeder = true: the feeder models Python's Queue() \
+         (unbounded), and how many items its pipe holds is pipe_holds"
+    }
+
     fn full_speed_with_step_delay(&self) -> &'static str {
         "full_speed = true cannot be used with step_delay: at full speed there is no pause \
          between steps"

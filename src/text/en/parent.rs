@@ -28,7 +28,8 @@ impl ParentWords for En {
     fn parent_word(&self, at: ParentAt) -> &'static str {
         match at {
             ParentAt::Starting => "starting",
-            ParentAt::Joining(_) => "BLOCKED",
+            ParentAt::Joining(_) | ParentAt::Reading { blocked: true } => "BLOCKED",
+            ParentAt::Reading { blocked: false } => "reading",
             ParentAt::BeforeTerminate { held: true } => "HELD",
             ParentAt::BeforeTerminate { held: false } => "draining",
             ParentAt::Terminating => "terminating",

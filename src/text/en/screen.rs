@@ -26,6 +26,7 @@ impl ScreenWords for En {
             Activity::WaitingToRecv { .. } => "BLOCKED recv: pipe empty",
             Activity::Exited => "exited",
             Activity::WaitingForLock { .. } => "BLOCKED: waiting for the lock",
+            Activity::WaitingToFlush { .. } => "BLOCKED at exit: feeder flushing",
         }
     }
 
@@ -39,6 +40,7 @@ impl ScreenWords for En {
             Activity::WaitingToRecv { .. } => "BLOCKED recv",
             Activity::Exited => "exited",
             Activity::WaitingForLock { .. } => "BLOCKED lock",
+            Activity::WaitingToFlush { .. } => "BLOCKED exit",
         }
     }
 

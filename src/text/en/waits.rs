@@ -13,6 +13,7 @@ impl WaitWords for En {
             Need::Room => "room",
             Need::Lock => "the lock",
             Need::End => "the end of",
+            Need::Flush => "room for its buffer",
         };
         match (need, from, forever, short) {
             (Need::End, [], _, false) => "waits forever to join: nobody left".to_string(),

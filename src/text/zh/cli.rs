@@ -73,6 +73,15 @@ impl CliWords for Zh {
             "QueueArgs.give_up_get" => {
                 "queue.Empty 之后读进程不再读取并结束（except queue.Empty: break）[默认：再次 get]"
             }
+            "QueueArgs.python_feeder" => {
+                "像 Python 的 Queue() 那样：put() 只把数据追加到写进程自己的缓冲区，由 feeder 线程把缓冲区冲进管道；缓冲区里还有数据的写进程无法退出"
+            }
+            "QueueArgs.pipe_holds" => {
+                "与 --python-feeder 一起用：管道能放多少项（Python 的管道能放 64 KiB），1-65536 [默认：8]"
+            }
+            "QueueArgs.drain_first" => {
+                "在 --readers 0 且 --items N 时由父进程自己读取数据：先 join 写进程再读（正是编程指南警告的做法），或加上此选项先读再 join（修正）"
+            }
 
             // Pipe options.
             "PipeArgs.messages" => "要发送的消息数（url_0、url_1……），0-100000 [默认：10]",

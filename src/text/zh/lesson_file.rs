@@ -197,6 +197,11 @@ impl LessonFileWords for Zh {
         )
     }
 
+    fn feeder_with_maxsize(&self) -> &'static str {
+        "maxsize 不能和 python_feeder = true 一起用：feeder 模拟的是 Python 的 Queue()（不限大小），\
+         管道能放多少项由 pipe_holds 决定"
+    }
+
     fn full_speed_with_step_delay(&self) -> &'static str {
         "full_speed = true 不能和 step_delay 一起用：全速运行时步骤之间没有停顿"
     }

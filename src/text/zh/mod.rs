@@ -16,6 +16,7 @@
 mod attach;
 mod cli;
 mod errors;
+mod feeder;
 mod lesson;
 mod lesson_file;
 mod notices;

@@ -28,7 +28,8 @@ impl ParentWords for Zh {
     fn parent_word(&self, at: ParentAt) -> &'static str {
         match at {
             ParentAt::Starting => "启动中",
-            ParentAt::Joining(_) => "阻塞",
+            ParentAt::Joining(_) | ParentAt::Reading { blocked: true } => "阻塞",
+            ParentAt::Reading { blocked: false } => "读取中",
             ParentAt::BeforeTerminate { held: true } => "暂停",
             ParentAt::BeforeTerminate { held: false } => "等取空",
             ParentAt::Terminating => "终止中",

@@ -26,6 +26,7 @@ impl ScreenWords for Zh {
             Activity::WaitingToRecv { .. } => "阻塞于 recv：管道空",
             Activity::Exited => "已退出",
             Activity::WaitingForLock { .. } => "阻塞：等待锁",
+            Activity::WaitingToFlush { .. } => "阻塞于退出：等 feeder 冲完",
         }
     }
 
@@ -39,6 +40,7 @@ impl ScreenWords for Zh {
             Activity::WaitingToRecv { .. } => "阻塞于 recv",
             Activity::Exited => "已退出",
             Activity::WaitingForLock { .. } => "阻塞于锁",
+            Activity::WaitingToFlush { .. } => "阻塞于退出",
         }
     }
 

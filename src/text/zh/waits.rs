@@ -13,6 +13,7 @@ impl WaitWords for Zh {
             Need::Room => "管道空间",
             Need::Lock => "锁",
             Need::End => "结束",
+            Need::Flush => "放缓冲区的管道空间",
         };
         match (need, from, forever, short) {
             (Need::End, [], _, false) => "永远等 join：没人了".to_string(),

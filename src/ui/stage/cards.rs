@@ -172,6 +172,7 @@ pub(crate) fn waits_line(
                     .proc(*id)
                     .map_or_else(|| format!("{id}"), |q| q.name.clone()),
                 Provider::Parent => t.provider_parent(short).to_string(),
+                Provider::Main => t.provider_main(short).to_string(),
                 Provider::Itself => t.provider_itself(w.need, short).to_string(),
             })
             .collect();

@@ -547,6 +547,7 @@ mod cards;
 mod counter;
 mod parent;
 pub(crate) use parent::look as parent_look;
+pub(crate) use parent::words as parent_words;
 mod pipe;
 mod queue;
 mod tube;

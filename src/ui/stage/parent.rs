@@ -49,23 +49,23 @@ pub(super) fn render_parent(app: &View, theme: &Theme, area: Rect, buf: &mut Buf
 /// panel draw it alike).
 pub(crate) fn look(at: ParentAt, theme: &Theme) -> (Glyph, ratatui::style::Style) {
     match at {
-        ParentAt::Joining(_) => (Glyph::Blocked, theme.blocked()),
+        ParentAt::Joining(_) | ParentAt::Reading { blocked: true } => {
+            (Glyph::Blocked, theme.blocked())
+        }
         ParentAt::BeforeTerminate { held: true } => (Glyph::Stopped, theme.warn()),
         ParentAt::Done => (Glyph::Done, theme.dim()),
         _ => (Glyph::Running, theme.ok()),
     }
 }
 
-/// The parent's state line, longest form first: who it is, a glyph and
-/// words, and (blocked in `join()`) what the kernel shows.
-fn state_forms(app: &View, theme: &Theme) -> Vec<Line<'static>> {
+/// Where the parent is, in words (`short`: fewer): the stage and the
+/// processes panel say it alike.
+pub(crate) fn words(w: &crate::model::world::World, at: ParentAt, short: bool) -> String {
     let t = text::words();
-    let w = &app.scene.world;
-    let at = parent::at(w);
-    let (glyph, style) = look(at, theme);
-    let words = |short: bool| match at {
+    match at {
         ParentAt::Starting => t.parent_starting(short).to_string(),
         ParentAt::Joining(pid) => t.parent_joining(&w.name_of(pid), short),
+        ParentAt::Reading { blocked } => t.parent_reading(w.parent.got, blocked, short),
         ParentAt::BeforeTerminate { held } => t.parent_before_terminate(held, short).to_string(),
         ParentAt::Terminating => {
             let names: Vec<String> = w
@@ -77,6 +77,33 @@ fn state_forms(app: &View, theme: &Theme) -> Vec<Line<'static>> {
             t.parent_terminating(&names.join(", "), short)
         }
         ParentAt::Done => t.parent_done(short).to_string(),
+    }
+}
+
+/// The parent's own wait when it is forever (a join before the drain),
+/// in words, long and short.
+fn parent_waits_forever(app: &View, theme: &Theme) -> Option<[String; 2]> {
+    let wait = crate::model::waits::waits(app.scene)
+        .into_iter()
+        .find(|w| w.who == crate::stream::SUPERVISOR && w.forever)?;
+    let [long, short] = super::waits_line(app, theme, &wait);
+    let say = |l: Line<'static>| l.spans.iter().map(|s| s.content.as_ref()).collect();
+    Some([say(long), say(short)])
+}
+
+/// The parent's state line, longest form first: who it is, a glyph and
+/// words, and (blocked in `join()`) what the kernel shows.
+fn state_forms(app: &View, theme: &Theme) -> Vec<Line<'static>> {
+    let t = text::words();
+    let w = &app.scene.world;
+    let at = parent::at(w);
+    let (glyph, style) = look(at, theme);
+    let words = |short: bool| {
+        let says = words(w, at, short);
+        match parent_waits_forever(app, theme) {
+            Some(forever) => format!("{says} · {}", forever[usize::from(short)]),
+            None => says,
+        }
     };
     let pid = app.scene.pid;
     let who = Span::styled(
@@ -137,6 +164,7 @@ fn steps_line(app: &View, theme: &Theme, short: bool) -> Line<'static> {
         let words = match &step.what {
             StepKind::Start => t.step_start().to_string(),
             StepKind::Join(n) => t.step_join(&name(n)),
+            StepKind::Get(n) => t.step_get(*n),
             StepKind::Terminate(ns) => {
                 let ns: Vec<String> = ns.iter().map(|n| name(n)).collect();
                 t.step_terminate(&ns.join(","))

@@ -346,6 +346,7 @@ fn note_label(note: &Note) -> &'static str {
         Note::AtLimit { .. } => "at the process limit",
         Note::OwnSendEnd { .. } => "the receiver holds the send end itself",
         Note::Deadlock { .. } => "deadlock",
+        Note::JoinBeforeDrain { .. } => "joined before drained",
     }
 }
 

@@ -1,0 +1,74 @@
+//! Python's feeder thread and the parent that reads the queue, in English.
+
+use super::En;
+use crate::text::words::FeederWords;
+
+impl FeederWords for En {
+    fn flushed(&self, pid: i32, item: &str) -> String {
+        format!("Process({pid})'s feeder thread flushed {item} into the pipe.")
+    }
+
+    fn flush_wait(&self, pid: i32, left: u32) -> String {
+        let items = if left == 1 { "item" } else { "items" };
+        format!(
+            "Process({pid}) is done but cannot exit yet: its feeder thread must first flush \
+             {left} {items} from its buffer into the pipe."
+        )
+    }
+
+    fn lost_in_buffer(&self, pid: i32, items: &[String]) -> String {
+        format!(
+            "{} put by Process({pid}) never left its buffer: its feeder had not flushed them, \
+             and they are lost with it.",
+            items.join(", ")
+        )
+    }
+
+    fn parent_get_wait(&self) -> String {
+        "The parent waits in get(): the queue is empty.".into()
+    }
+
+    fn join_before_drain(&self, pid: i32, name: &str) -> String {
+        format!(
+            "Deadlock: the parent waits in join() for Process({pid}) ({name}), which cannot \
+             end until what it put goes into the pipe; the pipe is full, and only the parent \
+             would read it, after the join. Drain the queue before joining."
+        )
+    }
+
+    fn feeder_title(&self, holds: u32) -> String {
+        format!("Queue() · its pipe holds {holds} (Python's: 64 KiB)")
+    }
+
+    fn buffer_detail(&self, n: u64, stuck: bool, short: bool) -> String {
+        match (stuck, short) {
+            (true, false) => format!("buffer {n}: the feeder waits for room"),
+            (false, false) => format!("buffer {n}: the feeder flushes it"),
+            (_, true) => format!("buffer {n}"),
+        }
+    }
+
+    fn provider_main(&self, short: bool) -> &'static str {
+        if short {
+            "parent"
+        } else {
+            "the parent (it reads the queue)"
+        }
+    }
+
+    fn parent_reading(&self, got: u64, blocked: bool, short: bool) -> String {
+        match (blocked, short) {
+            (true, false) => format!("BLOCKED in get(): the queue is empty (got {got})"),
+            (true, true) => "BLOCKED get".into(),
+            (false, false) => format!("reads the queue: get() (got {got})"),
+            (false, true) => format!("get ({got})"),
+        }
+    }
+
+    fn step_get(&self, n: Option<u64>) -> String {
+        match n {
+            Some(n) => format!("get ×{n}"),
+            None => "get".into(),
+        }
+    }
+}
