@@ -195,14 +195,14 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
     }
     let mut out = vec![t.summary_header()];
     match &s.cfg.scenario {
-        Scenario::Queue(_) => {
+        Scenario::Queue(c) => {
             let q = &w.queue;
-            out.push(t.queue_summary(
-                q.puts + q.missed_puts,
-                q.gets + q.missed_gets,
-                s.depth() as usize,
-                s.maxsize,
-            ));
+            let (puts, gets) = (q.puts + q.missed_puts, q.gets + q.missed_gets);
+            out.push(if c.feeder {
+                t.feeder_summary(q.buffered, puts, gets, s.depth(), s.maxsize)
+            } else {
+                t.queue_summary(puts, gets, s.depth() as usize, s.maxsize)
+            });
             let labels: Vec<String> = if q.exact() {
                 q.inside.items.iter().map(|t| t.label.clone()).collect()
             } else {

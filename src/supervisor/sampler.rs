@@ -306,9 +306,12 @@ impl Sampler {
                     s.maxsize
                 };
                 let (w, r) = (live(Role::Writer), live(Role::Reader));
-                let joined = self.join_before_drain(s.depth >= limit && r == 0, children);
-                if joined.is_some() {
-                    joined
+                let parent_reads =
+                    matches!(&self.looks.cfg.scenario, Scenario::Queue(q) if q.parent_reads());
+                if parent_reads {
+                    // The parent reads it: before its joins, or a join
+                    // before the drain.
+                    self.join_before_drain(s.depth >= limit && r == 0, children)
                 } else if r == 0 && w > 0 && s.depth >= limit && s.put_waiters >= w {
                     Some(Note::NoProgress {
                         why: Stuck::FullNoReader,

@@ -47,6 +47,7 @@ pub fn stuck(note: &Note) -> &'static str {
         Note::ForgottenSendEnd { .. } => t.stuck_send_end(),
         Note::OwnSendEnd { .. } => t.stuck_own_send_end(),
         Note::Deadlock { .. } => t.stuck_deadlock(),
+        Note::JoinBeforeDrain { .. } => t.stuck_join_before_drain(),
         _ => t.stuck_short(),
     }
 }

@@ -1112,6 +1112,21 @@ pub trait FeederWords: Sync {
     fn lost_in_buffer(&self, pid: i32, items: &[String]) -> String;
     /// The parent waits in `get()`: the queue is empty.
     fn parent_get_wait(&self) -> String;
+    /// The header's flag for a join before the drain.
+    fn stuck_join_before_drain(&self) -> &'static str;
+    /// The queue panel's title in feeder mode (narrow).
+    fn feeder_panel_title(&self, holds: u32) -> String;
+    /// The closing summary's first line in feeder mode: `put()` returned
+    /// `buffered` times, `flushed` items went into the pipe (which holds
+    /// `holds`), `got` were got, `left` are still in it.
+    fn feeder_summary(
+        &self,
+        buffered: u64,
+        flushed: u64,
+        got: u64,
+        left: u64,
+        holds: u32,
+    ) -> String;
     /// The note: the parent waits in `join()` for `name` (`pid`), which
     /// cannot end until what it put goes into the full pipe that only the
     /// parent would read, after the join.

@@ -165,12 +165,13 @@ fn rates(app: &View) -> Option<(usize, usize)> {
 /// depth over time, then totals and rates, waiters, Full/Empty raised,
 /// recoveries and the items lost with killed processes.
 fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let inner = frame(
-        theme,
-        text::words().queue_title(app.scene.maxsize),
-        area,
-        buf,
-    );
+    let title = match &app.scene.cfg.scenario {
+        crate::config::Scenario::Queue(q) if q.feeder => {
+            text::words().feeder_panel_title(app.scene.maxsize)
+        }
+        _ => text::words().queue_title(app.scene.maxsize),
+    };
+    let inner = frame(theme, title, area, buf);
     let snap = app.scene.queue.as_ref();
     let depth = app.scene.depth();
     let capacity = snap.map_or(crate::ipc::queue::DEFAULT_CAPACITY, |s| s.capacity as usize);

@@ -28,6 +28,28 @@ impl FeederWords for En {
         "The parent waits in get(): the queue is empty.".into()
     }
 
+    fn feeder_summary(
+        &self,
+        buffered: u64,
+        flushed: u64,
+        got: u64,
+        left: u64,
+        holds: u32,
+    ) -> String {
+        format!(
+            "Queue() with a feeder: put() returned {buffered} times; {flushed} went into the \
+             pipe (it holds {holds}), {got} got, {left} left in it"
+        )
+    }
+
+    fn stuck_join_before_drain(&self) -> &'static str {
+        "DEADLOCK: join before drain"
+    }
+
+    fn feeder_panel_title(&self, holds: u32) -> String {
+        format!(" Pipe of Queue() (holds {holds}) ")
+    }
+
     fn join_before_drain(&self, pid: i32, name: &str) -> String {
         format!(
             "Deadlock: the parent waits in join() for Process({pid}) ({name}), which cannot \

@@ -27,6 +27,28 @@ impl FeederWords for Zh {
         "父进程在 get() 中等待：队列是空的。".into()
     }
 
+    fn feeder_summary(
+        &self,
+        buffered: u64,
+        flushed: u64,
+        got: u64,
+        left: u64,
+        holds: u32,
+    ) -> String {
+        format!(
+            "带 feeder 的 Queue()：put() 返回了 {buffered} 次；{flushed} 项进了管道（能放 {holds} 项），\
+             取走 {got} 项，还剩 {left} 项"
+        )
+    }
+
+    fn stuck_join_before_drain(&self) -> &'static str {
+        "死锁：先 join 后取"
+    }
+
+    fn feeder_panel_title(&self, holds: u32) -> String {
+        format!(" Queue() 的管道（能放 {holds} 项） ")
+    }
+
     fn join_before_drain(&self, pid: i32, name: &str) -> String {
         format!(
             "死锁：父进程在 join() 中等 Process({pid})（{name}）结束，而它要等自己放入的数据\

@@ -109,7 +109,7 @@ pub(super) fn proc_card(
             Need::Lock => false,
             // A writer's line names the item in its hand: kept while a
             // reader may yet make room.
-            Need::Space => w.forever,
+            Need::Space | Need::Flush => w.forever,
             _ => true,
         });
     let detail = match (lost, wait) {
@@ -270,6 +270,24 @@ pub(super) fn pusher_detail(p: &Proc, theme: &Theme) -> Detail {
         }
         _ => done_detail(p),
     }
+}
+
+/// What a queue writer says: with Python's feeder, while items wait in
+/// its buffer, how many it put and how many are still in its buffer (and
+/// whether its feeder waits for room in the full pipe); else as any
+/// pusher.
+pub(super) fn writer_detail(app: &View, p: &Proc, theme: &Theme) -> Detail {
+    let n = p.buffer.count();
+    if n == 0 || !p.alive() {
+        return pusher_detail(p, theme);
+    }
+    let t = text::words();
+    let full = app.scene.maxsize > 0 && app.scene.depth() >= u64::from(app.scene.maxsize);
+    let done = text::stage_done(t.role_done(p.role), p.done, None);
+    [
+        format!("{done} · {}", t.buffer_detail(n, full, false)),
+        format!("{done} · {}", t.buffer_detail(n, full, true)),
+    ]
 }
 
 /// Draws one card in `area` at `size`.

@@ -21,7 +21,9 @@ use crate::stream::{ProcId, Role};
 use crate::text;
 
 pub(crate) use cards::waits_line;
-use cards::{CardSize, cards_of, detail, done_detail, pusher_detail, render_sides, side_width};
+use cards::{
+    CardSize, cards_of, detail, done_detail, pusher_detail, render_sides, side_width, writer_detail,
+};
 use counter::render_counter;
 use parent::{parent_rows, render_parent};
 use pipe::render_pipe;
@@ -101,6 +103,9 @@ fn draw(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
 /// fast to animate). Returns the room inside.
 fn render_frame(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Rect {
     let title = match &app.scene.cfg.scenario {
+        Scenario::Queue(q) if q.feeder => {
+            format!(" {} ", text::words().feeder_title(app.scene.maxsize))
+        }
         Scenario::Queue(_) => text::stage_queue_title(app.scene.maxsize),
         Scenario::Pipe(p) => text::words().stage_pipe_title(p.duplex).to_string(),
         Scenario::Counter(c) => {

@@ -20,7 +20,7 @@ const FEW_SLOTS: u16 = 3;
 /// right; the parent that joins the writers and terminates the readers
 /// along the bottom.
 pub(super) fn render_queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) -> Spots {
-    let writers = cards_of(app, theme, Role::Writer, |p| pusher_detail(p, theme));
+    let writers = cards_of(app, theme, Role::Writer, |p| writer_detail(app, p, theme));
     let readers = cards_of(app, theme, Role::Reader, done_detail);
     // The parent along the bottom, when the stage has the rows: across
     // the whole stage if that costs the cards nothing, else under the
