@@ -416,6 +416,69 @@ mod tests {
         assert_eq!(at(&w), ParentAt::BeforeTerminate { held: false });
     }
 
+    fn reading_world(first: bool) -> World {
+        let mut w = World::new(0);
+        w.parent.reads = Some(Reads { total: 2, first });
+        spawn(&mut w, 0, "writer-1", Role::Writer);
+        w
+    }
+
+    fn names(w: &World) -> Vec<StepKind> {
+        steps(w).into_iter().map(|s| s.what).collect()
+    }
+
+    #[test]
+    fn a_parent_that_reads_the_queue_itself_gets_after_its_joins_or_before_them() {
+        let w = reading_world(false);
+        let join = StepKind::Join("writer-1".into());
+        assert_eq!(
+            names(&w),
+            [
+                StepKind::Start,
+                join.clone(),
+                StepKind::Get(Some(2)),
+                StepKind::Done
+            ]
+        );
+        let mut w = reading_world(true);
+        assert_eq!(
+            names(&w),
+            [
+                StepKind::Start,
+                StepKind::Get(Some(2)),
+                join,
+                StepKind::Done
+            ]
+        );
+        assert_eq!(at(&w), ParentAt::Reading { blocked: false });
+        parent(&mut w, Kind::GetWait);
+        assert_eq!(at(&w), ParentAt::Reading { blocked: true });
+        assert_eq!(steps(&w)[1].state, NOW_BLOCKED);
+        for _ in 0..2 {
+            parent(&mut w, Kind::Get);
+        }
+        assert_eq!(
+            (w.parent.got, at(&w)),
+            (2, ParentAt::Starting),
+            "on to the join"
+        );
+        parent(&mut w, Kind::Join { target: 100 });
+        exit(&mut w, 0, Ended::Code(0));
+        parent(&mut w, Kind::Joined { target: 100 });
+        assert_eq!(at(&w), ParentAt::Done);
+        assert_eq!(states(&w), [DONE; 4]);
+    }
+
+    #[test]
+    fn a_parent_reading_after_its_joins_is_done_once_the_writers_are_gone_and_the_queue_empty() {
+        let mut w = reading_world(false);
+        parent(&mut w, Kind::Join { target: 100 });
+        assert_eq!(at(&w), ParentAt::Joining(100));
+        exit(&mut w, 0, Ended::Signal(9));
+        parent(&mut w, Kind::Joined { target: 100 });
+        assert_eq!(at(&w), ParentAt::Done, "nothing was put: nothing to get");
+    }
+
     #[test]
     fn a_sigterm_before_the_joins_are_done_is_not_the_parents_terminate() {
         let mut w = queue_world();

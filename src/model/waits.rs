@@ -377,6 +377,48 @@ mod tests {
         assert!(w.iter().all(|w| w.forever), "{w:?}");
     }
 
+    /// Python's guideline: the parent joins a writer that cannot exit
+    /// before its feeder flushes into the full pipe, which only the parent
+    /// would read after the join: each waits forever for the other. Read
+    /// first (the fix), the writer waits for the parent, who is able.
+    #[test]
+    fn a_parent_joining_a_writer_that_waits_to_flush_for_the_parent_waits_forever() {
+        let mut q = QueueConfig::defaults(Mode::Tui);
+        (q.feeder, q.readers, q.items) = (true, 0, 20);
+        let mut s = scene(Scenario::Queue(q.clone()));
+        spawn(&mut s, 0, 10, "writer-1", Role::Writer);
+        ev(&mut s, 0, 10, Kind::FlushWait { left: 12 });
+        ev(&mut s, SUPERVISOR, 1, Kind::Join { target: 10 });
+        let w = waits(&s);
+        assert_eq!(
+            w,
+            vec![
+                WaitFor {
+                    who: 0,
+                    need: Need::Flush,
+                    from: vec![Provider::Main],
+                    forever: true,
+                },
+                WaitFor {
+                    who: SUPERVISOR,
+                    need: Need::End,
+                    from: vec![Provider::Proc(0)],
+                    forever: true,
+                },
+            ]
+        );
+        q.drain_first = true;
+        let mut s = scene(Scenario::Queue(q));
+        spawn(&mut s, 0, 10, "writer-1", Role::Writer);
+        ev(&mut s, 0, 10, Kind::FlushWait { left: 12 });
+        let w = waits(&s);
+        assert_eq!(
+            (w.len(), w[0].forever),
+            (1, false),
+            "the parent reads: {w:?}"
+        );
+    }
+
     #[test]
     fn a_counter_waits_for_the_lock_from_its_holder() {
         let mut s = scene(Scenario::Counter(CounterConfig::defaults(Mode::Tui)));

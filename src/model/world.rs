@@ -707,6 +707,73 @@ mod tests {
         assert_eq!(w.proc(1).unwrap().item.as_deref(), Some("url_1"));
     }
 
+    fn buffered(t: u64, label: &str) -> Event {
+        Event::new(t, 0, 10, Kind::Buffered).with_item(label)
+    }
+
+    /// Python's feeder: put() returns into the buffer (counted then), the
+    /// feeder's flush moves it into the pipe without touching what the
+    /// main thread is doing, and the wait at exit ends with the process.
+    #[test]
+    fn a_feeder_writers_put_returns_into_its_buffer_and_its_flush_moves_it_into_the_pipe() {
+        let mut w = World::new(0);
+        w.apply(&spawn(0, 10, "writer-1", Role::Writer, 0));
+        w.apply(&buffered(1, "url_1"));
+        w.apply(&buffered(2, "url_2"));
+        w.apply(&Event::new(3, 0, 10, Kind::FlushWait { left: 2 }));
+        w.apply(&put(4, 0, 10, "url_1", 1));
+        let p = w.proc(0).unwrap();
+        assert_eq!((p.done, p.buffer.count(), w.queue.puts), (2, 1, 1));
+        assert_eq!(p.activity, Activity::WaitingToFlush { since_ns: 3 });
+        assert_eq!(w.queue.buffered, 2);
+        w.apply(&put(5, 0, 10, "url_2", 2));
+        w.apply(&Event::new(
+            6,
+            0,
+            10,
+            Kind::Exit {
+                ended: Ended::Code(0),
+            },
+        ));
+        let p = w.proc(0).unwrap();
+        assert_eq!((p.buffer.count(), p.blocked_ns), (0, 3));
+        assert!(w.losses.is_empty());
+    }
+
+    /// Q10b: killed before its feeder flushed them, the items in its
+    /// buffer are lost with it, each named once (also the one its feeder
+    /// was putting, which the queue's repair names too).
+    #[test]
+    fn a_feeder_writer_killed_with_a_full_buffer_loses_each_buffered_item_once() {
+        let mut w = World::new(0);
+        w.apply(&spawn(0, 10, "writer-1", Role::Writer, 0));
+        for (t, l) in [(1, "url_1"), (2, "url_2"), (3, "url_3")] {
+            w.apply(&buffered(t, l));
+        }
+        w.apply(&put(4, 0, 10, "url_1", 1));
+        w.apply(&Event::new(
+            5,
+            0,
+            10,
+            Kind::Exit {
+                ended: Ended::Signal(9),
+            },
+        ));
+        w.apply(&Event::new(
+            6,
+            0,
+            10,
+            Kind::Recovered {
+                dead: 10,
+                by: 1,
+                held_lock: false,
+                lost: Some("url_2".into()),
+            },
+        ));
+        let lost: Vec<&str> = w.losses.iter().map(|l| l.item.as_str()).collect();
+        assert_eq!(lost, ["url_2", "url_3"]);
+    }
+
     #[test]
     fn a_get_takes_the_item_with_its_number_even_when_labels_repeat() {
         let mut w = World::new(0);

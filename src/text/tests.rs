@@ -509,6 +509,8 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
             ParentAt::BeforeTerminate { held: false },
             ParentAt::Terminating,
             ParentAt::Done,
+            ParentAt::Reading { blocked: true },
+            ParentAt::Reading { blocked: false },
         ] {
             say!(parent_word, at);
         }
@@ -935,6 +937,7 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
         Need::Room,
         Need::Lock,
         Need::End,
+        Need::Flush,
     ] {
         for short in [false, true] {
             say!(waits_for, need, &names, false, short);
@@ -945,7 +948,28 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     }
     for short in [false, true] {
         say!(provider_parent, short);
+        say!(provider_main, short);
     }
+    // Python's feeder thread
+    say!(flushed, 4101, "url_3");
+    say!(flush_wait, 4101, 1);
+    say!(flush_wait, 4101, 12);
+    say!(lost_in_buffer, 4101, &labels);
+    say!(parent_get_wait);
+    say!(join_before_drain, 4101, "writer-1");
+    say!(stuck_join_before_drain);
+    say!(feeder_panel_title, 8);
+    say!(feeder_summary, 20, 8, 0, 8, 8);
+    say!(feeder_title, 8);
+    for short in [false, true] {
+        say!(buffer_detail, 12, true, short);
+        say!(buffer_detail, 3, false, short);
+        for blocked in [false, true] {
+            say!(parent_reading, 5, blocked, short);
+        }
+    }
+    say!(step_get, Some(40));
+    say!(step_get, None);
     v
 }
 

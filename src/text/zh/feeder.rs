@@ -88,8 +88,8 @@ impl FeederWords for Zh {
 
     fn step_get(&self, n: Option<u64>) -> String {
         match n {
-            Some(n) => format!("get ×{n}"),
-            None => "get".into(),
+            Some(n) => format!("get 取 {n} 项"),
+            None => "get 取数据".into(),
         }
     }
 }

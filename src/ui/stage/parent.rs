@@ -101,7 +101,8 @@ fn state_forms(app: &View, theme: &Theme) -> Vec<Line<'static>> {
     let words = |short: bool| {
         let says = words(w, at, short);
         match parent_waits_forever(app, theme) {
-            Some(forever) => format!("{says} · {}", forever[usize::from(short)]),
+            // Its words already say whom it waits for: the mark only.
+            Some(forever) => format!("{says} · {}", forever[1]),
             None => says,
         }
     };
