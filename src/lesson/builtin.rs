@@ -40,6 +40,7 @@ pub const BUILTIN: &[BuiltIn] = builtin![
     "value" => "value.py",
     "race" => "race.py",
     "terminate" => "terminate.py",
+    "join_before_drain" => "join_before_drain.py",
 ];
 
 impl BuiltIn {

@@ -538,6 +538,7 @@ fn scenes(
                     course = restarted(&course);
                     course.close_unused = on;
                 }
+                Action::DrainFirst(_) => course = restarted(&course),
                 Action::CloseParentEnd => course.parent_closed = true,
                 Action::LockNow(on) => course.lock = on,
                 Action::PutPolicy(w) => course.put_wait = w,
@@ -590,6 +591,10 @@ fn applies(action: Action, s: &Scenario) -> Result<(), Problem> {
                 option: "inherit",
             }),
             _ => needs(ScenarioKind::Pipe),
+        },
+        Action::DrainFirst(_) => match s {
+            Scenario::Queue(q) if !q.parent_reads() => Err(Problem::DrainFirstNeedsParentReads),
+            _ => needs(ScenarioKind::Queue),
         },
         Action::CloseParentEnd => match s {
             Scenario::Pipe(p) if !p.forget_close => Err(Problem::ActionNeedsOption {

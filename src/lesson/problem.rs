@@ -77,6 +77,9 @@ pub enum Problem {
     /// `maxsize` beside `python_feeder = true` (the pipe's room is
     /// `pipe_holds`).
     FeederWithMaxsize,
+    /// `drain_first on|off` on a queue the parent does not read itself
+    /// (it needs `readers = 0` and a count of `items`).
+    DrainFirstNeedsParentReads,
     /// A delay or a timeout the command line would refuse.
     Seconds {
         key: &'static str,
@@ -389,6 +392,7 @@ impl Problem {
             }
             Problem::FullSpeedWithStepDelay => t.full_speed_with_step_delay().into(),
             Problem::FeederWithMaxsize => t.feeder_with_maxsize().into(),
+            Problem::DrainFirstNeedsParentReads => t.drain_first_needs_parent_reads().into(),
             Problem::Seconds { key, why } => t.bad_seconds(key, why),
             Problem::NoProgramName => t.no_program_name(),
             Problem::EmptyProgram(name) => t.empty_program(name),

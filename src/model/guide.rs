@@ -222,7 +222,11 @@ fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
             }
         };
         match a {
-            Action::Restart | Action::Lock(_) | Action::Array(_) | Action::CloseUnused(_) => {
+            Action::Restart
+            | Action::Lock(_)
+            | Action::Array(_)
+            | Action::CloseUnused(_)
+            | Action::DrainFirst(_) => {
                 match a {
                     Action::Lock(on) => set(&mut cfg, &|c| c.lock = on),
                     Action::Array(n) => set(&mut cfg, &|c| c.array = n),
@@ -230,6 +234,11 @@ fn setup_commands(setup: &[Action], scene: &Scene) -> Vec<Command> {
                         if let Scenario::Pipe(p) = &mut cfg.scenario {
                             p.inherit = true;
                             p.close_unused = on;
+                        }
+                    }
+                    Action::DrainFirst(on) => {
+                        if let Scenario::Queue(q) = &mut cfg.scenario {
+                            q.drain_first = on;
                         }
                     }
                     _ => {}
@@ -320,6 +329,7 @@ fn command_for(a: Action, scene: &Scene) -> Option<Command> {
         | Action::Lock(_)
         | Action::Array(_)
         | Action::CloseUnused(_)
+        | Action::DrainFirst(_)
         | Action::PutPolicy(_)
         | Action::GetPolicy(_)
         | Action::OnFull(_)
@@ -540,6 +550,24 @@ mod tests {
         run.ev(Kind::Get, 1);
         run.ev(Kind::Get, 1);
         assert!(holds(&r, &run.scene, &base));
+    }
+
+    #[test]
+    fn drain_first_restarts_the_queue_with_the_parent_reading_before_or_after_its_joins() {
+        let mut cf = cfg();
+        let mut q = crate::stream::run::QueueConfig::defaults(Mode::Tui);
+        (q.readers, q.items) = (0, 5);
+        cf.scenario = Scenario::Queue(q);
+        let scene = Scene::new(cf);
+        for on in [true, false] {
+            match setup_commands(&[Action::DrainFirst(on)], &scene).as_slice() {
+                [Command::Restart(c)] => match &c.scenario {
+                    Scenario::Queue(q) => assert_eq!(q.drain_first, on),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

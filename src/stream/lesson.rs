@@ -182,7 +182,7 @@ impl ProgramRole {
                 &[Start, Increment, Read, Add, Write, Sleep, Exit]
             }
             ProgramRole::LockedCounter => &[Start, Lock, Increment, Read, Add, Write, Sleep, Exit],
-            ProgramRole::Parent => &[Start, Join, Terminate, Kill, Close, Sleep, Exit],
+            ProgramRole::Parent => &[Start, Join, Get, Terminate, Kill, Close, Sleep, Exit],
         }
     }
 }
@@ -462,6 +462,9 @@ pub enum Action {
     /// not use, or keeping it (`--close-unused`; the children inherit both
     /// ends either way).
     CloseUnused(bool),
+    /// Start the queue run again with the parent reading every item
+    /// before it joins the writers (`on`, the fix), or after (`off`).
+    DrainFirst(bool),
     /// The parent closes its copy of the send end (`x`).
     CloseParentEnd,
     /// The counters take the lock (or stop taking it) from their next
@@ -485,6 +488,7 @@ pub enum Action {
 pub const ACTION_FORMS: &str = "maxsize N, add_writer, remove_writer, add_reader, remove_reader, \
      freeze, resume, slow_motion F, kill ROLE, terminate ROLE, restart, lock on, lock off, \
      lock_now on, lock_now off, array N, close_unused on, close_unused off, close_parent_end, \
+     drain_first on, drain_first off, \
      put_policy block|nowait|timeout S, get_policy block|nowait|timeout S, \
      on_full retry|give_up, on_empty retry|give_up";
 
@@ -505,6 +509,9 @@ impl fmt::Display for Action {
             Action::Lock(on) => write!(f, "lock {}", if *on { "on" } else { "off" }),
             Action::CloseUnused(on) => {
                 write!(f, "close_unused {}", if *on { "on" } else { "off" })
+            }
+            Action::DrainFirst(on) => {
+                write!(f, "drain_first {}", if *on { "on" } else { "off" })
             }
             Action::CloseParentEnd => f.write_str("close_parent_end"),
             Action::LockNow(on) => write!(f, "lock_now {}", if *on { "on" } else { "off" }),
@@ -566,6 +573,8 @@ impl FromStr for Action {
             ["lock", "off"] => one(Action::Lock(false)),
             ["close_unused", "on"] => one(Action::CloseUnused(true)),
             ["close_unused", "off"] => one(Action::CloseUnused(false)),
+            ["drain_first", "on"] => one(Action::DrainFirst(true)),
+            ["drain_first", "off"] => one(Action::DrainFirst(false)),
             ["close_parent_end"] => one(Action::CloseParentEnd),
             ["lock_now", "on"] => one(Action::LockNow(true)),
             ["lock_now", "off"] => one(Action::LockNow(false)),

@@ -149,7 +149,8 @@ fn worker(role: Role) -> bool {
 impl Engine {
     /// Holds the parent before `terminate()` or lets it go on.
     pub(super) fn hold_parent(&mut self, on: bool) {
-        if self.parent.hold == on {
+        // A parent that reads the queue itself terminates nobody.
+        if self.parent.hold == on || on && self.reads().is_some() {
             return;
         }
         self.parent.hold = on;

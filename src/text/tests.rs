@@ -790,6 +790,7 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(then_takes, "on_full later");
     say!(full_speed_with_step_delay);
     say!(feeder_with_maxsize);
+    say!(drain_first_needs_parent_reads);
     say!(slow_motion_takes, "slow_motion 40", 0.1, 20.0);
     say!(
         not_a_role,

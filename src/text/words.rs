@@ -857,6 +857,8 @@ pub trait LessonFileWords: Sync {
     fn full_speed_with_step_delay(&self) -> &'static str;
     /// `maxsize` beside `python_feeder = true`.
     fn feeder_with_maxsize(&self) -> &'static str;
+    /// `drain_first on|off` where the parent does not read the queue.
+    fn drain_first_needs_parent_reads(&self) -> &'static str;
     /// A delay or timeout option the command line would refuse (`why`:
     /// [`ErrorWords`]' sentence).
     fn bad_seconds(&self, key: &str, why: &dyn Display) -> String;

@@ -617,7 +617,11 @@ fn parent_cells(app: &View, theme: &Theme) -> Cells {
     let at = parent::at(w);
     let (glyph, style) = crate::ui::stage::parent_look(at, theme);
     let words = |short: bool| crate::ui::stage::parent_words(w, at, short);
-    let joining = matches!(at, ParentAt::Joining(_));
+    // Its waiting thread, read as a child is: in join(), or in get().
+    let joining = matches!(
+        at,
+        ParentAt::Joining(_) | ParentAt::Reading { blocked: true }
+    );
     let kernel = app.scene.parent_kernel.as_ref().filter(|_| joining);
     let (letter, kernel_words) = match kernel {
         Some(k) => {
@@ -664,7 +668,11 @@ fn parent_cells(app: &View, theme: &Theme) -> Cells {
         kernel_style: Style::new(),
         differs: false,
         item: String::new(),
-        done: w.parent.joined.len().to_string(),
+        // What it did: items got when it reads the queue, else joins.
+        done: match w.parent.reads {
+            Some(_) => w.parent.got.to_string(),
+            None => w.parent.joined.len().to_string(),
+        },
         blocked: String::new(),
         exit: Span::raw(""),
     }

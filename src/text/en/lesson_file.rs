@@ -170,6 +170,11 @@ impl LessonFileWords for En {
         )
     }
 
+    fn drain_first_needs_parent_reads(&self) -> &'static str {
+        "'drain_first' needs readers = 0 and items in [scenario.queue]: only then does the \
+         parent read the queue itself"
+    }
+
     fn feeder_with_maxsize(&self) -> &'static str {
         "maxsize cannot be used with python_feeder = true: the feeder models Python's Queue() \
          (unbounded), and how many items its pipe holds is pipe_holds"

@@ -197,6 +197,10 @@ impl LessonFileWords for Zh {
         )
     }
 
+    fn drain_first_needs_parent_reads(&self) -> &'static str {
+        "'drain_first' 需要在 [scenario.queue] 里写 readers = 0 和 items：只有这样父进程才会自己读队列"
+    }
+
     fn feeder_with_maxsize(&self) -> &'static str {
         "maxsize 不能和 python_feeder = true 一起用：feeder 模拟的是 Python 的 Queue()（不限大小），\
          管道能放多少项由 pipe_holds 决定"

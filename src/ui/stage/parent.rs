@@ -113,7 +113,7 @@ fn state_forms(app: &View, theme: &Theme) -> Vec<Line<'static>> {
     );
     let state = |short| Span::styled(format!(" {} {}", theme.glyph(glyph), words(short)), style);
     let kernel = match (at, &app.scene.parent_kernel) {
-        (ParentAt::Joining(_), Some(k)) => {
+        (ParentAt::Joining(_) | ParentAt::Reading { blocked: true }, Some(k)) => {
             let what = match &k.wait {
                 KernelWait::WaitingOther(name) => name.clone(),
                 other => t.kernel_wait(other, true).to_string(),
