@@ -597,7 +597,7 @@ fn check_csv_against_recording(rec_path: &Path, csv: &str) -> Vec<Vec<String>> {
         assert_eq!(row[2], format!("{}.{:03}", rel / 1000, rel % 1000));
         assert_eq!(row[6], e.pid.to_string());
         assert_eq!(row[7], e.kind.name());
-        assert_eq!(row[8], e.item.clone().unwrap_or_default());
+        assert_eq!(unguarded(&row[8]), e.item.clone().unwrap_or_default());
         assert_eq!(row[9], e.seq.map_or(String::new(), |s| s.to_string()));
     }
     rows
@@ -628,6 +628,80 @@ fn queue_and_pipe_recordings_export_one_csv_row_per_event() {
     );
     let rows = check_csv_against_recording(&pipe, &export(&pipe, "csv", &dir.join("p.csv")));
     assert_eq!(rows.iter().filter(|r| r[7] == "recv").count(), 4);
+}
+
+/// A text cell as it was before the export guarded it against formula
+/// injection (a `'` in front of `=`, `+`, `-`, `@`, tab or CR).
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+#[test]
+fn csv_text_cells_starting_like_a_formula_are_escaped_and_numbers_keep_their_sign() {
+    let dir = Scratch::new("csv-formulas");
+    // A watched program's own prints become `output` rows, their line in
+    // `detail`: text anyone can choose.
+    let prog = dir.join("formulas.py");
+    let lines = [
+        "=1+2",
+        "-3",
+        "+4",
+        "@SUM(A1)",
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "a=b",
+    ];
+    let mut src = String::new();
+    for l in lines {
+        src.push_str(&format!("print({l:?})\n"));
+    }
+    std::fs::write(&prog, src).unwrap();
+    let rec = record(&dir, "formulas", &["run", s(&prog)]);
+    let csv = export(&rec, "csv", &dir.join("formulas.csv"));
+    let raw: Vec<&str> = csv.split("\r\n").collect();
+    for (line, want) in [
+        ("=1+2", ",\"'=1+2\""),
+        ("-3", ",\"'-3\""),
+        ("+4", ",\"'+4\""),
+        ("@SUM(A1)", ",\"'@SUM(A1)\""),
+        (
+            "=HYPERLINK(\"http://x\",\"y\")",
+            ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+        ),
+        ("a=b", ",a=b"),
+    ] {
+        assert!(
+            raw.iter()
+                .any(|r| r.contains(",output,") && r.ends_with(want)),
+            "{line:?}: no output row ending {want:?} in\n{csv}"
+        );
+    }
+    let rows = check_csv_against_recording(&rec, &csv);
+    let printed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[7] == "output")
+        .map(|r| unguarded(&r[11]))
+        .collect();
+    assert_eq!(
+        printed, lines,
+        "each line, as printed once the guard is off"
+    );
+    // The numeric columns are never guarded, so a spreadsheet reads them as
+    // numbers: a negative pid (hand-built: none is in a real run) too.
+    let neg = dir.join("negative.jsonl");
+    write_recording(
+        &neg,
+        &[
+            run_record(0, 1_000_000),
+            ev(1, Event::new(1_000_500, 0, -1, Kind::Put).with_seq(1)),
+        ],
+    );
+    let csv = export(&neg, "csv", &dir.join("negative.csv"));
+    let rows = parse_csv(&csv).unwrap();
+    assert_eq!(rows[1][6], "-1", "{csv}");
+    assert!(csv.contains(",-1,put,"), "{csv}");
 }
 
 /// Writes `records` as a recording file.
