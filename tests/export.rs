@@ -482,6 +482,87 @@ fn pipe_recording_exports_a_valid_trace_with_one_arrow_per_recv_and_eof() {
 }
 
 #[test]
+fn a_blocked_pipe_send_exports_as_a_slice_until_its_write_returned() {
+    let dir = Scratch::new("perfetto-send-wait");
+    // A one-way pipe (64 KiB) and a sender with no delay: after some 5,000
+    // messages the pipe is full, and each write waits until the receiver
+    // (0.2 ms a message) has emptied a whole page of it, some 340 messages.
+    let rec = record(
+        &dir,
+        "send-wait",
+        &[
+            "pipe",
+            "--duplex",
+            "false",
+            "--messages",
+            "6000",
+            "--delay",
+            "0..0",
+            "--reader-delay",
+            "0.0002..0.0002",
+        ],
+    );
+    let text = export(&rec, "perfetto", &dir.join("send-wait.json"));
+    let c = check_against_recording(&rec, &text);
+    let loaded = recording::load(&rec).expect("recording");
+    let start = loaded
+        .records
+        .iter()
+        .find_map(|r| match &r.body {
+            Body::Run(i) => Some(i.start_ns),
+            _ => None,
+        })
+        .expect("a run");
+    let us = |t: u64| (t - start) as f64 / 1000.0;
+    // Each send that waited (by its label): when its write returned. (Its
+    // wait is the send_wait of the same label; matched by label, not by
+    // order, so an event the telemetry had to drop cannot shift them.)
+    let mut written = HashMap::new();
+    for (_, e) in events(&loaded.records) {
+        if let (Kind::Send, Some(done)) = (&e.kind, e.done_ns) {
+            assert!(done >= e.t_ns, "written before it started: {e:?}");
+            written.insert(e.item.clone().expect("a label"), us(done));
+        }
+    }
+    assert!(!written.is_empty(), "the sender never waited");
+    let waits: HashMap<u64, f64> = events(&loaded.records)
+        .filter(|(_, e)| e.kind == Kind::SendWait)
+        .map(|(n, e)| (n, us(e.t_ns)))
+        .collect();
+    let mut blocked = Vec::new();
+    for (name, ts, dur, args) in &c.slices {
+        if !name.starts_with("send: blocked") || args["until"] != "send" {
+            continue;
+        }
+        let wait = waits[&args["n"].as_u64().expect("the wait's record")];
+        assert!(
+            (ts - wait).abs() < 1e-3,
+            "slice at {ts} us, its wait at {wait} us"
+        );
+        let item = args["item"].as_str().expect("the wait's label");
+        if let Some(done) = written.get(item) {
+            let end = ts + dur;
+            assert!(
+                (end - done).abs() < 1e-3,
+                "{item}: the slice ends at {end} us, its write returned at {done} us"
+            );
+            blocked.push((*ts, end));
+        }
+    }
+    assert!(
+        blocked.len() * 2 > written.len(),
+        "most sends that waited have their slice: {} of {}",
+        blocked.len(),
+        written.len()
+    );
+    let longest = blocked.iter().map(|(a, b)| b - a).fold(0.0, f64::max);
+    assert!(
+        longest >= 10_000.0,
+        "a full pipe's writer waits for the receiver to empty a page: longest {longest} us"
+    );
+}
+
+#[test]
 fn counter_recording_exports_a_valid_trace_with_value_and_increments() {
     let dir = Scratch::new("perfetto-counter");
     let rec = record(

@@ -178,7 +178,8 @@ pub enum Kind {
         then: Then,
     },
     /// A message went into the pipe (`seq`: its number in that direction;
-    /// stamped before the write started).
+    /// stamped before the write started; after a `send_wait`, the event's
+    /// `done_ns` says when the write returned).
     Send,
     /// About to block in send: the pipe buffer is full.
     SendWait,
@@ -230,7 +231,8 @@ pub enum Kind {
     /// above do not say: `{"ev": "program", "op": ...}`.
     Program(super::program::ProgramOp),
     /// The receiver sent a reply back through its own end (`--echo`;
-    /// `seq`: its number in that direction; stamped before the write).
+    /// `seq`: its number in that direction; stamped before the write;
+    /// `done_ns` as for a send).
     Reply,
     /// The sender received a reply (`seq` as for its reply; stamped after
     /// the read ended).
@@ -416,6 +418,11 @@ pub struct Event {
     /// Where in a watched program's source the operation was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<super::program::At>,
+    /// A send or reply that waited (a `send_wait` before it): when its
+    /// write returned, so when the wait ended (`t_ns` is when the write
+    /// started). None otherwise, and in recordings made before it was told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_ns: Option<u64>,
 }
 
 impl Event {
@@ -430,6 +437,7 @@ impl Event {
             depth: None,
             seq: None,
             at: None,
+            done_ns: None,
         }
     }
 
@@ -450,6 +458,11 @@ impl Event {
 
     pub fn with_at(mut self, at: Option<super::program::At>) -> Event {
         self.at = at;
+        self
+    }
+
+    pub fn with_done(mut self, done_ns: u64) -> Event {
+        self.done_ns = Some(done_ns);
         self
     }
 }

@@ -63,10 +63,10 @@ pub fn write(records: &[Record], out: &mut impl Write) -> io::Result<usize> {
             }
             Body::Run(_) | Body::Observation(_) | Body::Tick(_) => continue,
         };
-        let fields =
-            row.iter()
-                .zip(TEXT)
-                .map(|(f, text)| if text { text_field(f) } else { quote(f) });
+        let fields = row
+            .iter()
+            .zip(TEXT)
+            .map(|(f, text)| if text { text_field(f) } else { quote(f) });
         write_row(out, fields)?;
         rows += 1;
     }
