@@ -114,6 +114,7 @@ impl Notice {
             }
             Kind::Note { note } => match note {
                 Note::CouldNotDo { .. }
+                | Note::Failed { .. }
                 | Note::AtLimit { .. }
                 | Note::Deadlock { .. }
                 | Note::OwnSendEnd { .. } => Some(Notice::Note(note.clone())),

@@ -73,8 +73,14 @@ pub enum Note {
     ForgottenSendEnd { receiver: i32, waited_ms: u64 },
     /// No live process can ever make progress: `why` says what each waits for.
     NoProgress { why: Stuck },
-    /// A command could not be carried out (the OS's words).
+    /// A command could not be carried out, in the OS's (English) words:
+    /// as recordings made before [`Note::Failed`] have it.
     CouldNotDo { what: String },
+    /// The supervisor could not do what it tried: `tried` says what, so
+    /// every language can say it; `error` says why, as the OS names it
+    /// (`EAGAIN`, the same in every language), or, for an error that is
+    /// ipcscope's own, in its words.
+    Failed { tried: Attempt, error: String },
     /// A limit refused a command (e.g. too many processes on one queue).
     AtLimit { limit: u32 },
     /// The receiver has waited `waited_ms` with no sender left and would
@@ -90,6 +96,22 @@ pub enum Note {
     /// for a message only the next one could send (both ends of a duplex
     /// pipe calling recv first).
     Deadlock { chain: Vec<WaitLink> },
+}
+
+/// What the supervisor tried, when it could not do it ([`Note::Failed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attempt {
+    /// Start one more process of `role` (a key asked for a writer, a reader
+    /// or a counter).
+    Start { role: Role },
+    /// Set the queue's maxsize to `maxsize` (0: unbounded).
+    SetMaxsize { maxsize: u32 },
+    /// Repair what process `pid` left in the queue when it died.
+    Repair { pid: i32 },
+    /// The parent's `join()` on process `pid`: the thread that waits in
+    /// wait4 could not start (the process is reaped all the same).
+    Join { pid: i32 },
 }
 
 /// One link of a chain of waits: `name` (`pid`) waits in recv for a
@@ -561,6 +583,40 @@ mod tests {
         );
         let s = serde_json::to_string(&new).unwrap();
         assert_eq!(serde_json::from_str::<Event>(&s).unwrap(), new, "{s}");
+    }
+
+    #[test]
+    fn an_older_recordings_could_not_do_note_still_reads_and_a_failed_one_keeps_what_and_why() {
+        // As recordings made before `failed` have it: the OS's English words.
+        let old = r#"{"t_ns":5,"proc":65535,"pid":9,"ev":"note","note":{"could_not_do":{"what":"Resource temporarily unavailable (os error 11)"}}}"#;
+        let e: Event = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            e.kind,
+            Kind::Note {
+                note: Note::CouldNotDo {
+                    what: "Resource temporarily unavailable (os error 11)".into()
+                }
+            }
+        );
+        let failed = Event::new(
+            5,
+            SUPERVISOR,
+            9,
+            Kind::Note {
+                note: Note::Failed {
+                    tried: Attempt::Start { role: Role::Writer },
+                    error: "EAGAIN".into(),
+                },
+            },
+        );
+        let s = serde_json::to_string(&failed).unwrap();
+        assert!(
+            s.contains(
+                r#""note":{"failed":{"tried":{"start":{"role":"writer"}},"error":"EAGAIN"}}"#
+            ),
+            "{s}"
+        );
+        assert_eq!(serde_json::from_str::<Event>(&s).unwrap(), failed);
     }
 
     #[test]

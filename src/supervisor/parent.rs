@@ -19,7 +19,7 @@ use super::engine::Engine;
 use crate::config::Scenario;
 use crate::ipc::queue::QueueObserver;
 use crate::proc::spawn::{self, Exit};
-use crate::stream::{Kind, Note, ProcId, Role, Sig};
+use crate::stream::{Attempt, Kind, Note, ProcId, Role, Sig};
 
 /// How long readers get to drain the queue once the writers are joined.
 pub(crate) const DRAIN: Duration = Duration::from_secs(3);
@@ -181,9 +181,7 @@ impl Engine {
                 Ok(_) => return Step::Joining(Joining { id, pid, ended: rx }),
                 Err(e) => {
                     // Its reaping stays with the engine; the parent goes on.
-                    self.note(Note::CouldNotDo {
-                        what: format!("join process {pid}: {e}"),
-                    });
+                    self.failed(Attempt::Join { pid }, &e);
                     self.parent.joined.push(id);
                 }
             }

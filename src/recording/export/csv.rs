@@ -197,6 +197,7 @@ fn note_tag(note: &Note) -> &'static str {
         Note::ForgottenSendEnd { .. } => "forgotten_send_end",
         Note::NoProgress { .. } => "no_progress",
         Note::CouldNotDo { .. } => "could_not_do",
+        Note::Failed { .. } => "failed",
         Note::AtLimit { .. } => "at_limit",
         Note::OwnSendEnd { .. } => "own_send_end",
         Note::Deadlock { .. } => "deadlock",

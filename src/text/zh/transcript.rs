@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::{Zh, list};
-use crate::stream::Role;
-use crate::text::words::TranscriptWords;
+use crate::stream::{Attempt, Role};
+use crate::text::words::{ScreenWords, TranscriptWords};
 
 impl TranscriptWords for Zh {
     fn sending(&self, p: i32) -> String {
@@ -149,6 +149,29 @@ impl TranscriptWords for Zh {
 
     fn could_not_do(&self, what: &str) -> String {
         format!("无法执行：{what}")
+    }
+
+    fn could_not(&self, tried: Attempt, error: &str) -> String {
+        match tried {
+            Attempt::Start { role } => {
+                format!(
+                    "无法再启动一个{}：{error}。",
+                    ScreenWords::role_name(self, role)
+                )
+            }
+            Attempt::SetMaxsize { maxsize: 0 } => {
+                format!("无法把队列设为无界（maxsize 0）：{error}。")
+            }
+            Attempt::SetMaxsize { maxsize } => {
+                format!("无法把队列的 maxsize 设为 {maxsize}：{error}。")
+            }
+            Attempt::Repair { pid } => {
+                format!("无法修复 Process({pid}) 留在队列中的状态：{error}。")
+            }
+            Attempt::Join { pid } => {
+                format!("父进程无法在 join() 中等待 Process({pid})：{error}。ipcscope 仍会回收它。")
+            }
+        }
     }
 
     fn at_limit(&self, limit: u32) -> String {

@@ -342,7 +342,7 @@ fn note_label(note: &Note) -> &'static str {
         Note::DrainTimeout { .. } => "drain timeout",
         Note::ForgottenSendEnd { .. } => "the parent still holds the send end",
         Note::NoProgress { .. } => "no process can make progress",
-        Note::CouldNotDo { .. } => "could not do that",
+        Note::CouldNotDo { .. } | Note::Failed { .. } => "could not do that",
         Note::AtLimit { .. } => "at the process limit",
         Note::OwnSendEnd { .. } => "the receiver holds the send end itself",
         Note::Deadlock { .. } => "deadlock",
