@@ -116,6 +116,7 @@ impl Notice {
                 Note::CouldNotDo { .. }
                 | Note::Failed { .. }
                 | Note::AtLimit { .. }
+                | Note::NoSlotLeft { .. }
                 | Note::Deadlock { .. }
                 | Note::OwnSendEnd { .. } => Some(Notice::Note(note.clone())),
                 _ => None,

@@ -83,6 +83,10 @@ pub enum Note {
     Failed { tried: Attempt, error: String },
     /// A limit refused a command (e.g. too many processes on one queue).
     AtLimit { limit: u32 },
+    /// A command to start a process was refused: the run has started
+    /// `slots` processes over its life (ended ones too), as many as its
+    /// control block has slots for.
+    NoSlotLeft { slots: u32 },
     /// The receiver has waited `waited_ms` with no sender left and would
     /// wait forever: it holds a copy of the send end itself (inherited and
     /// never closed, as a forked child holds it); `parent_too`: the parent

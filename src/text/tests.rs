@@ -108,6 +108,7 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
         say!(could_not, tried, "EAGAIN");
     }
     say!(at_limit, 255);
+    say!(no_slot_left, 512);
     say!(still_running);
     say!(exited);
     say!(exited_code_0);

@@ -140,6 +140,8 @@ pub trait TranscriptWords: Sync {
     fn could_not(&self, tried: Attempt, error: &str) -> String;
     /// No more processes on one queue.
     fn at_limit(&self, limit: u32) -> String;
+    /// No more processes in this run: it has started `slots` over its life.
+    fn no_slot_left(&self, slots: u32) -> String;
 
     // -- how a process ended, in a few words --
     fn still_running(&self) -> String;

@@ -199,6 +199,7 @@ fn note_tag(note: &Note) -> &'static str {
         Note::CouldNotDo { .. } => "could_not_do",
         Note::Failed { .. } => "failed",
         Note::AtLimit { .. } => "at_limit",
+        Note::NoSlotLeft { .. } => "no_slot_left",
         Note::OwnSendEnd { .. } => "own_send_end",
         Note::Deadlock { .. } => "deadlock",
     }

@@ -186,6 +186,13 @@ impl TranscriptWords for En {
         format!("At most {limit} processes can use one queue at a time: not starting another.")
     }
 
+    fn no_slot_left(&self, slots: u32) -> String {
+        format!(
+            "A run can start at most {slots} processes over its life: not starting another \
+             (restart the run for more)."
+        )
+    }
+
     fn still_running(&self) -> String {
         "still running".into()
     }

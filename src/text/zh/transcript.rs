@@ -178,6 +178,10 @@ impl TranscriptWords for Zh {
         format!("一个队列同时最多供 {limit} 个进程使用：不再启动新进程。")
     }
 
+    fn no_slot_left(&self, slots: u32) -> String {
+        format!("一次运行中总共最多启动 {slots} 个进程：不再启动新进程（重新开始运行即可再启动）。")
+    }
+
     fn still_running(&self) -> String {
         "仍在运行".into()
     }

@@ -344,6 +344,7 @@ fn note_label(note: &Note) -> &'static str {
         Note::NoProgress { .. } => "no process can make progress",
         Note::CouldNotDo { .. } | Note::Failed { .. } => "could not do that",
         Note::AtLimit { .. } => "at the process limit",
+        Note::NoSlotLeft { .. } => "no process slot left",
         Note::OwnSendEnd { .. } => "the receiver holds the send end itself",
         Note::Deadlock { .. } => "deadlock",
     }
