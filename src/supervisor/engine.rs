@@ -615,7 +615,7 @@ impl Engine {
 /// Why something failed, as a note keeps it: the OS's errno by name
 /// (`EAGAIN`, the same in every language), wherever it is in the error's
 /// chain; an error without one (ipcscope's own) in its own words.
-pub(super) fn why(error: &(dyn std::error::Error + 'static)) -> String {
+fn why(error: &(dyn std::error::Error + 'static)) -> String {
     use nix::errno::Errno;
     let name = |code: i32| match Errno::from_raw(code) {
         Errno::UnknownErrno => format!("errno {code}"),
