@@ -482,6 +482,87 @@ fn pipe_recording_exports_a_valid_trace_with_one_arrow_per_recv_and_eof() {
 }
 
 #[test]
+fn a_blocked_pipe_send_exports_as_a_slice_until_its_write_returned() {
+    let dir = Scratch::new("perfetto-send-wait");
+    // A one-way pipe (64 KiB) and a sender with no delay: after some 5,000
+    // messages the pipe is full, and each write waits until the receiver
+    // (0.2 ms a message) has emptied a whole page of it, some 340 messages.
+    let rec = record(
+        &dir,
+        "send-wait",
+        &[
+            "pipe",
+            "--duplex",
+            "false",
+            "--messages",
+            "6000",
+            "--delay",
+            "0..0",
+            "--reader-delay",
+            "0.0002..0.0002",
+        ],
+    );
+    let text = export(&rec, "perfetto", &dir.join("send-wait.json"));
+    let c = check_against_recording(&rec, &text);
+    let loaded = recording::load(&rec).expect("recording");
+    let start = loaded
+        .records
+        .iter()
+        .find_map(|r| match &r.body {
+            Body::Run(i) => Some(i.start_ns),
+            _ => None,
+        })
+        .expect("a run");
+    let us = |t: u64| (t - start) as f64 / 1000.0;
+    // Each send that waited (by its label): when its write returned. (Its
+    // wait is the send_wait of the same label; matched by label, not by
+    // order, so an event the telemetry had to drop cannot shift them.)
+    let mut written = HashMap::new();
+    for (_, e) in events(&loaded.records) {
+        if let (Kind::Send, Some(done)) = (&e.kind, e.done_ns) {
+            assert!(done >= e.t_ns, "written before it started: {e:?}");
+            written.insert(e.item.clone().expect("a label"), us(done));
+        }
+    }
+    assert!(!written.is_empty(), "the sender never waited");
+    let waits: HashMap<u64, f64> = events(&loaded.records)
+        .filter(|(_, e)| e.kind == Kind::SendWait)
+        .map(|(n, e)| (n, us(e.t_ns)))
+        .collect();
+    let mut blocked = Vec::new();
+    for (name, ts, dur, args) in &c.slices {
+        if !name.starts_with("send: blocked") || args["until"] != "send" {
+            continue;
+        }
+        let wait = waits[&args["n"].as_u64().expect("the wait's record")];
+        assert!(
+            (ts - wait).abs() < 1e-3,
+            "slice at {ts} us, its wait at {wait} us"
+        );
+        let item = args["item"].as_str().expect("the wait's label");
+        if let Some(done) = written.get(item) {
+            let end = ts + dur;
+            assert!(
+                (end - done).abs() < 1e-3,
+                "{item}: the slice ends at {end} us, its write returned at {done} us"
+            );
+            blocked.push((*ts, end));
+        }
+    }
+    assert!(
+        blocked.len() * 2 > written.len(),
+        "most sends that waited have their slice: {} of {}",
+        blocked.len(),
+        written.len()
+    );
+    let longest = blocked.iter().map(|(a, b)| b - a).fold(0.0, f64::max);
+    assert!(
+        longest >= 10_000.0,
+        "a full pipe's writer waits for the receiver to empty a page: longest {longest} us"
+    );
+}
+
+#[test]
 fn counter_recording_exports_a_valid_trace_with_value_and_increments() {
     let dir = Scratch::new("perfetto-counter");
     let rec = record(
@@ -597,7 +678,7 @@ fn check_csv_against_recording(rec_path: &Path, csv: &str) -> Vec<Vec<String>> {
         assert_eq!(row[2], format!("{}.{:03}", rel / 1000, rel % 1000));
         assert_eq!(row[6], e.pid.to_string());
         assert_eq!(row[7], e.kind.name());
-        assert_eq!(row[8], e.item.clone().unwrap_or_default());
+        assert_eq!(unguarded(&row[8]), e.item.clone().unwrap_or_default());
         assert_eq!(row[9], e.seq.map_or(String::new(), |s| s.to_string()));
     }
     rows
@@ -628,6 +709,80 @@ fn queue_and_pipe_recordings_export_one_csv_row_per_event() {
     );
     let rows = check_csv_against_recording(&pipe, &export(&pipe, "csv", &dir.join("p.csv")));
     assert_eq!(rows.iter().filter(|r| r[7] == "recv").count(), 4);
+}
+
+/// A text cell as it was before the export guarded it against formula
+/// injection (a `'` in front of `=`, `+`, `-`, `@`, tab or CR).
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+#[test]
+fn csv_text_cells_starting_like_a_formula_are_escaped_and_numbers_keep_their_sign() {
+    let dir = Scratch::new("csv-formulas");
+    // A watched program's own prints become `output` rows, their line in
+    // `detail`: text anyone can choose.
+    let prog = dir.join("formulas.py");
+    let lines = [
+        "=1+2",
+        "-3",
+        "+4",
+        "@SUM(A1)",
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "a=b",
+    ];
+    let mut src = String::new();
+    for l in lines {
+        src.push_str(&format!("print({l:?})\n"));
+    }
+    std::fs::write(&prog, src).unwrap();
+    let rec = record(&dir, "formulas", &["run", s(&prog)]);
+    let csv = export(&rec, "csv", &dir.join("formulas.csv"));
+    let raw: Vec<&str> = csv.split("\r\n").collect();
+    for (line, want) in [
+        ("=1+2", ",\"'=1+2\""),
+        ("-3", ",\"'-3\""),
+        ("+4", ",\"'+4\""),
+        ("@SUM(A1)", ",\"'@SUM(A1)\""),
+        (
+            "=HYPERLINK(\"http://x\",\"y\")",
+            ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+        ),
+        ("a=b", ",a=b"),
+    ] {
+        assert!(
+            raw.iter()
+                .any(|r| r.contains(",output,") && r.ends_with(want)),
+            "{line:?}: no output row ending {want:?} in\n{csv}"
+        );
+    }
+    let rows = check_csv_against_recording(&rec, &csv);
+    let printed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[7] == "output")
+        .map(|r| unguarded(&r[11]))
+        .collect();
+    assert_eq!(
+        printed, lines,
+        "each line, as printed once the guard is off"
+    );
+    // The numeric columns are never guarded, so a spreadsheet reads them as
+    // numbers: a negative pid (hand-built: none is in a real run) too.
+    let neg = dir.join("negative.jsonl");
+    write_recording(
+        &neg,
+        &[
+            run_record(0, 1_000_000),
+            ev(1, Event::new(1_000_500, 0, -1, Kind::Put).with_seq(1)),
+        ],
+    );
+    let csv = export(&neg, "csv", &dir.join("negative.csv"));
+    let rows = parse_csv(&csv).unwrap();
+    assert_eq!(rows[1][6], "-1", "{csv}");
+    assert!(csv.contains(",-1,put,"), "{csv}");
 }
 
 /// Writes `records` as a recording file.

@@ -185,3 +185,69 @@ fn an_export_stays_english_whatever_the_language() {
     assert!(text.contains("the parent still holds"), "{text}");
     assert!(!text.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)));
 }
+
+/// A note that a command failed says what was tried in the language asked
+/// for, the OS's error by its errno name; a note from a recording made
+/// before (the OS's English words) still replays.
+#[test]
+fn a_failed_command_is_told_in_chinese_and_an_older_recordings_note_still_replays() {
+    let rec = std::env::temp_dir().join(format!("ipcscope-lang-failed-{}.rec", std::process::id()));
+    let rec_s = rec.to_str().unwrap();
+    let out = run(
+        &[
+            "pipe",
+            "--headless",
+            "--messages",
+            "2",
+            "--delay",
+            "0..0",
+            "--record",
+            rec_s,
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The notes as the supervisor writes them, after the run's last record:
+    // one as this version writes it, one as older versions did.
+    let text = std::fs::read_to_string(&rec).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let n = last["n"].as_u64().unwrap();
+    let t = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["event"]["t_ns"].as_u64())
+        .max()
+        .unwrap();
+    let note = |n: u64, note: &str| {
+        format!(
+            "{{\"n\":{n},\"event\":{{\"t_ns\":{t},\"proc\":65535,\"pid\":1,\"ev\":\"note\",\"note\":{note}}}}}\n"
+        )
+    };
+    let mut text = text;
+    text.push_str(&note(
+        n + 1,
+        r#"{"failed":{"tried":{"start":{"role":"writer"}},"error":"EAGAIN"}}"#,
+    ));
+    text.push_str(&note(
+        n + 2,
+        r#"{"could_not_do":{"what":"Resource temporarily unavailable (os error 11)"}}"#,
+    ));
+    std::fs::write(&rec, text).unwrap();
+    let replay = |lang: &str| {
+        let out = run(&["replay", rec_s, "--headless", "--lang", lang], &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let (en, zh) = (replay("en"), replay("zh"));
+    let _ = std::fs::remove_file(&rec);
+    assert!(
+        en.contains("Could not start another writer: EAGAIN."),
+        "{en}"
+    );
+    assert!(zh.contains("无法再启动一个写进程：EAGAIN。"), "{zh}");
+    assert!(!zh.contains("Could not"), "{zh}");
+    assert!(
+        zh.contains("无法执行：Resource temporarily unavailable (os error 11)"),
+        "{zh}"
+    );
+}

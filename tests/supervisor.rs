@@ -98,6 +98,51 @@ fn raising_maxsize_live_lets_the_blocked_writer_fill_the_queue() {
 }
 
 #[test]
+fn a_refused_maxsize_is_noted_as_what_was_tried_and_said_in_the_language_asked_for() {
+    use ipcscope::stream::{Attempt, Note};
+    use ipcscope::text::{Lang, note_text, with_lang};
+    let cfg = queue_cfg(|q| {
+        q.writers = 1;
+        q.items = 0;
+        q.delay = DelayRange::fixed(30.0);
+    });
+    let mut w = Watch::start(&cfg);
+    // Far above the queue's physical capacity: the queue refuses it.
+    let too_big = 100_000_000;
+    w.sup.send(Command::SetMaxsize(too_big));
+    let ev = w.event("the note that it was refused", |e| {
+        matches!(
+            &e.kind,
+            Kind::Note {
+                note: Note::Failed { .. }
+            }
+        )
+    });
+    let Kind::Note { note } = ev.kind else {
+        unreachable!()
+    };
+    let Note::Failed { tried, error } = &note else {
+        unreachable!()
+    };
+    assert_eq!(*tried, Attempt::SetMaxsize { maxsize: too_big });
+    assert!(
+        error.contains("out of range"),
+        "the queue's own words: {error}"
+    );
+    let zh = with_lang(Lang::Zh, || note_text(&note));
+    assert!(
+        zh.starts_with(&format!("无法把队列的 maxsize 设为 {too_big}：")),
+        "{zh}"
+    );
+    let en = with_lang(Lang::En, || note_text(&note));
+    assert!(
+        en.starts_with(&format!("Could not set the queue's maxsize to {too_big}: ")),
+        "{en}"
+    );
+    w.finish();
+}
+
+#[test]
 fn freeze_stops_every_child_and_resume_continues_them() {
     let cfg = queue_cfg(|q| {
         q.items = 0;

@@ -507,7 +507,9 @@ fn got_reply(ctx: &Ctx, label: String, seq: u64) {
 
 /// Sends one message, reporting a wait when the buffer is full; the event
 /// (`kind`, numbered `seq`) is stamped before the write starts, so a send
-/// sorts before its recv, and reported once it is written.
+/// sorts before its recv, and reported once it is written. After a wait
+/// it also carries when the write returned (`done_ns`): the wait's end,
+/// which its stamp cannot tell.
 fn send_one(
     ctx: &Ctx,
     c: &mut Connection,
@@ -515,12 +517,16 @@ fn send_one(
     kind: Kind,
     seq: u64,
 ) -> Result<(), PipeError> {
-    if !writable_now(c) {
+    let waits = !writable_now(c);
+    if waits {
         ctx.emit(ctx.event(Kind::SendWait).with_item(label));
         ctx.slot().set_phase(Phase::Blocked);
     }
-    let sent = ctx.event(kind).with_item(label).with_seq(seq);
+    let mut sent = ctx.event(kind).with_item(label).with_seq(seq);
     let r = c.send(label.as_bytes());
+    if waits {
+        sent = sent.with_done(crate::telemetry::now_ns());
+    }
     ctx.slot().set_phase(Phase::InOp);
     r?;
     ctx.emit(sent);

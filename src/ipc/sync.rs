@@ -27,7 +27,7 @@ pub enum LockError {
     #[error("lock is unrecoverable: a holder died and nobody repaired it")]
     NotRecoverable,
     #[error("lock: {0}")]
-    Os(Errno),
+    Os(#[source] Errno),
 }
 
 /// Initialises a robust, process-shared, error-checking mutex in place.

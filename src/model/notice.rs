@@ -114,7 +114,9 @@ impl Notice {
             }
             Kind::Note { note } => match note {
                 Note::CouldNotDo { .. }
+                | Note::Failed { .. }
                 | Note::AtLimit { .. }
+                | Note::NoSlotLeft { .. }
                 | Note::Deadlock { .. }
                 | Note::JoinBeforeDrain { .. }
                 | Note::OwnSendEnd { .. } => Some(Notice::Note(note.clone())),

@@ -73,10 +73,20 @@ pub enum Note {
     ForgottenSendEnd { receiver: i32, waited_ms: u64 },
     /// No live process can ever make progress: `why` says what each waits for.
     NoProgress { why: Stuck },
-    /// A command could not be carried out (the OS's words).
+    /// A command could not be carried out, in the OS's (English) words:
+    /// as recordings made before [`Note::Failed`] have it.
     CouldNotDo { what: String },
+    /// The supervisor could not do what it tried: `tried` says what, so
+    /// every language can say it; `error` says why, as the OS names it
+    /// (`EAGAIN`, the same in every language), or, for an error that is
+    /// ipcscope's own, in its words.
+    Failed { tried: Attempt, error: String },
     /// A limit refused a command (e.g. too many processes on one queue).
     AtLimit { limit: u32 },
+    /// A command to start a process was refused: the run has started
+    /// `slots` processes over its life (ended ones too), as many as its
+    /// control block has slots for.
+    NoSlotLeft { slots: u32 },
     /// The receiver has waited `waited_ms` with no sender left and would
     /// wait forever: it holds a copy of the send end itself (inherited and
     /// never closed, as a forked child holds it); `parent_too`: the parent
@@ -96,6 +106,25 @@ pub enum Note {
     /// the pipe is full, and only the parent would read it, after the
     /// join: joined before drained, a deadlock.
     JoinBeforeDrain { writer: i32, name: String },
+}
+
+/// What the supervisor tried, when it could not do it ([`Note::Failed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attempt {
+    /// Start one more process of `role` (a key asked for a writer, a reader
+    /// or a counter).
+    Start { role: Role },
+    /// Set the queue's maxsize to `maxsize` (0: unbounded).
+    SetMaxsize { maxsize: u32 },
+    /// Repair what process `pid` left in the queue when it died.
+    Repair { pid: i32 },
+    /// The parent's `join()` on process `pid`: the thread that waits in
+    /// wait4 could not start (the process is reaped all the same).
+    Join { pid: i32 },
+    /// The parent's reading of the queue (it has no reader process): its
+    /// thread or its handle on the queue could not be made.
+    Read,
 }
 
 /// One link of a chain of waits: `name` (`pid`) waits in recv for a
@@ -194,7 +223,8 @@ pub enum Kind {
         then: Then,
     },
     /// A message went into the pipe (`seq`: its number in that direction;
-    /// stamped before the write started).
+    /// stamped before the write started; after a `send_wait`, the event's
+    /// `done_ns` says when the write returned).
     Send,
     /// About to block in send: the pipe buffer is full.
     SendWait,
@@ -246,7 +276,8 @@ pub enum Kind {
     /// above do not say: `{"ev": "program", "op": ...}`.
     Program(super::program::ProgramOp),
     /// The receiver sent a reply back through its own end (`--echo`;
-    /// `seq`: its number in that direction; stamped before the write).
+    /// `seq`: its number in that direction; stamped before the write;
+    /// `done_ns` as for a send).
     Reply,
     /// The sender received a reply (`seq` as for its reply; stamped after
     /// the read ended).
@@ -435,6 +466,11 @@ pub struct Event {
     /// Where in a watched program's source the operation was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<super::program::At>,
+    /// A send or reply that waited (a `send_wait` before it): when its
+    /// write returned, so when the wait ended (`t_ns` is when the write
+    /// started). None otherwise, and in recordings made before it was told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_ns: Option<u64>,
 }
 
 impl Event {
@@ -449,6 +485,7 @@ impl Event {
             depth: None,
             seq: None,
             at: None,
+            done_ns: None,
         }
     }
 
@@ -469,6 +506,11 @@ impl Event {
 
     pub fn with_at(mut self, at: Option<super::program::At>) -> Event {
         self.at = at;
+        self
+    }
+
+    pub fn with_done(mut self, done_ns: u64) -> Event {
+        self.done_ns = Some(done_ns);
         self
     }
 }
@@ -567,6 +609,40 @@ mod tests {
         );
         let s = serde_json::to_string(&new).unwrap();
         assert_eq!(serde_json::from_str::<Event>(&s).unwrap(), new, "{s}");
+    }
+
+    #[test]
+    fn an_older_recordings_could_not_do_note_still_reads_and_a_failed_one_keeps_what_and_why() {
+        // As recordings made before `failed` have it: the OS's English words.
+        let old = r#"{"t_ns":5,"proc":65535,"pid":9,"ev":"note","note":{"could_not_do":{"what":"Resource temporarily unavailable (os error 11)"}}}"#;
+        let e: Event = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            e.kind,
+            Kind::Note {
+                note: Note::CouldNotDo {
+                    what: "Resource temporarily unavailable (os error 11)".into()
+                }
+            }
+        );
+        let failed = Event::new(
+            5,
+            SUPERVISOR,
+            9,
+            Kind::Note {
+                note: Note::Failed {
+                    tried: Attempt::Start { role: Role::Writer },
+                    error: "EAGAIN".into(),
+                },
+            },
+        );
+        let s = serde_json::to_string(&failed).unwrap();
+        assert!(
+            s.contains(
+                r#""note":{"failed":{"tried":{"start":{"role":"writer"}},"error":"EAGAIN"}}"#
+            ),
+            "{s}"
+        );
+        assert_eq!(serde_json::from_str::<Event>(&s).unwrap(), failed);
     }
 
     #[test]

@@ -15,10 +15,10 @@ pub mod record;
 pub mod run;
 
 pub use command::{Command, Sig};
+pub use event::{Attempt, PipeCall, PipeEnd, WaitLink};
 pub use event::{
     Ended, Event, Kind, Note, ObjectId, ProcId, Role, SIGKILL, SIGTERM, SUPERVISOR, Stuck,
 };
-pub use event::{PipeCall, PipeEnd, WaitLink};
 pub use observation::{
     CellView, Holder, KernelRow, KernelWait, ObjectView, Observation, PipeView, ProcCounters,
     QueueView, QueuedView, TelemetryView, ValueView,

@@ -199,11 +199,19 @@ impl Engine {
         *n
     }
 
-    /// Whether another process may start: at most [`MAX_PROCS`] at once.
+    /// Whether another process may start: at most [`MAX_PROCS`] at once,
+    /// and [`SLOTS`] over the run's life.
     fn room_for_one(&self) -> bool {
         let live = self.running.len() as u32;
         if live >= MAX_PROCS {
             self.note(Note::AtLimit { limit: MAX_PROCS });
+            return false;
+        }
+        let started = self.shared.table.lock().map_or(0, |t| t.len());
+        if started >= SLOTS {
+            self.note(Note::NoSlotLeft {
+                slots: SLOTS as u32,
+            });
             return false;
         }
         true

@@ -21,8 +21,8 @@ use crate::control::{Control, Phase};
 use crate::ipc::pipe::Connection;
 use crate::proc::spawn::{self, Exit};
 use crate::stream::{
-    Body, Command, Event, Kind, Note, Observation, PipeEnd, ProcCounters, ProcId, Role, SUPERVISOR,
-    Sig,
+    Attempt, Body, Command, Event, Kind, Note, Observation, PipeEnd, ProcCounters, ProcId, Role,
+    SUPERVISOR, Sig,
 };
 use crate::telemetry::collect::OwnSender;
 use crate::telemetry::now_ns;
@@ -178,6 +178,15 @@ impl Engine {
         self.emit(self.supervisor_event(Kind::Note { note }));
     }
 
+    /// Notes that what it `tried` failed with `error` (kept as [`why`]
+    /// says), for the screen to say in its language.
+    pub(super) fn failed(&self, tried: Attempt, error: &(dyn std::error::Error + 'static)) {
+        self.note(Note::Failed {
+            tried,
+            error: why(error),
+        });
+    }
+
     // ------------------------------------------------------------- reap --
 
     /// Reaps the children that ended, but the one the parent is joining:
@@ -235,32 +244,45 @@ impl Engine {
             match q.recover_process(pid, deadline) {
                 Ok(_) => {}
                 Err(crate::ipc::queue::QueueError::LockTimeout) => left.push((id, pid)),
-                Err(e) => failed.push(format!("repair what process {pid} left in the queue: {e}")),
+                Err(e) => failed.push((pid, e)),
             }
         }
         self.repairs = left;
-        for what in failed {
-            self.note(Note::CouldNotDo { what });
+        for (pid, e) in failed {
+            self.failed(Attempt::Repair { pid }, &e);
         }
     }
 
     // ---------------------------------------------------------- commands --
 
     fn apply(&mut self, c: Command) {
-        let result = match c {
-            Command::AddWriter => self.spawn_writer(false).map(drop),
-            Command::AddReader => self.spawn_reader().map(drop),
-            Command::AddCounter => self.spawn_counter().map(drop),
-            Command::RemoveWriter => self.stop_newest(Role::Writer),
-            Command::RemoveReader => self.stop_newest(Role::Reader),
-            Command::RemoveCounter => self.stop_newest(Role::Counter),
+        let start = |role| move |e| (Attempt::Start { role }, e);
+        let result: Result<(), (Attempt, std::io::Error)> = match c {
+            Command::AddWriter => self
+                .spawn_writer(false)
+                .map(drop)
+                .map_err(start(Role::Writer)),
+            Command::AddReader => self.spawn_reader().map(drop).map_err(start(Role::Reader)),
+            Command::AddCounter => self.spawn_counter().map(drop).map_err(start(Role::Counter)),
+            Command::RemoveWriter => {
+                self.stop_newest(Role::Writer);
+                Ok(())
+            }
+            Command::RemoveReader => {
+                self.stop_newest(Role::Reader);
+                Ok(())
+            }
+            Command::RemoveCounter => {
+                self.stop_newest(Role::Counter);
+                Ok(())
+            }
             Command::SetMaxsize(n) => match self.objects.queue.as_mut() {
                 Some(q) => match q.set_maxsize(n as i64) {
                     Ok(()) => {
                         self.emit(self.supervisor_event(Kind::MaxsizeSet { maxsize: n }));
                         Ok(())
                     }
-                    Err(e) => Err(std::io::Error::other(e)),
+                    Err(e) => Err((Attempt::SetMaxsize { maxsize: n }, std::io::Error::other(e))),
                 },
                 None => Ok(()),
             },
@@ -344,10 +366,8 @@ impl Engine {
                 Ok(())
             }
         };
-        if let Err(e) = result {
-            self.note(Note::CouldNotDo {
-                what: e.to_string(),
-            });
+        if let Err((tried, e)) = result {
+            self.failed(tried, &e);
         }
     }
 
@@ -420,7 +440,7 @@ impl Engine {
         }
     }
 
-    fn stop_newest(&mut self, role: Role) -> std::io::Result<()> {
+    fn stop_newest(&mut self, role: Role) {
         let newest = self.shared.table.lock().ok().and_then(|t| {
             t.iter()
                 .rev()
@@ -434,7 +454,6 @@ impl Engine {
             self.control.slot(id as usize).request_stop();
             let _ = spawn::signal_group(pid, Signal::SIGCONT);
         }
-        Ok(())
     }
 
     fn push_scales(&self) {
@@ -593,5 +612,64 @@ impl Engine {
             counters: Some(counters),
             ..Observation::default()
         })));
+    }
+}
+
+/// Why something failed, as a note keeps it: the OS's errno by name
+/// (`EAGAIN`, the same in every language), wherever it is in the error's
+/// chain; an error without one (ipcscope's own) in its own words.
+fn why(error: &(dyn std::error::Error + 'static)) -> String {
+    use nix::errno::Errno;
+    let name = |code: i32| match Errno::from_raw(code) {
+        Errno::UnknownErrno => format!("errno {code}"),
+        e => format!("{e:?}"),
+    };
+    let mut at = Some(error);
+    while let Some(e) = at {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if let Some(code) = io.raw_os_error() {
+                return name(code);
+            }
+            if let Some(inner) = io.get_ref() {
+                at = Some(inner);
+                continue;
+            }
+        }
+        if let Some(errno) = e.downcast_ref::<Errno>() {
+            return name(*errno as i32);
+        }
+        at = e.source();
+    }
+    error.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use nix::errno::Errno;
+
+    use super::why;
+    use crate::ipc::queue::QueueError;
+    use crate::ipc::shm::ShmError;
+    use crate::ipc::sync::LockError;
+
+    #[test]
+    fn why_names_the_os_error_by_its_errno_however_deep_and_keeps_other_errors_words() {
+        let os = std::io::Error::from_raw_os_error(Errno::EAGAIN as i32);
+        assert_eq!(why(&os), "EAGAIN");
+        let shm = QueueError::Shm(ShmError::Os {
+            op: "mmap",
+            source: Errno::ENOMEM,
+        });
+        assert_eq!(why(&std::io::Error::other(shm)), "ENOMEM");
+        assert_eq!(
+            why(&QueueError::Lock(LockError::Os(Errno::EINVAL))),
+            "EINVAL"
+        );
+        let own = QueueError::MaxsizeOutOfRange {
+            maxsize: 9,
+            capacity: 4,
+        };
+        let words = own.to_string();
+        assert_eq!(why(&std::io::Error::other(own)), words);
     }
 }

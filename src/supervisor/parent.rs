@@ -20,7 +20,7 @@ use super::engine::Engine;
 use crate::config::Scenario;
 use crate::ipc::queue::QueueObserver;
 use crate::proc::spawn::{self, Exit};
-use crate::stream::{Event, Kind, Note, ProcId, Role, SUPERVISOR, Sig};
+use crate::stream::{Attempt, Event, Kind, Note, ProcId, Role, SUPERVISOR, Sig};
 use crate::telemetry::now_ns;
 
 /// How long readers get to drain the queue once the writers are joined.
@@ -255,9 +255,7 @@ impl Engine {
                 Ok(_) => return Step::Joining(Joining { id, pid, ended: rx }),
                 Err(e) => {
                     // Its reaping stays with the engine; the parent goes on.
-                    self.note(Note::CouldNotDo {
-                        what: format!("join process {pid}: {e}"),
-                    });
+                    self.failed(Attempt::Join { pid }, &e);
                     self.parent.joined.push(id);
                 }
             }
@@ -300,9 +298,7 @@ impl Engine {
         let mut queue = match queue {
             Some(Ok(q)) => q,
             Some(Err(e)) => {
-                self.note(Note::CouldNotDo {
-                    what: format!("get: {e}"),
-                });
+                self.failed(Attempt::Read, &e);
                 return Step::Finishing;
             }
             None => return Step::Finishing,
@@ -330,9 +326,7 @@ impl Engine {
                 first,
             },
             Err(e) => {
-                self.note(Note::CouldNotDo {
-                    what: format!("get: {e}"),
-                });
+                self.failed(Attempt::Read, &e);
                 if first {
                     self.next_join()
                 } else {

@@ -13,7 +13,7 @@ use crate::model::digest::Repeated;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
 use crate::stream::lesson::{LineMismatch, Op, ProgramRole, TextError};
-use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role, SIGKILL, SIGTERM};
+use crate::stream::{Attempt, Ended, KernelWait, PipeCall, PipeEnd, Role, SIGKILL, SIGTERM};
 
 /// Every method of [`Words`] and [`CliWords`] in `lang`, called with
 /// representative inputs: (method, what it said, in Debug form so tuples
@@ -95,7 +95,21 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(no_progress_full);
     say!(no_progress_empty);
     say!(could_not_do, why);
+    for tried in [
+        Attempt::Start { role: Role::Writer },
+        Attempt::Start {
+            role: Role::Counter,
+        },
+        Attempt::SetMaxsize { maxsize: 0 },
+        Attempt::SetMaxsize { maxsize: 3 },
+        Attempt::Repair { pid: 4101 },
+        Attempt::Join { pid: 4101 },
+        Attempt::Read,
+    ] {
+        say!(could_not, tried, "EAGAIN");
+    }
     say!(at_limit, 255);
+    say!(no_slot_left, 512);
     say!(still_running);
     say!(exited);
     say!(exited_code_0);
@@ -1114,5 +1128,30 @@ fn scenario_parts_say_the_python_object_as_code_and_the_processes_in_the_languag
             "Value('i', 0)",
             "4 个进程各给它加 1，每个 100000 次，持有 get_lock()"
         ]
+    );
+}
+
+#[test]
+fn a_failed_command_note_is_said_in_each_language_with_the_os_error_by_name() {
+    use crate::stream::Note;
+    let note = Note::Failed {
+        tried: Attempt::Start { role: Role::Reader },
+        error: "EAGAIN".into(),
+    };
+    assert_eq!(
+        with_lang(Lang::En, || note_text(&note)),
+        "Could not start another reader: EAGAIN."
+    );
+    assert_eq!(
+        with_lang(Lang::Zh, || note_text(&note)),
+        "无法再启动一个读进程：EAGAIN。"
+    );
+    // A recording made before keeps the OS's words it has.
+    let old = Note::CouldNotDo {
+        what: "Resource temporarily unavailable (os error 11)".into(),
+    };
+    assert_eq!(
+        with_lang(Lang::Zh, || note_text(&old)),
+        "无法执行：Resource temporarily unavailable (os error 11)"
     );
 }

@@ -147,7 +147,9 @@ pub fn note_text(note: &Note) -> String {
             Stuck::EmptyNoWriter => t.no_progress_empty(),
         },
         Note::CouldNotDo { what } => t.could_not_do(what),
+        Note::Failed { tried, error } => t.could_not(*tried, error),
         Note::AtLimit { limit } => t.at_limit(*limit),
+        Note::NoSlotLeft { slots } => t.no_slot_left(*slots),
         Note::OwnSendEnd {
             receiver,
             parent_too,

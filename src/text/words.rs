@@ -22,7 +22,7 @@ use crate::model::parent::ParentAt;
 use crate::model::world::Activity;
 use crate::outfile::{Kind as FileKind, What};
 use crate::stream::run::Then;
-use crate::stream::{Ended, KernelWait, PipeCall, PipeEnd, Role};
+use crate::stream::{Attempt, Ended, KernelWait, PipeCall, PipeEnd, Role};
 
 /// Every sentence, in one language.
 pub trait Words:
@@ -134,10 +134,16 @@ pub trait TranscriptWords: Sync {
     fn no_progress_full(&self) -> String;
     /// Readers wait on an empty queue, no writer left.
     fn no_progress_empty(&self) -> String;
-    /// A command failed, in the system's words.
+    /// A command failed, in the system's words (a recording made before
+    /// [`Self::could_not`]; and a restart that failed).
     fn could_not_do(&self, what: &str) -> String;
+    /// The supervisor could not do what it `tried`: `error` is the OS's
+    /// errno by name (`EAGAIN`), or an error of ipcscope's own.
+    fn could_not(&self, tried: Attempt, error: &str) -> String;
     /// No more processes on one queue.
     fn at_limit(&self, limit: u32) -> String;
+    /// No more processes in this run: it has started `slots` over its life.
+    fn no_slot_left(&self, slots: u32) -> String;
 
     // -- how a process ended, in a few words --
     fn still_running(&self) -> String;

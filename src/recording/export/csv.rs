@@ -2,6 +2,13 @@
 //! the recording's order, lines ending CRLF. A field holding a comma, a
 //! double quote, CR or LF is quoted, its quotes doubled; nothing else is.
 //!
+//! A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a
+//! tab or CR before one) as a formula, and an item's label, a line a
+//! program printed or a note is text anyone could have chosen. So a text
+//! column's field that starts with one of those gets a `'` in front and is
+//! quoted (OWASP's advice against CSV injection): `"'=1+2"`. The numeric
+//! columns are written as they are, so a negative number stays a number.
+//!
 //! | column | what |
 //! | --- | --- |
 //! | `run` | which run of the recording, from 1 |
@@ -32,10 +39,16 @@ pub const COLUMNS: [&str; 12] = [
     "run", "n", "t_us", "proc", "name", "role", "pid", "ev", "item", "seq", "depth", "detail",
 ];
 
+/// Which columns hold text (`name`, `role`, `ev`, `item`, `detail`): only
+/// these are guarded against formula injection ([`text_field`]).
+const TEXT: [bool; 12] = [
+    false, false, false, false, true, true, false, true, true, false, false, true,
+];
+
 /// Writes the CSV of `records` to `out`; returns the number of data rows.
 pub fn write(records: &[Record], out: &mut impl Write) -> io::Result<usize> {
     let ix = Index::of(records);
-    write_row(out, COLUMNS.iter().map(|c| Cow::Borrowed(*c)))?;
+    write_row(out, COLUMNS.iter().map(|c| quote(c)))?;
     let mut rows = 0;
     for (run, r) in RunIter::new(records) {
         let row = match &r.body {
@@ -50,7 +63,11 @@ pub fn write(records: &[Record], out: &mut impl Write) -> io::Result<usize> {
             }
             Body::Run(_) | Body::Observation(_) | Body::Tick(_) => continue,
         };
-        write_row(out, row.into_iter().map(Cow::Owned))?;
+        let fields = row
+            .iter()
+            .zip(TEXT)
+            .map(|(f, text)| if text { text_field(f) } else { quote(f) });
+        write_row(out, fields)?;
         rows += 1;
     }
     Ok(rows)
@@ -182,7 +199,9 @@ fn note_tag(note: &Note) -> &'static str {
         Note::ForgottenSendEnd { .. } => "forgotten_send_end",
         Note::NoProgress { .. } => "no_progress",
         Note::CouldNotDo { .. } => "could_not_do",
+        Note::Failed { .. } => "failed",
         Note::AtLimit { .. } => "at_limit",
+        Note::NoSlotLeft { .. } => "no_slot_left",
         Note::OwnSendEnd { .. } => "own_send_end",
         Note::Deadlock { .. } => "deadlock",
         Note::JoinBeforeDrain { .. } => "join_before_drain",
@@ -197,7 +216,7 @@ fn write_row<'a>(
         if i > 0 {
             out.write_all(b",")?;
         }
-        out.write_all(quote(&f).as_bytes())?;
+        out.write_all(f.as_bytes())?;
     }
     out.write_all(b"\r\n")
 }
@@ -209,6 +228,18 @@ pub fn quote(field: &str) -> Cow<'_, str> {
         Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
     } else {
         Cow::Borrowed(field)
+    }
+}
+
+/// A text column's field, safe to open in a spreadsheet: one that starts
+/// with `=`, `+`, `-`, `@`, a tab or CR gets a `'` in front and is quoted,
+/// its quotes doubled (OWASP's advice against CSV injection), so the cell
+/// shows the text instead of running it; others as [`quote`] writes them.
+pub fn text_field(field: &str) -> Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("\"'{}\"", field.replace('"', "\"\"")))
+    } else {
+        quote(field)
     }
 }
 
@@ -225,6 +256,45 @@ mod tests {
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("two\nlines"), "\"two\nlines\"");
         assert_eq!(quote("cr\r"), "\"cr\r\"");
+    }
+
+    #[test]
+    fn text_starting_like_a_formula_gets_a_quote_in_front_and_is_quoted() {
+        for (field, want) in [
+            ("=1+2", "\"'=1+2\""),
+            ("+1", "\"'+1\""),
+            ("-1", "\"'-1\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("\t=1", "\"'\t=1\""),
+            ("\r=1", "\"'\r=1\""),
+            (
+                "=HYPERLINK(\"x\",\"y\")",
+                "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"",
+            ),
+        ] {
+            assert_eq!(text_field(field), want, "{field:?}");
+        }
+        // Elsewhere in the text, or not at the start: as RFC 4180 has it.
+        assert_eq!(text_field("url_1"), "url_1");
+        assert_eq!(text_field("a=b"), "a=b");
+        assert_eq!(text_field(" =1"), " =1");
+        assert_eq!(text_field(""), "");
+        assert_eq!(text_field("a,-b"), "\"a,-b\"");
+    }
+
+    #[test]
+    fn a_negative_number_in_a_numeric_column_stays_a_number_and_text_beside_it_is_guarded() {
+        let recs = vec![Record {
+            n: 0,
+            body: Body::Event(
+                Event::new(0, 0, -1, Kind::Output { text: "-1".into() }).with_item("=cmd"),
+            ),
+        }];
+        let mut out = Vec::new();
+        write(&recs, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let row = text.split("\r\n").nth(1).unwrap();
+        assert_eq!(row, "1,0,0.000,0,proc-0,,-1,output,\"'=cmd\",,,\"'-1\"");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::En;
-use crate::stream::Role;
+use crate::stream::{Attempt, Role};
 use crate::text::words::TranscriptWords;
 
 impl TranscriptWords for En {
@@ -161,8 +161,39 @@ impl TranscriptWords for En {
         format!("Could not do that: {what}")
     }
 
+    fn could_not(&self, tried: Attempt, error: &str) -> String {
+        match tried {
+            Attempt::Start { role } => {
+                format!("Could not start another {}: {error}.", role.as_str())
+            }
+            Attempt::SetMaxsize { maxsize: 0 } => {
+                format!("Could not make the queue unbounded (maxsize 0): {error}.")
+            }
+            Attempt::SetMaxsize { maxsize } => {
+                format!("Could not set the queue's maxsize to {maxsize}: {error}.")
+            }
+            Attempt::Repair { pid } => {
+                format!("Could not repair what Process({pid}) left in the queue: {error}.")
+            }
+            Attempt::Join { pid } => format!(
+                "The parent could not wait in join() for Process({pid}): {error}. \
+                 ipcscope reaps it all the same."
+            ),
+            Attempt::Read => {
+                format!("The parent could not read the queue: {error}. It goes on without.")
+            }
+        }
+    }
+
     fn at_limit(&self, limit: u32) -> String {
         format!("At most {limit} processes can use one queue at a time: not starting another.")
+    }
+
+    fn no_slot_left(&self, slots: u32) -> String {
+        format!(
+            "A run can start at most {slots} processes over its life: not starting another \
+             (restart the run for more)."
+        )
     }
 
     fn still_running(&self) -> String {

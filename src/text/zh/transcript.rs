@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::{Zh, list};
-use crate::stream::Role;
-use crate::text::words::TranscriptWords;
+use crate::stream::{Attempt, Role};
+use crate::text::words::{ScreenWords, TranscriptWords};
 
 impl TranscriptWords for Zh {
     fn sending(&self, p: i32) -> String {
@@ -151,8 +151,36 @@ impl TranscriptWords for Zh {
         format!("无法执行：{what}")
     }
 
+    fn could_not(&self, tried: Attempt, error: &str) -> String {
+        match tried {
+            Attempt::Start { role } => {
+                format!(
+                    "无法再启动一个{}：{error}。",
+                    ScreenWords::role_name(self, role)
+                )
+            }
+            Attempt::SetMaxsize { maxsize: 0 } => {
+                format!("无法把队列设为无界（maxsize 0）：{error}。")
+            }
+            Attempt::SetMaxsize { maxsize } => {
+                format!("无法把队列的 maxsize 设为 {maxsize}：{error}。")
+            }
+            Attempt::Repair { pid } => {
+                format!("无法修复 Process({pid}) 留在队列中的状态：{error}。")
+            }
+            Attempt::Join { pid } => {
+                format!("父进程无法在 join() 中等待 Process({pid})：{error}。ipcscope 仍会回收它。")
+            }
+            Attempt::Read => format!("父进程无法读取队列：{error}。它跳过这一步继续。"),
+        }
+    }
+
     fn at_limit(&self, limit: u32) -> String {
         format!("一个队列同时最多供 {limit} 个进程使用：不再启动新进程。")
+    }
+
+    fn no_slot_left(&self, slots: u32) -> String {
+        format!("一次运行中总共最多启动 {slots} 个进程：不再启动新进程（重新开始运行即可再启动）。")
     }
 
     fn still_running(&self) -> String {

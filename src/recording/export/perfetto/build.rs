@@ -319,6 +319,18 @@ impl Builder<'_> {
         event_at(self.records, at).1.map(|e| &e.kind)
     }
 
+    /// When the event at `at` ended the wait before it, if not at its own
+    /// time: a send (or reply) is stamped before its write starts, so after
+    /// a wait it carries when the write returned (`done_ns`). A recording
+    /// made before it was told has none: its wait ends at the stamp.
+    fn wait_ended(&self, at: usize) -> Option<u64> {
+        let e = event_at(self.records, at).1?;
+        match e.kind {
+            Kind::Send | Kind::Reply => e.done_ns.map(|done| done.max(e.t_ns)),
+            _ => None,
+        }
+    }
+
     /// Pairs each process's waits with what ended them, in time order: a
     /// slice per blocked interval.
     fn pair_waits(&mut self) {
@@ -336,7 +348,8 @@ impl Builder<'_> {
                 if let Some((w, start)) = open
                     && (w.ended_by(kind) || starts.is_some())
                 {
-                    slices.push((track, start, m.t, Until::Event(m.at)));
+                    let end = self.wait_ended(m.at).unwrap_or(m.t);
+                    slices.push((track, start, end, Until::Event(m.at)));
                     open = None;
                 }
                 if let Some(w) = starts {
@@ -453,6 +466,48 @@ mod tests {
             (Some(0.0), Some(3.0))
         );
         assert_eq!(x["args"]["until"], "joined");
+    }
+
+    #[test]
+    fn a_blocked_send_is_a_slice_until_its_write_returned_not_until_its_stamp() {
+        // The send is stamped before its write starts (1 us after the
+        // wait); the write returned 40 us later. A send from a recording
+        // made before that was told ends the wait at its stamp.
+        let done = |mut r: Record, ns| {
+            if let Body::Event(e) = &mut r.body {
+                e.done_ns = Some(ns);
+            }
+            r
+        };
+        let recs = vec![
+            ev(0, 1_000, 0, 10, Kind::SendWait),
+            done(seq(ev(1, 2_000, 0, 10, Kind::Send), 1), 42_000),
+            ev(2, 50_000, 0, 10, Kind::SendWait),
+            seq(ev(3, 51_000, 0, 10, Kind::Send), 2),
+        ];
+        let (_, evs) = written(&recs);
+        let slices: Vec<(f64, f64, &str)> = evs
+            .iter()
+            .filter(|e| e["ph"] == "X" && e["name"] == Wait::Send.name())
+            .map(|e| {
+                (
+                    e["ts"].as_f64().unwrap(),
+                    e["dur"].as_f64().unwrap(),
+                    e["args"]["until"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(slices, vec![(0.0, 41.0, "send"), (49.0, 1.0, "send")]);
+        let sends: Vec<(f64, f64)> = evs
+            .iter()
+            .filter(|e| e["ph"] == "X" && e["name"] == "send ?")
+            .map(|e| (e["ts"].as_f64().unwrap(), e["dur"].as_f64().unwrap()))
+            .collect();
+        assert_eq!(
+            sends,
+            vec![(1.0, 0.0), (50.0, 0.0)],
+            "the sends stay marks at their stamps"
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! - **Slices** (`X`, duration >= 0): each interval a process spent blocked —
 //!   `put_wait` until that process's next `put`, `put_full`, `gave_up`,
 //!   `exiting` or `exit`; `get_wait` until `get`/`get_empty`; `send_wait`
-//!   until `send`; `recv_wait` until `recv`/`recv_eof` (an interval the
+//!   until the `send`'s write returned (its `done_ns`: the send is stamped
+//!   before its write starts; an older recording lacks it, and the wait
+//!   ends at the stamp); `recv_wait` until `recv`/`recv_eof` (an interval the
 //!   recording never closes ends at the run's last record, marked
 //!   `unfinished`) — and each put, get, send and recv as a zero-length
 //!   slice the arrows attach to. Sleeps are not shown: the stream has no
