@@ -353,7 +353,7 @@ fn run_forgotten_close_is_stuck_said_so_and_stopped_with_sigterm() {
     // message through `a`, which only the parent (and the receiver's own
     // inherited copy) still hold.
     let stuck = r.line("none can move on");
-    assert!(stuck.ends_with("It will never end by itself."), "{stuck}");
+    assert!(stuck.contains("It will never end by itself."), "{stuck}");
     assert!(stuck.contains("waits in join() for Process("), "{stuck}");
     assert!(
         stuck.contains("waits in b.recv(), and only Process("),
@@ -363,8 +363,100 @@ fn run_forgotten_close_is_stuck_said_so_and_stopped_with_sigterm() {
         stuck.contains("still hold a, the end a message would come through"),
         "{stuck}"
     );
+    // The wait-for view, as the stage draws it: whom each waits for, and
+    // the deadlock the two make.
+    assert!(
+        stuck.contains("Who waits for whom: MainProcess (")
+            && stuck.contains(") waits forever: Process-2 never ends; Process-2 (")
+            && stuck
+                .contains(") waits for a message forever: only MainProcess, itself (never sends)."),
+        "{stuck}"
+    );
+    assert!(
+        stuck.ends_with(
+            "A deadlock: MainProcess → Process-2 → MainProcess, each waiting forever for the next."
+        ),
+        "{stuck}"
+    );
     assert!(r.has("recv: url_9"), "{}", r.out);
     assert!(r.has("forgotten_close.py: killed by SIGTERM"), "{}", r.out);
+}
+
+/// The forgotten close under a start method: the parent keeps its copy of
+/// `a` and joins the receiver, which waits in `b.recv()` forever.
+const FORGOTTEN_METHODS: &str = r#"import multiprocessing as mp
+import sys
+
+
+def send(conn):
+    for i in range(3):
+        conn.send(f"url_{i}")
+
+
+def receive(conn):
+    while True:
+        print("recv", conn.recv(), flush=True)
+
+
+if __name__ == "__main__":
+    mp.set_start_method(sys.argv[1])
+    a, b = mp.Pipe()
+    ps = mp.Process(target=send, args=(a,))
+    pr = mp.Process(target=receive, args=(b,))
+    ps.start()
+    pr.start()
+    ps.join()
+    pr.join()
+"#;
+
+/// `forgotten.py METHOD`, headless: stuck, and the stuck note names the
+/// wait-for view and the deadlock. Under spawn and forkserver the receiver
+/// inherits no copy of `a` (only what it was given), and multiprocessing's
+/// helpers (the forkserver, the resource tracker) are nobody's provider.
+fn wait_for_view_under(method: &str) {
+    let dir = scratch(
+        &format!("waits-{method}"),
+        &[("forgotten.py", FORGOTTEN_METHODS)],
+    );
+    let r = run(&dir, &["forgotten.py", method], &marker(method));
+    assert_eq!(r.code, Some(128 + 15), "{method}: {}\n{}", r.out, r.err);
+    assert!(r.has("recv url_2"), "{method}: {}", r.out);
+    let stuck = r.line("none can move on");
+    assert!(
+        stuck.contains("Who waits for whom: MainProcess ("),
+        "{method}: {stuck}"
+    );
+    assert!(
+        stuck.contains(") waits forever: Process-2 never ends; Process-2 ("),
+        "{method}: {stuck}"
+    );
+    // Only the parent holds `a`: the receiver's own copy is no more.
+    assert!(
+        stuck.contains(") waits for a message forever: only MainProcess."),
+        "{method}: {stuck}"
+    );
+    assert!(
+        stuck.ends_with(
+            "A deadlock: MainProcess → Process-2 → MainProcess, each waiting forever for the next."
+        ),
+        "{method}: {stuck}"
+    );
+    assert!(!stuck.contains("forkserver ("), "{method}: {stuck}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn run_wait_for_view_names_the_deadlock_under_the_spawn_start_method() {
+    if have_python("waits_spawn") {
+        wait_for_view_under("spawn");
+    }
+}
+
+#[test]
+fn run_wait_for_view_names_the_deadlock_under_the_forkserver_start_method() {
+    if have_python("waits_forkserver") {
+        wait_for_view_under("forkserver");
+    }
 }
 
 #[test]

@@ -337,6 +337,34 @@ pub fn wait_for(
     all
 }
 
+/// A deadlock in the wait-for view `waits` (as [`wait_for`] settled it):
+/// processes each waiting forever for the next, the first again at the
+/// end (`[main, child, main]`); `None` when the forever waits form no
+/// cycle (they wait for nobody, or for someone who ended).
+pub fn deadlock(waits: &[crate::model::waits::WaitFor]) -> Option<Vec<ProcId>> {
+    use crate::model::waits::Provider;
+    let forever = |id: ProcId| waits.iter().find(|w| w.who == id && w.forever);
+    // The first provider that waits forever itself.
+    let next = |id: ProcId| {
+        forever(id)?.from.iter().find_map(|f| match f {
+            Provider::Proc(q) if forever(*q).is_some() => Some(*q),
+            _ => None,
+        })
+    };
+    for start in waits.iter().filter(|w| w.forever) {
+        let mut path = vec![start.who];
+        while let Some(n) = next(*path.last()?) {
+            if let Some(i) = path.iter().position(|&p| p == n) {
+                let mut cycle = path.split_off(i);
+                cycle.push(n);
+                return Some(cycle);
+            }
+            path.push(n);
+        }
+    }
+    None
+}
+
 /// Who could serve `p` through `end` of `obj`: its live holders as the
 /// kernel showed them (`p` itself as itself; multiprocessing's helpers
 /// never use a program's object), else every other live process.
@@ -988,6 +1016,37 @@ mod tests {
         let waits = wait_for(&w.procs, &w.program, |_| false);
         assert_eq!(waits[0].from, [Provider::Itself]);
         assert!(waits[0].forever);
+    }
+
+    #[test]
+    fn deadlock_names_the_cycle_of_forever_waits_and_none_without_one() {
+        use crate::model::waits::{Need, Provider, WaitFor};
+        let wait = |who, from: Vec<Provider>, forever| WaitFor {
+            who,
+            need: Need::Message,
+            from,
+            forever,
+        };
+        // The forgotten close: main joins 2, 2 waits for main or itself.
+        let view = [
+            wait(0, vec![Provider::Proc(2)], true),
+            wait(2, vec![Provider::Proc(0), Provider::Itself], true),
+        ];
+        assert_eq!(deadlock(&view), Some(vec![0, 2, 0]));
+        // A chain into a cycle: only the cycle is named.
+        let view = [
+            wait(5, vec![Provider::Proc(1)], true),
+            wait(1, vec![Provider::Proc(3)], true),
+            wait(3, vec![Provider::Proc(1)], true),
+        ];
+        assert_eq!(deadlock(&view), Some(vec![1, 3, 1]));
+        // Forever for nobody, or not forever: no deadlock.
+        assert_eq!(deadlock(&[wait(1, vec![Provider::Itself], true)]), None);
+        let view = [
+            wait(0, vec![Provider::Proc(2)], false),
+            wait(2, vec![Provider::Proc(0)], false),
+        ];
+        assert_eq!(deadlock(&view), None);
     }
 
     #[test]

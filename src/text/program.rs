@@ -147,11 +147,39 @@ fn stuck_sentence(secs: f64, w: &World) -> String {
             Wait::Put { obj } => t.prog_why_put(p, &object_name(pw, obj)),
         })
         .collect();
-    if why.is_empty() {
+    let said = if why.is_empty() {
         t.prog_note_all_blocked(secs)
     } else {
         t.prog_note_all_blocked_why(secs, &why)
+    };
+    // The wait-for view, as the stage draws it: whom each waits for, and
+    // the deadlock when the waits make one.
+    let view = crate::model::program::wait_for(&w.procs, pw, |_| false);
+    if view.is_empty() {
+        return said;
     }
+    let name = |id| {
+        w.proc(id)
+            .map_or_else(|| format!("{id}"), |p| p.name.clone())
+    };
+    let each: Vec<String> = view
+        .iter()
+        .filter_map(|wait| {
+            let p = w.proc(wait.who)?;
+            Some(format!(
+                "{} ({}) {}",
+                p.name,
+                p.pid,
+                super::waits_said(w, wait, false)
+            ))
+        })
+        .collect();
+    let mut out = format!("{said} {}", t.prog_stuck_waits(&each));
+    if let Some(cycle) = crate::model::program::deadlock(&view) {
+        let names: Vec<String> = cycle.into_iter().map(name).collect();
+        out = format!("{out} {}", t.prog_stuck_cycle(&names));
+    }
+    out
 }
 
 /// ipcscope's note on the program, in words.
