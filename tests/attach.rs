@@ -1515,3 +1515,90 @@ fn the_instrumentation_passes_its_own_python_tests() {
     assert!(out.status.success(), "{err}");
     assert!(err.contains("OK"), "{err}");
 }
+
+// ---------------------------------------------------------------- Q10b --
+
+/// A writer floods an unbounded queue (its feeder cannot keep up), says it
+/// is done, and is killed: the items still in its feeder buffer vanish. The
+/// main process then gets what reached the pipe, until a get times out.
+const LOST_IN_FEEDER: &str = r#"import multiprocessing as mp
+import queue
+import sys
+import time
+
+
+def write(q, ready):
+    for i in range(2000):
+        q.put("x" * 200 + str(i))
+    ready.set()
+    time.sleep(3600)
+
+
+if __name__ == "__main__":
+    mp.set_start_method(sys.argv[1])
+    q = mp.Queue()
+    ready = mp.Event()
+    w = mp.Process(target=write, args=(q, ready), name="writer-1")
+    w.start()
+    ready.wait()
+    w.kill()
+    w.join()
+    got = 0
+    try:
+        while True:
+            q.get(timeout=2)
+            got += 1
+    except queue.Empty:
+        print("got", got, "then Empty", flush=True)
+"#;
+
+/// Q10b: the items a killed writer held in its feeder buffer are named
+/// lost, once, before the get that waits for them; on screen every item
+/// put is got, still queued or lost: the summary adds up, and its gets are
+/// the program's own count.
+#[test]
+fn q10b_items_a_killed_writer_held_in_its_feeder_are_named_lost_once() {
+    if !have_python("q10b") {
+        return;
+    }
+    let dir = scratch("q10b", &[("lost.py", LOST_IN_FEEDER)]);
+    let r = run(&dir, &["lost.py", "fork"], &marker("q10b"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    let got: u64 = r
+        .line("then Empty")
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("the program's count");
+    let notes: Vec<&str> = r
+        .out
+        .lines()
+        .filter(|l| l.contains("in its feeder buffer when it was killed: lost"))
+        .collect();
+    assert_eq!(notes.len(), 1, "named once:\n{}", r.out);
+    let lost: u64 = notes[0]
+        .trim_start_matches("  · ")
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("how many");
+    assert!(notes[0].contains("put on q by writer-1 ("), "{}", notes[0]);
+    assert!(lost > 0, "{}", notes[0]);
+    // After the writer's end, before (or as) the get waits in vain.
+    let note_at = r.at("in its feeder buffer when it was killed");
+    assert!(
+        r.at("(writer-1) ended: killed by SIGKILL") < note_at,
+        "{}",
+        r.out
+    );
+    // Every item put: got once, still queued, or lost once.
+    let summary = r.line("q = Queue(): ");
+    assert_eq!(
+        summary,
+        format!("q = Queue(): 2000 put, {got} got, {lost} lost, 0 left"),
+        "{}",
+        r.out
+    );
+    assert_eq!(got + lost, 2000);
+    let _ = std::fs::remove_dir_all(dir);
+}

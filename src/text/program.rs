@@ -117,6 +117,12 @@ fn op_sentence(ev: &Event, op: &ProgramOp, w: &World) -> Option<String> {
         ProgramOp::Note {
             note: ProgramNote::AllBlocked { waited_ms },
         } => stuck_sentence(*waited_ms as f64 / 1e3, w),
+        ProgramOp::Note {
+            note: ProgramNote::LostInFeeder { pid, obj, n, .. },
+        } => {
+            let name = w.by_pid(*pid).map_or("?", |p| p.name.as_str());
+            t.prog_note_lost_in_feeder(*n, name, *pid, &object_name(pw, *obj))
+        }
         ProgramOp::Note { note } => note_sentence(note),
         _ => return None,
     })
@@ -195,6 +201,10 @@ pub fn note_sentence(note: &ProgramNote) -> String {
         ProgramNote::TimedOut { secs } => t.prog_note_timed_out(*secs),
         ProgramNote::AllBlocked { waited_ms } => t.prog_note_all_blocked(*waited_ms as f64 / 1e3),
         ProgramNote::IgnoredTerm { pid } => t.prog_note_ignored_term(*pid),
+        // Said with the writer's name by `op_sentence` (it has the world).
+        ProgramNote::LostInFeeder { pid, obj, n, .. } => {
+            t.prog_note_lost_in_feeder(*n, "?", *pid, &format!("#{obj}"))
+        }
         ProgramNote::LeftBehind { count } => t.prog_note_left_behind(*count),
         ProgramNote::NoMultiprocessing => t.prog_note_no_multiprocessing(),
     }
@@ -274,6 +284,9 @@ pub fn summary(w: &World, file: &str, main_ended: Option<Ended>) -> Vec<String> 
     for o in pw.objects.values() {
         let title = made(o);
         let line = match o.info.kind {
+            k if k.is_queue() && o.lost > 0 => {
+                t.prog_summary_queue_lost(&title, o.puts, o.gets, o.lost, o.depth())
+            }
             k if k.is_queue() => t.prog_summary_queue(&title, o.puts, o.gets, o.depth()),
             k if k.is_pipe() => t.prog_summary_pipe(
                 &title,

@@ -468,9 +468,14 @@ def _install_queues(queues):
             return orig_get(self, block, timeout)
         _slow()
         k = key_of(self)
+        waited = False
         if _busy():
-            # Items there (or not blocking): no wait to tell, at full speed.
-            if not (block and (timeout is None or timeout > _PROBE)) or depth(self) > 0:
+            # Not blocking (or hardly): no wait to tell, at full speed. A
+            # blocking get always probes first: the semaphore's depth is no
+            # proof items are there (a writer killed with items in its
+            # feeder leaks their slots, Q10b), and a get that waits must be
+            # told, with the counts before it.
+            if not (block and (timeout is None or timeout > _PROBE)):
                 try:
                     obj = orig_get(self, block, timeout)
                 except Empty:
@@ -488,11 +493,20 @@ def _install_queues(queues):
                 # It waits: what was counted is told first, then the wait
                 # and the get as usual.
                 _flush_burst()
+                waited = True
                 if timeout is not None:
                     timeout -= _PROBE
         where = _where()
-        if block and (timeout is None or timeout > 0) and depth(self) <= 0:
-            _send("get_wait", k, f',"depth":0{where}')
+        # It will wait: nothing put and not got, or nothing in the pipe
+        # (slots a killed writer leaked count items that never come).
+        if (
+            block
+            and (timeout is None or timeout > 0)
+            and (waited or depth(self) <= 0 or not has_data(self))
+        ):
+            # `sem`: items put and not got as the queue's semaphore counts
+            # them, in every process (with those a killed writer lost).
+            _send("get_wait", k, f',"depth":0,"sem":{depth(self)}{where}')
         try:
             obj = orig_get(self, block, timeout)
         except Empty:
@@ -503,6 +517,13 @@ def _install_queues(queues):
             raise
         _send("get", k, f',"item":{_label(obj)},"depth":{depth(self)}{where}')
         return obj
+
+    def has_data(q):
+        """Whether the queue's pipe holds something to read (a poll)."""
+        try:
+            return q._reader.poll()
+        except Exception:
+            return True
 
     def close(self):
         if _state["on"] and not self._closed:
