@@ -368,11 +368,23 @@ fn check_against_recording(rec_path: &Path, trace_text: &str) -> Checked {
         })
         .expect("a run");
     let names: HashSet<&String> = checked.names.values().collect();
+    // Each process's name: its spawn's, or the multiprocessing name a
+    // watched program's child says once it runs.
+    let mut named: HashMap<(u16, i32), String> = HashMap::new();
     for (_, e) in events(&rec.records) {
-        if let Kind::Spawn { name, .. } = &e.kind {
-            let want = format!("{name} ({})", e.pid);
-            assert!(names.contains(&want), "no track {want}: {names:?}");
+        match &e.kind {
+            Kind::Spawn { name, .. } => {
+                named.insert((e.child, e.pid), name.clone());
+            }
+            Kind::Program(ipcscope::stream::ProgramOp::Begin { name, .. }) => {
+                named.insert((e.child, e.pid), name.clone());
+            }
+            _ => {}
         }
+    }
+    for ((_, pid), name) in &named {
+        let want = format!("{name} ({pid})");
+        assert!(names.contains(&want), "no track {want}: {names:?}");
     }
     assert!(names.iter().any(|n| n.starts_with("supervisor (")));
     let t_of: HashMap<u64, u64> = events(&rec.records).map(|(n, e)| (n, e.t_ns)).collect();
