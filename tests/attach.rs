@@ -1602,3 +1602,56 @@ fn q10b_items_a_killed_writer_held_in_its_feeder_are_named_lost_once() {
     assert_eq!(got + lost, 2000);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `ipcscope run --classroom`: the projector's layout for a watched
+/// program — the program beside the processes, each process by PID, name
+/// and state only (no kernel column), and the forgotten close's wait-for
+/// view on the stage and in the processes' rows; q ends it all.
+#[test]
+fn run_in_the_classroom_shows_the_program_its_processes_by_state_only_and_who_waits_forever() {
+    if !have_python("classroom") {
+        return;
+    }
+    let prog = lessons().join("forgotten_close.py");
+    let mark = marker("classroom");
+    let mut tui = common::pty::Tui::start(
+        common::exe(),
+        &["run", "--classroom", prog.to_str().unwrap(), &mark],
+    );
+    common::wait_until("the stage says both wait forever", || {
+        let t = tui.text();
+        t.contains("Process-2 waits for a message forever: only MainProcess, itself")
+            && t.contains("MainProcess waits forever: Process-2 never ends")
+    });
+    let t = tui.text();
+    assert!(t.contains("Program: forgotten_close.py"), "{t}");
+    let heading = t
+        .lines()
+        .find(|l| l.contains("PID") && l.contains("name"))
+        .unwrap_or_else(|| panic!("no processes heading:\n{t}"));
+    assert!(heading.contains("state"), "{heading}");
+    assert!(
+        !heading.contains("kernel"),
+        "the classroom has no kernel column: {heading}"
+    );
+    // A process's row: its PID first, then its name.
+    let row = |t: &str, name: &str| {
+        t.lines()
+            .find(|l| {
+                let cell = l.trim_start_matches('│').trim_start();
+                let mut words = cell.split_whitespace();
+                words.next().is_some_and(|w| w.parse::<u32>().is_ok()) && words.next() == Some(name)
+            })
+            .map(str::to_string)
+    };
+    for (name, waits) in [
+        ("MainProcess", "forever ← Process-2"),
+        ("Process-2", "forever ← MainProcess"),
+    ] {
+        let r = row(&t, name).unwrap_or_else(|| panic!("no row of {name}:\n{t}"));
+        assert!(r.contains(waits), "{name}: {r}\n{t}");
+    }
+    tui.press("q");
+    assert!(tui.wait_exit(DEADLINE).is_some(), "q quits");
+    assert_nothing_left_where(|_, cmd| cmd.contains(&mark));
+}
