@@ -117,13 +117,7 @@ fn op_sentence(ev: &Event, op: &ProgramOp, w: &World) -> Option<String> {
         ProgramOp::Note {
             note: ProgramNote::AllBlocked { waited_ms },
         } => stuck_sentence(*waited_ms as f64 / 1e3, w),
-        ProgramOp::Note {
-            note: ProgramNote::LostInFeeder { pid, obj, n, .. },
-        } => {
-            let name = w.by_pid(*pid).map_or("?", |p| p.name.as_str());
-            t.prog_note_lost_in_feeder(*n, name, *pid, &object_name(pw, *obj))
-        }
-        ProgramOp::Note { note } => note_sentence(note),
+        ProgramOp::Note { note } => note_sentence(note, w),
         _ => return None,
     })
 }
@@ -188,8 +182,8 @@ fn stuck_sentence(secs: f64, w: &World) -> String {
     out
 }
 
-/// ipcscope's note on the program, in words.
-pub fn note_sentence(note: &ProgramNote) -> String {
+/// ipcscope's note on the program, in words (`w`: the world after it).
+pub fn note_sentence(note: &ProgramNote, w: &World) -> String {
     let t = words();
     match note {
         ProgramNote::Started { python, pid } => t.prog_note_started(python, *pid),
@@ -201,9 +195,9 @@ pub fn note_sentence(note: &ProgramNote) -> String {
         ProgramNote::TimedOut { secs } => t.prog_note_timed_out(*secs),
         ProgramNote::AllBlocked { waited_ms } => t.prog_note_all_blocked(*waited_ms as f64 / 1e3),
         ProgramNote::IgnoredTerm { pid } => t.prog_note_ignored_term(*pid),
-        // Said with the writer's name by `op_sentence` (it has the world).
         ProgramNote::LostInFeeder { pid, obj, n, .. } => {
-            t.prog_note_lost_in_feeder(*n, "?", *pid, &format!("#{obj}"))
+            let name = w.by_pid(*pid).map_or("?", |p| p.name.as_str());
+            t.prog_note_lost_in_feeder(*n, name, *pid, &object_name(&w.program, *obj))
         }
         ProgramNote::LeftBehind { count } => t.prog_note_left_behind(*count),
         ProgramNote::NoMultiprocessing => t.prog_note_no_multiprocessing(),
