@@ -353,7 +353,7 @@ fn run_forgotten_close_is_stuck_said_so_and_stopped_with_sigterm() {
     // message through `a`, which only the parent (and the receiver's own
     // inherited copy) still hold.
     let stuck = r.line("none can move on");
-    assert!(stuck.ends_with("It will never end by itself."), "{stuck}");
+    assert!(stuck.contains("It will never end by itself."), "{stuck}");
     assert!(stuck.contains("waits in join() for Process("), "{stuck}");
     assert!(
         stuck.contains("waits in b.recv(), and only Process("),
@@ -363,8 +363,100 @@ fn run_forgotten_close_is_stuck_said_so_and_stopped_with_sigterm() {
         stuck.contains("still hold a, the end a message would come through"),
         "{stuck}"
     );
+    // The wait-for view, as the stage draws it: whom each waits for, and
+    // the deadlock the two make.
+    assert!(
+        stuck.contains("Who waits for whom: MainProcess (")
+            && stuck.contains(") waits forever: Process-2 never ends; Process-2 (")
+            && stuck
+                .contains(") waits for a message forever: only MainProcess, itself (never sends)."),
+        "{stuck}"
+    );
+    assert!(
+        stuck.ends_with(
+            "A deadlock: MainProcess → Process-2 → MainProcess, each waiting forever for the next."
+        ),
+        "{stuck}"
+    );
     assert!(r.has("recv: url_9"), "{}", r.out);
     assert!(r.has("forgotten_close.py: killed by SIGTERM"), "{}", r.out);
+}
+
+/// The forgotten close under a start method: the parent keeps its copy of
+/// `a` and joins the receiver, which waits in `b.recv()` forever.
+const FORGOTTEN_METHODS: &str = r#"import multiprocessing as mp
+import sys
+
+
+def send(conn):
+    for i in range(3):
+        conn.send(f"url_{i}")
+
+
+def receive(conn):
+    while True:
+        print("recv", conn.recv(), flush=True)
+
+
+if __name__ == "__main__":
+    mp.set_start_method(sys.argv[1])
+    a, b = mp.Pipe()
+    ps = mp.Process(target=send, args=(a,))
+    pr = mp.Process(target=receive, args=(b,))
+    ps.start()
+    pr.start()
+    ps.join()
+    pr.join()
+"#;
+
+/// `forgotten.py METHOD`, headless: stuck, and the stuck note names the
+/// wait-for view and the deadlock. Under spawn and forkserver the receiver
+/// inherits no copy of `a` (only what it was given), and multiprocessing's
+/// helpers (the forkserver, the resource tracker) are nobody's provider.
+fn wait_for_view_under(method: &str) {
+    let dir = scratch(
+        &format!("waits-{method}"),
+        &[("forgotten.py", FORGOTTEN_METHODS)],
+    );
+    let r = run(&dir, &["forgotten.py", method], &marker(method));
+    assert_eq!(r.code, Some(128 + 15), "{method}: {}\n{}", r.out, r.err);
+    assert!(r.has("recv url_2"), "{method}: {}", r.out);
+    let stuck = r.line("none can move on");
+    assert!(
+        stuck.contains("Who waits for whom: MainProcess ("),
+        "{method}: {stuck}"
+    );
+    assert!(
+        stuck.contains(") waits forever: Process-2 never ends; Process-2 ("),
+        "{method}: {stuck}"
+    );
+    // Only the parent holds `a`: the receiver's own copy is no more.
+    assert!(
+        stuck.contains(") waits for a message forever: only MainProcess."),
+        "{method}: {stuck}"
+    );
+    assert!(
+        stuck.ends_with(
+            "A deadlock: MainProcess → Process-2 → MainProcess, each waiting forever for the next."
+        ),
+        "{method}: {stuck}"
+    );
+    assert!(!stuck.contains("forkserver ("), "{method}: {stuck}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn run_wait_for_view_names_the_deadlock_under_the_spawn_start_method() {
+    if have_python("waits_spawn") {
+        wait_for_view_under("spawn");
+    }
+}
+
+#[test]
+fn run_wait_for_view_names_the_deadlock_under_the_forkserver_start_method() {
+    if have_python("waits_forkserver") {
+        wait_for_view_under("forkserver");
+    }
 }
 
 #[test]
@@ -1422,4 +1514,144 @@ fn the_instrumentation_passes_its_own_python_tests() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("OK"), "{err}");
+}
+
+// ---------------------------------------------------------------- Q10b --
+
+/// A writer floods an unbounded queue (its feeder cannot keep up), says it
+/// is done, and is killed: the items still in its feeder buffer vanish. The
+/// main process then gets what reached the pipe, until a get times out.
+const LOST_IN_FEEDER: &str = r#"import multiprocessing as mp
+import queue
+import sys
+import time
+
+
+def write(q, ready):
+    for i in range(2000):
+        q.put("x" * 200 + str(i))
+    ready.set()
+    time.sleep(3600)
+
+
+if __name__ == "__main__":
+    mp.set_start_method(sys.argv[1])
+    q = mp.Queue()
+    ready = mp.Event()
+    w = mp.Process(target=write, args=(q, ready), name="writer-1")
+    w.start()
+    ready.wait()
+    w.kill()
+    w.join()
+    got = 0
+    try:
+        while True:
+            q.get(timeout=2)
+            got += 1
+    except queue.Empty:
+        print("got", got, "then Empty", flush=True)
+"#;
+
+/// Q10b: the items a killed writer held in its feeder buffer are named
+/// lost, once, before the get that waits for them; on screen every item
+/// put is got, still queued or lost: the summary adds up, and its gets are
+/// the program's own count.
+#[test]
+fn q10b_items_a_killed_writer_held_in_its_feeder_are_named_lost_once() {
+    if !have_python("q10b") {
+        return;
+    }
+    let dir = scratch("q10b", &[("lost.py", LOST_IN_FEEDER)]);
+    let r = run(&dir, &["lost.py", "fork"], &marker("q10b"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.out, r.err);
+    let got: u64 = r
+        .line("then Empty")
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("the program's count");
+    let notes: Vec<&str> = r
+        .out
+        .lines()
+        .filter(|l| l.contains("in its feeder buffer when it was killed: lost"))
+        .collect();
+    assert_eq!(notes.len(), 1, "named once:\n{}", r.out);
+    let lost: u64 = notes[0]
+        .trim_start_matches("  · ")
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("how many");
+    assert!(notes[0].contains("put on q by writer-1 ("), "{}", notes[0]);
+    assert!(lost > 0, "{}", notes[0]);
+    // After the writer's end, before (or as) the get waits in vain.
+    let note_at = r.at("in its feeder buffer when it was killed");
+    assert!(
+        r.at("(writer-1) ended: killed by SIGKILL") < note_at,
+        "{}",
+        r.out
+    );
+    // Every item put: got once, still queued, or lost once.
+    let summary = r.line("q = Queue(): ");
+    assert_eq!(
+        summary,
+        format!("q = Queue(): 2000 put, {got} got, {lost} lost, 0 left"),
+        "{}",
+        r.out
+    );
+    assert_eq!(got + lost, 2000);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `ipcscope run --classroom`: the projector's layout for a watched
+/// program — the program beside the processes, each process by PID, name
+/// and state only (no kernel column), and the forgotten close's wait-for
+/// view on the stage and in the processes' rows; q ends it all.
+#[test]
+fn run_in_the_classroom_shows_the_program_its_processes_by_state_only_and_who_waits_forever() {
+    if !have_python("classroom") {
+        return;
+    }
+    let prog = lessons().join("forgotten_close.py");
+    let mark = marker("classroom");
+    let mut tui = common::pty::Tui::start(
+        common::exe(),
+        &["run", "--classroom", prog.to_str().unwrap(), &mark],
+    );
+    common::wait_until("the stage says both wait forever", || {
+        let t = tui.text();
+        t.contains("Process-2 waits for a message forever: only MainProcess, itself")
+            && t.contains("MainProcess waits forever: Process-2 never ends")
+    });
+    let t = tui.text();
+    assert!(t.contains("Program: forgotten_close.py"), "{t}");
+    let heading = t
+        .lines()
+        .find(|l| l.contains("PID") && l.contains("name"))
+        .unwrap_or_else(|| panic!("no processes heading:\n{t}"));
+    assert!(heading.contains("state"), "{heading}");
+    assert!(
+        !heading.contains("kernel"),
+        "the classroom has no kernel column: {heading}"
+    );
+    // A process's row: its PID first, then its name.
+    let row = |t: &str, name: &str| {
+        t.lines()
+            .find(|l| {
+                let cell = l.trim_start_matches('│').trim_start();
+                let mut words = cell.split_whitespace();
+                words.next().is_some_and(|w| w.parse::<u32>().is_ok()) && words.next() == Some(name)
+            })
+            .map(str::to_string)
+    };
+    for (name, waits) in [
+        ("MainProcess", "forever ← Process-2"),
+        ("Process-2", "forever ← MainProcess"),
+    ] {
+        let r = row(&t, name).unwrap_or_else(|| panic!("no row of {name}:\n{t}"));
+        assert!(r.contains(waits), "{name}: {r}\n{t}");
+    }
+    tui.press("q");
+    assert!(tui.wait_exit(DEADLINE).is_some(), "q quits");
+    assert_nothing_left_where(|_, cmd| cmd.contains(&mark));
 }

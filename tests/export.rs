@@ -368,11 +368,23 @@ fn check_against_recording(rec_path: &Path, trace_text: &str) -> Checked {
         })
         .expect("a run");
     let names: HashSet<&String> = checked.names.values().collect();
+    // Each process's name: its spawn's, or the multiprocessing name a
+    // watched program's child says once it runs.
+    let mut named: HashMap<(u16, i32), String> = HashMap::new();
     for (_, e) in events(&rec.records) {
-        if let Kind::Spawn { name, .. } = &e.kind {
-            let want = format!("{name} ({})", e.pid);
-            assert!(names.contains(&want), "no track {want}: {names:?}");
+        match &e.kind {
+            Kind::Spawn { name, .. } => {
+                named.insert((e.child, e.pid), name.clone());
+            }
+            Kind::Program(ipcscope::stream::ProgramOp::Begin { name, .. }) => {
+                named.insert((e.child, e.pid), name.clone());
+            }
+            _ => {}
         }
+    }
+    for ((_, pid), name) in &named {
+        let want = format!("{name} ({pid})");
+        assert!(names.contains(&want), "no track {want}: {names:?}");
     }
     assert!(names.iter().any(|n| n.starts_with("supervisor (")));
     let t_of: HashMap<u64, u64> = events(&rec.records).map(|(n, e)| (n, e.t_ns)).collect();
@@ -1053,4 +1065,107 @@ fn unknown_format_bad_output_and_the_recording_itself_are_refused() {
     refused(&["export", s(&rec)], &["--output"]);
     assert!(!out.exists());
     assert!(recording::load(&rec).is_ok(), "the recording is untouched");
+}
+
+// ------------------------------------------------- a watched program --
+
+/// A Python program: a child puts three items on a queue and sends three
+/// messages through a pipe; the main process gets and receives them.
+const WATCHED: &str = r#"import multiprocessing as mp
+
+
+def work(q, conn):
+    for i in range(3):
+        q.put(f"item_{i}")
+        conn.send(f"msg_{i}")
+
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    a, b = mp.Pipe()
+    p = mp.Process(target=work, args=(q, a))
+    p.start()
+    for i in range(3):
+        print(q.get(), b.recv(), flush=True)
+    p.join()
+"#;
+
+/// Whether python3 is on PATH (the watched program's test needs it).
+fn have_python() -> bool {
+    let ok = Command::new("python3")
+        .arg("-c")
+        .arg("import sys; sys.exit(sys.version_info < (3, 11))")
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: no python3 >= 3.11");
+    }
+    ok
+}
+
+/// `ipcscope run --record` of a real Python program, then `ipcscope export`
+/// to CSV and to Perfetto: the program's processes, every put before its
+/// get and every send before its recv, in both.
+#[test]
+fn a_watched_program_recorded_exports_each_put_before_its_get_and_send_before_its_recv() {
+    if !have_python() {
+        return;
+    }
+    let dir = Scratch::new("watched");
+    let prog = dir.join("watched.py");
+    std::fs::write(&prog, WATCHED).unwrap();
+    let rec = dir.join("watched.jsonl");
+    let out = ipcscope(&["run", "--headless", "--record", s(&rec), s(&prog)]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(said.contains("item_2 msg_2"), "{said}");
+
+    // CSV: one row per event; each item's put (send) is an earlier row,
+    // at an earlier or equal time, than its get (recv).
+    let rows = check_csv_against_recording(&rec, &export(&rec, "csv", &dir.join("w.csv")));
+    assert!(rows.iter().any(|r| r[4] == "Process-1"), "{rows:?}");
+    let row = |ev: &str, item: &str| {
+        rows.iter()
+            .position(|r| r[7] == ev && r[8] == item)
+            .unwrap_or_else(|| panic!("no {ev} of {item}: {rows:?}"))
+    };
+    let t = |i: usize| rows[i][2].parse::<f64>().expect("t_us");
+    for i in 0..3 {
+        let item = format!("'item_{i}'");
+        let (put, get) = (row("put", &item), row("get", &item));
+        assert!(
+            put < get && t(put) <= t(get),
+            "{item}: put row {put}, get {get}"
+        );
+        let msg = format!("'msg_{i}'");
+        let (send, recv) = (row("send", &msg), row("recv", &msg));
+        assert!(
+            send < recv && t(send) <= t(recv),
+            "{msg}: send {send}, recv {recv}"
+        );
+    }
+
+    // Perfetto: a valid trace, a track per process, a slice per operation
+    // and an arrow from each put (send) to its get (recv), never backwards.
+    let text = export(&rec, "perfetto", &dir.join("w.json"));
+    let c = check_against_recording(&rec, &text);
+    assert_eq!(c.flows, 6, "3 gets and 3 recvs");
+    assert!(
+        c.names.values().any(|n| n.starts_with("Process-1 (")),
+        "{:?}",
+        c.names
+    );
+    let slice = |prefix: &str, item: &str| {
+        c.slices
+            .iter()
+            .find(|s| s.0.starts_with(prefix) && s.0.contains(item))
+            .map(|s| s.1)
+            .unwrap_or_else(|| panic!("no {prefix} {item}: {:?}", c.slices))
+    };
+    for i in 0..3 {
+        let item = format!("item_{i}");
+        assert!(slice("put", &item) <= slice("get", &item), "{item}");
+        let msg = format!("msg_{i}");
+        assert!(slice("send", &msg) <= slice("recv", &msg), "{msg}");
+    }
 }

@@ -251,3 +251,30 @@ fn a_failed_command_is_told_in_chinese_and_an_older_recordings_note_still_replay
         "{zh}"
     );
 }
+
+/// `ipcscope run --help` has two usage lines; the second's command stands
+/// under the first's in both languages (`用法：` is 6 columns wide, one
+/// fewer than `Usage: `).
+#[test]
+fn run_help_s_second_usage_line_stands_under_the_first_in_both_languages() {
+    for lang in ["en", "zh"] {
+        let out = run(&["run", "--help", "--lang", lang], &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let help = stdout(&out);
+        let lines: Vec<&str> = help.lines().collect();
+        let first = lines
+            .iter()
+            .position(|l| l.contains("ipcscope run [OPTIONS] PROG.py"))
+            .unwrap_or_else(|| panic!("{lang}: no usage in\n{help}"));
+        let column = |l: &str| {
+            let before = &l[..l.find("ipcscope").unwrap()];
+            unicode_width::UnicodeWidthStr::width(before)
+        };
+        let second = lines[first + 1];
+        assert!(
+            second.contains("ipcscope run [OPTIONS] -- PYTHON"),
+            "{lang}:\n{help}"
+        );
+        assert_eq!(column(lines[first]), column(second), "{lang}:\n{help}");
+    }
+}

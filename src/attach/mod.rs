@@ -18,6 +18,7 @@
 pub mod guard;
 pub mod headless;
 pub mod hook;
+pub mod lost;
 pub mod sample;
 pub mod translate;
 

@@ -74,6 +74,9 @@ pub struct Translator {
     pub main_ended: Option<Ended>,
     /// Lines that were not JSON reports.
     pub garbled: u64,
+    /// Each queue's items put, flushed and got, for those a killed writer
+    /// loses (Q10b).
+    lost: super::lost::Lost,
 }
 
 impl Translator {
@@ -94,6 +97,7 @@ impl Translator {
             told_python: false,
             main_ended: None,
             garbled: 0,
+            lost: Default::default(),
         }
     }
 
@@ -217,6 +221,10 @@ impl Translator {
             pid,
             Kind::Exit { ended: how },
         )));
+        let killed = matches!(how, Ended::Signal(_));
+        for n in self.lost.ended(pid, killed) {
+            out.push(note(t, n));
+        }
     }
 
     /// A line from the guard: the main process's pid, how a process ended,
@@ -479,7 +487,32 @@ impl Translator {
                 return;
             }
         };
+        for n in self.account(ev, v, pid, obj) {
+            out.push(note(t, n));
+        }
         out.push(Body::Event(e(kind, obj)));
+    }
+
+    /// A queue's operation in its account of items put, flushed and got;
+    /// the items a killed writer lost, once a get waits for them.
+    fn account(&mut self, ev: &str, v: &Value, pid: i32, obj: ObjectId) -> Vec<ProgramNote> {
+        let l = &mut self.lost;
+        let n = || int(v, "n").unwrap_or(0).max(0) as u64;
+        match (ev, v.get("op").and_then(Value::as_str)) {
+            // A SimpleQueue has no feeder: its puts go straight in.
+            ("put", _) if v.get("direct").and_then(Value::as_bool) != Some(true) => {
+                l.put(pid, obj, 1)
+            }
+            ("flushed", _) => l.flushed(pid, obj, 1),
+            ("get", _) => l.got(obj, 1),
+            ("get_empty", _) | ("raised", Some("get")) => l.gave_up(obj),
+            ("get_wait", _) => return l.waits(obj, int(v, "sem").map(|s| s.max(0) as u64)),
+            ("many", Some("put")) => l.put(pid, obj, n()),
+            ("many", Some("flushed")) => l.flushed(pid, obj, n()),
+            ("many", Some("get")) => l.got(obj, n()),
+            _ => {}
+        }
+        Vec::new()
     }
 
     /// Where in the program a report was: its file's number and the line.

@@ -216,12 +216,24 @@ fn value_list(arg: &Arg, key: &str, w: &dyn CliWords) -> String {
 /// column), no trailing spaces.
 pub fn finish_help(ansi: &str, w: &dyn CliWords, width: usize) -> String {
     let mut out = String::new();
+    // In the usage: its further lines go under its first's command.
+    let mut usage = false;
     for line in ansi.lines() {
         let plain = strip_ansi(line);
         let said = match heading_line(&plain, w) {
-            Some(heading) => heading,
-            None if plain.starts_with("Usage:") => say_usage(line, w),
-            None => line.to_string(),
+            Some(heading) => {
+                usage = false;
+                heading
+            }
+            None if plain.starts_with("Usage:") => {
+                usage = true;
+                say_usage(line, w)
+            }
+            None if usage && !plain.trim().is_empty() => under_usage(line, w),
+            None => {
+                usage = false;
+                line.to_string()
+            }
         };
         for wrapped in wrap_line(said.trim_end(), width) {
             out.push_str(wrapped.trim_end());
@@ -252,7 +264,30 @@ pub fn say_usage(ansi: &str, w: &dyn CliWords) -> String {
     };
     let label = w.label(w.heading("Usage").unwrap_or("Usage"));
     // The space after the label (escapes hold none) is the language's.
-    format!("{before}{label}{}", after.replacen(' ', w.label_space(), 1))
+    let after = after.replacen(' ', w.label_space(), 1);
+    // clap puts a usage's further lines under `Usage: `'s command.
+    let mut lines = after.split('\n');
+    let mut out = format!("{before}{label}{}", lines.next().unwrap_or_default());
+    for line in lines {
+        out.push('\n');
+        out.push_str(&under_usage(line, w));
+    }
+    out
+}
+
+/// How far clap indents a usage's further lines: the width of `Usage: `.
+const USAGE_INDENT: usize = "Usage: ".len();
+
+/// A usage's further line (`       ipcscope run [OPTIONS] -- PYTHON ...`)
+/// indented as wide as `w`'s label and its space, so its command stands
+/// under the first line's (`用法：` is 6 columns, not 7).
+fn under_usage(line: &str, w: &dyn CliWords) -> String {
+    let Some(rest) = line.strip_prefix(&" ".repeat(USAGE_INDENT)) else {
+        return line.to_string();
+    };
+    let label = w.label(w.heading("Usage").unwrap_or("Usage"));
+    let indent = width::width(&label) + width::width(w.label_space());
+    format!("{}{rest}", " ".repeat(indent))
 }
 
 /// `s` without its ANSI escape sequences (what the terminal shows).
@@ -784,5 +819,28 @@ mod tests {
         );
         assert_eq!(heading_line("  Options:", zh), None);
         assert_eq!(heading_line("Not a heading:", zh), None);
+    }
+
+    /// The usage's second line starts where the first line's command
+    /// does, in every language (`用法：` is one column narrower than
+    /// `Usage: `), in a help and in an error's usage alike.
+    #[test]
+    fn a_usage_s_further_lines_stand_under_its_first_line_s_command_in_every_language() {
+        let usage = "\u{1b}[1m\u{1b}[4mUsage:\u{1b}[0m \u{1b}[1mipcscope run\u{1b}[0m A\n       \u{1b}[1mipcscope run\u{1b}[0m B\n\nOptions:\n       -x  seven spaces, not the usage\n";
+        for lang in [crate::text::Lang::En, crate::text::Lang::Zh] {
+            let w = crate::text::cli_table(lang);
+            for said in [
+                finish_help(usage, w, 80),
+                say_usage(usage.split("\n\n").next().unwrap(), w),
+            ] {
+                let plain = strip_ansi(&said);
+                let lines: Vec<&str> = plain.lines().collect();
+                let col = |l: &str| width::width(&l[..l.find("ipcscope").unwrap()]);
+                assert_eq!(col(lines[0]), col(lines[1]), "{lang:?}:\n{plain}");
+                if let Some(opt) = lines.iter().find(|l| l.contains("-x")) {
+                    assert!(opt.starts_with("       -x"), "{lang:?}: {opt}");
+                }
+            }
+        }
     }
 }

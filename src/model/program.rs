@@ -97,6 +97,9 @@ pub struct Obj {
     pub gets: u64,
     pub full: u64,
     pub empty: u64,
+    /// Queue: items lost in a killed writer's feeder buffer (Q10b), as
+    /// ipcscope's note named them.
+    pub lost: u64,
     /// Queue: each process's feeder buffer (put, not yet in the pipe).
     pub buffers: BTreeMap<ProcId, Items>,
     /// Queue: in the pipe, oldest first. Pipe: per direction (the sending
@@ -137,6 +140,7 @@ impl Obj {
             gets: 0,
             full: 0,
             empty: 0,
+            lost: 0,
             buffers: BTreeMap::new(),
             inside: [Items::default(), Items::default()],
             sent: [0; 2],
@@ -153,9 +157,12 @@ impl Obj {
         }
     }
 
-    /// Items put and not yet got: in feeder buffers and in the pipe.
+    /// Items put and not yet got (nor lost): in feeder buffers and in the
+    /// pipe.
     pub fn depth(&self) -> u64 {
-        self.puts.saturating_sub(self.gets)
+        self.puts
+            .saturating_sub(self.gets)
+            .saturating_sub(self.lost)
     }
 
     /// Items in feeder buffers (all processes).
@@ -335,6 +342,34 @@ pub fn wait_for(
         .collect();
     settle(&mut all, procs);
     all
+}
+
+/// A deadlock in the wait-for view `waits` (as [`wait_for`] settled it):
+/// processes each waiting forever for the next, the first again at the
+/// end (`[main, child, main]`); `None` when the forever waits form no
+/// cycle (they wait for nobody, or for someone who ended).
+pub fn deadlock(waits: &[crate::model::waits::WaitFor]) -> Option<Vec<ProcId>> {
+    use crate::model::waits::Provider;
+    let forever = |id: ProcId| waits.iter().find(|w| w.who == id && w.forever);
+    // The first provider that waits forever itself.
+    let next = |id: ProcId| {
+        forever(id)?.from.iter().find_map(|f| match f {
+            Provider::Proc(q) if forever(*q).is_some() => Some(*q),
+            _ => None,
+        })
+    };
+    for start in waits.iter().filter(|w| w.forever) {
+        let mut path = vec![start.who];
+        while let Some(n) = next(*path.last()?) {
+            if let Some(i) = path.iter().position(|&p| p == n) {
+                let mut cycle = path.split_off(i);
+                cycle.push(n);
+                return Some(cycle);
+            }
+            path.push(n);
+        }
+    }
+    None
 }
 
 /// Who could serve `p` through `end` of `obj`: its live holders as the
@@ -654,6 +689,14 @@ impl ProgramWorld {
             ProgramOp::Note { note } => {
                 if let ProgramNote::Started { python, .. } = note {
                     self.python = python.clone();
+                }
+                // Every item put is got, still queued, or lost: the puts a
+                // killed writer never told are counted with the loss.
+                if let ProgramNote::LostInFeeder { obj, n, untold, .. } = note
+                    && let Some(o) = self.objects.get_mut(obj)
+                {
+                    o.puts += untold;
+                    o.lost += n;
                 }
                 self.notes.push(note.clone());
             }
@@ -988,6 +1031,63 @@ mod tests {
         let waits = wait_for(&w.procs, &w.program, |_| false);
         assert_eq!(waits[0].from, [Provider::Itself]);
         assert!(waits[0].forever);
+    }
+
+    /// Q10b: ipcscope's note names items lost in a killed writer's feeder
+    /// buffer (with puts it was never told): put = got + queued + lost.
+    #[test]
+    fn a_lost_in_feeder_note_keeps_every_put_got_queued_or_lost() {
+        let mut w = ProgramWorld::default();
+        w.apply(&ev(1, 0, 1, queue(ObjKind::Queue)));
+        let many = |what: &str, n| {
+            Kind::Program(ProgramOp::Many {
+                what: what.into(),
+                n,
+            })
+        };
+        w.apply(&ev(2, 1, 1, many("put", 100)));
+        w.apply(&ev(3, 1, 1, many("flushed", 40)));
+        w.apply(&ev(4, 2, 1, many("get", 53)));
+        let lost = ProgramNote::LostInFeeder {
+            pid: 101,
+            obj: 1,
+            n: 1947,
+            untold: 1900,
+        };
+        w.apply(&ev(5, 2, 0, Kind::Program(ProgramOp::Note { note: lost })));
+        let q = w.object(1).unwrap();
+        assert_eq!((q.puts, q.gets, q.lost, q.depth()), (2000, 53, 1947, 0));
+    }
+
+    #[test]
+    fn deadlock_names_the_cycle_of_forever_waits_and_none_without_one() {
+        use crate::model::waits::{Need, Provider, WaitFor};
+        let wait = |who, from: Vec<Provider>, forever| WaitFor {
+            who,
+            need: Need::Message,
+            from,
+            forever,
+        };
+        // The forgotten close: main joins 2, 2 waits for main or itself.
+        let view = [
+            wait(0, vec![Provider::Proc(2)], true),
+            wait(2, vec![Provider::Proc(0), Provider::Itself], true),
+        ];
+        assert_eq!(deadlock(&view), Some(vec![0, 2, 0]));
+        // A chain into a cycle: only the cycle is named.
+        let view = [
+            wait(5, vec![Provider::Proc(1)], true),
+            wait(1, vec![Provider::Proc(3)], true),
+            wait(3, vec![Provider::Proc(1)], true),
+        ];
+        assert_eq!(deadlock(&view), Some(vec![1, 3, 1]));
+        // Forever for nobody, or not forever: no deadlock.
+        assert_eq!(deadlock(&[wait(1, vec![Provider::Itself], true)]), None);
+        let view = [
+            wait(0, vec![Provider::Proc(2)], false),
+            wait(2, vec![Provider::Proc(0)], false),
+        ];
+        assert_eq!(deadlock(&view), None);
     }
 
     #[test]

@@ -298,6 +298,17 @@ pub enum ProgramNote {
     AllBlocked { waited_ms: u64 },
     /// A process ignored SIGTERM for the grace period: SIGKILL.
     IgnoredTerm { pid: i32 },
+    /// Python's pitfall Q10b: `n` items process `pid` put on queue `obj`
+    /// were still in its feeder buffer when it was killed: they never
+    /// reached the pipe, lost (a get waits for them in vain). `untold` of
+    /// them were puts not yet reported (a flood's counts died with it).
+    LostInFeeder {
+        pid: i32,
+        obj: crate::stream::ObjectId,
+        n: u64,
+        #[serde(default)]
+        untold: u64,
+    },
     /// The program's main process ended; processes it left behind are
     /// stopped with it.
     LeftBehind { count: u32 },

@@ -117,7 +117,7 @@ fn op_sentence(ev: &Event, op: &ProgramOp, w: &World) -> Option<String> {
         ProgramOp::Note {
             note: ProgramNote::AllBlocked { waited_ms },
         } => stuck_sentence(*waited_ms as f64 / 1e3, w),
-        ProgramOp::Note { note } => note_sentence(note),
+        ProgramOp::Note { note } => note_sentence(note, w),
         _ => return None,
     })
 }
@@ -147,15 +147,43 @@ fn stuck_sentence(secs: f64, w: &World) -> String {
             Wait::Put { obj } => t.prog_why_put(p, &object_name(pw, obj)),
         })
         .collect();
-    if why.is_empty() {
+    let said = if why.is_empty() {
         t.prog_note_all_blocked(secs)
     } else {
         t.prog_note_all_blocked_why(secs, &why)
+    };
+    // The wait-for view, as the stage draws it: whom each waits for, and
+    // the deadlock when the waits make one.
+    let view = crate::model::program::wait_for(&w.procs, pw, |_| false);
+    if view.is_empty() {
+        return said;
     }
+    let name = |id| {
+        w.proc(id)
+            .map_or_else(|| format!("{id}"), |p| p.name.clone())
+    };
+    let each: Vec<String> = view
+        .iter()
+        .filter_map(|wait| {
+            let p = w.proc(wait.who)?;
+            Some(format!(
+                "{} ({}) {}",
+                p.name,
+                p.pid,
+                super::waits_said(w, wait, false)
+            ))
+        })
+        .collect();
+    let mut out = format!("{said} {}", t.prog_stuck_waits(&each));
+    if let Some(cycle) = crate::model::program::deadlock(&view) {
+        let names: Vec<String> = cycle.into_iter().map(name).collect();
+        out = format!("{out} {}", t.prog_stuck_cycle(&names));
+    }
+    out
 }
 
-/// ipcscope's note on the program, in words.
-pub fn note_sentence(note: &ProgramNote) -> String {
+/// ipcscope's note on the program, in words (`w`: the world after it).
+pub fn note_sentence(note: &ProgramNote, w: &World) -> String {
     let t = words();
     match note {
         ProgramNote::Started { python, pid } => t.prog_note_started(python, *pid),
@@ -167,6 +195,10 @@ pub fn note_sentence(note: &ProgramNote) -> String {
         ProgramNote::TimedOut { secs } => t.prog_note_timed_out(*secs),
         ProgramNote::AllBlocked { waited_ms } => t.prog_note_all_blocked(*waited_ms as f64 / 1e3),
         ProgramNote::IgnoredTerm { pid } => t.prog_note_ignored_term(*pid),
+        ProgramNote::LostInFeeder { pid, obj, n, .. } => {
+            let name = w.by_pid(*pid).map_or("?", |p| p.name.as_str());
+            t.prog_note_lost_in_feeder(*n, name, *pid, &object_name(&w.program, *obj))
+        }
         ProgramNote::LeftBehind { count } => t.prog_note_left_behind(*count),
         ProgramNote::NoMultiprocessing => t.prog_note_no_multiprocessing(),
     }
@@ -246,6 +278,9 @@ pub fn summary(w: &World, file: &str, main_ended: Option<Ended>) -> Vec<String> 
     for o in pw.objects.values() {
         let title = made(o);
         let line = match o.info.kind {
+            k if k.is_queue() && o.lost > 0 => {
+                t.prog_summary_queue_lost(&title, o.puts, o.gets, o.lost, o.depth())
+            }
             k if k.is_queue() => t.prog_summary_queue(&title, o.puts, o.gets, o.depth()),
             k if k.is_pipe() => t.prog_summary_pipe(
                 &title,

@@ -87,3 +87,29 @@ pub fn stage_depth_short(depth: usize, maxsize: u32) -> String {
 pub fn stage_lost(lost: u64, expected: u64) -> String {
     words().stage_lost(lost, share(lost, expected))
 }
+
+/// What a blocked process waits for and from whom, in the wait-for view's
+/// words (`waits for a message forever: only MainProcess, itself (never
+/// sends)`; `short`: `forever ← MainProcess, itself`): the stage's cards,
+/// the processes panel and a stuck program's note say it alike.
+pub fn waits_said(
+    w: &crate::model::world::World,
+    wait: &crate::model::waits::WaitFor,
+    short: bool,
+) -> String {
+    use crate::model::waits::Provider;
+    let t = words();
+    let names: Vec<String> = wait
+        .from
+        .iter()
+        .map(|p| match p {
+            Provider::Proc(id) => w
+                .proc(*id)
+                .map_or_else(|| format!("{id}"), |q| q.name.clone()),
+            Provider::Parent => t.provider_parent(short).to_string(),
+            Provider::Main => t.provider_main(short).to_string(),
+            Provider::Itself => t.provider_itself(wait.need, short).to_string(),
+        })
+        .collect();
+    t.waits_for(wait.need, &names, wait.forever, short)
+}

@@ -277,6 +277,17 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(prog_summary_ended, "prog.py", "exit code 0");
     say!(prog_summary_still_running, "prog.py");
     say!(prog_summary_queue, "q = Queue()", 6, 6, 0);
+    say!(prog_summary_queue_lost, "q = Queue()", 6, 3, 2, 1);
+    say!(
+        prog_stuck_waits,
+        &["MainProcess (120) a".to_string(), "b".to_string()]
+    );
+    say!(
+        prog_stuck_cycle,
+        &["MainProcess".to_string(), "Process-1".to_string()]
+    );
+    say!(prog_note_lost_in_feeder, 300, "writer-1", 124, "q");
+    say!(prog_note_lost_in_feeder, 1, "writer-1", 124, "q");
     say!(prog_summary_pipe, "a, b = Pipe()", 10, 10, true);
     say!(prog_summary_value, "v = Value('i')", 400_000, 4, "137651");
     say!(

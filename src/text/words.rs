@@ -602,6 +602,24 @@ pub trait AttachWords {
     fn prog_why_send(&self, p: i32, end: &str) -> String;
     fn prog_why_get(&self, p: i32, obj: &str) -> String;
     fn prog_why_put(&self, p: i32, obj: &str) -> String;
+    /// A stuck program's wait-for view (`waits`: one part per blocked
+    /// process, `MainProcess (120) waits forever: Process-1 never ends`).
+    fn prog_stuck_waits(&self, waits: &[String]) -> String;
+    /// The processes (`names`, the first again at the end) each waiting
+    /// forever for the next: a deadlock.
+    fn prog_stuck_cycle(&self, names: &[String]) -> String;
+    /// Q10b: `n` items `name` (`pid`) put on `obj` were still in its
+    /// feeder buffer when it was killed: they never reached the pipe.
+    fn prog_note_lost_in_feeder(&self, n: u64, name: &str, pid: i32, obj: &str) -> String;
+    /// The summary of a queue some items of which were lost (Q10b).
+    fn prog_summary_queue_lost(
+        &self,
+        title: &str,
+        puts: u64,
+        gets: u64,
+        lost: u64,
+        left: u64,
+    ) -> String;
     fn prog_note_ignored_term(&self, pid: i32) -> String;
     fn prog_note_left_behind(&self, count: u32) -> String;
     fn prog_note_no_multiprocessing(&self) -> String;

@@ -184,11 +184,18 @@ pub fn render(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let order = app.scene.display_order();
     let win = window(app, area);
+    // A watched program's wait-for view (once for every row: it looks at
+    // the whole run), as the stage shows it.
+    let waits = if app.scenario() == ScenarioKind::Program {
+        crate::model::waits::waits(app.scene)
+    } else {
+        Vec::new()
+    };
     let mut rows: Vec<Cells> = order
         .iter()
         .skip(win.first)
         .take(win.len)
-        .map(|p| cells(app, theme, p))
+        .map(|p| cells(app, theme, p, &waits))
         .collect();
     // The parent under its children, when every child's row is drawn and
     // a row is left (it is never selected: a click there selects nothing).
@@ -467,8 +474,9 @@ struct Cells {
 }
 
 /// Works out every cell of `p`'s row: each state gets a word and a glyph,
-/// colour only adds to them.
-fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
+/// colour only adds to them. `waits`: the wait-for view, whose word for
+/// `p` (whom it waits for, or forever) follows its state.
+fn cells(app: &View, theme: &Theme, p: &Proc, waits: &[crate::model::waits::WaitFor]) -> Cells {
     let selected = app.controls.selected == Some(p.id);
     // A wait too brief to show in a flood: shown at work.
     let brief;
@@ -535,6 +543,23 @@ fn cells(app: &View, theme: &Theme, p: &Proc) -> Cells {
             (g, st, [s.clone(), s.clone(), s.clone(), s])
         }
         None => (state_glyph, state_style, state),
+    };
+    // Whom it waits for: the short words in every layout, the whole
+    // sentence in the classroom's (its state is all its row says).
+    let state = match waits.iter().find(|w| w.who == p.id) {
+        Some(w) => {
+            let short = text::waits_said(&app.scene.world, w, true);
+            let long = text::waits_said(&app.scene.world, w, false);
+            let [full, brief, _, class] = state;
+            [
+                format!("{full} · {short}"),
+                format!("{brief} {short}"),
+                // One word is all it has room for: the glyph says blocked.
+                short.clone(),
+                format!("{class} · {long}"),
+            ]
+        }
+        None => state,
     };
     // An ended process's last sample is stale: it is gone.
     let kernel = app.scene.kernel_of(p.id).filter(|_| p.ended.is_none());
@@ -997,6 +1022,46 @@ mod tests {
         let narrow = draw(&app, area_at(80, 24));
         let line = narrow.lines().find(|l| l.contains("reader-1")).unwrap();
         assert!(line.contains("✝ killed"), "{line}");
+    }
+
+    /// The forgotten close, watched: each blocked process's row says whom
+    /// it waits for and that it waits forever, as the stage does; in the
+    /// classroom in the stage's whole sentence.
+    #[test]
+    fn a_watched_program_s_blocked_rows_say_whom_they_wait_for_and_forever() {
+        use crate::ui::testkit::{classroom, program_stuck_app};
+        let narrow = draw(&program_stuck_app(), area_at(100, 30));
+        for name in ["### MainProcess", "### Process-2"] {
+            let row = narrow.lines().find(|l| l.contains(name)).unwrap();
+            assert!(row.contains("forever ←"), "{narrow}");
+        }
+        for (w, h) in [(160, 48), (120, 40)] {
+            let text = draw(&program_stuck_app(), area_at(w, h));
+            // The row that starts with the name (another's may name it).
+            let row = |name: &str| {
+                let named = format!("### {name}");
+                text.lines()
+                    .find(|l| l.contains(&named))
+                    .unwrap()
+                    .to_string()
+            };
+            assert!(
+                row("Process-2").contains("forever ← MainProcess, itself"),
+                "{w}x{h}:\n{text}"
+            );
+            assert!(
+                row("MainProcess").contains("forever ← Process-2"),
+                "{w}x{h}:\n{text}"
+            );
+            assert!(!row("Process-1").contains('←'), "it has ended:\n{text}");
+        }
+        let app = classroom(program_stuck_app());
+        let text = draw(&app, area_at(200, 48));
+        let row = text.lines().find(|l| l.contains("### Process-2")).unwrap();
+        assert!(
+            row.contains("waits for a message forever: only MainProcess, itself"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -108,6 +108,10 @@ fn head_line<'a>(o: &Obj, w: &World, theme: &Theme, width: u16) -> Line<'a> {
     let counts = match o.info.kind {
         k if k.is_queue() => {
             let mut s = format!("put {} · got {}", o.puts, o.gets);
+            if o.lost > 0 {
+                // Q10b: in a killed writer's feeder buffer, never to come.
+                s.push_str(&format!(" · lost {}", o.lost));
+            }
             if o.full + o.empty > 0 {
                 s.push_str(&format!(" · Full {} · Empty {}", o.full, o.empty));
             }

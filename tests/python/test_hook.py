@@ -284,6 +284,49 @@ class Hooked(unittest.TestCase):
         got = [r for r in mine[wait:] if r["ev"] == "get"]
         self.assertEqual([g["item"] for g in got], ["'late'"])
 
+    def test_q10b_in_a_flood_a_get_on_slots_a_killed_writer_leaked_tells_its_wait(self):
+        # The semaphore still counts the killed writer's items (their slots
+        # leaked): the get must not trust it, and its wait tells the count.
+        status, out, err, reports = run_hooked(
+            """\
+            import multiprocessing as mp
+            import queue
+            import time
+
+            def write(q, ready):
+                for i in range(2000):
+                    q.put("x" * 200)
+                ready.set()
+                time.sleep(3600)
+
+            if __name__ == "__main__":
+                q = mp.Queue()
+                ready = mp.Event()
+                w = mp.Process(target=write, args=(q, ready))
+                w.start()
+                ready.wait()
+                w.kill()
+                w.join()
+                got = 0
+                try:
+                    while True:
+                        q.get(timeout=1)
+                        got += 1
+                except queue.Empty:
+                    print(got)
+            """
+        )
+        self.assertEqual(status, 0, err)
+        got = int(out.strip())
+        main = reports[0]["pid"]
+        mine = [r for r in reports if r["pid"] == main]
+        wait = next(i for i, r in enumerate(mine) if r["ev"] == "get_wait")
+        told = sum(1 for r in mine[:wait] if r["ev"] == "get") + sum(
+            r["n"] for r in mine[:wait] if r["ev"] == "many" and r["op"] == "get"
+        )
+        self.assertEqual(told, got, "every get before the wait is told first")
+        self.assertEqual(mine[wait]["sem"], 2000 - got, "the semaphore's count: the lost items")
+
     def test_after_a_flood_a_put_that_waits_on_a_full_queue_is_told(self):
         status, out, err, reports = run_hooked(
             """\

@@ -185,9 +185,20 @@ impl Index {
                 }
                 Body::Event(e) => {
                     ix.base_ns = ix.base_ns.min(e.t_ns);
-                    if let Kind::Spawn { name, role } = &e.kind {
-                        ix.procs
-                            .insert((run, e.child, e.pid), (name.clone(), *role));
+                    match &e.kind {
+                        Kind::Spawn { name, role } => {
+                            ix.procs
+                                .insert((run, e.child, e.pid), (name.clone(), *role));
+                        }
+                        // A watched program's child says its multiprocessing
+                        // name (`Process-1`) once it runs: named so, as on
+                        // screen.
+                        Kind::Program(crate::stream::ProgramOp::Begin { name, .. }) => {
+                            if let Some(p) = ix.procs.get_mut(&(run, e.child, e.pid)) {
+                                p.0 = name.clone();
+                            }
+                        }
+                        _ => {}
                     }
                 }
                 Body::Observation(o) => ix.base_ns = ix.base_ns.min(o.t_ns),

@@ -223,6 +223,36 @@ impl AttachWords for En {
         format!("Process({p}) waits in {obj}.put(): it is full")
     }
 
+    fn prog_stuck_waits(&self, waits: &[String]) -> String {
+        format!("Who waits for whom: {}.", waits.join("; "))
+    }
+
+    fn prog_stuck_cycle(&self, names: &[String]) -> String {
+        format!(
+            "A deadlock: {}, each waiting forever for the next.",
+            names.join(" → ")
+        )
+    }
+
+    fn prog_note_lost_in_feeder(&self, n: u64, name: &str, pid: i32, obj: &str) -> String {
+        let items = if n == 1 { "item" } else { "items" };
+        format!(
+            "{n} {items} put on {obj} by {name} ({pid}) were in its feeder buffer when it was \
+             killed: lost, they never reached the pipe (a get waits for them in vain)."
+        )
+    }
+
+    fn prog_summary_queue_lost(
+        &self,
+        title: &str,
+        puts: u64,
+        gets: u64,
+        lost: u64,
+        left: u64,
+    ) -> String {
+        format!("{title}: {puts} put, {gets} got, {lost} lost, {left} left")
+    }
+
     fn prog_note_ignored_term(&self, pid: i32) -> String {
         format!("Process({pid}) ignored SIGTERM for 2 s: SIGKILL.")
     }

@@ -207,6 +207,32 @@ impl AttachWords for Zh {
         format!("Process({p}) 在 {obj}.put() 中等待：队列已满")
     }
 
+    fn prog_stuck_waits(&self, waits: &[String]) -> String {
+        format!("谁在等谁：{}。", waits.join("；"))
+    }
+
+    fn prog_stuck_cycle(&self, names: &[String]) -> String {
+        format!("死锁：{}，每个都永远等着下一个。", names.join(" → "))
+    }
+
+    fn prog_note_lost_in_feeder(&self, n: u64, name: &str, pid: i32, obj: &str) -> String {
+        format!(
+            "{name} ({pid}) 放进 {obj} 的 {n} 个数据项在它被杀死时还在它的 feeder 缓冲区里：\
+             丢失了，从未进入管道（get 等它们是白等）。"
+        )
+    }
+
+    fn prog_summary_queue_lost(
+        &self,
+        title: &str,
+        puts: u64,
+        gets: u64,
+        lost: u64,
+        left: u64,
+    ) -> String {
+        format!("{title}：放入 {puts}，取出 {gets}，丢失 {lost}，剩 {left}")
+    }
+
     fn prog_note_ignored_term(&self, pid: i32) -> String {
         format!("Process({pid}) 2 秒内没有响应 SIGTERM：SIGKILL。")
     }

@@ -154,30 +154,12 @@ pub(crate) fn waits_line(
     theme: &Theme,
     w: &crate::model::waits::WaitFor,
 ) -> [Line<'static>; 2] {
-    use crate::model::waits::Provider;
-    let t = text::words();
     let style = if w.forever {
         theme.blocked()
     } else {
         theme.dim()
     };
-    [false, true].map(|short| {
-        let names: Vec<String> = w
-            .from
-            .iter()
-            .map(|p| match p {
-                Provider::Proc(id) => app
-                    .scene
-                    .world
-                    .proc(*id)
-                    .map_or_else(|| format!("{id}"), |q| q.name.clone()),
-                Provider::Parent => t.provider_parent(short).to_string(),
-                Provider::Main => t.provider_main(short).to_string(),
-                Provider::Itself => t.provider_itself(w.need, short).to_string(),
-            })
-            .collect();
-        Line::styled(t.waits_for(w.need, &names, w.forever, short), style)
-    })
+    [false, true].map(|short| Line::styled(text::waits_said(&app.scene.world, w, short), style))
 }
 
 /// The exception `p` just raised, in Python's words, and what it does

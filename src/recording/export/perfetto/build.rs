@@ -2,13 +2,15 @@
 //! events, pairs each wait with what ended it, joins the arrows and
 //! follows the queue's depth.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use super::events::{Ev, Level, Until, What, event_at};
 use super::{Trace, Track};
 use crate::config::Scenario;
 use crate::recording::export::{Index, RunIter};
-use crate::stream::{Body, Event, Kind, ObjectId, Observation, ProcId, Record, SUPERVISOR};
+use crate::stream::{
+    Body, Event, Kind, ObjectId, Observation, ProcId, ProgramOp, Record, SUPERVISOR,
+};
 
 /// What a blocked interval waits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +108,13 @@ struct Builder<'a> {
     gets: Vec<((usize, ObjectId, u64), End)>,
     sends: HashMap<(usize, ObjectId, u64), Vec<(End, bool)>>,
     recvs: Vec<((usize, ObjectId, u64), End)>,
+    /// A watched program's items (no `seq`): put or sent, not yet taken,
+    /// oldest first, by (run, object, the end they come out of, label).
+    items: HashMap<(usize, ObjectId, u8, String), VecDeque<End>>,
+    /// A watched program's pipes: (run, second end's number) -> the pipe's.
+    second_ends: HashMap<(usize, ObjectId), ObjectId>,
+    /// Arrows of a watched program's items, joined as they were taken.
+    labelled: Vec<(End, End, bool)>,
 }
 
 impl Trace {
@@ -127,6 +136,9 @@ impl Trace {
             gets: Vec::new(),
             sends: HashMap::new(),
             recvs: Vec::new(),
+            items: HashMap::new(),
+            second_ends: HashMap::new(),
+            labelled: Vec::new(),
         };
         for run in 0..runs {
             b.start_run(run);
@@ -259,11 +271,24 @@ impl Builder<'_> {
                         Kind::Send => self.sends.entry(key).or_default().push((end, false)),
                         _ => self.recvs.push((key, end)),
                     }
+                } else if let Some(label) = &e.item {
+                    let end = End {
+                        track,
+                        t,
+                        child: e.child,
+                    };
+                    self.by_label(run, e, label, end);
                 }
                 self.depth_step(run, t, &e.kind);
             }
             Kind::Count { done, .. } => {
                 self.push(track, t, 0, What::Counter(Level::Increments(*done)));
+            }
+            Kind::Program(ProgramOp::Object { info }) => {
+                if info.kind.is_pipe() {
+                    self.second_ends.insert((run, e.obj + 1), e.obj);
+                }
+                self.push(track, t, 0, What::Instant { at });
             }
             Kind::Kill { target, .. } => {
                 let on = self.by_pid.get(&(run, *target)).copied().unwrap_or(track);
@@ -277,6 +302,31 @@ impl Builder<'_> {
         }
         if Wait::of(&e.kind).is_some() || Wait::ends_any(&e.kind) {
             self.marks[track].push(Mark { t, n, at });
+        }
+    }
+
+    /// A watched program's item (its events have no `seq`): a put or a
+    /// send waits, by its label, at the end it comes out of (a queue's
+    /// one, a pipe's other end); a get or a recv takes the oldest of its
+    /// label there, an arrow.
+    fn by_label(&mut self, run: usize, e: &Event, label: &str, end: End) {
+        let (obj, at_end) = match self.second_ends.get(&(run, e.obj)) {
+            Some(&pipe) => (pipe, 1),
+            None => (e.obj, 0),
+        };
+        let pipe = matches!(e.kind, Kind::Send | Kind::Recv);
+        match e.kind {
+            Kind::Put | Kind::Send => {
+                let out_at = if pipe { 1 - at_end } else { at_end };
+                let key = (run, obj, out_at, label.to_string());
+                self.items.entry(key).or_default().push_back(end);
+            }
+            _ => {
+                let key = (run, obj, at_end, label.to_string());
+                if let Some(from) = self.items.get_mut(&key).and_then(VecDeque::pop_front) {
+                    self.labelled.push((from, end, pipe));
+                }
+            }
         }
     }
 
@@ -391,6 +441,7 @@ impl Builder<'_> {
                 arrows.push((*send, recv, true));
             }
         }
+        arrows.append(&mut self.labelled);
         for (id, (from, to, pipe)) in (1u64..).zip(arrows) {
             let start = What::Flow {
                 start: true,
@@ -524,6 +575,64 @@ mod tests {
         assert_eq!(x["dur"], 5.0);
         assert_eq!(x["args"]["unfinished"], true);
         assert_eq!(x["args"]["until"], "the end of the recording");
+    }
+
+    #[test]
+    fn a_watched_program_s_items_are_joined_by_label_through_the_pipe_s_other_end() {
+        use crate::stream::{ObjKind, ObjectInfo};
+        let on = |mut r: Record, obj: ObjectId, item: &str| {
+            if let Body::Event(e) = &mut r.body {
+                e.obj = obj;
+                e.item = Some(item.into());
+            }
+            r
+        };
+        let pipe = Kind::Program(ProgramOp::Object {
+            info: ObjectInfo {
+                kind: ObjKind::Pipe,
+                name: "a,b".into(),
+                maxsize: 0,
+                duplex: true,
+                typecode: None,
+                size: None,
+                lock: false,
+            },
+        });
+        let mut made = ev(0, 5, 0, 10, pipe);
+        if let Body::Event(e) = &mut made.body {
+            e.obj = 3;
+        }
+        // No `seq`: a queue's 'x' put twice is got twice, oldest first; a
+        // message sent on end 4 comes out of end 3, the same label sent on
+        // end 3 (out of 4) is not the one a recv on 3 takes.
+        let recs = vec![
+            made,
+            on(ev(1, 10, 1, 11, Kind::Put), 1, "'x'"),
+            on(ev(2, 20, 1, 11, Kind::Put), 1, "'x'"),
+            on(ev(3, 30, 0, 10, Kind::Get), 1, "'x'"),
+            on(ev(4, 40, 0, 10, Kind::Send), 4, "'m'"),
+            on(ev(5, 50, 1, 11, Kind::Send), 3, "'m'"),
+            on(ev(6, 60, 0, 10, Kind::Recv), 3, "'m'"),
+            on(ev(7, 70, 0, 10, Kind::Get), 1, "'x'"),
+        ];
+        let (_, evs) = written(&recs);
+        let mut ends: HashMap<u64, Vec<(String, f64)>> = HashMap::new();
+        for e in &evs {
+            if e["ph"] == "s" || e["ph"] == "f" {
+                let end = (
+                    e["ph"].as_str().unwrap().to_string(),
+                    e["ts"].as_f64().unwrap(),
+                );
+                ends.entry(e["id"].as_u64().unwrap()).or_default().push(end);
+            }
+        }
+        let mut pairs: Vec<_> = ends.into_values().collect();
+        pairs.sort_by(|a, b| a[0].1.total_cmp(&b[0].1));
+        let pair = |s: f64, f: f64| vec![("s".to_string(), s), ("f".to_string(), f)];
+        assert_eq!(
+            pairs,
+            vec![pair(0.005, 0.025), pair(0.015, 0.065), pair(0.035, 0.055)]
+        );
     }
 
     #[test]
