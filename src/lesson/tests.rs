@@ -877,7 +877,12 @@ fn every_built_in_line_map_points_at_the_right_calls() {
                 b.name
             );
         }
-        let needed: &[(ProgramRole, Op)] = match l.scenario {
+        let needed: &[(ProgramRole, Op)] = match &l.scenario {
+            // No reader process: the parent reads the queue.
+            Scenario::Queue(q) if q.parent_reads() => &[
+                (ProgramRole::Writer, Op::Put),
+                (ProgramRole::Parent, Op::Get),
+            ],
             Scenario::Queue(_) => &[
                 (ProgramRole::Writer, Op::Put),
                 (ProgramRole::Reader, Op::Get),
