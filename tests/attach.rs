@@ -382,6 +382,35 @@ fn run_forgotten_close_is_stuck_said_so_and_stopped_with_sigterm() {
     assert!(r.has("forgotten_close.py: killed by SIGTERM"), "{}", r.out);
 }
 
+/// Joined before drained: the writer's target returns with thousands of
+/// urls in its feeder buffer and the pipe full; the parent joins it. The
+/// stuck note names each wait and the cycle they make.
+#[test]
+fn run_join_before_drain_names_the_writer_waiting_to_flush_and_the_cycle() {
+    if !have_python("run_join_before_drain") {
+        return;
+    }
+    let dir = lessons();
+    let r = run(&dir, &["join_before_drain.py"], &marker("drain"));
+    assert_eq!(r.code, Some(128 + 15), "{}\n{}", r.out, r.err);
+    assert!(r.has("put 20000 urls"), "{}", r.out);
+    let stuck = r.line("none can move on");
+    assert!(
+        stuck.contains("cannot end before its feeder flushes into q's pipe"),
+        "{stuck}"
+    );
+    assert!(
+        stuck.contains("waits for room for its buffer forever: only MainProcess"),
+        "{stuck}"
+    );
+    assert!(
+        stuck.ends_with(
+            "A deadlock: MainProcess → Process-1 → MainProcess, each waiting forever for the next."
+        ),
+        "{stuck}"
+    );
+}
+
 /// The forgotten close under a start method: the parent keeps its copy of
 /// `a` and joins the receiver, which waits in `b.recv()` forever.
 const FORGOTTEN_METHODS: &str = r#"import multiprocessing as mp

@@ -715,3 +715,28 @@ fn both_recv_deadlocks_with_both_children_asleep_in_recv() {
     );
     assert_eq!(lines.len(), 2, "{lines:?}");
 }
+
+/// Joined before drained: the writer has put its 20,000 urls (far more
+/// than the pipe's 64 KiB) and says so, then neither it (waiting for its
+/// feeder to flush) nor the parent (in join) ever moves again, both asleep;
+/// with `--drain-first` the parent gets every url, then joins.
+#[test]
+fn join_before_drain_hangs_with_the_writer_done_and_draining_first_gets_every_url() {
+    if !have_python("join_before_drain") {
+        return;
+    }
+    let done = |lines: &[String]| pids_saying(lines, |r| r.starts_with("put 20000 urls"));
+    let lines = hangs_after(
+        Program::start("join_before_drain.py"),
+        |l| done(l).len() == 1,
+        done,
+    );
+    assert!(!lines.iter().any(|l| l.starts_with("Got ")), "{lines:?}");
+
+    let lines = run_ok_with("join_before_drain.py", &["--drain-first"]);
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Got 20000 urls, the last url_19999."),
+        "{lines:?}"
+    );
+}

@@ -258,6 +258,10 @@ pub enum Wait {
     Put { obj: ObjectId },
     /// In `send()` on a full pipe end.
     Send { pipe: ObjectId, end: u8 },
+    /// Its target returned with items still in its feeder buffer for the
+    /// queue `obj`: it cannot end until they are in the pipe (Python joins
+    /// the feeder thread at exit).
+    Flush { obj: ObjectId },
 }
 
 /// What each live process of the program waits for (pid, wait), in the
@@ -287,6 +291,22 @@ pub fn waits(procs: &[Proc], pw: &ProgramWorld) -> Vec<(i32, Wait)> {
             (Activity::WaitingToGet { .. }, _, Some(obj)) => Wait::Get { obj },
             (Activity::WaitingToPut { .. }, _, Some(obj)) => Wait::Put { obj },
             (_, Some(Doing::Joining { child, .. }), _) => Wait::Join { child: *child },
+            // Its feeder's queue: where its buffer still holds items.
+            (_, Some(Doing::Finishing { buffered }), _) if *buffered > 0 => {
+                let Some(obj) = pw
+                    .objects
+                    .values()
+                    .find(|o| {
+                        o.buffers
+                            .get(&p.id)
+                            .is_some_and(|b| !b.labels.is_empty() || b.uncounted > 0)
+                    })
+                    .map(|o| o.id)
+                else {
+                    continue;
+                };
+                Wait::Flush { obj }
+            }
             _ => continue,
         };
         out.push((p.pid, wait));
@@ -331,6 +351,7 @@ pub fn wait_for(
                 // A queue's ends: 0 reads, 1 writes.
                 Wait::Get { obj } => (Need::Data, side(obj, 1)),
                 Wait::Put { obj } => (Need::Space, side(obj, 0)),
+                Wait::Flush { obj } => (Need::Flush, side(obj, 0)),
             };
             Some(WaitFor {
                 who: p.id,

@@ -145,6 +145,7 @@ fn stuck_sentence(secs: f64, w: &World) -> String {
             Wait::Send { pipe, end: e } => t.prog_why_send(p, &end(pipe, e)),
             Wait::Get { obj } => t.prog_why_get(p, &object_name(pw, obj)),
             Wait::Put { obj } => t.prog_why_put(p, &object_name(pw, obj)),
+            Wait::Flush { obj } => t.prog_why_flush(p, &object_name(pw, obj)),
         })
         .collect();
     let said = if why.is_empty() {

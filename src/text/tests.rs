@@ -262,6 +262,7 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(prog_why_send, 124, "a");
     say!(prog_why_get, 124, "q");
     say!(prog_why_put, 124, "q");
+    say!(prog_why_flush, 124, "q");
     say!(prog_note_started, "3.11.7", 120);
     say!(prog_note_not_instrumented);
     say!(prog_note_old_python, "3.9.18");

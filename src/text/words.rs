@@ -602,6 +602,8 @@ pub trait AttachWords {
     fn prog_why_send(&self, p: i32, end: &str) -> String;
     fn prog_why_get(&self, p: i32, obj: &str) -> String;
     fn prog_why_put(&self, p: i32, obj: &str) -> String;
+    /// `p`'s target returned and its feeder must flush into `obj`'s pipe.
+    fn prog_why_flush(&self, p: i32, obj: &str) -> String;
     /// A stuck program's wait-for view (`waits`: one part per blocked
     /// process, `MainProcess (120) waits forever: Process-1 never ends`).
     fn prog_stuck_waits(&self, waits: &[String]) -> String;

@@ -223,6 +223,10 @@ impl AttachWords for En {
         format!("Process({p}) waits in {obj}.put(): it is full")
     }
 
+    fn prog_why_flush(&self, p: i32, obj: &str) -> String {
+        format!("Process({p}) cannot end before its feeder flushes into {obj}'s pipe")
+    }
+
     fn prog_stuck_waits(&self, waits: &[String]) -> String {
         format!("Who waits for whom: {}.", waits.join("; "))
     }

@@ -207,6 +207,10 @@ impl AttachWords for Zh {
         format!("Process({p}) 在 {obj}.put() 中等待：队列已满")
     }
 
+    fn prog_why_flush(&self, p: i32, obj: &str) -> String {
+        format!("Process({p}) 要等 feeder 把数据冲进 {obj} 的管道才能结束")
+    }
+
     fn prog_stuck_waits(&self, waits: &[String]) -> String {
         format!("谁在等谁：{}。", waits.join("；"))
     }
