@@ -70,6 +70,10 @@ pub struct ChildSlot {
     started: AtomicU32,
     /// Items put / got / sent / received / increments done.
     done: AtomicU64,
+    /// (`--python-feeder`) Items its feeder thread put into the pipe: with
+    /// `done` (its `put`s that returned), what its buffer held, read even
+    /// after it died.
+    flushed: AtomicU64,
     /// Full / Empty raised (timeouts).
     timeouts: AtomicU64,
     events: AtomicU64,
@@ -303,6 +307,14 @@ impl ChildSlot {
 
     pub fn set_phase(&self, p: Phase) {
         self.phase.store(p as u32, Ordering::Release);
+    }
+
+    pub fn flushed(&self) -> u64 {
+        self.flushed.load(Ordering::Relaxed)
+    }
+
+    pub fn add_flushed(&self) {
+        self.flushed.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn add_done(&self) {

@@ -253,6 +253,10 @@ pub fn summary_lines(s: &Scene) -> Vec<String> {
             .collect();
         out.push(t.lost_items(&list));
     }
+    let unnamed: u64 = w.unnamed_losses.values().sum();
+    if unnamed > 0 {
+        out.push(t.lost_unnamed(unnamed));
+    }
     if w.value_lock_recoveries > 0 {
         out.push(t.value_lock_recoveries_summary(w.value_lock_recoveries));
     }

@@ -95,7 +95,8 @@ fn joining_a_feeder_writer_before_draining_is_a_deadlock_named_with_its_cycle() 
         Kind::Note {
             note: Note::JoinBeforeDrain {
                 writer: writer.pid,
-                name: "writer-1".into()
+                name: "writer-1".into(),
+                feeder: true,
             }
         }
     );

@@ -592,6 +592,39 @@ fn a_run_nobody_can_finish_ends_saying_why() {
         "stuck",
         &[
             "queue",
+            // Unlimited: the parent never reads (with a count of items it
+            // would, after its joins: see the next test).
+            "--items",
+            "0",
+            "--writers",
+            "2",
+            "--readers",
+            "0",
+            "--maxsize",
+            "1",
+            "--delay",
+            "0..0",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.contains("No process can ever make progress") && text.contains("no reader is left"),
+        "{text}"
+    );
+    assert_eq!(evs(&trace, "note").len(), 1, "said once");
+    assert_all_children_gone(&trace);
+}
+
+/// No reader process and a count of items: the parent reads the queue
+/// after joining the writers, who wait in put on the full queue: the
+/// guideline's join before drain, named once, and the run ends.
+#[test]
+fn a_parent_joining_writers_blocked_on_the_queue_it_would_read_later_is_a_deadlock() {
+    let (out, trace) = run(
+        "join-first",
+        &[
+            "queue",
             "--items",
             "2",
             "--writers",
@@ -607,7 +640,8 @@ fn a_run_nobody_can_finish_ends_saying_why() {
     assert!(out.status.success(), "{out:?}");
     let text = stdout(&out);
     assert!(
-        text.contains("No process can ever make progress") && text.contains("no reader is left"),
+        text.contains("Deadlock: the parent waits in join() for Process(")
+            && text.contains("cannot end until what it put goes into the queue; the queue is full"),
         "{text}"
     );
     assert_eq!(evs(&trace, "note").len(), 1, "said once");

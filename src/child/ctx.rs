@@ -14,6 +14,17 @@ use crate::stream::{Event, Kind, ProcId};
 use crate::telemetry::now_ns;
 use crate::telemetry::wire::Reporter;
 
+/// Sleeps a random delay from `range` drawn from `rng` (scaled live, as
+/// `slot` says); false when asked to stop.
+pub fn delay(rng: &mut SmallRng, slot: &ChildSlot, range: DelayRange) -> bool {
+    let secs = if range.hi > range.lo {
+        rng.random_range(range.lo..range.hi)
+    } else {
+        range.lo
+    };
+    slot.sleep_scaled(Duration::from_secs_f64(secs))
+}
+
 pub struct Ctx {
     control: Control,
     id: ProcId,
@@ -68,12 +79,13 @@ impl Ctx {
     /// Sleeps a random delay from `range` (scaled live); false when asked to
     /// stop.
     pub fn delay(&mut self, range: DelayRange) -> bool {
-        let secs = if range.hi > range.lo {
-            self.rng.random_range(range.lo..range.hi)
-        } else {
-            range.lo
-        };
-        self.slot().sleep_scaled(Duration::from_secs_f64(secs))
+        delay(&mut self.rng, self.control.slot(self.id as usize), range)
+    }
+
+    /// Its random delays, taken out: for a process whose other threads
+    /// borrow the context while it sleeps (see [`delay`]).
+    pub fn take_rng(&mut self) -> SmallRng {
+        std::mem::replace(&mut self.rng, SmallRng::seed_from_u64(0))
     }
 
     /// A counter's pause after a step: a random delay from `range`

@@ -13,18 +13,24 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use super::ChildResult;
 use super::ctx::Ctx;
 use crate::config::DelayRange;
-use crate::control::Phase;
+use crate::control::{ChildSlot, Phase};
 use crate::ipc::queue::{Item, Queue, QueueError};
 use crate::stream::Kind;
 
 /// How long a wait lasts before a stop request is looked at again.
 const SLICE: Duration = Duration::from_millis(250);
+
+/// Most items a writer's buffer holds: a `put` finding it this full waits
+/// for the feeder. Python's buffer has no bound (a writer faster than its
+/// feeder grows until memory runs out); ours stops there, far beyond what
+/// a lesson puts.
+pub const BUFFER_MAX: usize = 65_536;
 
 /// The labels a writer puts: its own block first, then shared numbers.
 pub struct Numbers {
@@ -68,58 +74,66 @@ pub fn write(
     numbers: Numbers,
     delay: DelayRange,
 ) -> ChildResult {
-    let shared = Arc::new(Shared {
+    let shared = Shared {
         buffer: Mutex::new(Buffer::default()),
         changed: Condvar::new(),
         stop: AtomicBool::new(false),
-    });
+    };
     let mut pipe = q.try_clone()?;
     pipe.set_timestamps(true);
-    let feeder = {
-        let shared = shared.clone();
-        std::thread::Builder::new()
+    let mut rng = ctx.take_rng();
+    let ctx: &Ctx = ctx;
+    let slot = ctx.slot();
+    std::thread::scope(|s| -> ChildResult {
+        let feeder = std::thread::Builder::new()
             .name("QueueFeederThread".into())
-            .spawn(move || feed(&shared, &mut pipe))?
-    };
-    let mut n = 0u64;
-    while items == 0 || n < items {
-        if !ctx.pass_gate() {
-            break;
-        }
-        let number = if n < numbers.block {
-            numbers.first + n
-        } else {
-            q.next_label_number()
-        };
-        let item = Item::new(format!("url_{number}"), writer, n + 1);
-        ctx.emit(
-            ctx.event(Kind::Buffered)
-                .with_item(item.label.clone())
-                .with_seq(n + 1),
-        );
-        {
+            .spawn_scoped(s, || feed(&shared, &mut pipe, slot))?;
+        let mut n = 0u64;
+        while items == 0 || n < items {
+            if !ctx.pass_gate() {
+                break;
+            }
+            let number = if n < numbers.block {
+                numbers.first + n
+            } else {
+                q.next_label_number()
+            };
+            let item = Item::new(format!("url_{number}"), writer, n + 1);
+            ctx.emit(
+                ctx.event(Kind::Buffered)
+                    .with_item(item.label.clone())
+                    .with_seq(n + 1),
+            );
             let mut b = shared.lock();
             b.items.push_back(item);
+            slot.add_done();
+            shared.changed.notify_all();
+            while b.items.len() >= BUFFER_MAX && b.ended.is_none() && !slot.stop_requested() {
+                b = shared
+                    .changed
+                    .wait_timeout(b, SLICE)
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
+            }
+            drop(b);
+            n += 1;
+            if !super::ctx::delay(&mut rng, slot, delay) {
+                break;
+            }
         }
-        shared.changed.notify_all();
-        ctx.slot().add_done();
-        n += 1;
-        if !ctx.delay(delay) {
-            break;
+        let flushed = wait_for_flush(ctx, &shared);
+        let _ = feeder.join();
+        if !flushed {
+            // Asked to stop: what never left the buffer never will.
+            for item in shared.lock().items.drain(..) {
+                ctx.emit(ctx.event(Kind::GaveUp).with_item(item.label));
+            }
         }
-    }
-    let flushed = wait_for_flush(ctx, &shared);
-    let _ = feeder.join();
-    if !flushed {
-        // Asked to stop: what never left the buffer never will.
-        for item in shared.lock().items.drain(..) {
-            ctx.emit(ctx.event(Kind::GaveUp).with_item(item.label));
+        match shared.lock().ended.take() {
+            Some(Err(e)) => Err(e.into()),
+            _ => Ok(()),
         }
-    }
-    match shared.lock().ended.take() {
-        Some(Err(e)) => Err(e.into()),
-        _ => Ok(()),
-    }
+    })
 }
 
 /// At exit: waits until the feeder has flushed the buffer, as Python's
@@ -159,7 +173,7 @@ fn wait_for_flush(ctx: &Ctx, shared: &Shared) -> bool {
 /// The feeder thread: moves items from the buffer into the pipe, oldest
 /// first, waiting while the buffer is empty or the pipe full; ends once
 /// the buffer is empty and closed, or when told to stop.
-fn feed(shared: &Shared, pipe: &mut Queue) {
+fn feed(shared: &Shared, pipe: &mut Queue, slot: &ChildSlot) {
     let end = |r: Result<(), String>| {
         shared.lock().ended = Some(r);
         shared.changed.notify_all();
@@ -194,7 +208,12 @@ fn feed(shared: &Shared, pipe: &mut Queue) {
                 Err(e) => return end(Err(e.to_string())),
             }
         }
-        shared.lock().items.pop_front();
+        // Out of the buffer and counted as flushed together: the two
+        // counts always tell what the buffer holds.
+        let mut b = shared.lock();
+        b.items.pop_front();
+        slot.add_flushed();
+        drop(b);
         shared.changed.notify_all();
     }
 }

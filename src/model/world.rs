@@ -273,6 +273,10 @@ pub struct World {
     /// The Value's lock taken from a holder that died with it.
     pub value_lock_recoveries: u64,
     pub losses: Vec<Loss>,
+    /// (`--python-feeder`) Per writer (its pid): items lost in its feeder
+    /// buffer beyond those named in `losses` (a flood went by too fast to
+    /// tell each one; the count is its own).
+    pub unnamed_losses: BTreeMap<i32, u64>,
     pub events: u64,
     /// A watched Python program's objects, lines and waits.
     pub program: super::program::ProgramWorld,
@@ -447,8 +451,26 @@ impl World {
                 self.race.apply(ev);
             }
             Kind::LockRecovered { .. } => self.value_lock_recoveries += 1,
+            Kind::Note {
+                note: crate::stream::Note::BufferLost { writer, n, .. },
+            } => {
+                let named = self.losses.iter().filter(|l| l.pid == *writer).count() as u64;
+                let unnamed = n.saturating_sub(named);
+                if unnamed > 0 {
+                    self.unnamed_losses.insert(*writer, unnamed);
+                }
+            }
             Kind::Recovered { dead, lost, .. } => {
                 self.recoveries += 1;
+                // The item its feeder was putting, counted in its buffer's
+                // loss and named now.
+                if let Some(left) = self.unnamed_losses.get_mut(dead)
+                    && lost.as_ref().is_some_and(|l| {
+                        !self.losses.iter().any(|x| x.pid == *dead && &x.item == l)
+                    })
+                {
+                    *left = left.saturating_sub(1);
+                }
                 // An item its feeder was putting when it died was named
                 // lost with its buffer already.
                 if let Some(item) = lost.as_ref().filter(|l| !self.lost_with(*dead, l)) {
@@ -480,6 +502,11 @@ impl World {
             }
             _ => {}
         }
+    }
+
+    /// Every item lost with a dead process: named, and counted only.
+    pub fn lost_count(&self) -> u64 {
+        self.losses.len() as u64 + self.unnamed_losses.values().sum::<u64>()
     }
 
     /// Whether `item` is already named lost with process `pid`.
@@ -772,6 +799,50 @@ mod tests {
         ));
         let lost: Vec<&str> = w.losses.iter().map(|l| l.item.as_str()).collect();
         assert_eq!(lost, ["url_2", "url_3"]);
+    }
+
+    /// In a flood its buffer was told only in part: the supervisor's note
+    /// counts the rest from the writer's own counts, and the item its
+    /// feeder was putting, named by the queue's repair, is not counted
+    /// twice.
+    #[test]
+    fn a_buffer_lost_in_a_flood_is_counted_whole_and_never_twice() {
+        let mut w = World::new(0);
+        w.apply(&spawn(0, 10, "writer-1", Role::Writer, 0));
+        w.apply(&buffered(1, "url_1"));
+        w.apply(&Event::new(
+            2,
+            0,
+            10,
+            Kind::Exit {
+                ended: Ended::Signal(9),
+            },
+        ));
+        w.apply(&Event::new(
+            3,
+            SUPERVISOR,
+            1,
+            Kind::Note {
+                note: crate::stream::Note::BufferLost {
+                    writer: 10,
+                    name: "writer-1".into(),
+                    n: 5000,
+                },
+            },
+        ));
+        assert_eq!((w.losses.len(), w.lost_count()), (1, 5000));
+        w.apply(&Event::new(
+            4,
+            0,
+            10,
+            Kind::Recovered {
+                dead: 10,
+                by: 1,
+                held_lock: false,
+                lost: Some("url_4000".into()),
+            },
+        ));
+        assert_eq!((w.losses.len(), w.lost_count()), (2, 5000));
     }
 
     #[test]

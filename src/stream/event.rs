@@ -105,7 +105,18 @@ pub enum Note {
     /// buffer with `--python-feeder`, or the one its `put` waits with),
     /// the pipe is full, and only the parent would read it, after the
     /// join: joined before drained, a deadlock.
-    JoinBeforeDrain { writer: i32, name: String },
+    JoinBeforeDrain {
+        writer: i32,
+        name: String,
+        /// With Python's feeder: the queue stands for its pipe, and what
+        /// waits is the writer's buffer.
+        #[serde(default)]
+        feeder: bool,
+    },
+    /// (`--python-feeder`) Writer `writer` died with `n` items its `put`
+    /// had returned for still in its feeder buffer (its own counts, in
+    /// shared memory): they never reached the pipe and are lost with it.
+    BufferLost { writer: i32, name: String, n: u64 },
 }
 
 /// What the supervisor tried, when it could not do it ([`Note::Failed`]).

@@ -215,12 +215,28 @@ impl Engine {
     /// A child was reaped: the table and the stream are told, and what it
     /// left in the queue is repaired.
     pub(super) fn ended(&mut self, id: ProcId, pid: i32, exit: Exit) {
+        let mut who = None;
         if let Ok(mut table) = self.shared.table.lock()
             && let Some(c) = table.iter_mut().find(|c| c.id == id)
         {
             c.life = Life::Ended(exit);
+            who = Some((c.role, c.name.clone()));
         }
         self.emit(Event::new(now_ns(), id, pid, Kind::Exit { ended: exit }));
+        // A feeder writer killed with items in its buffer: how many, from
+        // its own counts (the stream may not have told each one).
+        let feeder = matches!(&self.cfg.scenario, crate::config::Scenario::Queue(q) if q.feeder);
+        if let (true, Exit::Signal(_), Some((Role::Writer, name))) = (feeder, exit, who) {
+            let slot = self.control.slot(id as usize);
+            let n = slot.done().saturating_sub(slot.flushed());
+            if n > 0 {
+                self.note(Note::BufferLost {
+                    writer: pid,
+                    name,
+                    n,
+                });
+            }
+        }
         self.repairs.push((id, pid));
         self.retry_repairs(Some(Instant::now() + REPAIR_WAIT));
     }

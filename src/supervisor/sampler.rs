@@ -356,6 +356,7 @@ impl Sampler {
         Some(Note::JoinBeforeDrain {
             writer: joined.pid,
             name: joined.name.clone(),
+            feeder: q.feeder,
         })
     }
 

@@ -455,8 +455,9 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(flow_words, false);
     say!(queue_waiters, 1, 0);
     say!(raised, 1, 2);
-    say!(recovered_lost, 0, &[]);
-    say!(recovered_lost, 1, &labels);
+    say!(recovered_lost, 0, &[], 0);
+    say!(recovered_lost, 1, &labels, 2);
+    say!(recovered_lost, 1, &labels, 65_000);
     say!(pipe_title);
     say!(pipe_label, Some(18), Some("208 KiB"));
     say!(pipe_label, Some(18), None);
@@ -983,7 +984,11 @@ fn samples(lang: Lang) -> Vec<(&'static str, String)> {
     say!(flush_wait, 4101, 12);
     say!(lost_in_buffer, 4101, &labels);
     say!(parent_get_wait);
-    say!(join_before_drain, 4101, "writer-1");
+    say!(buffer_lost, 4101, "writer-2", 1);
+    say!(buffer_lost, 4101, "writer-2", 64_000);
+    say!(lost_unnamed, 64_000);
+    say!(join_before_drain, 4101, "writer-1", true);
+    say!(join_before_drain, 4101, "writer-1", false);
     say!(stuck_join_before_drain);
     say!(feeder_panel_title, 8);
     say!(feeder_summary, 20, 8, 0, 8, 8);

@@ -155,7 +155,12 @@ pub fn note_text(note: &Note) -> String {
             parent_too,
             waited_ms,
         } => t.own_send_end(*receiver, *parent_too, *waited_ms as f64 / 1000.0),
-        Note::JoinBeforeDrain { writer, name } => t.join_before_drain(*writer, name),
+        Note::JoinBeforeDrain {
+            writer,
+            name,
+            feeder,
+        } => t.join_before_drain(*writer, name, *feeder),
+        Note::BufferLost { writer, name, n } => t.buffer_lost(*writer, name, *n),
         Note::Deadlock { chain } => {
             let links: Vec<String> = chain
                 .iter()

@@ -315,7 +315,9 @@ pub trait ScreenWords: Sync {
     fn flow_words(&self, pipe: bool) -> (&'static str, &'static str);
     fn queue_waiters(&self, put: u32, get: u32) -> String;
     fn raised(&self, full: u64, empty: u64) -> String;
-    fn recovered_lost(&self, recoveries: u64, lost: &[String]) -> String;
+    /// `lost`: the items named; `count`: all that were lost (more when
+    /// some were counted only).
+    fn recovered_lost(&self, recoveries: u64, lost: &[String], count: u64) -> String;
     fn pipe_title(&self) -> &'static str;
     /// Bytes buffered (`capacity` already short, e.g. "64 KiB").
     fn pipe_label(&self, bytes: Option<u64>, capacity: Option<&str>) -> String;
@@ -1138,6 +1140,10 @@ pub trait FeederWords: Sync {
     fn flush_wait(&self, pid: i32, left: u32) -> String;
     /// `pid` was killed with `items` still in its buffer: lost with it.
     fn lost_in_buffer(&self, pid: i32, items: &[String]) -> String;
+    /// Writer `pid` (`name`) died with `n` items in its feeder buffer.
+    fn buffer_lost(&self, pid: i32, name: &str, n: u64) -> String;
+    /// The summary: `n` more items lost in feeder buffers than it names.
+    fn lost_unnamed(&self, n: u64) -> String;
     /// The parent waits in `get()`: the queue is empty.
     fn parent_get_wait(&self) -> String;
     /// The header's flag for a join before the drain.
@@ -1158,7 +1164,8 @@ pub trait FeederWords: Sync {
     /// The note: the parent waits in `join()` for `name` (`pid`), which
     /// cannot end until what it put goes into the full pipe that only the
     /// parent would read, after the join.
-    fn join_before_drain(&self, pid: i32, name: &str) -> String;
+    /// `feeder`: the queue is Python's pipe (else the queue itself).
+    fn join_before_drain(&self, pid: i32, name: &str, feeder: bool) -> String;
 
     // -- the stage --
     /// The queue's title in feeder mode: the pipe holds `holds` items.

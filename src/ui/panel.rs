@@ -230,8 +230,8 @@ fn queue(app: &View, theme: &Theme, area: Rect, buf: &mut Buffer) {
             waiting_style,
         ),
         Line::styled(
-            text::words().recovered_lost(w.recoveries, &lost),
-            if lost.is_empty() {
+            text::words().recovered_lost(w.recoveries, &lost, w.lost_count()),
+            if w.lost_count() == 0 {
                 Style::new()
             } else {
                 theme.warn()

@@ -205,6 +205,7 @@ fn note_tag(note: &Note) -> &'static str {
         Note::OwnSendEnd { .. } => "own_send_end",
         Note::Deadlock { .. } => "deadlock",
         Note::JoinBeforeDrain { .. } => "join_before_drain",
+        Note::BufferLost { .. } => "buffer_lost",
     }
 }
 

@@ -24,6 +24,18 @@ impl FeederWords for En {
         )
     }
 
+    fn buffer_lost(&self, pid: i32, name: &str, n: u64) -> String {
+        let items = if n == 1 { "item" } else { "items" };
+        format!(
+            "Process({pid}) ({name}) died with {n} {items} in its feeder buffer: put() had \
+             returned for them, they never reached the pipe, and they are lost with it."
+        )
+    }
+
+    fn lost_unnamed(&self, n: u64) -> String {
+        format!("and {n} more lost in feeder buffers, too many to name one by one")
+    }
+
     fn parent_get_wait(&self) -> String {
         "The parent waits in get(): the queue is empty.".into()
     }
@@ -50,11 +62,12 @@ impl FeederWords for En {
         format!(" Pipe of Queue() (holds {holds}) ")
     }
 
-    fn join_before_drain(&self, pid: i32, name: &str) -> String {
+    fn join_before_drain(&self, pid: i32, name: &str, feeder: bool) -> String {
+        let into = if feeder { "pipe" } else { "queue" };
         format!(
             "Deadlock: the parent waits in join() for Process({pid}) ({name}), which cannot \
-             end until what it put goes into the pipe; the pipe is full, and only the parent \
-             would read it, after the join. Drain the queue before joining."
+             end until what it put goes into the {into}; the {into} is full, and only the \
+             parent would read it, after the join. Drain the queue before joining."
         )
     }
 

@@ -435,15 +435,11 @@ impl ScreenWords for En {
         format!("raised: Full {full}  Empty {empty}")
     }
 
-    fn recovered_lost(&self, recoveries: u64, lost: &[String]) -> String {
+    fn recovered_lost(&self, recoveries: u64, lost: &[String], count: u64) -> String {
         if lost.is_empty() {
-            format!("recovered {recoveries}  lost 0")
+            format!("recovered {recoveries}  lost {count}")
         } else {
-            format!(
-                "recovered {recoveries}  lost {}: {}",
-                lost.len(),
-                lost.join(", ")
-            )
+            format!("recovered {recoveries}  lost {count}: {}", lost.join(", "))
         }
     }
 

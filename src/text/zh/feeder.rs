@@ -23,6 +23,17 @@ impl FeederWords for Zh {
         )
     }
 
+    fn buffer_lost(&self, pid: i32, name: &str, n: u64) -> String {
+        format!(
+            "Process({pid})（{name}）死时 feeder 缓冲区里还有 {n} 项：put() 已为它们返回，\
+             它们却从未进入管道，随进程一起丢失了。"
+        )
+    }
+
+    fn lost_unnamed(&self, n: u64) -> String {
+        format!("另有 {n} 项丢失在 feeder 缓冲区里，太多了，无法逐一列出")
+    }
+
     fn parent_get_wait(&self) -> String {
         "父进程在 get() 中等待：队列是空的。".into()
     }
@@ -49,10 +60,11 @@ impl FeederWords for Zh {
         format!(" Queue() 的管道（能放 {holds} 项） ")
     }
 
-    fn join_before_drain(&self, pid: i32, name: &str) -> String {
+    fn join_before_drain(&self, pid: i32, name: &str, feeder: bool) -> String {
+        let into = if feeder { "管道" } else { "队列" };
         format!(
             "死锁：父进程在 join() 中等 Process({pid})（{name}）结束，而它要等自己放入的数据\
-             进入管道才能结束；管道已满，唯一会读它的是父进程，却要在 join 之后才读。\
+             进入{into}才能结束；{into}已满，唯一会读它的是父进程，却要在 join 之后才读。\
              应先取空队列，再 join。"
         )
     }

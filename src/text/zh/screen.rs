@@ -422,11 +422,11 @@ impl ScreenWords for Zh {
         format!("已抛出：Full {full}  Empty {empty}")
     }
 
-    fn recovered_lost(&self, recoveries: u64, lost: &[String]) -> String {
+    fn recovered_lost(&self, recoveries: u64, lost: &[String], count: u64) -> String {
         if lost.is_empty() {
-            format!("已恢复 {recoveries}  丢失 0")
+            format!("已恢复 {recoveries}  丢失 {count}")
         } else {
-            format!("已恢复 {recoveries}  丢失 {}：{}", lost.len(), list(lost))
+            format!("已恢复 {recoveries}  丢失 {count}：{}", list(lost))
         }
     }
 

@@ -348,6 +348,7 @@ fn note_label(note: &Note) -> &'static str {
         Note::OwnSendEnd { .. } => "the receiver holds the send end itself",
         Note::Deadlock { .. } => "deadlock",
         Note::JoinBeforeDrain { .. } => "joined before drained",
+        Note::BufferLost { .. } => "lost in a feeder buffer",
     }
 }
 
