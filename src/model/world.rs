@@ -569,14 +569,11 @@ impl World {
                 finish_wait(p);
                 p.activity = Activity::WaitingToRecv { since_ns: t };
             }
-            // Its feeder thread flushed an item into the pipe: the main
-            // thread's activity is its own (working, or waiting at exit),
-            // and its put() was counted when it returned.
-            Kind::Put if p.buffer.count() > 0 => {
-                p.buffer.take(None, ev.item.as_deref());
-            }
-            // Asked to stop with the item still in its buffer.
-            Kind::GaveUp if p.buffer.count() > 0 => {
+            // Out of its feeder buffer: flushed into the pipe (the main
+            // thread's activity is its own, working or waiting at exit, and
+            // its put() was counted when it returned), or given up when it
+            // was asked to stop.
+            Kind::Put | Kind::GaveUp if p.buffer.count() > 0 => {
                 p.buffer.take(None, ev.item.as_deref());
             }
             Kind::Buffered => {

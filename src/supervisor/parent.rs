@@ -114,14 +114,11 @@ fn read_all(
             std::thread::sleep(Duration::from_millis(20));
             continue;
         }
-        let timeout = if waiting {
-            Some(READ_SLICE.as_secs_f64())
+        // At once first; once it has said it waits, in slices.
+        let r = if waiting {
+            q.get(true, Some(READ_SLICE.as_secs_f64()))
         } else {
-            None
-        };
-        let r = match timeout {
-            None => q.get_nowait(),
-            Some(t) => q.get(true, Some(t)),
+            q.get_nowait()
         };
         match r {
             Ok(_) => {

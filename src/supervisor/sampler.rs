@@ -333,17 +333,18 @@ impl Sampler {
         }
     }
 
-    /// The parent reads the queue only after joining the writers, and the
-    /// writer it joins (the oldest alive) is blocked: in `put`, or at exit
-    /// waiting for its feeder to flush, while the queue (Python's pipe) is
-    /// full and no reader is left: it can never end, and the parent never
-    /// reads (`full_no_reader`: the queue is full and nobody but the parent
+    /// (For a queue the parent reads itself.) The parent reads it only
+    /// after joining the writers, and the writer it joins (the oldest
+    /// alive) is blocked: in `put`, or at exit waiting for its feeder to
+    /// flush, while the queue (Python's pipe) is full and no reader is
+    /// left: it can never end, and the parent never reads
+    /// (`full_no_reader`: the queue is full and nobody but the parent
     /// reads it).
     fn join_before_drain(&self, full_no_reader: bool, children: &[ChildInfo]) -> Option<Note> {
         let Scenario::Queue(q) = &self.looks.cfg.scenario else {
             return None;
         };
-        if !(q.parent_reads() && !q.drain_first && full_no_reader) {
+        if q.drain_first || !full_no_reader {
             return None;
         }
         let joined = children

@@ -76,19 +76,19 @@ pub fn line(ev: &Event, w: &World, cx: &Context) -> Option<String> {
         Kind::GaveUp => t.gave_up(p, item),
         Kind::Exit { ended } => {
             let name = w.proc(ev.child).map(|x| x.name.as_str()).unwrap_or("child");
-            match ended {
-                Ended::Signal(_) if !lost_in_buffer(ev, w).is_empty() => {
-                    let how = match ended {
-                        Ended::Signal(s) if *s == SIGKILL => t.exit_killed(p, name),
-                        Ended::Signal(s) => t.exit_terminated(p, name, &signal_name(*s)),
-                        Ended::Code(_) => unreachable!(),
-                    };
-                    format!("{how} {}", t.lost_in_buffer(p, &lost_in_buffer(ev, w)))
-                }
+            let how = match ended {
                 Ended::Signal(s) if *s == SIGKILL => t.exit_killed(p, name),
                 Ended::Signal(s) => t.exit_terminated(p, name, &signal_name(*s)),
                 Ended::Code(0) => t.exit_ok(p, name),
                 Ended::Code(c) => t.exit_code(p, name, *c),
+            };
+            // Killed with urls in its feeder buffer (one that exits by
+            // itself has flushed them all).
+            let lost = lost_in_buffer(ev, w);
+            if lost.is_empty() {
+                how
+            } else {
+                format!("{how} {}", t.lost_in_buffer(p, &lost))
             }
         }
         Kind::Note { note } => note_text(note),

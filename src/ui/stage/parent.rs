@@ -81,14 +81,12 @@ pub(crate) fn words(w: &crate::model::world::World, at: ParentAt, short: bool) -
 }
 
 /// The parent's own wait when it is forever (a join before the drain),
-/// in words, long and short.
-fn parent_waits_forever(app: &View, theme: &Theme) -> Option<[String; 2]> {
+/// in its short words: its state already says whom it waits for.
+fn parent_waits_forever(app: &View) -> Option<String> {
     let wait = crate::model::waits::waits(app.scene)
         .into_iter()
         .find(|w| w.who == crate::stream::SUPERVISOR && w.forever)?;
-    let [long, short] = super::waits_line(app, theme, &wait);
-    let say = |l: Line<'static>| l.spans.iter().map(|s| s.content.as_ref()).collect();
-    Some([say(long), say(short)])
+    Some(text::waits_said(&app.scene.world, &wait, true))
 }
 
 /// The parent's state line, longest form first: who it is, a glyph and
@@ -98,11 +96,12 @@ fn state_forms(app: &View, theme: &Theme) -> Vec<Line<'static>> {
     let w = &app.scene.world;
     let at = parent::at(w);
     let (glyph, style) = look(at, theme);
+    // Once for every form below.
+    let forever = parent_waits_forever(app);
     let words = |short: bool| {
         let says = words(w, at, short);
-        match parent_waits_forever(app, theme) {
-            // Its words already say whom it waits for: the mark only.
-            Some(forever) => format!("{says} · {}", forever[1]),
+        match &forever {
+            Some(forever) => format!("{says} · {forever}"),
             None => says,
         }
     };
